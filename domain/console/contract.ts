@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { BillingAccount, Id, IsoDateTime, ServiceLine, SessionPolicy } from '../entities';
+import { Username } from '../entities/identity';
+import { Role } from '../roles';
+import { LIMITS, VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
+import { rule } from '../validation/rule';
+
+/**
+ * The console API: the one contract between the renderer and the workstation core (DESIGN §2).
+ * The preload exposes `invoke(channel, input)`; the core's handler table implements every channel
+ * and parses every input with the schema here before doing anything else. The renderer's typed
+ * client derives from the same table, so the three cannot drift apart.
+ */
+
+export const SessionState = z.object({
+  state: z.enum(['not_enrolled', 'signed_out', 'locked', 'unlocked']),
+  user: z.object({ id: Id, username: z.string(), displayName: z.string(), role: Role }).nullable(),
+  policy: SessionPolicy.nullable(),
+  online: z.boolean(),
+  /** why the workstation cannot keep a cache, e.g. no OS keychain; shown plainly, never worked around */
+  blocker: z.string().nullable(),
+});
+export type SessionState = z.infer<typeof SessionState>;
+
+export const SEARCH_KINDS = ['auto', 'phone', 'name', 'email', 'account'] as const;
+export const SearchHit = z.object({
+  id: Id,
+  accountNumber: z.string().nullable(),
+  accountStatus: z.string().nullable(),
+  name: z.string(),
+  /** what matched, so the rep sees why this row is here */
+  matchedBy: z.enum(['phone', 'name', 'email', 'account']),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  location: z.string().nullable(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const VerificationState = z.object({
+  verified: z.boolean(),
+  verificationId: Id.nullable(),
+  validUntil: IsoDateTime.nullable(),
+  attemptsLeft: z.number().int().nullable(),
+});
+export type VerificationState = z.infer<typeof VerificationState>;
+
+export const PendingChange = z.object({
+  mutationId: Id,
+  fields: z.array(z.string()),
+  status: z.enum(['pending', 'conflict', 'rejected']),
+  reason: z.string(),
+  createdAt: IsoDateTime,
+  /** for a rejected change: why, naming the field and rule */
+  rejection: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })) }).nullable(),
+});
+export type PendingChange = z.infer<typeof PendingChange>;
+
+export const CustomerProfile = z.object({
+  /** the customer as this role may see it, with the user's unconfirmed edits applied */
+  customer: z.record(z.string(), z.unknown()).and(z.object({ id: Id })),
+  serviceLines: z.array(ServiceLine.partial().extend({ id: Id })),
+  billing: BillingAccount.partial().extend({ id: Id }).nullable(),
+  changes: z.array(PendingChange),
+  /** paths this role may change, from the field policy */
+  editablePaths: z.array(z.string()),
+  verificationRequired: z.boolean(),
+  verification: VerificationState.nullable(),
+});
+export type CustomerProfile = z.infer<typeof CustomerProfile>;
+
+export const ConflictView = z.object({
+  mutationId: Id,
+  customerId: z.string(),
+  customerName: z.string(),
+  field: z.string(),
+  base: z.unknown(),
+  mine: z.unknown(),
+  theirs: z.unknown(),
+  changedBy: z.string().nullable(),
+  changedAt: IsoDateTime.nullable(),
+  createdAt: IsoDateTime,
+});
+export type ConflictView = z.infer<typeof ConflictView>;
+
+export const SyncStatus = z.object({
+  online: z.boolean(),
+  lastSyncAt: IsoDateTime.nullable(),
+  pending: z.number().int(),
+  conflicts: z.number().int(),
+  rejected: z.number().int(),
+  /** during a first sync: rows received and rows expected, for the progress bar */
+  progress: z.object({ received: z.number().int(), total: z.number().int() }).nullable(),
+  error: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+const Empty = z.strictObject({});
+const Password = z.string().min(1, rule('required', 'required')).max(200);
+const Reason = z
+  .string()
+  .trim()
+  .refine((value) => value.length >= 3, rule('reason.required', 'say why this is being changed (at least 3 characters)'))
+  .refine((value) => value.length <= LIMITS.maxReasonLength, rule('max_length', `at most ${LIMITS.maxReasonLength} characters`));
+
+interface ChannelSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  /** whether the call needs an unlocked session */
+  unlocked: boolean;
+}
+
+export const CONSOLE_CONTRACT = {
+  'session.status': { input: Empty, output: SessionState, unlocked: false },
+  'device.enrol': {
+    input: z.strictObject({ code: z.string().trim().min(8).max(100), deviceName: z.string().trim().min(1).max(100) }),
+    output: SessionState,
+    unlocked: false,
+  },
+  'session.signIn': { input: z.strictObject({ username: Username, password: Password }), output: SessionState, unlocked: false },
+  /** offline unlock of the local cache with the password alone */
+  'session.unlock': { input: z.strictObject({ password: Password }), output: SessionState, unlocked: false },
+  'session.lock': { input: Empty, output: SessionState, unlocked: false },
+  'session.signOut': { input: Empty, output: SessionState, unlocked: false },
+  'customers.search': {
+    input: z.strictObject({
+      query: z.string().trim().min(1).max(100),
+      kind: z.enum(SEARCH_KINDS).default('auto'),
+      limit: z.number().int().min(1).max(50).default(20),
+    }),
+    output: z.array(SearchHit),
+    unlocked: true,
+  },
+  'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true },
+  'customers.verifyCaller': {
+    input: z.strictObject({ customerId: Id, method: z.enum(VERIFICATION_METHODS), answer: z.string().trim().max(8) }),
+    output: VerifyResponse,
+    unlocked: true,
+  },
+  /** contact fields and consents, by mutation path; values are validated by the domain rules */
+  'customers.update': {
+    input: z.strictObject({ customerId: Id, changes: z.record(z.string().max(60), z.unknown()), reason: Reason }),
+    output: z.object({ mutationId: Id, customer: CustomerProfile }),
+    unlocked: true,
+  },
+  'conflicts.list': { input: Empty, output: z.array(ConflictView), unlocked: true },
+  'conflicts.resolve': {
+    input: z.strictObject({ mutationId: Id, field: z.string().max(60), keep: z.enum(['mine', 'theirs']) }),
+    output: z.array(ConflictView),
+    unlocked: true,
+  },
+  /** drop a rejected change from the list once the rep has read why */
+  'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
+  'sync.status': { input: Empty, output: SyncStatus, unlocked: true },
+  'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
+} as const satisfies Record<string, ChannelSpec>;
+
+export type Channel = keyof typeof CONSOLE_CONTRACT;
+export const CHANNELS = Object.keys(CONSOLE_CONTRACT) as Channel[];
+/** what the renderer sends (defaults not yet applied) */
+export type ChannelInput<C extends Channel> = z.input<(typeof CONSOLE_CONTRACT)[C]['input']>;
+/** what a handler receives (parsed, defaults applied) */
+export type ParsedInput<C extends Channel> = z.output<(typeof CONSOLE_CONTRACT)[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.infer<(typeof CONSOLE_CONTRACT)[C]['output']>;
+
+/** Events the core sends to the renderer (`on(event, listener)`). */
+export const CONSOLE_EVENTS = {
+  'session.changed': SessionState,
+  'sync.status': SyncStatus,
+  /** customers whose data changed locally (pull or edit): open views refresh */
+  'customers.changed': z.object({ ids: z.array(z.string()) }),
+} as const;
+export type ConsoleEvent = keyof typeof CONSOLE_EVENTS;
+export const EVENT_NAMES = Object.keys(CONSOLE_EVENTS) as ConsoleEvent[];
+export type EventPayload<E extends ConsoleEvent> = z.infer<(typeof CONSOLE_EVENTS)[E]>;
+
+/** The IPC reply envelope: a handler's value, or its error as a plain body. */
+export type InvokeResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; issues?: { field: string; rule: string; message: string }[] } };

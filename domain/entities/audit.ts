@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { Role } from '../roles';
+import { Id, IsoDateTime } from './common';
+
+export const AUDIT_ACTIONS = [
+  'session.sign_in',
+  'session.sign_in_failed',
+  'session.sign_out',
+  'device.enrolled',
+  'caller.verification',
+  'record.update',
+  'record.update_rejected',
+  'record.view',
+  'sync.pull',
+  'card.replace',
+  'billing.read',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * One row of the hash-chained audit log. It names fields, never their values: the log must
+ * not become a second copy of the PII that an erasure could miss.
+ */
+export const AuditEvent = z.strictObject({
+  seq: z.number().int(),
+  at: IsoDateTime,
+  userId: Id.nullable(),
+  role: Role.nullable(),
+  deviceId: Id.nullable(),
+  action: z.enum(AUDIT_ACTIONS),
+  entity: z.string().nullable(),
+  entityId: z.string().nullable(),
+  customerId: Id.nullable(),
+  fields: z.array(z.string()),
+  outcome: z.enum(['ok', 'denied', 'failed', 'conflict']),
+  detail: z.string().max(500).nullable(),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;

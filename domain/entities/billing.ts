@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { CARD_BRANDS, PostalAddress, ZipCode } from '../validation';
+import { Cents, Id, IsoDate, IsoDateTime } from './common';
+
+export const BILLING_STATUSES = ['current', 'past_due', 'collections', 'closed'] as const;
+
+export const BillingAccount = z.strictObject({
+  id: Id,
+  customerId: Id,
+  balanceCents: Cents,
+  currency: z.literal('USD'),
+  dueDate: IsoDate,
+  status: z.enum(BILLING_STATUSES),
+  autopay: z.boolean(),
+  billingAddress: PostalAddress,
+});
+export type BillingAccount = z.infer<typeof BillingAccount>;
+
+export const INVOICE_STATUSES = ['open', 'paid', 'overdue', 'void'] as const;
+export const InvoiceLine = z.strictObject({ description: z.string().max(200), amountCents: Cents });
+export const Invoice = z.strictObject({
+  id: Id,
+  customerId: Id,
+  billingAccountId: Id,
+  number: z.string().max(20),
+  periodStart: IsoDate,
+  periodEnd: IsoDate,
+  issuedAt: IsoDate,
+  dueDate: IsoDate,
+  amountCents: Cents,
+  status: z.enum(INVOICE_STATUSES),
+  lines: z.array(InvoiceLine).max(100),
+});
+export type Invoice = z.infer<typeof Invoice>;
+
+export const PAYMENT_STATUSES = ['succeeded', 'failed', 'pending', 'refunded'] as const;
+export const Payment = z.strictObject({
+  id: Id,
+  customerId: Id,
+  billingAccountId: Id,
+  at: IsoDateTime,
+  amountCents: Cents,
+  paymentMethodId: Id.nullable(),
+  status: z.enum(PAYMENT_STATUSES),
+  failureReason: z.string().max(200).nullable(),
+});
+export type Payment = z.infer<typeof Payment>;
+
+/**
+ * A payment method as any workstation may ever see it (PCI DSS 3.4.1: at most the last 4 digits).
+ * The full card number exists only encrypted in the central store's card vault; the security code
+ * is never stored anywhere (PCI DSS 3.3.1).
+ */
+export const PaymentMethod = z.strictObject({
+  id: Id,
+  customerId: Id,
+  billingAccountId: Id,
+  brand: z.enum(CARD_BRANDS),
+  last4: z.string().regex(/^\d{4}$/),
+  expMonth: z.number().int().min(1).max(12),
+  expYear: z.number().int().min(2000).max(2100),
+  holderName: z.string().max(100),
+  billingZip: ZipCode,
+  isDefault: z.boolean(),
+});
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
+
+export const ORDER_STATUSES = ['placed', 'provisioning', 'fulfilled', 'cancelled'] as const;
+export const Order = z.strictObject({
+  id: Id,
+  customerId: Id,
+  items: z.array(z.strictObject({ sku: z.string().max(40), description: z.string().max(200), quantity: z.number().int().min(1), priceCents: Cents })).max(50),
+  status: z.enum(ORDER_STATUSES),
+  placedAt: IsoDateTime,
+  fulfilledAt: IsoDateTime.nullable(),
+});
+export type Order = z.infer<typeof Order>;

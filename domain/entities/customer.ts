@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { EmailAddress, matching, rule, PhoneNumber, PostalAddress } from '../validation';
+import { Id, IsoDateTime, personName } from './common';
+
+export const ACCOUNT_STATUSES = ['active', 'pending', 'suspended', 'closed'] as const;
+export const AccountNumber = matching(/^A\d{8}$/, 'account.format', 'account number is A followed by 8 digits');
+
+export const PHONE_KINDS = ['mobile', 'home', 'work'] as const;
+export const CustomerPhone = z.strictObject({
+  kind: z.enum(PHONE_KINDS),
+  number: PhoneNumber,
+});
+export type CustomerPhone = z.infer<typeof CustomerPhone>;
+
+/**
+ * Consents and opt-outs (policy: "no unrelated use without an opportunity to opt out").
+ * `true` means the customer agrees; every role that contacts customers is shown these.
+ */
+export const CONSENT_KEYS = ['marketingEmail', 'marketingCalls', 'sms', 'partnerSharing'] as const;
+export type ConsentKey = (typeof CONSENT_KEYS)[number];
+export const CONSENT_LABELS: Record<ConsentKey, string> = {
+  marketingEmail: 'Marketing email',
+  marketingCalls: 'Marketing calls',
+  sms: 'Text messages',
+  partnerSharing: 'Sharing with billing partners',
+};
+export const Consents = z.strictObject(Object.fromEntries(CONSENT_KEYS.map((k) => [k, z.boolean()])) as Record<ConsentKey, z.ZodBoolean>);
+export type Consents = z.infer<typeof Consents>;
+
+export const Phones = z
+  .array(CustomerPhone)
+  .refine((phones) => phones.length >= 1, rule('phones.min', 'at least one phone number'))
+  .refine((phones) => phones.length <= 5, rule('phones.max', 'at most 5 phone numbers'));
+
+/** The customer record: the policy's PII (name, address, phone, email) plus account data. Nothing else is collected. */
+export const Customer = z.strictObject({
+  id: Id,
+  accountNumber: AccountNumber,
+  accountStatus: z.enum(ACCOUNT_STATUSES),
+  firstName: personName,
+  lastName: personName,
+  email: EmailAddress,
+  phones: Phones,
+  serviceAddress: PostalAddress,
+  mailingAddress: PostalAddress,
+  consents: Consents,
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Customer = z.infer<typeof Customer>;
+
+/**
+ * The fields a mutation may change, as paths. Consents change one at a time so that two reps
+ * recording different opt-outs of one customer do not conflict.
+ */
+export const CUSTOMER_MUTABLE_PATHS = [
+  'firstName',
+  'lastName',
+  'email',
+  'phones',
+  'serviceAddress',
+  'mailingAddress',
+  ...CONSENT_KEYS.map((k) => `consents.${k}` as const),
+] as const;
+export type CustomerMutablePath = (typeof CUSTOMER_MUTABLE_PATHS)[number];

@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import { BillingAccount, Invoice, Order, Payment, PaymentMethod } from './billing';
+import { DisclosureRecord, ErasureRequest, SharingRecord } from './compliance';
+import { Customer } from './customer';
+import { Inquiry, Lead } from './prospects';
+import { ServiceLine } from './service';
+
+export * from './common';
+export * from './customer';
+export * from './service';
+export * from './billing';
+export * from './prospects';
+export * from './compliance';
+export * from './identity';
+export * from './audit';
+
+/** The entities the central store keeps as records and syncs, projected per role, to workstations. */
+export const ENTITY_SCHEMAS = {
+  customer: Customer,
+  serviceLine: ServiceLine,
+  billingAccount: BillingAccount,
+  invoice: Invoice,
+  payment: Payment,
+  paymentMethod: PaymentMethod,
+  order: Order,
+  lead: Lead,
+  inquiry: Inquiry,
+  erasureRequest: ErasureRequest,
+  disclosureRecord: DisclosureRecord,
+  sharingRecord: SharingRecord,
+} as const satisfies Record<string, z.ZodObject>;
+
+export type EntityName = keyof typeof ENTITY_SCHEMAS;
+export const ENTITY_NAMES = Object.keys(ENTITY_SCHEMAS) as EntityName[];
+export type EntityOf<E extends EntityName> = z.infer<(typeof ENTITY_SCHEMAS)[E]>;
+
+/** The customer a record belongs to, for entities that have one (used to purge on erasure). */
+export function customerIdOf(entity: EntityName, record: Record<string, unknown>): string | null {
+  if (entity === 'customer') return String(record.id);
+  const id = record.customerId;
+  return typeof id === 'string' ? id : null;
+}

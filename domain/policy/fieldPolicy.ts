@@ -1,0 +1,180 @@
+import type { EntityName } from '../entities';
+import { ROLES, type Role } from '../roles';
+
+/**
+ * The role × field policy of record (DESIGN §3). The central store projects every record
+ * through it before the record leaves the server, and authorises every write against it; the
+ * renderer uses it only to lay out views. It is the one place this rule is written down.
+ *
+ * - `H` hidden: never sent to the role.
+ * - `M` masked: sent only through the field's mask (see masking.ts).
+ * - `R` read.
+ * - `W` write: read, and the role may change it (subject to validation and caller verification).
+ */
+export type Access = 'hidden' | 'masked' | 'read' | 'write';
+const H = 'hidden', M = 'masked', R = 'read', W = 'write';
+type Row = readonly [care_rep: Access, billing_clerk: Access, network_ops: Access, supervisor: Access, compliance: Access, admin: Access];
+
+export const FIELD_POLICY = {
+  //                  care_rep  billing  net_ops  supervisor  compliance  admin
+  customer: {
+    id:               [R,       R,       R,       R,          R,          H],
+    accountNumber:    [R,       R,       R,       R,          R,          H],
+    accountStatus:    [R,       R,       R,       R,          R,          H],
+    firstName:        [W,       R,       R,       W,          R,          H],
+    lastName:         [W,       R,       R,       W,          R,          H],
+    email:            [W,       R,       H,       W,          R,          H],
+    phones:           [W,       R,       R,       W,          R,          H],
+    serviceAddress:   [W,       R,       R,       W,          R,          H],
+    mailingAddress:   [W,       R,       H,       W,          R,          H],
+    consents:         [W,       R,       H,       W,          R,          H],
+    createdAt:        [R,       R,       R,       R,          R,          H],
+    updatedAt:        [R,       R,       R,       R,          R,          H],
+  },
+  serviceLine: {
+    id:               [R,       R,       R,       R,          R,          H],
+    customerId:       [R,       R,       R,       R,          R,          H],
+    number:           [R,       R,       W,       R,          R,          H],
+    plan:             [R,       R,       W,       R,          R,          H],
+    status:           [R,       R,       W,       R,          R,          H],
+    e911Address:      [R,       R,       W,       R,          R,          H],
+    activatedAt:      [R,       R,       R,       R,          R,          H],
+  },
+  billingAccount: {
+    id:               [R,       R,       H,       R,          R,          H],
+    customerId:       [R,       R,       H,       R,          R,          H],
+    balanceCents:     [R,       R,       H,       R,          R,          H],
+    currency:         [R,       R,       H,       R,          R,          H],
+    dueDate:          [R,       R,       H,       R,          R,          H],
+    status:           [R,       W,       H,       R,          R,          H],
+    autopay:          [R,       W,       H,       R,          R,          H],
+    billingAddress:   [H,       W,       H,       R,          R,          H],
+  },
+  invoice: {
+    id:               [H,       R,       H,       R,          R,          H],
+    customerId:       [H,       R,       H,       R,          R,          H],
+    billingAccountId: [H,       R,       H,       R,          R,          H],
+    number:           [H,       R,       H,       R,          R,          H],
+    periodStart:      [H,       R,       H,       R,          R,          H],
+    periodEnd:        [H,       R,       H,       R,          R,          H],
+    issuedAt:         [H,       R,       H,       R,          R,          H],
+    dueDate:          [H,       R,       H,       R,          R,          H],
+    amountCents:      [H,       R,       H,       R,          R,          H],
+    status:           [H,       W,       H,       R,          R,          H],
+    lines:            [H,       R,       H,       R,          R,          H],
+  },
+  payment: {
+    id:               [H,       R,       H,       R,          R,          H],
+    customerId:       [H,       R,       H,       R,          R,          H],
+    billingAccountId: [H,       R,       H,       R,          R,          H],
+    at:               [H,       R,       H,       R,          R,          H],
+    amountCents:      [H,       R,       H,       R,          R,          H],
+    paymentMethodId:  [H,       R,       H,       R,          R,          H],
+    status:           [H,       R,       H,       R,          R,          H],
+    failureReason:    [H,       R,       H,       R,          R,          H],
+  },
+  // Already the masked form (brand, last 4, expiry, holder): the card number never leaves the card vault.
+  paymentMethod: {
+    id:               [H,       R,       H,       R,          R,          H],
+    customerId:       [H,       R,       H,       R,          R,          H],
+    billingAccountId: [H,       R,       H,       R,          R,          H],
+    brand:            [H,       R,       H,       R,          R,          H],
+    last4:            [H,       R,       H,       R,          R,          H],
+    expMonth:         [H,       R,       H,       R,          R,          H],
+    expYear:          [H,       R,       H,       R,          R,          H],
+    holderName:       [H,       R,       H,       M,          M,          H],
+    billingZip:       [H,       R,       H,       M,          M,          H],
+    isDefault:        [H,       R,       H,       R,          R,          H],
+  },
+  order: {
+    id:               [R,       R,       H,       R,          R,          H],
+    customerId:       [R,       R,       H,       R,          R,          H],
+    items:            [R,       R,       H,       R,          R,          H],
+    status:           [R,       R,       H,       R,          R,          H],
+    placedAt:         [R,       R,       H,       R,          R,          H],
+    fulfilledAt:      [R,       R,       H,       R,          R,          H],
+  },
+  lead: {
+    id:               [R,       H,       H,       R,          R,          H],
+    firstName:        [W,       H,       H,       W,          R,          H],
+    lastName:         [W,       H,       H,       W,          R,          H],
+    email:            [W,       H,       H,       W,          R,          H],
+    phone:            [W,       H,       H,       W,          R,          H],
+    mailingAddress:   [W,       H,       H,       W,          R,          H],
+    location:         [W,       H,       H,       W,          R,          H],
+    requestedServices:[W,       H,       H,       W,          R,          H],
+    status:           [W,       H,       H,       W,          R,          H],
+    createdAt:        [R,       H,       H,       R,          R,          H],
+    convertedCustomerId:[R,     H,       H,       R,          R,          H],
+  },
+  inquiry: {
+    id:               [R,       H,       H,       R,          R,          H],
+    receivedAt:       [R,       H,       H,       R,          R,          H],
+    returnAddress:    [R,       H,       H,       R,          M,          H],
+    subject:          [R,       H,       H,       R,          R,          H],
+    body:             [R,       H,       H,       R,          R,          H],
+    status:           [W,       H,       H,       W,          R,          H],
+    customerId:       [W,       H,       H,       W,          R,          H],
+  },
+  erasureRequest: {
+    id:               [R,       H,       H,       R,          R,          H],
+    customerId:       [R,       H,       H,       R,          R,          H],
+    filedBy:          [R,       H,       H,       R,          R,          H],
+    filedAt:          [R,       H,       H,       R,          R,          H],
+    reason:           [R,       H,       H,       R,          R,          H],
+    status:           [R,       H,       H,       W,          W,          H],
+    decidedBy:        [R,       H,       H,       R,          R,          H],
+    decidedAt:        [R,       H,       H,       R,          R,          H],
+  },
+  disclosureRecord: {
+    id:               [H,       H,       H,       H,          W,          H],
+    customerId:       [H,       H,       H,       H,          W,          H],
+    requester:        [H,       H,       H,       H,          W,          H],
+    legalBasis:       [H,       H,       H,       H,          W,          H],
+    fieldsDisclosed:  [H,       H,       H,       H,          W,          H],
+    approvedBy:       [H,       H,       H,       H,          W,          H],
+    at:               [H,       H,       H,       H,          W,          H],
+  },
+  sharingRecord: {
+    id:               [H,       H,       H,       H,          W,          H],
+    partner:          [H,       H,       H,       H,          W,          H],
+    purpose:          [H,       H,       H,       H,          W,          H],
+    fields:           [H,       H,       H,       H,          W,          H],
+    customerCount:    [H,       H,       H,       H,          W,          H],
+    exportedBy:       [H,       H,       H,       H,          W,          H],
+    at:               [H,       H,       H,       H,          W,          H],
+  },
+} as const satisfies Record<EntityName, Record<string, Row>>;
+
+/** Whose audit events a role may read: DESIGN §3's "audit log" row. */
+export const AUDIT_SCOPE: Record<Role, 'none' | 'own' | 'team' | 'all' | 'all_without_values'> = {
+  care_rep: 'own',
+  billing_clerk: 'own',
+  network_ops: 'none',
+  supervisor: 'team',
+  compliance: 'all',
+  admin: 'all_without_values',
+};
+
+/**
+ * Roles that talk to callers must verify the caller before changing that caller's record
+ * (policy: "customers may correct … by phoning customer service"): the central store refuses
+ * a customer edit from these roles without a successful verification it issued.
+ */
+export const CALLER_VERIFICATION_REQUIRED: Partial<Record<EntityName, readonly Role[]>> = {
+  customer: ['care_rep', 'supervisor'],
+};
+
+const roleIndex = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
+
+export function accessOf(entity: EntityName, field: string, role: Role): Access {
+  const row = (FIELD_POLICY[entity] as Record<string, Row | undefined>)[field];
+  return row?.[roleIndex[role]] ?? 'hidden';
+}
+
+/** Entities of which a role may receive at least one field: the only ones sent to its workstations. */
+export function visibleEntities(role: Role): EntityName[] {
+  return (Object.keys(FIELD_POLICY) as EntityName[]).filter((entity) =>
+    Object.keys(FIELD_POLICY[entity]).some((field) => accessOf(entity, field, role) !== 'hidden' && field !== 'id'),
+  );
+}

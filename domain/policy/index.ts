@@ -1,0 +1,3 @@
+export * from './fieldPolicy';
+export * from './masking';
+export * from './project';

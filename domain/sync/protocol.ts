@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { ENTITY_NAMES, Id, IsoDateTime, SessionPolicy, User } from '../entities';
+import type { EntityName } from '../entities';
+import { Username } from '../entities/identity';
+import { rule } from '../validation/rule';
+
+/**
+ * The wire protocol between a workstation and the central store (DESIGN §5). Every body is
+ * JSON (pull is NDJSON); every request body is parsed with these schemas on the server, and
+ * every response with them on the client: a malformed message is refused whole.
+ */
+export const API = {
+  health: '/v1/health',
+  enrol: '/v1/devices/enrol',
+  session: '/v1/session',
+  clients: '/v1/sync/clients',
+  pull: '/v1/sync/pull',
+  push: '/v1/sync/push',
+  events: '/v1/sync/events',
+  verify: (customerId: string) => `/v1/customers/${customerId}/verification`,
+} as const;
+
+export const LIMITS = {
+  /** refused before parsing (DESIGN §8) */
+  maxBodyBytes: 1024 * 1024,
+  maxMutationsPerPush: 500,
+  maxReasonLength: 500,
+  /** rows per pull response; the client asks again while `more` is true */
+  maxPullRows: 200_000,
+} as const;
+
+export const EntityNameSchema = z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]);
+
+// ── device enrolment and session ────────────────────────────────────────────────────────────
+export const EnrolRequest = z.strictObject({
+  code: z.string().min(8).max(100),
+  deviceName: z.string().trim().min(1).max(100),
+  csrPem: z.string().min(100).max(10_000),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+export const EnrolResponse = z.strictObject({ deviceId: Id, certificatePem: z.string(), caPem: z.string() });
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+export const SignInRequest = z.strictObject({ username: Username, password: z.string().min(1).max(200) });
+export type SignInRequest = z.infer<typeof SignInRequest>;
+export const SignInResponse = z.strictObject({
+  token: z.string(),
+  expiresAt: IsoDateTime,
+  serverTime: IsoDateTime,
+  user: User,
+  policy: SessionPolicy,
+});
+export type SignInResponse = z.infer<typeof SignInResponse>;
+
+// ── client registration ─────────────────────────────────────────────────────────────────────
+/** A client id is one cache: one user on one device. The server binds it to both on first use. */
+export const RegisterClientRequest = z.strictObject({ clientId: Id });
+export const RegisterClientResponse = z.strictObject({ clientId: Id, lastSeq: z.number().int().min(0) });
+export type RegisterClientResponse = z.infer<typeof RegisterClientResponse>;
+
+// ── pull ────────────────────────────────────────────────────────────────────────────────────
+export const PullQuery = z.strictObject({
+  cursor: z.coerce.number().int().min(0),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxPullRows).optional(),
+});
+
+/** One NDJSON line of a pull response. `begin` first, then changes in sequence order, `end` last. */
+export const PullLine = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('begin'), cursor: z.number().int(), head: z.number().int(), total: z.number().int() }),
+  z.strictObject({
+    t: z.literal('put'),
+    seq: z.number().int(),
+    entity: EntityNameSchema,
+    id: z.string(),
+    customerId: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  }),
+  z.strictObject({ t: z.literal('del'), seq: z.number().int(), entity: EntityNameSchema, id: z.string(), customerId: z.string().nullable() }),
+  z.strictObject({ t: z.literal('end'), cursor: z.number().int(), head: z.number().int(), more: z.boolean() }),
+]);
+export type PullLine = z.infer<typeof PullLine>;
+export type PullChange = Extract<PullLine, { t: 'put' | 'del' }>;
+
+// ── push ────────────────────────────────────────────────────────────────────────────────────
+const FieldValues = z.record(z.string().max(60), z.unknown());
+
+export const Mutation = z.strictObject({
+  id: Id,
+  clientId: Id,
+  /** per-client sequence: (clientId, seq) makes a push idempotent */
+  seq: z.number().int().min(1),
+  entity: EntityNameSchema,
+  entityId: z.string().max(64),
+  /** the values the user saw when editing: the merge base */
+  base: FieldValues,
+  changes: FieldValues,
+  reason: z.string().trim().min(3).max(LIMITS.maxReasonLength),
+  /** the caller verification issued by the central store, for roles that need one */
+  verificationId: Id.nullable(),
+  createdAt: IsoDateTime,
+});
+export type Mutation = z.infer<typeof Mutation>;
+
+/** A sensitive read made on the workstation (a profile opened), reported for the audit log. */
+export const ViewEvent = z.strictObject({
+  id: Id,
+  entity: EntityNameSchema,
+  entityId: z.string().max(64),
+  at: IsoDateTime,
+});
+export type ViewEvent = z.infer<typeof ViewEvent>;
+
+export const PushRequest = z.strictObject({
+  clientId: Id,
+  mutations: z.array(Mutation).max(LIMITS.maxMutationsPerPush),
+  views: z.array(ViewEvent).max(LIMITS.maxMutationsPerPush),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const ConflictInfo = z.strictObject({
+  field: z.string(),
+  base: z.unknown(),
+  mine: z.unknown(),
+  theirs: z.unknown(),
+  changedBy: z.string().nullable(),
+  changedAt: IsoDateTime.nullable(),
+});
+export type ConflictInfo = z.infer<typeof ConflictInfo>;
+
+export const FieldIssueSchema = z.strictObject({ field: z.string(), rule: z.string(), message: z.string() });
+
+export const MutationResult = z.strictObject({
+  id: Id,
+  seq: z.number().int(),
+  /** applied: every field written or already equal; conflict: some fields need the user; rejected: nothing written */
+  status: z.enum(['applied', 'conflict', 'rejected']),
+  applied: z.array(z.string()),
+  conflicts: z.array(ConflictInfo),
+  rejection: z.strictObject({ code: z.string(), message: z.string(), issues: z.array(FieldIssueSchema) }).nullable(),
+  serverSeq: z.number().int().nullable(),
+});
+export type MutationResult = z.infer<typeof MutationResult>;
+
+export const PushResponse = z.strictObject({ results: z.array(MutationResult), head: z.number().int() });
+export type PushResponse = z.infer<typeof PushResponse>;
+
+// ── caller verification ─────────────────────────────────────────────────────────────────────
+export const VERIFICATION_METHODS = ['ssn_last4', 'account_pin'] as const;
+export const VerifyRequest = z.strictObject({
+  method: z.enum(VERIFICATION_METHODS),
+  answer: z.string().trim().refine((value) => /^\d{4,8}$/.test(value), rule('verification.answer', 'the answer is 4 to 8 digits')),
+});
+export type VerifyRequest = z.infer<typeof VerifyRequest>;
+export const VerifyResponse = z.strictObject({
+  verified: z.boolean(),
+  attemptsLeft: z.number().int().min(0),
+  verificationId: Id.nullable(),
+  validUntil: IsoDateTime.nullable(),
+});
+export type VerifyResponse = z.infer<typeof VerifyResponse>;
+
+// ── live events (server-sent events on API.events) ──────────────────────────────────────────
+export const ServerEvent = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('poke'), head: z.number().int() }),
+  /** the user's role changed or the session was revoked: drop the cache and sign in again */
+  z.strictObject({ type: z.literal('revoked'), reason: z.string() }),
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;

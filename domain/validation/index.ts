@@ -1,0 +1,5 @@
+export * from './rule';
+export * from './phone';
+export * from './email';
+export * from './address';
+export * from './card';
