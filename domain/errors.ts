@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'offline'
+  /** the central store's certificate is not from the pinned organisation CA, or TLS 1.3 was refused */
+  | 'untrusted_server'
   | 'too_large'
   | 'no_keychain'
   | 'cache_unreadable'

@@ -70,13 +70,15 @@ export function planSearch(query: string, kind: SearchKind | 'auto' = 'auto'): S
   const text = query.trim();
   const digits = text.replace(/\D/g, '');
   const folded = foldText(text);
+  // a North American number typed with its country code: the index holds national digits
+  const phoneTerm = digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
   if (kind !== 'auto') {
-    const term = kind === 'phone' ? digits : folded;
+    const term = kind === 'phone' ? phoneTerm : folded;
     return term ? [{ kind, term }] : [];
   }
   if (/^[\d\s()+.-]+$/.test(text)) {
     const plans: SearchPlan[] = [];
-    if (digits.length >= MIN_PHONE_DIGITS) plans.push({ kind: 'phone', term: digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits });
+    if (digits.length >= MIN_PHONE_DIGITS) plans.push({ kind: 'phone', term: phoneTerm });
     if (digits.length >= 4) plans.push({ kind: 'account', term: `a${digits}` });
     return plans;
   }

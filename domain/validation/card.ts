@@ -3,7 +3,10 @@ import { rule } from './rule';
 
 /** Luhn (mod 10) check of a card number's digits. */
 export function luhnValid(digits: string): boolean {
-  if (!/^\d{12,19}$/.test(digits)) return false;
+  return /^\d{12,19}$/.test(digits) && luhnSum(digits) % 10 === 0;
+}
+
+function luhnSum(digits: string): number {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = digits.charCodeAt(digits.length - 1 - i) - 48;
@@ -13,13 +16,12 @@ export function luhnValid(digits: string): boolean {
     }
     sum += d;
   }
-  return sum % 10 === 0;
+  return sum;
 }
 
 /** The digit that completes `partial` to a Luhn-valid number. */
 export function luhnCheckDigit(partial: string): string {
-  for (let d = 0; d <= 9; d++) if (luhnValid(partial + d)) return String(d);
-  throw new Error('not a digit string');
+  return String((10 - (luhnSum(`${partial}0`) % 10)) % 10);
 }
 
 export const CARD_BRANDS = ['visa', 'mastercard', 'amex', 'discover', 'other'] as const;

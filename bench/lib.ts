@@ -1,0 +1,114 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { startCentralStore } from '../central';
+import type { SessionState } from '../domain/console/contract';
+import { openCache, type WorkstationCache } from '../electron/core/cache';
+import { createDeviceRequest } from '../electron/core/device/identity';
+import { CentralClient } from '../electron/core/sync/centralClient';
+import { SyncEngine } from '../electron/core/sync/engine';
+
+export const BENCH_PASSWORD = 'bench password 2026';
+
+export function argCount(fallback = 100_000): number {
+  const arg = process.argv.slice(2).find((a) => /^\d[\d_]*$/.test(a));
+  return arg ? Number(arg.replace(/_/g, '')) : fallback;
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export interface BenchCentral {
+  url: string;
+  caPem: string;
+  enrolmentCode: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Seeds `customers` demo customers in a fresh central store, then serves it from a child process
+ * so the store and the workstation each have a core, as on a real desk and server.
+ */
+export async function startBenchCentral(customers: number, log: (line: string) => void): Promise<BenchCentral> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-bench-central-'));
+  const setup = await startCentralStore({ dataDir, port: 0 });
+  const started = performance.now();
+  await setup.admin.seedDemo(customers, { seed: 1, historyMonths: 0, onProgress: undefined });
+  log(`seeded ${fmt(customers)} customers in ${fmt((performance.now() - started) / 1000, 1)} s`);
+  await setup.admin.addUser({ username: 'bench.rep', displayName: 'Bench Rep', role: 'care_rep', password: BENCH_PASSWORD });
+  const enrolmentCode = await setup.admin.createEnrolmentCode({ uses: 10, hours: 1 });
+  const caPem = setup.caPem;
+  await setup.close();
+
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'central/cli.ts', 'serve', '--data-dir', dataDir, '--port', '0'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /https:\/\/[\d.:a-z]+/.exec(out);
+      if (match) resolve(match[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`central store exited (${code}): ${out}`)));
+  });
+  return {
+    url,
+    caPem,
+    enrolmentCode,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** An enrolled device signed in as the bench care rep: what a first sync needs. */
+export async function signedInClient(central: BenchCentral): Promise<{ client: CentralClient; token: string }> {
+  const { csrPem, keyPem } = await createDeviceRequest('bench desk');
+  const anonymous = new CentralClient(central.url, central.caPem, null);
+  const enrolled = await anonymous.enrol({ code: central.enrolmentCode, deviceName: 'bench desk', csrPem });
+  await anonymous.close();
+  const client = new CentralClient(central.url, central.caPem, { certificatePem: enrolled.certificatePem, keyPem });
+  const { token } = await client.signIn({ username: 'bench.rep', password: BENCH_PASSWORD });
+  return { client, token };
+}
+
+/** One first sync into a fresh cache (encrypted with a random key, or plain), timed. */
+export async function firstSync(client: CentralClient, token: string, encrypted: boolean, onProgress?: (received: number, total: number) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'caredesk-bench-cache-'));
+  const file = join(dir, 'cache.db');
+  const key = encrypted ? (await import('node:crypto')).randomBytes(32) : null;
+  const cache: WorkstationCache = openCache({ file, key });
+  const clientId = randomUUID();
+  cache.setMeta('client_id', clientId);
+  await client.registerClient(token, clientId);
+  let rows = 0;
+  const engine = new SyncEngine({
+    cache,
+    client,
+    clientId,
+    token: () => token,
+    clock: () => new Date(),
+    onStatus: (s) => {
+      if (s.progress) {
+        rows = s.progress.received;
+        onProgress?.(s.progress.received, s.progress.total);
+      }
+    },
+    onCustomersChanged: () => undefined,
+    onRevoked: () => undefined,
+    onSignInNeeded: () => undefined,
+  });
+  const started = performance.now();
+  await engine.syncNow();
+  const seconds = (performance.now() - started) / 1000;
+  const status = engine.status();
+  if (status.error) throw new Error(`sync failed: ${status.error}`);
+  await engine.stop();
+  return { seconds, rows, cache, file, dir };
+}
+
+export type { SessionState };

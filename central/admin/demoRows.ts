@@ -1,0 +1,53 @@
+import { customerIdOf, type EntityName } from '../../domain';
+import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
+import type { CentralSchema } from '../storage/schema';
+import { callerSecretRow } from '../verification/callerSecrets';
+
+/** A records row before it is given its sequence number. */
+export type DraftRow = Omit<CentralSchema['records'], 'seq'>;
+export type SecretRow = CentralSchema['caller_secrets'];
+
+export interface DemoBatchJob {
+  seed: number;
+  historyMonths: number;
+  /** index of the first customer of the batch */
+  from: number;
+  count: number;
+  /** updated_at of the rows */
+  at: string;
+}
+
+export interface DemoBatch {
+  records: DraftRow[];
+  secrets: SecretRow[];
+}
+
+export function draftRow(entity: EntityName, record: { id: string }, at: string): DraftRow {
+  return { entity, id: record.id, customer_id: customerIdOf(entity, record), data: JSON.stringify(record), updated_at: at, updated_by: null };
+}
+
+/** Everything that hangs off one customer, as records. The demo card numbers are left out on purpose. */
+function customerRows(c: DemoCustomer, at: string): DraftRow[] {
+  return [
+    draftRow('customer', c.customer, at),
+    ...c.serviceLines.map((r) => draftRow('serviceLine', r, at)),
+    draftRow('billingAccount', c.billingAccount, at),
+    ...c.invoices.map((r) => draftRow('invoice', r, at)),
+    ...c.payments.map((r) => draftRow('payment', r, at)),
+    ...c.paymentMethods.map((r) => draftRow('paymentMethod', r, at)),
+    ...c.orders.map((r) => draftRow('order', r, at)),
+  ];
+}
+
+export function demoBatch(job: DemoBatchJob, pepper: Buffer): DemoBatch {
+  const batch: DemoBatch = { records: [], secrets: [] };
+  for (let i = job.from; i < job.from + job.count; i++) {
+    const c = demoCustomer(i, { seed: job.seed, historyMonths: job.historyMonths });
+    batch.records.push(...customerRows(c, job.at));
+    batch.secrets.push(callerSecretRow(pepper, c.customer.id, c.secrets));
+  }
+  // in key order, each index page of the batch is written once rather than once per row
+  batch.records.sort((a, b) => (a.id === b.id ? (a.entity < b.entity ? -1 : 1) : a.id < b.id ? -1 : 1));
+  batch.secrets.sort((a, b) => (a.customer_id < b.customer_id ? -1 : 1));
+  return batch;
+}

@@ -1,0 +1,92 @@
+import { demoInquiry, demoLead } from '../../domain/demo/generator';
+import type { Clock } from '../context';
+import { allocateSeq, readMeta, writeMeta } from '../storage/changeLog';
+import { inTransaction, type Tx } from '../storage/database';
+import type { CentralDb, CentralSchema } from '../storage/schema';
+import { demoBatches } from './demoBatches';
+import { draftRow, type DemoBatchJob, type DraftRow } from './demoRows';
+
+/**
+ * Demo data for development and benchmarks: deterministic customers (domain/demo) with everything
+ * that hangs off them, their caller-verification answers (hashed), and some leads and inquiries.
+ * Demo card numbers are not stored: only the masked payment method is a record (the card vault
+ * that will hold PANs encrypted comes later). Seeding again continues after the last customer.
+ */
+export interface SeedOptions {
+  seed?: number;
+  historyMonths?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SeedSummary {
+  customers: number;
+  records: number;
+  leads: number;
+  inquiries: number;
+  /** index of the first customer seeded: `demoCustomer(firstIndex + i, { seed })` regenerates it, answers included */
+  firstIndex: number;
+  seed: number;
+}
+
+/** Customers per transaction (fewer, larger transactions write each index page fewer times), and rows per INSERT. */
+const CUSTOMERS_PER_TRANSACTION = 5000;
+const ROWS_PER_INSERT = 1000;
+/** below this, worker threads cost more than they save */
+const WORKERS_FROM = 10_000;
+const NEXT_INDEX = { customer: 'demo.next_customer', lead: 'demo.next_lead', inquiry: 'demo.next_inquiry' } as const;
+
+async function nextIndex(db: CentralDb, kind: keyof typeof NEXT_INDEX): Promise<number> {
+  return Number((await readMeta(db, NEXT_INDEX[kind])) ?? 0);
+}
+
+async function insertMany<T extends keyof CentralSchema>(tx: Tx, table: T, rows: CentralSchema[T][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    // Kysely cannot relate a generic table name to its row type; the rows are typed by the caller
+    await tx.insertInto(table).values(rows.slice(i, i + ROWS_PER_INSERT) as never).execute();
+  }
+}
+
+/** Inserts drafts with consecutive sequence numbers taken in this transaction. */
+async function insertRecords(tx: Tx, drafts: DraftRow[]): Promise<void> {
+  if (!drafts.length) return;
+  const first = await allocateSeq(tx, drafts.length);
+  await insertMany(tx, 'records', drafts.map((d, i) => ({ ...d, seq: first + i })));
+}
+
+export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buffer }, count: number, options: SeedOptions = {}): Promise<SeedSummary> {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a whole number');
+  const seed = options.seed ?? 1;
+  const historyMonths = options.historyMonths ?? 3;
+  const firstIndex = await nextIndex(deps.db, 'customer');
+  const at = deps.clock().toISOString();
+
+  const jobs: DemoBatchJob[] = [];
+  for (let done = 0; done < count; done += CUSTOMERS_PER_TRANSACTION) {
+    jobs.push({ seed, historyMonths, from: firstIndex + done, count: Math.min(CUSTOMERS_PER_TRANSACTION, count - done), at });
+  }
+  let records = 0;
+  let done = 0;
+  let index = 0;
+  for await (const batch of demoBatches(jobs, deps.pepper, count >= WORKERS_FROM)) {
+    const job = jobs[index++]!;
+    await inTransaction(deps.db, async (tx) => {
+      await insertRecords(tx, batch.records);
+      await insertMany(tx, 'caller_secrets', batch.secrets);
+      await writeMeta(tx, NEXT_INDEX.customer, String(job.from + job.count));
+    });
+    records += batch.records.length;
+    done += job.count;
+    options.onProgress?.(done, count);
+  }
+
+  // prospects: about one lead per 10 customers and one inquiry per 20
+  const [firstLead, firstInquiry] = [await nextIndex(deps.db, 'lead'), await nextIndex(deps.db, 'inquiry')];
+  const leads = Array.from({ length: Math.ceil(count / 10) }, (_, i) => draftRow('lead', demoLead(firstLead + i, { seed }), at));
+  const inquiries = Array.from({ length: Math.ceil(count / 20) }, (_, i) => draftRow('inquiry', demoInquiry(firstInquiry + i, { seed }), at));
+  await inTransaction(deps.db, async (tx) => {
+    await insertRecords(tx, [...leads, ...inquiries]);
+    await writeMeta(tx, NEXT_INDEX.lead, String(firstLead + leads.length));
+    await writeMeta(tx, NEXT_INDEX.inquiry, String(firstInquiry + inquiries.length));
+  });
+  return { customers: count, records: records + leads.length + inquiries.length, leads: leads.length, inquiries: inquiries.length, firstIndex, seed };
+}

@@ -1,0 +1,187 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { CareDeskError, ROLES, Role } from '../domain';
+import { generatePassword } from './identity/passwords';
+import { DATA_FILES } from './dataDir';
+import { certificateFingerprint } from './pki/certificates';
+import { openCentral, startCentralStore, type OpenedCentral } from './index';
+
+/**
+ * The administrator's command line: `npm run central -- <command> [options]`.
+ * See central/README.md for the commands.
+ */
+const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
+
+  init                                   create the data dir, CA, server certificate, first admin, enrolment code
+  add-user --username U --role R --display-name "Name" [--password P]   (prompts for the password if not given)
+  enrolment-code [--uses N] [--hours H]  a code for enrolling workstations (default 1 use, 24 hours)
+  seed-demo N [--seed S] [--history-months M]   N demo customers with their accounts, leads and inquiries
+  demo-users                             one user per role, with generated passwords
+  verify-audit                           recompute the audit log's hash chain
+  serve [--port P] [--host H]            serve over HTTPS (default 127.0.0.1:8443)
+
+  roles: ${ROLES.join(', ')}; default data dir: .caredesk/central`;
+
+const { values: options, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'data-dir': { type: 'string', default: join('.caredesk', 'central') },
+    username: { type: 'string' },
+    role: { type: 'string' },
+    'display-name': { type: 'string' },
+    password: { type: 'string' },
+    uses: { type: 'string' },
+    hours: { type: 'string' },
+    seed: { type: 'string' },
+    'history-months': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+const dataDir = options['data-dir'];
+const [command, ...args] = positionals;
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isFinite(n)) throw new CareDeskError('validation', `--${name} must be a number`);
+  return n;
+}
+
+/** Reads a password without echoing it on a terminal, or one line from a pipe. */
+async function readPassword(prompt: string): Promise<string> {
+  const { stdin, stdout } = process;
+  if (!stdin.isTTY) {
+    const rl = createInterface({ input: stdin });
+    for await (const line of rl) return line;
+    return '';
+  }
+  stdout.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  return new Promise((resolve) => {
+    let typed = '';
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          stdout.write('\n');
+          return resolve(typed);
+        }
+        if (char === '\u0003') process.exit(130);
+        typed = char === '\u007f' ? typed.slice(0, -1) : typed + char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function withCentral<T>(work: (central: OpenedCentral) => Promise<T>): Promise<T> {
+  const central = await openCentral({ dataDir });
+  try {
+    return await work(central);
+  } finally {
+    await central.close();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  async init() {
+    if (existsSync(join(dataDir, DATA_FILES.database))) throw new CareDeskError('conflict', `${dataDir} is already initialised`);
+    await withCentral(async (central) => {
+      const password = generatePassword();
+      await central.admin.addUser({ username: 'admin', displayName: 'Administrator', role: 'admin', password });
+      const code = await central.admin.createEnrolmentCode();
+      console.log(`initialised ${dataDir}`);
+      console.log(`organisation CA: ${join(dataDir, DATA_FILES.caCert)} (sha256 ${certificateFingerprint(central.tls.caPem)})`);
+      console.log(`first administrator: admin / ${password}   (shown once: keep it safe)`);
+      console.log(`enrolment code: ${code}   (1 workstation, 24 hours)`);
+    });
+  },
+
+  async 'add-user'() {
+    const role = Role.safeParse(options.role);
+    if (!options.username || !options['display-name'] || !role.success) {
+      throw new CareDeskError('validation', `give --username, --display-name and --role (${ROLES.join(', ')})`);
+    }
+    const password = options.password ?? (await readPassword(`password for ${options.username}: `));
+    await withCentral(async (central) => {
+      const user = await central.admin.addUser({ username: options.username!, displayName: options['display-name']!, role: role.data, password });
+      console.log(`added ${user.username} (${user.role}) id ${user.id}`);
+    });
+  },
+
+  async 'enrolment-code'() {
+    const uses = numberOption('uses', options.uses) ?? 1;
+    const hours = numberOption('hours', options.hours) ?? 24;
+    await withCentral(async (central) => {
+      console.log(`enrolment code: ${await central.admin.createEnrolmentCode({ uses, hours })}   (${uses} use(s), ${hours} hours)`);
+    });
+  },
+
+  async 'seed-demo'() {
+    const count = numberOption('count', args[0]);
+    if (count === undefined || !Number.isInteger(count) || count < 1) throw new CareDeskError('validation', 'give the number of customers: seed-demo N');
+    const started = performance.now();
+    await withCentral(async (central) => {
+      const summary = await central.admin.seedDemo(count, {
+        seed: numberOption('seed', options.seed),
+        historyMonths: numberOption('history-months', options['history-months']),
+        onProgress: (done, total) => console.log(`  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} customers`),
+      });
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`seeded ${summary.customers} customers, ${summary.leads} leads, ${summary.inquiries} inquiries (${summary.records} records, seed ${summary.seed}) in ${seconds} s`);
+    });
+  },
+
+  async 'demo-users'() {
+    await withCentral(async (central) => {
+      for (const user of await central.admin.seedDemoUsers()) {
+        console.log(`${user.username.padEnd(15)} ${user.role.padEnd(14)} ${user.password ?? '(exists, unchanged)'}`);
+      }
+    });
+  },
+
+  async 'verify-audit'() {
+    await withCentral(async (central) => {
+      const result = await central.admin.verifyAudit();
+      if (result.ok) console.log(`audit log intact: ${result.rows} rows`);
+      else {
+        console.log(`audit log BROKEN at row ${result.firstBadSeq} (checked ${result.rows} rows)`);
+        process.exitCode = 1;
+      }
+    });
+  },
+
+  async serve() {
+    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443 });
+    console.log(`CareDesk central store listening on ${store.url}`);
+    const stop = () => void store.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+};
+
+async function main(): Promise<void> {
+  const run = command ? commands[command] : undefined;
+  if (options.help || !run) {
+    console.log(USAGE);
+    if (!options.help) process.exitCode = 2;
+    return;
+  }
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof CareDeskError)) throw err;
+    console.error(`error: ${err.message}`);
+    for (const issue of err.issues) console.error(`  ${issue.field}: ${issue.message} (${issue.rule})`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,18 @@
+import type { SessionPolicy } from '../domain';
+import type { ChangeFeed } from './sync/changeFeed';
+import type { CertificateAuthority } from './pki/certificates';
+import type { CentralDb } from './storage/schema';
+
+/** The store's time source, passed in so tests and replays control it. */
+export type Clock = () => Date;
+
+/** What the store's services are built from; each function takes the parts it needs. */
+export interface StoreContext {
+  db: CentralDb;
+  clock: Clock;
+  /** server-wide secret mixed into caller-verification hashes, kept outside the database */
+  pepper: Buffer;
+  ca: CertificateAuthority;
+  feed: ChangeFeed;
+  sessionPolicy: SessionPolicy;
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
+import {
+  certificateExpiry,
+  createCertificateAuthority,
+  issueServerCertificate,
+  loadCertificateAuthority,
+  type CertificateAuthority,
+  type KeyedCertificate,
+} from './pki/certificates';
+
+/**
+ * The data directory (see README): the SQLite file, the server pepper, and — unless config.json
+ * names production TLS files — a development CA and server certificate made on first start.
+ */
+export const DATA_FILES = {
+  database: 'central.sqlite',
+  pepper: 'pepper.key',
+  config: 'config.json',
+  caCert: 'pki/ca.pem',
+  caKey: 'pki/ca.key',
+  serverCert: 'pki/server.pem',
+  serverKey: 'pki/server.key',
+} as const;
+
+const Config = z.strictObject({
+  tls: z
+    .strictObject({
+      /** the server certificate chain and its key */
+      cert: z.string(),
+      key: z.string(),
+      /** the CA that issues device certificates (and that workstations pin), with its key */
+      ca: z.string(),
+      caKey: z.string(),
+    })
+    .optional(),
+  pepperFile: z.string().optional(),
+  sessionPolicy: SessionPolicy.optional(),
+});
+export type CentralConfig = z.infer<typeof Config>;
+
+export interface DataDirMaterial {
+  config: CentralConfig;
+  databaseFile: string;
+  pepper: Buffer;
+  ca: CertificateAuthority;
+  server: KeyedCertificate;
+}
+
+const RENEW_BEFORE_MS = 30 * 86_400_000;
+
+/** Keys are readable by the service account only. */
+function writeSecret(file: string, content: string): void {
+  writeFileSync(file, content, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+function readConfig(dataDir: string): CentralConfig {
+  const file = join(dataDir, DATA_FILES.config);
+  if (!existsSync(file)) return {};
+  const parsed = Config.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new CareDeskError('validation', `${file} is not a valid configuration`, issuesFromZod(parsed.error));
+  return parsed.data;
+}
+
+function loadPepper(dataDir: string, config: CentralConfig): Buffer {
+  const file = config.pepperFile ? resolveIn(dataDir, config.pepperFile) : join(dataDir, DATA_FILES.pepper);
+  if (!existsSync(file)) writeSecret(file, randomBytes(32).toString('base64') + '\n');
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+function resolveIn(dataDir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dataDir, path);
+}
+
+/** Development TLS material for 127.0.0.1 and localhost, made once and renewed before it expires. */
+async function developmentTls(dataDir: string, now: Date): Promise<{ ca: KeyedCertificate; server: KeyedCertificate }> {
+  const path = (name: string) => join(dataDir, name);
+  mkdirSync(path('pki'), { recursive: true, mode: 0o700 });
+  if (!existsSync(path(DATA_FILES.caCert))) {
+    const ca = await createCertificateAuthority('CareDesk Development', now);
+    writeSecret(path(DATA_FILES.caKey), ca.keyPem);
+    writeFileSync(path(DATA_FILES.caCert), ca.certPem);
+  }
+  const ca = { certPem: readFileSync(path(DATA_FILES.caCert), 'utf8'), keyPem: readFileSync(path(DATA_FILES.caKey), 'utf8') };
+  const serverExists = existsSync(path(DATA_FILES.serverCert));
+  if (!serverExists || certificateExpiry(readFileSync(path(DATA_FILES.serverCert), 'utf8')).getTime() - now.getTime() < RENEW_BEFORE_MS) {
+    const server = await issueServerCertificate(await loadCertificateAuthority(ca), { dns: ['localhost'], ips: ['127.0.0.1'] }, now);
+    writeSecret(path(DATA_FILES.serverKey), server.keyPem);
+    writeFileSync(path(DATA_FILES.serverCert), server.certPem);
+  }
+  return { ca, server: { certPem: readFileSync(path(DATA_FILES.serverCert), 'utf8'), keyPem: readFileSync(path(DATA_FILES.serverKey), 'utf8') } };
+}
+
+/**
+ * Creates what is missing in `dataDir` and loads the rest. `now` is the real time: certificates are
+ * judged by the peers' clocks, not by the store's injected clock.
+ */
+export async function prepareDataDir(dataDir: string, now = new Date()): Promise<DataDirMaterial> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const config = readConfig(dataDir);
+  let tls: { ca: KeyedCertificate; server: KeyedCertificate };
+  if (config.tls) {
+    const read = (p: string) => readFileSync(resolveIn(dataDir, p), 'utf8');
+    tls = { ca: { certPem: read(config.tls.ca), keyPem: read(config.tls.caKey) }, server: { certPem: read(config.tls.cert), keyPem: read(config.tls.key) } };
+  } else {
+    tls = await developmentTls(dataDir, now);
+  }
+  return {
+    config,
+    databaseFile: join(dataDir, DATA_FILES.database),
+    pepper: loadPepper(dataDir, config),
+    ca: await loadCertificateAuthority(tls.ca),
+    server: tls.server,
+  };
+}

@@ -1,0 +1,29 @@
+import type { FastifyError, FastifyReply } from 'fastify';
+import { CareDeskError, toErrorBody, type ErrorCode } from '../../domain';
+
+/** HTTP status of each error code the store answers with; the body is always `{ error: ErrorBody }`. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  validation: 400,
+  unauthenticated: 401,
+  device_not_enrolled: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+};
+
+/** Fastify's own refusals (body too large, not JSON, wrong media type) in the store's error shape. */
+function fromFramework(err: FastifyError): CareDeskError | null {
+  if (err.statusCode === 413) return new CareDeskError('too_large', 'the request body is larger than 1 MiB');
+  if (err.statusCode === 415) return new CareDeskError('validation', 'send the body as application/json', [{ field: '(body)', rule: 'content_type', message: err.message }]);
+  if (err.statusCode === 400) return new CareDeskError('validation', err.message, [{ field: '(body)', rule: 'json', message: err.message }]);
+  return null;
+}
+
+export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  const known = err instanceof CareDeskError ? err : fromFramework(err as FastifyError);
+  if (!known) reply.log.error({ err }, 'unexpected error');
+  const body = toErrorBody(known ?? err);
+  return reply.status(STATUS[body.code] ?? 500).send({ error: body });
+}

@@ -1,0 +1,44 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { CareDeskError, LIMITS } from '../../domain';
+import type { StoreContext } from '../context';
+import { checkAccess } from './access';
+import { sendError } from './errors';
+import { eventRoutes } from './routes/events';
+import { identityRoutes } from './routes/identity';
+import { syncRoutes } from './routes/sync';
+import { verificationRoutes } from './routes/verification';
+
+export interface TlsMaterial {
+  certPem: string;
+  keyPem: string;
+  /** the CA whose device certificates the store accepts */
+  caPem: string;
+}
+
+/**
+ * The store's HTTPS API. TLS 1.3 only (DESIGN §1). The handshake asks for a client certificate but
+ * does not demand one, so that a new workstation can enrol; every other route then requires an
+ * enrolled device (see access.ts).
+ */
+export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    https: { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.3', requestCert: true, rejectUnauthorized: false },
+    // refused before parsing (DESIGN §8)
+    bodyLimit: LIMITS.maxBodyBytes,
+    logger: options.logger ?? false,
+    // event streams never go idle: close them with the server
+    forceCloseConnections: true,
+  });
+  app.decorateRequest('device', null);
+  app.decorateRequest('session', null);
+  app.setErrorHandler((err, _request, reply) => sendError(reply, err));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new CareDeskError('not_found', 'no such route')));
+  app.addHook('onRequest', async (request) => checkAccess(ctx, request));
+
+  identityRoutes(app, ctx);
+  syncRoutes(app, ctx);
+  verificationRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { CareDeskError, NewPassword, Role, Username, parseOrThrow, type User } from '../../domain';
+import type { Clock } from '../context';
+import type { CentralDb, CentralSchema } from '../storage/schema';
+import { hashPassword } from './passwords';
+
+export const NewUser = z.strictObject({
+  username: Username,
+  displayName: z.string().trim().min(1).max(100),
+  role: Role,
+  password: NewPassword,
+});
+export type NewUser = z.input<typeof NewUser>;
+
+export function userOf(row: Pick<CentralSchema['users'], 'id' | 'username' | 'display_name' | 'role' | 'status'>): User {
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role as Role, status: row.status as User['status'] };
+}
+
+export async function addUser(db: CentralDb, clock: Clock, input: NewUser): Promise<User> {
+  const user = parseOrThrow(NewUser, input);
+  const taken = await db.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst();
+  if (taken) throw new CareDeskError('conflict', `the username ${user.username} is taken`, [{ field: 'username', rule: 'username.unique', message: 'already taken' }]);
+  const row = {
+    id: randomUUID(),
+    username: user.username,
+    display_name: user.displayName,
+    role: user.role,
+    status: 'active',
+    password_hash: await hashPassword(user.password),
+    created_at: clock().toISOString(),
+  };
+  await db.insertInto('users').values(row).execute();
+  return userOf(row);
+}
+
+export async function findUserByUsername(db: CentralDb, username: string): Promise<CentralSchema['users'] | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export async function setUserStatus(db: CentralDb, userId: string, status: User['status']): Promise<void> {
+  const result = await db.updateTable('users').set({ status }).where('id', '=', userId).executeTakeFirst();
+  if (!result.numUpdatedRows) throw new CareDeskError('not_found', 'no such user');
+}

@@ -1,0 +1,93 @@
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../domain';
+import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
+import type { Clock, StoreContext } from './context';
+import { prepareDataDir } from './dataDir';
+import { createHttpServer } from './http/server';
+import { prepareDecoy } from './identity/passwords';
+import { openDatabase } from './storage/database';
+import type { CentralDb } from './storage/schema';
+import { inProcessChangeFeed } from './sync/changeFeed';
+
+export type { CentralAdmin, DemoUserCredentials } from './admin/centralAdmin';
+export type { SeedOptions, SeedSummary } from './admin/seedDemo';
+export type { AuditVerification } from './audit/auditLog';
+export type { NewUser } from './identity/users';
+export type { CentralSchema } from './storage/schema';
+export type { Clock } from './context';
+
+export interface CentralOptions {
+  dataDir: string;
+  clock?: Clock;
+  sessionPolicy?: SessionPolicy;
+}
+
+/** The store without its HTTPS front: what the CLI's admin commands work on. */
+export interface OpenedCentral {
+  dataDir: string;
+  db: CentralDb;
+  admin: CentralAdmin;
+  context: StoreContext;
+  tls: { certPem: string; keyPem: string; caPem: string };
+  close(): Promise<void>;
+}
+
+/** Creates what is missing in the data directory (database, migrations, dev CA, pepper) and opens it. */
+export async function openCentral(options: CentralOptions): Promise<OpenedCentral> {
+  const material = await prepareDataDir(options.dataDir);
+  const db = await openDatabase(material.databaseFile);
+  const context: StoreContext = {
+    db,
+    clock: options.clock ?? (() => new Date()),
+    pepper: material.pepper,
+    ca: material.ca,
+    feed: inProcessChangeFeed(),
+    sessionPolicy: options.sessionPolicy ?? material.config.sessionPolicy ?? DEFAULT_SESSION_POLICY,
+  };
+  return {
+    dataDir: options.dataDir,
+    db,
+    admin: centralAdmin(context),
+    context,
+    tls: { ...material.server, caPem: material.ca.certPem },
+    close: () => db.destroy(),
+  };
+}
+
+export interface CentralStore {
+  /** e.g. https://127.0.0.1:43211 */
+  url: string;
+  /** the organisation CA: it signed the server certificate and signs device certificates */
+  caPem: string;
+  dataDir: string;
+  /** for tests that inspect the store */
+  db: CentralDb;
+  admin: CentralAdmin;
+  close(): Promise<void>;
+}
+
+export async function startCentralStore(
+  options: CentralOptions & { host?: string; port?: number; logger?: boolean },
+): Promise<CentralStore> {
+  const central = await openCentral(options);
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await prepareDecoy();
+    const app = await createHttpServer(central.context, central.tls, { logger: options.logger });
+    await app.listen({ host, port: options.port ?? 0 });
+    const { port } = app.server.address() as { port: number };
+    return {
+      url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      caPem: central.tls.caPem,
+      dataDir: central.dataDir,
+      db: central.db,
+      admin: central.admin,
+      async close() {
+        await app.close();
+        await central.close();
+      },
+    };
+  } catch (err) {
+    await central.close();
+    throw err;
+  }
+}

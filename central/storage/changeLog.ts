@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import type { CentralDb } from './schema';
+import type { Tx } from './database';
+
+/**
+ * The global change sequence (DESIGN §5): every write to `records` takes the next number inside
+ * its own transaction, so a pull cursor is a position in one total order of changes.
+ */
+const CHANGE_SEQ = 'change_seq';
+
+/** Reserves `count` sequence numbers and returns the first. Must run inside the writing transaction. */
+export async function allocateSeq(tx: Tx, count = 1): Promise<number> {
+  // The update comes first so the transaction takes the write lock before it reads the counter.
+  const row = await tx
+    .updateTable('meta')
+    .set({ value: sql<string>`cast(cast(value as bigint) + ${count} as text)` })
+    .where('key', '=', CHANGE_SEQ)
+    .returning('value')
+    .executeTakeFirst();
+  if (!row) throw new Error('the change sequence is missing from meta: run the migrations');
+  return Number(row.value) - count + 1;
+}
+
+/** The last sequence number handed out: the head of the change log. */
+export async function changeHead(db: CentralDb | Tx): Promise<number> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', CHANGE_SEQ).executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
+
+export async function readMeta(db: CentralDb | Tx, key: string): Promise<string | null> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value ?? null;
+}
+
+export async function writeMeta(db: CentralDb | Tx, key: string, value: string): Promise<void> {
+  await db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}

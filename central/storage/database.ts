@@ -1,0 +1,52 @@
+import { closeSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { MIGRATIONS } from './migrations';
+import type { CentralDb, CentralSchema } from './schema';
+
+/**
+ * Opens the store's SQLite file. This is the one place that knows the backend is SQLite: the
+ * pragmas below, and the busy retry of `inTransaction`. Every query elsewhere is plain Kysely,
+ * ready for the PostgreSQL dialect.
+ */
+export async function openDatabase(file: string): Promise<CentralDb> {
+  // the file holds PII: readable by the service account only (the WAL and shm files inherit the mode)
+  closeSync(openSync(file, 'a', 0o600));
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  // the CLI (add-user, seed-demo) may write while the server runs: wait for the lock, do not fail
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('cache_size = -65536');
+  const db = new Kysely<CentralSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db);
+  return db;
+}
+
+async function migrate(db: CentralDb): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+}
+
+export type Tx = Transaction<CentralSchema>;
+
+const BUSY = /^SQLITE_BUSY/;
+
+/**
+ * Runs `work` in one transaction. A transaction that began by reading and must then write can
+ * meet another process's commit (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out);
+ * it is then retried from the start, so `work` must have no effect outside the database.
+ */
+export async function inTransaction<T>(db: CentralDb, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= 5 || typeof code !== 'string' || !BUSY.test(code)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m001 from './001_initial';
+
+/**
+ * The numbered migrations, in order. Listed here rather than read from the folder so that a
+ * bundled build carries them too. Add a file `NNN_what.ts` and a line below; never edit a shipped one.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001_initial': m001,
+};

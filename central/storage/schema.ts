@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * The tables of the central store, as Kysely sees them. JSON lives in TEXT columns and times are
+ * ISO-8601 strings, so the same queries run on SQLite (embedded default) and PostgreSQL (later).
+ */
+export interface CentralSchema {
+  meta: { key: string; value: string };
+  /** every syncable entity of ENTITY_SCHEMAS, one row per record; `data` NULL is a deletion (tombstone) */
+  records: {
+    entity: string;
+    id: string;
+    customer_id: string | null;
+    seq: number;
+    data: string | null;
+    updated_at: string;
+    updated_by: string | null;
+  };
+  users: {
+    id: string;
+    username: string;
+    display_name: string;
+    role: string;
+    status: string;
+    password_hash: string;
+    created_at: string;
+  };
+  sessions: {
+    token_hash: string;
+    user_id: string;
+    device_id: string;
+    created_at: string;
+    expires_at: string;
+    revoked_at: string | null;
+  };
+  devices: {
+    id: string;
+    name: string;
+    certificate_fingerprint: string;
+    certificate_pem: string;
+    enrolled_at: string;
+    revoked_at: string | null;
+  };
+  enrolment_codes: { code_hash: string; uses_left: number; expires_at: string; created_at: string };
+  clients: { client_id: string; user_id: string; device_id: string; last_seq: number; created_at: string };
+  client_mutations: { client_id: string; seq: number; mutation_id: string; result: string; at: string };
+  caller_secrets: { customer_id: string; salt: string; ssn_last4_hash: string; pin_hash: string };
+  verifications: {
+    id: string;
+    customer_id: string;
+    user_id: string;
+    device_id: string;
+    method: string;
+    verified: number;
+    at: string;
+  };
+  sign_in_failures: { id: string; username: string; at: string };
+  audit_log: {
+    seq: number;
+    at: string;
+    user_id: string | null;
+    role: string | null;
+    device_id: string | null;
+    action: string;
+    entity: string | null;
+    entity_id: string | null;
+    customer_id: string | null;
+    /** JSON array of field names, never values */
+    fields: string;
+    outcome: string;
+    detail: string | null;
+    /** a client-supplied event id (a view event) that makes the row idempotent */
+    event_id: string | null;
+    hash: string;
+  };
+}
+
+export type CentralDb = Kysely<CentralSchema>;

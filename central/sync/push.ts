@@ -1,0 +1,88 @@
+import { CareDeskError, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
+import { appendAudit } from '../audit/auditLog';
+import type { StoreContext } from '../context';
+import type { SessionContext } from '../identity/sessions';
+import { changeHead } from '../storage/changeLog';
+import { inTransaction, type Tx } from '../storage/database';
+import { applyMutation, rejected } from './applyMutation';
+import { boundClient } from './clients';
+
+/**
+ * A push (DESIGN §5): the client's mutations in their sequence order, each once, each in its own
+ * transaction with its audit row. (client id, seq) makes a push idempotent: a mutation seen before
+ * gets its stored result back. A gap in the sequence stops the batch unrecorded, so the client
+ * resends from the gap. Rejections are final and recorded like any other outcome.
+ */
+export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, session: SessionContext, body: PushRequest): Promise<PushResponse> {
+  await boundClient(ctx.db, session, body.clientId);
+  if (body.mutations.some((m) => m.clientId !== body.clientId)) {
+    throw new CareDeskError('forbidden', 'every mutation must come from the client that pushes it');
+  }
+  const results: MutationResult[] = [];
+  let changed = false;
+  const ordered = [...body.mutations].sort((a, b) => a.seq - b.seq);
+  for (const [index, m] of ordered.entries()) {
+    const outcome = await inTransaction(ctx.db, (tx) => pushOne(tx, ctx.clock(), session, m));
+    if (outcome === 'gap') {
+      for (const later of ordered.slice(index)) results.push(rejected(later, 'sequence_gap', 'an earlier mutation of this client is missing: send from the gap'));
+      break;
+    }
+    results.push(outcome.result);
+    changed ||= outcome.wrote;
+  }
+  if (body.views.length) await inTransaction(ctx.db, (tx) => recordViews(tx, ctx.clock(), session, body.views));
+  const head = await changeHead(ctx.db);
+  if (changed) ctx.feed.publish({ kind: 'advanced', head });
+  return { results, head };
+}
+
+async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean }> {
+  const client = await tx.selectFrom('clients').select('last_seq').where('client_id', '=', m.clientId).executeTakeFirstOrThrow();
+  const lastSeq = Number(client.last_seq);
+  if (m.seq > lastSeq + 1) return 'gap';
+  if (m.seq <= lastSeq) {
+    const stored = await tx.selectFrom('client_mutations').select(['mutation_id', 'result']).where('client_id', '=', m.clientId).where('seq', '=', m.seq).executeTakeFirst();
+    if (stored?.mutation_id === m.id) return { result: JSON.parse(stored.result) as MutationResult, wrote: false };
+    return { result: rejected(m, 'sequence_reused', `sequence ${m.seq} of this client already carried another mutation`), wrote: false };
+  }
+
+  const { result, customerId, wrote } = await applyMutation(tx, session, m, now);
+  await tx.insertInto('client_mutations').values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, result: JSON.stringify(result), at: now.toISOString() }).execute();
+  await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
+  const { user } = session;
+  await appendAudit(tx, now, {
+    action: result.status === 'rejected' ? 'record.update_rejected' : 'record.update',
+    outcome: result.status === 'rejected' ? 'denied' : result.status === 'conflict' ? 'conflict' : 'ok',
+    userId: user.id,
+    role: user.role,
+    deviceId: session.deviceId,
+    entity: m.entity,
+    entityId: m.entityId,
+    customerId,
+    // field names only: the values (and the free-text reason, which may quote them) stay out of the log
+    fields: Object.keys(m.changes),
+    detail: result.rejection ? `mutation ${m.id}: ${result.rejection.code}` : `mutation ${m.id}`,
+  });
+  return { result, wrote };
+}
+
+/** Sensitive reads made on the workstation, one audit row each, once per view id. */
+async function recordViews(tx: Tx, now: Date, session: SessionContext, views: readonly ViewEvent[]): Promise<void> {
+  for (const view of views) {
+    const seen = await tx.selectFrom('audit_log').select('seq').where('event_id', '=', view.id).executeTakeFirst();
+    if (seen) continue;
+    const record = await tx.selectFrom('records').select('customer_id').where('entity', '=', view.entity).where('id', '=', view.entityId).executeTakeFirst();
+    await appendAudit(tx, now, {
+      action: 'record.view',
+      outcome: 'ok',
+      userId: session.user.id,
+      role: session.user.role,
+      deviceId: session.deviceId,
+      entity: view.entity,
+      entityId: view.entityId,
+      customerId: record?.customer_id ?? null,
+      detail: `viewed at ${view.at}`,
+      eventId: view.id,
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import type { ConflictView } from '../../../domain/console/contract';
+import type { OpenSession } from '../session/session';
+
+export function listConflicts(s: OpenSession): ConflictView[] {
+  return s.cache.conflicts().flatMap((entry) => {
+    const customer = entry.customerId ? s.cache.effectiveRecord('customer', entry.customerId) : null;
+    const customerName = customer ? [customer.firstName, customer.lastName].filter(Boolean).join(' ') : '(customer no longer visible)';
+    return entry.conflicts.map((c) => ({
+      mutationId: entry.mutationId,
+      customerId: entry.customerId ?? entry.entityId,
+      customerName,
+      field: c.field,
+      base: c.base,
+      mine: c.mine,
+      theirs: c.theirs,
+      changedBy: c.changedBy,
+      changedAt: c.changedAt,
+      createdAt: entry.createdAt,
+    }));
+  });
+}
+
+/** Keep theirs (drop my value) or apply mine over theirs (a new mutation based on their value). */
+export function resolveConflict(s: OpenSession, mutationId: string, field: string, keep: 'mine' | 'theirs'): ConflictView[] {
+  s.cache.resolveConflict(mutationId, field, keep);
+  s.engine.kick();
+  return listConflicts(s);
+}

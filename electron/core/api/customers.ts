@@ -1,0 +1,135 @@
+import type { CustomerProfile, PendingChange, SearchHit } from '../../../domain/console/contract';
+import { CUSTOMER_MUTABLE_PATHS } from '../../../domain/entities';
+import { CareDeskError, ValidationError } from '../../../domain/errors';
+import { assertMayWrite, policyField, requiresCallerVerification, accessOf } from '../../../domain/policy';
+import { getPath, sameValue } from '../../../domain/records';
+import { validateChanges } from '../../../domain/mutations';
+import { planSearch, type SearchKind } from '../../../domain/search';
+import { VerifyRequest } from '../../../domain/sync/protocol';
+import { parseOrThrow } from '../../../domain/errors';
+import type { PostalAddress } from '../../../domain/validation';
+import type { OpenSession } from '../session/session';
+
+type Row = Record<string, unknown> & { id: string };
+
+function displayName(customer: Record<string, unknown>): string {
+  return [customer.firstName, customer.lastName].filter((v) => typeof v === 'string').join(' ') || '(no name)';
+}
+
+export function searchCustomers(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchHit[] {
+  const plans = planSearch(query, kind);
+  if (plans.length === 0) return [];
+  const phoneTerm = plans.find((p) => p.kind === 'phone')?.term;
+  return s.cache.search(plans, limit).flatMap(({ customerId, matchedBy }) => {
+    const c = s.cache.effectiveRecord('customer', customerId);
+    if (!c) return [];
+    const phones = Array.isArray(c.phones) ? (c.phones as { number: string }[]).map((p) => p.number) : [];
+    const address = c.serviceAddress as PostalAddress | undefined;
+    return [
+      {
+        id: customerId,
+        accountNumber: typeof c.accountNumber === 'string' ? c.accountNumber : null,
+        accountStatus: typeof c.accountStatus === 'string' ? c.accountStatus : null,
+        name: displayName(c),
+        matchedBy,
+        phone: (phoneTerm && phones.find((p) => p.replace(/\D/g, '').includes(phoneTerm))) || phones[0] || null,
+        email: typeof c.email === 'string' ? c.email : null,
+        location: address ? `${address.city}, ${address.state}` : null,
+      },
+    ];
+  });
+}
+
+export function customerProfile(s: OpenSession, customerId: string): CustomerProfile {
+  const customer = s.cache.effectiveRecord('customer', customerId) as Row | null;
+  if (!customer) throw new CareDeskError('not_found', 'This customer is not in your cache.');
+  const role = s.user.role;
+  const changes: PendingChange[] = s.cache.changesOfCustomer(customerId).map((m) => ({
+    mutationId: m.id,
+    fields: Object.keys(m.changes),
+    status: m.status,
+    reason: m.reason,
+    createdAt: m.createdAt,
+    rejection: m.rejection ?? null,
+  }));
+  const verification = s.verifications.get(customerId) ?? null;
+  return {
+    customer,
+    serviceLines: s.cache.effectiveRecordsOfCustomer('serviceLine', customerId) as CustomerProfile['serviceLines'],
+    billing: (s.cache.effectiveRecordsOfCustomer('billingAccount', customerId)[0] as CustomerProfile['billing']) ?? null,
+    changes,
+    editablePaths: CUSTOMER_MUTABLE_PATHS.filter((path) => accessOf('customer', policyField(path), role) === 'write'),
+    verificationRequired: requiresCallerVerification('customer', role),
+    verification: verification && !isCurrent(verification.validUntil, s.clock()) ? { ...verification, verified: false } : verification,
+  };
+}
+
+/** A view of one customer is recorded once per this span; refreshes of an open profile are not new reads. */
+export const VIEW_AUDIT_INTERVAL_MS = 10 * 60_000;
+
+/** Opening a profile is a sensitive read: it is recorded and reported for the audit log. */
+export function openCustomer(s: OpenSession, customerId: string): CustomerProfile {
+  const profile = customerProfile(s, customerId);
+  const now = s.clock().getTime();
+  const last = s.viewsRecorded.get(customerId);
+  if (last === undefined || now - last >= VIEW_AUDIT_INTERVAL_MS) {
+    s.cache.recordView('customer', customerId);
+    s.viewsRecorded.set(customerId, now);
+  }
+  return profile;
+}
+
+export async function verifyCaller(s: OpenSession, customerId: string, method: 'ssn_last4' | 'account_pin', answer: string) {
+  const body = parseOrThrow(VerifyRequest, { method, answer });
+  if (!s.token) throw new CareDeskError('offline', 'Caller verification needs the central store: sign in online.');
+  const result = await s.client.verify(s.token, customerId, body);
+  s.verifications.set(customerId, {
+    verified: result.verified,
+    verificationId: result.verificationId,
+    validUntil: result.validUntil,
+    attemptsLeft: result.attemptsLeft,
+  });
+  return result;
+}
+
+/**
+ * Corrects a customer's contact data (policy: "customers may correct … by phoning customer
+ * service"). Refused here, before anything is queued, when the role may not write a field, a
+ * value breaks a rule, or the caller is not verified; the central store checks all of it again.
+ */
+export function updateCustomer(s: OpenSession, customerId: string, rawChanges: Record<string, unknown>, reason: string) {
+  const now = s.clock();
+  const role = s.user.role;
+  assertMayWrite('customer', role, Object.keys(rawChanges));
+  const changes = validateChanges('customer', rawChanges);
+  const current = s.cache.effectiveRecord('customer', customerId);
+  if (!current) throw new CareDeskError('not_found', 'This customer is not in your cache.');
+  const base: Record<string, unknown> = {};
+  const changed: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(changes)) {
+    const seen = getPath(current, path) ?? null;
+    if (sameValue(seen, value)) continue;
+    base[path] = seen;
+    changed[path] = value;
+  }
+  if (Object.keys(changed).length === 0) {
+    throw new ValidationError([{ field: '(changes)', rule: 'changes.none', message: 'nothing differs from the current record' }]);
+  }
+  let verificationId: string | null = null;
+  if (requiresCallerVerification('customer', role)) {
+    const v = s.verifications.get(customerId);
+    if (!v?.verified || !v.verificationId || !isCurrent(v.validUntil, now)) {
+      throw new CareDeskError('forbidden', 'Verify the caller before changing their record.', [
+        { field: 'verification', rule: 'verification.required', message: 'the caller is not verified (or the verification expired)' },
+      ]);
+    }
+    verificationId = v.verificationId;
+  }
+  const mutation = s.cache.enqueueMutation({ entity: 'customer', entityId: customerId, customerId, base, changes: changed, reason, verificationId, createdAt: now.toISOString() });
+  s.engine.kick();
+  return { mutationId: mutation.id, customer: customerProfile(s, customerId) };
+}
+
+function isCurrent(validUntil: string | null, now: Date): boolean {
+  return !!validUntil && Date.parse(validUntil) > now.getTime();
+}

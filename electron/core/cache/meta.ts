@@ -1,0 +1,37 @@
+import type { Db } from './sqlite';
+
+/** The meta keys the cache itself reads or writes; others (session token, user…) are the caller's. */
+export const META = {
+  /** the pull cursor: the change-log sequence up to which this cache is current */
+  cursor: 'cursor',
+  /** this cache's client id at the central store; must be set before the first edit */
+  clientId: 'client_id',
+  /** the last per-client mutation sequence handed out, so applied mutations leaving the outbox never free a number */
+  lastMutationSeq: 'last_mutation_seq',
+  /** present while a first sync runs */
+  initialSync: 'initial_sync',
+} as const;
+
+export class MetaTable {
+  private readonly statements;
+
+  constructor(db: Db) {
+    this.statements = {
+      get: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      set: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      delete: db.prepare('DELETE FROM meta WHERE key = ?'),
+    };
+  }
+
+  get(key: string): string | null {
+    return (this.statements.get.get(key) as string | undefined) ?? null;
+  }
+
+  set(key: string, value: string): void {
+    this.statements.set.run(key, value);
+  }
+
+  delete(key: string): void {
+    this.statements.delete.run(key);
+  }
+}

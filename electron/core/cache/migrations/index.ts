@@ -1,0 +1,37 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { CareDeskError } from '../../../../domain/errors';
+import * as m001 from './001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** In order; each runs once, in its own transaction, and leaves its number in `user_version`. */
+export const MIGRATIONS: readonly Migration[] = [m001];
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Run before anything is written: a cache from a newer CareDesk is left exactly as it is. */
+export function refuseNewerSchema(db: Database.Database): void {
+  const current = schemaVersion(db);
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  if (current > latest) {
+    throw new CareDeskError('cache_unreadable', `the local cache was written by a newer CareDesk (schema ${current}); update CareDesk to open it`);
+  }
+}
+
+export function migrate(db: Database.Database): void {
+  refuseNewerSchema(db);
+  const current = schemaVersion(db);
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityName } from '../../../domain/entities';
+import { CareDeskError, parseOrThrow } from '../../../domain/errors';
+import { validateChanges } from '../../../domain/mutations';
+import { LIMITS, Mutation, type ConflictInfo, type MutationResult } from '../../../domain/sync/protocol';
+import { META, type MetaTable } from './meta';
+import { mutationOf, type OutboxEntry, type OutboxTable, type Rejection } from './outboxTable';
+
+/** An edit as the console makes it; the outbox adds its id, client id, sequence and time. */
+export interface MutationDraft {
+  entity: EntityName;
+  entityId: string;
+  /** the customer the record belongs to, whose search keys and profile the edit changes */
+  customerId: string | null;
+  base: Record<string, unknown>;
+  changes: Record<string, unknown>;
+  reason: string;
+  verificationId: string | null;
+  createdAt?: string;
+}
+
+/** A mutation the central store could not fully merge, with the fields still waiting for the user. */
+export interface OutboxConflict {
+  mutationId: string;
+  entity: EntityName;
+  entityId: string;
+  customerId: string | null;
+  reason: string;
+  createdAt: string;
+  verificationId: string | null;
+  conflicts: ConflictInfo[];
+}
+
+/** A mutation the central store refused, kept until the user has read why. */
+export interface RejectedChange {
+  mutationId: string;
+  entity: EntityName;
+  entityId: string;
+  customerId: string | null;
+  fields: string[];
+  reason: string;
+  createdAt: string;
+  rejection: Rejection;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  /** conflicting fields, one per row of the conflicts list */
+  conflicts: number;
+  rejected: number;
+}
+
+/** The result code with which the central store asks for a mutation again: it stays pending. */
+export const SEQUENCE_GAP = 'sequence_gap';
+const KEPT_MINE = ' (conflict resolved: kept mine)';
+
+interface OutboxDeps {
+  table: OutboxTable;
+  meta: MetaTable;
+  /** brings the customer's search keys to its effective view, inside the caller's transaction */
+  reindexCustomer: (customerId: string) => void;
+  now: () => Date;
+}
+
+/**
+ * The durable outbox of DESIGN §5. Callers run these inside one cache transaction, so an edit and
+ * the search index of its customer change together. Nothing here is dropped silently: a mutation
+ * leaves the outbox when the central store applied it, when the user resolved every conflicting
+ * field, or when the user dismissed its rejection.
+ */
+export class Outbox {
+  constructor(private readonly deps: OutboxDeps) {}
+
+  enqueue(draft: MutationDraft): Mutation {
+    const clientId = this.deps.meta.get(META.clientId);
+    if (!clientId) throw new CareDeskError('internal', 'this cache has no client id yet: register it with the central store before editing');
+    const seq = Math.max(Number(this.deps.meta.get(META.lastMutationSeq) ?? 0), this.deps.table.maxSeq()) + 1;
+    const mutation = parseOrThrow(Mutation, {
+      id: randomUUID(),
+      clientId,
+      seq,
+      entity: draft.entity,
+      entityId: draft.entityId,
+      base: draft.base,
+      changes: validateChanges(draft.entity, draft.changes),
+      reason: draft.reason,
+      verificationId: draft.verificationId,
+      createdAt: draft.createdAt ?? this.deps.now().toISOString(),
+    });
+    this.deps.table.insert(mutation, draft.customerId);
+    this.deps.meta.set(META.lastMutationSeq, String(seq));
+    if (draft.customerId) this.deps.reindexCustomer(draft.customerId);
+    return mutation;
+  }
+
+  pending(limit: number): Mutation[] {
+    return this.deps.table.withStatus('pending', limit).map(mutationOf);
+  }
+
+  /** Files what the central store said about pushed mutations; returns the customers whose view changed. */
+  recordResults(results: readonly MutationResult[]): string[] {
+    const touched = new Set<string>();
+    for (const result of results) {
+      const entry = this.deps.table.byId(result.id);
+      if (!entry || entry.status !== 'pending') continue;
+      if (result.status === 'applied') {
+        this.deps.table.remove(result.id);
+      } else if (result.status === 'conflict') {
+        this.deps.table.setStatus(result.id, 'conflict', result.conflicts, null);
+      } else if (result.rejection?.code === SEQUENCE_GAP) {
+        continue;
+      } else {
+        const rejection = result.rejection ?? { code: 'rejected', message: 'the central store refused this change', issues: [] };
+        this.deps.table.setStatus(result.id, 'rejected', null, rejection);
+      }
+      if (entry.customerId) touched.add(entry.customerId);
+    }
+    for (const customerId of touched) this.deps.reindexCustomer(customerId);
+    return [...touched];
+  }
+
+  conflicts(): OutboxConflict[] {
+    return this.deps.table.withStatus('conflict').map((entry) => ({
+      mutationId: entry.id,
+      entity: entry.entity,
+      entityId: entry.entityId,
+      customerId: entry.customerId,
+      reason: entry.reason,
+      createdAt: entry.createdAt,
+      verificationId: entry.verificationId,
+      conflicts: entry.conflicts,
+    }));
+  }
+
+  /**
+   * The user's decision on one conflicting field. 'theirs' accepts the central store's value;
+   * 'mine' sends the edit again as a new mutation whose base is the value the user has now seen.
+   * Returns that new mutation, if any.
+   */
+  resolveConflict(mutationId: string, field: string, keep: 'mine' | 'theirs'): Mutation | null {
+    const entry = this.deps.table.byId(mutationId);
+    const conflict = entry?.status === 'conflict' ? entry.conflicts.find((c) => c.field === field) : undefined;
+    if (!entry || !conflict) throw new CareDeskError('not_found', `no conflict on ${field} for that change`);
+    let resent: Mutation | null = null;
+    if (keep === 'mine') {
+      resent = this.enqueue({
+        entity: entry.entity,
+        entityId: entry.entityId,
+        customerId: entry.customerId,
+        base: { [field]: conflict.theirs ?? null },
+        changes: { [field]: conflict.mine ?? null },
+        reason: `${entry.reason.slice(0, LIMITS.maxReasonLength - KEPT_MINE.length)}${KEPT_MINE}`,
+        verificationId: entry.verificationId,
+      });
+    }
+    const remaining = entry.conflicts.filter((c) => c.field !== field);
+    if (remaining.length) this.deps.table.setStatus(mutationId, 'conflict', remaining, null);
+    else this.deps.table.remove(mutationId);
+    return resent;
+  }
+
+  rejected(): RejectedChange[] {
+    return this.deps.table.withStatus('rejected').map((entry) => ({
+      mutationId: entry.id,
+      entity: entry.entity,
+      entityId: entry.entityId,
+      customerId: entry.customerId,
+      fields: Object.keys(entry.changes),
+      reason: entry.reason,
+      createdAt: entry.createdAt,
+      rejection: entry.rejection!,
+    }));
+  }
+
+  dismissRejected(mutationId: string): void {
+    if (this.deps.table.byId(mutationId)?.status !== 'rejected') throw new CareDeskError('not_found', 'no rejected change with that id');
+    this.deps.table.remove(mutationId);
+  }
+
+  counts(): OutboxCounts {
+    return this.deps.table.counts();
+  }
+
+  ofCustomer(customerId: string): OutboxEntry[] {
+    return this.deps.table.ofCustomer(customerId);
+  }
+}

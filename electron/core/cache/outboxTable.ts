@@ -1,0 +1,150 @@
+import type { EntityName } from '../../../domain/entities';
+import type { FieldIssue } from '../../../domain/errors';
+import type { ConflictInfo, Mutation } from '../../../domain/sync/protocol';
+import type { Db } from './sqlite';
+
+export type OutboxStatus = 'pending' | 'conflict' | 'rejected';
+
+export interface Rejection {
+  code: string;
+  message: string;
+  issues: FieldIssue[];
+}
+
+/** A mutation in the outbox with what the central store said about it so far. */
+export interface OutboxEntry extends Mutation {
+  customerId: string | null;
+  status: OutboxStatus;
+  /** for status `conflict`: the fields still waiting for the user */
+  conflicts: ConflictInfo[];
+  /** for status `rejected`: why */
+  rejection: Rejection | null;
+}
+
+interface OutboxRow {
+  seq: number;
+  id: string;
+  client_id: string;
+  entity: EntityName;
+  entity_id: string;
+  customer_id: string | null;
+  base: string;
+  changes: string;
+  reason: string;
+  verification_id: string | null;
+  created_at: string;
+  status: OutboxStatus;
+  conflicts: string | null;
+  rejection: string | null;
+}
+
+/** Rows of the `outbox` table; the rules about them live in outbox.ts. */
+export class OutboxTable {
+  private readonly statements;
+
+  constructor(db: Db) {
+    this.statements = {
+      insert: db.prepare(
+        `INSERT INTO outbox (seq, id, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status)
+         VALUES (@seq, @id, @clientId, @entity, @entityId, @customerId, @base, @changes, @reason, @verificationId, @createdAt, 'pending')`,
+      ),
+      byId: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+      withStatus: db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY seq LIMIT ?'),
+      ofCustomer: db.prepare('SELECT * FROM outbox WHERE customer_id = ? ORDER BY seq'),
+      pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' ORDER BY seq").pluck(),
+      allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' ORDER BY seq"),
+      setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ? WHERE id = ?'),
+      remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck(),
+      counts: db.prepare(
+        `SELECT coalesce(sum(status = 'pending'), 0) AS pending,
+                coalesce(sum(CASE WHEN status = 'conflict' THEN json_array_length(conflicts) ELSE 0 END), 0) AS conflicts,
+                coalesce(sum(status = 'rejected'), 0) AS rejected
+         FROM outbox`,
+      ),
+    };
+  }
+
+  insert(mutation: Mutation, customerId: string | null): void {
+    this.statements.insert.run({
+      ...mutation,
+      customerId,
+      base: JSON.stringify(mutation.base),
+      changes: JSON.stringify(mutation.changes),
+    });
+  }
+
+  byId(id: string): OutboxEntry | null {
+    const row = this.statements.byId.get(id) as OutboxRow | undefined;
+    return row ? toEntry(row) : null;
+  }
+
+  withStatus(status: OutboxStatus, limit = -1): OutboxEntry[] {
+    return (this.statements.withStatus.all(status, limit) as OutboxRow[]).map(toEntry);
+  }
+
+  ofCustomer(customerId: string): OutboxEntry[] {
+    return (this.statements.ofCustomer.all(customerId) as OutboxRow[]).map(toEntry);
+  }
+
+  /** The changes of a record's pending mutations, oldest first. */
+  pendingChangesOf(entity: EntityName, entityId: string): Record<string, unknown>[] {
+    return (this.statements.pendingChangesOf.all(entity, entityId) as string[]).map((json) => JSON.parse(json) as Record<string, unknown>);
+  }
+
+  /** Every pending change, by `entity \0 id`: read once per pull, so re-applying edits costs a map lookup per row. */
+  allPendingChanges(): Map<string, Record<string, unknown>[]> {
+    const byRecord = new Map<string, Record<string, unknown>[]>();
+    for (const row of this.statements.allPendingChanges.iterate() as Iterable<{ entity: string; entity_id: string; changes: string }>) {
+      const key = recordKey(row.entity, row.entity_id);
+      const list = byRecord.get(key) ?? [];
+      list.push(JSON.parse(row.changes) as Record<string, unknown>);
+      byRecord.set(key, list);
+    }
+    return byRecord;
+  }
+
+  setStatus(id: string, status: OutboxStatus, conflicts: ConflictInfo[] | null, rejection: Rejection | null): void {
+    this.statements.setStatus.run(status, conflicts ? JSON.stringify(conflicts) : null, rejection ? JSON.stringify(rejection) : null, id);
+  }
+
+  remove(id: string): boolean {
+    return this.statements.remove.run(id).changes > 0;
+  }
+
+  maxSeq(): number {
+    return this.statements.maxSeq.get() as number;
+  }
+
+  counts(): { pending: number; conflicts: number; rejected: number } {
+    return this.statements.counts.get() as { pending: number; conflicts: number; rejected: number };
+  }
+}
+
+export function recordKey(entity: string, id: string): string {
+  return `${entity}\u0000${id}`;
+}
+
+/** The mutation as it goes on the wire, without the outbox's own fields. */
+export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejection: _r, ...mutation }: OutboxEntry): Mutation {
+  return mutation;
+}
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    seq: row.seq,
+    entity: row.entity,
+    entityId: row.entity_id,
+    base: JSON.parse(row.base) as Record<string, unknown>,
+    changes: JSON.parse(row.changes) as Record<string, unknown>,
+    reason: row.reason,
+    verificationId: row.verification_id,
+    createdAt: row.created_at,
+    customerId: row.customer_id,
+    status: row.status,
+    conflicts: row.conflicts ? (JSON.parse(row.conflicts) as ConflictInfo[]) : [],
+    rejection: row.rejection ? (JSON.parse(row.rejection) as Rejection) : null,
+  };
+}

@@ -1,0 +1,150 @@
+import type { EntityName } from '../../../domain/entities';
+import { BatchInsert } from './batchInsert';
+import { customerKeyHash, recordKeyHash } from './recordKeys';
+import type { Db, SyncMode } from './sqlite';
+
+/** A server record as cached: the role's projection of it, at the change-log sequence it came with. */
+export interface CachedRecord {
+  entity: EntityName;
+  id: string;
+  customerId: string | null;
+  seq: number;
+  data: Record<string, unknown>;
+}
+
+/** A cached record with its row id, which the search index uses as the customer's key. */
+export interface StoredRecord extends CachedRecord {
+  rid: number;
+}
+
+interface RecordRow {
+  rid: number;
+  seq: number;
+  entity: EntityName;
+  id: string;
+  customer_id: string | null;
+  data: string;
+}
+
+const SELECT = 'SELECT r.rid, r.seq, b.entity, b.id, b.customer_id, b.data FROM record AS r CROSS JOIN record_body AS b ON b.rid = r.rid';
+
+/**
+ * The `record` and `record_body` tables. In normal mode a put replaces the stored version unless
+ * that one is newer. During a first sync nothing is looked up: rows are appended (rids assigned
+ * here, so both tables agree without a round trip) and a deletion is kept as a tombstone; the
+ * latest row of each key wins when the sync finishes (initialSync.ts).
+ */
+export class RecordTable {
+  private readonly statements;
+  private readonly appendKeys: BatchInsert;
+  private readonly appendBodies: BatchInsert;
+  private nextRid: number | null = null;
+
+  constructor(private readonly db: Db, private readonly mode: SyncMode) {
+    this.statements = {
+      byKey: db.prepare(`${SELECT} WHERE r.key_hash = ? AND b.entity = ? AND b.id = ? ORDER BY r.seq DESC, r.rid DESC LIMIT 1`),
+      locate: db.prepare(
+        'SELECT r.rid, r.seq FROM record AS r CROSS JOIN record_body AS b ON b.rid = r.rid WHERE r.key_hash = ? AND b.entity = ? AND b.id = ? ORDER BY r.seq DESC, r.rid DESC LIMIT 1',
+      ),
+      ofCustomer: db.prepare(`${SELECT} WHERE r.customer_hash = ? AND b.customer_id = ? AND b.entity = ? ORDER BY r.rid`),
+      insertKeys: db.prepare('INSERT INTO record (key_hash, customer_hash, seq) VALUES (?, ?, ?)'),
+      insertBody: db.prepare('INSERT INTO record_body (rid, entity, id, customer_id, data) VALUES (?, ?, ?, ?, ?)'),
+      updateKeys: db.prepare('UPDATE record SET customer_hash = ?, seq = ? WHERE rid = ?'),
+      updateBody: db.prepare('UPDATE record_body SET customer_id = ?, data = ? WHERE rid = ?'),
+      deleteKeys: db.prepare('DELETE FROM record WHERE rid = ?'),
+      deleteBody: db.prepare('DELETE FROM record_body WHERE rid = ?'),
+      maxRid: db.prepare('SELECT coalesce(max(rid), 0) FROM record').pluck(),
+      tombstone: db.prepare(
+        `INSERT INTO initial_sync_tombstone (entity, id, seq) VALUES (?, ?, ?)
+         ON CONFLICT (entity, id) DO UPDATE SET seq = max(seq, excluded.seq)`,
+      ),
+      tombstoneSeq: db.prepare('SELECT seq FROM initial_sync_tombstone WHERE entity = ? AND id = ?').pluck(),
+    };
+    this.appendKeys = new BatchInsert(db, 'record', ['rid', 'key_hash', 'customer_hash', 'seq']);
+    this.appendBodies = new BatchInsert(db, 'record_body', ['rid', 'entity', 'id', 'customer_id', 'data']);
+  }
+
+  /** Stores a pulled record and returns its rid, or null when a newer version is already here. */
+  put(entity: EntityName, id: string, customerId: string | null, seq: number, json: string): number | null {
+    const customerHash = customerId === null ? null : customerKeyHash(customerId);
+    if (this.mode.initial) {
+      this.nextRid ??= (this.statements.maxRid.get() as number) + 1;
+      const rid = this.nextRid++;
+      this.appendKeys.add([rid, recordKeyHash(entity, id), customerHash, seq]);
+      this.appendBodies.add([rid, entity, id, customerId, json]);
+      return rid;
+    }
+    const stored = this.locate(entity, id);
+    if (stored && stored.seq > seq) return null;
+    if (stored) {
+      this.statements.updateKeys.run(customerHash, seq, stored.rid);
+      this.statements.updateBody.run(customerId, json, stored.rid);
+      return stored.rid;
+    }
+    const rid = Number(this.statements.insertKeys.run(recordKeyHash(entity, id), customerHash, seq).lastInsertRowid);
+    this.statements.insertBody.run(rid, entity, id, customerId, json);
+    return rid;
+  }
+
+  /** Deletes a record (unless a newer version is here) and returns the rid it had. */
+  delete(entity: EntityName, id: string, seq: number): number | null {
+    if (this.mode.initial) {
+      this.statements.tombstone.run(entity, id, seq);
+      return null;
+    }
+    const stored = this.locate(entity, id);
+    if (!stored || stored.seq > seq) return null;
+    this.remove(stored.rid);
+    return stored.rid;
+  }
+
+  remove(rid: number): void {
+    this.statements.deleteKeys.run(rid);
+    this.statements.deleteBody.run(rid);
+  }
+
+  /** Writes rows buffered by a first sync; called before its transaction commits. */
+  flush(): void {
+    this.appendKeys.flush();
+    this.appendBodies.flush();
+  }
+
+  discard(): void {
+    this.appendKeys.discard();
+    this.appendBodies.discard();
+    this.nextRid = null;
+  }
+
+  /** Forgets the next rid, which is read again after the mode changes. */
+  modeChanged(): void {
+    this.nextRid = null;
+  }
+
+  get(entity: EntityName, id: string): StoredRecord | null {
+    const row = this.statements.byKey.get(recordKeyHash(entity, id), entity, id) as RecordRow | undefined;
+    if (!row || this.deletedDuringInitialSync(row)) return null;
+    return toRecord(row);
+  }
+
+  ofCustomer(entity: EntityName, customerId: string): StoredRecord[] {
+    const rows = this.statements.ofCustomer.all(customerKeyHash(customerId), customerId, entity) as RecordRow[];
+    if (!this.mode.initial) return rows.map(toRecord);
+    const latest = new Map<string, RecordRow>();
+    for (const row of rows) if ((latest.get(row.id)?.seq ?? -1) <= row.seq) latest.set(row.id, row);
+    return [...latest.values()].filter((row) => !this.deletedDuringInitialSync(row)).map(toRecord);
+  }
+
+  private locate(entity: EntityName, id: string): { rid: number; seq: number } | null {
+    return (this.statements.locate.get(recordKeyHash(entity, id), entity, id) as { rid: number; seq: number } | undefined) ?? null;
+  }
+
+  private deletedDuringInitialSync(row: RecordRow): boolean {
+    if (!this.mode.initial) return false;
+    const deletedAt = this.statements.tombstoneSeq.get(row.entity, row.id) as number | undefined;
+    return deletedAt !== undefined && deletedAt > row.seq;
+  }
+}
+
+function toRecord(row: RecordRow): StoredRecord {
+  return { rid: row.rid, entity: row.entity, id: row.id, customerId: row.customer_id, seq: row.seq, data: JSON.parse(row.data) as Record<string, unknown> };
+}

@@ -1,0 +1,145 @@
+import { MIN_PHONE_DIGITS, customerSearchKeys, type SearchKind, type SearchPlan } from '../../../domain/search';
+import { BatchInsert } from './batchInsert';
+import type { Db, SyncMode } from './sqlite';
+
+export interface SearchMatch {
+  customerId: string;
+  matchedBy: SearchKind;
+}
+
+/**
+ * The search keys of each customer's effective view, and the queries over them. Every kind of
+ * search is answered from an index, never a scan (DESIGN §7: a scan of an encrypted 1M-row table
+ * costs 0.4–0.5 s, an index seek well under a millisecond); only while a first sync runs, before
+ * its indexes exist, do searches scan:
+ * - name, email, account: B-tree prefix ranges `key >= term AND key < successor(term)`;
+ * - phone digits, any run of at least MIN_PHONE_DIGITS: an FTS5 trigram index over the
+ *   space-separated digits, asked with LIKE '%digits%'. With `detail=none` it stores no positions,
+ *   so it is small and builds in one pass after a first sync (about 0.2 s per 100k customers,
+ *   against 2.5 s for a B-tree of every suffix); FTS5 checks each candidate against the row.
+ */
+export class SearchIndex {
+  private readonly phonesOf;
+  private readonly append: BatchInsert;
+  private readonly replace;
+  private readonly update;
+  private readonly remove;
+  private readonly indexPhones;
+  private readonly unindexPhones;
+  private readonly queries: Record<Exclude<SearchKind, 'phone'> | 'nameFirstLast' | 'phone' | 'phoneWithoutIndex', ReturnType<Db['prepare']>>;
+
+  constructor(db: Db, private readonly mode: SyncMode) {
+    const columns = ['cust', 'customer_id', 'name_lf', 'name_fl', 'email', 'account', 'phones'];
+    this.phonesOf = db.prepare('SELECT phones FROM customer_search WHERE cust = ?').pluck();
+    this.append = new BatchInsert(db, 'customer_search', columns);
+    this.replace = db.prepare(`INSERT OR REPLACE INTO customer_search (${columns.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.update = db.prepare('UPDATE customer_search SET customer_id = ?, name_lf = ?, name_fl = ?, email = ?, account = ?, phones = ? WHERE cust = ?');
+    this.remove = db.prepare('DELETE FROM customer_search WHERE cust = ?');
+    this.indexPhones = db.prepare('INSERT INTO phone_search (rowid, phones) VALUES (?, ?)');
+    this.unindexPhones = db.prepare("INSERT INTO phone_search (phone_search, rowid, phones) VALUES ('delete', ?, ?)");
+    const range = (column: string) =>
+      db.prepare(`SELECT customer_id FROM customer_search WHERE ${column} >= ? AND ${column} < ? ORDER BY ${column} LIMIT ?`).pluck();
+    this.queries = {
+      name: range('name_lf'),
+      nameFirstLast: range('name_fl'),
+      email: range('email'),
+      account: range('account'),
+      phone: db
+        .prepare('SELECT c.customer_id FROM phone_search AS f CROSS JOIN customer_search AS c ON c.cust = f.rowid WHERE f.phones LIKE ? LIMIT ?')
+        .pluck(),
+      // while a first sync runs the trigram index is empty; it is built once at the end
+      phoneWithoutIndex: db.prepare('SELECT customer_id FROM customer_search WHERE instr(phones, ?) > 0 LIMIT ?').pluck(),
+    };
+  }
+
+  /**
+   * Indexes a customer's effective view under `cust`, the rid of its record. During a first sync
+   * a pulled customer is appended (`fromPull`) and the trigram index waits for the end.
+   */
+  put(cust: number, customerId: string, customer: Record<string, unknown>, fromPull = false): void {
+    const keys = customerSearchKeys(customer);
+    const phones = keys.phones.join(' ');
+    const row = [cust, customerId, keys.nameLastFirst, keys.nameFirstLast, keys.email, keys.account, phones] as const;
+    if (this.mode.initial) {
+      if (fromPull) this.append.add(row);
+      else this.replace.run(...row);
+      return;
+    }
+    const old = this.phonesOf.get(cust) as string | undefined;
+    if (old === undefined) {
+      this.replace.run(...row);
+      this.indexPhones.run(cust, phones);
+      return;
+    }
+    if (old !== phones) this.unindexPhones.run(cust, old);
+    this.update.run(...row.slice(1), cust);
+    if (old !== phones) this.indexPhones.run(cust, phones);
+  }
+
+  /** Forgets the customer indexed under `cust`. */
+  delete(cust: number): void {
+    if (this.mode.initial) {
+      this.remove.run(cust);
+      return;
+    }
+    const old = this.phonesOf.get(cust) as string | undefined;
+    if (old === undefined) return;
+    this.unindexPhones.run(cust, old);
+    this.remove.run(cust);
+  }
+
+  /** Writes rows buffered by a first sync. */
+  flush(): void {
+    this.append.flush();
+  }
+
+  discard(): void {
+    this.append.discard();
+  }
+
+  /** Customers matching any plan, in plan order then index order, each once, at most `limit`. */
+  find(plans: readonly SearchPlan[], limit: number): SearchMatch[] {
+    const found = new Map<string, SearchKind>();
+    for (const plan of plans) {
+      for (const [query, params] of this.queriesFor(plan)) {
+        if (found.size >= limit) break;
+        for (const customerId of query.all([...params, limit + found.size]) as string[]) {
+          if (!found.has(customerId)) found.set(customerId, plan.kind);
+          if (found.size >= limit) break;
+        }
+      }
+    }
+    return [...found].map(([customerId, matchedBy]) => ({ customerId, matchedBy }));
+  }
+
+  /** The SQL and parameters each plan runs: one place, shared by `find` and the query-plan check. */
+  queriesFor(plan: SearchPlan): [ReturnType<Db['prepare']>, unknown[]][] {
+    if (plan.kind === 'phone') {
+      const digits = plan.term.replace(/\D/g, '');
+      if (digits.length < MIN_PHONE_DIGITS) return [];
+      return this.mode.initial ? [[this.queries.phoneWithoutIndex, [digits]]] : [[this.queries.phone, [`%${digits}%`]]];
+    }
+    const term = plan.term.trim();
+    if (!term) return [];
+    const bounds = [term, prefixSuccessor(term)];
+    if (plan.kind === 'name') return [[this.queries.name, bounds], [this.queries.nameFirstLast, bounds]];
+    return [[this.queries[plan.kind], bounds]];
+  }
+}
+
+/**
+ * The least string greater than every string starting with `prefix`: its last code point plus
+ * one. SQLite compares TEXT as UTF-8 bytes, which orders like code points, so
+ * `key >= prefix AND key < successor` is exactly "starts with prefix", and a B-tree range.
+ */
+export function prefixSuccessor(prefix: string): string {
+  const points = [...prefix];
+  for (let i = points.length - 1; i >= 0; i--) {
+    const code = points[i]!.codePointAt(0)!;
+    if (code < 0x10ffff) {
+      const next = code + 1 === 0xd800 ? 0xe000 : code + 1;
+      return points.slice(0, i).join('') + String.fromCodePoint(next);
+    }
+  }
+  return '\u{10ffff}'.repeat(points.length + 1);
+}

@@ -1,0 +1,309 @@
+import type { EntityName } from '../../../domain/entities';
+import { CareDeskError } from '../../../domain/errors';
+import { applyChanges } from '../../../domain/records';
+import type { SearchPlan } from '../../../domain/search';
+import type { Mutation, MutationResult, PullChange, ViewEvent } from '../../../domain/sync/protocol';
+import { buildIndexes, setIndexesAside } from './initialSync';
+import { META, MetaTable } from './meta';
+import { schemaVersion } from './migrations';
+import { Outbox, type MutationDraft, type OutboxConflict, type OutboxCounts, type RejectedChange } from './outbox';
+import { OutboxTable, recordKey, type OutboxEntry } from './outboxTable';
+import { recordKeyHash } from './recordKeys';
+import { RecordTable, type CachedRecord, type StoredRecord } from './records';
+import { SearchIndex, type SearchMatch } from './searchIndex';
+import type { Db, SyncMode } from './sqlite';
+import { ViewLog } from './viewLog';
+
+export interface CacheTuning {
+  /** page cache in normal use */
+  cacheMiB?: number;
+  /** page cache during a first sync: index builds and the trigram rebuild work in it */
+  initialSyncCacheMiB?: number;
+}
+
+export interface WorkstationCacheOptions extends CacheTuning {
+  now?: () => Date;
+}
+
+type Data = Record<string, unknown>;
+
+/**
+ * The encrypted local cache of one user on one workstation, and the only holder of its database
+ * handle (STYLE.md). Server records with their search index, the outbox of edits, view events and
+ * small meta facts; every change that must agree with another happens in one transaction.
+ * After `close` every method throws.
+ */
+export class WorkstationCache {
+  private handle: Db | null;
+  private readonly mode: SyncMode;
+  private readonly tuning: Required<CacheTuning>;
+  private readonly meta: MetaTable;
+  private readonly records: RecordTable;
+  private readonly searchIndex: SearchIndex;
+  private readonly outboxTable: OutboxTable;
+  private readonly outbox: Outbox;
+  private readonly views: ViewLog;
+
+  /** Use `openCache`, which checks the key and migrates first. */
+  constructor(db: Db, options: WorkstationCacheOptions = {}) {
+    const now = options.now ?? (() => new Date());
+    this.handle = db;
+    this.tuning = { cacheMiB: options.cacheMiB ?? 64, initialSyncCacheMiB: options.initialSyncCacheMiB ?? 512 };
+    db.function('hash_record_key', { deterministic: true }, (entity, id) => recordKeyHash(String(entity), String(id)));
+    this.meta = new MetaTable(db);
+    this.mode = { initial: this.meta.get(META.initialSync) !== null };
+    this.records = new RecordTable(db, this.mode);
+    this.searchIndex = new SearchIndex(db, this.mode);
+    this.outboxTable = new OutboxTable(db);
+    this.outbox = new Outbox({ table: this.outboxTable, meta: this.meta, reindexCustomer: (id) => this.reindexCustomer(id), now });
+    this.views = new ViewLog(db, now);
+    this.applyModeSettings();
+  }
+
+  // ── meta ──────────────────────────────────────────────────────────────────────────────────
+  getMeta(key: string): string | null {
+    this.live();
+    return this.meta.get(key);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.live();
+    this.meta.set(key, value);
+  }
+
+  deleteMeta(key: string): void {
+    this.live();
+    this.meta.delete(key);
+  }
+
+  // ── server records ────────────────────────────────────────────────────────────────────────
+  /**
+   * One page of a pull, in one transaction: records stored or deleted, the search index brought to
+   * each touched customer's effective view (pending edits re-applied over the pulled data), the
+   * cursor advanced. Returns the customers whose data changed.
+   */
+  applyPull(changes: readonly PullChange[], cursor: number): Set<string> {
+    return this.transaction(() => {
+      const pending = this.outboxTable.allPendingChanges();
+      const affected = new Set<string>();
+      try {
+        for (const change of changes) {
+          const customerId = change.customerId ?? (change.entity === 'customer' ? change.id : null);
+          if (change.t === 'put') {
+            const rid = this.records.put(change.entity, change.id, customerId, change.seq, JSON.stringify(change.data));
+            if (rid !== null && change.entity === 'customer') {
+              const edits = pending.get(recordKey('customer', change.id));
+              this.searchIndex.put(rid, change.id, edits ? edits.reduce<Data>((view, edit) => applyChanges(view, edit), change.data) : change.data, true);
+            }
+          } else {
+            const rid = this.records.delete(change.entity, change.id, change.seq);
+            if (rid !== null && change.entity === 'customer') this.searchIndex.delete(rid);
+          }
+          if (customerId) affected.add(customerId);
+        }
+        this.records.flush();
+        this.searchIndex.flush();
+      } catch (err) {
+        this.records.discard();
+        this.searchIndex.discard();
+        throw err;
+      }
+      this.meta.set(META.cursor, String(cursor));
+      return affected;
+    });
+  }
+
+  /** The server's version of a record, as pulled. */
+  getRecord(entity: EntityName, id: string): Data | null {
+    this.live();
+    return this.records.get(entity, id)?.data ?? null;
+  }
+
+  /** The server's versions of one customer's records of one entity, in arrival order. */
+  recordsOfCustomer(entity: EntityName, customerId: string): Data[] {
+    this.live();
+    return this.records.ofCustomer(entity, customerId).map((stored) => stored.data);
+  }
+
+  /** The server's version with its change-log sequence, or null. */
+  storedRecord(entity: EntityName, id: string): CachedRecord | null {
+    this.live();
+    const stored = this.records.get(entity, id);
+    return stored && withoutRid(stored);
+  }
+
+  /** The record as the user should see it: the server's version with each pending edit applied in order. */
+  effectiveRecord(entity: EntityName, id: string): Data | null {
+    this.live();
+    const stored = this.records.get(entity, id);
+    return stored && this.withPendingEdits(stored);
+  }
+
+  effectiveRecordsOfCustomer(entity: EntityName, customerId: string): Data[] {
+    this.live();
+    return this.records.ofCustomer(entity, customerId).map((stored) => this.withPendingEdits(stored));
+  }
+
+  // ── first sync ────────────────────────────────────────────────────────────────────────────
+  isInitialSync(): boolean {
+    this.live();
+    return this.mode.initial;
+  }
+
+  /** Before the first pull: indexes set aside, rows appended, a large page cache (see initialSync.ts). */
+  beginInitialSync(): void {
+    this.live();
+    if (this.mode.initial) return;
+    this.transaction(() => {
+      setIndexesAside(this.live());
+      this.meta.set(META.initialSync, new Date().toISOString());
+    });
+    this.switchMode(true);
+  }
+
+  /** After the last page: every index built in one pass, duplicates and deletions resolved. */
+  finishInitialSync(): void {
+    this.live();
+    if (!this.mode.initial) return;
+    this.transaction(() => {
+      buildIndexes(this.live(), this.records, this.searchIndex);
+      this.meta.delete(META.initialSync);
+    });
+    this.switchMode(false);
+  }
+
+  // ── search ────────────────────────────────────────────────────────────────────────────────
+  search(plans: readonly SearchPlan[], limit: number): SearchMatch[] {
+    this.live();
+    if (!Number.isInteger(limit) || limit < 1) throw new CareDeskError('validation', 'limit is a whole number of at least 1');
+    return this.searchIndex.find(plans, limit);
+  }
+
+  /** `EXPLAIN QUERY PLAN` of the statements a plan runs: how the tests show search never scans a table. */
+  searchQueryPlan(plan: SearchPlan): string[] {
+    const db = this.live();
+    return this.searchIndex.queriesFor(plan).flatMap(([statement, params]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all([...params, 20]) as { detail: string }[]).map((row) => row.detail),
+    );
+  }
+
+  // ── outbox ────────────────────────────────────────────────────────────────────────────────
+  /** Appends an edit to the outbox and shows it in the customer's search keys, in one transaction. */
+  enqueueMutation(draft: MutationDraft): Mutation {
+    return this.transaction(() => this.outbox.enqueue(draft));
+  }
+
+  pendingMutations(limit: number): Mutation[] {
+    this.live();
+    return this.outbox.pending(limit);
+  }
+
+  /** Files the push results (see Outbox.recordResults); returns the customers whose effective view changed. */
+  recordResults(results: readonly MutationResult[]): string[] {
+    return this.transaction(() => this.outbox.recordResults(results));
+  }
+
+  conflicts(): OutboxConflict[] {
+    this.live();
+    return this.outbox.conflicts();
+  }
+
+  resolveConflict(mutationId: string, field: string, keep: 'mine' | 'theirs'): Mutation | null {
+    return this.transaction(() => this.outbox.resolveConflict(mutationId, field, keep));
+  }
+
+  rejected(): RejectedChange[] {
+    this.live();
+    return this.outbox.rejected();
+  }
+
+  dismissRejected(mutationId: string): void {
+    this.transaction(() => this.outbox.dismissRejected(mutationId));
+  }
+
+  outboxCounts(): OutboxCounts {
+    this.live();
+    return this.outbox.counts();
+  }
+
+  /** Every outbox entry of one customer (pending, conflict, rejected), for the profile's change list. */
+  changesOfCustomer(customerId: string): OutboxEntry[] {
+    this.live();
+    return this.outbox.ofCustomer(customerId);
+  }
+
+  // ── view events ───────────────────────────────────────────────────────────────────────────
+  recordView(entity: EntityName, id: string): ViewEvent {
+    this.live();
+    return this.views.record(entity, id);
+  }
+
+  pendingViews(limit: number): ViewEvent[] {
+    this.live();
+    return this.views.pending(limit);
+  }
+
+  clearViews(ids: readonly string[]): number {
+    this.live();
+    return this.views.clear(ids);
+  }
+
+  /** The number of the last migration applied to this cache. */
+  schemaVersion(): number {
+    return schemaVersion(this.live());
+  }
+
+  // ── lifetime ──────────────────────────────────────────────────────────────────────────────
+  get isOpen(): boolean {
+    return this.handle !== null;
+  }
+
+  /** Closes the database; the caller drops (and zeroes) the key it opened it with. */
+  close(): void {
+    const db = this.handle;
+    this.handle = null;
+    db?.close();
+  }
+
+  private live(): Db {
+    if (!this.handle) throw new CareDeskError('locked', 'the local cache is closed');
+    return this.handle;
+  }
+
+  private transaction<T>(work: () => T): T {
+    return this.live().transaction(work)();
+  }
+
+  private withPendingEdits(stored: StoredRecord): Data {
+    return this.outboxTable.pendingChangesOf(stored.entity, stored.id).reduce<Data>((view, edit) => applyChanges(view, edit), stored.data);
+  }
+
+  private reindexCustomer(customerId: string): void {
+    const stored = this.records.get('customer', customerId);
+    if (stored) this.searchIndex.put(stored.rid, customerId, this.withPendingEdits(stored));
+  }
+
+  private switchMode(initial: boolean): void {
+    this.mode.initial = initial;
+    this.records.modeChanged();
+    this.applyModeSettings();
+  }
+
+  /**
+   * A first sync appends in rollback-journal mode, where each new page is encrypted once; in WAL
+   * mode it would be encrypted into the log and again when checkpointed into the file. In that
+   * mode only `synchronous = FULL` keeps a power cut from damaging the file (openCache.ts guards
+   * the hot journal such a cut leaves behind).
+   */
+  private applyModeSettings(): void {
+    const db = this.live();
+    db.pragma(`journal_mode = ${this.mode.initial ? 'DELETE' : 'WAL'}`);
+    db.pragma(`synchronous = ${this.mode.initial ? 'FULL' : 'NORMAL'}`);
+    const mib = this.mode.initial ? this.tuning.initialSyncCacheMiB : this.tuning.cacheMiB;
+    db.pragma(`cache_size = ${-Math.max(64, Math.round(1024 * mib))}`);
+  }
+}
+
+function withoutRid({ rid: _rid, ...record }: StoredRecord): CachedRecord {
+  return record;
+}

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { CareDeskError } from '../../../domain/errors';
+import type { SessionState, VerificationState } from '../../../domain/console/contract';
+import { DEFAULT_SESSION_POLICY, SessionPolicy, User } from '../../../domain/entities';
+import { openCache, type WorkstationCache } from '../cache';
+import type { WorkstationConfig } from '../config';
+import { createDeviceRequest, forgetDeviceIdentity, loadDeviceIdentity, saveDeviceIdentity } from '../device/identity';
+import type { Keychain } from '../keychain';
+import { CentralClient } from '../sync/centralClient';
+import { SyncEngine } from '../sync/engine';
+import type { Vault } from '../vault';
+import type { CoreEvents } from './events';
+
+/** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
+export interface OpenSession {
+  user: User;
+  policy: SessionPolicy;
+  cache: WorkstationCache;
+  engine: SyncEngine;
+  client: CentralClient;
+  token: string | null;
+  /** caller verifications made in this session, per customer */
+  verifications: Map<string, VerificationState>;
+  /** when each customer's profile view was last recorded for the audit log */
+  viewsRecorded: Map<string, number>;
+  clock: () => Date;
+}
+
+interface Deps {
+  config: WorkstationConfig;
+  /** null when the OS has no keychain: then `blocker` says why and no cache is ever created */
+  keychain: Keychain | null;
+  blocker: string | null;
+  vault: Vault | null;
+  events: CoreEvents;
+  clock: () => Date;
+}
+
+/**
+ * The workstation session (DESIGN §4): enrolment, online sign-in, offline unlock with the password
+ * alone, lock on demand or idle (dropping the key and closing the cache), and the wipe on
+ * revocation. The one owner of the cache handle and the sync engine.
+ */
+export class Session {
+  private state: SessionState['state'] = 'not_enrolled';
+  private client: CentralClient | null = null;
+  private open: OpenSession | null = null;
+  /** who was signed in when the session locked: unlock needs only their password */
+  private lockedUser: User | null = null;
+  private lastActivity: number;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: Deps) {
+    this.lastActivity = deps.clock().getTime();
+  }
+
+  async init(): Promise<void> {
+    const { keychain, config } = this.deps;
+    if (!keychain) return;
+    const identity = await loadDeviceIdentity(config.dataDir, keychain).catch(() => null);
+    if (identity) {
+      this.client = new CentralClient(config.serverUrl, config.caPem, identity);
+      this.state = 'signed_out';
+    } else if (config.enrolmentCode) {
+      await this.enrol(config.enrolmentCode, config.deviceName).catch(() => undefined);
+    }
+    this.idleTimer = setInterval(() => void this.checkIdle(), 10_000);
+    this.idleTimer.unref?.();
+  }
+
+  snapshot(): SessionState {
+    const user = this.open?.user ?? this.lockedUser;
+    return {
+      state: this.state,
+      user: user ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role } : null,
+      policy: this.open?.policy ?? null,
+      online: this.open ? this.open.engine.status().online : false,
+      blocker: this.deps.blocker,
+    };
+  }
+
+  unlocked(): OpenSession {
+    if (!this.open) throw new CareDeskError('locked', this.state === 'locked' ? 'The console is locked: enter your password.' : 'Sign in first.');
+    return this.open;
+  }
+
+  /** Every console call counts as activity for the idle lock. */
+  touch(): void {
+    this.lastActivity = this.deps.clock().getTime();
+  }
+
+  /** PCI DSS 8.2.8: lock after the server's idle limit (default 15 minutes). */
+  async checkIdle(): Promise<void> {
+    if (!this.open) return;
+    const idleMs = this.open.policy.idleLockMinutes * 60_000;
+    if (this.deps.clock().getTime() - this.lastActivity >= idleMs) await this.lock();
+  }
+
+  async enrol(code: string, deviceName: string): Promise<SessionState> {
+    const keychain = this.requireKeychain();
+    const { config } = this.deps;
+    const request = await createDeviceRequest(deviceName);
+    const anonymous = new CentralClient(config.serverUrl, config.caPem, null);
+    try {
+      const enrolled = await anonymous.enrol({ code, deviceName, csrPem: request.csrPem });
+      await saveDeviceIdentity(config.dataDir, keychain, { deviceId: enrolled.deviceId, certificatePem: enrolled.certificatePem, keyPem: request.keyPem });
+      await this.client?.close();
+      this.client = new CentralClient(config.serverUrl, config.caPem, { certificatePem: enrolled.certificatePem, keyPem: request.keyPem });
+      this.state = 'signed_out';
+    } finally {
+      await anonymous.close();
+    }
+    return this.changed();
+  }
+
+  async signIn(username: string, password: string): Promise<SessionState> {
+    const vault = this.requireVault();
+    const client = this.requireClient();
+    if (this.open) await this.lock();
+    let signedIn;
+    try {
+      signedIn = await client.signIn({ username, password });
+    } catch (err) {
+      // Offline: the password alone opens this workstation's cache (DESIGN §4).
+      const userId = vault.userIdFor(username);
+      if (err instanceof CareDeskError && err.code === 'offline' && userId && vault.hasCache(userId)) {
+        return this.unlockOffline(userId, password);
+      }
+      throw err;
+    }
+    const { user, policy, token, expiresAt } = signedIn;
+    let key: Buffer;
+    if (vault.hasCache(user.id)) {
+      try {
+        key = await vault.unlock(user.id, password);
+      } catch (err) {
+        if (!(err instanceof CareDeskError) || err.code !== 'unauthenticated') throw err;
+        // The password changed since this cache was made: keep the old file aside, start afresh.
+        await vault.setAside(user.id);
+        key = await vault.create(user.id, user.username, password);
+      }
+    } else {
+      key = await vault.create(user.id, user.username, password);
+    }
+    const cache = this.openCache(vault.cachePath(user.id), key);
+    const now = this.deps.clock().toISOString();
+    cache.setMeta('user', JSON.stringify(user));
+    cache.setMeta('policy', JSON.stringify(policy));
+    cache.setMeta('token', token);
+    cache.setMeta('token_expires_at', expiresAt);
+    cache.setMeta('last_online_at', now);
+    let clientId = cache.getMeta('client_id');
+    if (!clientId) {
+      clientId = randomUUID();
+      cache.setMeta('client_id', clientId);
+    }
+    await client.registerClient(token, clientId);
+    this.start(user, policy, cache, client, token);
+    return this.changed();
+  }
+
+  async unlock(password: string): Promise<SessionState> {
+    if (this.open) return this.snapshot();
+    if (!this.lockedUser) throw new CareDeskError('unauthenticated', 'Sign in first.');
+    return this.unlockOffline(this.lockedUser.id, password);
+  }
+
+  async lock(): Promise<SessionState> {
+    const open = this.open;
+    if (open) {
+      this.open = null;
+      this.lockedUser = open.user;
+      this.state = 'locked';
+      await open.engine.stop();
+      open.cache.close();
+    }
+    return this.changed();
+  }
+
+  async signOut(): Promise<SessionState> {
+    const token = this.open?.token;
+    await this.lock();
+    if (token) await this.client?.signOut(token).catch(() => undefined);
+    this.lockedUser = null;
+    if (this.state === 'locked') this.state = 'signed_out';
+    return this.changed();
+  }
+
+  async close(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    await this.lock();
+    await this.client?.close();
+  }
+
+  private async unlockOffline(userId: string, password: string): Promise<SessionState> {
+    const vault = this.requireVault();
+    const client = this.requireClient();
+    const key = await vault.unlock(userId, password);
+    const cache = this.openCache(vault.cachePath(userId), key);
+    try {
+      const user = User.parse(JSON.parse(cache.getMeta('user') ?? 'null'));
+      const policy = SessionPolicy.parse(JSON.parse(cache.getMeta('policy') ?? 'null') ?? DEFAULT_SESSION_POLICY);
+      const lastOnline = Date.parse(cache.getMeta('last_online_at') ?? '');
+      if (!(this.deps.clock().getTime() - lastOnline < policy.maxOfflineHours * 3_600_000)) {
+        throw new CareDeskError('offline_too_long', `This workstation has been offline longer than ${policy.maxOfflineHours} hours: sign in while connected to the central store.`);
+      }
+      const expires = Date.parse(cache.getMeta('token_expires_at') ?? '');
+      const token = expires > this.deps.clock().getTime() ? cache.getMeta('token') : null;
+      this.start(user, policy, cache, client, token);
+      return this.changed();
+    } catch (err) {
+      cache.close();
+      throw err;
+    }
+  }
+
+  private start(user: User, policy: SessionPolicy, cache: WorkstationCache, client: CentralClient, token: string | null): void {
+    const { events, clock } = this.deps;
+    const session: OpenSession = { user, policy, cache, client, token, clock, verifications: new Map(), viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
+    session.engine = new SyncEngine({
+      cache,
+      client,
+      clientId: cache.getMeta('client_id')!,
+      token: () => session.token,
+      clock,
+      onStatus: (status) => events.emit('sync.status', status),
+      onCustomersChanged: (ids) => events.emit('customers.changed', { ids }),
+      onRevoked: (reason) => void this.revoke(reason),
+      onSignInNeeded: () => {
+        session.token = null;
+      },
+    });
+    this.open = session;
+    this.lockedUser = null;
+    this.state = 'unlocked';
+    this.touch();
+    session.engine.start();
+  }
+
+  /** The server revoked the device or user: the cache and keychain entries are wiped (DESIGN §4). */
+  private async revoke(reason: string): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    await this.lock();
+    this.lockedUser = null;
+    await this.deps.vault?.wipe(open.user.id);
+    if (/device/i.test(reason) && this.deps.keychain) {
+      await forgetDeviceIdentity(this.deps.config.dataDir, this.deps.keychain);
+      this.state = 'not_enrolled';
+    } else {
+      this.state = 'signed_out';
+    }
+    this.changed();
+  }
+
+  private openCache(file: string, key: Buffer): WorkstationCache {
+    try {
+      return openCache({ file, key });
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  private changed(): SessionState {
+    const snapshot = this.snapshot();
+    this.deps.events.emit('session.changed', snapshot);
+    return snapshot;
+  }
+
+  private requireKeychain(): Keychain {
+    if (!this.deps.keychain) throw new CareDeskError('no_keychain', this.deps.blocker ?? 'No OS keychain is available.');
+    return this.deps.keychain;
+  }
+
+  private requireVault(): Vault {
+    this.requireKeychain();
+    return this.deps.vault!;
+  }
+
+  private requireClient(): CentralClient {
+    this.requireKeychain();
+    if (!this.client) throw new CareDeskError('device_not_enrolled', 'This workstation is not enrolled yet: enter the enrolment code from IT.');
+    return this.client;
+  }
+}

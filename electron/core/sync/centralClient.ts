@@ -1,0 +1,206 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { createParser } from 'eventsource-parser';
+import type { z } from 'zod';
+import { CareDeskError, fromErrorBody, issuesFromZod, type ErrorBody } from '../../../domain/errors';
+import {
+  API,
+  EnrolResponse,
+  PullLine,
+  PushResponse,
+  RegisterClientResponse,
+  ServerEvent,
+  SignInResponse,
+  VerifyResponse,
+  type EnrolRequest,
+  type PushRequest,
+  type SignInRequest,
+  type VerifyRequest,
+} from '../../../domain/sync/protocol';
+import { ndjsonLines } from './ndjson';
+
+export interface ClientIdentity {
+  certificatePem: string;
+  keyPem: string;
+}
+
+/** Network-level failures that mean "the central store is not reachable now": work on offline. */
+const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_ABORTED', 'ABORT_ERR']);
+
+function transportError(err: unknown): CareDeskError {
+  if (err instanceof CareDeskError) return err;
+  const e = err as { code?: string; cause?: { code?: string }; message?: string };
+  const code = e.code ?? e.cause?.code ?? '';
+  if (OFFLINE_CODES.has(code) || e.message?.includes('other side closed')) {
+    return new CareDeskError('offline', 'The central store cannot be reached; working offline.');
+  }
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code + (e.message ?? ''))) {
+    return new CareDeskError('untrusted_server', `The central store's identity could not be verified (${code || e.message}). Nothing was sent.`);
+  }
+  return new CareDeskError('offline', `The central store cannot be reached (${code || e.message || 'unknown error'}).`);
+}
+
+/**
+ * The workstation's only way to the central store: HTTPS, TLS 1.3 only, the organisation CA pinned
+ * (no system roots), and the device certificate offered (DESIGN §1). Every response body is parsed
+ * with the protocol's schema; a malformed message is refused whole.
+ */
+export class CentralClient {
+  private readonly dispatcher: Agent;
+
+  constructor(
+    readonly serverUrl: string,
+    caPem: string,
+    identity: ClientIdentity | null,
+  ) {
+    this.dispatcher = new Agent({
+      connect: {
+        ca: [caPem],
+        ...(identity ? { cert: identity.certificatePem, key: identity.keyPem } : {}),
+        minVersion: 'TLSv1.3',
+        rejectUnauthorized: true,
+      },
+      connectTimeout: 5_000,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.destroy().catch(() => undefined);
+  }
+
+  health(): Promise<unknown> {
+    return this.call('GET', API.health, null, null, null);
+  }
+
+  enrol(body: EnrolRequest) {
+    return this.call('POST', API.enrol, null, body, EnrolResponse);
+  }
+
+  signIn(body: SignInRequest) {
+    return this.call('POST', API.session, null, body, SignInResponse);
+  }
+
+  async signOut(token: string): Promise<void> {
+    await this.call('DELETE', API.session, token, null, null);
+  }
+
+  registerClient(token: string, clientId: string) {
+    return this.call('POST', API.clients, token, { clientId }, RegisterClientResponse);
+  }
+
+  push(token: string, body: PushRequest) {
+    return this.call('POST', API.push, token, body, PushResponse);
+  }
+
+  verify(token: string, customerId: string, body: VerifyRequest) {
+    return this.call('POST', API.verify(customerId), token, body, VerifyResponse);
+  }
+
+  /**
+   * Streams one pull response. `onBatch` receives validated lines in batches; a malformed line
+   * refuses its whole batch (nothing of it is applied) and ends the pull with an error.
+   */
+  async pull(token: string, cursor: number, onBatch: (lines: PullLine[]) => void | Promise<void>, batchSize = 5_000): Promise<void> {
+    const res = await this.send('GET', `${API.pull}?cursor=${cursor}`, token, null, { bodyTimeout: 60_000 });
+    await this.assertOk(res);
+    let batch: PullLine[] = [];
+    let ended = false;
+    try {
+      for await (const text of ndjsonLines(res.body)) {
+        const line = parseLine(text);
+        if (line.t === 'end') ended = true;
+        batch.push(line);
+        if (batch.length >= batchSize) {
+          await onBatch(batch);
+          batch = [];
+        }
+      }
+    } catch (err) {
+      res.body.destroy();
+      throw err instanceof CareDeskError ? err : transportError(err);
+    }
+    if (batch.length) await onBatch(batch);
+    if (!ended) throw new CareDeskError('offline', 'The pull was cut short; it resumes from the last complete batch.');
+  }
+
+  /** Server-sent events until `signal` aborts or the connection drops (then the promise rejects). */
+  async events(token: string, onEvent: (event: ServerEvent) => void, signal: AbortSignal, onOpen: () => void = () => undefined): Promise<void> {
+    const res = await this.send('GET', API.events, token, null, { bodyTimeout: 0, signal, accept: 'text/event-stream' });
+    await this.assertOk(res);
+    onOpen();
+    const parser = createParser({
+      onEvent: (message) => {
+        const parsed = ServerEvent.safeParse(safeJson(message.data));
+        if (parsed.success) onEvent(parsed.data);
+      },
+    });
+    try {
+      for await (const chunk of res.body) parser.feed(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    } catch (err) {
+      if (signal.aborted) return;
+      throw transportError(err);
+    }
+    if (!signal.aborted) throw new CareDeskError('offline', 'The live-update stream closed.');
+  }
+
+  private async call<S extends z.ZodType>(method: Dispatcher.HttpMethod, path: string, token: string | null, body: unknown, schema: S | null): Promise<z.output<S>> {
+    const res = await this.send(method, path, token, body, {});
+    await this.assertOk(res);
+    const text = await res.body.text().catch((err: unknown) => {
+      throw transportError(err);
+    });
+    if (!schema) return undefined as z.output<S>;
+    const parsed = schema.safeParse(safeJson(text));
+    if (!parsed.success) {
+      throw new CareDeskError('internal', `The central store sent a malformed ${path} response; it was refused.`, issuesFromZod(parsed.error));
+    }
+    return parsed.data;
+  }
+
+  private async send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    token: string | null,
+    body: unknown,
+    options: { bodyTimeout?: number; signal?: AbortSignal; accept?: string },
+  ): Promise<Dispatcher.ResponseData> {
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== null) headers['content-type'] = 'application/json';
+    try {
+      return await request(new URL(path, this.serverUrl), {
+        method,
+        headers,
+        body: body === null ? null : JSON.stringify(body),
+        dispatcher: this.dispatcher,
+        headersTimeout: 15_000,
+        bodyTimeout: options.bodyTimeout ?? 30_000,
+        signal: options.signal,
+      });
+    } catch (err) {
+      throw transportError(err);
+    }
+  }
+
+  private async assertOk(res: Dispatcher.ResponseData): Promise<void> {
+    if (res.statusCode >= 200 && res.statusCode < 300) return;
+    const text = await res.body.text().catch(() => '');
+    const body = (safeJson(text) as { error?: ErrorBody } | null)?.error;
+    if (body?.code && typeof body.message === 'string') throw fromErrorBody(body);
+    throw new CareDeskError(res.statusCode === 401 ? 'unauthenticated' : 'internal', `The central store answered ${res.statusCode}.`);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function parseLine(text: string): PullLine {
+  const parsed = PullLine.safeParse(safeJson(text));
+  if (!parsed.success) throw new CareDeskError('internal', 'The central store sent a malformed sync message; the batch was refused.', issuesFromZod(parsed.error));
+  return parsed.data;
+}

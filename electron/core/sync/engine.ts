@@ -1,0 +1,266 @@
+import { CareDeskError } from '../../../domain/errors';
+import type { SyncStatus } from '../../../domain/console/contract';
+import type { PullChange, PullLine } from '../../../domain/sync/protocol';
+import type { WorkstationCache } from '../cache';
+import type { CentralClient } from './centralClient';
+
+export interface SyncEngineDeps {
+  cache: WorkstationCache;
+  client: CentralClient;
+  clientId: string;
+  /** the session token, or null when the user must sign in online again */
+  token: () => string | null;
+  clock: () => Date;
+  onStatus: (status: SyncStatus) => void;
+  onCustomersChanged: (ids: string[]) => void;
+  /** the server revoked this user or device: the session wipes the cache */
+  onRevoked: (reason: string) => void;
+  /** the session token was refused: the user must sign in online to sync again */
+  onSignInNeeded: () => void;
+  retry?: { baseMs: number; maxMs: number };
+}
+
+const PUSH_BATCH = 200;
+
+/**
+ * Server-authoritative, offline-first sync (DESIGN §5): push the outbox, then pull since the
+ * cursor; live pokes from the server trigger a pull; failures retry with backoff; every outcome
+ * lands in the cache where the console shows it. Nothing is dropped silently.
+ */
+export class SyncEngine {
+  private online = false;
+  private lastSyncAt: string | null = null;
+  private error: string | null = null;
+  private progress: { received: number; total: number } | null = null;
+  private inflight: Promise<void> | null = null;
+  private rerun = false;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private events: AbortController | null = null;
+  private stopped = false;
+  private readonly retry: { baseMs: number; maxMs: number };
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.retry = deps.retry ?? { baseMs: 500, maxMs: 15_000 };
+    this.lastSyncAt = deps.cache.getMeta('last_sync_at');
+  }
+
+  /** Connects the live-update stream and runs a first sync. */
+  start(): void {
+    this.stopped = false;
+    void this.listen();
+    void this.syncNow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.events?.abort();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.inflight?.catch(() => undefined);
+  }
+
+  status(): SyncStatus {
+    const counts = this.deps.cache.outboxCounts();
+    return {
+      online: this.online,
+      lastSyncAt: this.lastSyncAt,
+      pending: counts.pending,
+      conflicts: counts.conflicts,
+      rejected: counts.rejected,
+      progress: this.progress,
+      error: this.error,
+    };
+  }
+
+  /** A local edit was queued: push it now. */
+  kick(): void {
+    this.emit();
+    void this.syncNow();
+  }
+
+  /** Push then pull; concurrent calls join the running sync, which then runs once more. */
+  syncNow(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.inflight) {
+      this.rerun = true;
+      return this.inflight;
+    }
+    this.inflight = (async () => {
+      try {
+        do {
+          this.rerun = false;
+          await this.runOnce();
+        } while (this.rerun && !this.stopped);
+      } finally {
+        this.inflight = null;
+      }
+    })();
+    return this.inflight;
+  }
+
+  private async runOnce(): Promise<void> {
+    const token = this.deps.token();
+    if (!token) {
+      this.setError('Sign in online to sync; your changes are kept until then.');
+      return;
+    }
+    try {
+      await this.push(token);
+      await this.pull(token);
+      this.online = true;
+      this.error = null;
+      this.failures = 0;
+      this.lastSyncAt = this.deps.clock().toISOString();
+      this.deps.cache.setMeta('last_sync_at', this.lastSyncAt);
+      this.deps.cache.setMeta('last_online_at', this.lastSyncAt);
+    } catch (err) {
+      this.handleFailure(err);
+    } finally {
+      this.emit();
+    }
+  }
+
+  private async push(token: string): Promise<void> {
+    const { cache, client, clientId } = this.deps;
+    for (;;) {
+      const mutations = cache.pendingMutations(PUSH_BATCH);
+      const views = cache.pendingViews(PUSH_BATCH);
+      if (mutations.length === 0 && views.length === 0) return;
+      const response = await client.push(token, { clientId, mutations, views });
+      const affected = cache.recordResults(response.results);
+      cache.clearViews(views.map((v) => v.id));
+      if (affected.length) this.deps.onCustomersChanged(affected);
+      this.emit();
+      // A sequence gap means the server misses an earlier mutation: stop rather than loop.
+      if (response.results.some((r) => r.rejection?.code === 'sequence_gap')) {
+        throw new CareDeskError('internal', 'The central store is missing an earlier change from this workstation.');
+      }
+      if (mutations.length < PUSH_BATCH && views.length < PUSH_BATCH) return;
+    }
+  }
+
+  private async pull(token: string): Promise<void> {
+    const { cache, client } = this.deps;
+    const initial = cache.getMeta('cursor') === null;
+    if (initial) cache.beginInitialSync();
+    try {
+      let more = true;
+      while (more && !this.stopped) {
+        more = false;
+        let received = 0;
+        await client.pull(token, Number(cache.getMeta('cursor') ?? 0), (lines: PullLine[]) => {
+          const changes: PullChange[] = [];
+          let cursor: number | null = null;
+          for (const line of lines) {
+            if (line.t === 'put' || line.t === 'del') {
+              changes.push(line);
+              cursor = line.seq;
+            } else if (line.t === 'begin') {
+              if (line.total > 0) this.progress = { received: 0, total: line.total };
+            } else {
+              cursor = line.cursor;
+              more = line.more;
+            }
+          }
+          if (cursor === null) return;
+          const affected = cache.applyPull(changes, cursor);
+          received += changes.length;
+          if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
+          if (!initial && affected.size) this.deps.onCustomersChanged([...affected]);
+          this.emit();
+        });
+      }
+    } finally {
+      if (initial) cache.finishInitialSync();
+      this.progress = null;
+    }
+  }
+
+  private handleFailure(err: unknown): void {
+    const e = err instanceof CareDeskError ? err : new CareDeskError('internal', String((err as Error)?.message ?? err));
+    if (e.code === 'device_not_enrolled' || e.code === 'forbidden') {
+      this.setError(e.message);
+      if (e.code === 'device_not_enrolled') this.deps.onRevoked(e.message);
+      return;
+    }
+    if (e.code === 'unauthenticated') {
+      this.setError('Your session has ended: sign in online to sync. Your changes are kept until then.');
+      this.deps.onSignInNeeded();
+      return;
+    }
+    if (e.code === 'offline') this.online = false;
+    this.setError(e.message);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer) return;
+    const delay = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** this.failures++) * (0.75 + Math.random() * 0.5);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.syncNow();
+    }, delay);
+    this.retryTimer.unref?.();
+  }
+
+  /** The live-update stream: a poke means the change log advanced; reconnects with backoff. */
+  private async listen(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      const token = this.deps.token();
+      if (!token) return;
+      this.events = new AbortController();
+      try {
+        await this.deps.client.events(
+          token,
+          (event) => {
+            if (event.type === 'poke') {
+              if (event.head > Number(this.deps.cache.getMeta('cursor') ?? 0)) void this.syncNow();
+            } else {
+              this.deps.onRevoked(event.reason);
+            }
+          },
+          this.events.signal,
+          () => {
+            attempt = 0;
+            const wasOffline = !this.online;
+            this.online = true;
+            this.emit();
+            // back from an outage: send what was queued offline and catch up
+            if (wasOffline) void this.syncNow();
+          },
+        );
+      } catch (err) {
+        if (this.stopped) return;
+        const code = err instanceof CareDeskError ? err.code : 'offline';
+        if (code === 'unauthenticated') {
+          this.deps.onSignInNeeded();
+          return;
+        }
+        if (code === 'device_not_enrolled') {
+          this.deps.onRevoked((err as Error).message);
+          return;
+        }
+      }
+      if (this.stopped) return;
+      if (this.online) {
+        this.online = false;
+        this.emit();
+      }
+      await sleep(Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** attempt++));
+    }
+  }
+
+  private setError(message: string): void {
+    this.error = message;
+  }
+
+  private emit(): void {
+    this.deps.onStatus(this.status());
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}

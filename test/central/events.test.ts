@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { API, ServerEvent } from '../../domain';
+import { Harness, type TestSession } from './harness';
+
+/** Reads server-sent events from a live stream until `until` says stop. */
+async function readEvents(h: Harness, session: TestSession, until: (events: ServerEvent[]) => boolean, onOpen: () => Promise<void>): Promise<ServerEvent[]> {
+  const res = await request(new URL(API.events, h.store.url), { dispatcher: session.device.agent, headers: { authorization: `Bearer ${session.token}` } });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+  const events: ServerEvent[] = [];
+  let buffer = '';
+  let opened = false;
+  for await (const chunk of res.body) {
+    buffer += chunk.toString();
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (data) events.push(ServerEvent.parse(JSON.parse(data.slice(6))));
+    }
+    if (!opened && events.length) {
+      opened = true;
+      await onOpen();
+    }
+    if (until(events)) break;
+  }
+  res.body.destroy();
+  return events;
+}
+
+describe('live pokes', () => {
+  let h: Harness;
+  let clerk: TestSession;
+  beforeAll(async () => {
+    h = await Harness.start({ customers: 2 });
+    clerk = await h.session('billing_clerk');
+  });
+  afterAll(() => h.dispose());
+
+  it('sends the head on connect, then a poke with the new head after a push', async () => {
+    const watcher = await h.session('care_rep');
+    const { billingAccount } = h.customer(0);
+    let pushedHead = -1;
+    const events = await readEvents(
+      h,
+      watcher,
+      (seen) => seen.some((e) => e.type === 'poke' && e.head === pushedHead),
+      async () => {
+        const m = h.mutation(clerk, 1, { entity: 'billingAccount', id: billingAccount.id }, { autopay: billingAccount.autopay }, { autopay: !billingAccount.autopay });
+        pushedHead = (await h.push(clerk, [m])).json.head;
+      },
+    );
+    expect(events[0]).toMatchObject({ type: 'poke' });
+    expect((events[0] as { head: number }).head).toBeLessThan(pushedHead);
+    expect(events.at(-1)).toEqual({ type: 'poke', head: pushedHead });
+  });
+
+  it('tells the stream its session was revoked, and ends it', async () => {
+    const rep = await h.session('care_rep');
+    const events = await readEvents(h, rep, (seen) => seen.some((e) => e.type === 'revoked'), async () => {
+      await h.call(rep.device.agent, 'DELETE', API.session, { token: rep.token });
+    });
+    expect(events.at(-1)).toEqual({ type: 'revoked', reason: 'signed out' });
+  });
+});

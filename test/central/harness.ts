@@ -1,0 +1,189 @@
+import 'reflect-metadata';
+import { randomUUID, webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+import { Agent, request } from 'undici';
+import { startCentralStore, type CentralStore, type SeedSummary } from '../../central';
+import { API, PullLine, type Mutation, type Role, type User } from '../../domain';
+import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
+
+/**
+ * A real central store over real TLS on loopback, with a real SQLite file in a temp dir, and the
+ * pieces a test needs to talk to it the way a workstation does: enrolled devices, users, sessions.
+ */
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+export const PASSWORD = 'correct horse battery staple';
+export const DEMO = { seed: 424242, historyMonths: 2 } as const;
+
+export interface TestClock {
+  (): Date;
+  advance(ms: number): void;
+}
+
+export function testClock(): TestClock {
+  let now = Date.now();
+  const clock = (() => new Date(now)) as TestClock;
+  clock.advance = (ms) => void (now += ms);
+  return clock;
+}
+
+export interface TestDevice {
+  id: string;
+  certificatePem: string;
+  keyPem: string;
+  agent: Agent;
+}
+
+export interface TestSession {
+  token: string;
+  user: User;
+  device: TestDevice;
+  clientId: string;
+}
+
+export interface Reply {
+  status: number;
+  text: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read whatever the store answered
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export async function keysAndCsr(name: string): Promise<{ csrPem: string; keyPem: string }> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${name}`, keys, signingAlgorithm: algorithm });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { csrPem: csr.toString('pem'), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+}
+
+export class Harness {
+  readonly agents: Agent[] = [];
+  /** an agent that trusts the CA but shows no client certificate */
+  readonly anonymous: Agent;
+  private users = 0;
+
+  private constructor(
+    readonly store: CentralStore,
+    readonly dataDir: string,
+    readonly clock: TestClock,
+    readonly seeded: SeedSummary,
+  ) {
+    this.anonymous = this.agent({});
+  }
+
+  static async start(options: { customers?: number } = {}): Promise<Harness> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-central-test-'));
+    const clock = testClock();
+    const store = await startCentralStore({ dataDir, port: 0, clock });
+    const seeded = await store.admin.seedDemo(options.customers ?? 5, DEMO);
+    return new Harness(store, dataDir, clock, seeded);
+  }
+
+  agent(connect: { cert?: string; key?: string; ca?: string | null; maxVersion?: 'TLSv1.2' | 'TLSv1.3' }): Agent {
+    const { ca = this.store.caPem, ...rest } = connect;
+    const agent = new Agent({ connect: { ...(ca ? { ca } : {}), ...rest } });
+    this.agents.push(agent);
+    return agent;
+  }
+
+  /** The i-th seeded demo customer, regenerated with its verification answers. */
+  customer(i: number): DemoCustomer {
+    return demoCustomer(this.seeded.firstIndex + i, DEMO);
+  }
+
+  async call(agent: Agent, method: 'GET' | 'POST' | 'DELETE', path: string, options: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<Reply> {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await request(new URL(path, this.store.url), { method, headers, body, dispatcher: agent });
+    const text = await res.body.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: res.statusCode, text, json, headers: res.headers };
+  }
+
+  async enrol(name = 'test desk', code?: string): Promise<TestDevice> {
+    const { csrPem, keyPem } = await keysAndCsr(name);
+    const res = await this.call(this.anonymous, 'POST', API.enrol, { body: { code: code ?? (await this.store.admin.createEnrolmentCode()), deviceName: name, csrPem } });
+    if (res.status !== 200) throw new Error(`enrolment failed: ${res.text}`);
+    return { id: res.json.deviceId, certificatePem: res.json.certificatePem, keyPem, agent: this.agent({ cert: res.json.certificatePem, key: keyPem }) };
+  }
+
+  async addUser(role: Role, username = `${role.replace('_', '.')}.${++this.users}`): Promise<User> {
+    return this.store.admin.addUser({ username, displayName: `Test ${username}`, role, password: PASSWORD });
+  }
+
+  async signIn(device: TestDevice, username: string, password = PASSWORD): Promise<Reply> {
+    return this.call(device.agent, 'POST', API.session, { body: { username, password } });
+  }
+
+  /** A user of `role` signed in on a freshly enrolled device (or `device`), with a registered client id. */
+  async session(role: Role, device?: TestDevice): Promise<TestSession> {
+    const desk = device ?? (await this.enrol());
+    const user = await this.addUser(role);
+    const res = await this.signIn(desk, user.username);
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.text}`);
+    const clientId = randomUUID();
+    const registered = await this.call(desk.agent, 'POST', API.clients, { token: res.json.token, body: { clientId } });
+    if (registered.status !== 200) throw new Error(`client registration failed: ${registered.text}`);
+    return { token: res.json.token, user, device: desk, clientId };
+  }
+
+  async pull(session: TestSession, cursor = 0, limit?: number): Promise<{ status: number; lines: PullLine[]; contentType: string | undefined }> {
+    const query = `cursor=${cursor}${limit ? `&limit=${limit}` : ''}`;
+    const res = await this.call(session.device.agent, 'GET', `${API.pull}?${query}`, { token: session.token });
+    const lines = res.status === 200 ? res.text.trim().split('\n').map((l) => PullLine.parse(JSON.parse(l))) : [];
+    return { status: res.status, lines, contentType: res.headers['content-type'] as string | undefined };
+  }
+
+  async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[] } = {}): Promise<Reply> {
+    return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] } });
+  }
+
+  async verify(session: TestSession, customerId: string, method: 'ssn_last4' | 'account_pin', answer: string): Promise<Reply> {
+    return this.call(session.device.agent, 'POST', API.verify(customerId), { token: session.token, body: { method, answer } });
+  }
+
+  /** A mutation as the workstation's outbox makes it, dated by the store's clock; each client numbers its own from 1. */
+  mutation(
+    session: TestSession,
+    seq: number,
+    target: { entity: Mutation['entity']; id: string },
+    base: Record<string, unknown>,
+    changes: Record<string, unknown>,
+    extra: Partial<Pick<Mutation, 'verificationId' | 'createdAt' | 'reason' | 'clientId'>> = {},
+  ): Mutation {
+    return {
+      id: randomUUID(),
+      clientId: extra.clientId ?? session.clientId,
+      seq,
+      entity: target.entity,
+      entityId: target.id,
+      base,
+      changes,
+      reason: extra.reason ?? 'caller asked for a correction',
+      verificationId: extra.verificationId ?? null,
+      createdAt: extra.createdAt ?? this.clock().toISOString(),
+    };
+  }
+
+  /** The stored record, as the store holds it (not projected). */
+  async record(entity: string, id: string): Promise<{ seq: number; data: Record<string, unknown>; updated_by: string | null }> {
+    const row = await this.store.db.selectFrom('records').select(['seq', 'data', 'updated_by']).where('entity', '=', entity).where('id', '=', id).executeTakeFirstOrThrow();
+    return { seq: Number(row.seq), data: JSON.parse(row.data ?? 'null') as Record<string, unknown>, updated_by: row.updated_by };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a.destroy()));
+    await this.store.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API, PushResponse, type Mutation } from '../../domain';
+import { Harness, type TestSession } from './harness';
+
+describe('push', () => {
+  let h: Harness;
+  let rep: TestSession;
+  const seqs = new Map<string, number>();
+  /** the next sequence number of a client, as its outbox would number it */
+  const next = (s: TestSession) => {
+    const n = (seqs.get(s.clientId) ?? 0) + 1;
+    seqs.set(s.clientId, n);
+    return n;
+  };
+
+  beforeAll(async () => {
+    h = await Harness.start({ customers: 6 });
+    rep = await h.session('care_rep');
+  });
+  afterAll(() => h.dispose());
+
+  async function verified(session: TestSession, i: number): Promise<string> {
+    const res = await h.verify(session, h.customer(i).customer.id, 'ssn_last4', h.customer(i).secrets.ssnLast4);
+    expect(res.json.verified).toBe(true);
+    return res.json.verificationId;
+  }
+
+  async function pushOk(session: TestSession, mutations: Mutation[]): Promise<PushResponse> {
+    const res = await h.push(session, mutations);
+    expect(res.status, res.text).toBe(200);
+    return PushResponse.parse(res.json);
+  }
+
+  it('applies a verified correction: the record changes with a new sequence number and shows in the next pull', async () => {
+    const { customer } = h.customer(0);
+    const before = await h.record('customer', customer.id);
+    const { lines } = await h.pull(rep);
+    const cursor = (lines.at(-1) as { cursor: number }).cursor;
+
+    const m = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { email: customer.email }, { email: 'New.Address@Example.com' }, { verificationId: await verified(rep, 0) });
+    const { results, head } = await pushOk(rep, [m]);
+    expect(results[0]).toMatchObject({ id: m.id, status: 'applied', applied: ['email'], rejection: null });
+
+    const after = await h.record('customer', customer.id);
+    expect(after.data.email).toBe('new.address@example.com');
+    expect(after.seq).toBeGreaterThan(before.seq);
+    expect(after.seq).toBe(results[0]!.serverSeq);
+    expect(after.updated_by).toBe(rep.user.id);
+    expect(head).toBe(after.seq);
+
+    const changes = (await h.pull(rep, cursor)).lines.filter((l) => l.t === 'put');
+    expect(changes).toEqual([expect.objectContaining({ entity: 'customer', id: customer.id, seq: after.seq, data: expect.objectContaining({ email: 'new.address@example.com' }) })]);
+  });
+
+  it('applies the same mutation once when it is pushed twice', async () => {
+    const { customer } = h.customer(1);
+    const m = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Once' }, { verificationId: await verified(rep, 1) });
+    const first = await pushOk(rep, [m]);
+    const seqAfterFirst = (await h.record('customer', customer.id)).seq;
+    const second = await pushOk(rep, [m]);
+    expect(second.results).toEqual(first.results);
+    expect((await h.record('customer', customer.id)).seq).toBe(seqAfterFirst);
+    const stored = await h.store.db.selectFrom('client_mutations').select('mutation_id').where('mutation_id', '=', m.id).execute();
+    expect(stored).toHaveLength(1);
+  });
+
+  it('returns a conflict holding base, mine and theirs when two clients change one field from the same base', async () => {
+    const { customer } = h.customer(2);
+    const other = await h.session('care_rep');
+    const base = { firstName: customer.firstName };
+    const mine = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, base, { firstName: 'Alice' }, { verificationId: await verified(rep, 2) });
+    const theirs = h.mutation(other, next(other), { entity: 'customer', id: customer.id }, base, { firstName: 'Alicia' }, { verificationId: await verified(other, 2) });
+    expect((await pushOk(rep, [mine])).results[0]!.status).toBe('applied');
+    const { results } = await pushOk(other, [theirs]);
+    expect(results[0]).toMatchObject({
+      status: 'conflict',
+      applied: [],
+      serverSeq: null,
+      conflicts: [{ field: 'firstName', base: customer.firstName, mine: 'Alicia', theirs: 'Alice', changedBy: rep.user.displayName, changedAt: expect.any(String) }],
+    });
+    expect((await h.record('customer', customer.id)).data.firstName).toBe('Alice');
+  });
+
+  it('applies both edits when two clients change different fields from the same base', async () => {
+    const { customer } = h.customer(3);
+    const other = await h.session('supervisor');
+    const a = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Different' }, { verificationId: await verified(rep, 3) });
+    const b = h.mutation(other, next(other), { entity: 'customer', id: customer.id }, { 'consents.sms': customer.consents.sms }, { 'consents.sms': !customer.consents.sms }, { verificationId: await verified(other, 3) });
+    expect((await pushOk(rep, [a])).results[0]!.status).toBe('applied');
+    expect((await pushOk(other, [b])).results[0]!.status).toBe('applied');
+    const stored = (await h.record('customer', customer.id)).data;
+    expect(stored.lastName).toBe('Different');
+    expect((stored.consents as Record<string, boolean>).sms).toBe(!customer.consents.sms);
+  });
+
+  it('does not let a care rep change the account status: rejected as forbidden, nothing written', async () => {
+    const { customer } = h.customer(4);
+    const before = await h.record('customer', customer.id);
+    const m = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { accountStatus: customer.accountStatus }, { accountStatus: 'closed' }, { verificationId: await verified(rep, 4) });
+    const { results } = await pushOk(rep, [m]);
+    expect(results[0]).toMatchObject({ status: 'rejected', rejection: { code: 'forbidden', issues: [{ field: 'accountStatus', rule: 'policy.write' }] } });
+    expect(await h.record('customer', customer.id)).toEqual(before);
+  });
+
+  it('does not let a care rep change a billing account status', async () => {
+    const { billingAccount } = h.customer(4);
+    const before = await h.record('billingAccount', billingAccount.id);
+    const m = h.mutation(rep, next(rep), { entity: 'billingAccount', id: billingAccount.id }, { status: billingAccount.status }, { status: 'closed' });
+    const { results } = await pushOk(rep, [m]);
+    expect(results[0]!.rejection).toMatchObject({ code: 'forbidden', issues: [{ field: 'status', rule: 'policy.write' }] });
+    expect(await h.record('billingAccount', billingAccount.id)).toEqual(before);
+  });
+
+  it('lets a billing clerk change a billing account status without caller verification', async () => {
+    const clerk = await h.session('billing_clerk');
+    const { billingAccount } = h.customer(5);
+    const m = h.mutation(clerk, next(clerk), { entity: 'billingAccount', id: billingAccount.id }, { status: billingAccount.status }, { status: 'collections' });
+    expect((await pushOk(clerk, [m])).results[0]!.status).toBe('applied');
+    expect((await h.record('billingAccount', billingAccount.id)).data.status).toBe('collections');
+  });
+
+  it('lets network operations change a service line plan without caller verification', async () => {
+    const ops = await h.session('network_ops');
+    const [line] = h.customer(5).serviceLines;
+    const plan = line!.plan === 'Business Line' ? 'Residential Basic' : 'Business Line';
+    const m = h.mutation(ops, next(ops), { entity: 'serviceLine', id: line!.id }, { plan: line!.plan }, { plan });
+    expect((await pushOk(ops, [m])).results[0]!.status).toBe('applied');
+    expect((await h.record('serviceLine', line!.id)).data.plan).toBe(plan);
+  });
+
+  it("refuses a push under another user's client id, applying nothing", async () => {
+    const { customer } = h.customer(5);
+    const before = await h.record('customer', customer.id);
+    const intruder = await h.session('care_rep');
+    const m = h.mutation(rep, 99, { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Hijacked' });
+    const res = await h.push(intruder, [m], { clientId: rep.clientId });
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe('forbidden');
+    expect(await h.record('customer', customer.id)).toEqual(before);
+  });
+
+  it('refuses a push whose mutations name another client', async () => {
+    const m = h.mutation(rep, next(rep), { entity: 'customer', id: h.customer(5).customer.id }, {}, { lastName: 'X' }, { clientId: randomUUID() });
+    expect((await h.push(rep, [m])).status).toBe(403);
+    seqs.set(rep.clientId, seqs.get(rep.clientId)! - 1);
+  });
+
+  it('refuses to register a client id already bound to someone else', async () => {
+    const intruder = await h.session('care_rep');
+    const res = await h.call(intruder.device.agent, 'POST', API.clients, { token: intruder.token, body: { clientId: rep.clientId } });
+    expect(res.status).toBe(403);
+    const again = await h.call(rep.device.agent, 'POST', API.clients, { token: rep.token, body: { clientId: rep.clientId } });
+    expect(again.json).toEqual({ clientId: rep.clientId, lastSeq: seqs.get(rep.clientId) });
+  });
+
+  it('rejects a mutation after a sequence gap, and the ones after it, without recording them', async () => {
+    const { customer } = h.customer(5);
+    const session = await h.session('care_rep');
+    const verificationId = await verified(session, 5);
+    const m1 = h.mutation(session, 1, { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'First' }, { verificationId });
+    const m2 = h.mutation(session, 2, { entity: 'customer', id: customer.id }, { lastName: 'First' }, { lastName: 'Second' }, { verificationId });
+    const m3 = h.mutation(session, 3, { entity: 'customer', id: customer.id }, { lastName: 'Second' }, { lastName: 'Third' }, { verificationId });
+    const gap = await pushOk(session, [m2, m3]);
+    expect(gap.results.map((r) => r.rejection?.code)).toEqual(['sequence_gap', 'sequence_gap']);
+    expect((await h.record('customer', customer.id)).data.lastName).toBe(customer.lastName);
+
+    const resent = await pushOk(session, [m3, m1, m2]);
+    expect(resent.results.map((r) => [r.seq, r.status])).toEqual([[1, 'applied'], [2, 'applied'], [3, 'applied']]);
+    expect((await h.record('customer', customer.id)).data.lastName).toBe('Third');
+  });
+
+  it('rejects a change to a record that does not exist', async () => {
+    const m = h.mutation(rep, next(rep), { entity: 'lead', id: randomUUID() }, {}, { status: 'contacted' });
+    const { results } = await pushOk(rep, [m]);
+    expect(results[0]!.rejection?.code).toBe('not_found');
+  });
+});

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, openCache } from '../../../electron/core/cache';
+import { cacheFileHashes, customerPuts, removeTempDirs, tempDir } from './helpers';
+
+const key = Buffer.alloc(32, 3);
+
+describe('cache migrations', () => {
+  afterAll(() => removeTempDirs());
+
+  it('are numbered from 1 without gaps, each a file of its own', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_m, i) => i + 1));
+    for (const migration of MIGRATIONS) expect(migration.sql.trim()).not.toBe('');
+  });
+
+  it('run once, are recorded in user_version, and reopening keeps the data', () => {
+    const file = join(tempDir(), 'cache.db');
+    const { changes, customers } = customerPuts(0, 5);
+    const cache = openCache({ file, key });
+    expect(cache.schemaVersion()).toBe(MIGRATIONS.length);
+    cache.applyPull(changes, 42);
+    cache.setMeta('client_id', 'c1');
+    cache.close();
+
+    // a second open would fail on CREATE TABLE if the first migration ran again
+    const reopened = openCache({ file, key });
+    expect(reopened.schemaVersion()).toBe(MIGRATIONS.length);
+    expect(reopened.getMeta('cursor')).toBe('42');
+    expect(reopened.getMeta('client_id')).toBe('c1');
+    expect(reopened.getRecord('customer', customers[4]!.customer.id)).toEqual(customers[4]!.customer);
+    reopened.close();
+  });
+
+  it('refuse a cache written by a newer CareDesk, without touching it', () => {
+    const file = join(tempDir(), 'cache.db');
+    openCache({ file, key: null }).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    const before = cacheFileHashes(file);
+    expect(() => openCache({ file, key: null })).toThrow(expect.objectContaining({ code: 'cache_unreadable', message: expect.stringMatching(/newer CareDesk/) }));
+    expect(cacheFileHashes(file)).toEqual(before);
+  });
+});

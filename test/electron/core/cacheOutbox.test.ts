@@ -1,0 +1,206 @@
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CareDeskError } from '../../../domain/errors';
+import { planSearch } from '../../../domain/search';
+import type { ConflictInfo, MutationResult } from '../../../domain/sync/protocol';
+import { SEQUENCE_GAP, openCache, type MutationDraft, type WorkstationCache } from '../../../electron/core/cache';
+import { customerPuts, put, removeTempDirs, runFixture, tempDir } from './helpers';
+
+const CLIENT = '8d3c1f5e-2a4b-4c6d-8e9f-0a1b2c3d4e5f';
+const VERIFICATION = '5b9e7c1a-0d2f-4e3a-9b8c-7d6e5f4a3b2c';
+const key = Buffer.alloc(32, 11);
+const { changes, customers } = customerPuts(0, 30);
+const alice = customers[3]!.customer;
+const lastSeq = changes.at(-1)!.seq;
+
+function rename(lastName: string, reason = 'caller spelled it'): MutationDraft {
+  return { entity: 'customer', entityId: alice.id, customerId: alice.id, base: { lastName: alice.lastName }, changes: { lastName }, reason, verificationId: VERIFICATION };
+}
+
+function result(id: string, seq: number, status: MutationResult['status'], extra: Partial<MutationResult> = {}): MutationResult {
+  return { id, seq, status, applied: [], conflicts: [], rejection: null, serverSeq: null, ...extra };
+}
+
+function conflictOn(field: string, mine: unknown, theirs: unknown, base: unknown): ConflictInfo {
+  return { field, base, mine, theirs, changedBy: 'another rep', changedAt: '2026-11-02T10:00:00.000Z' };
+}
+
+describe('the outbox: edits that wait for the central store (DESIGN §5)', () => {
+  let file: string;
+  let cache: WorkstationCache;
+  const nameHits = (query: string) => cache.search(planSearch(query, 'name'), 50).map((hit) => hit.customerId);
+
+  beforeEach(() => {
+    file = join(tempDir(), 'cache.db');
+    cache = openCache({ file, key, now: () => new Date('2026-11-28T09:00:00.000Z') });
+    cache.applyPull(changes, lastSeq);
+    cache.setMeta('client_id', CLIENT);
+    return () => cache.close();
+  });
+  afterAll(() => removeTempDirs());
+
+  it('shows an edit at once in the effective record and the search index, while the server record stays as pulled', () => {
+    const mutation = cache.enqueueMutation(rename('Zebedee'));
+    expect(mutation).toMatchObject({ clientId: CLIENT, seq: 1, entity: 'customer', entityId: alice.id, changes: { lastName: 'Zebedee' }, verificationId: VERIFICATION, createdAt: '2026-11-28T09:00:00.000Z' });
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee', firstName: alice.firstName });
+    expect(cache.getRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName });
+    expect(nameHits('zebedee')).toEqual([alice.id]);
+    expect(nameHits(`${alice.lastName} ${alice.firstName}`)).not.toContain(alice.id);
+    expect(cache.pendingMutations(10)).toEqual([mutation]);
+    expect(cache.outboxCounts()).toEqual({ pending: 1, conflicts: 0, rejected: 0 });
+  });
+
+  it('does not queue an edit that fails validation, and changes nothing', () => {
+    expect(() => cache.enqueueMutation({ ...rename('x'), changes: { email: 'not an email' } })).toThrow(expect.objectContaining({ code: 'validation' }));
+    expect(() => cache.enqueueMutation(rename('Valid', 'no'))).toThrow(expect.objectContaining({ code: 'validation' }));
+    expect(cache.pendingMutations(10)).toEqual([]);
+    expect(cache.effectiveRecord('customer', alice.id)).toEqual(alice);
+  });
+
+  it('needs a client id before the first edit', () => {
+    cache.deleteMeta('client_id');
+    expect(() => cache.enqueueMutation(rename('Zebedee'))).toThrow(CareDeskError);
+    expect(cache.outboxCounts().pending).toBe(0);
+  });
+
+  it('keeps pending edits, in order, through a process that dies without closing the cache', () => {
+    cache.close();
+    const run = runFixture('crashingCache.ts', { ...process.env, CUSTOMER_ID: alice.id }, ['pending', file, key.toString('hex')]);
+    expect(run.status, run.stderr).toBe(0);
+    cache = openCache({ file, key });
+    const pending = cache.pendingMutations(10);
+    expect(pending.map((m) => [m.seq, m.changes.lastName])).toEqual([
+      [1, 'Alpha'],
+      [2, 'Bravo'],
+      [3, 'Charlie'],
+    ]);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Charlie' });
+    expect(nameHits('charlie')).toEqual([alice.id]);
+  });
+
+  it('re-applies a pending edit over a newer pulled version, in the record and the search index', () => {
+    cache.enqueueMutation(rename('Zebedee'));
+    const pulled = { ...alice, email: 'new.address@example.net', updatedAt: '2026-11-28T08:00:00.000Z' };
+    expect(cache.applyPull([put(lastSeq + 1, 'customer', pulled, alice.id)], lastSeq + 1)).toEqual(new Set([alice.id]));
+    expect(cache.getRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName, email: 'new.address@example.net' });
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee', email: 'new.address@example.net' });
+    expect(nameHits('zebedee')).toEqual([alice.id]);
+    expect(cache.search(planSearch('new.address@', 'email'), 5)).toEqual([{ customerId: alice.id, matchedBy: 'email' }]);
+    expect(cache.getMeta('cursor')).toBe(String(lastSeq + 1));
+  });
+
+  it('ignores a pulled version older than the one it has, and deletes a record the server deleted', () => {
+    cache.applyPull([put(lastSeq + 5, 'customer', { ...alice, firstName: 'Newer' }, alice.id)], lastSeq + 5);
+    cache.applyPull([put(lastSeq + 2, 'customer', { ...alice, firstName: 'Older' }, alice.id)], lastSeq + 5);
+    expect(cache.getRecord('customer', alice.id)).toMatchObject({ firstName: 'Newer' });
+    cache.applyPull([{ t: 'del', seq: lastSeq + 6, entity: 'customer', id: alice.id, customerId: alice.id }], lastSeq + 6);
+    expect(cache.getRecord('customer', alice.id)).toBeNull();
+    expect(nameHits(`${alice.lastName} newer`)).toEqual([]);
+  });
+
+  it('removes an applied edit, and never hands out its sequence number again', () => {
+    const first = cache.enqueueMutation(rename('Zebedee'));
+    expect(cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: 900 })])).toEqual([alice.id]);
+    expect(cache.pendingMutations(10)).toEqual([]);
+    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 0 });
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName });
+    expect(cache.enqueueMutation(rename('Again')).seq).toBe(2);
+  });
+
+  it('keeps a conflicting edit with its conflicts, out of the effective view, until the user decides', () => {
+    const mutation = cache.enqueueMutation({ ...rename('Zebedee'), base: { lastName: alice.lastName, email: alice.email }, changes: { lastName: 'Zebedee', email: 'z@example.com' } });
+    const conflicts = [conflictOn('lastName', 'Zebedee', 'Smythe', alice.lastName), conflictOn('email', 'z@example.com', 'smythe@example.com', alice.email)];
+    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })]);
+    expect(cache.pendingMutations(10)).toEqual([]);
+    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 2, rejected: 0 });
+    expect(cache.conflicts()).toEqual([
+      {
+        mutationId: mutation.id,
+        entity: 'customer',
+        entityId: alice.id,
+        customerId: alice.id,
+        reason: 'caller spelled it',
+        createdAt: mutation.createdAt,
+        verificationId: VERIFICATION,
+        conflicts,
+      },
+    ]);
+    expect(cache.effectiveRecord('customer', alice.id)).toEqual(alice);
+    expect(cache.changesOfCustomer(alice.id)).toMatchObject([{ id: mutation.id, status: 'conflict', conflicts }]);
+  });
+
+  it("resolves a conflict by keeping theirs (the field is dropped) or mine (sent again on their value)", () => {
+    const mutation = cache.enqueueMutation({ ...rename('Zebedee'), changes: { lastName: 'Zebedee', email: 'z@example.com' } });
+    const conflicts = [conflictOn('lastName', 'Zebedee', 'Smythe', alice.lastName), conflictOn('email', 'z@example.com', 'smythe@example.com', alice.email)];
+    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })]);
+
+    expect(cache.resolveConflict(mutation.id, 'email', 'theirs')).toBeNull();
+    expect(cache.conflicts()[0]!.conflicts.map((c) => c.field)).toEqual(['lastName']);
+
+    const resent = cache.resolveConflict(mutation.id, 'lastName', 'mine')!;
+    expect(resent).toMatchObject({
+      seq: 2,
+      base: { lastName: 'Smythe' },
+      changes: { lastName: 'Zebedee' },
+      verificationId: VERIFICATION,
+      reason: 'caller spelled it (conflict resolved: kept mine)',
+    });
+    expect(cache.conflicts()).toEqual([]);
+    expect(cache.pendingMutations(10)).toEqual([resent]);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+    expect(nameHits('zebedee')).toEqual([alice.id]);
+    expect(() => cache.resolveConflict(mutation.id, 'lastName', 'mine')).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
+  it('keeps a rejected edit with the reason until the user dismisses it', () => {
+    const mutation = cache.enqueueMutation(rename('Zebedee'));
+    const rejection = { code: 'forbidden', message: 'a care rep may not change this', issues: [{ field: 'lastName', rule: 'policy.write', message: 'not writable' }] };
+    cache.recordResults([result(mutation.id, mutation.seq, 'rejected', { rejection })]);
+    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 1 });
+    expect(cache.rejected()).toEqual([
+      { mutationId: mutation.id, entity: 'customer', entityId: alice.id, customerId: alice.id, fields: ['lastName'], reason: 'caller spelled it', createdAt: mutation.createdAt, rejection },
+    ]);
+    expect(cache.effectiveRecord('customer', alice.id)).toEqual(alice);
+    expect(nameHits('zebedee')).toEqual([]);
+    cache.dismissRejected(mutation.id);
+    expect(cache.rejected()).toEqual([]);
+    expect(() => cache.dismissRejected(mutation.id)).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
+  it('leaves an edit pending when the central store reports a sequence gap, so it is sent again', () => {
+    const first = cache.enqueueMutation(rename('Zebedee'));
+    const second = cache.enqueueMutation(rename('Yarrow'));
+    cache.recordResults([
+      result(first.id, first.seq, 'rejected', { rejection: { code: SEQUENCE_GAP, message: 'expected seq 1', issues: [] } }),
+      result(second.id, second.seq, 'rejected', { rejection: { code: SEQUENCE_GAP, message: 'expected seq 1', issues: [] } }),
+    ]);
+    expect(cache.pendingMutations(10)).toEqual([first, second]);
+    expect(cache.outboxCounts()).toEqual({ pending: 2, conflicts: 0, rejected: 0 });
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Yarrow' });
+  });
+
+  it('keeps view events until they are reported', () => {
+    const opened = cache.recordView('customer', alice.id);
+    const other = cache.recordView('customer', customers[4]!.customer.id);
+    expect(cache.pendingViews(10)).toEqual([opened, other]);
+    expect(opened).toMatchObject({ entity: 'customer', entityId: alice.id, at: '2026-11-28T09:00:00.000Z' });
+    expect(cache.clearViews([opened.id])).toBe(1);
+    expect(cache.pendingViews(10)).toEqual([other]);
+  });
+
+  it('refuses every call once closed', () => {
+    cache.close();
+    expect(cache.isOpen).toBe(false);
+    const calls: (() => unknown)[] = [
+      () => cache.getMeta('cursor'),
+      () => cache.search(planSearch('smith'), 5),
+      () => cache.effectiveRecord('customer', alice.id),
+      () => cache.applyPull([], 1),
+      () => cache.enqueueMutation(rename('Zebedee')),
+      () => cache.pendingMutations(1),
+      () => cache.recordView('customer', alice.id),
+      () => cache.beginInitialSync(),
+    ];
+    for (const call of calls) expect(call).toThrow(expect.objectContaining({ code: 'locked' }));
+  });
+});
