@@ -8,3 +8,4 @@ cd "$(dirname "$0")/.."
 npm run typecheck
 npm run lint
 npx vitest run
+npm run test:e2e

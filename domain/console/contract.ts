@@ -4,6 +4,9 @@ import { Username } from '../entities/identity';
 import { Role } from '../roles';
 import { LIMITS, VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
 import { rule } from '../validation/rule';
+import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
+
+export { CHANNEL_NAMES, EVENT_NAMES };
 
 /**
  * The console API: the one contract between the renderer and the workstation core (DESIGN §2).
@@ -152,10 +155,10 @@ export const CONSOLE_CONTRACT = {
   'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true },
   'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
-} as const satisfies Record<string, ChannelSpec>;
+} as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Channel = keyof typeof CONSOLE_CONTRACT;
-export const CHANNELS = Object.keys(CONSOLE_CONTRACT) as Channel[];
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
 /** what the renderer sends (defaults not yet applied) */
 export type ChannelInput<C extends Channel> = z.input<(typeof CONSOLE_CONTRACT)[C]['input']>;
 /** what a handler receives (parsed, defaults applied) */
@@ -168,9 +171,8 @@ export const CONSOLE_EVENTS = {
   'sync.status': SyncStatus,
   /** customers whose data changed locally (pull or edit): open views refresh */
   'customers.changed': z.object({ ids: z.array(z.string()) }),
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 export type ConsoleEvent = keyof typeof CONSOLE_EVENTS;
-export const EVENT_NAMES = Object.keys(CONSOLE_EVENTS) as ConsoleEvent[];
 export type EventPayload<E extends ConsoleEvent> = z.infer<(typeof CONSOLE_EVENTS)[E]>;
 
 /** The IPC reply envelope: a handler's value, or its error as a plain body. */

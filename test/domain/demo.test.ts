@@ -25,6 +25,13 @@ describe('demo data', () => {
     }
   });
 
+  it('gives the same caller answers whatever the length of the billing history', () => {
+    expect(demoCustomer(5, { seed: 3, historyMonths: 0 }).secrets).toMatchObject({
+      ssnLast4: demoCustomer(5, { seed: 3, historyMonths: 6 }).secrets.ssnLast4,
+      accountPin: demoCustomer(5, { seed: 3, historyMonths: 6 }).secrets.accountPin,
+    });
+  });
+
   it('gives distinct account numbers', () => {
     const seen = new Set([...demoCustomers(5000, { seed: 1, historyMonths: 0 })].map((d) => d.customer.accountNumber));
     expect(seen.size).toBe(5000);

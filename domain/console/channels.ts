@@ -1,0 +1,26 @@
+/**
+ * The names of the console API's channels and events, with no schema attached: what the preload
+ * needs to refuse any other name, without pulling the schema library into it. The contract
+ * (contract.ts) must define exactly these: the compiler checks both directions.
+ */
+export const CHANNEL_NAMES = [
+  'session.status',
+  'device.enrol',
+  'session.signIn',
+  'session.unlock',
+  'session.lock',
+  'session.signOut',
+  'customers.search',
+  'customers.open',
+  'customers.verifyCaller',
+  'customers.update',
+  'conflicts.list',
+  'conflicts.resolve',
+  'changes.dismiss',
+  'sync.status',
+  'sync.now',
+] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+export const EVENT_NAMES = ['session.changed', 'sync.status', 'customers.changed'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,0 +1,32 @@
+import type { Role } from '../domain/roles';
+import type { IconName } from './components/Icon';
+
+/**
+ * The console's navigation, built per role from the start: each role sees the views of its work.
+ * Views of other roles come in later releases; until then they see what is built for them.
+ */
+export type ViewId = 'customers' | 'conflicts';
+
+export interface NavItem {
+  view: ViewId;
+  label: string;
+  icon: IconName;
+  shortcut: string;
+}
+
+const CUSTOMERS: NavItem = { view: 'customers', label: 'Customers', icon: 'users', shortcut: 'Alt+1' };
+const CONFLICTS: NavItem = { view: 'conflicts', label: 'Conflicts', icon: 'split', shortcut: 'Alt+2' };
+
+export const NAVIGATION: Record<Role, readonly NavItem[]> = {
+  care_rep: [CUSTOMERS, CONFLICTS],
+  supervisor: [CUSTOMERS, CONFLICTS],
+  billing_clerk: [CUSTOMERS],
+  network_ops: [CUSTOMERS],
+  compliance: [CUSTOMERS],
+  admin: [],
+};
+
+export function viewFromHash(hash: string, role: Role): ViewId | null {
+  const wanted = hash.replace(/^#\/?/, '');
+  return NAVIGATION[role].find((item) => item.view === wanted)?.view ?? NAVIGATION[role][0]?.view ?? null;
+}

@@ -1,0 +1,19 @@
+import { Badge } from '../../components/Badge';
+import type { Mark } from './changeMarks';
+
+const MARKS = {
+  pending: { tone: 'warn', icon: 'clock', text: 'Pending', title: 'Saved on this workstation; waiting for the central store to confirm' },
+  conflict: { tone: 'bad', icon: 'split', text: 'Conflict', title: 'Someone else changed this meanwhile: resolve it under Conflicts' },
+  rejected: { tone: 'bad', icon: 'alert', text: 'Rejected', title: 'The central store refused this change; see why under Changes' },
+  confirmed: { tone: 'good', icon: 'check', text: 'Confirmed', title: 'The central store has applied this change' },
+} as const;
+
+export function ChangeMark({ mark }: { mark: Mark | null }) {
+  if (!mark) return null;
+  const m = MARKS[mark];
+  return (
+    <Badge tone={m.tone} icon={m.icon} title={m.title}>
+      {m.text}
+    </Badge>
+  );
+}

@@ -1,0 +1,105 @@
+import { useEffect, useRef, useState } from 'react';
+import { Notice } from '../../components/Notice';
+import { useCustomer } from '../../hooks/useCustomer';
+import { useHotkeys } from '../../hooks/useHotkeys';
+import { BillingPanel } from './BillingPanel';
+import { CallerVerification } from './CallerVerification';
+import { ChangesPanel } from './ChangesPanel';
+import { SECTIONS, SECTION_IDS, type SectionId } from './changeMarks';
+import { ConsentsStrip } from './ConsentsStrip';
+import { ContactPanel } from './ContactPanel';
+import { ProfileHeader } from './ProfileHeader';
+import { ServiceLinesPanel } from './ServiceLinesPanel';
+
+/**
+ * The customer as this role may see it: exactly what the projection holds. Editing opens only
+ * for a verified caller (when the role must verify), one section at a time, each with a reason.
+ */
+export function CustomerProfileView({ customerId, openSeq }: { customerId: string; openSeq: number }) {
+  const { profile, error, confirmed, update, verify, dismiss } = useCustomer(customerId);
+  const [editing, setEditing] = useState<SectionId | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [returnFocus, setReturnFocus] = useState<SectionId | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const answerRef = useRef<HTMLInputElement>(null);
+  const editButtons = useRef<Partial<Record<SectionId, HTMLButtonElement | null>>>({});
+
+  const verified = !!profile && (!profile.verificationRequired || profile.verification?.verified === true);
+  const loaded = !!profile;
+
+  // Opening a customer puts the rep where the call goes next: verifying the caller, or the record.
+  useEffect(() => {
+    if (!loaded) return;
+    if (!verified) answerRef.current?.focus();
+    else headingRef.current?.focus();
+  }, [loaded, openSeq]);
+
+  const may = (section: SectionId) => !!profile && SECTIONS[section].paths.every((p) => profile.editablePaths.includes(p));
+
+  const startEdit = (section: SectionId) => {
+    if (!may(section)) return;
+    if (!verified) {
+      setAnnouncement('Verify the caller before changing their record.');
+      answerRef.current?.focus();
+      return;
+    }
+    setAnnouncement('');
+    setEditing(section);
+  };
+
+  const finishEdit = (section: SectionId, saved: boolean) => {
+    setEditing(null);
+    setReturnFocus(section);
+    setAnnouncement(saved ? `${SECTIONS[section].label} saved on this workstation: pending until the central store confirms.` : '');
+  };
+
+  // back to the section's Edit button once the editor has gone
+  useEffect(() => {
+    if (!returnFocus || editing) return;
+    editButtons.current[returnFocus]?.focus();
+    setReturnFocus(null);
+  }, [returnFocus, editing]);
+
+  useHotkeys({
+    'Alt+V': () => answerRef.current?.focus(),
+    ...Object.fromEntries(SECTION_IDS.map((id) => [`Alt+${SECTIONS[id].key}`, () => startEdit(id)])),
+  });
+
+  if (error) return <Notice tone="bad">{error}</Notice>;
+  if (!profile) return <div className="profile-loading" aria-busy="true" aria-label="Opening customer" />;
+
+  const sectionProps = (section: SectionId) => ({
+    editing: editing === section,
+    mayEdit: may(section),
+    locked: !verified,
+    onEdit: () => startEdit(section),
+    onClose: (saved: boolean) => finishEdit(section, saved),
+    buttonRef: (el: HTMLButtonElement | null) => void (editButtons.current[section] = el),
+  });
+
+  return (
+    <article className="profile" aria-labelledby="profile-name">
+      <div className="profile-top">
+        <ProfileHeader customer={profile.customer} headingRef={headingRef} />
+        <CallerVerification profile={profile} onVerify={verify} answerRef={answerRef} />
+      </div>
+      <p className="sr-only" role="status">
+        {announcement}
+      </p>
+      {announcement && !editing && announcement.startsWith('Verify') && (
+        <Notice tone="warn" assertive>
+          {announcement}
+        </Notice>
+      )}
+      <ConsentsStrip profile={profile} confirmed={confirmed} onSave={update} {...sectionProps('consents')} />
+      <div className="profile-grid">
+        <ContactPanel profile={profile} confirmed={confirmed} onSave={update} section={sectionProps} />
+        <div className="profile-col">
+          <BillingPanel billing={profile.billing} />
+          <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} />
+        </div>
+        <ServiceLinesPanel lines={profile.serviceLines} className="profile-wide" />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,62 @@
+import { useEffect } from 'react';
+import { Badge } from '../../components/Badge';
+import { phone, statusTone, titleCase } from '../../format';
+import type { SearchBox } from './useSearchBox';
+
+const MATCHED_BY = { phone: 'Phone', name: 'Name', email: 'Email', account: 'Account' } as const;
+
+/** The results of the search box: a listbox the box drives with the arrow keys (aria-activedescendant). */
+export function SearchResults({ search }: { search: SearchBox }) {
+  const { hits, results, query, active, opened } = search;
+  useEffect(() => {
+    if (active) document.getElementById(`result-${active.id}`)?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
+
+  const text = query.trim();
+  const summary = !text
+    ? 'Search results appear here'
+    : results.error
+      ? results.error
+      : results.searching && hits.length === 0
+        ? 'Searching…'
+        : `${hits.length >= 25 ? '25+' : hits.length} ${hits.length === 1 ? 'customer' : 'customers'}`;
+  return (
+    <aside className="results" aria-label="Search results">
+      <div className="results-head" aria-live="polite">
+        {summary}
+      </div>
+      {text && !results.searching && !results.error && hits.length === 0 && (
+        <p className="results-empty">No customer matches “{text}”. Try the last digits of a phone number, or a surname.</p>
+      )}
+      {hits.length > 0 && (
+        <ul id="search-results" role="listbox" aria-label="Customers found" className="results-list">
+          {hits.map((hit) => (
+            <li
+              key={hit.id}
+              id={`result-${hit.id}`}
+              role="option"
+              aria-selected={hit.id === active?.id}
+              className={['result', hit.id === active?.id ? 'is-active' : '', hit.id === opened?.id ? 'is-open' : ''].join(' ')}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => search.open(hit)}
+            >
+              <div className="result-line">
+                <span className="result-name">{hit.name}</span>
+                {hit.accountStatus && hit.accountStatus !== 'active' && <Badge tone={statusTone(hit.accountStatus)}>{titleCase(hit.accountStatus)}</Badge>}
+                <span className="result-match">{MATCHED_BY[hit.matchedBy]}</span>
+              </div>
+              <div className="result-meta">
+                <span className="mono">{hit.accountNumber ?? '—'}</span>
+                <span>{hit.phone ? phone(hit.phone) : '—'}</span>
+              </div>
+              <div className="result-meta">
+                <span className="result-email">{hit.email ?? '—'}</span>
+                <span>{hit.location ?? ''}</span>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}

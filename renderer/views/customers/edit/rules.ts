@@ -1,0 +1,24 @@
+import { CONSOLE_CONTRACT } from '../../../../domain/console/contract';
+import { ValidationError, issuesFromZod, type FieldIssue } from '../../../../domain/errors';
+import { validateChanges } from '../../../../domain/mutations';
+
+/**
+ * The field errors of an edit, from the very rules the core and the central store apply
+ * (domain/mutations and domain/validation): the renderer states no rule of its own.
+ */
+export function changeIssues(changes: Record<string, unknown>): FieldIssue[] {
+  try {
+    validateChanges('customer', changes);
+    return [];
+  } catch (err) {
+    if (err instanceof ValidationError) return err.issues;
+    throw err;
+  }
+}
+
+const reasonSchema = CONSOLE_CONTRACT['customers.update'].input.shape.reason;
+
+export function reasonIssue(reason: string): FieldIssue | undefined {
+  const result = reasonSchema.safeParse(reason);
+  return result.success ? undefined : issuesFromZod(result.error, ['reason'])[0];
+}

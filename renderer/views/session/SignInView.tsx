@@ -1,0 +1,55 @@
+import { useState, type FormEvent } from 'react';
+import { codeOf, messageOf } from '../../api/client';
+import { Button } from '../../components/Button';
+import { Notice } from '../../components/Notice';
+import { TextField } from '../../components/TextField';
+import type { SessionApi } from '../../hooks/useSession';
+import { SessionFrame } from './SessionFrame';
+
+const HINTS: Record<string, string> = {
+  unauthenticated: 'Check the username and password and try again.',
+  rate_limited: 'Too many attempts: wait a minute before trying again.',
+  offline: 'The central store cannot be reached. If you have signed in on this workstation before, your password still opens your cache.',
+};
+
+export function SignInView({ api }: { api: SessionApi }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; hint?: string } | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!username.trim() || !password) {
+      setError({ message: 'Enter your username and password.' });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.signIn(username.trim(), password);
+    } catch (err) {
+      setPassword('');
+      setError({ message: messageOf(err), hint: HINTS[codeOf(err) ?? ''] });
+      setBusy(false);
+    }
+  }
+
+  return (
+    <SessionFrame title="Sign in" subtitle="Use your CareDesk account. Your customer cache on this workstation is encrypted with your password.">
+      <form className="session-form" onSubmit={submit} noValidate>
+        <TextField label="Username" value={username} onValue={setUsername} autoFocus autoCapitalize="off" name="username" />
+        <TextField label="Password" type="password" value={password} onValue={setPassword} name="password" />
+        {error && (
+          <Notice tone="bad" assertive>
+            <strong>{error.message}</strong>
+            {error.hint && <span className="notice-detail">{error.hint}</span>}
+          </Notice>
+        )}
+        <Button type="submit" variant="primary" busy={busy} className="btn-block">
+          {busy ? 'Signing in…' : 'Sign in'}
+        </Button>
+      </form>
+    </SessionFrame>
+  );
+}

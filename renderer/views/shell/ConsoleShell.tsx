@@ -1,0 +1,66 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SessionState } from '../../../domain/console/contract';
+import { useHotkeys } from '../../hooks/useHotkeys';
+import type { SessionApi } from '../../hooks/useSession';
+import { useSyncStatus } from '../../hooks/useSyncStatus';
+import { NAVIGATION, viewFromHash, type ViewId } from '../../navigation';
+import { ConflictsView } from '../conflicts/ConflictsView';
+import { CustomersView } from '../customers/CustomersView';
+import { useSearchBox } from '../customers/useSearchBox';
+import { NoViewsYet } from '../placeholder/NoViewsYet';
+import { NavRail } from './NavRail';
+import { StatusBar } from './StatusBar';
+import { TopBar } from './TopBar';
+
+/**
+ * The unlocked console: a top bar whose search is one keystroke away (Ctrl+K or / from
+ * anywhere), the role's navigation, the current view and the status bar.
+ */
+export function ConsoleShell({ api, session }: { api: SessionApi; session: SessionState }) {
+  const user = session.user!;
+  const nav = NAVIGATION[user.role];
+  const [view, setViewState] = useState<ViewId | null>(() => viewFromHash(window.location.hash, user.role));
+  const status = useSyncStatus();
+  const search = useSearchBox();
+  const mainRef = useRef<HTMLElement>(null);
+
+  const setView = useCallback((next: ViewId) => {
+    setViewState(next);
+    // the shell remembers the last view from the URL fragment; it carries a view name, nothing else
+    if (window.location.hash !== `#/${next}`) window.history.replaceState(null, '', `#/${next}`);
+  }, []);
+  useEffect(() => {
+    if (view) setView(view);
+  }, [view, setView]);
+
+  const focusSearch = useCallback(() => {
+    if (nav.some((n) => n.view === 'customers')) setView('customers');
+    search.focus();
+  }, [nav, setView, search]);
+
+  useHotkeys({
+    'Ctrl+K': focusSearch,
+    '/': focusSearch,
+    F2: focusSearch,
+    'Ctrl+Shift+L': () => void api.lock(),
+    ...Object.fromEntries(nav.map((item) => [item.shortcut, () => setView(item.view)])),
+  });
+
+  return (
+    <div className="console">
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), mainRef.current?.focus())}>
+        Skip to main content
+      </a>
+      <TopBar user={user} search={search} onSearchInput={() => view !== 'customers' && setView('customers')} searchEnabled={nav.some((n) => n.view === 'customers')} resultsShown={view === 'customers'} onLock={() => void api.lock()} onSignOut={() => void api.signOut()} />
+      <div className="console-body">
+        <NavRail items={nav} current={view} onSelect={setView} conflicts={status?.conflicts ?? 0} />
+        <main id="main" className="console-main" ref={mainRef} tabIndex={-1}>
+          {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} />}
+          {view === 'conflicts' && <ConflictsView />}
+          {!view && <NoViewsYet role={user.role} />}
+        </main>
+      </div>
+      <StatusBar status={status} onShowConflicts={nav.some((n) => n.view === 'conflicts') ? () => setView('conflicts') : undefined} />
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import type { SyncStatus } from '../../../domain/console/contract';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
+import { time } from '../../format';
+
+const count = new Intl.NumberFormat('en-US');
+
+/** Online or not, when the cache last agreed with the central store, what is still on its way. */
+export function StatusBar({ status, onShowConflicts }: { status: SyncStatus | null; onShowConflicts?: () => void }) {
+  const online = status?.online ?? false;
+  const progress = status?.progress ?? null;
+  return (
+    <footer className="statusbar" aria-label="Sync status">
+      <span className={`status-item status-link ${online ? 'is-online' : 'is-offline'}`} data-testid="status-online">
+        <span className="status-dot" aria-hidden="true" />
+        {online ? 'Online' : 'Offline'}
+      </span>
+      <span className="status-item" data-testid="status-last-sync">
+        <Icon name="sync" size={13} />
+        Last sync {status?.lastSyncAt ? time(status.lastSyncAt) : 'not yet'}
+      </span>
+      <span className={`status-item ${status?.pending ? 'has-pending' : ''}`} data-testid="status-pending">
+        <Icon name="clock" size={13} />
+        {status?.pending ?? 0} pending
+      </span>
+      {onShowConflicts && (
+        <button type="button" className={`status-item status-button ${status?.conflicts ? 'has-conflicts' : ''}`} onClick={onShowConflicts} data-testid="status-conflicts">
+          <Icon name="split" size={13} />
+          {status?.conflicts ?? 0} {status?.conflicts === 1 ? 'conflict' : 'conflicts'}
+        </button>
+      )}
+      {!!status?.rejected && (
+        <span className="status-item has-conflicts" data-testid="status-rejected">
+          <Icon name="alert" size={13} />
+          {status.rejected} rejected
+        </span>
+      )}
+      {progress && (
+        <span className="status-item status-progress" data-testid="status-progress">
+          <span>
+            First sync: {count.format(progress.received)} of {count.format(progress.total)} records
+          </span>
+          <ProgressBar value={progress.received} max={progress.total} label="First sync" />
+        </span>
+      )}
+      <span className="status-spacer" />
+      {status?.error && !progress && (
+        <span className="status-item status-error" title={status.error} data-testid="status-error">
+          {status.error}
+        </span>
+      )}
+      <span className="status-item status-hint" aria-hidden="true">
+        Ctrl+K search · Alt+1 customers · Alt+2 conflicts
+      </span>
+    </footer>
+  );
+}

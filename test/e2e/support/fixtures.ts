@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import type { Role } from '../../../domain/roles';
+import { PASSWORD, startTestCentral, type TestCentral } from '../../support/central';
+import { startWorkstation, type TestWorkstation } from '../../support/workstation';
+import { manualClock, type ManualClock } from './clock';
+import { connectPage } from './connectPage';
+import { NetworkLink } from './networkLink';
+import { serveRenderer } from './staticServer';
+
+export { expect, PASSWORD };
+
+/** The users of the e2e central store. */
+export const USERS: Record<string, { displayName: string; role: Role }> = {
+  'care.rep': { displayName: 'Casey Care', role: 'care_rep' },
+  'care.rose': { displayName: 'Rose Ortega', role: 'care_rep' },
+  'billing.bea': { displayName: 'Bea Billing', role: 'billing_clerk' },
+};
+
+/** One care desk: a browser page on the built renderer, wired to its own workstation core, on its own network link. */
+export interface Desk {
+  page: Page;
+  ws: TestWorkstation;
+  link: NetworkLink;
+  clock: ManualClock;
+}
+
+interface Fixtures {
+  customers: number;
+  central: TestCentral;
+  openDesk: (options?: { name?: string; throttle?: number }) => Promise<Desk>;
+}
+
+const SCREENSHOTS = new URL('../screenshots/', import.meta.url);
+
+export const test = base.extend<Fixtures, { renderer: { url: string; origin: string } }>({
+  renderer: [
+    async ({}, use) => {
+      const server = await serveRenderer('out/renderer');
+      await use({ url: server.url, origin: new URL(server.url).origin });
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  customers: [300, { option: true }],
+  central: async ({ customers }, use) => {
+    const central = await startTestCentral({ customers, users: {} });
+    for (const [username, user] of Object.entries(USERS)) await central.store.admin.addUser({ username, ...user, password: PASSWORD });
+    await use(central);
+    await central.dispose();
+  },
+  openDesk: async ({ browser, central, renderer }, use) => {
+    const desks: { desk: Desk; close: () => Promise<void> }[] = [];
+    await use(async ({ name = 'desk', throttle } = {}) => {
+      const link = await new NetworkLink(() => central.port).start();
+      if (throttle) link.throttle(throttle);
+      const clock = manualClock();
+      const ws = await startWorkstation({ serverUrl: link.url(), caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, clock: clock.now, deviceName: name });
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`[${name}] page error:`, err));
+      const off = await connectPage(page, ws.core, renderer.origin);
+      await page.goto(renderer.url);
+      const desk = { page, ws, link, clock };
+      desks.push({
+        desk,
+        close: async () => {
+          off();
+          await context.close();
+          await ws.dispose();
+          await link.close();
+        },
+      });
+      return desk;
+    });
+    for (const { close } of desks.reverse()) await close();
+  },
+});
+
+/**
+ * A view as the rep sees it: saved as a screenshot under test/e2e/screenshots/ and checked with
+ * axe, which must find no serious or critical violation.
+ */
+export async function capture(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), `axe on ${name}`).toEqual([]);
+}
