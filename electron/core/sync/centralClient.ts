@@ -100,8 +100,9 @@ export class CentralClient {
    * Streams one pull response. `onBatch` receives validated lines in batches; a malformed line
    * refuses its whole batch (nothing of it is applied) and ends the pull with an error.
    */
-  async pull(token: string, cursor: number, onBatch: (lines: PullLine[]) => void | Promise<void>, batchSize = 5_000): Promise<void> {
-    const res = await this.send('GET', `${API.pull}?cursor=${cursor}`, token, null, { bodyTimeout: 60_000 });
+  async pull(token: string, cursor: number, limit: number | undefined, onBatch: (lines: PullLine[]) => void | Promise<void>, batchSize = 5_000): Promise<void> {
+    const query = limit ? `cursor=${cursor}&limit=${limit}` : `cursor=${cursor}`;
+    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: 60_000 });
     await this.assertOk(res);
     let batch: PullLine[] = [];
     let ended = false;

@@ -18,6 +18,10 @@ export interface SyncEngineDeps {
   /** the session token was refused: the user must sign in online to sync again */
   onSignInNeeded: () => void;
   retry?: { baseMs: number; maxMs: number };
+  /** rows per pull response (the server's maximum when absent) */
+  pullLimit?: number;
+  /** rows applied to the cache per transaction */
+  batchSize?: number;
 }
 
 const PUSH_BATCH = 200;
@@ -146,10 +150,12 @@ export class SyncEngine {
     if (initial) cache.beginInitialSync();
     try {
       let more = true;
+      // one progress bar for the whole sync: a long pull arrives in several responses, and each
+      // response's `begin` counts what remains from its own cursor
+      let received = 0;
       while (more && !this.stopped) {
         more = false;
-        let received = 0;
-        await client.pull(token, Number(cache.getMeta('cursor') ?? 0), (lines: PullLine[]) => {
+        await client.pull(token, Number(cache.getMeta('cursor') ?? 0), this.deps.pullLimit, (lines: PullLine[]) => {
           const changes: PullChange[] = [];
           let cursor: number | null = null;
           for (const line of lines) {
@@ -157,7 +163,7 @@ export class SyncEngine {
               changes.push(line);
               cursor = line.seq;
             } else if (line.t === 'begin') {
-              if (line.total > 0) this.progress = { received: 0, total: line.total };
+              if (line.total > 0 && !this.progress) this.progress = { received: 0, total: line.total };
             } else {
               cursor = line.cursor;
               more = line.more;
@@ -169,7 +175,7 @@ export class SyncEngine {
           if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
           if (!initial && affected.size) this.deps.onCustomersChanged([...affected]);
           this.emit();
-        });
+        }, this.deps.batchSize);
       }
     } finally {
       if (initial) cache.finishInitialSync();
