@@ -18,6 +18,7 @@ const log = (line: string) => console.log(line);
 const central = await startBenchCentral(customers, log);
 const { client, token } = await signedInClient(central);
 const results: Record<'plain' | 'encrypted', number[]> = { plain: [], encrypted: [] };
+const inCache: Record<'plain' | 'encrypted', number[]> = { plain: [], encrypted: [] };
 let rows = 0;
 try {
   for (let run = 0; run < runs; run++) {
@@ -34,7 +35,8 @@ try {
       result.cache.close();
       rmSync(result.dir, { recursive: true, force: true });
       results[kind].push(result.seconds);
-      log(`  run ${run + 1} ${kind}: ${fmt(result.seconds, 1)} s, ${fmt(result.rows / result.seconds)} rows/s, ${fmt(customers / result.seconds)} customers/s`);
+      inCache[kind].push(result.cacheSeconds);
+      log(`  run ${run + 1} ${kind}: ${fmt(result.seconds, 1)} s (${fmt(result.cacheSeconds, 1)} s in the cache), ${fmt(result.rows / result.seconds)} rows/s, ${fmt(customers / result.seconds)} customers/s`);
     }
   }
 } finally {
@@ -46,11 +48,12 @@ const best = (xs: number[]) => Math.min(...xs);
 const plain = best(results.plain);
 const encrypted = best(results.encrypted);
 const ratio = encrypted / plain;
+const cacheRatio = best(inCache.encrypted) / best(inCache.plain);
 const projected1M = (encrypted / customers) * 1_000_000;
 console.log(`
 initial sync of ${fmt(customers)} customers (${fmt(rows)} rows: customers, service lines, billing summaries) as a care rep
   plain cache      ${fmt(plain, 1)} s   ${fmt(rows / plain)} rows/s   ${fmt(customers / plain)} customers/s
   encrypted cache  ${fmt(encrypted, 1)} s   ${fmt(rows / encrypted)} rows/s   ${fmt(customers / encrypted)} customers/s
-  encrypted/plain  ${fmt(ratio, 2)}×                       target ≤ 1.30×  ${ratio <= 1.3 ? 'met' : 'NOT met'}
+  encrypted/plain  ${fmt(ratio, 2)}× end to end, ${fmt(cacheRatio, 2)}× inside the cache (${fmt(best(inCache.plain), 1)} s vs ${fmt(best(inCache.encrypted), 1)} s)   target ≤ 1.30×  ${ratio <= 1.3 ? 'met' : 'NOT met'}
   1,000,000 customers encrypted: ${customers === 1_000_000 ? 'measured' : 'projected linearly'} ${fmt(projected1M, 1)} s   target < 30 s  ${projected1M < 30 ? 'met' : 'NOT met'}
 (best of ${runs} run${runs > 1 ? 's' : ''}; shared, noisy 2-core machine: compare the ratio, not the absolute times)`);

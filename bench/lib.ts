@@ -82,6 +82,19 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const file = join(dir, 'cache.db');
   const key = encrypted ? (await import('node:crypto')).randomBytes(32) : null;
   const cache: WorkstationCache = openCache({ file, key });
+  // time spent inside the cache (writing, encrypting, building indexes), apart from transport and parsing
+  let cacheSeconds = 0;
+  for (const method of ['applyPull', 'beginInitialSync', 'finishInitialSync'] as const) {
+    const original = cache[method].bind(cache) as (...args: unknown[]) => unknown;
+    (cache as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return original(...args);
+      } finally {
+        cacheSeconds += (performance.now() - t) / 1000;
+      }
+    };
+  }
   const clientId = randomUUID();
   cache.setMeta('client_id', clientId);
   await client.registerClient(token, clientId);
@@ -108,7 +121,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const status = engine.status();
   if (status.error) throw new Error(`sync failed: ${status.error}`);
   await engine.stop();
-  return { seconds, rows, cache, file, dir };
+  return { seconds, cacheSeconds, rows, cache, file, dir };
 }
 
 export type { SessionState };

@@ -58,7 +58,8 @@ export class SearchIndex {
    */
   put(cust: number, customerId: string, customer: Record<string, unknown>, fromPull = false): void {
     const keys = customerSearchKeys(customer);
-    const phones = keys.phones.join(' ');
+    // each number ends with a space, so "ends with 1234" is the trigram-indexable pattern `%1234 %`
+    const phones = keys.phones.map((digits) => `${digits} `).join('');
     const row = [cust, customerId, keys.nameLastFirst, keys.nameFirstLast, keys.email, keys.account, phones] as const;
     if (this.mode.initial) {
       if (fromPull) this.append.add(row);
@@ -117,7 +118,12 @@ export class SearchIndex {
     if (plan.kind === 'phone') {
       const digits = plan.term.replace(/\D/g, '');
       if (digits.length < MIN_PHONE_DIGITS) return [];
-      return this.mode.initial ? [[this.queries.phoneWithoutIndex, [digits]]] : [[this.queries.phone, [`%${digits}%`]]];
+      if (this.mode.initial) return [[this.queries.phoneWithoutIndex, [digits]]];
+      // numbers ending in the digits first (a caller reads out the last four), then any that contain them
+      return [
+        [this.queries.phone, [`%${digits} %`]],
+        [this.queries.phone, [`%${digits}%`]],
+      ];
     }
     const term = plan.term.trim();
     if (!term) return [];

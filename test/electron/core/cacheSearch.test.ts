@@ -46,6 +46,21 @@ describe('customer search (by phone digits, name, email, account number)', () =>
     expect(ids('12', 'phone')).toEqual([]);
   });
 
+  it('lists numbers ending in the digits a caller reads out before numbers merely containing them', () => {
+    // eight customers whose numbers contain 8821 in the middle, then one whose number ends in it
+    const seq = changes.at(-1)!.seq + 10;
+    const decoys = customers.slice(200, 208).map((c, i) => ({ ...c.customer, phones: [{ kind: 'mobile' as const, number: `+1415882${1000 + i}` }] }));
+    const caller = { ...customers[300]!.customer, phones: [{ kind: 'mobile' as const, number: '+13125558821' }] };
+    cache.applyPull(
+      [...decoys, caller].map((c, i) => put(seq + i, 'customer', c, c.id)),
+      seq + decoys.length,
+    );
+    const hits = find('8821', 'phone', 20).map((h) => h.customerId);
+    expect(hits[0]).toBe(caller.id);
+    expect(hits).toEqual(expect.arrayContaining(decoys.map((c) => c.id)));
+    expect(find('8821', 'phone', 1).map((h) => h.customerId)).toEqual([caller.id]);
+  });
+
   it('finds a customer by a name prefix, last name first or first name first', () => {
     for (const query of ['smi', 'Smith', 'smith jo', 'SMITH JOHN', 'john sm', 'John Smith']) {
       expect(ids(query, 'name'), query).toContain(john.id);
