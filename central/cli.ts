@@ -20,6 +20,7 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   seed-demo N [--seed S] [--history-months M]   N demo customers with their accounts, leads and inquiries
   demo-users                             one user per role, with generated passwords
   verify-audit                           recompute the audit log's hash chain
+  rotate-master-key                      wrap every card's data key under a new master key, retire the old one
   serve [--port P] [--host H]            serve over HTTPS (default 127.0.0.1:8443)
 
   roles: ${ROLES.join(', ')}; default data dir: .caredesk/central`;
@@ -135,7 +136,7 @@ const commands: Record<string, () => Promise<void>> = {
         onProgress: (done, total) => console.log(`  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} customers`),
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`seeded ${summary.customers} customers, ${summary.leads} leads, ${summary.inquiries} inquiries (${summary.records} records, seed ${summary.seed}) in ${seconds} s`);
+      console.log(`seeded ${summary.customers} customers, ${summary.leads} leads, ${summary.inquiries} inquiries (${summary.records} records, ${summary.cards} cards in the vault, seed ${summary.seed}) in ${seconds} s`);
     });
   },
 
@@ -155,6 +156,16 @@ const commands: Record<string, () => Promise<void>> = {
         console.log(`audit log BROKEN at row ${result.firstBadSeq} (checked ${result.rows} rows)`);
         process.exitCode = 1;
       }
+    });
+  },
+
+  async 'rotate-master-key'() {
+    await withCentral(async (central) => {
+      const started = performance.now();
+      const summary = await central.admin.rotateMasterKey();
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`card master key is now ${summary.newKeyId}: ${summary.rewrapped} data keys wrapped again in ${seconds} s`);
+      if (summary.retired.length) console.log(`retired and removed from the key file: ${summary.retired.join(', ')}`);
     });
   },
 

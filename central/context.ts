@@ -1,4 +1,5 @@
 import type { SessionPolicy } from '../domain';
+import type { MasterKeyring } from './billing/masterKeys';
 import type { ChangeFeed } from './sync/changeFeed';
 import type { CertificateAuthority } from './pki/certificates';
 import type { CentralDb } from './storage/schema';
@@ -15,4 +16,6 @@ export interface StoreContext {
   ca: CertificateAuthority;
   feed: ChangeFeed;
   sessionPolicy: SessionPolicy;
+  /** the card vault's master keys, kept outside the database (billing/masterKeys.ts) */
+  cardKeys: MasterKeyring;
 }

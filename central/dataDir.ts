@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
+import { ensureKeyFile } from './billing/masterKeys';
 import {
   certificateExpiry,
   createCertificateAuthority,
@@ -19,6 +20,7 @@ import {
 export const DATA_FILES = {
   database: 'central.sqlite',
   pepper: 'pepper.key',
+  cardKeys: 'card-keys.json',
   config: 'config.json',
   caCert: 'pki/ca.pem',
   caKey: 'pki/ca.key',
@@ -38,6 +40,8 @@ const Config = z.strictObject({
     })
     .optional(),
   pepperFile: z.string().optional(),
+  /** the card vault's master key file (billing/masterKeys.ts); kept apart from the database and its backups */
+  cardKeyFile: z.string().optional(),
   sessionPolicy: SessionPolicy.optional(),
 });
 export type CentralConfig = z.infer<typeof Config>;
@@ -46,6 +50,8 @@ export interface DataDirMaterial {
   config: CentralConfig;
   databaseFile: string;
   pepper: Buffer;
+  /** the card vault's master key file, made on first start when absent */
+  cardKeyFile: string;
   ca: CertificateAuthority;
   server: KeyedCertificate;
 }
@@ -109,10 +115,13 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
   } else {
     tls = await developmentTls(dataDir, now);
   }
+  const cardKeyFile = resolveIn(dataDir, config.cardKeyFile ?? DATA_FILES.cardKeys);
+  ensureKeyFile(cardKeyFile, now);
   return {
     config,
     databaseFile: join(dataDir, DATA_FILES.database),
     pepper: loadPepper(dataDir, config),
+    cardKeyFile,
     ca: await loadCertificateAuthority(tls.ca),
     server: tls.server,
   };

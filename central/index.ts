@@ -1,5 +1,6 @@
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
+import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
 import { prepareDataDir } from './dataDir';
 import { createHttpServer } from './http/server';
@@ -42,11 +43,12 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     ca: material.ca,
     feed: inProcessChangeFeed(),
     sessionPolicy: options.sessionPolicy ?? material.config.sessionPolicy ?? DEFAULT_SESSION_POLICY,
+    cardKeys: liveKeyring(material.cardKeyFile),
   };
   return {
     dataDir: options.dataDir,
     db,
-    admin: centralAdmin(context),
+    admin: centralAdmin(context, { cardKeyFile: material.cardKeyFile }),
     context,
     tls: { ...material.server, caPem: material.ca.certPem },
     close: () => db.destroy(),

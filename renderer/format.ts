@@ -11,6 +11,9 @@ export const FIELD_LABELS: Record<string, string> = {
   phones: 'Phones',
   serviceAddress: 'Service address',
   mailingAddress: 'Mailing address',
+  billingAddress: 'Billing address',
+  autopay: 'Autopay',
+  status: 'Status',
   ...Object.fromEntries(Object.entries(CONSENT_LABELS).map(([k, v]) => [`consents.${k}`, v])),
 };
 
@@ -65,7 +68,38 @@ const STATUS_TONES: Record<string, Tone> = {
   collections: 'bad',
   closed: 'neutral',
   ported_out: 'neutral',
+  open: 'info',
+  paid: 'good',
+  overdue: 'bad',
+  void: 'neutral',
+  succeeded: 'good',
+  failed: 'bad',
+  refunded: 'neutral',
 };
 export const statusTone = (status: unknown): Tone => STATUS_TONES[String(status)] ?? 'neutral';
 
 export const consentLabel = (key: ConsentKey) => CONSENT_LABELS[key];
+
+export const CARD_BRAND_LABELS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', other: 'Card' };
+export const cardBrandLabel = (brand: unknown) => CARD_BRAND_LABELS[String(brand)] ?? 'Card';
+
+/** A card on file as any screen may show it (PCI DSS 3.4.1): brand and the last 4 digits, nothing more. */
+export function maskedCard(method: { brand?: unknown; last4?: unknown } | undefined): string {
+  return method ? `${cardBrandLabel(method.brand)} •••• ${String(method.last4 ?? '')}` : 'Card since replaced';
+}
+
+export function cardExpiry(month: unknown, year: unknown): string {
+  return typeof month === 'number' && typeof year === 'number' ? `${String(month).padStart(2, '0')}/${String(year).slice(-2)}` : '—';
+}
+
+const monthFmt = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', timeZone: 'UTC' });
+/** The billing period an invoice covers, by the month it starts in. */
+export const periodMonth = (isoDate: unknown) => (typeof isoDate === 'string' ? monthFmt.format(new Date(`${isoDate.slice(0, 7)}-01T00:00:00Z`)) : '—');
+
+/** Money as typed by a clerk ("12.50", "$1,200") in whole cents, or null if it is not an amount. */
+export function centsFromTyped(text: string): number | null {
+  const cleaned = text.replace(/[$,\s]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
+  const [whole, fraction = ''] = cleaned.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}

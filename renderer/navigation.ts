@@ -1,3 +1,4 @@
+import { visibleEntities } from '../domain/policy/fieldPolicy';
 import type { Role } from '../domain/roles';
 import type { IconName } from './components/Icon';
 
@@ -20,7 +21,7 @@ const CONFLICTS: NavItem = { view: 'conflicts', label: 'Conflicts', icon: 'split
 export const NAVIGATION: Record<Role, readonly NavItem[]> = {
   care_rep: [CUSTOMERS, CONFLICTS],
   supervisor: [CUSTOMERS, CONFLICTS],
-  billing_clerk: [CUSTOMERS],
+  billing_clerk: [CUSTOMERS, CONFLICTS],
   network_ops: [CUSTOMERS],
   compliance: [CUSTOMERS],
   admin: [],
@@ -29,4 +30,10 @@ export const NAVIGATION: Record<Role, readonly NavItem[]> = {
 export function viewFromHash(hash: string, role: Role): ViewId | null {
   const wanted = hash.replace(/^#\/?/, '');
   return NAVIGATION[role].find((item) => item.view === wanted)?.view ?? NAVIGATION[role][0]?.view ?? null;
+}
+
+/** The tabs of a customer's profile: billing for the roles the policy sends invoices and payments to. */
+export type ProfileTab = 'overview' | 'billing';
+export function profileTabs(role: Role): ProfileTab[] {
+  return visibleEntities(role).includes('invoice') ? ['overview', 'billing'] : ['overview'];
 }

@@ -1,5 +1,6 @@
 import type { Role, User } from '../../domain';
 import { verifyAuditChain, type AuditVerification } from '../audit/auditLog';
+import { rotateMasterKey, type RotationSummary } from '../billing/rotateMasterKey';
 import type { StoreContext } from '../context';
 import { createEnrolmentCode, revokeDevice } from '../identity/devices';
 import { generatePassword } from '../identity/passwords';
@@ -20,6 +21,8 @@ export interface CentralAdmin {
   revokeDevice(deviceId: string): Promise<void>;
   revokeSessionsOf(userId: string): Promise<number>;
   verifyAudit(): Promise<AuditVerification>;
+  /** every card's data key wrapped under a new master key; the old key leaves the key file */
+  rotateMasterKey(): Promise<RotationSummary>;
 }
 
 export interface DemoUserCredentials {
@@ -38,12 +41,12 @@ export const DEMO_USERS: readonly { username: string; role: Role; displayName: s
   { username: 'admin', role: 'admin', displayName: 'Ada Admin' },
 ];
 
-export function centralAdmin(ctx: StoreContext): CentralAdmin {
+export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }): CentralAdmin {
   return {
     addUser: (input) => addUser(ctx.db, ctx.clock, input),
     async disableUser(userId) {
       await setUserStatus(ctx.db, userId, 'disabled');
-      await revokeSessions(ctx, { userId }, 'account disabled');
+      await revokeSessions(ctx, { userId }, 'user', 'account disabled');
     },
     createEnrolmentCode: (options) => createEnrolmentCode(ctx, options),
     seedDemo: (count, options) => seedDemo(ctx, count, options),
@@ -61,7 +64,8 @@ export function centralAdmin(ctx: StoreContext): CentralAdmin {
       return out;
     },
     revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
-    revokeSessionsOf: (userId) => revokeSessions(ctx, { userId }, 'sessions revoked by an administrator'),
+    revokeSessionsOf: (userId) => revokeSessions(ctx, { userId }, 'session', 'sessions revoked by an administrator'),
     verifyAudit: () => verifyAuditChain(ctx.db),
+    rotateMasterKey: () => rotateMasterKey(ctx.db, files.cardKeyFile, ctx.clock()),
   };
 }

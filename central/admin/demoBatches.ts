@@ -1,16 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { demoBatch, type DemoBatch, type DemoBatchJob } from './demoRows';
+import { demoBatch, type DemoBatch, type DemoBatchJob, type DemoKeys } from './demoRows';
 
 /**
  * The demo batches of `jobs`, in order. Generating a customer costs about as much as writing it,
  * so large seeds generate on worker threads while the caller writes; small ones stay in-process.
  */
-export async function* demoBatches(jobs: DemoBatchJob[], pepper: Buffer, useWorkers: boolean): AsyncGenerator<DemoBatch> {
+export async function* demoBatches(jobs: DemoBatchJob[], keys: DemoKeys, useWorkers: boolean): AsyncGenerator<DemoBatch> {
   // the caller's thread is busy writing: leave it a core
-  const workers = useWorkers ? await startWorkers(Math.max(1, Math.min(3, availableParallelism() - 1)), pepper) : [];
+  const workers = useWorkers ? await startWorkers(Math.max(1, Math.min(3, availableParallelism() - 1)), keys) : [];
   if (!workers.length) {
-    for (const job of jobs) yield demoBatch(job, pepper);
+    for (const job of jobs) yield demoBatch(job, keys);
     return;
   }
   try {
@@ -46,7 +46,7 @@ function runJob(worker: Worker, job: DemoBatchJob): Promise<DemoBatch> {
  * Starts worker threads, loading the TypeScript worker through tsx's loader (workers do not inherit
  * it). Where that is not possible the seed simply runs in-process.
  */
-async function startWorkers(count: number, pepper: Buffer): Promise<Worker[]> {
+async function startWorkers(count: number, keys: DemoKeys): Promise<Worker[]> {
   let loader: string;
   try {
     loader = import.meta.resolve('tsx/esm/api');
@@ -55,7 +55,7 @@ async function startWorkers(count: number, pepper: Buffer): Promise<Worker[]> {
   }
   const script = new URL('./demoWorker.ts', import.meta.url).href;
   const source = `import(${JSON.stringify(loader)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
-  const workers = Array.from({ length: count }, () => new Worker(source, { eval: true, workerData: { pepper } }));
+  const workers = Array.from({ length: count }, () => new Worker(source, { eval: true, workerData: { pepper: keys.pepper, cardKey: keys.cardKey } }));
   for (const worker of workers) {
     const queue: { resolve: (b: DemoBatch) => void; reject: (e: Error) => void }[] = [];
     queues.set(worker, queue);

@@ -1,4 +1,5 @@
 import { demoInquiry, demoLead } from '../../domain/demo/generator';
+import type { MasterKeyring } from '../billing/masterKeys';
 import type { Clock } from '../context';
 import { allocateSeq, readMeta, writeMeta } from '../storage/changeLog';
 import { inTransaction, type Tx } from '../storage/database';
@@ -9,8 +10,8 @@ import { draftRow, type DemoBatchJob, type DraftRow } from './demoRows';
 /**
  * Demo data for development and benchmarks: deterministic customers (domain/demo) with everything
  * that hangs off them, their caller-verification answers (hashed), and some leads and inquiries.
- * Demo card numbers are not stored: only the masked payment method is a record (the card vault
- * that will hold PANs encrypted comes later). Seeding again continues after the last customer.
+ * Demo card numbers go into the card vault, each sealed under a data key of its own (billing/cardVault.ts);
+ * only the masked payment method is a record. Seeding again continues after the last customer.
  */
 export interface SeedOptions {
   seed?: number;
@@ -21,6 +22,8 @@ export interface SeedOptions {
 export interface SeedSummary {
   customers: number;
   records: number;
+  /** card numbers sealed in the vault */
+  cards: number;
   leads: number;
   inquiries: number;
   /** index of the first customer seeded: `demoCustomer(firstIndex + i, { seed })` regenerates it, answers included */
@@ -53,7 +56,7 @@ async function insertRecords(tx: Tx, drafts: DraftRow[]): Promise<void> {
   await insertMany(tx, 'records', drafts.map((d, i) => ({ ...d, seq: first + i })));
 }
 
-export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buffer }, count: number, options: SeedOptions = {}): Promise<SeedSummary> {
+export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buffer; cardKeys: MasterKeyring }, count: number, options: SeedOptions = {}): Promise<SeedSummary> {
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a whole number');
   const seed = options.seed ?? 1;
   const historyMonths = options.historyMonths ?? 3;
@@ -65,16 +68,19 @@ export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buff
     jobs.push({ seed, historyMonths, from: firstIndex + done, count: Math.min(CUSTOMERS_PER_TRANSACTION, count - done), at });
   }
   let records = 0;
+  let cards = 0;
   let done = 0;
   let index = 0;
-  for await (const batch of demoBatches(jobs, deps.pepper, count >= WORKERS_FROM)) {
+  for await (const batch of demoBatches(jobs, { pepper: deps.pepper, cardKey: deps.cardKeys.current() }, count >= WORKERS_FROM)) {
     const job = jobs[index++]!;
     await inTransaction(deps.db, async (tx) => {
       await insertRecords(tx, batch.records);
       await insertMany(tx, 'caller_secrets', batch.secrets);
+      await insertMany(tx, 'card_vault', batch.cards);
       await writeMeta(tx, NEXT_INDEX.customer, String(job.from + job.count));
     });
     records += batch.records.length;
+    cards += batch.cards.length;
     done += job.count;
     options.onProgress?.(done, count);
   }
@@ -88,5 +94,5 @@ export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buff
     await writeMeta(tx, NEXT_INDEX.lead, String(firstLead + leads.length));
     await writeMeta(tx, NEXT_INDEX.inquiry, String(firstInquiry + inquiries.length));
   });
-  return { customers: count, records: records + leads.length + inquiries.length, leads: leads.length, inquiries: inquiries.length, firstIndex, seed };
+  return { customers: count, records: records + leads.length + inquiries.length, cards, leads: leads.length, inquiries: inquiries.length, firstIndex, seed };
 }

@@ -17,7 +17,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 function fromFramework(err: FastifyError): CareDeskError | null {
   if (err.statusCode === 413) return new CareDeskError('too_large', 'the request body is larger than 1 MiB');
   if (err.statusCode === 415) return new CareDeskError('validation', 'send the body as application/json', [{ field: '(body)', rule: 'content_type', message: err.message }]);
-  if (err.statusCode === 400) return new CareDeskError('validation', err.message, [{ field: '(body)', rule: 'json', message: err.message }]);
+  // the parser's own message may quote the body, which may hold a card number: never echo it
+  if (err.statusCode === 400) return new CareDeskError('validation', 'the request body is not valid JSON', [{ field: '(body)', rule: 'json', message: 'not valid JSON' }]);
   return null;
 }
 

@@ -3,6 +3,7 @@ import { CareDeskError, LIMITS } from '../../domain';
 import type { StoreContext } from '../context';
 import { checkAccess } from './access';
 import { sendError } from './errors';
+import { billingRoutes } from './routes/billing';
 import { eventRoutes } from './routes/events';
 import { identityRoutes } from './routes/identity';
 import { syncRoutes } from './routes/sync';
@@ -25,6 +26,7 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
     https: { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.3', requestCert: true, rejectUnauthorized: false },
     // refused before parsing (DESIGN §8)
     bodyLimit: LIMITS.maxBodyBytes,
+    // off unless asked for; when on, Fastify logs a request's method and URL, never its body, where card numbers travel
     logger: options.logger ?? false,
     // event streams never go idle: close them with the server
     forceCloseConnections: true,
@@ -38,6 +40,7 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
   identityRoutes(app, ctx);
   syncRoutes(app, ctx);
   verificationRoutes(app, ctx);
+  billingRoutes(app, ctx);
   eventRoutes(app, ctx);
   await app.ready();
   return app;

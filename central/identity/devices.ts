@@ -78,5 +78,5 @@ export async function deviceByFingerprint(db: CentralDb, fingerprint: string): P
 export async function revokeDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, deviceId: string): Promise<void> {
   const result = await ctx.db.updateTable('devices').set({ revoked_at: ctx.clock().toISOString() }).where('id', '=', deviceId).where('revoked_at', 'is', null).executeTakeFirst();
   if (!result.numUpdatedRows) throw new CareDeskError('not_found', 'no such enrolled device');
-  await revokeSessions(ctx, { deviceId }, 'device revoked');
+  await revokeSessions(ctx, { deviceId }, 'device', 'device revoked');
 }

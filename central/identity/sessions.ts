@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CareDeskError, type SessionPolicy, type SignInRequest, type SignInResponse, type User } from '../../domain';
+import { CareDeskError, type RevocationScope, type SessionPolicy, type SignInRequest, type SignInResponse, type User } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { Clock, StoreContext } from '../context';
 import { inTransaction } from '../storage/database';
@@ -88,17 +88,22 @@ export async function signOut(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, 
     await tx.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('token_hash', '=', session.tokenHash).execute();
     await appendAudit(tx, now, { action: 'session.sign_out', outcome: 'ok', userId: session.user.id, role: session.user.role, deviceId: session.deviceId });
   });
-  ctx.feed.publish({ kind: 'revoked', sessions: [session.tokenHash], reason: 'signed out' });
+  ctx.feed.publish({ kind: 'revoked', sessions: [session.tokenHash], scope: 'session', reason: 'signed out' });
 }
 
 /** Revokes every live session of a user (disabled, role changed) or of a device (lost laptop). */
-export async function revokeSessions(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, owner: { userId: string } | { deviceId: string }, reason: string): Promise<number> {
+export async function revokeSessions(
+  ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>,
+  owner: { userId: string } | { deviceId: string },
+  scope: RevocationScope,
+  reason: string,
+): Promise<number> {
   const live = ctx.db.selectFrom('sessions').select('token_hash').where('revoked_at', 'is', null);
   const rows = await ('userId' in owner ? live.where('user_id', '=', owner.userId) : live.where('device_id', '=', owner.deviceId)).execute();
   const hashes = rows.map((r) => r.token_hash);
   if (hashes.length) {
     await ctx.db.updateTable('sessions').set({ revoked_at: ctx.clock().toISOString() }).where('token_hash', 'in', hashes).execute();
-    ctx.feed.publish({ kind: 'revoked', sessions: hashes, reason });
+    ctx.feed.publish({ kind: 'revoked', sessions: hashes, scope, reason });
   }
   return hashes.length;
 }

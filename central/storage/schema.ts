@@ -54,6 +54,19 @@ export interface CentralSchema {
     verified: number;
     at: string;
   };
+  /** card numbers, envelope-encrypted (billing/cardVault.ts); base64 in TEXT columns */
+  card_vault: {
+    payment_method_id: string;
+    customer_id: string;
+    /** the master key that wraps this row's data key */
+    key_id: string;
+    /** the data key, AES-256-GCM under the master key: iv ‖ ciphertext ‖ tag */
+    wrapped_dek: string;
+    iv: string;
+    ciphertext: string;
+    tag: string;
+    created_at: string;
+  };
   sign_in_failures: { id: string; username: string; at: string };
   audit_log: {
     seq: number;

@@ -3,9 +3,11 @@
  * ended. One node keeps it in memory; with several nodes on PostgreSQL, an implementation over
  * LISTEN/NOTIFY takes its place behind this interface.
  */
+import type { RevocationScope } from '../../domain/sync/protocol';
+
 export type StoreSignal =
   | { kind: 'advanced'; head: number }
-  | { kind: 'revoked'; sessions: readonly string[]; reason: string };
+  | { kind: 'revoked'; sessions: readonly string[]; scope: RevocationScope; reason: string };
 
 export interface ChangeFeed {
   publish(signal: StoreSignal): void;

@@ -1,4 +1,4 @@
-import { CareDeskError, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
+import { BILLING_ENTITIES, CareDeskError, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -66,14 +66,15 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
   return { result, wrote };
 }
 
-/** Sensitive reads made on the workstation, one audit row each, once per view id. */
+/** Sensitive reads made on the workstation (a profile, a billing tab), one audit row each, once per view id. */
 async function recordViews(tx: Tx, now: Date, session: SessionContext, views: readonly ViewEvent[]): Promise<void> {
   for (const view of views) {
     const seen = await tx.selectFrom('audit_log').select('seq').where('event_id', '=', view.id).executeTakeFirst();
     if (seen) continue;
     const record = await tx.selectFrom('records').select('customer_id').where('entity', '=', view.entity).where('id', '=', view.entityId).executeTakeFirst();
     await appendAudit(tx, now, {
-      action: 'record.view',
+      // a billing view is a read of billing data: PCI DSS 10.2.1.1 asks for each one
+      action: BILLING_ENTITIES.includes(view.entity) ? 'billing.read' : 'record.view',
       outcome: 'ok',
       userId: session.user.id,
       role: session.user.role,

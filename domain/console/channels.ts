@@ -17,6 +17,10 @@ export const CHANNEL_NAMES = [
   'conflicts.list',
   'conflicts.resolve',
   'changes.dismiss',
+  'billing.open',
+  'billing.updateAccount',
+  'billing.replaceCard',
+  'billing.recordAdjustment',
   'sync.status',
   'sync.now',
 ] as const;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BillingAccount, Id, IsoDateTime, ServiceLine, SessionPolicy } from '../entities';
+import { ADJUSTMENT_KINDS, BillingAccount, BillingAdjustment, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy } from '../entities';
 import { Username } from '../entities/identity';
 import { Role } from '../roles';
-import { LIMITS, VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
-import { rule } from '../validation/rule';
+import { VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
+import { ChangeReason, rule } from '../validation/rule';
 import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
 
 export { CHANNEL_NAMES, EVENT_NAMES };
@@ -71,6 +71,27 @@ export const CustomerProfile = z.object({
 });
 export type CustomerProfile = z.infer<typeof CustomerProfile>;
 
+/**
+ * A customer's billing as this role may see it (DESIGN §3): the account with the user's unconfirmed
+ * edits applied, invoices with their lines, payments with failure reasons, payment methods in
+ * masked form only (brand, last 4, expiry, holder), credits and adjustments with who and when.
+ */
+export const BillingView = z.object({
+  customerId: Id,
+  account: BillingAccount.partial().extend({ id: Id }).nullable(),
+  invoices: z.array(Invoice.partial().extend({ id: Id })),
+  payments: z.array(Payment.partial().extend({ id: Id })),
+  paymentMethods: z.array(PaymentMethod.partial().extend({ id: Id })),
+  adjustments: z.array(BillingAdjustment.partial().extend({ id: Id })),
+  /** the user's edits of the billing account: pending, in conflict, or rejected with the reason */
+  changes: z.array(PendingChange),
+  /** billing account paths this role may change, from the field policy */
+  editablePaths: z.array(z.string()),
+  /** online-only actions this role may take (ONLINE_ACTIONS) */
+  may: z.object({ replaceCard: z.boolean(), recordAdjustment: z.boolean() }),
+});
+export type BillingView = z.infer<typeof BillingView>;
+
 export const ConflictView = z.object({
   mutationId: Id,
   customerId: z.string(),
@@ -99,11 +120,7 @@ export type SyncStatus = z.infer<typeof SyncStatus>;
 
 const Empty = z.strictObject({});
 const Password = z.string().min(1, rule('required', 'required')).max(200);
-const Reason = z
-  .string()
-  .trim()
-  .refine((value) => value.length >= 3, rule('reason.required', 'say why this is being changed (at least 3 characters)'))
-  .refine((value) => value.length <= LIMITS.maxReasonLength, rule('max_length', `at most ${LIMITS.maxReasonLength} characters`));
+const Reason = ChangeReason;
 
 interface ChannelSpec {
   input: z.ZodType;
@@ -153,6 +170,29 @@ export const CONSOLE_CONTRACT = {
   },
   /** drop a rejected change from the list once the rep has read why */
   'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
+  /** a customer's billing tab; opening it is a read of billing data, reported for the audit log */
+  'billing.open': { input: z.strictObject({ customerId: Id }), output: BillingView, unlocked: true },
+  /** billing account fields (the billing address), by mutation path, through the outbox like any edit */
+  'billing.updateAccount': {
+    input: z.strictObject({ customerId: Id, changes: z.record(z.string().max(60), z.unknown()), reason: Reason }),
+    output: z.object({ mutationId: Id, billing: BillingView }),
+    unlocked: true,
+  },
+  /**
+   * Online only: the card goes straight to the central store's card vault and never into the
+   * cache, the outbox or an error message; what comes back is the masked form.
+   */
+  'billing.replaceCard': {
+    input: z.strictObject({ customerId: Id, paymentMethodId: Id, card: z.record(z.string().max(40), z.unknown()) }),
+    output: z.object({ paymentMethod: PaymentMethod }),
+    unlocked: true,
+  },
+  /** online only: a credit or adjustment with its reason; the amount is the effect on the balance in cents */
+  'billing.recordAdjustment': {
+    input: z.strictObject({ customerId: Id, kind: z.enum(ADJUSTMENT_KINDS), amountCents: z.number().int(), reason: Reason }),
+    output: z.object({ adjustment: BillingAdjustment }),
+    unlocked: true,
+  },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true },
   'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
 } as const satisfies Record<ChannelName, ChannelSpec>;

@@ -1,5 +1,5 @@
 import { Faker, base, en, en_US, type Randomizer } from '@faker-js/faker';
-import type { BillingAccount, Customer, Inquiry, Invoice, Lead, Order, Payment, PaymentMethod, ServiceLine } from '../entities';
+import type { BillingAccount, BillingAdjustment, Customer, Inquiry, Invoice, Lead, Order, Payment, PaymentMethod, ServiceLine } from '../entities';
 import { CONSENT_KEYS, PHONE_KINDS, SERVICE_PLANS } from '../entities';
 import { US_STATES, cardBrand, luhnCheckDigit, normalisePhone, type PostalAddress } from '../validation';
 
@@ -17,6 +17,7 @@ export interface DemoCustomer {
   payments: Payment[];
   paymentMethods: PaymentMethod[];
   orders: Order[];
+  adjustments: BillingAdjustment[];
   /** central store only: hashed there, never sent anywhere */
   secrets: { ssnLast4: string; accountPin: string; cardNumbers: Record<string, string> };
 }
@@ -188,7 +189,8 @@ export function demoCustomer(index: number, options: DemoOptions): DemoCustomer 
     invoices.push(invoice);
     if (status === 'open') billingAccount.balanceCents += amount;
     if (failed) {
-      billingAccount.balanceCents += m === 1 ? 0 : amount;
+      // an invoice whose payment failed is still owed, whatever its month
+      billingAccount.balanceCents += amount;
       billingAccount.status = 'past_due';
     }
     if (m > 1 || failed) {
@@ -218,6 +220,23 @@ export function demoCustomer(index: number, options: DemoOptions): DemoCustomer 
       ]
     : [];
 
+  // now and then a goodwill credit after a failed payment or an outage, as billing teams give
+  const adjustments: BillingAdjustment[] = [];
+  if (months > 0 && faker.datatype.boolean(0.12)) {
+    const amountCents = -faker.helpers.arrayElement([500, 1000, 1500, 2500]);
+    adjustments.push({
+      id: faker.string.uuid(),
+      customerId: customer.id,
+      billingAccountId: billingAccount.id,
+      kind: 'credit',
+      amountCents,
+      reason: faker.helpers.arrayElement(['Service outage in the area', 'Goodwill credit after a failed payment', 'Porting delay']),
+      recordedBy: 'Billing team',
+      recordedAt: isoDaysAgo(faker.number.int({ min: 1, max: months * 30 })),
+    });
+    billingAccount.balanceCents += amountCents;
+  }
+
   // the caller's answers come from a stream of their own: they do not move when history options do
   const answers = fakerFor(options.seed, index, 4);
   return {
@@ -228,6 +247,7 @@ export function demoCustomer(index: number, options: DemoOptions): DemoCustomer 
     payments,
     paymentMethods,
     orders,
+    adjustments,
     secrets: { ssnLast4: answers.string.numeric(4), accountPin: answers.string.numeric(6), cardNumbers },
   };
 }

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'sync.pull',
   'card.replace',
   'billing.read',
+  'billing.adjustment',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

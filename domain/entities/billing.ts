@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARD_BRANDS, PostalAddress, ZipCode } from '../validation';
+import { CARD_BRANDS, ChangeReason, PostalAddress, ZipCode, rule } from '../validation';
 import { Cents, Id, IsoDate, IsoDateTime } from './common';
 
 export const BILLING_STATUSES = ['current', 'past_due', 'collections', 'closed'] as const;
@@ -75,3 +75,40 @@ export const Order = z.strictObject({
   fulfilledAt: IsoDateTime.nullable(),
 });
 export type Order = z.infer<typeof Order>;
+
+/**
+ * A credit or an adjustment a billing clerk recorded on an account, with why, who and when. It is a
+ * record of its own (never an edit of another), created online only: money moves against the
+ * balance the central store holds now, not against a workstation's copy of it.
+ * `amountCents` is the effect on the balance: negative lowers what the customer owes.
+ */
+export const ADJUSTMENT_KINDS = ['credit', 'adjustment'] as const;
+export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
+export const BillingAdjustment = z.strictObject({
+  id: Id,
+  customerId: Id,
+  billingAccountId: Id,
+  kind: z.enum(ADJUSTMENT_KINDS),
+  amountCents: Cents,
+  reason: z.string().max(500),
+  recordedBy: z.string().max(100),
+  recordedAt: IsoDateTime,
+});
+export type BillingAdjustment = z.infer<typeof BillingAdjustment>;
+
+/** The largest credit or adjustment a clerk may record at once: $5,000. Larger ones go through finance. */
+export const MAX_ADJUSTMENT_CENTS = 500_000;
+
+/** A credit or adjustment as a clerk asks for it; the id (made by the workstation) makes a retry harmless. */
+export const NewAdjustment = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(ADJUSTMENT_KINDS),
+    amountCents: Cents.refine((c) => c !== 0, rule('adjustment.amount', 'the amount must not be zero')).refine(
+      (c) => Math.abs(c) <= MAX_ADJUSTMENT_CENTS,
+      rule('adjustment.limit', `at most $${MAX_ADJUSTMENT_CENTS / 100} at once`),
+    ),
+    reason: ChangeReason,
+  })
+  .refine((a) => a.kind !== 'credit' || a.amountCents < 0, { ...rule('adjustment.credit_lowers', 'a credit lowers the balance'), path: ['amountCents'] });
+export type NewAdjustment = z.infer<typeof NewAdjustment>;

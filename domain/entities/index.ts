@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { BillingAccount, Invoice, Order, Payment, PaymentMethod } from './billing';
+import { BillingAccount, BillingAdjustment, Invoice, Order, Payment, PaymentMethod } from './billing';
 import { DisclosureRecord, ErasureRequest, SharingRecord } from './compliance';
 import { Customer } from './customer';
 import { Inquiry, Lead } from './prospects';
@@ -23,6 +23,7 @@ export const ENTITY_SCHEMAS = {
   payment: Payment,
   paymentMethod: PaymentMethod,
   order: Order,
+  billingAdjustment: BillingAdjustment,
   lead: Lead,
   inquiry: Inquiry,
   erasureRequest: ErasureRequest,

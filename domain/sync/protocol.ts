@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ENTITY_NAMES, Id, IsoDateTime, SessionPolicy, User } from '../entities';
+import { BillingAdjustment, ENTITY_NAMES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
 import type { EntityName } from '../entities';
 import { Username } from '../entities/identity';
-import { rule } from '../validation/rule';
+import { MAX_REASON_LENGTH, rule } from '../validation/rule';
 
 /**
  * The wire protocol between a workstation and the central store (DESIGN §5). Every body is
@@ -18,13 +18,17 @@ export const API = {
   push: '/v1/sync/push',
   events: '/v1/sync/events',
   verify: (customerId: string) => `/v1/customers/${customerId}/verification`,
+  /** online only: a new card for a payment method (the card number goes here and into the card vault, nowhere else) */
+  replaceCard: (paymentMethodId: string) => `/v1/payment-methods/${paymentMethodId}/replacement`,
+  /** online only: a credit or adjustment on a billing account */
+  adjustments: (billingAccountId: string) => `/v1/billing-accounts/${billingAccountId}/adjustments`,
 } as const;
 
 export const LIMITS = {
   /** refused before parsing (DESIGN §8) */
   maxBodyBytes: 1024 * 1024,
   maxMutationsPerPush: 500,
-  maxReasonLength: 500,
+  maxReasonLength: MAX_REASON_LENGTH,
   /** rows per pull response; the client asks again while `more` is true */
   maxPullRows: 200_000,
 } as const;
@@ -159,10 +163,38 @@ export const VerifyResponse = z.strictObject({
 });
 export type VerifyResponse = z.infer<typeof VerifyResponse>;
 
+// ── billing: online-only calls ──────────────────────────────────────────────────────────────
+/**
+ * A new card in place of a payment method. `card` is checked with the domain's card rules
+ * (validation/card.ts) on the workstation and again here; `replacementId` is the new payment
+ * method's id, made by the workstation, so a retry after a lost answer replaces nothing twice.
+ */
+export const ReplaceCardRequest = z.strictObject({
+  replacementId: Id,
+  card: z.record(z.string().max(40), z.unknown()),
+});
+export type ReplaceCardRequest = z.infer<typeof ReplaceCardRequest>;
+/** Only ever the masked form (PCI DSS 3.4.1): a strict schema, so nothing else can come through. */
+export const ReplaceCardResponse = z.strictObject({ paymentMethod: PaymentMethod, replaced: Id });
+export type ReplaceCardResponse = z.infer<typeof ReplaceCardResponse>;
+
+export const AdjustmentRequest = NewAdjustment;
+export type AdjustmentRequest = NewAdjustment;
+export const AdjustmentResponse = z.strictObject({ adjustment: BillingAdjustment, balanceCents: z.number().int() });
+export type AdjustmentResponse = z.infer<typeof AdjustmentResponse>;
+
 // ── live events (server-sent events on API.events) ──────────────────────────────────────────
+/**
+ * What a revocation ends. `session`: this sign-in only (signed out, expired, ended by an
+ * administrator): sign in again, the cache and its unsent changes stay. `user`: the account was
+ * disabled or its role changed; `device`: the workstation's certificate was revoked (a lost
+ * laptop). For those two the workstation wipes the caches and keychain entries concerned (DESIGN §4).
+ */
+export const REVOCATION_SCOPES = ['session', 'user', 'device'] as const;
+export type RevocationScope = (typeof REVOCATION_SCOPES)[number];
+
 export const ServerEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('poke'), head: z.number().int() }),
-  /** the user's role changed or the session was revoked: drop the cache and sign in again */
-  z.strictObject({ type: z.literal('revoked'), reason: z.string() }),
+  z.strictObject({ type: z.literal('revoked'), scope: z.enum(REVOCATION_SCOPES), reason: z.string() }),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

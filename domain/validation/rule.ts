@@ -18,3 +18,12 @@ export function requiredText(max: number) {
     .refine((value) => value.length > 0, rule('required', 'required'))
     .refine((value) => value.length <= max, rule('max_length', `at most ${max} characters`));
 }
+
+export const MAX_REASON_LENGTH = 500;
+
+/** Why a record is being changed (or money moved): required, so every change can be explained later. */
+export const ChangeReason = z
+  .string()
+  .trim()
+  .refine((value) => value.length >= 3, rule('reason.required', 'say why this is being changed (at least 3 characters)'))
+  .refine((value) => value.length <= MAX_REASON_LENGTH, rule('max_length', `at most ${MAX_REASON_LENGTH} characters`));

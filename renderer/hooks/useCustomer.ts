@@ -1,14 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ChannelOutput, CustomerProfile, PendingChange } from '../../domain/console/contract';
-import { invoke, messageOf } from '../api/client';
-import { useConsoleEvent } from './useConsoleEvent';
+import { useCallback, useEffect } from 'react';
+import type { ChannelOutput } from '../../domain/console/contract';
+import { invoke } from '../api/client';
+import { useCustomerView } from './useCustomerView';
 
-export interface ConfirmedChange {
-  mutationId: string;
-  fields: string[];
-  reason: string;
-  confirmedAt: Date;
-}
+export type { ConfirmedChange } from './useConfirmedChanges';
 
 type VerifyResult = ChannelOutput<'customers.verifyCaller'>;
 
@@ -18,47 +13,7 @@ type VerifyResult = ChannelOutput<'customers.verifyCaller'>;
  * notices when a pending change has left the outbox without a conflict: confirmed.
  */
 export function useCustomer(customerId: string | null) {
-  const [profile, setProfile] = useState<CustomerProfile | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [confirmed, setConfirmed] = useState<ConfirmedChange[]>([]);
-  const pending = useRef(new Map<string, PendingChange>());
-
-  const accept = useCallback((next: CustomerProfile) => {
-    const stillThere = new Set(next.changes.map((c) => c.mutationId));
-    const done = [...pending.current.values()].filter((c) => !stillThere.has(c.mutationId));
-    if (done.length) {
-      const at = new Date();
-      setConfirmed((list) => [...done.map((c) => ({ mutationId: c.mutationId, fields: c.fields, reason: c.reason, confirmedAt: at })), ...list]);
-    }
-    pending.current = new Map(next.changes.filter((c) => c.status === 'pending').map((c) => [c.mutationId, c]));
-    setProfile(next);
-  }, []);
-
-  useEffect(() => {
-    setProfile(null);
-    setError(null);
-    setConfirmed([]);
-    pending.current = new Map();
-    if (!customerId) return;
-    let live = true;
-    invoke('customers.open', { customerId }).then(
-      (p) => live && accept(p),
-      (err) => live && setError(messageOf(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [customerId, accept]);
-
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useConsoleEvent('customers.changed', ({ ids }) => {
-    if (!customerId || !ids.includes(customerId) || refreshTimer.current) return;
-    refreshTimer.current = setTimeout(() => {
-      refreshTimer.current = null;
-      invoke('customers.open', { customerId }).then(accept, (err) => setError(messageOf(err)));
-    }, 50);
-  });
-  useEffect(() => () => void (refreshTimer.current && clearTimeout(refreshTimer.current)), []);
+  const { view: profile, setView: setProfile, error, confirmed, accept, dismiss } = useCustomerView(customerId, (id) => invoke('customers.open', { customerId: id }));
 
   // a verification lasts as long as the central store said; then editing closes again
   const validUntil = profile?.verification?.verified ? profile.verification.validUntil : null;
@@ -90,14 +45,6 @@ export function useCustomer(customerId: string | null) {
       return result;
     },
     [customerId],
-  );
-
-  const dismiss = useCallback(
-    async (mutationId: string) => {
-      await invoke('changes.dismiss', { mutationId });
-      setProfile((p) => (p ? { ...p, changes: p.changes.filter((c) => c.mutationId !== mutationId) } : p));
-    },
-    [],
   );
 
   return { profile, error, confirmed, update, verify, dismiss };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,7 @@ describe('admin command line', () => {
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/first administrator: admin \/ \S{20}/);
     expect(init.stdout).toMatch(/enrolment code: [A-Z0-9]{4}(-[A-Z0-9]{4}){3}/);
-    for (const secret of ['pki/ca.key', 'pki/server.key', 'pepper.key', 'central.sqlite']) {
+    for (const secret of ['pki/ca.key', 'pki/server.key', 'pepper.key', 'card-keys.json', 'central.sqlite']) {
       expect(statSync(join(dataDir, secret)).mode & 0o777, secret).toBe(0o600);
     }
   });
@@ -99,12 +99,34 @@ describe('admin command line', () => {
       expect(await count('inquiry')).toBeGreaterThan(0);
       const secrets = await central.db.selectFrom('caller_secrets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(secrets.n)).toBe(50);
+      const cards = await central.db.selectFrom('card_vault').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(cards.n)).toBe(await count('paymentMethod'));
     } finally {
       await central.close();
     }
     const verified = await cli(dataDir, 'verify-audit');
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/audit log intact: \d+ rows/);
+  });
+
+  it('rotate-master-key wraps every card again under a new master key and retires the old one', async () => {
+    const keyFile = join(dataDir, 'card-keys.json');
+    const before = JSON.parse(readFileSync(keyFile, 'utf8')) as { current: string };
+    const rotated = await cli(dataDir, 'rotate-master-key');
+    expect(rotated.code).toBe(0);
+    const after = JSON.parse(readFileSync(keyFile, 'utf8')) as { current: string; keys: Record<string, string> };
+    expect(after.current).not.toBe(before.current);
+    expect(Object.keys(after.keys)).toEqual([after.current]);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(rotated.stdout).toMatch(new RegExp(`card master key is now ${after.current}: \\d+ data keys wrapped again`));
+    expect(rotated.stdout).toContain(`retired and removed from the key file: ${before.current}`);
+    const central = await openCentral({ dataDir });
+    try {
+      const keys = await central.db.selectFrom('card_vault').select('key_id').distinct().execute();
+      expect(keys).toEqual([{ key_id: after.current }]);
+    } finally {
+      await central.close();
+    }
   });
 
   it('verify-audit fails when a row was altered', async () => {

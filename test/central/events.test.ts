@@ -62,6 +62,6 @@ describe('live pokes', () => {
     const events = await readEvents(h, rep, (seen) => seen.some((e) => e.type === 'revoked'), async () => {
       await h.call(rep.device.agent, 'DELETE', API.session, { token: rep.token });
     });
-    expect(events.at(-1)).toEqual({ type: 'revoked', reason: 'signed out' });
+    expect(events.at(-1)).toEqual({ type: 'revoked', scope: 'session', reason: 'signed out' });
   });
 });

@@ -61,6 +61,8 @@ export async function keysAndCsr(name: string): Promise<{ csrPem: string; keyPem
 
 export class Harness {
   readonly agents: Agent[] = [];
+  /** every response body this harness received, for the tests that look for what must never be sent */
+  readonly responses: string[] = [];
   /** an agent that trusts the CA but shows no client certificate */
   readonly anonymous: Agent;
   private users = 0;
@@ -101,6 +103,7 @@ export class Harness {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await request(new URL(path, this.store.url), { method, headers, body, dispatcher: agent });
     const text = await res.body.text();
+    this.responses.push(text);
     let json: unknown = null;
     try {
       json = JSON.parse(text);
@@ -146,6 +149,14 @@ export class Harness {
 
   async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[] } = {}): Promise<Reply> {
     return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] } });
+  }
+
+  async replaceCard(session: TestSession, paymentMethodId: string, card: Record<string, unknown>, replacementId: string = randomUUID()): Promise<Reply> {
+    return this.call(session.device.agent, 'POST', API.replaceCard(paymentMethodId), { token: session.token, body: { replacementId, card } });
+  }
+
+  async adjust(session: TestSession, billingAccountId: string, body: Record<string, unknown>): Promise<Reply> {
+    return this.call(session.device.agent, 'POST', API.adjustments(billingAccountId), { token: session.token, body: { id: randomUUID(), ...body } });
   }
 
   async verify(session: TestSession, customerId: string, method: 'ssn_last4' | 'account_pin', answer: string): Promise<Reply> {

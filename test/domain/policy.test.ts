@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoCustomer } from '../../domain/demo/generator';
-import { FIELD_POLICY, ROLES, accessOf, project, visibleEntities, writeViolations, assertMayWrite, PolicyError, ENTITY_NAMES, ENTITY_SCHEMAS } from '../../domain';
+import { FIELD_POLICY, ROLES, accessOf, project, visibleEntities, writeViolations, assertMayWrite, PolicyError, ENTITY_NAMES, ENTITY_SCHEMAS, BILLING_ENTITIES, mayPerform } from '../../domain';
 
 const demo = demoCustomer(3, { seed: 11 });
 
@@ -56,6 +56,20 @@ describe('the role × field policy', () => {
   it('does not let a billing clerk change a customer name, email or phones', () => {
     expect(() => assertMayWrite('customer', 'billing_clerk', ['firstName', 'email', 'phones'])).toThrow(PolicyError);
     expect(writeViolations('customer', 'billing_clerk', ['firstName', 'email', 'phones']).map((i) => i.field)).toEqual(['firstName', 'email', 'phones']);
+  });
+
+  it('sends credits and adjustments to no care rep, and lets only billing clerks record them or replace cards', () => {
+    expect(visibleEntities('care_rep')).not.toContain('billingAdjustment');
+    expect(visibleEntities('billing_clerk')).toEqual(expect.arrayContaining(['invoice', 'payment', 'paymentMethod', 'billingAdjustment']));
+    for (const role of ROLES) {
+      expect(mayPerform('replaceCard', role), role).toBe(role === 'billing_clerk');
+      expect(mayPerform('recordAdjustment', role), role).toBe(role === 'billing_clerk');
+    }
+  });
+
+  it('counts every billing entity as billing data, and no entity that holds a card number exists', () => {
+    expect(BILLING_ENTITIES).toEqual(expect.arrayContaining(['billingAccount', 'invoice', 'payment', 'paymentMethod', 'billingAdjustment']));
+    for (const entity of ENTITY_NAMES) expect(Object.keys(FIELD_POLICY[entity]).some((f) => /cardNumber|pan$|cvv|cvc/i.test(f)), entity).toBe(false);
   });
 
   it('refuses fields it does not know (fail closed)', () => {

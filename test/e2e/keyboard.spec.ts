@@ -1,6 +1,8 @@
 import { auditOf, customerInCentral, wrongAnswer } from './support/centralRecords';
 import { customerNo, digitsOf, formatPhone, nameOf, ui } from './support/consoleUi';
 import { expect, PASSWORD, test, type Desk } from './support/fixtures';
+import { testCardNumber } from '../support/cardLeaks';
+import { billingUi, customerWhere } from './support/billingUi';
 import { retype, tabTo } from './support/keyboard';
 
 /**
@@ -172,4 +174,73 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   await expect(ua.search).toBeVisible();
   await search(a, c.customer.accountNumber);
   await expect(ua.results.first()).toContainText(nameOf(c));
+});
+
+test("the keyboard alone is enough for a billing clerk's work", async ({ openDesk, central }) => {
+  const desk = await openDesk({ name: 'billing desk' });
+  const { page } = desk;
+  const keys = page.keyboard;
+  const u = ui(page);
+  const b = billingUi(page);
+  const pan = testCardNumber('4485071');
+  const year = new Date().getUTCFullYear();
+  const c = customerWhere((d) => d.paymentMethods.length === 1, 60);
+
+  await expect(u.username).toBeFocused();
+  await keys.type('billing.bea');
+  await keys.press('Tab');
+  await keys.type(PASSWORD);
+  await keys.press('Enter');
+  await expect(u.status.lastSync).not.toContainText('not yet', { timeout: 30_000 });
+  await keys.press('Control+K');
+  await keys.type(c.customer.accountNumber);
+  await expect(u.results.first()).toContainText(nameOf(c));
+  await keys.press('Enter');
+  await expect(u.profileName).toHaveText(nameOf(c));
+
+  // the billing tab; arrows move between the tabs
+  await keys.press('Alt+B');
+  await expect(b.tab).toHaveAttribute('aria-selected', 'true');
+  await tabTo(page, b.tab, { backwards: true });
+  await keys.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: /^Overview/ })).toHaveAttribute('aria-selected', 'true');
+  await keys.press('ArrowRight');
+  await expect(b.tab).toHaveAttribute('aria-selected', 'true');
+
+  // a card replaced: Tab to the button, type the card, Enter
+  await tabTo(page, b.methods.getByRole('button', { name: 'Replace card' }));
+  await keys.press('Enter');
+  await expect(b.cardNumber).toBeFocused();
+  await keys.type(pan);
+  await keys.press('Tab');
+  await keys.type(`11${String(year + 2).slice(-2)}`);
+  await keys.press('Tab');
+  await retype(page, '60614');
+  await keys.press('Enter');
+  await expect(b.methods.getByRole('status')).toContainText(`•••• ${pan.slice(-4)}`);
+  await expect(b.methods.getByRole('status')).toBeFocused();
+
+  // a credit: Alt+R, the amount, the reason, Enter
+  await keys.press('Alt+R');
+  await expect(page.getByRole('radio', { name: /^Credit/ })).toBeFocused();
+  await tabTo(page, page.getByLabel('Amount (USD)'));
+  await keys.type('7.25');
+  await keys.press('Tab');
+  await keys.type('Goodwill credit');
+  await keys.press('Enter');
+  await expect(b.history.getByRole('listitem').filter({ hasText: 'Goodwill credit' })).toContainText(/Credit\s*−\$7\.25/, { timeout: 20_000 });
+
+  // the billing address: Alt+A, a field, the reason, Enter
+  await keys.press('Alt+A');
+  await expect(page.getByLabel('Address line 1')).toBeFocused();
+  await retype(page, '9 Lake Shore Drive');
+  await tabTo(page, u.reason);
+  await keys.type('Customer moved');
+  await keys.press('Enter');
+  await expect(u.section('Billing address')).toContainText('9 Lake Shore Drive');
+  await expect(u.section('Billing address').getByText('Confirmed')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Edit billing address' })).toBeFocused();
+
+  const vault = await central.store.db.selectFrom('card_vault').select('payment_method_id').where('customer_id', '=', c.customer.id).execute();
+  expect(vault.map((v) => v.payment_method_id)).not.toContain(c.paymentMethods[0]!.id);
 });

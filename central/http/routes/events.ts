@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { API, type ServerEvent } from '../../../domain';
+import { API, type RevocationScope, type ServerEvent } from '../../../domain';
 import type { StoreContext } from '../../context';
 import { changeHead } from '../../storage/changeLog';
 import { sessionOf } from '../access';
@@ -19,18 +19,18 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     const send = (event: ServerEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    const end = (reason: string) => {
-      send({ type: 'revoked', reason });
+    const end = (scope: RevocationScope, reason: string) => {
+      send({ type: 'revoked', scope, reason });
       res.end();
     };
     send({ type: 'poke', head });
 
     const unsubscribe = ctx.feed.subscribe((signal) => {
       if (signal.kind === 'advanced') send({ type: 'poke', head: signal.head });
-      else if (signal.sessions.includes(session.tokenHash)) end(signal.reason);
+      else if (signal.sessions.includes(session.tokenHash)) end(signal.scope, signal.reason);
     });
     const heartbeat = setInterval(() => {
-      if (ctx.clock().toISOString() >= session.expiresAt) end('session expired');
+      if (ctx.clock().toISOString() >= session.expiresAt) end('session', 'session expired');
       else res.write(': heartbeat\n\n');
     }, HEARTBEAT_MS);
     res.on('close', () => {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { API, PullQuery, PushRequest, PushResponse, RegisterClientRequest, RegisterClientResponse, parseOrThrow } from '../../../domain';
+import { auditBillingReads } from '../../billing/billingReads';
 import type { StoreContext } from '../../context';
 import { registerClient } from '../../sync/clients';
 import { pullLines } from '../../sync/pull';
@@ -22,7 +23,8 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext): void {
   app.get(API.pull, async (request, reply) => {
     const query = parseOrThrow(PullQuery, request.query);
     // Readable.from pulls the next page only when the socket has drained: memory stays flat at any size
-    const body = Readable.from(pullLines(ctx, sessionOf(request), query), { objectMode: false });
+    const session = sessionOf(request);
+    const body = Readable.from(auditBillingReads(ctx, session, pullLines(ctx, session, query)), { objectMode: false });
     const done = finished(body).catch(() => undefined);
     streaming.add(done);
     void done.then(() => streaming.delete(done));

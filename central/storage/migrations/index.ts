@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001_initial';
+import * as m002 from './002_card_vault';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -7,4 +8,5 @@ import * as m001 from './001_initial';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
+  '002_card_vault': m002,
 };

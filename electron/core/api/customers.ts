@@ -1,14 +1,14 @@
-import type { CustomerProfile, PendingChange, SearchHit } from '../../../domain/console/contract';
+import type { CustomerProfile, SearchHit } from '../../../domain/console/contract';
 import { CUSTOMER_MUTABLE_PATHS } from '../../../domain/entities';
-import { CareDeskError, ValidationError } from '../../../domain/errors';
+import { CareDeskError } from '../../../domain/errors';
 import { assertMayWrite, policyField, requiresCallerVerification, accessOf } from '../../../domain/policy';
-import { getPath, sameValue } from '../../../domain/records';
 import { validateChanges } from '../../../domain/mutations';
 import { planSearch, type SearchKind } from '../../../domain/search';
 import { VerifyRequest } from '../../../domain/sync/protocol';
 import { parseOrThrow } from '../../../domain/errors';
 import type { PostalAddress } from '../../../domain/validation';
 import type { OpenSession } from '../session/session';
+import { changedFields, pendingChange } from './edits';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -44,14 +44,7 @@ export function customerProfile(s: OpenSession, customerId: string): CustomerPro
   const customer = s.cache.effectiveRecord('customer', customerId) as Row | null;
   if (!customer) throw new CareDeskError('not_found', 'This customer is not in your cache.');
   const role = s.user.role;
-  const changes: PendingChange[] = s.cache.changesOfCustomer(customerId).map((m) => ({
-    mutationId: m.id,
-    fields: Object.keys(m.changes),
-    status: m.status,
-    reason: m.reason,
-    createdAt: m.createdAt,
-    rejection: m.rejection ?? null,
-  }));
+  const changes = s.cache.changesOfCustomer(customerId).filter((m) => m.entity === 'customer').map(pendingChange);
   const verification = s.verifications.get(customerId) ?? null;
   return {
     customer,
@@ -104,17 +97,7 @@ export function updateCustomer(s: OpenSession, customerId: string, rawChanges: R
   const changes = validateChanges('customer', rawChanges);
   const current = s.cache.effectiveRecord('customer', customerId);
   if (!current) throw new CareDeskError('not_found', 'This customer is not in your cache.');
-  const base: Record<string, unknown> = {};
-  const changed: Record<string, unknown> = {};
-  for (const [path, value] of Object.entries(changes)) {
-    const seen = getPath(current, path) ?? null;
-    if (sameValue(seen, value)) continue;
-    base[path] = seen;
-    changed[path] = value;
-  }
-  if (Object.keys(changed).length === 0) {
-    throw new ValidationError([{ field: '(changes)', rule: 'changes.none', message: 'nothing differs from the current record' }]);
-  }
+  const { base, changed } = changedFields(current, changes);
   let verificationId: string | null = null;
   if (requiresCallerVerification('customer', role)) {
     const v = s.verifications.get(customerId);

@@ -1,4 +1,5 @@
 import type { Session } from '../session/session';
+import { openBilling, recordAdjustment, replaceCard, updateBillingAccount } from './billing';
 import { listConflicts, resolveConflict } from './conflicts';
 import { openCustomer, searchCustomers, updateCustomer, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
@@ -23,6 +24,10 @@ export function createHandlerTable(session: Session): HandlerTable {
       open().cache.dismissRejected(mutationId);
       return { ok: true as const };
     },
+    'billing.open': async ({ customerId }) => openBilling(open(), customerId),
+    'billing.updateAccount': async ({ customerId, changes, reason }) => updateBillingAccount(open(), customerId, changes, reason),
+    'billing.replaceCard': ({ customerId, paymentMethodId, card }) => replaceCard(open(), customerId, paymentMethodId, card),
+    'billing.recordAdjustment': ({ customerId, kind, amountCents, reason }) => recordAdjustment(open(), customerId, kind, amountCents, reason),
     'sync.status': async () => open().engine.status(),
     'sync.now': async () => {
       const s = open();

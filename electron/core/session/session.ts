@@ -225,7 +225,7 @@ export class Session {
       clock,
       onStatus: (status) => events.emit('sync.status', status),
       onCustomersChanged: (ids) => events.emit('customers.changed', { ids }),
-      onRevoked: (reason) => void this.revoke(reason),
+      onRevoked: (scope) => void this.revoke(scope),
       onSignInNeeded: () => {
         session.token = null;
       },
@@ -237,17 +237,23 @@ export class Session {
     session.engine.start();
   }
 
-  /** The server revoked the device or user: the cache and keychain entries are wiped (DESIGN §4). */
-  private async revoke(reason: string): Promise<void> {
+  /**
+   * The server revoked the user or the device: their caches and keychain entries are wiped at
+   * this contact (DESIGN §4). A revoked device forgets its certificate and every user's cache.
+   */
+  private async revoke(scope: 'user' | 'device'): Promise<void> {
     const open = this.open;
     if (!open) return;
     await this.lock();
     this.lockedUser = null;
-    await this.deps.vault?.wipe(open.user.id);
-    if (/device/i.test(reason) && this.deps.keychain) {
+    if (scope === 'device' && this.deps.keychain) {
+      await this.deps.vault?.wipeDevice();
       await forgetDeviceIdentity(this.deps.config.dataDir, this.deps.keychain);
+      await this.client?.close();
+      this.client = null;
       this.state = 'not_enrolled';
     } else {
+      await this.deps.vault?.wipe(open.user.id);
       this.state = 'signed_out';
     }
     this.changed();

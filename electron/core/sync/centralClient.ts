@@ -4,15 +4,19 @@ import type { z } from 'zod';
 import { CareDeskError, fromErrorBody, issuesFromZod, type ErrorBody } from '../../../domain/errors';
 import {
   API,
+  AdjustmentResponse,
   EnrolResponse,
   PullLine,
   PushResponse,
   RegisterClientResponse,
+  ReplaceCardResponse,
   ServerEvent,
   SignInResponse,
   VerifyResponse,
+  type AdjustmentRequest,
   type EnrolRequest,
   type PushRequest,
+  type ReplaceCardRequest,
   type SignInRequest,
   type VerifyRequest,
 } from '../../../domain/sync/protocol';
@@ -94,6 +98,18 @@ export class CentralClient {
 
   verify(token: string, customerId: string, body: VerifyRequest) {
     return this.call('POST', API.verify(customerId), token, body, VerifyResponse);
+  }
+
+  /**
+   * Online only: the card goes in this request's body and nowhere else on the workstation; the
+   * answer, parsed with a strict schema, is the masked form.
+   */
+  replaceCard(token: string, paymentMethodId: string, body: ReplaceCardRequest) {
+    return this.call('POST', API.replaceCard(paymentMethodId), token, body, ReplaceCardResponse);
+  }
+
+  recordAdjustment(token: string, billingAccountId: string, body: AdjustmentRequest) {
+    return this.call('POST', API.adjustments(billingAccountId), token, body, AdjustmentResponse);
   }
 
   /**

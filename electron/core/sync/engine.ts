@@ -1,6 +1,6 @@
 import { CareDeskError } from '../../../domain/errors';
 import type { SyncStatus } from '../../../domain/console/contract';
-import type { PullChange, PullLine } from '../../../domain/sync/protocol';
+import type { PullChange, PullLine, RevocationScope } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from './centralClient';
 
@@ -13,8 +13,8 @@ export interface SyncEngineDeps {
   clock: () => Date;
   onStatus: (status: SyncStatus) => void;
   onCustomersChanged: (ids: string[]) => void;
-  /** the server revoked this user or device: the session wipes the cache */
-  onRevoked: (reason: string) => void;
+  /** the server revoked this user or device: the session wipes what the scope covers */
+  onRevoked: (scope: Exclude<RevocationScope, 'session'>, reason: string) => void;
   /** the session token was refused: the user must sign in online to sync again */
   onSignInNeeded: () => void;
   retry?: { baseMs: number; maxMs: number };
@@ -187,7 +187,7 @@ export class SyncEngine {
     const e = err instanceof CareDeskError ? err : new CareDeskError('internal', String((err as Error)?.message ?? err));
     if (e.code === 'device_not_enrolled' || e.code === 'forbidden') {
       this.setError(e.message);
-      if (e.code === 'device_not_enrolled') this.deps.onRevoked(e.message);
+      if (e.code === 'device_not_enrolled') this.deps.onRevoked('device', e.message);
       return;
     }
     if (e.code === 'unauthenticated') {
@@ -223,8 +223,13 @@ export class SyncEngine {
           (event) => {
             if (event.type === 'poke') {
               if (event.head > Number(this.deps.cache.getMeta('cursor') ?? 0)) void this.syncNow();
+            } else if (event.scope === 'session') {
+              // only this sign-in ended: keep the cache and its unsent changes, ask for a sign-in
+              this.setError(`Sign in online to sync (${event.reason}). Your changes are kept until then.`);
+              this.deps.onSignInNeeded();
+              this.emit();
             } else {
-              this.deps.onRevoked(event.reason);
+              this.deps.onRevoked(event.scope, event.reason);
             }
           },
           this.events.signal,
@@ -245,7 +250,7 @@ export class SyncEngine {
           return;
         }
         if (code === 'device_not_enrolled') {
-          this.deps.onRevoked((err as Error).message);
+          this.deps.onRevoked('device', (err as Error).message);
           return;
         }
       }

@@ -7,6 +7,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { TextField } from '../../components/TextField';
 import { time } from '../../format';
+import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 
 type Method = 'ssn_last4' | 'account_pin';
 const METHODS: { value: Method; label: string }[] = [
@@ -30,6 +31,7 @@ export function CallerVerification(props: {
   const [attempted, setAttempted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ tone: 'bad' | 'warn'; text: string } | null>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   if (!profile.verificationRequired) return null;
   const answerCheck = VerifyRequest.shape.answer.safeParse(answer);
@@ -48,7 +50,7 @@ export function CallerVerification(props: {
       setAttempted(false);
       if (!result.verified) {
         setOutcome({ tone: result.attemptsLeft > 0 ? 'warn' : 'bad', text: result.attemptsLeft > 0 ? `That answer does not match. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.` : 'That answer does not match, and no attempts are left.' });
-        requestAnimationFrame(() => answerRef.current?.focus());
+        focusAfterRender(() => answerRef.current);
       }
     } catch (err) {
       setOutcome({ tone: 'bad', text: messageOf(err) });

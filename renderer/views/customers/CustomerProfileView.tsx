@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { Notice } from '../../components/Notice';
 import { useCustomer } from '../../hooks/useCustomer';
 import { useHotkeys } from '../../hooks/useHotkeys';
+import type { ProfileTab } from '../../navigation';
+import { BillingTab } from '../billing/BillingTab';
 import { BillingPanel } from './BillingPanel';
 import { CallerVerification } from './CallerVerification';
 import { ChangesPanel } from './ChangesPanel';
@@ -9,13 +11,15 @@ import { SECTIONS, SECTION_IDS, type SectionId } from './changeMarks';
 import { ConsentsStrip } from './ConsentsStrip';
 import { ContactPanel } from './ContactPanel';
 import { ProfileHeader } from './ProfileHeader';
+import { ProfileTabs, TAB_LABELS } from './ProfileTabs';
 import { ServiceLinesPanel } from './ServiceLinesPanel';
 
 /**
  * The customer as this role may see it: exactly what the projection holds. Editing opens only
  * for a verified caller (when the role must verify), one section at a time, each with a reason.
+ * Roles that see invoices and payments get a billing tab beside the overview.
  */
-export function CustomerProfileView({ customerId, openSeq }: { customerId: string; openSeq: number }) {
+export function CustomerProfileView({ customerId, openSeq, tabs, tab, onTab }: { customerId: string; openSeq: number; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
   const { profile, error, confirmed, update, verify, dismiss } = useCustomer(customerId);
   const [editing, setEditing] = useState<SectionId | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -34,6 +38,7 @@ export function CustomerProfileView({ customerId, openSeq }: { customerId: strin
     else headingRef.current?.focus();
   }, [loaded, openSeq]);
 
+  const current: ProfileTab = tabs.includes(tab) ? tab : 'overview';
   const may = (section: SectionId) => !!profile && SECTIONS[section].paths.every((p) => profile.editablePaths.includes(p));
 
   const startEdit = (section: SectionId) => {
@@ -61,6 +66,7 @@ export function CustomerProfileView({ customerId, openSeq }: { customerId: strin
   }, [returnFocus, editing]);
 
   useHotkeys({
+    ...Object.fromEntries(tabs.map((t) => [TAB_LABELS[t].shortcut, () => onTab(t)])),
     'Alt+V': () => answerRef.current?.focus(),
     ...Object.fromEntries(SECTION_IDS.map((id) => [`Alt+${SECTIONS[id].key}`, () => startEdit(id)])),
   });
@@ -91,14 +97,23 @@ export function CustomerProfileView({ customerId, openSeq }: { customerId: strin
           {announcement}
         </Notice>
       )}
-      <ConsentsStrip profile={profile} confirmed={confirmed} onSave={update} {...sectionProps('consents')} />
-      <div className="profile-grid">
-        <ContactPanel profile={profile} confirmed={confirmed} onSave={update} section={sectionProps} />
-        <div className="profile-col">
-          <BillingPanel billing={profile.billing} />
-          <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} />
-        </div>
-        <ServiceLinesPanel lines={profile.serviceLines} className="profile-wide" />
+      {tabs.length > 1 && <ProfileTabs tabs={tabs} current={current} onSelect={onTab} />}
+      <div className="profile-tabpanel" role={tabs.length > 1 ? 'tabpanel' : undefined} id={`tabpanel-${current}`} aria-labelledby={tabs.length > 1 ? `tab-${current}` : undefined}>
+        {current === 'overview' ? (
+          <>
+            <ConsentsStrip profile={profile} confirmed={confirmed} onSave={update} {...sectionProps('consents')} />
+            <div className="profile-grid">
+              <ContactPanel profile={profile} confirmed={confirmed} onSave={update} section={sectionProps} />
+              <div className="profile-col">
+                <BillingPanel billing={profile.billing} />
+                <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} />
+              </div>
+              <ServiceLinesPanel lines={profile.serviceLines} className="profile-wide" />
+            </div>
+          </>
+        ) : (
+          <BillingTab customerId={customerId} />
+        )}
       </div>
     </article>
   );

@@ -1,16 +1,27 @@
+import { useState } from 'react';
+import type { SyncStatus } from '../../../domain/console/contract';
+import type { Role } from '../../../domain/roles';
+import { profileTabs, type ProfileTab } from '../../navigation';
 import { CustomerProfileView } from './CustomerProfileView';
 import { FindACustomer } from './FindACustomer';
 import { SearchResults } from './SearchResults';
 import type { SearchBox } from './useSearchBox';
-import type { SyncStatus } from '../../../domain/console/contract';
 
-/** Results on the left, the open customer on the right: the rep never loses the list while on a call. */
-export function CustomersView({ search, progress }: { search: SearchBox; progress: SyncStatus['progress'] }) {
+/**
+ * Results on the left, the open customer on the right: the rep never loses the list while on a call.
+ * The chosen profile tab stays as the user moves from customer to customer.
+ */
+export function CustomersView({ search, progress, role }: { search: SearchBox; progress: SyncStatus['progress']; role: Role }) {
+  const [tab, setTab] = useState<ProfileTab>('overview');
   return (
     <div className="customers">
       <SearchResults search={search} />
       <div className="customers-detail">
-        {search.opened ? <CustomerProfileView key={search.opened.id} customerId={search.opened.id} openSeq={search.opened.seq} /> : <FindACustomer progress={progress} />}
+        {search.opened ? (
+          <CustomerProfileView key={search.opened.id} customerId={search.opened.id} openSeq={search.opened.seq} tabs={profileTabs(role)} tab={tab} onTab={setTab} />
+        ) : (
+          <FindACustomer progress={progress} />
+        )}
       </div>
     </div>
   );

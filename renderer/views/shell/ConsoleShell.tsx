@@ -55,7 +55,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
       <div className="console-body">
         <NavRail items={nav} current={view} onSelect={setView} conflicts={status?.conflicts ?? 0} />
         <main id="main" className="console-main" ref={mainRef} tabIndex={-1}>
-          {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} />}
+          {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
           {view === 'conflicts' && <ConflictsView />}
           {!view && <NoViewsYet role={user.role} />}
         </main>

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import type { EntityName } from '../../../../domain/entities';
 import type { FieldIssue } from '../../../../domain/errors';
 import { US_STATES } from '../../../../domain/validation/address';
 import { FieldError } from '../../../components/FieldError';
@@ -25,7 +26,8 @@ interface AddressDraft {
   zip: string;
 }
 
-export function AddressEditor({ customer, onSave, onClose, path, label }: EditorProps & { path: 'serviceAddress' | 'mailingAddress'; label: string }) {
+/** A postal address in place; `customer` is the record holding it (a billing account for the billing address). */
+export function AddressEditor({ customer, onSave, onClose, path, label, entity }: EditorProps & { path: 'serviceAddress' | 'mailingAddress' | 'billingAddress'; label: string; entity?: EntityName }) {
   const rowErrors = useId();
   const current = (customer[path] ?? {}) as Partial<AddressDraft>;
   const [draft, setDraft] = useState<AddressDraft>({
@@ -40,7 +42,7 @@ export function AddressEditor({ customer, onSave, onClose, path, label }: Editor
     return { [path]: line2.trim() ? { ...rest, line2 } : rest };
   }, [draft, path]);
   const fields = useMemo(() => ['line1', 'line2', 'city', 'state', 'zip'].map((f) => `${path}.${f}`), [path]);
-  const form = useEditForm({ changes, fields, onSave, onClose });
+  const form = useEditForm({ changes, fields, onSave, onClose, entity });
   const field = (name: keyof AddressDraft) => ({
     value: draft[name],
     onValue: (value: string) => {

@@ -8,6 +8,7 @@ import { PHONE_KIND_LABELS, phone } from '../../../format';
 import { EditFrame } from './EditFrame';
 import type { EditorProps } from './editorProps';
 import { useEditForm } from './useEditForm';
+import { useFocusAfterRender } from '../../../hooks/useFocusAfterRender';
 
 type Kind = (typeof PHONE_KINDS)[number];
 interface Row {
@@ -26,6 +27,7 @@ export function PhonesEditor({ customer, onSave, onClose }: EditorProps) {
   const fields = useMemo(() => ['phones', ...rows.flatMap((_, i) => [`phones.${i}.number`, `phones.${i}.kind`])], [rows]);
   const form = useEditForm({ changes, fields, onSave, onClose });
   const lastInput = useRef<HTMLInputElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   const set = (index: number, patch: Partial<Row>) => {
     setRows((rs) => rs.map((r, i) => (i === index ? { ...r, ...patch } : r)));
@@ -33,7 +35,7 @@ export function PhonesEditor({ customer, onSave, onClose }: EditorProps) {
   };
   const add = () => {
     setRows((rs) => [...rs, { key: nextKey.current++, kind: 'mobile', number: '' }]);
-    requestAnimationFrame(() => lastInput.current?.focus());
+    focusAfterRender(() => lastInput.current);
   };
   const remove = (index: number) => {
     setRows((rs) => rs.filter((_, i) => i !== index));

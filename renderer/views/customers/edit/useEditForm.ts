@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { EntityName } from '../../../../domain/entities';
 import { CareDeskError, type FieldIssue } from '../../../../domain/errors';
 import { messageOf } from '../../../api/client';
 import { changeIssues, reasonIssue } from './rules';
@@ -9,6 +10,8 @@ export interface EditFormOptions {
   fields: readonly string[];
   onSave: (changes: Record<string, unknown>, reason: string) => Promise<unknown>;
   onClose: (saved: boolean) => void;
+  /** whose rules the values are checked with (a customer unless said otherwise) */
+  entity?: EntityName;
 }
 
 /**
@@ -16,7 +19,7 @@ export interface EditFormOptions {
  * once it has been typed in, or after a save attempt), a required reason, and nothing sent (so
  * nothing queued) while any rule is broken.
  */
-export function useEditForm({ changes, fields, onSave, onClose }: EditFormOptions) {
+export function useEditForm({ changes, fields, onSave, onClose, entity = 'customer' }: EditFormOptions) {
   const formRef = useRef<HTMLFormElement>(null);
   const [reason, setReasonValue] = useState('');
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -25,7 +28,7 @@ export function useEditForm({ changes, fields, onSave, onClose }: EditFormOption
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const issues = useMemo(() => changeIssues(changes), [changes]);
+  const issues = useMemo(() => changeIssues(changes, entity), [changes, entity]);
   const reasonProblem = useMemo(() => reasonIssue(reason), [reason]);
 
   const touch = useCallback((field: string) => {

@@ -1,0 +1,79 @@
+import { useRef, useState } from 'react';
+import type { BillingView } from '../../../domain/console/contract';
+import { AddressLines } from '../../components/AddressLines';
+import { Badge } from '../../components/Badge';
+import { Panel } from '../../components/Panel';
+import type { ConfirmedChange } from '../../hooks/useConfirmedChanges';
+import { useHotkeys } from '../../hooks/useHotkeys';
+import { cents, date, statusTone, titleCase } from '../../format';
+import { EditableField } from '../customers/EditableField';
+import { AddressEditor } from '../customers/edit/AddressEditor';
+import type { Mark } from '../customers/changeMarks';
+import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
+
+const RANK: Record<Mark, number> = { confirmed: 0, pending: 1, conflict: 2, rejected: 3 };
+
+/** The most urgent state among the changes to one field of the account. */
+function markOf(path: string, billing: BillingView, confirmed: readonly ConfirmedChange[]): Mark | null {
+  let mark: Mark | null = null;
+  for (const c of billing.changes) if (c.fields.includes(path) && (!mark || RANK[c.status] > RANK[mark])) mark = c.status;
+  return mark ?? (confirmed.some((c) => c.fields.includes(path)) ? 'confirmed' : null);
+}
+
+/** Balance, due date, status and autopay; the billing address, which a billing clerk corrects with a reason. */
+export function AccountSummary({ billing, confirmed, onSave }: { billing: BillingView; confirmed: readonly ConfirmedChange[]; onSave: (changes: Record<string, unknown>, reason: string) => Promise<unknown> }) {
+  const account = billing.account;
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useFocusAfterRender();
+  const mayEdit = billing.editablePaths.includes('billingAddress');
+  useHotkeys({ 'Alt+A': () => mayEdit && setEditing(true) });
+  if (!account) {
+    return (
+      <Panel id="account" title="Account summary">
+        <p className="muted">No billing account.</p>
+      </Panel>
+    );
+  }
+  const close = () => {
+    setEditing(false);
+    focusAfterRender(() => editButton.current);
+  };
+  return (
+    <Panel id="account" title="Account summary">
+      <dl className="facts billing-facts">
+        <div>
+          <dt>Balance</dt>
+          <dd className={`money big ${(account.balanceCents ?? 0) > 0 ? 'owing' : ''}`} data-testid="balance">
+            {cents(account.balanceCents)}
+          </dd>
+        </div>
+        <div>
+          <dt>Due</dt>
+          <dd>{date(account.dueDate)}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>
+            <Badge tone={statusTone(account.status)}>{titleCase(account.status)}</Badge>
+          </dd>
+        </div>
+        <div>
+          <dt>Autopay</dt>
+          <dd>{account.autopay ? 'On' : 'Off'}</dd>
+        </div>
+      </dl>
+      {'billingAddress' in account && (
+        <EditableField
+          label="Billing address"
+          mark={markOf('billingAddress', billing, confirmed)}
+          edit={mayEdit ? { shortcut: 'Alt+A', locked: false, onEdit: () => setEditing(true), buttonRef: editButton } : null}
+          editing={editing}
+          editor={<AddressEditor customer={account} entity="billingAccount" path="billingAddress" label="Billing address" onSave={onSave} onClose={close} />}
+        >
+          <AddressLines value={account.billingAddress} />
+        </EditableField>
+      )}
+    </Panel>
+  );
+}

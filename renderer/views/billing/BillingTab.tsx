@@ -1,0 +1,67 @@
+import { useRef, useState } from 'react';
+import type { PaymentMethod } from '../../../domain/entities/billing';
+import { Notice } from '../../components/Notice';
+import { useBilling } from '../../hooks/useBilling';
+import { useSyncStatus } from '../../hooks/useSyncStatus';
+import { cardExpiry, maskedCard } from '../../format';
+import { ChangesPanel } from '../customers/ChangesPanel';
+import { AccountHistory } from './AccountHistory';
+import { AccountSummary } from './AccountSummary';
+import { InvoicesPanel } from './InvoicesPanel';
+import { PaymentMethodsPanel } from './PaymentMethodsPanel';
+import { PaymentsPanel } from './PaymentsPanel';
+import { ReplaceCardForm } from './ReplaceCardForm';
+import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
+
+/**
+ * A customer's billing as the clerk's role may see it: the account, its cards on file in masked
+ * form only, invoices, payments and the history of credits and adjustments. Opening it is a read
+ * of billing data, which the core reports for the audit log.
+ */
+export function BillingTab({ customerId }: { customerId: string }) {
+  const api = useBilling(customerId);
+  const status = useSyncStatus();
+  const online = status?.online ?? false;
+  const [replacing, setReplacing] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const replaceButtons = useRef(new Map<string, HTMLButtonElement | null>());
+  const focusAfterRender = useFocusAfterRender();
+
+  if (api.error) return <Notice tone="bad">{api.error}</Notice>;
+  if (!api.billing) return <div className="profile-loading" aria-busy="true" aria-label="Opening billing" />;
+  const b = api.billing;
+  const target = b.paymentMethods.find((m) => m.id === replacing);
+
+  const finishReplacing = (id: string, replaced: PaymentMethod | null) => {
+    setReplacing(null);
+    if (replaced) {
+      setDone(`Card replaced: ${maskedCard(replaced)}, expires ${cardExpiry(replaced.expMonth, replaced.expYear)}. The old card is no longer on file.`);
+      focusAfterRender(() => document.getElementById('card-done'));
+    } else {
+      focusAfterRender(() => replaceButtons.current.get(id));
+    }
+  };
+
+  return (
+    <div className="billing">
+      <div className="billing-top">
+        <div className="profile-col">
+          <AccountSummary billing={b} confirmed={api.confirmed} onSave={api.updateAccount} />
+          <ChangesPanel changes={b.changes} confirmed={api.confirmed} onDismiss={api.dismiss} />
+        </div>
+        <PaymentMethodsPanel
+          billing={b}
+          online={online}
+          replacing={replacing}
+          done={done}
+          onStartReplace={(id) => (setDone(null), setReplacing(id))}
+          buttonRef={(id, el) => void replaceButtons.current.set(id, el)}
+        />
+      </div>
+      {target && <ReplaceCardForm key={target.id} method={target} online={online} onReplace={(card) => api.replaceCard(target.id, card)} onDone={(replaced) => finishReplacing(target.id, replaced)} />}
+      <InvoicesPanel invoices={b.invoices} />
+      <PaymentsPanel payments={b.payments} methods={b.paymentMethods} />
+      <AccountHistory adjustments={b.adjustments} online={online} mayRecord={b.may.recordAdjustment} onRecord={api.recordAdjustment} />
+    </div>
+  );
+}

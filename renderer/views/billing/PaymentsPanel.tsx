@@ -1,0 +1,43 @@
+import type { BillingView } from '../../../domain/console/contract';
+import { Badge } from '../../components/Badge';
+import { Panel } from '../../components/Panel';
+import { cents, date, maskedCard, statusTone, titleCase } from '../../format';
+
+/** Payments, newest first, with the card each was taken from (masked) and why a failed one failed. */
+export function PaymentsPanel({ payments, methods }: { payments: BillingView['payments']; methods: BillingView['paymentMethods'] }) {
+  const methodOf = (id: unknown) => methods.find((m) => m.id === id);
+  return (
+    <Panel id="payments" title={`Payments (${payments.length})`}>
+      {payments.length === 0 ? (
+        <p className="muted">No payments yet.</p>
+      ) : (
+        <table className="table payment-table">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col">Card</th>
+              <th scope="col">Status</th>
+              <th scope="col">Failure reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {payments.map((p) => (
+              <tr key={p.id} className={p.status === 'failed' ? 'is-failed' : undefined}>
+                <td className="nowrap">{date(p.at)}</td>
+                <td className="num money">{cents(p.amountCents)}</td>
+                <td className={`nowrap ${methodOf(p.paymentMethodId) ? '' : 'card-gone'}`}>{p.paymentMethodId ? maskedCard(methodOf(p.paymentMethodId)) : '—'}</td>
+                <td>
+                  <Badge tone={statusTone(p.status)}>{titleCase(p.status)}</Badge>
+                </td>
+                <td className={p.failureReason ? 'failure' : 'muted'}>{p.failureReason ? titleCase(p.failureReason) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}
