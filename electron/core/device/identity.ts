@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -56,5 +56,5 @@ export async function saveDeviceIdentity(dataDir: string, keychain: Keychain, id
 /** On revocation: the key leaves the keychain and the certificate the disk. */
 export async function forgetDeviceIdentity(dataDir: string, keychain: Keychain): Promise<void> {
   await keychain.delete(KEY_ACCOUNT);
-  if (existsSync(identityFile(dataDir))) writeFileSync(identityFile(dataDir), '{}');
+  rmSync(identityFile(dataDir), { force: true });
 }

@@ -63,5 +63,6 @@ describe('revocation', () => {
     const keychain = await openOsKeychain(ws.keychainService);
     expect(await keychain.get('device-secret')).toBeNull();
     expect(await keychain.get('device-key')).toBeNull();
+    expect(existsSync(join(ws.dataDir, 'device.json'))).toBe(false);
   });
 });

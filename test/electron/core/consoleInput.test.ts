@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, type ChannelName } from '../../../domain/console/channels';
+import { createWorkstationCore, type WorkstationCore } from '../../../electron/core';
+import { MemoryKeychain } from '../../../electron/core/keychain';
+
+/**
+ * Every console channel parses its input with the contract's schema before anything else: a bad
+ * value is refused naming the field and the rule, whatever the session state. One bad input per
+ * channel; a channel added to the contract without one here fails the first test.
+ */
+const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
+  'session.status': [{ extra: 1 }, '(input)'],
+  'device.enrol': [{ code: 'short', deviceName: 'desk' }, 'code'],
+  'session.signIn': [{ username: 'A b', password: 'x' }, 'username'],
+  'session.unlock': [{ password: '' }, 'password'],
+  'session.lock': [{ extra: 1 }, '(input)'],
+  'session.signOut': [{ extra: 1 }, '(input)'],
+  'customers.search': [{ query: '' }, 'query'],
+  'customers.open': [{ customerId: 'not-a-uuid' }, 'customerId'],
+  'customers.verifyCaller': [{ customerId: '00000000-0000-4000-8000-000000000000', method: 'dob', answer: '1234' }, 'method'],
+  'customers.update': [{ customerId: '00000000-0000-4000-8000-000000000000', changes: {}, reason: 'x' }, 'reason'],
+  'conflicts.list': [{ extra: 1 }, '(input)'],
+  'conflicts.resolve': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', keep: 'both' }, 'keep'],
+  'changes.dismiss': [{ mutationId: 42 }, 'mutationId'],
+  'sync.status': [{ extra: 1 }, '(input)'],
+  'sync.now': [{ extra: 1 }, '(input)'],
+  'billing.open': [{ customerId: 'nope' }, 'customerId'],
+  'billing.updateAccount': [{ customerId: '00000000-0000-4000-8000-000000000000', changes: {}, reason: '' }, 'reason'],
+  'billing.replaceCard': [{ customerId: '00000000-0000-4000-8000-000000000000', paymentMethodId: 'nope', card: {} }, 'paymentMethodId'],
+  'billing.recordAdjustment': [{ customerId: '00000000-0000-4000-8000-000000000000', kind: 'gift', amountCents: 100, reason: 'goodwill' }, 'kind'],
+};
+
+let core: WorkstationCore;
+const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-input-'));
+
+beforeAll(async () => {
+  // no central store is needed: input is refused before any session or network is touched
+  core = await createWorkstationCore(
+    { dataDir, serverUrl: 'https://127.0.0.1:9', caPem: '', keychainService: 'CareDesk-input-test', deviceName: 'input test' },
+    { keychain: new MemoryKeychain() },
+  );
+});
+afterAll(async () => {
+  await core.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('console input', () => {
+  it('has a bad input on record for every channel of the contract', () => {
+    expect(Object.keys(BAD_INPUT).sort()).toEqual([...CHANNEL_NAMES].sort());
+  });
+
+  it.each(CHANNEL_NAMES)('refuses a bad input on %s, naming the field and the rule', async (channel) => {
+    const [input, field] = BAD_INPUT[channel];
+    const result = await core.dispatch(channel, input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('validation');
+    expect(result.error.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule: expect.any(String) })]));
+  });
+
+  it('refuses a channel the contract does not name', async () => {
+    expect(await core.dispatch('fs.readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
