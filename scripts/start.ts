@@ -1,27 +1,37 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'electron-vite';
 import { startCentralStore, type CentralStore } from '../central';
 import { demoCustomer } from '../domain/demo/generator';
 import { formatPhone } from '../domain/validation';
+import { readWorkstationFile } from '../electron/main/workstationConfig';
 import { findElectronBinary } from './electronBinary';
+import { PreviewRefused, launchPreview, type Preview } from './preview/launchPreview';
 
 /**
  * `npm start`: builds main, preload and renderer; when no central store is configured, starts a
  * local one (embedded SQLite, generated CA, demo customers, one demo user per role) and launches
- * Electron pointed at it. Where no Electron binary can be had, says so and how to run the store alone.
+ * Electron pointed at it. Where the Electron runtime cannot start, it opens the console preview
+ * instead: the same renderer and core in the system's Chromium (scripts/preview), inside a private
+ * Secret Service; the local store keeps running until Ctrl+C.
  *
  * Configure a real central store with CAREDESK_WORKSTATION_CONFIG=path/to/workstation.json
  * ({ "serverUrl": "https://…", "caFile": "ca.pem", "enrolmentCode": "…" }).
+ * CAREDESK_PREVIEW=1 opens the preview even where Electron exists; CAREDESK_PREVIEW_HEADLESS=1
+ * runs it without a window (tests); CAREDESK_STATE_DIR moves .caredesk/ and CAREDESK_OUT_DIR out/.
  */
 const ROOT = resolve(import.meta.dirname, '..');
-const STATE = join(ROOT, '.caredesk');
+const STATE = resolve(process.env.CAREDESK_STATE_DIR ?? join(ROOT, '.caredesk'));
+// where electron-vite builds (electron.vite.config.ts reads the same variable)
+const OUT = resolve(process.env.CAREDESK_OUT_DIR ?? join(ROOT, 'out'));
 const DEMO_CUSTOMERS = Number(process.env.CAREDESK_DEMO_CUSTOMERS ?? 2000);
 const DEMO_SEED = 1;
 const DEMO_HISTORY_MONTHS = 6;
 // the port `npm run central -- serve` uses too, so the workstation's configuration stays valid
 const PORT = Number(process.env.CAREDESK_CENTRAL_PORT ?? 8443);
+const PREVIEW_FLAG = '--preview';
 
 async function localCentralStore(): Promise<{ store: CentralStore; configFile: string }> {
   const dataDir = join(STATE, 'central');
@@ -57,47 +67,123 @@ async function localCentralStore(): Promise<{ store: CentralStore; configFile: s
   return { store, configFile };
 }
 
-async function main(): Promise<void> {
-  console.log('Building main, preload and renderer…');
-  await build({ configFile: join(ROOT, 'electron.vite.config.ts'), logLevel: 'warn' });
-
+async function centralFor(): Promise<{ store: CentralStore | null; configFile: string }> {
   const configured = process.env.CAREDESK_WORKSTATION_CONFIG;
-  const local = configured ? null : await localCentralStore();
-  const configFile = configured ? resolve(configured) : local!.configFile;
+  return configured ? { store: null, configFile: resolve(configured) } : localCentralStore();
+}
 
-  const electron = findElectronBinary();
-  if (electron.path === null) {
-    console.error(
-      [
-        '',
-        'The Electron runtime is not installed on this machine and could not be downloaded',
-        `(${electron.reason}), so the console window cannot open here.`,
-        'Everything else is built (out/). To run the central store alone:',
-        '',
-        '    npm run central -- serve',
-        '',
-      ].join('\n'),
-    );
-    await local?.store.close();
-    process.exit(1);
-  }
-
+function launchElectron(electronPath: string, configFile: string, store: CentralStore | null): void {
   console.log('\nStarting CareDesk…');
   console.log(
     'The native add-ons (encrypted SQLite, keytar, argon2) must be built for Electron: if it reports a\n' +
       'NODE_MODULE_VERSION mismatch, run `npx electron-builder install-app-deps` (and `npm rebuild` before the Node tests).',
   );
-  const child = spawn(electron.path, [join(ROOT, 'out/main/index.js')], {
-    stdio: 'inherit',
-    env: { ...process.env, CAREDESK_WORKSTATION_CONFIG: configFile },
-  });
+  const child = spawn(electronPath, [join(OUT, 'main/index.js')], { stdio: 'inherit', env: { ...process.env, CAREDESK_WORKSTATION_CONFIG: configFile } });
   const stop = () => child.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   child.on('exit', async (code) => {
-    await local?.store.close();
+    await store?.close();
     process.exit(code ?? 0);
   });
+}
+
+/** What the preview needs from the system (scripts/preflight.sh installs it), or why it cannot run. */
+function previewBlocker(): string | null {
+  const onPath = (name: string) => (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, name)));
+  const chromiumPath = process.env.CAREDESK_CHROMIUM ?? '/usr/bin/chromium';
+  const missing = [
+    ...(existsSync(chromiumPath) ? [] : ['chromium']),
+    ...(onPath('gnome-keyring-daemon') ? [] : ['gnome-keyring']),
+    ...(onPath('dbus-run-session') ? [] : ['dbus']),
+  ];
+  return missing.length ? `it needs ${missing.join(', ')}: run \`bash scripts/preflight.sh\`` : null;
+}
+
+/**
+ * Runs this script again inside a private D-Bus session with a fresh gnome-keyring (as the tests
+ * do), so the preview's keys never reach the desktop's keyring. Ctrl+C reaches the whole process
+ * group; this parent only waits for the child to stop everything and passes its exit code on.
+ */
+function reexecInPrivateKeyring(): void {
+  const child = spawn('bash', [join(ROOT, 'test/with-keyring.sh'), process.execPath, '--import', 'tsx', join(ROOT, 'scripts/start.ts'), PREVIEW_FLAG], {
+    stdio: 'inherit',
+    env: process.env,
+  });
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+/** Inside the private keyring: the local store (unless one is configured) and the preview window. */
+async function runPreview(): Promise<void> {
+  const { store, configFile } = await centralFor();
+  const workstation = readWorkstationFile(configFile);
+  const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-preview-'));
+  console.log(`Preview workstation data (removed at exit): ${dataDir}`);
+  let preview: Preview | null = null;
+  let stopping = false;
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the preview and the central store…');
+    await preview?.close().catch(() => undefined);
+    await store?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    console.log('Stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  try {
+    preview = await launchPreview({
+      rendererDir: join(OUT, 'renderer'),
+      dataDir,
+      serverUrl: workstation.serverUrl,
+      caPem: workstation.caPem,
+      ...(workstation.enrolmentCode ? { enrolmentCode: workstation.enrolmentCode } : {}),
+      deviceName: 'Preview workstation',
+      headless: process.env.CAREDESK_PREVIEW_HEADLESS === '1',
+    });
+  } catch (err) {
+    if (!(err instanceof PreviewRefused)) throw err;
+    console.log(`\nThe console preview cannot open: ${err.message}.`);
+    if (store) console.log(`The central store keeps running at ${store.url}. Press Ctrl+C to stop it.`);
+    else await stop(1);
+    return;
+  }
+  console.log(
+    [
+      '',
+      'CareDesk PREVIEW is open in Chromium: the console and the workstation core as the desktop app',
+      'runs them, without the Electron shell (a development aid, never packaged). Its cache and keys',
+      'live in a private keyring for this run only. Sign in with a demo user above.',
+      'Press Ctrl+C (or close the window) to stop everything.',
+    ].join('\n'),
+  );
+  console.log('preview ready');
+  void preview.closed.then(() => stop());
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes(PREVIEW_FLAG)) return runPreview();
+
+  console.log('Building main, preload and renderer…');
+  await build({ configFile: join(ROOT, 'electron.vite.config.ts'), logLevel: 'warn' });
+
+  const electron = process.env.CAREDESK_PREVIEW === '1' ? { path: null, reason: 'CAREDESK_PREVIEW=1' } : findElectronBinary();
+  if (electron.path !== null) {
+    const { store, configFile } = await centralFor();
+    return launchElectron(electron.path, configFile, store);
+  }
+  console.log(`\nThe Electron runtime cannot start here (${electron.reason}): opening the console preview in Chromium instead.`);
+  const blocker = previewBlocker();
+  if (blocker) {
+    console.error(`The console preview cannot open: ${blocker}.`);
+    process.exit(1);
+  }
+  reexecInPrivateKeyring();
 }
 
 await main();

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { CareDeskError, ValidationError } from '../../domain';
 
@@ -7,8 +7,9 @@ import { CareDeskError, ValidationError } from '../../domain';
  * The organisation's certificates (DESIGN §1, "SSL with mutual authentication"): a CA, the server
  * certificate it signs, and one client certificate per enrolled workstation. ECDSA P-256 throughout.
  */
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-const subtle = webcrypto.subtle;
+// Node's global Web Crypto (typed as the DOM's, which @peculiar/x509 expects)
+x509.cryptoProvider.set(globalThis.crypto);
+const subtle = globalThis.crypto.subtle;
 
 const EC_KEY = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;

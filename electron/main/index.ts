@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +12,9 @@ import { isUserActivity, wireSessionLocks } from './idleLock';
 import { createInvokeHandler } from './ipcGuard';
 import { applicationMenu } from './menu';
 import { openPreferences } from './preferenceStore';
+import { UPDATER_SESSION, startUpdates, updatePlan, type Updater } from './updates';
 import { APP_ENTRY, APP_SCHEME, browserWindowOptions } from './windowOptions';
-import { configPath, readWorkstationFile } from './workstationConfig';
+import { configFiles, loadWorkstationConfig, type UpdateSettings, type WorkstationConfig } from './workstationConfig';
 
 /**
  * The Electron shell, kept thin (DESIGN §6): it builds the workstation core, one hardened window,
@@ -20,6 +22,7 @@ import { configPath, readWorkstationFile } from './workstationConfig';
  * and in the small modules beside this file.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
+const cjsRequire = createRequire(import.meta.url);
 const RENDERER_DIR = join(here, '../renderer');
 const PRELOAD = join(here, '../preload/index.cjs');
 
@@ -41,9 +44,7 @@ async function serveApp(): Promise<void> {
   });
 }
 
-async function startCore(): Promise<WorkstationCore> {
-  const file = configPath(process.env, app.getPath('userData'));
-  const workstation = readWorkstationFile(file);
+async function startCore(workstation: WorkstationConfig): Promise<WorkstationCore> {
   return createWorkstationCore({
     dataDir: join(app.getPath('userData'), 'workstation'),
     serverUrl: workstation.serverUrl,
@@ -54,19 +55,36 @@ async function startCore(): Promise<WorkstationCore> {
   });
 }
 
+/**
+ * electron-updater is CommonJS and picks its platform's updater when first touched, so it is loaded
+ * only where the machine-wide configuration switches updates on.
+ */
+function keepUpToDate(settings: UpdateSettings): void {
+  const plan = updatePlan(settings, process.platform, app.isPackaged);
+  if (!plan.run) {
+    console.log(`CareDesk updates: ${plan.reason}`);
+    return;
+  }
+  const { autoUpdater } = cjsRequire('electron-updater') as { autoUpdater: Updater };
+  startUpdates({ plan, updater: autoUpdater, session: electronSession.fromPartition(UPDATER_SESSION, { cache: false }), log: console.warn });
+}
+
 async function main(): Promise<void> {
   await app.whenReady();
   denyAllPermissions(electronSession.defaultSession);
   await serveApp();
 
   let core: WorkstationCore;
+  let workstation: WorkstationConfig;
   try {
-    core = await startCore();
+    workstation = loadWorkstationConfig(configFiles({ platform: process.platform, env: process.env, userDataDir: app.getPath('userData'), packaged: app.isPackaged }));
+    core = await startCore(workstation);
   } catch (err) {
     dialog.showErrorBox('CareDesk cannot start', `This workstation is not configured for a central store.\n\n${(err as Error).message}`);
     app.exit(1);
     return;
   }
+  keepUpToDate(workstation.updates);
 
   const prefs = openPreferences();
   nativeTheme.themeSource = prefs.get().theme;

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { CareDeskError } from '../../../domain/errors';
 import type { Keychain } from '../keychain';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(globalThis.crypto);
 
 /**
  * The workstation's device certificate (DESIGN §1: "the workstation proves itself with a device
@@ -35,13 +34,13 @@ export async function loadDeviceIdentity(dataDir: string, keychain: Keychain): P
 /** A fresh key pair and a certificate request to send with an enrolment code. */
 export async function createDeviceRequest(deviceName: string): Promise<{ csrPem: string; keyPem: string }> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await globalThis.crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: `CN=${deviceName.replace(/[,=+<>#;"\\]/g, ' ')}`,
     keys,
     signingAlgorithm: algorithm,
   });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  const pkcs8 = await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { csrPem: csr.toString('pem'), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
 }
 

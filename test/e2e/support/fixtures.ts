@@ -5,7 +5,7 @@ import type { Role } from '../../../domain/roles';
 import { PASSWORD, startTestCentral, type TestCentral } from '../../support/central';
 import { startWorkstation, type TestWorkstation } from '../../support/workstation';
 import { manualClock, type ManualClock } from './clock';
-import { connectPage } from './connectPage';
+import { connectPage } from '../../../scripts/preview/pageBridge';
 import { NetworkLink } from './networkLink';
 import { serveRenderer } from './staticServer';
 

@@ -1,6 +1,6 @@
-import type { Page } from '@playwright/test';
-import type { InvokeResult } from '../../../domain/console/contract';
-import { createInvokeHandler } from '../../../electron/main/ipcGuard';
+import type { Page } from 'playwright-core';
+import type { InvokeResult } from '../../domain/console/contract';
+import { createInvokeHandler } from '../../electron/main/ipcGuard';
 import { bridgeScript } from './bridgeScript';
 
 /** What a page is connected to: the core's dispatcher and its events, as electron/main wires them. */

@@ -1,7 +1,7 @@
-import { createBridge } from '../../../electron/preload/bridge';
+import { createBridge } from '../../electron/preload/bridge';
 
 /**
- * Installed in each test page before the console loads: `window.caredesk` made by the preload's
+ * Installed in each page (e2e tests, the preview) before the console loads: `window.caredesk` made by the preload's
  * own createBridge, over two Playwright bindings instead of ipcRenderer. Everything crossing them
  * is a JSON string, as structured clone over IPC would allow no more.
  */
