@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,10 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   init                                   create the data dir, CA, server certificate, first admin, enrolment code
   add-user --username U --role R --display-name "Name" [--password P]   (prompts for the password if not given)
   enrolment-code [--uses N] [--hours H]  a code for enrolling workstations (default 1 use, 24 hours)
+  list-devices                           enrolled workstations: id, name, enrolled, last sign-in, revoked
+  revoke-device ID                       a lost or retired workstation: it is refused and wipes its caches and keys
+  disable-user USERNAME                  the user is refused and their workstations wipe their cache
+  enable-user USERNAME                   the user may sign in again (with a fresh cache)
   seed-demo N [--seed S] [--history-months M]   N demo customers with their accounts, leads and inquiries
   demo-users                             one user per role, with generated passwords
   verify-audit                           recompute the audit log's hash chain
@@ -82,6 +87,33 @@ async function readPassword(prompt: string): Promise<string> {
   });
 }
 
+/** Who ran the command, for the audit row of each change it makes. */
+function operator(): { by: string } {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // no account name on this system: the row still says it came from the command line
+  }
+  return { by: `the command line (OS user ${name})` };
+}
+
+function requiredArg(what: string, usage: string): string {
+  const value = args[0]?.trim();
+  if (!value) throw new CareDeskError('validation', `give the ${what}: ${usage}`);
+  return value;
+}
+
+/** `2026-03-01 09:30` (UTC), or `-` */
+function when(iso: string | null): string {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '-';
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
 async function withCentral<T>(work: (central: OpenedCentral) => Promise<T>): Promise<T> {
   const central = await openCentral({ dataDir });
   try {
@@ -122,6 +154,46 @@ const commands: Record<string, () => Promise<void>> = {
     const hours = numberOption('hours', options.hours) ?? 24;
     await withCentral(async (central) => {
       console.log(`enrolment code: ${await central.admin.createEnrolmentCode({ uses, hours })}   (${uses} use(s), ${hours} hours)`);
+    });
+  },
+
+  async 'list-devices'() {
+    await withCentral(async (central) => {
+      const devices = await central.admin.listDevices();
+      if (!devices.length) return console.log('no workstation is enrolled');
+      printTable(
+        ['id', 'name', 'enrolled (UTC)', 'last sign-in (UTC)', 'revoked (UTC)'],
+        devices.map((d) => [d.id, d.name, when(d.enrolledAt), when(d.lastSignInAt), when(d.revokedAt)]),
+      );
+    });
+  },
+
+  async 'revoke-device'() {
+    const id = requiredArg('device id (see list-devices)', 'revoke-device ID');
+    await withCentral(async (central) => {
+      const { device, changed, sessionsEnded } = await central.admin.revokeDevice(id, operator());
+      if (!changed) return console.log(`device ${device.id} (${device.name}) was already revoked at ${when(device.revokedAt)} UTC; nothing changed`);
+      console.log(`revoked device ${device.id} (${device.name}): ${sessionsEnded} live session(s) ended`);
+      console.log('a connected workstation wipes its caches and keys within seconds; an offline one at its next contact');
+    });
+  },
+
+  async 'disable-user'() {
+    const username = requiredArg('username', 'disable-user USERNAME');
+    await withCentral(async (central) => {
+      const { user, changed, sessionsEnded } = await central.admin.disableUser((await central.admin.userNamed(username)).id, operator());
+      if (!changed) return console.log(`${user.username} was already disabled; nothing changed`);
+      console.log(`disabled ${user.username} (${user.role}): ${sessionsEnded} live session(s) ended`);
+      console.log(`workstations wipe ${user.username}'s cache within seconds when connected, otherwise at their next contact`);
+    });
+  },
+
+  async 'enable-user'() {
+    const username = requiredArg('username', 'enable-user USERNAME');
+    await withCentral(async (central) => {
+      const { user, changed } = await central.admin.enableUser((await central.admin.userNamed(username)).id, operator());
+      if (!changed) return console.log(`${user.username} is already active; nothing changed`);
+      console.log(`enabled ${user.username} (${user.role}): they may sign in again`);
     });
   },
 

@@ -8,8 +8,11 @@ import { prepareDecoy } from './identity/passwords';
 import { openDatabase } from './storage/database';
 import type { CentralDb } from './storage/schema';
 import { inProcessChangeFeed } from './sync/changeFeed';
+import { watchStore } from './sync/storeWatch';
 
-export type { CentralAdmin, DemoUserCredentials } from './admin/centralAdmin';
+export type { AdminActor, CentralAdmin, DemoUserCredentials } from './admin/centralAdmin';
+export type { StatusChange } from './identity/accountStatus';
+export type { DeviceListing, DeviceRevocation } from './identity/devices';
 export type { SeedOptions, SeedSummary } from './admin/seedDemo';
 export type { AuditVerification } from './audit/auditLog';
 export type { NewUser } from './identity/users';
@@ -72,8 +75,11 @@ export async function startCentralStore(
 ): Promise<CentralStore> {
   const central = await openCentral(options);
   const host = options.host ?? '127.0.0.1';
+  let watch: { stop(): Promise<void> } | null = null;
   try {
     await prepareDecoy();
+    // what the admin CLI (or another node) writes to the same database reaches the open streams
+    watch = await watchStore(central.db, central.context.feed);
     const app = await createHttpServer(central.context, central.tls, { logger: options.logger });
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as { port: number };
@@ -84,11 +90,13 @@ export async function startCentralStore(
       db: central.db,
       admin: central.admin,
       async close() {
+        await watch?.stop();
         await app.close();
         await central.close();
       },
     };
   } catch (err) {
+    await watch?.stop();
     await central.close();
     throw err;
   }

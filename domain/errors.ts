@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'cache_unreadable'
   | 'offline_too_long'
   | 'device_not_enrolled'
+  /** an administrator disabled this account: the workstation wipes the user's cache, it does not ask for a sign-in */
+  | 'user_disabled'
   | 'internal';
 
 export class CareDeskError extends Error {

@@ -1,29 +1,41 @@
-import type { Role, User } from '../../domain';
+import { CareDeskError, type Role, type User } from '../../domain';
 import { verifyAuditChain, type AuditVerification } from '../audit/auditLog';
 import { rotateMasterKey, type RotationSummary } from '../billing/rotateMasterKey';
 import type { StoreContext } from '../context';
-import { createEnrolmentCode, revokeDevice } from '../identity/devices';
+import { disableUser, enableUser, type StatusChange } from '../identity/accountStatus';
+import { createEnrolmentCode, listDevices, revokeDevice, type DeviceListing, type DeviceRevocation } from '../identity/devices';
 import { generatePassword } from '../identity/passwords';
 import { revokeSessions } from '../identity/sessions';
-import { addUser, findUserByUsername, setUserStatus, type NewUser } from '../identity/users';
+import { addUser, findUserByUsername, userOf, type NewUser } from '../identity/users';
 import { seedDemo, type SeedOptions, type SeedSummary } from './seedDemo';
 
 /** What an administrator does to the store, from the CLI or from tests. */
 export interface CentralAdmin {
   addUser(input: NewUser): Promise<User>;
-  /** a disabled user cannot sign in, and their live sessions end */
-  disableUser(userId: string): Promise<void>;
+  /** the user with this username; `not_found` naming it otherwise */
+  userNamed(username: string): Promise<User>;
+  /** a disabled user cannot sign in, their live sessions end, and their workstations wipe their cache */
+  disableUser(userId: string, actor?: AdminActor): Promise<StatusChange>;
+  enableUser(userId: string, actor?: AdminActor): Promise<StatusChange>;
   /** a code for `uses` workstations (default 1), valid `hours` (default 24) */
   createEnrolmentCode(options?: { uses?: number; hours?: number }): Promise<string>;
   seedDemo(count: number, options?: SeedOptions): Promise<SeedSummary>;
   /** one user per role, each with a generated password; existing demo users are left as they are */
   seedDemoUsers(): Promise<DemoUserCredentials[]>;
-  revokeDevice(deviceId: string): Promise<void>;
+  /** the device's certificate stops working, its sessions end, and it wipes every cache and its keys */
+  revokeDevice(deviceId: string, actor?: AdminActor): Promise<DeviceRevocation>;
+  listDevices(): Promise<DeviceListing[]>;
   revokeSessionsOf(userId: string): Promise<number>;
   verifyAudit(): Promise<AuditVerification>;
   /** every card's data key wrapped under a new master key; the old key leaves the key file */
   rotateMasterKey(): Promise<RotationSummary>;
 }
+
+/** Who made a change, for its audit row: the CLI names the operating-system account that ran it. */
+export interface AdminActor {
+  by?: string;
+}
+const DEFAULT_ACTOR = 'an administrator';
 
 export interface DemoUserCredentials {
   username: string;
@@ -44,10 +56,13 @@ export const DEMO_USERS: readonly { username: string; role: Role; displayName: s
 export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }): CentralAdmin {
   return {
     addUser: (input) => addUser(ctx.db, ctx.clock, input),
-    async disableUser(userId) {
-      await setUserStatus(ctx.db, userId, 'disabled');
-      await revokeSessions(ctx, { userId }, 'user', 'account disabled');
+    async userNamed(username) {
+      const row = await findUserByUsername(ctx.db, username.trim().toLowerCase());
+      if (!row) throw new CareDeskError('not_found', `no such user: ${username}`);
+      return userOf(row);
     },
+    disableUser: (userId, actor) => disableUser(ctx, userId, actor?.by ?? DEFAULT_ACTOR),
+    enableUser: (userId, actor) => enableUser(ctx, userId, actor?.by ?? DEFAULT_ACTOR),
     createEnrolmentCode: (options) => createEnrolmentCode(ctx, options),
     seedDemo: (count, options) => seedDemo(ctx, count, options),
     async seedDemoUsers() {
@@ -63,7 +78,8 @@ export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }):
       }
       return out;
     },
-    revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
+    revokeDevice: (deviceId, actor) => revokeDevice(ctx, deviceId, actor?.by ?? DEFAULT_ACTOR),
+    listDevices: () => listDevices(ctx.db),
     revokeSessionsOf: (userId) => revokeSessions(ctx, { userId }, 'session', 'sessions revoked by an administrator'),
     verifyAudit: () => verifyAuditChain(ctx.db),
     rotateMasterKey: () => rotateMasterKey(ctx.db, files.cardKeyFile, ctx.clock()),

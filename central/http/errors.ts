@@ -7,6 +7,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   unauthenticated: 401,
   device_not_enrolled: 401,
   forbidden: 403,
+  user_disabled: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,

@@ -5,12 +5,14 @@ import type { StoreContext } from '../context';
 import { certificateFingerprint, readCertificateRequest, signDeviceCertificate } from '../pki/certificates';
 import { inTransaction } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
-import { revokeSessions } from './sessions';
+import { assertNotThrottled, failureAuditDetail, recentEnrolmentFailures, recordEnrolmentFailure } from './enrolmentThrottle';
+import { endSessions } from './sessions';
 
 /**
  * Workstations prove themselves with a device certificate (mutual TLS). An admin hands out a
- * one-time enrolment code; the workstation sends it with a certificate request and gets its
- * certificate. Codes are stored only hashed, with a use count and an expiry.
+ * short-lived enrolment code (one use unless asked otherwise); the workstation sends it with a
+ * certificate request and gets its certificate. Codes are stored only hashed, with a use count
+ * and an expiry.
  */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789'; // no 0/O, 1/I/L: codes are read aloud and typed
 
@@ -36,36 +38,63 @@ export async function createEnrolmentCode(ctx: Pick<StoreContext, 'db' | 'clock'
   return code;
 }
 
-export async function enrolDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'ca'>, request: EnrolRequest): Promise<EnrolResponse> {
+const codeRefused = () =>
+  new CareDeskError('forbidden', 'the enrolment code is not valid, has expired or is used up', [
+    { field: 'code', rule: 'enrolment.code', message: 'not valid, expired or used up' },
+  ]);
+
+/**
+ * Enrols a workstation. The code is checked first, against the rate limit of its source address
+ * (`source`, the client IP): nobody without a usable code makes the store parse a certificate
+ * request or sign anything, and a flood of guesses writes a few audit rows, not one each
+ * (enrolmentThrottle.ts). Every enrolment that succeeds is audited with its device id.
+ */
+export async function enrolDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'ca'>, request: EnrolRequest, source: string): Promise<EnrolResponse> {
+  const now = ctx.clock();
+  const failures = await recentEnrolmentFailures(ctx.db, source, now);
+  assertNotThrottled(failures);
+  const hash = codeHash(request.code);
+  const usable = await ctx.db
+    .selectFrom('enrolment_codes')
+    .select('code_hash')
+    .where('code_hash', '=', hash)
+    .where('uses_left', '>', 0)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+  if (!usable) {
+    await inTransaction(ctx.db, async (tx) => {
+      await recordEnrolmentFailure(tx, source, now);
+      const detail = failureAuditDetail(source, failures);
+      if (detail) await appendAudit(tx, now, { action: 'device.enrolled', outcome: 'denied', detail });
+    });
+    throw codeRefused();
+  }
+
   const csr = await readCertificateRequest(request.csrPem);
   const deviceId = randomUUID();
   // certificates are checked against real time by TLS peers, so they are dated by it
   const certificatePem = await signDeviceCertificate(ctx.ca, csr, deviceId, new Date());
-  const now = ctx.clock();
   const enrolled = await inTransaction(ctx.db, async (tx) => {
+    // the code is taken only now, so a certificate request that fails to parse does not use it up
     const used = await tx
       .updateTable('enrolment_codes')
       .set((eb) => ({ uses_left: eb('uses_left', '-', 1) }))
-      .where('code_hash', '=', codeHash(request.code))
+      .where('code_hash', '=', hash)
       .where('uses_left', '>', 0)
       .where('expires_at', '>', now.toISOString())
       .executeTakeFirst();
     if (!used.numUpdatedRows) {
-      await appendAudit(tx, now, { action: 'device.enrolled', outcome: 'denied', detail: 'enrolment code invalid, expired or used up' });
+      await appendAudit(tx, now, { action: 'device.enrolled', outcome: 'denied', detail: `enrolment code used up by another workstation meanwhile (from ${source})` });
       return false;
     }
     await tx
       .insertInto('devices')
       .values({ id: deviceId, name: request.deviceName, certificate_fingerprint: certificateFingerprint(certificatePem), certificate_pem: certificatePem, enrolled_at: now.toISOString(), revoked_at: null })
       .execute();
-    await appendAudit(tx, now, { action: 'device.enrolled', outcome: 'ok', deviceId, detail: request.deviceName });
+    await appendAudit(tx, now, { action: 'device.enrolled', outcome: 'ok', deviceId, entity: 'device', entityId: deviceId, detail: `${request.deviceName} (from ${source})` });
     return true;
   });
-  if (!enrolled) {
-    throw new CareDeskError('forbidden', 'the enrolment code is not valid, has expired or is used up', [
-      { field: 'code', rule: 'enrolment.code', message: 'not valid, expired or used up' },
-    ]);
-  }
+  if (!enrolled) throw codeRefused();
   return { deviceId, certificatePem, caPem: ctx.ca.certPem };
 }
 
@@ -74,9 +103,59 @@ export async function deviceByFingerprint(db: CentralDb, fingerprint: string): P
   return db.selectFrom('devices').select(['id', 'name']).where('certificate_fingerprint', '=', fingerprint).where('revoked_at', 'is', null).executeTakeFirst();
 }
 
-/** A lost or retired workstation: its certificate stops working at once, and its sessions end. */
-export async function revokeDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, deviceId: string): Promise<void> {
-  const result = await ctx.db.updateTable('devices').set({ revoked_at: ctx.clock().toISOString() }).where('id', '=', deviceId).where('revoked_at', 'is', null).executeTakeFirst();
-  if (!result.numUpdatedRows) throw new CareDeskError('not_found', 'no such enrolled device');
-  await revokeSessions(ctx, { deviceId }, 'device', 'device revoked');
+export interface DeviceRevocation {
+  device: DeviceListing;
+  /** false when the device had already been revoked */
+  changed: boolean;
+  sessionsEnded: number;
+}
+
+/**
+ * A lost or retired workstation: its certificate stops working from the next request, its sessions
+ * end with a `device` revocation (an open event stream is told within seconds, whichever process
+ * revoked it), and the workstation wipes every cache and its keys. One transaction with its audit row.
+ */
+export async function revokeDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, deviceId: string, by: string): Promise<DeviceRevocation> {
+  const now = ctx.clock();
+  const outcome = await inTransaction(ctx.db, async (tx) => {
+    const row = await tx.selectFrom('devices').select(['id', 'name', 'enrolled_at', 'revoked_at']).where('id', '=', deviceId).executeTakeFirst();
+    if (!row) throw new CareDeskError('not_found', `no such device: ${deviceId}`);
+    const device: DeviceListing = { id: row.id, name: row.name, enrolledAt: row.enrolled_at, lastSignInAt: null, revokedAt: row.revoked_at };
+    if (row.revoked_at !== null) return { device, changed: false, revocation: null };
+    await tx.updateTable('devices').set({ revoked_at: now.toISOString() }).where('id', '=', deviceId).execute();
+    const revocation = await endSessions(tx, now, { deviceId }, 'device', 'device revoked');
+    await appendAudit(tx, now, {
+      action: 'device.revoked',
+      outcome: 'ok',
+      deviceId,
+      entity: 'device',
+      entityId: deviceId,
+      detail: `${row.name} revoked by ${by}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
+    });
+    return { device: { ...device, revokedAt: now.toISOString() }, changed: true, revocation };
+  });
+  if (outcome.revocation) ctx.feed.publish({ kind: 'revoked', ...outcome.revocation });
+  return { device: outcome.device, changed: outcome.changed, sessionsEnded: outcome.revocation?.sessions.length ?? 0 };
+}
+
+export interface DeviceListing {
+  id: string;
+  name: string;
+  enrolledAt: string;
+  /** the last sign-in on the device, when there was one */
+  lastSignInAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Every enrolled device, oldest first, with its last sign-in (the store records no other contact). */
+export async function listDevices(db: CentralDb): Promise<DeviceListing[]> {
+  const lastSignIn = db.selectFrom('sessions').select((eb) => ['device_id', eb.fn.max('created_at').as('at')]).groupBy('device_id').as('last_sign_in');
+  const rows = await db
+    .selectFrom('devices')
+    .leftJoin(lastSignIn, 'last_sign_in.device_id', 'devices.id')
+    .select(['devices.id', 'devices.name', 'devices.enrolled_at', 'devices.revoked_at', 'last_sign_in.at'])
+    .orderBy('devices.enrolled_at')
+    .orderBy('devices.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, enrolledAt: r.enrolled_at, lastSignInAt: r.at ?? null, revokedAt: r.revoked_at }));
 }

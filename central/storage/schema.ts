@@ -68,6 +68,10 @@ export interface CentralSchema {
     created_at: string;
   };
   sign_in_failures: { id: string; username: string; at: string };
+  /** failed enrolment attempts per source address, for the enrolment rate limit */
+  enrolment_failures: { id: string; source: string; at: string };
+  /** ended sessions, in `revocation_seq` order, read by every process serving event streams */
+  revocations: { seq: number; at: string; scope: string; reason: string; sessions: string };
   audit_log: {
     seq: number;
     at: string;

@@ -1,13 +1,16 @@
 /**
  * What the store tells live connections (DESIGN §5): the change log advanced, or some sessions
- * ended. One node keeps it in memory; with several nodes on PostgreSQL, an implementation over
- * LISTEN/NOTIFY takes its place behind this interface.
+ * ended. The in-process feed reaches this process's streams at once; `storeWatch.ts` brings in
+ * what other processes on the same database wrote (the admin CLI, another node), within about a
+ * second. With several nodes on PostgreSQL, a feed over LISTEN/NOTIFY takes the place of both
+ * behind this interface: publish becomes NOTIFY in the writing transaction, every node LISTENs.
  */
 import type { RevocationScope } from '../../domain/sync/protocol';
 
 export type StoreSignal =
   | { kind: 'advanced'; head: number }
-  | { kind: 'revoked'; sessions: readonly string[]; scope: RevocationScope; reason: string };
+  /** `seq`: the revocation's number in the `revocations` table (identity/revocations.ts) */
+  | { kind: 'revoked'; seq: number; sessions: readonly string[]; scope: RevocationScope; reason: string };
 
 export interface ChangeFeed {
   publish(signal: StoreSignal): void;

@@ -55,6 +55,9 @@ export const SignInResponse = z.strictObject({
   policy: SessionPolicy,
 });
 export type SignInResponse = z.infer<typeof SignInResponse>;
+/** `GET API.session`: the session behind a token, still good (what a workstation asks at unlock). */
+export const SessionInfo = z.strictObject({ user: User, expiresAt: IsoDateTime, serverTime: IsoDateTime, policy: SessionPolicy });
+export type SessionInfo = z.infer<typeof SessionInfo>;
 
 // ── client registration ─────────────────────────────────────────────────────────────────────
 /** A client id is one cache: one user on one device. The server binds it to both on first use. */
@@ -189,6 +192,7 @@ export type AdjustmentResponse = z.infer<typeof AdjustmentResponse>;
  * administrator): sign in again, the cache and its unsent changes stay. `user`: the account was
  * disabled or its role changed; `device`: the workstation's certificate was revoked (a lost
  * laptop). For those two the workstation wipes the caches and keychain entries concerned (DESIGN §4).
+ * A request made later with a disabled user's token is answered with the error `user_disabled`.
  */
 export const REVOCATION_SCOPES = ['session', 'user', 'device'] as const;
 export type RevocationScope = (typeof REVOCATION_SCOPES)[number];

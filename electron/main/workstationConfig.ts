@@ -27,8 +27,12 @@ export const WorkstationFile = z.strictObject({
 });
 export type WorkstationFile = z.infer<typeof WorkstationFile>;
 
-/** Only the machine-wide file may say anything about updates. */
-export const MachineWorkstationFile = WorkstationFile.extend({
+/**
+ * Only the machine-wide file may say anything about updates. It never carries an enrolment code:
+ * the same file goes to every desk, and a code in it would enrol any machine that got a copy. Each
+ * desk enrols with a code of its own, typed at first start (README, "For the IT admin").
+ */
+export const MachineWorkstationFile = WorkstationFile.omit({ enrolmentCode: true }).extend({
   updates: z
     .strictObject({
       enabled: z.boolean(),
@@ -113,7 +117,9 @@ function parse<T extends z.ZodType>(schema: T, file: string): z.infer<T> {
   const issues = result.error.issues.map((issue) =>
     issue.code === 'unrecognized_keys' && issue.keys.includes('updates')
       ? 'updates can be set only in the machine-wide configuration'
-      : `${issue.path.join('.') || '(file)'}: ${issue.message}`,
+      : issue.code === 'unrecognized_keys' && issue.keys.includes('enrolmentCode')
+        ? 'enrolmentCode does not belong in the machine-wide configuration: each desk enrols with a short-lived code of its own'
+        : `${issue.path.join('.') || '(file)'}: ${issue.message}`,
   );
   throw new Error(`${file}: ${issues.join('; ')}`);
 }

@@ -1,33 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCentral, startCentralStore } from '../../central';
 import { API } from '../../domain';
+import { centralCli as cli, type CliResult } from '../support/cli';
 import { keysAndCsr } from './harness';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const run = promisify(execFile);
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(dataDir: string, ...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'central/cli.ts', ...args, '--data-dir', dataDir], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('admin command line', () => {
   let root: string;
@@ -127,6 +106,67 @@ describe('admin command line', () => {
     } finally {
       await central.close();
     }
+  });
+
+  it('list-devices lists the enrolled workstation; revoke-device, disable-user and enable-user each write an audit row, and the chain verifies', async () => {
+    const central = await openCentral({ dataDir });
+    const device = await central.db.selectFrom('devices').select('id').where('name', '=', 'admin desk').executeTakeFirstOrThrow();
+    const jo = await central.db.selectFrom('users').select('id').where('username', '=', 'jo.rep').executeTakeFirstOrThrow();
+    const auditBefore = Number((await central.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq);
+    await central.close();
+    const minute = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d';
+
+    const listed = await cli(dataDir, 'list-devices');
+    expect(listed.code).toBe(0);
+    const [header, ...rows] = listed.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^id\s+name\s+enrolled \(UTC\)\s+last sign-in \(UTC\)\s+revoked \(UTC\)$/);
+    // the first admin signed in from it above; it is not revoked
+    expect(rows).toEqual([expect.stringMatching(new RegExp(`^${device.id}\\s+admin desk\\s+${minute}\\s+${minute}\\s+-$`))]);
+
+    const revoked = await cli(dataDir, 'revoke-device', device.id);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`revoked device ${device.id} (admin desk): 1 live session(s) ended`);
+    expect((await cli(dataDir, 'list-devices')).stdout).toMatch(new RegExp(`${device.id}\\s+admin desk\\s+${minute}\\s+${minute}\\s+${minute}\\n`));
+    const again = await cli(dataDir, 'revoke-device', device.id);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('was already revoked');
+
+    const disabled = await cli(dataDir, 'disable-user', 'jo.rep');
+    expect(disabled.code).toBe(0);
+    expect(disabled.stdout).toContain('disabled jo.rep (care_rep): 0 live session(s) ended');
+    const enabled = await cli(dataDir, 'enable-user', 'jo.rep');
+    expect(enabled.code).toBe(0);
+    expect(enabled.stdout).toContain('enabled jo.rep (care_rep)');
+
+    const after = await openCentral({ dataDir });
+    try {
+      const audit = await after.db.selectFrom('audit_log').select(['action', 'outcome', 'device_id', 'entity_id', 'detail']).where('seq', '>', auditBefore).orderBy('seq').execute();
+      expect(audit).toEqual([
+        { action: 'device.revoked', outcome: 'ok', device_id: device.id, entity_id: device.id, detail: expect.stringMatching(/^admin desk revoked by the command line \(OS user .+\); 1 live session\(s\) ended$/) },
+        { action: 'user.disabled', outcome: 'ok', device_id: null, entity_id: jo.id, detail: expect.stringMatching(/^jo\.rep disabled by the command line/) },
+        { action: 'user.enabled', outcome: 'ok', device_id: null, entity_id: jo.id, detail: expect.stringMatching(/^jo\.rep enabled by the command line/) },
+      ]);
+      expect((await after.db.selectFrom('users').select('status').where('id', '=', jo.id).executeTakeFirstOrThrow()).status).toBe('active');
+    } finally {
+      await after.close();
+    }
+    const verified = await cli(dataDir, 'verify-audit');
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/audit log intact/);
+  });
+
+  it('names the device or user it cannot find, and exits non-zero', async () => {
+    const device = await cli(dataDir, 'revoke-device', 'no-such-device');
+    expect(device.code).toBe(1);
+    expect(device.stderr).toContain('no such device: no-such-device');
+    for (const command of ['disable-user', 'enable-user']) {
+      const user = await cli(dataDir, command, 'nobody.here');
+      expect(user.code, command).toBe(1);
+      expect(user.stderr, command).toContain('no such user: nobody.here');
+    }
+    const missing = await cli(dataDir, 'revoke-device');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('give the device id');
   });
 
   it('verify-audit fails when a row was altered', async () => {

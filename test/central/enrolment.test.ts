@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENROLMENT_THROTTLE } from '../../central/identity/enrolmentThrottle';
 import { API } from '../../domain';
 import { Harness, keysAndCsr } from './harness';
 
@@ -28,6 +29,8 @@ describe('device enrolment', () => {
     const device = await h.store.db.selectFrom('devices').selectAll().where('id', '=', res.json.deviceId).executeTakeFirstOrThrow();
     expect(device.certificate_fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(device.revoked_at).toBeNull();
+    const audit = await h.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'device.enrolled').where('device_id', '=', res.json.deviceId).execute();
+    expect(audit).toEqual([expect.objectContaining({ outcome: 'ok', entity: 'device', entity_id: res.json.deviceId, detail: 'desk (from 127.0.0.1)' })]);
   });
 
   it('refuses an unknown code', async () => {
@@ -64,5 +67,40 @@ describe('device enrolment', () => {
     const code = await h.store.admin.createEnrolmentCode();
     const rows = await h.store.db.selectFrom('enrolment_codes').select('code_hash').execute();
     expect(rows.some((r) => r.code_hash.includes(code) || r.code_hash === code)).toBe(false);
+  });
+});
+
+describe('device enrolment under a flood of wrong codes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({ customers: 1 });
+  });
+  afterAll(() => h.dispose());
+
+  const auditRows = async () => Number((await h.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('refuses 100 wrong codes, rate-limits after the limit with a clear answer, audits two rows, and takes a right code after the window', async () => {
+    const { csrPem } = await keysAndCsr('desk');
+    const rowsBefore = await auditRows();
+    const statuses: number[] = [];
+    let last: { error: { code: string; message: string } } | null = null;
+    for (let i = 0; i < 100; i++) {
+      const res = await h.call(h.anonymous, 'POST', API.enrol, { body: { code: `GUES-SNUM-${String(i).padStart(4, '0')}-ABCD`, deviceName: 'desk', csrPem } });
+      statuses.push(res.status);
+      last = res.json;
+    }
+    expect(statuses.filter((s) => s === 403)).toHaveLength(ENROLMENT_THROTTLE.perSource);
+    expect(statuses.slice(ENROLMENT_THROTTLE.perSource).every((s) => s === 429)).toBe(true);
+    expect(last!.error).toEqual({ code: 'rate_limited', message: expect.stringContaining('try again in up to 15 minutes') });
+    expect((await auditRows()) - rowsBefore).toBe(2);
+    expect(await h.store.db.selectFrom('devices').selectAll().execute()).toEqual([]);
+
+    const code = await h.store.admin.createEnrolmentCode();
+    expect((await h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem } })).status).toBe(429);
+    h.clock.advance(ENROLMENT_THROTTLE.windowMs + 1000);
+    const enrolled = await h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem } });
+    expect(enrolled.status).toBe(200);
+    const row = await h.store.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ action: 'device.enrolled', outcome: 'ok', device_id: enrolled.json.deviceId });
   });
 });

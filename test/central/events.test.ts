@@ -1,34 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
-import { API, ServerEvent } from '../../domain';
-import { Harness, type TestSession } from './harness';
-
-/** Reads server-sent events from a live stream until `until` says stop. */
-async function readEvents(h: Harness, session: TestSession, until: (events: ServerEvent[]) => boolean, onOpen: () => Promise<void>): Promise<ServerEvent[]> {
-  const res = await request(new URL(API.events, h.store.url), { dispatcher: session.device.agent, headers: { authorization: `Bearer ${session.token}` } });
-  expect(res.statusCode).toBe(200);
-  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-  const events: ServerEvent[] = [];
-  let buffer = '';
-  let opened = false;
-  for await (const chunk of res.body) {
-    buffer += chunk.toString();
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = block.split('\n').find((l) => l.startsWith('data: '));
-      if (data) events.push(ServerEvent.parse(JSON.parse(data.slice(6))));
-    }
-    if (!opened && events.length) {
-      opened = true;
-      await onOpen();
-    }
-    if (until(events)) break;
-  }
-  res.body.destroy();
-  return events;
-}
+import { API } from '../../domain';
+import { Harness, readEvents, type TestSession } from './harness';
 
 describe('live pokes', () => {
   let h: Harness;

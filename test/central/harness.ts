@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { Agent, request } from 'undici';
 import { startCentralStore, type CentralStore, type SeedSummary } from '../../central';
-import { API, PullLine, type Mutation, type Role, type User } from '../../domain';
+import { API, PullLine, ServerEvent, type Mutation, type Role, type User } from '../../domain';
 import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
 
 /**
@@ -197,4 +197,32 @@ export class Harness {
     await this.store.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Reads server-sent events from a live stream until `until` says stop. */
+export async function readEvents(h: Harness, session: TestSession, until: (events: ServerEvent[]) => boolean, onOpen: () => Promise<void>): Promise<ServerEvent[]> {
+  const res = await request(new URL(API.events, h.store.url), { dispatcher: session.device.agent, headers: { authorization: `Bearer ${session.token}` } });
+  if (res.statusCode !== 200 || !String(res.headers['content-type']).startsWith('text/event-stream')) {
+    throw new Error(`no event stream: ${res.statusCode} ${await res.body.text()}`);
+  }
+  const events: ServerEvent[] = [];
+  let buffer = '';
+  let opened = false;
+  for await (const chunk of res.body) {
+    buffer += chunk.toString();
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (data) events.push(ServerEvent.parse(JSON.parse(data.slice(6))));
+    }
+    if (!opened && events.length) {
+      opened = true;
+      await onOpen();
+    }
+    if (until(events)) break;
+  }
+  res.body.destroy();
+  return events;
 }

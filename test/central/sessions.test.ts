@@ -53,10 +53,15 @@ describe('users and sessions', () => {
     expect((await h.signIn(desk, user.username)).status).toBe(200);
   });
 
-  it('refuses a disabled user', async () => {
+  it('refuses a disabled user with an answer of its own, given only with the right password', async () => {
     const user = await h.addUser('care_rep');
     await h.store.admin.disableUser(user.id);
-    expect((await h.signIn(desk, user.username)).status).toBe(403);
+    const refused = await h.signIn(desk, user.username);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('user_disabled');
+    // a wrong password learns nothing about the account
+    const guess = await h.signIn(desk, user.username, 'not the password at all');
+    expect(guess.json.error.code).toBe('unauthenticated');
   });
 
   it('refuses a token used from another device', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { API, type RevocationScope, type ServerEvent } from '../../../domain';
 import type { StoreContext } from '../../context';
+import { sessionEnded } from '../../identity/sessions';
 import { changeHead } from '../../storage/changeLog';
 import { sessionOf } from '../access';
 
@@ -9,7 +10,10 @@ export const HEARTBEAT_MS = 15_000;
 /**
  * Live pokes (DESIGN §5) as server-sent events: the current head on connect (nothing slips between
  * the last pull and the subscription), then one `poke` per change-log advance; the workstation pulls.
- * A `revoked` event ends the stream when the session is signed out, revoked or expires.
+ * A `revoked` event ends the stream when the session is signed out, revoked or expires, its user is
+ * disabled or its device revoked. The change feed brings revocations made by any process within
+ * about a second (sync/storeWatch.ts); each heartbeat also looks at the session itself, so a stream
+ * outlives its session by one heartbeat at most even if the feed missed it.
  */
 export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
   app.get(API.events, async (request, reply) => {
@@ -18,9 +22,12 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-    const send = (event: ServerEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    let ended = false;
+    const send = (event: ServerEvent) => void (ended || res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
     const end = (scope: RevocationScope, reason: string) => {
+      if (ended) return;
       send({ type: 'revoked', scope, reason });
+      ended = true;
       res.end();
     };
     send({ type: 'poke', head });
@@ -30,10 +37,18 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
       else if (signal.sessions.includes(session.tokenHash)) end(signal.scope, signal.reason);
     });
     const heartbeat = setInterval(() => {
-      if (ctx.clock().toISOString() >= session.expiresAt) end('session', 'session expired');
-      else res.write(': heartbeat\n\n');
+      void sessionEnded(ctx.db, ctx.clock, session.tokenHash).then(
+        (why) => {
+          if (ended) return;
+          if (why) end(why.scope, why.reason);
+          else res.write(': heartbeat\n\n');
+        },
+        // the database is closing with the server: the stream closes with it
+        () => undefined,
+      );
     }, HEARTBEAT_MS);
     res.on('close', () => {
+      ended = true;
       clearInterval(heartbeat);
       unsubscribe();
     });

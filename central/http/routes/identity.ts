@@ -1,23 +1,27 @@
 import type { FastifyInstance } from 'fastify';
-import { API, EnrolRequest, EnrolResponse, SignInRequest, SignInResponse, parseOrThrow } from '../../../domain';
+import { API, EnrolRequest, EnrolResponse, SessionInfo, SignInRequest, SignInResponse, parseOrThrow } from '../../../domain';
 import type { StoreContext } from '../../context';
 import { enrolDevice } from '../../identity/devices';
-import { signIn, signOut } from '../../identity/sessions';
+import { enrolmentSource } from '../../identity/enrolmentThrottle';
+import { sessionInfo, signIn, signOut } from '../../identity/sessions';
 import { deviceOf, sessionOf } from '../access';
 
-/** Health, device enrolment, sign-in and sign-out. */
+/** Health, device enrolment, sign-in, the session check and sign-out. */
 export function identityRoutes(app: FastifyInstance, ctx: StoreContext): void {
   app.get(API.health, { config: { access: 'public' } }, async () => ({ status: 'ok', serverTime: ctx.clock().toISOString() }));
 
   app.post(API.enrol, { config: { access: 'public' } }, async (request) => {
     const body = parseOrThrow(EnrolRequest, request.body);
-    return EnrolResponse.parse(await enrolDevice(ctx, body));
+    return EnrolResponse.parse(await enrolDevice(ctx, body, enrolmentSource(request.ip)));
   });
 
   app.post(API.session, { config: { access: 'device' } }, async (request) => {
     const body = parseOrThrow(SignInRequest, request.body);
     return SignInResponse.parse(await signIn(ctx, body, deviceOf(request).id));
   });
+
+  // the access check has done the work: the token is good, its user active, its device enrolled
+  app.get(API.session, async (request) => SessionInfo.parse(sessionInfo(ctx, sessionOf(request))));
 
   app.delete(API.session, async (request, reply) => {
     await signOut(ctx, sessionOf(request));

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001_initial';
 import * as m002 from './002_card_vault';
+import * as m003 from './003_revocations_and_enrolment_throttle';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -9,4 +10,5 @@ import * as m002 from './002_card_vault';
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
   '002_card_vault': m002,
+  '003_revocations_and_enrolment_throttle': m003,
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
 import type { SessionState, VerificationState } from '../../../domain/console/contract';
 import { DEFAULT_SESSION_POLICY, SessionPolicy, User } from '../../../domain/entities';
+import type { RevocationScope } from '../../../domain/sync/protocol';
 import { openCache, type WorkstationCache } from '../cache';
 import type { WorkstationConfig } from '../config';
 import { createDeviceRequest, forgetDeviceIdentity, loadDeviceIdentity, saveDeviceIdentity } from '../device/identity';
@@ -10,6 +11,7 @@ import { CentralClient } from '../sync/centralClient';
 import { SyncEngine } from '../sync/engine';
 import type { Vault } from '../vault';
 import type { CoreEvents } from './events';
+import { contactAtUnlock, recordSignIn, type LocalCache } from './unlockContact';
 
 /** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
 export interface OpenSession {
@@ -25,6 +27,9 @@ export interface OpenSession {
   viewsRecorded: Map<string, number>;
   clock: () => Date;
 }
+
+const USER_DISABLED_MESSAGE = 'This account has been disabled by an administrator: its data has been removed from this workstation.';
+const DEVICE_REVOKED_MESSAGE = "This workstation's enrolment was revoked: every local cache and its keys have been removed. Ask IT for a new enrolment code.";
 
 interface Deps {
   config: WorkstationConfig;
@@ -49,6 +54,8 @@ export class Session {
   private lockedUser: User | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** revocations run one at a time: a stream event and a refused request may report the same one */
+  private revoking: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: Deps) {
     this.lastActivity = deps.clock().getTime();
@@ -126,9 +133,9 @@ export class Session {
       if (err instanceof CareDeskError && err.code === 'offline' && userId && vault.hasCache(userId)) {
         return this.unlockOffline(userId, password);
       }
-      throw err;
+      throw await this.wipeIfRevoked(err, userId);
     }
-    const { user, policy, token, expiresAt } = signedIn;
+    const { user, policy, token } = signedIn;
     let key: Buffer;
     if (vault.hasCache(user.id)) {
       try {
@@ -143,12 +150,7 @@ export class Session {
       key = await vault.create(user.id, user.username, password);
     }
     const cache = this.openCache(vault.cachePath(user.id), key);
-    const now = this.deps.clock().toISOString();
-    cache.setMeta('user', JSON.stringify(user));
-    cache.setMeta('policy', JSON.stringify(policy));
-    cache.setMeta('token', token);
-    cache.setMeta('token_expires_at', expiresAt);
-    cache.setMeta('last_online_at', now);
+    recordSignIn(cache, signedIn, this.deps.clock);
     let clientId = cache.getMeta('client_id');
     if (!clientId) {
       clientId = randomUUID();
@@ -159,10 +161,27 @@ export class Session {
     return this.changed();
   }
 
+  /**
+   * Unlocks with the password, and asks the central store — before anything is shown — whether the
+   * account and this workstation may still be used: a disabled account's cache, or a revoked
+   * workstation's caches and keys, are wiped here rather than opened for the rest of the offline
+   * allowance (DESIGN §4). Unreachable within UNLOCK_CONTACT_MS: the offline unlock, as before.
+   */
   async unlock(password: string): Promise<SessionState> {
     if (this.open) return this.snapshot();
     if (!this.lockedUser) throw new CareDeskError('unauthenticated', 'Sign in first.');
-    return this.unlockOffline(this.lockedUser.id, password);
+    const local = await this.openLocal(this.lockedUser.id, password);
+    try {
+      const refused = await contactAtUnlock(this.requireClient(), local, password, this.deps.clock);
+      if (refused) {
+        local.cache.close();
+        throw await this.wipeIfRevoked(refused, local.user.id);
+      }
+      return this.startLocal(local);
+    } catch (err) {
+      local.cache.close();
+      throw err;
+    }
   }
 
   async lock(): Promise<SessionState> {
@@ -193,25 +212,59 @@ export class Session {
   }
 
   private async unlockOffline(userId: string, password: string): Promise<SessionState> {
+    const local = await this.openLocal(userId, password);
+    try {
+      return this.startLocal(local);
+    } catch (err) {
+      local.cache.close();
+      throw err;
+    }
+  }
+
+  /** Opens the user's cache with the password alone; the vault refuses a wrong one. */
+  private async openLocal(userId: string, password: string): Promise<LocalCache> {
     const vault = this.requireVault();
-    const client = this.requireClient();
+    this.requireClient();
     const key = await vault.unlock(userId, password);
     const cache = this.openCache(vault.cachePath(userId), key);
     try {
       const user = User.parse(JSON.parse(cache.getMeta('user') ?? 'null'));
       const policy = SessionPolicy.parse(JSON.parse(cache.getMeta('policy') ?? 'null') ?? DEFAULT_SESSION_POLICY);
-      const lastOnline = Date.parse(cache.getMeta('last_online_at') ?? '');
-      if (!(this.deps.clock().getTime() - lastOnline < policy.maxOfflineHours * 3_600_000)) {
-        throw new CareDeskError('offline_too_long', `This workstation has been offline longer than ${policy.maxOfflineHours} hours: sign in while connected to the central store.`);
-      }
       const expires = Date.parse(cache.getMeta('token_expires_at') ?? '');
       const token = expires > this.deps.clock().getTime() ? cache.getMeta('token') : null;
-      this.start(user, policy, cache, client, token);
-      return this.changed();
+      return { cache, user, policy, token };
     } catch (err) {
       cache.close();
       throw err;
     }
+  }
+
+  /** Past the server's maximum offline age the cache stays shut until an online sign-in. */
+  private startLocal(local: LocalCache): SessionState {
+    const { cache, user, policy, token } = local;
+    const lastOnline = Date.parse(cache.getMeta('last_online_at') ?? '');
+    if (!(this.deps.clock().getTime() - lastOnline < policy.maxOfflineHours * 3_600_000)) {
+      throw new CareDeskError('offline_too_long', `This workstation has been offline longer than ${policy.maxOfflineHours} hours: sign in while connected to the central store.`);
+    }
+    this.start(user, policy, cache, this.requireClient(), token);
+    return this.changed();
+  }
+
+  /**
+   * A refusal met outside the sync engine (sign-in, unlock): a disabled account or a revoked device
+   * is wiped at this contact, as the engine does on its stream. Returns the error to throw.
+   */
+  private async wipeIfRevoked(err: unknown, userId: string | null): Promise<unknown> {
+    if (!(err instanceof CareDeskError)) return err;
+    if (err.code === 'user_disabled') {
+      if (userId) await this.revoke('user', userId);
+      return new CareDeskError('user_disabled', USER_DISABLED_MESSAGE);
+    }
+    if (err.code === 'device_not_enrolled' && this.client) {
+      await this.revoke('device', userId);
+      return new CareDeskError('device_not_enrolled', DEVICE_REVOKED_MESSAGE);
+    }
+    return err;
   }
 
   private start(user: User, policy: SessionPolicy, cache: WorkstationCache, client: CentralClient, token: string | null): void {
@@ -225,7 +278,7 @@ export class Session {
       clock,
       onStatus: (status) => events.emit('sync.status', status),
       onCustomersChanged: (ids) => events.emit('customers.changed', { ids }),
-      onRevoked: (scope) => void this.revoke(scope),
+      onRevoked: (scope) => void this.revoke(scope, user.id),
       onSignInNeeded: () => {
         session.token = null;
       },
@@ -239,22 +292,30 @@ export class Session {
 
   /**
    * The server revoked the user or the device: their caches and keychain entries are wiped at
-   * this contact (DESIGN §4). A revoked device forgets its certificate and every user's cache.
+   * this contact (DESIGN §4), whether the cache is open, locked or shut. A revoked device forgets
+   * its certificate and every user's cache; a disabled user loses their own cache only.
    */
-  private async revoke(scope: 'user' | 'device'): Promise<void> {
-    const open = this.open;
-    if (!open) return;
-    await this.lock();
-    this.lockedUser = null;
-    if (scope === 'device' && this.deps.keychain) {
+  private revoke(scope: Exclude<RevocationScope, 'session'>, userId: string | null): Promise<void> {
+    const run = this.revoking.then(() => this.wipe(scope, userId));
+    this.revoking = run.catch(() => undefined);
+    return run;
+  }
+
+  private async wipe(scope: Exclude<RevocationScope, 'session'>, userId: string | null): Promise<void> {
+    const concerned = (user: User | null) => user !== null && (scope === 'device' || user.id === userId);
+    // the cache is closed before its files go
+    if (concerned(this.open?.user ?? null)) await this.lock();
+    if (concerned(this.lockedUser)) this.lockedUser = null;
+    if (scope === 'device') {
+      if (!this.deps.keychain) return;
       await this.deps.vault?.wipeDevice();
       await forgetDeviceIdentity(this.deps.config.dataDir, this.deps.keychain);
       await this.client?.close();
       this.client = null;
       this.state = 'not_enrolled';
-    } else {
-      await this.deps.vault?.wipe(open.user.id);
-      this.state = 'signed_out';
+    } else if (userId) {
+      await this.deps.vault?.wipe(userId);
+      if (!this.open && !this.lockedUser && this.state !== 'not_enrolled') this.state = 'signed_out';
     }
     this.changed();
   }

@@ -11,6 +11,7 @@ import {
   RegisterClientResponse,
   ReplaceCardResponse,
   ServerEvent,
+  SessionInfo,
   SignInResponse,
   VerifyResponse,
   type AdjustmentRequest,
@@ -80,8 +81,14 @@ export class CentralClient {
     return this.call('POST', API.enrol, null, body, EnrolResponse);
   }
 
-  signIn(body: SignInRequest) {
-    return this.call('POST', API.session, null, body, SignInResponse);
+  /** `signal` bounds the wait, e.g. at unlock, which goes on offline rather than hang */
+  signIn(body: SignInRequest, signal?: AbortSignal) {
+    return this.call('POST', API.session, null, body, SignInResponse, signal);
+  }
+
+  /** Whether the session is still good (its user active, its device enrolled), with the policy now in force. */
+  session(token: string, signal?: AbortSignal) {
+    return this.call('GET', API.session, token, null, SessionInfo, signal);
   }
 
   async signOut(token: string): Promise<void> {
@@ -160,8 +167,15 @@ export class CentralClient {
     if (!signal.aborted) throw new CareDeskError('offline', 'The live-update stream closed.');
   }
 
-  private async call<S extends z.ZodType>(method: Dispatcher.HttpMethod, path: string, token: string | null, body: unknown, schema: S | null): Promise<z.output<S>> {
-    const res = await this.send(method, path, token, body, {});
+  private async call<S extends z.ZodType>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    token: string | null,
+    body: unknown,
+    schema: S | null,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
+    const res = await this.send(method, path, token, body, signal ? { signal } : {});
     await this.assertOk(res);
     const text = await res.body.text().catch((err: unknown) => {
       throw transportError(err);

@@ -185,9 +185,11 @@ export class SyncEngine {
 
   private handleFailure(err: unknown): void {
     const e = err instanceof CareDeskError ? err : new CareDeskError('internal', String((err as Error)?.message ?? err));
-    if (e.code === 'device_not_enrolled' || e.code === 'forbidden') {
+    if (e.code === 'device_not_enrolled' || e.code === 'user_disabled' || e.code === 'forbidden') {
       this.setError(e.message);
       if (e.code === 'device_not_enrolled') this.deps.onRevoked('device', e.message);
+      // a disabled account is not "sign in again": its cache goes (DESIGN §4)
+      if (e.code === 'user_disabled') this.deps.onRevoked('user', e.message);
       return;
     }
     if (e.code === 'unauthenticated') {
@@ -249,8 +251,8 @@ export class SyncEngine {
           this.deps.onSignInNeeded();
           return;
         }
-        if (code === 'device_not_enrolled') {
-          this.deps.onRevoked('device', (err as Error).message);
+        if (code === 'device_not_enrolled' || code === 'user_disabled') {
+          this.deps.onRevoked(code === 'user_disabled' ? 'user' : 'device', (err as Error).message);
           return;
         }
       }

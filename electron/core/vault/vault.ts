@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CareDeskError, ValidationError } from '../../../domain/errors';
 import { NO_KEYCHAIN_MESSAGE, type Keychain } from '../keychain';
@@ -110,7 +110,11 @@ export class Vault {
     return folder;
   }
 
-  /** Deletes the user's cache files, vault.json and account mapping (revocation). */
+  /**
+   * Deletes the user's cache files, vault.json and account mapping (revocation). The device secret
+   * is shared by the workstation's users; when no other user's cache is left, nothing needs it any
+   * more and it leaves the keychain too (a new one is made for the next cache).
+   */
   async wipe(userId: string): Promise<void> {
     this.removeCacheFiles(userId);
     rmSync(this.vaultPath(userId), { force: true });
@@ -120,6 +124,7 @@ export class Vault {
     if (kept.length !== Object.keys(accounts.accounts).length) {
       writeJsonFileAtomically(this.accountsPath(), { format: 1, accounts: Object.fromEntries(kept) });
     }
+    if (!this.anyCacheLeft()) await this.fromKeychain(() => this.deps.keychain.delete(DEVICE_SECRET_ACCOUNT));
   }
 
   /** A revoked device: every user's cache and the device secret go. */
@@ -187,6 +192,13 @@ export class Vault {
 
   private readAccounts(): AccountsFile {
     return readJsonFile(this.accountsPath(), AccountsFile, 'account list') ?? { format: 1, accounts: {} };
+  }
+
+  /** Whether any user's wrapped cache key (vault.json) is still on this workstation. */
+  private anyCacheLeft(): boolean {
+    const users = join(this.deps.dataDir, 'users');
+    if (!existsSync(users)) return false;
+    return readdirSync(users, { withFileTypes: true }).some((entry) => entry.isDirectory() && existsSync(join(users, entry.name, 'vault.json')));
   }
 
   private removeCacheFiles(userId: string): void {

@@ -113,6 +113,10 @@ describe('the vault: a random cache key, wrapped under password and device secre
     expect(vault.userIdFor('jdoe')).toBeNull();
     expect(vault.userIdFor('other')).toBe(OTHER_USER);
     expect(await codeOf(vault.unlock(USER, 'pw'))).toBe('not_found');
+    // the other user's cache still opens: the shared device secret stays while a cache needs it
+    expect((await vault.unlock(OTHER_USER, 'pw'))).toHaveLength(32);
+    await vault.wipe(OTHER_USER);
+    expect(await keychain.get(DEVICE_SECRET_ACCOUNT)).toBeNull();
   });
 
   it('wipes a revoked device: every cache and the device secret', async () => {

@@ -82,6 +82,14 @@ describe('the machine-wide configuration', () => {
     });
   });
 
+  it('carries no enrolment code: the same file reaches every desk, so a code in it would enrol any copy', () => {
+    const files: ConfigFiles = {
+      machine: machine({ serverUrl: 'https://central.example', caPem: PEM, enrolmentCode: 'ABCD-EFGH-JKMN-PQRS' }),
+      user: nowhere,
+    };
+    expect(() => loadWorkstationConfig(files, anyOwner)).toThrow(/enrolmentCode does not belong in the machine-wide configuration/);
+  });
+
   it('keeps updates off when it switches them off, whatever the user-writable file says', () => {
     const files: ConfigFiles = {
       machine: machine({ serverUrl: 'https://central.example', caPem: PEM, updates: { enabled: false } }),

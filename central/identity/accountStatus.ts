@@ -1,0 +1,55 @@
+import { CareDeskError, type User } from '../../domain';
+import { appendAudit } from '../audit/auditLog';
+import type { StoreContext } from '../context';
+import { inTransaction } from '../storage/database';
+import { endSessions, USER_DISABLED_REASON } from './sessions';
+import { setUserStatus, userOf } from './users';
+
+/** What an administrator's status change did; `changed` is false when the account already was so. */
+export interface StatusChange {
+  user: User;
+  changed: boolean;
+  sessionsEnded: number;
+}
+
+type Deps = Pick<StoreContext, 'db' | 'clock' | 'feed'>;
+
+/**
+ * Disables an account: it cannot sign in, its live sessions end with a `user` revocation, and every
+ * workstation holding its cache wipes it — at once over an open event stream, otherwise at its next
+ * contact, which is answered `user_disabled` (DESIGN §4). One transaction with its audit row.
+ * `by` names who did it, for the audit row (the CLI gives the operating-system account).
+ */
+export async function disableUser(ctx: Deps, userId: string, by: string): Promise<StatusChange> {
+  const now = ctx.clock();
+  const outcome = await inTransaction(ctx.db, async (tx) => {
+    const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', userId).executeTakeFirst();
+    if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
+    if (row.status === 'disabled') return { user: userOf(row), changed: false, revocation: null };
+    await setUserStatus(tx, userId, 'disabled');
+    const revocation = await endSessions(tx, now, { userId }, 'user', USER_DISABLED_REASON);
+    await appendAudit(tx, now, {
+      action: 'user.disabled',
+      outcome: 'ok',
+      entity: 'user',
+      entityId: userId,
+      detail: `${row.username} disabled by ${by}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
+    });
+    return { user: userOf({ ...row, status: 'disabled' }), changed: true, revocation };
+  });
+  if (outcome.revocation) ctx.feed.publish({ kind: 'revoked', ...outcome.revocation });
+  return { user: outcome.user, changed: outcome.changed, sessionsEnded: outcome.revocation?.sessions.length ?? 0 };
+}
+
+/** Lets a disabled account sign in again; its old sessions stay ended, and a desk starts a fresh cache. */
+export async function enableUser(ctx: Pick<StoreContext, 'db' | 'clock'>, userId: string, by: string): Promise<StatusChange> {
+  const now = ctx.clock();
+  return inTransaction(ctx.db, async (tx) => {
+    const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', userId).executeTakeFirst();
+    if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
+    if (row.status === 'active') return { user: userOf(row), changed: false, sessionsEnded: 0 };
+    await setUserStatus(tx, userId, 'active');
+    await appendAudit(tx, now, { action: 'user.enabled', outcome: 'ok', entity: 'user', entityId: userId, detail: `${row.username} enabled by ${by}` });
+    return { user: userOf({ ...row, status: 'active' }), changed: true, sessionsEnded: 0 };
+  });
+}

@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { RevocationScope } from '../../domain';
+import type { Tx } from '../storage/database';
+import type { CentralDb } from '../storage/schema';
+
+/**
+ * The durable record of ended sessions, in one numbered order (`revocation_seq`), so that a
+ * revocation made by any process on the database — the admin CLI, another node — reaches every
+ * process holding event streams (sync/storeWatch.ts). The number is taken by updating one meta row
+ * in the revoking transaction: on PostgreSQL that row lock makes commits follow the numbering, so a
+ * reader that has seen number n has seen every number below it.
+ */
+const REVOCATION_SEQ = 'revocation_seq';
+/** Sessions last 12 hours: an older row names only sessions that have expired anyway. */
+const KEEP_MS = 24 * 3_600_000;
+
+export interface Revocation {
+  seq: number;
+  /** token hashes of the ended sessions */
+  sessions: string[];
+  scope: RevocationScope;
+  reason: string;
+}
+
+/** Records ended sessions in the caller's transaction; publish the returned revocation after commit. */
+export async function recordRevocation(tx: Tx, at: Date, ended: Omit<Revocation, 'seq'>): Promise<Revocation> {
+  const row = await tx
+    .updateTable('meta')
+    .set({ value: sql<string>`cast(cast(value as bigint) + 1 as text)` })
+    .where('key', '=', REVOCATION_SEQ)
+    .returning('value')
+    .executeTakeFirst();
+  if (!row) throw new Error('the revocation sequence is missing from meta: run the migrations');
+  const seq = Number(row.value);
+  await tx.insertInto('revocations').values({ seq, at: at.toISOString(), scope: ended.scope, reason: ended.reason, sessions: JSON.stringify(ended.sessions) }).execute();
+  await tx.deleteFrom('revocations').where('at', '<', new Date(at.getTime() - KEEP_MS).toISOString()).execute();
+  return { seq, ...ended };
+}
+
+/** The number of the last revocation recorded. */
+export async function revocationHead(db: CentralDb): Promise<number> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', REVOCATION_SEQ).executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
+
+export async function revocationsAfter(db: CentralDb, seq: number, limit = 500): Promise<Revocation[]> {
+  const rows = await db.selectFrom('revocations').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  return rows.map((r) => ({ seq: Number(r.seq), sessions: JSON.parse(r.sessions) as string[], scope: r.scope as RevocationScope, reason: r.reason }));
+}

@@ -1,0 +1,61 @@
+import { CareDeskError } from '../../../domain/errors';
+import type { SessionPolicy, User } from '../../../domain/entities';
+import type { SignInResponse } from '../../../domain/sync/protocol';
+import type { WorkstationCache } from '../cache';
+import type { CentralClient } from '../sync/centralClient';
+
+/** A cache opened with the user's password and not yet shown: what unlock checks with the central store first. */
+export interface LocalCache {
+  cache: WorkstationCache;
+  user: User;
+  policy: SessionPolicy;
+  /** the stored session token while unexpired */
+  token: string | null;
+}
+
+/** How long unlock waits for the central store before it opens the cache offline. */
+export const UNLOCK_CONTACT_MS = 3_000;
+
+/** What an online sign-in leaves in the cache: who, under which policy, the token, and when last online. */
+export function recordSignIn(cache: WorkstationCache, signedIn: SignInResponse, clock: () => Date): void {
+  cache.setMeta('user', JSON.stringify(signedIn.user));
+  cache.setMeta('policy', JSON.stringify(signedIn.policy));
+  cache.setMeta('token', signedIn.token);
+  cache.setMeta('token_expires_at', signedIn.expiresAt);
+  cache.setMeta('last_online_at', clock().toISOString());
+}
+
+/**
+ * Unlock's contact with the central store (DESIGN §4: a revoked user or device is wiped "at the next
+ * contact"; a locked desk has no event stream to hear it on). With a live token: is the session
+ * still good. Without one (expired, or ended by an administrator): a sign-in with the password just
+ * typed, which renews the session. Updates `local` and its cache with what the store says, and
+ * returns the refusal to wipe on — `user_disabled` or `device_not_enrolled` — or null. Any other
+ * outcome (unreachable within UNLOCK_CONTACT_MS, the password changed elsewhere, rate-limited) is
+ * null too: the offline unlock goes ahead and sync tries again.
+ */
+export async function contactAtUnlock(client: CentralClient, local: LocalCache, password: string, clock: () => Date): Promise<CareDeskError | null> {
+  const signal = AbortSignal.timeout(UNLOCK_CONTACT_MS);
+  try {
+    if (local.token) {
+      try {
+        const info = await client.session(local.token, signal);
+        local.policy = info.policy;
+        local.cache.setMeta('policy', JSON.stringify(info.policy));
+        local.cache.setMeta('last_online_at', clock().toISOString());
+        return null;
+      } catch (err) {
+        if (!(err instanceof CareDeskError) || err.code !== 'unauthenticated') throw err;
+      }
+    }
+    const signedIn = await client.signIn({ username: local.user.username, password }, signal);
+    // the username now names another account: this cache is not theirs, stay offline
+    if (signedIn.user.id !== local.user.id) return null;
+    recordSignIn(local.cache, signedIn, clock);
+    Object.assign(local, { user: signedIn.user, policy: signedIn.policy, token: signedIn.token });
+    return null;
+  } catch (err) {
+    const revoked = err instanceof CareDeskError && (err.code === 'user_disabled' || err.code === 'device_not_enrolled');
+    return revoked ? err : null;
+  }
+}

@@ -1,0 +1,23 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the central store's admin CLI as a separate process on `dataDir`, as an administrator would. */
+export async function centralCli(dataDir: string, ...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'central/cli.ts', ...args, '--data-dir', dataDir], { cwd: repoRoot });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
