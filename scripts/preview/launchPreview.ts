@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { extname, join, resolve, sep } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createWorkstationCore, type WorkstationCore } from '../../electron/core';
 import { openOsKeychain } from '../../electron/core/keychain';
 import { appResponseHeaders } from '../../electron/main/appAssets';
@@ -91,9 +91,10 @@ export async function launchPreview(options: PreviewOptions): Promise<Preview> {
     deviceName: options.deviceName ?? 'Preview workstation',
     ...(options.enrolmentCode ? { enrolmentCode: options.enrolmentCode } : {}),
   });
-  let browser: Browser | null = null;
+  let context: BrowserContext | null = null;
   try {
-    browser = await chromium.launch({
+    // a browser profile of its own inside the workstation's data folder, removed with it
+    context = await chromium.launchPersistentContext(join(options.dataDir, 'chromium-profile'), {
       executablePath: options.chromiumPath ?? process.env.CAREDESK_CHROMIUM ?? '/usr/bin/chromium',
       headless,
       // this script stops the browser itself, after the core (Ctrl+C, SIGTERM)
@@ -102,9 +103,10 @@ export async function launchPreview(options: PreviewOptions): Promise<Preview> {
       handleSIGHUP: false,
       // root (a container, CI) cannot use Chromium's sandbox; a desktop user keeps it
       chromiumSandbox: process.getuid?.() !== 0,
-      args: [...CHROMIUM_ARGS, `--window-size=${DEFAULT_BOUNDS.width},${DEFAULT_BOUNDS.height}`],
+      // --test-type: no infobar about --no-sandbox over the console when run as root
+      args: [...CHROMIUM_ARGS, '--test-type', `--window-size=${DEFAULT_BOUNDS.width},${DEFAULT_BOUNDS.height}`],
+      viewport: headless ? { width: DEFAULT_BOUNDS.width, height: DEFAULT_BOUNDS.height } : null,
     });
-    const context = await browser.newContext({ viewport: headless ? { width: DEFAULT_BOUNDS.width, height: DEFAULT_BOUNDS.height } : null });
     const root = resolve(options.rendererDir);
     await context.route('**/*', (route) => route.abort('blockedbyclient'));
     await context.route(`${PREVIEW_ORIGIN}/**`, async (route) => {
@@ -117,15 +119,15 @@ export async function launchPreview(options: PreviewOptions): Promise<Preview> {
         return route.fulfill({ status: 404 });
       }
     });
-    const page = await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     const stopEvents = await connectPage(page, core, PREVIEW_ORIGIN);
     await page.addInitScript(labelAsPreview, PREVIEW_LABEL);
     await page.goto(`${PREVIEW_ORIGIN}/index.html`);
 
-    const opened = browser;
+    const opened = context;
     const closed = new Promise<void>((done) => {
       page.once('close', () => done());
-      opened.once('disconnected', () => done());
+      opened.once('close', () => done());
     });
     let closing: Promise<void> | null = null;
     return {
@@ -140,7 +142,7 @@ export async function launchPreview(options: PreviewOptions): Promise<Preview> {
         })()),
     };
   } catch (err) {
-    await browser?.close().catch(() => undefined);
+    await context?.close().catch(() => undefined);
     await core.close();
     throw err;
   }
