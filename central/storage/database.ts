@@ -16,7 +16,10 @@ export async function openDatabase(file: string): Promise<CentralDb> {
   sqlite.pragma('journal_mode = WAL');
   // the CLI (add-user, seed-demo) may write while the server runs: wait for the lock, do not fail
   sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL: a push is answered only after its transaction reached the disk (the WAL is synced at
+  // every commit). NORMAL would survive a killed process but could lose the last acknowledged
+  // commits to a power cut, and a desk that was told "applied" would never send them again.
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<CentralSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);

@@ -97,7 +97,8 @@ function unreadable(err: unknown): CareDeskError {
 
 function configure(db: Db): void {
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // FULL: an edit the console calls queued is on disk, power cut or not (workstationCache.ts)
+  db.pragma('synchronous = FULL');
   // SQLite3MC does not encrypt temporary files: sorts and temp tables stay in memory
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = OFF');

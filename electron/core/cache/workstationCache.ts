@@ -145,6 +145,13 @@ export class WorkstationCache {
   }
 
   // ── first sync ────────────────────────────────────────────────────────────────────────────
+  /** What the file promises against a power cut now (see applyModeSettings): for diagnostics and tests. */
+  durability(): { journalMode: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } {
+    const db = this.live();
+    const level = db.pragma('synchronous', { simple: true }) as number;
+    return { journalMode: String(db.pragma('journal_mode', { simple: true })), synchronous: (['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const)[level]! };
+  }
+
   isInitialSync(): boolean {
     this.live();
     return this.mode.initial;
@@ -293,12 +300,14 @@ export class WorkstationCache {
    * A first sync appends in rollback-journal mode, where each new page is encrypted once; in WAL
    * mode it would be encrypted into the log and again when checkpointed into the file. In that
    * mode only `synchronous = FULL` keeps a power cut from damaging the file (openCache.ts guards
-   * the hot journal such a cut leaves behind).
+   * the hot journal such a cut leaves behind). In WAL mode FULL too: the WAL is synced at every
+   * commit, so an edit queued in the outbox (and the cursor beside the records it moved) survives a
+   * power cut, not only a killed process; NORMAL would sync only at checkpoints.
    */
   private applyModeSettings(): void {
     const db = this.live();
     db.pragma(`journal_mode = ${this.mode.initial ? 'DELETE' : 'WAL'}`);
-    db.pragma(`synchronous = ${this.mode.initial ? 'FULL' : 'NORMAL'}`);
+    db.pragma('synchronous = FULL');
     const mib = this.mode.initial ? this.tuning.initialSyncCacheMiB : this.tuning.cacheMiB;
     db.pragma(`cache_size = ${-Math.max(64, Math.round(1024 * mib))}`);
   }
