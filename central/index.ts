@@ -3,6 +3,7 @@ import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
 import { prepareDataDir } from './dataDir';
+import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
 import { createHttpServer } from './http/server';
 import { prepareDecoy } from './identity/passwords';
 import { openDatabase } from './storage/database';
@@ -18,6 +19,7 @@ export type { AuditVerification } from './audit/auditLog';
 export type { NewUser } from './identity/users';
 export type { CentralSchema } from './storage/schema';
 export type { Clock } from './context';
+export type { InternalErrorEntry, InternalErrorLog } from './http/internalErrors';
 
 export interface CentralOptions {
   dataDir: string;
@@ -67,11 +69,13 @@ export interface CentralStore {
   /** for tests that inspect the store */
   db: CentralDb;
   admin: CentralAdmin;
+  /** what monitoring reads: errors the store did not expect (each also logged, see http/internalErrors.ts) */
+  metrics: { readonly internalErrors: number };
   close(): Promise<void>;
 }
 
 export async function startCentralStore(
-  options: CentralOptions & { host?: string; port?: number; logger?: boolean },
+  options: CentralOptions & { host?: string; port?: number; logger?: boolean; errorLog?: InternalErrorLog },
 ): Promise<CentralStore> {
   const central = await openCentral(options);
   const host = options.host ?? '127.0.0.1';
@@ -80,7 +84,8 @@ export async function startCentralStore(
     await prepareDecoy();
     // what the admin CLI (or another node) writes to the same database reaches the open streams
     watch = await watchStore(central.db, central.context.feed);
-    const app = await createHttpServer(central.context, central.tls, { logger: options.logger });
+    const internalErrors = new InternalErrors(options.errorLog ?? stderrErrorLog, central.context.clock);
+    const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors });
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as { port: number };
     return {
@@ -89,6 +94,11 @@ export async function startCentralStore(
       dataDir: central.dataDir,
       db: central.db,
       admin: central.admin,
+      metrics: {
+        get internalErrors() {
+          return internalErrors.count;
+        },
+      },
       async close() {
         await watch?.stop();
         await app.close();

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { CareDeskError, toErrorBody, type ErrorCode } from '../../domain';
+import type { InternalErrors } from './internalErrors';
 
 /** HTTP status of each error code the store answers with; the body is always `{ error: ErrorBody }`. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -23,9 +24,11 @@ function fromFramework(err: FastifyError): CareDeskError | null {
   return null;
 }
 
-export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+/** Answers with the store's error shape; an error it did not expect is logged and counted, and its answer names the request id. */
+export function sendError(reply: FastifyReply, err: unknown, internalErrors: InternalErrors): FastifyReply {
   const known = err instanceof CareDeskError ? err : fromFramework(err as FastifyError);
-  if (!known) reply.log.error({ err }, 'unexpected error');
-  const body = toErrorBody(known ?? err);
-  return reply.status(STATUS[body.code] ?? 500).send({ error: body });
+  const status = known ? (STATUS[known.code] ?? 500) : 500;
+  if (known && status < 500) return reply.status(status).send({ error: toErrorBody(known) });
+  internalErrors.record(reply.request, err);
+  return reply.status(500).send({ error: { code: 'internal', message: `internal error (request ${reply.request.id})` } });
 }

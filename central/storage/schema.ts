@@ -43,7 +43,8 @@ export interface CentralSchema {
   };
   enrolment_codes: { code_hash: string; uses_left: number; expires_at: string; created_at: string };
   clients: { client_id: string; user_id: string; device_id: string; last_seq: number; created_at: string };
-  client_mutations: { client_id: string; seq: number; mutation_id: string; result: string; at: string };
+  /** one row per mutation id (unique), at the sequence number that first carried it; `content_hash` null before migration 005 */
+  client_mutations: { client_id: string; seq: number; mutation_id: string; content_hash: string | null; result: string; at: string };
   caller_secrets: { customer_id: string; salt: string; ssn_last4_hash: string; pin_hash: string };
   verifications: {
     id: string;
@@ -66,6 +67,26 @@ export interface CentralSchema {
     ciphertext: string;
     tag: string;
     created_at: string;
+  };
+  /** mutations held for a supervisor's review, not applied (verification/heldMutations.ts owns it) */
+  held_mutations: {
+    mutation_id: string;
+    client_id: string;
+    seq: number;
+    user_id: string;
+    device_id: string;
+    entity: string;
+    entity_id: string;
+    customer_id: string | null;
+    verification_id: string | null;
+    /** the mutation as received, JSON */
+    mutation: string;
+    reason: string;
+    received_at: string;
+    verified_at: string | null;
+    status: string;
+    reviewed_by: string | null;
+    reviewed_at: string | null;
   };
   sign_in_failures: { id: string; username: string; at: string };
   /** failed enrolment attempts per source address, for the enrolment rate limit */

@@ -13,7 +13,8 @@ import {
 import type { SessionContext } from '../identity/sessions';
 import { allocateSeq } from '../storage/changeLog';
 import type { Tx } from '../storage/database';
-import { verificationCovers } from '../verification/callerVerification';
+import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
+import { holdMutation } from '../verification/heldMutations';
 
 export interface MutationOutcome {
   result: MutationResult;
@@ -24,13 +25,16 @@ export interface MutationOutcome {
 }
 
 export function rejected(m: Mutation, code: string, message: string, issues: FieldIssue[] = []): MutationResult {
-  return { id: m.id, seq: m.seq, status: 'rejected', applied: [], conflicts: [], rejection: { code, message, issues }, serverSeq: null };
+  return { id: m.id, seq: m.seq, status: 'rejected', applied: [], conflicts: [], rejection: { code, message, issues }, held: null, serverSeq: null };
 }
+
+const minutes = (ms: number) => Math.round(ms / 60_000);
 
 /**
  * Applies one mutation inside `tx` (DESIGN §5): the role's write set first (so a role learns
- * nothing of records it may not change), then the record, the values, the caller verification,
- * and finally the field-level three-way merge against what the store holds now.
+ * nothing of records it may not change), then the record, the values, the caller verification
+ * (an edit that arrives after its verification ran out is held for review, not applied), and
+ * finally the field-level three-way merge against what the store holds now.
  */
 export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation, now: Date): Promise<MutationOutcome> {
   const { user } = session;
@@ -57,8 +61,17 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
   }
 
   if (requiresCallerVerification(m.entity, user.role)) {
-    const covered = await verificationCovers(tx, { verificationId: m.verificationId, userId: user.id, customerId, createdAt: m.createdAt, now });
-    if (!covered) return refuse('verification_required', 'verify the caller before changing their record (a verification lasts 30 minutes)');
+    // judged by when the store receives the edit (`now`), never by the desk's createdAt
+    const coverage = await verificationCoverage(tx, { verificationId: m.verificationId, userId: user.id, customerId, receivedAt: now });
+    if (!coverage.covered && !coverage.expired) {
+      return refuse('verification_required', `verify the caller before changing their record (a verification lasts ${minutes(CALLER_VERIFICATION.validityMs)} minutes)`);
+    }
+    if (!coverage.covered) {
+      const late = minutes(now.getTime() - Date.parse(coverage.verifiedAt));
+      await holdMutation(tx, session, { mutation: m, customerId, reason: 'verification.expired', receivedAt: now, verifiedAt: coverage.verifiedAt, detail: `received ${late} minutes after the verification` });
+      const message = `held for a supervisor's review: the central store received this change ${late} minutes after the caller was verified (a verification covers ${minutes(CALLER_VERIFICATION.validityMs)} minutes)`;
+      return { result: { id: m.id, seq: m.seq, status: 'held', applied: [], conflicts: [], rejection: null, held: { reason: 'verification.expired', message }, serverSeq: null }, customerId, wrote: false };
+    }
   }
 
   const current = JSON.parse(row.data) as Record<string, unknown>;
@@ -84,6 +97,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
       applied: [...Object.keys(merge.apply), ...merge.unchanged],
       conflicts,
       rejection: null,
+      held: null,
       serverSeq,
     },
     customerId,

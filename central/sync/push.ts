@@ -1,4 +1,5 @@
-import { BILLING_ENTITIES, CareDeskError, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
+import { createHash } from 'node:crypto';
+import { BILLING_ENTITIES, CareDeskError, canonicalJson, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -9,9 +10,12 @@ import { boundClient } from './clients';
 
 /**
  * A push (DESIGN §5): the client's mutations in their sequence order, each once, each in its own
- * transaction with its audit row. (client id, seq) makes a push idempotent: a mutation seen before
- * gets its stored result back. A gap in the sequence stops the batch unrecorded, so the client
- * resends from the gap. Rejections are final and recorded like any other outcome.
+ * transaction with its audit row. A mutation is applied once per mutation id, whatever sequence
+ * number carries it: a resend gets its stored result back and applies nothing, and an id that comes
+ * back with other content is refused (`mutation_id_reused`). (client id, seq) orders a client's
+ * mutations: a gap in the sequence stops the batch unrecorded, so the client resends from the gap;
+ * a number already used by another mutation is refused (`sequence_reused`). Rejections are final and
+ * recorded like any other outcome.
  */
 export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, session: SessionContext, body: PushRequest): Promise<PushResponse> {
   await boundClient(ctx.db, session, body.clientId);
@@ -36,19 +40,47 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, ses
   return { results, head };
 }
 
+/** What a mutation says, apart from the sequence number that carries it: a resend has the same, a reused id another. */
+function contentHash(m: Mutation): string {
+  const { seq: _carrier, ...content } = m;
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
 async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean }> {
   const client = await tx.selectFrom('clients').select('last_seq').where('client_id', '=', m.clientId).executeTakeFirstOrThrow();
   const lastSeq = Number(client.last_seq);
   if (m.seq > lastSeq + 1) return 'gap';
-  if (m.seq <= lastSeq) {
-    const stored = await tx.selectFrom('client_mutations').select(['mutation_id', 'result']).where('client_id', '=', m.clientId).where('seq', '=', m.seq).executeTakeFirst();
-    if (stored?.mutation_id === m.id) return { result: JSON.parse(stored.result) as MutationResult, wrote: false };
-    return { result: rejected(m, 'sequence_reused', `sequence ${m.seq} of this client already carried another mutation`), wrote: false };
+  const nextInLine = m.seq === lastSeq + 1;
+  const hash = contentHash(m);
+
+  // by id first: a desk (or an attacker replaying its traffic) may resend an applied mutation under a new number
+  const seen = await tx.selectFrom('client_mutations').select(['client_id', 'content_hash', 'result']).where('mutation_id', '=', m.id).executeTakeFirst();
+  if (seen) {
+    // rows from before content hashes (migration 005) are matched by client only
+    const resend = seen.content_hash === null ? seen.client_id === m.clientId : seen.content_hash === hash;
+    // the number that carried it is used up either way, or the client's next mutation would be a gap
+    if (nextInLine) await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
+    if (resend) return { result: JSON.parse(seen.result) as MutationResult, wrote: false };
+    // the first outcome is not shown: the id may be another client's
+    const result = rejected(m, 'mutation_id_reused', 'this mutation id already carried another change: a new change needs a new id');
+    if (nextInLine) await auditOutcome(tx, now, session, m, result, null);
+    return { result, wrote: false };
   }
+  if (!nextInLine) return { result: rejected(m, 'sequence_reused', `sequence ${m.seq} of this client already carried another mutation`), wrote: false };
 
   const { result, customerId, wrote } = await applyMutation(tx, session, m, now);
-  await tx.insertInto('client_mutations').values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, result: JSON.stringify(result), at: now.toISOString() }).execute();
+  await tx
+    .insertInto('client_mutations')
+    .values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, content_hash: hash, result: JSON.stringify(result), at: now.toISOString() })
+    .execute();
   await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
+  await auditOutcome(tx, now, session, m, result, customerId);
+  return { result, wrote };
+}
+
+async function auditOutcome(tx: Tx, now: Date, session: SessionContext, m: Mutation, result: MutationResult, customerId: string | null): Promise<void> {
+  // a held edit's one audit row is written with its hold (verification/heldMutations.ts)
+  if (result.status === 'held') return;
   const { user } = session;
   await appendAudit(tx, now, {
     action: result.status === 'rejected' ? 'record.update_rejected' : 'record.update',
@@ -63,7 +95,6 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
     fields: Object.keys(m.changes),
     detail: result.rejection ? `mutation ${m.id}: ${result.rejection.code}` : `mutation ${m.id}`,
   });
-  return { result, wrote };
 }
 
 /** Sensitive reads made on the workstation (a profile, a billing tab), one audit row each, once per view id. */

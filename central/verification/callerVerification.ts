@@ -15,10 +15,15 @@ import { answerMatches } from './callerSecrets';
 export const CALLER_VERIFICATION = {
   maxFailures: 3,
   windowMs: 15 * 60_000,
-  /** how long a successful verification covers edits of that customer */
+  /** how long a successful verification covers edits of that customer, by the store's clock */
   validityMs: 30 * 60_000,
-  /** how far a workstation's clock may run ahead of the store's */
-  clockSkewMs: 2 * 60_000,
+  /**
+   * How much later than `validityMs` an edit may still ARRIVE and be applied: one saved just before
+   * the window closed while the link blinked. The desk retries a failed push at most every 15 s
+   * (sync/engine.ts), so this covers two retries. Kept short on purpose: the desk can date an edit as
+   * it likes, so a longer outage is a supervisor's call (held for review), never the desk's word.
+   */
+  outageGraceMs: 30_000,
 } as const;
 
 export async function verifyCaller(
@@ -67,16 +72,21 @@ export async function verifyCaller(
   });
 }
 
+/** What a verification says about an edit that arrives now: covers it, ran out before it arrived, or none. */
+export type VerificationCoverage = { covered: true; verifiedAt: string } | { covered: false; expired: true; verifiedAt: string } | { covered: false; expired: false };
+
 /**
- * Whether `verificationId` is a successful verification by this user of this customer, made at most
- * 30 minutes before the edit was made on the workstation. `createdAt` is the workstation's, so an
- * edit made offline right after a verification still counts; one dated in the future does not.
+ * Whether `verificationId` is a successful verification by this user of this customer that covers
+ * an edit the store receives at `receivedAt` (the store's own clock): made at most `validityMs` plus
+ * `outageGraceMs` before. The desk's `createdAt` plays no part: a hostile or mistaken desk could
+ * backdate it (an edit pushed long after the call, dated within the window) or date it in the future.
+ * A real verification that ran out is `expired`, which the push holds for review instead of applying.
  */
-export async function verificationCovers(
+export async function verificationCoverage(
   db: CentralDb,
-  check: { verificationId: string | null; userId: string; customerId: string | null; createdAt: string; now: Date },
-): Promise<boolean> {
-  if (!check.verificationId || !check.customerId) return false;
+  check: { verificationId: string | null; userId: string; customerId: string | null; receivedAt: Date },
+): Promise<VerificationCoverage> {
+  if (!check.verificationId || !check.customerId) return { covered: false, expired: false };
   const row = await db
     .selectFrom('verifications')
     .select('at')
@@ -85,9 +95,9 @@ export async function verificationCovers(
     .where('customer_id', '=', check.customerId)
     .where('verified', '=', 1)
     .executeTakeFirst();
-  if (!row) return false;
-  const editedAt = Date.parse(check.createdAt);
-  const verifiedAt = Date.parse(row.at);
-  const { clockSkewMs, validityMs } = CALLER_VERIFICATION;
-  return editedAt <= check.now.getTime() + clockSkewMs && verifiedAt <= editedAt + clockSkewMs && editedAt - verifiedAt <= validityMs;
+  if (!row) return { covered: false, expired: false };
+  const age = check.receivedAt.getTime() - Date.parse(row.at);
+  const { validityMs, outageGraceMs } = CALLER_VERIFICATION;
+  if (age <= validityMs + outageGraceMs) return { covered: true, verifiedAt: row.at };
+  return { covered: false, expired: true, verifiedAt: row.at };
 }

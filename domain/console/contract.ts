@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ADJUSTMENT_KINDS, BillingAccount, BillingAdjustment, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy } from '../entities';
 import { Username } from '../entities/identity';
 import { Role } from '../roles';
-import { VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
-import { ChangeReason, rule } from '../validation/rule';
+import { MutationHold, VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
+import { rule } from '../validation/rule';
+import { ChangeReason, requiredText } from '../validation/text';
 import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
 
 export { CHANNEL_NAMES, EVENT_NAMES };
@@ -50,11 +51,14 @@ export type VerificationState = z.infer<typeof VerificationState>;
 export const PendingChange = z.object({
   mutationId: Id,
   fields: z.array(z.string()),
-  status: z.enum(['pending', 'conflict', 'rejected']),
+  /** held: not applied, not refused; the central store keeps it for a supervisor's review */
+  status: z.enum(['pending', 'conflict', 'rejected', 'held']),
   reason: z.string(),
   createdAt: IsoDateTime,
   /** for a rejected change: why, naming the field and rule */
   rejection: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })) }).nullable(),
+  /** for a held change: why (e.g. `verification.expired`) */
+  hold: MutationHold.nullable(),
 });
 export type PendingChange = z.infer<typeof PendingChange>;
 
@@ -112,6 +116,8 @@ export const SyncStatus = z.object({
   pending: z.number().int(),
   conflicts: z.number().int(),
   rejected: z.number().int(),
+  /** changes the central store holds for a supervisor's review */
+  held: z.number().int(),
   /** during a first sync: rows received and rows expected, for the progress bar */
   progress: z.object({ received: z.number().int(), total: z.number().int() }).nullable(),
   error: z.string().nullable(),
@@ -132,7 +138,7 @@ interface ChannelSpec {
 export const CONSOLE_CONTRACT = {
   'session.status': { input: Empty, output: SessionState, unlocked: false },
   'device.enrol': {
-    input: z.strictObject({ code: z.string().trim().min(8).max(100), deviceName: z.string().trim().min(1).max(100) }),
+    input: z.strictObject({ code: z.string().trim().min(8).max(100), deviceName: requiredText(100) }),
     output: SessionState,
     unlocked: false,
   },

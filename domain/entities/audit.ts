@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'caller.verification',
   'record.update',
   'record.update_rejected',
+  /** a mutation held for a supervisor's review (e.g. its caller verification ran out before it arrived) */
+  'record.update_held',
   'record.view',
   'sync.pull',
   'card.replace',
@@ -36,7 +38,7 @@ export const AuditEvent = z.strictObject({
   entityId: z.string().nullable(),
   customerId: Id.nullable(),
   fields: z.array(z.string()),
-  outcome: z.enum(['ok', 'denied', 'failed', 'conflict']),
+  outcome: z.enum(['ok', 'denied', 'failed', 'conflict', 'held']),
   detail: z.string().max(500).nullable(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;

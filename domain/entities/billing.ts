@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARD_BRANDS, ChangeReason, PostalAddress, ZipCode, rule } from '../validation';
+import { CARD_BRANDS, ChangeReason, PostalAddress, ZipCode, optionalText, rule } from '../validation';
 import { Cents, Id, IsoDate, IsoDateTime } from './common';
 
 export const BILLING_STATUSES = ['current', 'past_due', 'collections', 'closed'] as const;
@@ -17,7 +17,7 @@ export const BillingAccount = z.strictObject({
 export type BillingAccount = z.infer<typeof BillingAccount>;
 
 export const INVOICE_STATUSES = ['open', 'paid', 'overdue', 'void'] as const;
-export const InvoiceLine = z.strictObject({ description: z.string().max(200), amountCents: Cents });
+export const InvoiceLine = z.strictObject({ description: optionalText(200), amountCents: Cents });
 export const Invoice = z.strictObject({
   id: Id,
   customerId: Id,
@@ -42,7 +42,7 @@ export const Payment = z.strictObject({
   amountCents: Cents,
   paymentMethodId: Id.nullable(),
   status: z.enum(PAYMENT_STATUSES),
-  failureReason: z.string().max(200).nullable(),
+  failureReason: optionalText(200).nullable(),
 });
 export type Payment = z.infer<typeof Payment>;
 
@@ -59,7 +59,7 @@ export const PaymentMethod = z.strictObject({
   last4: z.string().regex(/^\d{4}$/),
   expMonth: z.number().int().min(1).max(12),
   expYear: z.number().int().min(2000).max(2100),
-  holderName: z.string().max(100),
+  holderName: optionalText(100),
   billingZip: ZipCode,
   isDefault: z.boolean(),
 });
@@ -69,7 +69,7 @@ export const ORDER_STATUSES = ['placed', 'provisioning', 'fulfilled', 'cancelled
 export const Order = z.strictObject({
   id: Id,
   customerId: Id,
-  items: z.array(z.strictObject({ sku: z.string().max(40), description: z.string().max(200), quantity: z.number().int().min(1), priceCents: Cents })).max(50),
+  items: z.array(z.strictObject({ sku: optionalText(40), description: optionalText(200), quantity: z.number().int().min(1), priceCents: Cents })).max(50),
   status: z.enum(ORDER_STATUSES),
   placedAt: IsoDateTime,
   fulfilledAt: IsoDateTime.nullable(),
@@ -90,8 +90,8 @@ export const BillingAdjustment = z.strictObject({
   billingAccountId: Id,
   kind: z.enum(ADJUSTMENT_KINDS),
   amountCents: Cents,
-  reason: z.string().max(500),
-  recordedBy: z.string().max(100),
+  reason: ChangeReason,
+  recordedBy: optionalText(100),
   recordedAt: IsoDateTime,
 });
 export type BillingAdjustment = z.infer<typeof BillingAdjustment>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { requiredText, rule } from '../validation/rule';
+import { rule } from '../validation/rule';
+import { requiredText } from '../validation/text';
 
 export const Id = z.uuid();
 export const IsoDateTime = z.iso.datetime({ offset: true });
@@ -7,7 +8,5 @@ export const IsoDate = z.iso.date();
 /** Money is whole cents, never floating point. */
 export const Cents = z.number().int();
 
-export const personName = requiredText(100).refine(
-  (value) => !/[\p{Cc}<>]/u.test(value),
-  rule('name.characters', 'no control characters or angle brackets'),
-);
+/** A first or last name: the text rule, and no angle brackets (a name is never markup). */
+export const personName = requiredText(100).refine((value) => !/[<>]/.test(value), rule('name.characters', 'no angle brackets'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChangeReason, freeText } from '../validation';
 import { Id, IsoDateTime } from './common';
 
 /** Filed by a care rep on the customer's request; approved by a supervisor or compliance officer. */
@@ -8,7 +9,7 @@ export const ErasureRequest = z.strictObject({
   customerId: Id,
   filedBy: Id,
   filedAt: IsoDateTime,
-  reason: z.string().min(3).max(500),
+  reason: ChangeReason,
   status: z.enum(ERASURE_STATUSES),
   decidedBy: Id.nullable(),
   decidedAt: IsoDateTime.nullable(),
@@ -20,7 +21,7 @@ export const LEGAL_BASES = ['ecpa_subpoena', 'ecpa_court_order', 'ecpa_emergency
 export const DisclosureRecord = z.strictObject({
   id: Id,
   customerId: Id,
-  requester: z.string().min(2).max(200),
+  requester: freeText({ min: 2, max: 200 }),
   legalBasis: z.enum(LEGAL_BASES),
   fieldsDisclosed: z.array(z.string().max(60)).min(1),
   approvedBy: Id,
@@ -31,8 +32,8 @@ export type DisclosureRecord = z.infer<typeof DisclosureRecord>;
 /** One partner-sharing export: the minimal field set for the partner's purpose, honouring opt-outs. */
 export const SharingRecord = z.strictObject({
   id: Id,
-  partner: z.string().min(2).max(200),
-  purpose: z.string().min(2).max(200),
+  partner: freeText({ min: 2, max: 200 }),
+  purpose: freeText({ min: 2, max: 200 }),
   fields: z.array(z.string().max(60)).min(1),
   customerCount: z.number().int().min(0),
   exportedBy: Id,

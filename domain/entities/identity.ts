@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rule } from '../validation/rule';
+import { optionalText, requiredText } from '../validation/text';
 import { Role } from '../roles';
 import { Id, IsoDateTime } from './common';
 
@@ -18,7 +19,7 @@ export const NewPassword = z
 export const User = z.strictObject({
   id: Id,
   username: Username,
-  displayName: z.string().trim().min(1).max(100),
+  displayName: requiredText(100),
   role: Role,
   status: z.enum(['active', 'disabled']),
 });
@@ -26,7 +27,7 @@ export type User = z.infer<typeof User>;
 
 export const Device = z.strictObject({
   id: Id,
-  name: z.string().max(100),
+  name: optionalText(100),
   certificateFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   enrolledAt: IsoDateTime,
   revokedAt: IsoDateTime.nullable(),

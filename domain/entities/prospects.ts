@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmailAddress, PhoneNumber, PostalAddress } from '../validation';
+import { EmailAddress, PhoneNumber, PostalAddress, freeText, optionalText } from '../validation';
 import { Id, IsoDateTime, personName } from './common';
 
 /** Prequalification / quote requests. Policy: used only to contact the prospect about the services asked about. */
@@ -11,8 +11,8 @@ export const Lead = z.strictObject({
   email: EmailAddress,
   phone: PhoneNumber,
   mailingAddress: PostalAddress,
-  location: z.string().max(100),
-  requestedServices: z.array(z.string().max(60)).min(1).max(10),
+  location: optionalText(100),
+  requestedServices: z.array(optionalText(60)).min(1).max(10),
   status: z.enum(LEAD_STATUSES),
   createdAt: IsoDateTime,
   convertedCustomerId: Id.nullable(),
@@ -25,8 +25,9 @@ export const Inquiry = z.strictObject({
   id: Id,
   receivedAt: IsoDateTime,
   returnAddress: EmailAddress,
-  subject: z.string().max(200),
-  body: z.string().max(10_000),
+  subject: optionalText(200),
+  /** the one multi-line field: an email's body keeps its paragraphs (line feeds and tabs), nothing else */
+  body: freeText({ max: 10_000, multiLine: true }),
   status: z.enum(INQUIRY_STATUSES),
   customerId: Id.nullable(),
 });

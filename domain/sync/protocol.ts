@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { BillingAdjustment, ENTITY_NAMES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
 import type { EntityName } from '../entities';
+import { MAX_JSON_DEPTH } from '../records';
 import { Username } from '../entities/identity';
-import { MAX_REASON_LENGTH, rule } from '../validation/rule';
+import { rule } from '../validation/rule';
+import { ChangeReason, MAX_REASON_LENGTH, requiredText } from '../validation/text';
 
 /**
  * The wire protocol between a workstation and the central store (DESIGN §5). Every body is
@@ -27,6 +29,8 @@ export const API = {
 export const LIMITS = {
   /** refused before parsing (DESIGN §8) */
   maxBodyBytes: 1024 * 1024,
+  /** objects and arrays in each other, counted from the body: deeper is refused before parsing (`json.depth`) */
+  maxJsonDepth: MAX_JSON_DEPTH,
   maxMutationsPerPush: 500,
   maxReasonLength: MAX_REASON_LENGTH,
   /** rows per pull response; the client asks again while `more` is true */
@@ -38,7 +42,7 @@ export const EntityNameSchema = z.enum(ENTITY_NAMES as [EntityName, ...EntityNam
 // ── device enrolment and session ────────────────────────────────────────────────────────────
 export const EnrolRequest = z.strictObject({
   code: z.string().min(8).max(100),
-  deviceName: z.string().trim().min(1).max(100),
+  deviceName: requiredText(100),
   csrPem: z.string().min(100).max(10_000),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
@@ -101,7 +105,7 @@ export const Mutation = z.strictObject({
   /** the values the user saw when editing: the merge base */
   base: FieldValues,
   changes: FieldValues,
-  reason: z.string().trim().min(3).max(LIMITS.maxReasonLength),
+  reason: ChangeReason,
   /** the caller verification issued by the central store, for roles that need one */
   verificationId: Id.nullable(),
   createdAt: IsoDateTime,
@@ -136,14 +140,29 @@ export type ConflictInfo = z.infer<typeof ConflictInfo>;
 
 export const FieldIssueSchema = z.strictObject({ field: z.string(), rule: z.string(), message: z.string() });
 
+/**
+ * Why the central store held a mutation for a supervisor's review instead of applying it.
+ * `verification.expired`: the caller verification it carries was good, but the store received the
+ * edit after the verification's window (judged by the store's clock, never the desk's `createdAt`).
+ */
+export const HOLD_REASONS = ['verification.expired'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+export const MutationHold = z.strictObject({ reason: z.enum(HOLD_REASONS), message: z.string() });
+export type MutationHold = z.infer<typeof MutationHold>;
+
 export const MutationResult = z.strictObject({
   id: Id,
   seq: z.number().int(),
-  /** applied: every field written or already equal; conflict: some fields need the user; rejected: nothing written */
-  status: z.enum(['applied', 'conflict', 'rejected']),
+  /**
+   * applied: every field written or already equal; conflict: some fields need the user; rejected:
+   * nothing written, final; held: nothing written, kept by the store for a supervisor's review
+   */
+  status: z.enum(['applied', 'conflict', 'rejected', 'held']),
   applied: z.array(z.string()),
   conflicts: z.array(ConflictInfo),
   rejection: z.strictObject({ code: z.string(), message: z.string(), issues: z.array(FieldIssueSchema) }).nullable(),
+  /** for status `held`: why; absent from results stored before holds existed */
+  held: MutationHold.nullable().optional(),
   serverSeq: z.number().int().nullable(),
 });
 export type MutationResult = z.infer<typeof MutationResult>;

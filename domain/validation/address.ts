@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { requiredText, rule } from './rule';
+import { rule } from './rule';
+import { optionalText, requiredText } from './text';
 
 /** USPS codes of the states, DC and the territories the provider serves. */
 export const US_STATES = [
@@ -23,7 +24,7 @@ export const StateCode = z
 
 export const PostalAddress = z.strictObject({
   line1: requiredText(100),
-  line2: z.string().trim().max(100).optional(),
+  line2: optionalText(100).optional(),
   city: requiredText(60),
   state: StateCode,
   zip: ZipCode,

@@ -1,4 +1,5 @@
 export * from './rule';
+export * from './text';
 export * from './phone';
 export * from './email';
 export * from './address';

@@ -12,13 +12,22 @@ export function normalisePhone(input: string): string | null {
   return parsed?.isValid() ? parsed.number : null;
 }
 
+/**
+ * A phone number as typed, stored in E.164. An extension (`x123`, `ext. 5`, `;ext=5`, `#22`) has no
+ * place in a record (E.164 has none, and a customer's phone is a number and a kind), so it is
+ * refused with a reason rather than dropped: a rep who typed one must know it was not kept.
+ */
 export const PhoneNumber = z.string().max(40).transform((value, ctx) => {
-  const e164 = normalisePhone(value);
-  if (!e164) {
+  const parsed = parsePhoneNumberFromString(value.trim(), 'US');
+  if (!parsed?.isValid()) {
     ctx.addIssue({ code: 'custom', ...rule('phone.e164', 'not a valid phone number') });
     return z.NEVER;
   }
-  return e164;
+  if (parsed.ext) {
+    ctx.addIssue({ code: 'custom', ...rule('phone.extension', `extensions are not supported: enter the number without x${parsed.ext}`) });
+    return z.NEVER;
+  }
+  return parsed.number;
 });
 
 /** National digits of a North American number, or all digits after the `+` for others: what the search index holds. */

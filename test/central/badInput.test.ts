@@ -70,6 +70,40 @@ describe('bad input', () => {
     expect(res.json.error.issues[0].field).toBe('cursor');
   });
 
+  /** `depth` levels of arrays in arrays around a string: 2 bytes a level */
+  const nested = (depth: number): unknown => {
+    let value: unknown = 'x';
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  };
+
+  it('refuses a push whose base is nested 3,000 deep: 400 naming json.depth, nothing stored, and the store keeps serving', async () => {
+    const { customer } = h.customer(0);
+    const before = await h.record('customer', customer.id);
+    const deep = h.mutation(rep, seq + 1, { entity: 'customer', id: customer.id }, { lastName: nested(3000) }, { lastName: 'Deep' }, { verificationId });
+    const res = await h.push(rep, [deep]);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ code: 'validation', issues: [expect.objectContaining({ field: '(body)', rule: 'json.depth' })] });
+    expect(await h.record('customer', customer.id)).toEqual(before);
+    expect(await h.store.db.selectFrom('client_mutations').select('seq').where('mutation_id', '=', deep.id).execute()).toEqual([]);
+
+    expect((await h.call(rep.device.agent, 'GET', API.health)).status).toBe(200);
+    const after = await h.push(rep, [edit({ email: 'after.deep@example.com' })]);
+    expect(after.status).toBe(200);
+    expect(after.json.results[0].status).toBe('applied');
+  });
+
+  it(`refuses JSON deeper than ${LIMITS.maxJsonDepth} levels on any route, before it reaches the route`, async () => {
+    const { username } = rep.user;
+    const tooDeep = await h.call(rep.device.agent, 'POST', API.session, { body: { username, password: nested(LIMITS.maxJsonDepth) } });
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.json.error.issues).toEqual([expect.objectContaining({ field: '(body)', rule: 'json.depth' })]);
+    // one level less passes the depth rule and meets the route's own schema
+    const deepEnough = await h.call(rep.device.agent, 'POST', API.session, { body: { username, password: nested(LIMITS.maxJsonDepth - 1) } });
+    expect(deepEnough.status).toBe(400);
+    expect(deepEnough.json.error.issues).toEqual([expect.objectContaining({ field: 'password' })]);
+  });
+
   it('answers an unknown route with not_found in the same error shape', async () => {
     const res = await h.call(rep.device.agent, 'GET', '/v1/nothing-here', { token: rep.token });
     expect(res.status).toBe(404);

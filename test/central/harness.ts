@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { Agent, request } from 'undici';
-import { startCentralStore, type CentralStore, type SeedSummary } from '../../central';
+import { startCentralStore, type CentralStore, type InternalErrorLog, type SeedSummary } from '../../central';
 import { API, PullLine, ServerEvent, type Mutation, type Role, type User } from '../../domain';
 import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
 
@@ -76,10 +76,11 @@ export class Harness {
     this.anonymous = this.agent({});
   }
 
-  static async start(options: { customers?: number } = {}): Promise<Harness> {
+  /** `errorLog`: where the store writes its internal errors (default: stderr), for the tests that read them */
+  static async start(options: { customers?: number; errorLog?: InternalErrorLog } = {}): Promise<Harness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-central-test-'));
     const clock = testClock();
-    const store = await startCentralStore({ dataDir, port: 0, clock });
+    const store = await startCentralStore({ dataDir, port: 0, clock, errorLog: options.errorLog });
     const seeded = await store.admin.seedDemo(options.customers ?? 5, DEMO);
     return new Harness(store, dataDir, clock, seeded);
   }

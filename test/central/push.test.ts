@@ -15,7 +15,7 @@ describe('push', () => {
   };
 
   beforeAll(async () => {
-    h = await Harness.start({ customers: 6 });
+    h = await Harness.start({ customers: 8 });
     rep = await h.session('care_rep');
   });
   afterAll(() => h.dispose());
@@ -168,6 +168,51 @@ describe('push', () => {
     const resent = await pushOk(session, [m3, m1, m2]);
     expect(resent.results.map((r) => [r.seq, r.status])).toEqual([[1, 'applied'], [2, 'applied'], [3, 'applied']]);
     expect((await h.record('customer', customer.id)).data.lastName).toBe('Third');
+  });
+
+  it('applies a mutation once when it is resent under a new sequence number: its first outcome again, nothing written', async () => {
+    const { customer } = h.customer(6);
+    const other = await h.session('care_rep');
+    const m = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Replayed' }, { verificationId: await verified(rep, 6) });
+    const first = await pushOk(rep, [m]);
+    expect(first.results[0]!.status).toBe('applied');
+    // someone puts the old name back; a replay of m would write 'Replayed' over it again
+    const undo = h.mutation(other, next(other), { entity: 'customer', id: customer.id }, { lastName: 'Replayed' }, { lastName: customer.lastName }, { verificationId: await verified(other, 6) });
+    expect((await pushOk(other, [undo])).results[0]!.status).toBe('applied');
+    const before = await h.record('customer', customer.id);
+
+    const resent = { ...m, seq: next(rep) };
+    expect((await pushOk(rep, [resent])).results).toEqual(first.results);
+    expect((await pushOk(rep, [resent])).results).toEqual(first.results);
+    expect(await h.record('customer', customer.id)).toEqual(before);
+    expect(await h.store.db.selectFrom('client_mutations').select('seq').where('mutation_id', '=', m.id).execute()).toHaveLength(1);
+
+    // the resend used up its sequence number: the client's next mutation is no gap
+    const later = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { firstName: customer.firstName }, { firstName: 'Later' }, { verificationId: await verified(rep, 6) });
+    expect((await pushOk(rep, [later])).results[0]!.status).toBe('applied');
+  });
+
+  it('refuses a mutation id reused with different content, applying nothing', async () => {
+    const { customer } = h.customer(7);
+    const verificationId = await verified(rep, 7);
+    const m = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Original' }, { verificationId });
+    expect((await pushOk(rep, [m])).results[0]!.status).toBe('applied');
+    const before = await h.record('customer', customer.id);
+
+    const altered = { ...m, seq: next(rep), base: { lastName: 'Original' }, changes: { lastName: 'Altered' } };
+    const { results } = await pushOk(rep, [altered]);
+    expect(results).toEqual([expect.objectContaining({ id: m.id, seq: altered.seq, status: 'rejected', applied: [], serverSeq: null, rejection: expect.objectContaining({ code: 'mutation_id_reused' }) })]);
+    expect(await h.record('customer', customer.id)).toEqual(before);
+
+    // nor may another client borrow the id, or learn the first outcome through it
+    const other = await h.session('care_rep');
+    const borrowed = { ...m, clientId: other.clientId, seq: next(other) };
+    const theirs = await pushOk(other, [borrowed]);
+    expect(theirs.results[0]!.rejection?.code).toBe('mutation_id_reused');
+    expect(await h.record('customer', customer.id)).toEqual(before);
+
+    const later = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { firstName: customer.firstName }, { firstName: 'Later' }, { verificationId });
+    expect((await pushOk(rep, [later])).results[0]!.status).toBe('applied');
   });
 
   it('rejects a change to a record that does not exist', async () => {

@@ -63,31 +63,76 @@ describe('caller verification', () => {
       h.mutation(session, ++seq, { entity: 'customer', id: h.customer(i).customer.id }, { lastName: h.customer(i).customer.lastName }, { lastName: `Edited${seq}` }, { verificationId, ...(createdAt ? { createdAt } : {}) });
     const outcome = async (m: ReturnType<typeof edit>) => (await h.push(rep, [m])).json.results[0];
 
+    it('holds for review, and does not apply, an edit pushed 31 minutes after the verification but dated 1 s after it (hostile desk)', async () => {
+      const { customer, secrets } = h.customer(4);
+      const { verificationId } = (await h.verify(rep, customer.id, 'ssn_last4', secrets.ssnLast4)).json;
+      const backdated = new Date(h.clock().getTime() + 1000).toISOString();
+      h.clock.advance(31 * 60_000);
+      const before = await h.record('customer', customer.id);
+      const m = edit(rep, 4, verificationId, backdated);
+      const result = await outcome(m);
+      expect(result).toMatchObject({ status: 'held', applied: [], serverSeq: null, rejection: null, held: { reason: 'verification.expired' } });
+      expect(await h.record('customer', customer.id)).toEqual(before);
+      const held = await h.store.db.selectFrom('held_mutations').selectAll().where('mutation_id', '=', m.id).executeTakeFirstOrThrow();
+      expect(held).toMatchObject({ reason: 'verification.expired', user_id: rep.user.id, entity: 'customer', entity_id: customer.id, customer_id: customer.id, verification_id: verificationId, status: 'held', received_at: h.clock().toISOString() });
+      expect(JSON.parse(held.mutation)).toEqual(m);
+      const audit = await h.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'record.update_held').where('entity_id', '=', customer.id).execute();
+      expect(audit).toEqual([expect.objectContaining({ outcome: 'held', user_id: rep.user.id, customer_id: customer.id, fields: JSON.stringify(['lastName']) })]);
+      expect(audit[0]!.detail).toContain('verification.expired');
+      // one row for the edit, and none that says it was applied
+      const rows = await h.store.db.selectFrom('audit_log').select(['action', 'outcome']).where('entity_id', '=', customer.id).where('action', 'like', 'record.update%').execute();
+      expect(rows).toEqual([{ action: 'record.update_held', outcome: 'held' }]);
+    });
+
     it('rejects a customer edit without a verification', async () => {
       expect((await outcome(edit(rep, 4, null))).rejection.code).toBe('verification_required');
     });
 
-    it('rejects an edit made more than 30 minutes after the verification', async () => {
-      const { customer, secrets } = h.customer(4);
+    it('applies an edit received within the 30-minute window plus the 30-second outage grace, whatever date the desk gives it', async () => {
+      const { customer, secrets } = h.customer(3);
       const { verificationId } = (await h.verify(rep, customer.id, 'ssn_last4', secrets.ssnLast4)).json;
-      h.clock.advance(31 * 60_000);
-      expect((await outcome(edit(rep, 4, verificationId))).rejection.code).toBe('verification_required');
+      const longAgo = new Date(h.clock().getTime() - 24 * 60 * 60_000).toISOString();
+      const fresh = async (lastName: string, createdAt?: string) => {
+        const current = (await h.record('customer', customer.id)).data.lastName;
+        return h.mutation(rep, ++seq, { entity: 'customer', id: customer.id }, { lastName: current }, { lastName }, { verificationId, ...(createdAt ? { createdAt } : {}) });
+      };
+      h.clock.advance(30 * 60_000);
+      expect((await outcome(await fresh('Backdated', longAgo))).status).toBe('applied');
+      h.clock.advance(30_000); // the push was retried through a blink of the link
+      expect((await outcome(await fresh('InGrace'))).status).toBe('applied');
+      expect((await h.record('customer', customer.id)).data.lastName).toBe('InGrace');
+      h.clock.advance(1000);
+      expect((await outcome(await fresh('TooLate'))).status).toBe('held');
+      expect((await h.record('customer', customer.id)).data.lastName).toBe('InGrace');
     });
 
-    it('accepts an edit made within 30 minutes of the verification, even when pushed later', async () => {
+    it('holds an edit received after the window and the grace, even one made on time and pushed late', async () => {
       const { customer, secrets } = h.customer(4);
       const { verificationId } = (await h.verify(rep, customer.id, 'ssn_last4', secrets.ssnLast4)).json;
       h.clock.advance(10 * 60_000);
       const m = edit(rep, 4, verificationId);
-      h.clock.advance(60 * 60_000); // the workstation was offline
-      expect((await outcome(m)).status).toBe('applied');
+      h.clock.advance(25 * 60_000); // the workstation was offline: received 35 minutes after
+      expect(await outcome(m)).toMatchObject({ status: 'held', held: { reason: 'verification.expired' } });
     });
 
-    it('rejects an edit dated in the future', async () => {
+    it('does not let a createdAt in the future extend a verification', async () => {
       const { customer, secrets } = h.customer(4);
       const { verificationId } = (await h.verify(rep, customer.id, 'ssn_last4', secrets.ssnLast4)).json;
-      const future = new Date(h.clock().getTime() + 10 * 60_000).toISOString();
-      expect((await outcome(edit(rep, 4, verificationId, future))).rejection.code).toBe('verification_required');
+      h.clock.advance(40 * 60_000);
+      const future = new Date(h.clock().getTime() + 60 * 60_000).toISOString();
+      const result = await outcome(edit(rep, 4, verificationId, future));
+      expect(result).toMatchObject({ status: 'held', held: { reason: 'verification.expired' }, serverSeq: null });
+    });
+
+    it('answers a replayed held mutation with the same outcome, holding it once', async () => {
+      const { customer, secrets } = h.customer(4);
+      const { verificationId } = (await h.verify(rep, customer.id, 'ssn_last4', secrets.ssnLast4)).json;
+      h.clock.advance(36 * 60_000);
+      const m = edit(rep, 4, verificationId);
+      const first = await outcome(m);
+      expect(first.status).toBe('held');
+      expect(await outcome(m)).toEqual(first);
+      expect(await h.store.db.selectFrom('held_mutations').select('mutation_id').where('mutation_id', '=', m.id).execute()).toHaveLength(1);
     });
 
     it("rejects a verification of another customer, or another rep's", async () => {

@@ -20,10 +20,11 @@ export interface TestCentral {
   dispose(): Promise<void>;
 }
 
-/** A real central store over TLS on loopback, with demo customers and one user per given name. */
-export async function startTestCentral(options: { customers: number; users: Record<string, Role> }): Promise<TestCentral> {
+/** A real central store over TLS on loopback, with demo customers and one user per given name; `clock` is the store's own. */
+export async function startTestCentral(options: { customers: number; users: Record<string, Role>; clock?: () => Date }): Promise<TestCentral> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-central-'));
-  let store = await startCentralStore({ dataDir, port: 0 });
+  const clock = options.clock ? { clock: options.clock } : {};
+  let store = await startCentralStore({ dataDir, port: 0, ...clock });
   const port = Number(new URL(store.url).port);
   await store.admin.seedDemo(options.customers, { seed: DEMO_SEED, historyMonths: 2 });
   for (const [username, role] of Object.entries(options.users)) {
@@ -44,7 +45,7 @@ export async function startTestCentral(options: { customers: number; users: Reco
     },
     async restart() {
       if (running) await store.close();
-      store = await startCentralStore({ dataDir, port });
+      store = await startCentralStore({ dataDir, port, ...clock });
       running = true;
     },
     async dispose() {

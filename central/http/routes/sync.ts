@@ -8,9 +8,10 @@ import { registerClient } from '../../sync/clients';
 import { pullLines } from '../../sync/pull';
 import { push } from '../../sync/push';
 import { sessionOf } from '../access';
+import type { InternalErrors } from '../internalErrors';
 
 /** Client registration, pull (NDJSON stream) and push. */
-export function syncRoutes(app: FastifyInstance, ctx: StoreContext): void {
+export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErrors: InternalErrors): void {
   app.post(API.clients, async (request) => {
     const { clientId } = parseOrThrow(RegisterClientRequest, request.body);
     return RegisterClientResponse.parse(await registerClient(ctx.db, ctx.clock, sessionOf(request), clientId));
@@ -24,7 +25,8 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext): void {
     const query = parseOrThrow(PullQuery, request.query);
     // Readable.from pulls the next page only when the socket has drained: memory stays flat at any size
     const session = sessionOf(request);
-    const body = Readable.from(auditBillingReads(ctx, session, pullLines(ctx, session, query)), { objectMode: false });
+    const lines = auditBillingReads(ctx, session, pullLines(ctx, session, query));
+    const body = Readable.from(reportingFailure(lines, (err) => internalErrors.record(request, err)), { objectMode: false });
     const done = finished(body).catch(() => undefined);
     streaming.add(done);
     void done.then(() => streaming.delete(done));
@@ -36,4 +38,18 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext): void {
     const body = parseOrThrow(PushRequest, request.body);
     return PushResponse.parse(await push(ctx, sessionOf(request), body));
   });
+}
+
+/**
+ * A failure while the pull streams comes after the 200 and its headers, where the error handler no
+ * longer sees it: the desk only finds its stream cut. Logged and counted here, then passed on to cut
+ * the stream. A desk that hangs up ends the generator without an error, and is not counted.
+ */
+async function* reportingFailure<T>(lines: AsyncIterable<T>, report: (err: unknown) => void): AsyncGenerator<T> {
+  try {
+    yield* lines;
+  } catch (err) {
+    report(err);
+    throw err;
+  }
 }

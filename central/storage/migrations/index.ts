@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_initial';
 import * as m002 from './002_card_vault';
 import * as m003 from './003_revocations_and_enrolment_throttle';
+import * as m004 from './004_held_mutations';
+import * as m005 from './005_mutation_ids';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -11,4 +13,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
   '002_card_vault': m002,
   '003_revocations_and_enrolment_throttle': m003,
+  '004_held_mutations': m004,
+  '005_mutation_ids': m005,
 };

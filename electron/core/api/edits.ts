@@ -31,5 +31,6 @@ export function pendingChange(m: OutboxEntry): PendingChange {
     reason: m.reason,
     createdAt: m.createdAt,
     rejection: m.rejection ?? null,
+    hold: m.hold ?? null,
   };
 }

@@ -48,6 +48,8 @@ export interface OutboxCounts {
   /** conflicting fields, one per row of the conflicts list */
   conflicts: number;
   rejected: number;
+  /** kept by the central store for a supervisor's review */
+  held: number;
 }
 
 /** The result code with which the central store asks for a mutation again: it stays pending. */
@@ -66,7 +68,8 @@ interface OutboxDeps {
  * The durable outbox of DESIGN §5. Callers run these inside one cache transaction, so an edit and
  * the search index of its customer change together. Nothing here is dropped silently: a mutation
  * leaves the outbox when the central store applied it, when the user resolved every conflicting
- * field, or when the user dismissed its rejection.
+ * field, or when the user dismissed its rejection. One the store held for review stays, shown as
+ * held with the reason, until the review (a later issue) tells the desk its outcome.
  */
 export class Outbox {
   constructor(private readonly deps: OutboxDeps) {}
@@ -107,6 +110,10 @@ export class Outbox {
         this.deps.table.remove(result.id);
       } else if (result.status === 'conflict') {
         this.deps.table.setStatus(result.id, 'conflict', result.conflicts, null);
+      } else if (result.status === 'held') {
+        // not applied, not refused: the store keeps it for a supervisor, and so does this outbox
+        const hold = result.held ?? { reason: 'verification.expired' as const, message: 'held by the central store for review' };
+        this.deps.table.setStatus(result.id, 'held', null, null, hold);
       } else if (result.rejection?.code === SEQUENCE_GAP) {
         continue;
       } else {

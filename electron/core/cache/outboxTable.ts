@@ -1,9 +1,10 @@
 import type { EntityName } from '../../../domain/entities';
 import type { FieldIssue } from '../../../domain/errors';
-import type { ConflictInfo, Mutation } from '../../../domain/sync/protocol';
+import type { ConflictInfo, Mutation, MutationHold } from '../../../domain/sync/protocol';
 import type { Db } from './sqlite';
 
-export type OutboxStatus = 'pending' | 'conflict' | 'rejected';
+/** `held`: the central store keeps it for a supervisor's review; not applied, not refused */
+export type OutboxStatus = 'pending' | 'conflict' | 'rejected' | 'held';
 
 export interface Rejection {
   code: string;
@@ -19,6 +20,8 @@ export interface OutboxEntry extends Mutation {
   conflicts: ConflictInfo[];
   /** for status `rejected`: why */
   rejection: Rejection | null;
+  /** for status `held`: why */
+  hold: MutationHold | null;
 }
 
 interface OutboxRow {
@@ -36,6 +39,7 @@ interface OutboxRow {
   status: OutboxStatus;
   conflicts: string | null;
   rejection: string | null;
+  hold: string | null;
 }
 
 /** Rows of the `outbox` table; the rules about them live in outbox.ts. */
@@ -53,13 +57,14 @@ export class OutboxTable {
       ofCustomer: db.prepare('SELECT * FROM outbox WHERE customer_id = ? ORDER BY seq'),
       pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' ORDER BY seq").pluck(),
       allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' ORDER BY seq"),
-      setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ? WHERE id = ?'),
+      setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ?, hold = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck(),
       counts: db.prepare(
         `SELECT coalesce(sum(status = 'pending'), 0) AS pending,
                 coalesce(sum(CASE WHEN status = 'conflict' THEN json_array_length(conflicts) ELSE 0 END), 0) AS conflicts,
-                coalesce(sum(status = 'rejected'), 0) AS rejected
+                coalesce(sum(status = 'rejected'), 0) AS rejected,
+                coalesce(sum(status = 'held'), 0) AS held
          FROM outbox`,
       ),
     };
@@ -104,8 +109,8 @@ export class OutboxTable {
     return byRecord;
   }
 
-  setStatus(id: string, status: OutboxStatus, conflicts: ConflictInfo[] | null, rejection: Rejection | null): void {
-    this.statements.setStatus.run(status, conflicts ? JSON.stringify(conflicts) : null, rejection ? JSON.stringify(rejection) : null, id);
+  setStatus(id: string, status: OutboxStatus, conflicts: ConflictInfo[] | null, rejection: Rejection | null, hold: MutationHold | null = null): void {
+    this.statements.setStatus.run(status, conflicts ? JSON.stringify(conflicts) : null, rejection ? JSON.stringify(rejection) : null, hold ? JSON.stringify(hold) : null, id);
   }
 
   remove(id: string): boolean {
@@ -116,8 +121,8 @@ export class OutboxTable {
     return this.statements.maxSeq.get() as number;
   }
 
-  counts(): { pending: number; conflicts: number; rejected: number } {
-    return this.statements.counts.get() as { pending: number; conflicts: number; rejected: number };
+  counts(): { pending: number; conflicts: number; rejected: number; held: number } {
+    return this.statements.counts.get() as { pending: number; conflicts: number; rejected: number; held: number };
   }
 }
 
@@ -126,7 +131,7 @@ export function recordKey(entity: string, id: string): string {
 }
 
 /** The mutation as it goes on the wire, without the outbox's own fields. */
-export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejection: _r, ...mutation }: OutboxEntry): Mutation {
+export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejection: _r, hold: _h, ...mutation }: OutboxEntry): Mutation {
   return mutation;
 }
 
@@ -146,5 +151,6 @@ function toEntry(row: OutboxRow): OutboxEntry {
     status: row.status,
     conflicts: row.conflicts ? (JSON.parse(row.conflicts) as ConflictInfo[]) : [],
     rejection: row.rejection ? (JSON.parse(row.rejection) as Rejection) : null,
+    hold: row.hold ? (JSON.parse(row.hold) as MutationHold) : null,
   };
 }

@@ -72,6 +72,7 @@ export class SyncEngine {
       pending: counts.pending,
       conflicts: counts.conflicts,
       rejected: counts.rejected,
+      held: counts.held,
       progress: this.progress,
       error: this.error,
     };

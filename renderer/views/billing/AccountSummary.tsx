@@ -8,15 +8,13 @@ import { useHotkeys } from '../../hooks/useHotkeys';
 import { cents, date, statusTone, titleCase } from '../../format';
 import { EditableField } from '../customers/EditableField';
 import { AddressEditor } from '../customers/edit/AddressEditor';
-import type { Mark } from '../customers/changeMarks';
+import { MARK_RANK, type Mark } from '../customers/changeMarks';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
-
-const RANK: Record<Mark, number> = { confirmed: 0, pending: 1, conflict: 2, rejected: 3 };
 
 /** The most urgent state among the changes to one field of the account. */
 function markOf(path: string, billing: BillingView, confirmed: readonly ConfirmedChange[]): Mark | null {
   let mark: Mark | null = null;
-  for (const c of billing.changes) if (c.fields.includes(path) && (!mark || RANK[c.status] > RANK[mark])) mark = c.status;
+  for (const c of billing.changes) if (c.fields.includes(path) && (!mark || MARK_RANK[c.status] > MARK_RANK[mark])) mark = c.status;
   return mark ?? (confirmed.some((c) => c.fields.includes(path)) ? 'confirmed' : null);
 }
 

@@ -5,7 +5,7 @@ import type { ConfirmedChange } from '../../hooks/useCustomer';
 import { fieldLabel, time } from '../../format';
 import { ChangeMark } from './ChangeMark';
 
-/** Every outcome of the rep's edits stays visible: pending, confirmed, in conflict, or rejected with the reason. */
+/** Every outcome of the rep's edits stays visible: pending, confirmed, in conflict, held for review or rejected with the reason. */
 export function ChangesPanel({ changes, confirmed, onDismiss }: { changes: readonly PendingChange[]; confirmed: readonly ConfirmedChange[]; onDismiss: (mutationId: string) => Promise<void> }) {
   if (changes.length === 0 && confirmed.length === 0) return null;
   return (
@@ -21,6 +21,12 @@ export function ChangesPanel({ changes, confirmed, onDismiss }: { changes: reado
             <div className="change-reason">“{c.reason}”</div>
             {c.status === 'pending' && <div className="change-note">Waiting for the central store.</div>}
             {c.status === 'conflict' && <div className="change-note">Changed by someone else meanwhile: resolve under Conflicts (Alt+2).</div>}
+            {c.status === 'held' && c.hold && (
+              <div className="change-note tone-warn" data-testid="change-held">
+                {c.hold.message}
+                <code className="rule">{c.hold.reason}</code>
+              </div>
+            )}
             {c.status === 'rejected' && c.rejection && (
               <div className="change-note tone-bad">
                 {c.rejection.message}

@@ -35,6 +35,12 @@ export function StatusBar({ status, onShowConflicts }: { status: SyncStatus | nu
           {status.rejected} rejected
         </span>
       )}
+      {!!status?.held && (
+        <span className="status-item has-pending" data-testid="status-held" title="Changes the central store holds for a supervisor's review">
+          <Icon name="shield" size={13} />
+          {status.held} held for review
+        </span>
+      )}
       {progress && (
         <span className="status-item status-progress" data-testid="status-progress">
           <span>

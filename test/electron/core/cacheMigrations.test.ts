@@ -32,6 +32,28 @@ describe('cache migrations', () => {
     reopened.close();
   });
 
+  it('bring a schema-1 outbox to schema 2 with its edits kept, able to hold an edit for review', () => {
+    const file = join(tempDir(), 'cache.db');
+    const raw = new Database(file);
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.pragma('user_version = 1');
+    raw
+      .prepare(
+        `INSERT INTO outbox (seq, id, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status, rejection)
+         VALUES (1, 'm1', 'c1', 'customer', 'x1', 'x1', '{}', '{"lastName":"Old"}', 'caller asked', NULL, '2026-11-28T09:00:00.000Z', 'rejected', '{"code":"forbidden","message":"no","issues":[]}')`,
+      )
+      .run();
+    raw.close();
+    const cache = openCache({ file, key: null });
+    expect(cache.schemaVersion()).toBe(MIGRATIONS.length);
+    expect(cache.changesOfCustomer('x1')).toEqual([expect.objectContaining({ id: 'm1', status: 'rejected', rejection: { code: 'forbidden', message: 'no', issues: [] }, hold: null })]);
+    cache.close();
+    const check = new Database(file);
+    expect(() => check.prepare("UPDATE outbox SET status = 'held' WHERE id = 'm1'").run()).not.toThrow();
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").pluck().all()).toEqual(['outbox_customer', 'outbox_entity', 'outbox_id']);
+    check.close();
+  });
+
   it('refuse a cache written by a newer CareDesk, without touching it', () => {
     const file = join(tempDir(), 'cache.db');
     openCache({ file, key: null }).close();

@@ -47,7 +47,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(nameHits('zebedee')).toEqual([alice.id]);
     expect(nameHits(`${alice.lastName} ${alice.firstName}`)).not.toContain(alice.id);
     expect(cache.pendingMutations(10)).toEqual([mutation]);
-    expect(cache.outboxCounts()).toEqual({ pending: 1, conflicts: 0, rejected: 0 });
+    expect(cache.outboxCounts()).toEqual({ pending: 1, conflicts: 0, rejected: 0, held: 0 });
   });
 
   it('does not queue an edit that fails validation, and changes nothing', () => {
@@ -102,7 +102,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     const first = cache.enqueueMutation(rename('Zebedee'));
     expect(cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: 900 })])).toEqual([alice.id]);
     expect(cache.pendingMutations(10)).toEqual([]);
-    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 0 });
+    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 0, held: 0 });
     expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName });
     expect(cache.enqueueMutation(rename('Again')).seq).toBe(2);
   });
@@ -112,7 +112,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     const conflicts = [conflictOn('lastName', 'Zebedee', 'Smythe', alice.lastName), conflictOn('email', 'z@example.com', 'smythe@example.com', alice.email)];
     cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })]);
     expect(cache.pendingMutations(10)).toEqual([]);
-    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 2, rejected: 0 });
+    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 2, rejected: 0, held: 0 });
     expect(cache.conflicts()).toEqual([
       {
         mutationId: mutation.id,
@@ -156,7 +156,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     const mutation = cache.enqueueMutation(rename('Zebedee'));
     const rejection = { code: 'forbidden', message: 'a care rep may not change this', issues: [{ field: 'lastName', rule: 'policy.write', message: 'not writable' }] };
     cache.recordResults([result(mutation.id, mutation.seq, 'rejected', { rejection })]);
-    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 1 });
+    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 1, held: 0 });
     expect(cache.rejected()).toEqual([
       { mutationId: mutation.id, entity: 'customer', entityId: alice.id, customerId: alice.id, fields: ['lastName'], reason: 'caller spelled it', createdAt: mutation.createdAt, rejection },
     ]);
@@ -167,6 +167,20 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(() => cache.dismissRejected(mutation.id)).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
+  it('keeps an edit the central store held for review as held, with the reason: not applied, not sent again, not dismissable, kept across a restart', () => {
+    const mutation = cache.enqueueMutation(rename('Zebedee'));
+    const held = { reason: 'verification.expired' as const, message: "held for a supervisor's review" };
+    cache.recordResults([result(mutation.id, mutation.seq, 'held', { held })]);
+    expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 0, held: 1 });
+    expect(cache.pendingMutations(10)).toEqual([]);
+    expect(cache.effectiveRecord('customer', alice.id)).toEqual(alice);
+    expect(nameHits('zebedee')).toEqual([]);
+    expect(() => cache.dismissRejected(mutation.id)).toThrow(expect.objectContaining({ code: 'not_found' }));
+    cache.close();
+    cache = openCache({ file, key });
+    expect(cache.changesOfCustomer(alice.id)).toEqual([expect.objectContaining({ id: mutation.id, status: 'held', hold: held, rejection: null })]);
+  });
+
   it('leaves an edit pending when the central store reports a sequence gap, so it is sent again', () => {
     const first = cache.enqueueMutation(rename('Zebedee'));
     const second = cache.enqueueMutation(rename('Yarrow'));
@@ -175,7 +189,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
       result(second.id, second.seq, 'rejected', { rejection: { code: SEQUENCE_GAP, message: 'expected seq 1', issues: [] } }),
     ]);
     expect(cache.pendingMutations(10)).toEqual([first, second]);
-    expect(cache.outboxCounts()).toEqual({ pending: 2, conflicts: 0, rejected: 0 });
+    expect(cache.outboxCounts()).toEqual({ pending: 2, conflicts: 0, rejected: 0, held: 0 });
     expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Yarrow' });
   });
 

@@ -1,0 +1,17 @@
+/**
+ * bench/crash — issue 9: a workstation core killed with SIGKILL at random points of the first pull,
+ * of queuing and pushing edits, and of an incremental pull, then restarted (test/crash/harness.ts).
+ * Prints scenario × runs → lost, doubled, failed to resume; the target is zero in every column.
+ * Runs inside a private Secret Service (the real OS keychain), like the tests.
+ *
+ *   npm run bench:crash -- [KILLS per scenario, default 50]
+ */
+import { formatTallies, runCrashScenarios } from '../test/crash/harness';
+
+const kills = Number(process.argv[2] ?? 50);
+const started = performance.now();
+const tallies = await runCrashScenarios({ kills, customers: 1200, onProgress: (line) => console.log(`  ${line}`) });
+console.log(`\n${kills} kills per scenario, ${((performance.now() - started) / 1000).toFixed(0)} s; target: 0 lost, 0 doubled, 0 failed to resume\n`);
+console.log(formatTallies(tallies));
+for (const t of tallies) for (const failure of t.failures) console.log(`  ${failure}`);
+process.exit(tallies.every((t) => t.lost + t.doubled + t.failedToResume === 0) ? 0 : 1);
