@@ -162,7 +162,9 @@ export async function runCrashScenarios(options: HarnessOptions): Promise<Scenar
         const finished = resumed.done;
         if (!finished || finished.pending > 0 || finished.rejected > 0 || finished.found < expectAccounts.length) {
           tally.failedToResume++;
-          tally.failures.push(`${scenario} run ${run}: ${resumed.output.trim().split('\n').slice(-5).join(' | ')}`);
+          // the phases the killed run reached and the restart's last words: enough to find the cause
+          const reached = crashed.output.match(/^phase \w+$/gm)?.join(' > ') ?? 'no phase';
+          tally.failures.push(`${scenario} run ${run}: killed after ${reached}; restart: ${resumed.output.trim().split('\n').slice(-12).join(' | ')}`);
         }
         for (const [i, edit] of edits.entries()) {
           if ((await emailOf(edit.customerId)) !== edit.email) tally.lost++;
