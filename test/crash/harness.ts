@@ -99,6 +99,8 @@ export interface HarnessOptions {
   kills: number;
   /** customers in the central store at the start */
   customers?: number;
+  /** default: all of SCENARIOS */
+  scenarios?: readonly ScenarioName[];
   onProgress?: (line: string) => void;
 }
 
@@ -123,7 +125,7 @@ export async function runCrashScenarios(options: HarnessOptions): Promise<Scenar
     const setup = await runDesk({ ...shared.plan, edits: [], expectAccounts: [] });
     if (!setup.done) throw new Error(`the shared desk did not sync:\n${setup.output}`);
 
-    for (const scenario of SCENARIOS) {
+    for (const scenario of options.scenarios ?? SCENARIOS) {
       const tally: ScenarioTally = { scenario, runs: 0, killed: 0, lost: 0, doubled: 0, failedToResume: 0, failures: [] };
       // Each run counts; runs go on until `kills` of them were killed inside the phase (a child
       // that finished first proves nothing), at most four times as many. A miss narrows that
