@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/preview/chromium';
 
 /**
  * End-to-end tests of the care rep's console: the built renderer in Debian's Chromium, headless,
@@ -22,8 +23,8 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1440, height: 900 },
     launchOptions: {
-      executablePath: process.env.CAREDESK_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', ...CHROMIUM_ARGS],
     },
     trace: 'retain-on-failure',
   },

@@ -8,6 +8,7 @@ import { demoCustomer } from '../domain/demo/generator';
 import { formatPhone } from '../domain/validation';
 import { readWorkstationFile } from '../electron/main/workstationConfig';
 import { findElectronBinary } from './electronBinary';
+import { CHROMIUM_PATH } from './preview/chromium';
 import { PreviewRefused, launchPreview, type Preview } from './preview/launchPreview';
 
 /**
@@ -91,9 +92,8 @@ function launchElectron(electronPath: string, configFile: string, store: Central
 /** What the preview needs from the system (scripts/preflight.sh installs it), or why it cannot run. */
 function previewBlocker(): string | null {
   const onPath = (name: string) => (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, name)));
-  const chromiumPath = process.env.CAREDESK_CHROMIUM ?? '/usr/bin/chromium';
   const missing = [
-    ...(existsSync(chromiumPath) ? [] : ['chromium']),
+    ...(existsSync(CHROMIUM_PATH) ? [] : ['chromium']),
     ...(onPath('gnome-keyring-daemon') ? [] : ['gnome-keyring']),
     ...(onPath('dbus-run-session') ? [] : ['dbus']),
   ];

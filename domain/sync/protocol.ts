@@ -216,6 +216,11 @@ export type AdjustmentResponse = z.infer<typeof AdjustmentResponse>;
 export const REVOCATION_SCOPES = ['session', 'user', 'device'] as const;
 export type RevocationScope = (typeof REVOCATION_SCOPES)[number];
 
+/** The error answers that mean a wipe, not "sign in again": the scope each one revokes, else null. */
+export function revocationScopeOf(code: string): Exclude<RevocationScope, 'session'> | null {
+  return code === 'user_disabled' ? 'user' : code === 'device_not_enrolled' ? 'device' : null;
+}
+
 export const ServerEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('poke'), head: z.number().int() }),
   z.strictObject({ type: z.literal('revoked'), scope: z.enum(REVOCATION_SCOPES), reason: z.string() }),

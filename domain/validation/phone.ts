@@ -8,8 +8,13 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  * (`(212) 555-0143`, `212.555.0143`) or an international number with its `+` prefix.
  */
 export function normalisePhone(input: string): string | null {
+  return parsePhone(input)?.number ?? null;
+}
+
+/** A valid number as libphonenumber reads it (with any extension it found), or null. */
+function parsePhone(input: string) {
   const parsed = parsePhoneNumberFromString(input.trim(), 'US');
-  return parsed?.isValid() ? parsed.number : null;
+  return parsed?.isValid() ? parsed : null;
 }
 
 /**
@@ -18,8 +23,8 @@ export function normalisePhone(input: string): string | null {
  * refused with a reason rather than dropped: a rep who typed one must know it was not kept.
  */
 export const PhoneNumber = z.string().max(40).transform((value, ctx) => {
-  const parsed = parsePhoneNumberFromString(value.trim(), 'US');
-  if (!parsed?.isValid()) {
+  const parsed = parsePhone(value);
+  if (!parsed) {
     ctx.addIssue({ code: 'custom', ...rule('phone.e164', 'not a valid phone number') });
     return z.NEVER;
   }

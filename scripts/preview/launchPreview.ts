@@ -5,6 +5,7 @@ import { createWorkstationCore, type WorkstationCore } from '../../electron/core
 import { openOsKeychain } from '../../electron/core/keychain';
 import { appResponseHeaders } from '../../electron/main/appAssets';
 import { DEFAULT_BOUNDS } from '../../electron/main/windowOptions';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { connectPage } from './pageBridge';
 
 /**
@@ -18,8 +19,7 @@ import { connectPage } from './pageBridge';
  * is no URL and no HTTP endpoint into the core; the core is reachable only from this page.
  */
 export const PREVIEW_ORIGIN = 'https://caredesk.invalid';
-export const PREVIEW_KEYCHAIN_SERVICE = 'CareDesk-preview';
-export const CHROMIUM_ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const PREVIEW_KEYCHAIN_SERVICE = 'CareDesk-preview';
 
 export interface PreviewOptions {
   /** the built renderer (out/renderer) */
@@ -95,7 +95,7 @@ export async function launchPreview(options: PreviewOptions): Promise<Preview> {
   try {
     // a browser profile of its own inside the workstation's data folder, removed with it
     context = await chromium.launchPersistentContext(join(options.dataDir, 'chromium-profile'), {
-      executablePath: options.chromiumPath ?? process.env.CAREDESK_CHROMIUM ?? '/usr/bin/chromium',
+      executablePath: options.chromiumPath ?? CHROMIUM_PATH,
       headless,
       // this script stops the browser itself, after the core (Ctrl+C, SIGTERM)
       handleSIGINT: false,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
 import type { SessionState, VerificationState } from '../../../domain/console/contract';
 import { DEFAULT_SESSION_POLICY, SessionPolicy, User } from '../../../domain/entities';
-import type { RevocationScope } from '../../../domain/sync/protocol';
+import { revocationScopeOf, type RevocationScope } from '../../../domain/sync/protocol';
 import { openCache, type WorkstationCache } from '../cache';
 import type { WorkstationConfig } from '../config';
 import { createDeviceRequest, forgetDeviceIdentity, loadDeviceIdentity, saveDeviceIdentity } from '../device/identity';
@@ -255,12 +255,12 @@ export class Session {
    * is wiped at this contact, as the engine does on its stream. Returns the error to throw.
    */
   private async wipeIfRevoked(err: unknown, userId: string | null): Promise<unknown> {
-    if (!(err instanceof CareDeskError)) return err;
-    if (err.code === 'user_disabled') {
+    const scope = err instanceof CareDeskError ? revocationScopeOf(err.code) : null;
+    if (scope === 'user') {
       if (userId) await this.revoke('user', userId);
       return new CareDeskError('user_disabled', USER_DISABLED_MESSAGE);
     }
-    if (err.code === 'device_not_enrolled' && this.client) {
+    if (scope === 'device' && this.client) {
       await this.revoke('device', userId);
       return new CareDeskError('device_not_enrolled', DEVICE_REVOKED_MESSAGE);
     }

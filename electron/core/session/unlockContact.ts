@@ -1,6 +1,6 @@
 import { CareDeskError } from '../../../domain/errors';
 import type { SessionPolicy, User } from '../../../domain/entities';
-import type { SignInResponse } from '../../../domain/sync/protocol';
+import { revocationScopeOf, type SignInResponse } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from '../sync/centralClient';
 
@@ -55,7 +55,7 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
     Object.assign(local, { user: signedIn.user, policy: signedIn.policy, token: signedIn.token });
     return null;
   } catch (err) {
-    const revoked = err instanceof CareDeskError && (err.code === 'user_disabled' || err.code === 'device_not_enrolled');
+    const revoked = err instanceof CareDeskError && revocationScopeOf(err.code) !== null;
     return revoked ? err : null;
   }
 }

@@ -1,6 +1,6 @@
 import { CareDeskError } from '../../../domain/errors';
 import type { SyncStatus } from '../../../domain/console/contract';
-import type { PullChange, PullLine, RevocationScope } from '../../../domain/sync/protocol';
+import { revocationScopeOf, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from './centralClient';
 
@@ -186,11 +186,11 @@ export class SyncEngine {
 
   private handleFailure(err: unknown): void {
     const e = err instanceof CareDeskError ? err : new CareDeskError('internal', String((err as Error)?.message ?? err));
-    if (e.code === 'device_not_enrolled' || e.code === 'user_disabled' || e.code === 'forbidden') {
+    // a disabled account or a revoked device is not "sign in again": its caches go (DESIGN §4)
+    const revoked = revocationScopeOf(e.code);
+    if (revoked || e.code === 'forbidden') {
       this.setError(e.message);
-      if (e.code === 'device_not_enrolled') this.deps.onRevoked('device', e.message);
-      // a disabled account is not "sign in again": its cache goes (DESIGN §4)
-      if (e.code === 'user_disabled') this.deps.onRevoked('user', e.message);
+      if (revoked) this.deps.onRevoked(revoked, e.message);
       return;
     }
     if (e.code === 'unauthenticated') {
@@ -252,8 +252,9 @@ export class SyncEngine {
           this.deps.onSignInNeeded();
           return;
         }
-        if (code === 'device_not_enrolled' || code === 'user_disabled') {
-          this.deps.onRevoked(code === 'user_disabled' ? 'user' : 'device', (err as Error).message);
+        const revoked = revocationScopeOf(code);
+        if (revoked) {
+          this.deps.onRevoked(revoked, (err as Error).message);
           return;
         }
       }

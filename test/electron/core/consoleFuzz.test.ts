@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../../domain/console/channels';
-import { createWorkstationCore, type WorkstationCore } from '../../../electron/core';
-import { MemoryKeychain } from '../../../electron/core/keychain';
+import type { WorkstationCore } from '../../../electron/core';
+import { removeTempDirs, signedOutCore } from './helpers';
 
 /**
  * Hostile input on every console channel, as a compromised renderer would send it: property-based,
@@ -56,17 +53,13 @@ const channelInput = fc.oneof(
 );
 
 let core: WorkstationCore;
-const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-fuzz-'));
-
+let dispose: () => Promise<void>;
 beforeAll(async () => {
-  core = await createWorkstationCore(
-    { dataDir, serverUrl: 'https://127.0.0.1:9', caPem: '', keychainService: 'CareDesk-fuzz-test', deviceName: 'fuzz test' },
-    { keychain: new MemoryKeychain() },
-  );
+  ({ core, dispose } = await signedOutCore('fuzz-test'));
 });
 afterAll(async () => {
-  await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await dispose();
+  removeTempDirs();
 });
 
 const EXPECTED_CODES = new Set(['validation', 'locked', 'signed_out', 'unauthenticated', 'not_enrolled', 'no_keychain', 'not_found', 'forbidden', 'offline', 'conflict']);

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, type ChannelName } from '../../../domain/console/channels';
-import { createWorkstationCore, type WorkstationCore } from '../../../electron/core';
-import { MemoryKeychain } from '../../../electron/core/keychain';
+import type { WorkstationCore } from '../../../electron/core';
+import { removeTempDirs, signedOutCore } from './helpers';
 
 /**
  * Every console channel parses its input with the contract's schema before anything else: a bad
@@ -34,18 +31,13 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
 };
 
 let core: WorkstationCore;
-const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-input-'));
-
+let dispose: () => Promise<void>;
 beforeAll(async () => {
-  // no central store is needed: input is refused before any session or network is touched
-  core = await createWorkstationCore(
-    { dataDir, serverUrl: 'https://127.0.0.1:9', caPem: '', keychainService: 'CareDesk-input-test', deviceName: 'input test' },
-    { keychain: new MemoryKeychain() },
-  );
+  ({ core, dispose } = await signedOutCore('input-test'));
 });
 afterAll(async () => {
-  await core.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await dispose();
+  removeTempDirs();
 });
 
 describe('console input', () => {

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoCustomer, type DemoCustomer } from '../../../domain/demo/generator';
 import type { PullChange } from '../../../domain/sync/protocol';
-import { openOsKeychain, type Keychain } from '../../../electron/core/keychain';
+import { createWorkstationCore, type WorkstationCore } from '../../../electron/core';
+import { MemoryKeychain, openOsKeychain, type Keychain } from '../../../electron/core/keychain';
 import type { Argon2Params } from '../../../electron/core/vault';
 
 /** Cheap Argon2id cost for tests of logic; one vault test runs the real default. */
@@ -97,4 +98,17 @@ export function runFixture(script: string, env: NodeJS.ProcessEnv, args: string[
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * A core with no central store reachable and no one signed in: what the console-input tests hit.
+ * Input is refused before any session or network is touched, so no keychain of the OS is needed.
+ */
+export async function signedOutCore(name: string): Promise<{ core: WorkstationCore; dispose(): Promise<void> }> {
+  const dataDir = tempDir();
+  const core = await createWorkstationCore(
+    { dataDir, serverUrl: 'https://127.0.0.1:9', caPem: '', keychainService: `CareDesk-${name}`, deviceName: name },
+    { keychain: new MemoryKeychain() },
+  );
+  return { core, dispose: () => core.close() };
 }
