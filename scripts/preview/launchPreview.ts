@@ -55,8 +55,8 @@ function labelAsPreview(text: string): void {
     label.setAttribute('role', 'note');
     label.dataset.testid = 'preview-label';
     Object.assign(label.style, {
-      position: 'fixed', top: '0', left: '50%', transform: 'translateX(-50%)', zIndex: '2147483647', pointerEvents: 'none',
-      background: '#7c2d12', color: '#fff', font: '600 12px system-ui, sans-serif', padding: '2px 10px', borderRadius: '0 0 6px 6px',
+      position: 'fixed', bottom: '36px', right: '12px', zIndex: '2147483647', pointerEvents: 'none',
+      background: '#7c2d12', color: '#fff', font: '600 12px system-ui, sans-serif', padding: '2px 10px', borderRadius: '6px', opacity: '0.9',
     });
     document.body.append(label);
   });
@@ -103,8 +103,11 @@ export async function launchPreview(options: PreviewOptions): Promise<Preview> {
       handleSIGHUP: false,
       // root (a container, CI) cannot use Chromium's sandbox; a desktop user keeps it
       chromiumSandbox: process.getuid?.() !== 0,
+      // an app window: no address bar to type into (a password typed there would become a search),
+      // no tabs. Chromium needs a real page for it; Playwright's own about:blank start is dropped.
+      ignoreDefaultArgs: ['about:blank'],
       // --test-type: no infobar about --no-sandbox over the console when run as root
-      args: [...CHROMIUM_ARGS, '--test-type', `--window-size=${DEFAULT_BOUNDS.width},${DEFAULT_BOUNDS.height}`],
+      args: [...CHROMIUM_ARGS, '--test-type', '--app=data:text/html,', `--window-size=${DEFAULT_BOUNDS.width},${DEFAULT_BOUNDS.height}`],
       viewport: headless ? { width: DEFAULT_BOUNDS.width, height: DEFAULT_BOUNDS.height } : null,
     });
     const root = resolve(options.rendererDir);
