@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'too_large'
   | 'no_keychain'
   | 'cache_unreadable'
+  /** the workstation's disk has no room for the local cache to grow: what was saved before is kept */
+  | 'disk_full'
   | 'offline_too_long'
   | 'device_not_enrolled'
   /** an administrator disabled this account: the workstation wipes the user's cache, it does not ask for a sign-in */

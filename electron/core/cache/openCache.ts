@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CareDeskError } from '../../../domain/errors';
+import { diskFull, isDiskFull } from './diskFull';
 import { migrate, refuseNewerSchema } from './migrations';
 import type { Db } from './sqlite';
 import { WorkstationCache, type WorkstationCacheOptions } from './workstationCache';
@@ -95,7 +96,9 @@ function proveKeyBeforeRollback(file: string, key: Buffer): void {
   }
 }
 
+/** Why the cache did not open: a full disk is named as such, not as a key that does not fit. */
 function unreadable(err: unknown): CareDeskError {
+  if (isDiskFull(err)) return diskFull(err);
   return new CareDeskError('cache_unreadable', `${UNREADABLE} (${err instanceof Error ? err.message : String(err)})`);
 }
 

@@ -3,6 +3,7 @@ import { CareDeskError } from '../../../domain/errors';
 import { applyChanges } from '../../../domain/records';
 import type { SearchPlan } from '../../../domain/search';
 import type { Mutation, MutationResult, PullChange, ViewEvent } from '../../../domain/sync/protocol';
+import { namingFullDisk } from './diskFull';
 import { buildIndexes, setIndexesAside } from './initialSync';
 import { META, MetaTable } from './meta';
 import { schemaVersion } from './migrations';
@@ -68,12 +69,12 @@ export class WorkstationCache {
 
   setMeta(key: string, value: string): void {
     this.live();
-    this.meta.set(key, value);
+    namingFullDisk(() => this.meta.set(key, value));
   }
 
   deleteMeta(key: string): void {
     this.live();
-    this.meta.delete(key);
+    namingFullDisk(() => this.meta.delete(key));
   }
 
   // ── server records ────────────────────────────────────────────────────────────────────────
@@ -242,7 +243,7 @@ export class WorkstationCache {
   // ── view events ───────────────────────────────────────────────────────────────────────────
   recordView(entity: EntityName, id: string): ViewEvent {
     this.live();
-    return this.views.record(entity, id);
+    return namingFullDisk(() => this.views.record(entity, id));
   }
 
   pendingViews(limit: number): ViewEvent[] {
@@ -252,7 +253,7 @@ export class WorkstationCache {
 
   clearViews(ids: readonly string[]): number {
     this.live();
-    return this.views.clear(ids);
+    return namingFullDisk(() => this.views.clear(ids));
   }
 
   /** The number of the last migration applied to this cache. */
@@ -277,8 +278,10 @@ export class WorkstationCache {
     return this.handle;
   }
 
+  /** A full disk rolls the whole transaction back and comes out as `disk_full` (diskFull.ts). */
   private transaction<T>(work: () => T): T {
-    return this.live().transaction(work)();
+    const db = this.live();
+    return namingFullDisk(() => db.transaction(work)());
   }
 
   private withPendingEdits(stored: StoredRecord): Data {
@@ -293,7 +296,7 @@ export class WorkstationCache {
   private switchMode(initial: boolean): void {
     this.mode.initial = initial;
     this.records.modeChanged();
-    this.applyModeSettings();
+    namingFullDisk(() => this.applyModeSettings());
   }
 
   /**
