@@ -5,6 +5,12 @@
 # session already, it just runs the command. Used by the tests and by `npm start`'s console preview.
 set -euo pipefail
 if [[ -n "${CAREDESK_KEYRING_READY:-}" ]]; then exec "$@"; fi
+for tool in dbus-launch gnome-keyring-daemon; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "with-keyring: $tool is missing; run 'bash scripts/preflight.sh' (it installs dbus-x11 and gnome-keyring)" >&2
+    exit 127
+  fi
+done
 export XDG_DATA_HOME
 XDG_DATA_HOME="$(mktemp -d)"
 # the bus is started apart from this process group, so Ctrl+C reaches only the command, which

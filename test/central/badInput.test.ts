@@ -52,6 +52,17 @@ describe('bad input', () => {
     expect(res.json.error.code).toBe('validation');
   });
 
+  it('refuses a body holding a __proto__ key whole, naming the rule, and applies none of it', async () => {
+    const { customer } = h.customer(0);
+    const before = await h.record('customer', customer.id);
+    const body = JSON.stringify({ clientId: rep.clientId, mutations: [edit({ email: 'proto@example.com' })], views: [] });
+    const res = await h.call(rep.device.agent, 'POST', API.push, { token: rep.token, rawBody: body.replace('"changes":{', '"changes":{"__proto__":{"isAdmin":true},') });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ code: 'validation', issues: [expect.objectContaining({ field: '(body)', rule: 'json.prototype_key' })] });
+    expect(await h.record('customer', customer.id)).toEqual(before);
+    seq -= 1;
+  });
+
   it('refuses a body over 1 MiB before parsing it', async () => {
     const res = await h.call(rep.device.agent, 'POST', API.push, { token: rep.token, rawBody: JSON.stringify({ pad: 'x'.repeat(LIMITS.maxBodyBytes) }) });
     expect(res.status).toBe(413);
