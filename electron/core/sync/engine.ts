@@ -147,7 +147,8 @@ export class SyncEngine {
 
   private async pull(token: string): Promise<void> {
     const { cache, client } = this.deps;
-    const initial = cache.getMeta('cursor') === null;
+    // a first sync cut short (a full disk, a crash) has a cursor but is not over: it resumes as one
+    const initial = cache.isInitialSync() || cache.getMeta('cursor') === null;
     if (initial) cache.beginInitialSync();
     try {
       let more = true;
@@ -179,8 +180,9 @@ export class SyncEngine {
         }, this.deps.batchSize);
       }
     } finally {
-      if (initial) cache.finishInitialSync();
+      // first: a finish that fails (a full disk) must not leave a progress bar over the error
       this.progress = null;
+      if (initial) cache.finishInitialSync();
     }
   }
 
