@@ -10,6 +10,7 @@ const HINTS: Record<string, string> = {
   unauthenticated: 'Check the username and password and try again.',
   rate_limited: 'Too many attempts: wait a minute before trying again.',
   offline: 'The central store cannot be reached. If you have signed in on this workstation before, your password still opens your cache.',
+  disk_full: "Free some space on this computer's disk, then sign in again.",
 };
 
 export function SignInView({ api }: { api: SessionApi }) {

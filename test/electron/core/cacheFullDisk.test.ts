@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { planSearch } from '../../../domain/search';
 import type { PullChange } from '../../../domain/sync/protocol';
 import { openCache, type MutationDraft, type WorkstationCache } from '../../../electron/core/cache';
@@ -141,5 +142,26 @@ describe('a full disk under the local cache', () => {
       expect(second.search(planSearch(customer.phones[0]!.number.slice(-7), 'phone'), 50).map((m) => m.customerId)).toContain(customer.id);
     }
     second.close();
+  });
+
+  it('says a new cache could not be made because the disk is full, not that the key does not fit, and makes it once there is room', () => {
+    const file = join(tempDir(), 'cache.db');
+    // the limit must be on the connection openCache makes: set as it configures it, before the migrations
+    const pragma = Database.prototype.pragma;
+    const spy = vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (this: Database.Database, source: string, options?: Database.PragmaOptions) {
+      if (source === 'journal_mode = WAL') pragma.call(this, `max_page_count = ${Math.max(1, Number(pragma.call(this, 'page_count', { simple: true })))}`);
+      return pragma.call(this, source, options);
+    });
+    try {
+      expect(thrown(() => openCache({ file, key }))).toMatchObject({ code: 'disk_full', message: expect.stringContaining('database or disk is full') });
+    } finally {
+      spy.mockRestore();
+    }
+    const cache = openCache({ file, key });
+    cache.setMeta('client_id', CLIENT);
+    cache.close();
+    const reopened = openCache({ file, key });
+    expect(reopened.getMeta('client_id')).toBe(CLIENT);
+    reopened.close();
   });
 });
