@@ -18,4 +18,6 @@ export interface StoreContext {
   sessionPolicy: SessionPolicy;
   /** the card vault's master keys, kept outside the database (billing/masterKeys.ts) */
   cardKeys: MasterKeyring;
+  /** the live-update stream's heartbeat interval (LIVE_STREAM.heartbeatMs; tests shorten it) */
+  heartbeatMs: number;
 }

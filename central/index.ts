@@ -1,4 +1,4 @@
-import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../domain';
+import { DEFAULT_SESSION_POLICY, LIVE_STREAM, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
@@ -25,6 +25,8 @@ export interface CentralOptions {
   dataDir: string;
   clock?: Clock;
   sessionPolicy?: SessionPolicy;
+  /** the live-update stream's heartbeat interval; tests shorten it */
+  heartbeatMs?: number;
 }
 
 /** The store without its HTTPS front: what the CLI's admin commands work on. */
@@ -49,6 +51,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     feed: inProcessChangeFeed(),
     sessionPolicy: options.sessionPolicy ?? material.config.sessionPolicy ?? DEFAULT_SESSION_POLICY,
     cardKeys: liveKeyring(material.cardKeyFile),
+    heartbeatMs: options.heartbeatMs ?? LIVE_STREAM.heartbeatMs,
   };
   return {
     dataDir: options.dataDir,

@@ -226,3 +226,15 @@ export const ServerEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('revoked'), scope: z.enum(REVOCATION_SCOPES), reason: z.string() }),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
+
+/**
+ * The live-update stream (API.events) carries a heartbeat at this interval, so an idle stream still
+ * brings bytes. A stalled connection never errors by itself: a workstation that hears nothing for
+ * `silentBeats` heartbeats takes the stream as dropped and reconnects (then pulls what it missed).
+ */
+export const LIVE_STREAM = { heartbeatMs: 15_000, silentBeats: 3 } as const;
+
+/** How long a live-update stream may stay silent before the workstation drops it. */
+export function liveStreamSilenceMs(heartbeatMs: number = LIVE_STREAM.heartbeatMs): number {
+  return heartbeatMs * LIVE_STREAM.silentBeats;
+}

@@ -1,3 +1,5 @@
+import type { ClientTimeouts } from './sync/centralClient';
+
 /**
  * What a workstation is told by whoever deploys it (IT, or `npm start` in development): where the
  * central store is and which CA to pin. Nothing here is secret; secrets live in the OS keychain.
@@ -19,4 +21,17 @@ export interface WorkstationConfig {
   clock?: () => Date;
   /** Argon2id cost of the vault (tests lower it; production keeps the default) */
   kdf?: { memoryKiB: number; iterations: number; parallelism: number };
+  /** sync pacing (tests shorten it; production keeps the defaults) */
+  sync?: SyncTuning;
+}
+
+export interface SyncTuning {
+  /** backoff between failed syncs */
+  retry?: { baseMs: number; maxMs: number };
+  /** rows applied to the cache per transaction */
+  batchSize?: number;
+  /** rows per pull response */
+  pullLimit?: number;
+  /** how long a stalled connection is waited on (DEFAULT_TIMEOUTS in sync/centralClient.ts) */
+  timeouts?: Partial<ClientTimeouts>;
 }

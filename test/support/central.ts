@@ -21,10 +21,10 @@ export interface TestCentral {
 }
 
 /** A real central store over TLS on loopback, with demo customers and one user per given name; `clock` is the store's own. */
-export async function startTestCentral(options: { customers: number; users: Record<string, Role>; clock?: () => Date }): Promise<TestCentral> {
+export async function startTestCentral(options: { customers: number; users: Record<string, Role>; clock?: () => Date; heartbeatMs?: number }): Promise<TestCentral> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-central-'));
-  const clock = options.clock ? { clock: options.clock } : {};
-  let store = await startCentralStore({ dataDir, port: 0, ...clock });
+  const storeOptions = { ...(options.clock ? { clock: options.clock } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}) };
+  let store = await startCentralStore({ dataDir, port: 0, ...storeOptions });
   const port = Number(new URL(store.url).port);
   await store.admin.seedDemo(options.customers, { seed: DEMO_SEED, historyMonths: 2 });
   for (const [username, role] of Object.entries(options.users)) {
@@ -45,7 +45,7 @@ export async function startTestCentral(options: { customers: number; users: Reco
     },
     async restart() {
       if (running) await store.close();
-      store = await startCentralStore({ dataDir, port, ...clock });
+      store = await startCentralStore({ dataDir, port, ...storeOptions });
       running = true;
     },
     async dispose() {

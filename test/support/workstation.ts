@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelInput, ChannelOutput, ConsoleEvent, EventPayload } from '../../domain/console/contract';
 import { fromErrorBody } from '../../domain/errors';
 import { createWorkstationCore, type WorkstationCore } from '../../electron/core';
+import type { SyncTuning } from '../../electron/core/config';
 import { openOsKeychain } from '../../electron/core/keychain';
 
 /** Argon2id cost for tests: the real algorithm, lighter memory, so suites stay quick. */
@@ -29,6 +30,7 @@ export interface WorkstationOptions {
   clock?: () => Date;
   dataDir?: string;
   keychainService?: string;
+  sync?: SyncTuning;
 }
 
 /** A workstation core as Electron's main process builds it, with the real OS keychain. */
@@ -44,6 +46,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Tes
       deviceName: options.deviceName ?? 'test workstation',
       ...(options.enrolmentCode ? { enrolmentCode: options.enrolmentCode } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.sync ? { sync: options.sync } : {}),
       kdf: TEST_KDF,
     });
   const ws: TestWorkstation = {

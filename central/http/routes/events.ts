@@ -5,15 +5,14 @@ import { sessionEnded } from '../../identity/sessions';
 import { changeHead } from '../../storage/changeLog';
 import { sessionOf } from '../access';
 
-export const HEARTBEAT_MS = 15_000;
-
 /**
  * Live pokes (DESIGN §5) as server-sent events: the current head on connect (nothing slips between
  * the last pull and the subscription), then one `poke` per change-log advance; the workstation pulls.
  * A `revoked` event ends the stream when the session is signed out, revoked or expires, its user is
  * disabled or its device revoked. The change feed brings revocations made by any process within
  * about a second (sync/storeWatch.ts); each heartbeat also looks at the session itself, so a stream
- * outlives its session by one heartbeat at most even if the feed missed it.
+ * outlives its session by one heartbeat at most even if the feed missed it. The heartbeat is also
+ * what tells the workstation a silent stream is dead (LIVE_STREAM in domain/sync/protocol.ts).
  */
 export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
   app.get(API.events, async (request, reply) => {
@@ -46,7 +45,7 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
         // the database is closing with the server: the stream closes with it
         () => undefined,
       );
-    }, HEARTBEAT_MS);
+    }, ctx.heartbeatMs);
     res.on('close', () => {
       ended = true;
       clearInterval(heartbeat);

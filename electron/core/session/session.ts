@@ -66,7 +66,7 @@ export class Session {
     if (!keychain) return;
     const identity = await loadDeviceIdentity(config.dataDir, keychain).catch(() => null);
     if (identity) {
-      this.client = new CentralClient(config.serverUrl, config.caPem, identity);
+      this.client = new CentralClient(config.serverUrl, config.caPem, identity, config.sync?.timeouts);
       this.state = 'signed_out';
     } else if (config.enrolmentCode) {
       await this.enrol(config.enrolmentCode, config.deviceName).catch(() => undefined);
@@ -107,12 +107,12 @@ export class Session {
     const keychain = this.requireKeychain();
     const { config } = this.deps;
     const request = await createDeviceRequest(deviceName);
-    const anonymous = new CentralClient(config.serverUrl, config.caPem, null);
+    const anonymous = new CentralClient(config.serverUrl, config.caPem, null, config.sync?.timeouts);
     try {
       const enrolled = await anonymous.enrol({ code, deviceName, csrPem: request.csrPem });
       await saveDeviceIdentity(config.dataDir, keychain, { deviceId: enrolled.deviceId, certificatePem: enrolled.certificatePem, keyPem: request.keyPem });
       await this.client?.close();
-      this.client = new CentralClient(config.serverUrl, config.caPem, { certificatePem: enrolled.certificatePem, keyPem: request.keyPem });
+      this.client = new CentralClient(config.serverUrl, config.caPem, { certificatePem: enrolled.certificatePem, keyPem: request.keyPem }, config.sync?.timeouts);
       this.state = 'signed_out';
     } finally {
       await anonymous.close();
@@ -268,7 +268,8 @@ export class Session {
   }
 
   private start(user: User, policy: SessionPolicy, cache: WorkstationCache, client: CentralClient, token: string | null): void {
-    const { events, clock } = this.deps;
+    const { events, clock, config } = this.deps;
+    const { retry, batchSize, pullLimit } = config.sync ?? {};
     const session: OpenSession = { user, policy, cache, client, token, clock, verifications: new Map(), viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
     session.engine = new SyncEngine({
       cache,
@@ -282,6 +283,9 @@ export class Session {
       onSignInNeeded: () => {
         session.token = null;
       },
+      retry,
+      batchSize,
+      pullLimit,
     });
     this.open = session;
     this.lockedUser = null;

@@ -12,6 +12,7 @@ import {
   ReplaceCardResponse,
   ServerEvent,
   SessionInfo,
+  liveStreamSilenceMs,
   SignInResponse,
   VerifyResponse,
   type AdjustmentRequest,
@@ -27,6 +28,31 @@ export interface ClientIdentity {
   certificatePem: string;
   keyPem: string;
 }
+
+/**
+ * How long the client waits on the network before it calls the central store unreachable. Each
+ * bounds a stalled connection: without one, a sync would hang while the console says online.
+ */
+export interface ClientTimeouts {
+  /** TCP and TLS handshake */
+  connectMs: number;
+  /** from a request sent to its response's headers */
+  headersMs: number;
+  /** silence inside a response body */
+  bodyMs: number;
+  /** silence inside a pull stream (a page query runs between chunks) */
+  pullBodyMs: number;
+  /** silence on the live-update stream: a few missed heartbeats (LIVE_STREAM) */
+  liveSilenceMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ClientTimeouts = {
+  connectMs: 5_000,
+  headersMs: 15_000,
+  bodyMs: 30_000,
+  pullBodyMs: 60_000,
+  liveSilenceMs: liveStreamSilenceMs(),
+};
 
 /** Network-level failures that mean "the central store is not reachable now": work on offline. */
 const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_ABORTED', 'ABORT_ERR']);
@@ -51,12 +77,15 @@ function transportError(err: unknown): CareDeskError {
  */
 export class CentralClient {
   private readonly dispatcher: Agent;
+  private readonly timeouts: ClientTimeouts;
 
   constructor(
     readonly serverUrl: string,
     caPem: string,
     identity: ClientIdentity | null,
+    timeouts: Partial<ClientTimeouts> = {},
   ) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
     this.dispatcher = new Agent({
       connect: {
         ca: [caPem],
@@ -64,7 +93,7 @@ export class CentralClient {
         minVersion: 'TLSv1.3',
         rejectUnauthorized: true,
       },
-      connectTimeout: 5_000,
+      connectTimeout: this.timeouts.connectMs,
       keepAliveTimeout: 30_000,
     });
   }
@@ -125,7 +154,7 @@ export class CentralClient {
    */
   async pull(token: string, cursor: number, limit: number | undefined, onBatch: (lines: PullLine[]) => void | Promise<void>, batchSize = 5_000): Promise<void> {
     const query = limit ? `cursor=${cursor}&limit=${limit}` : `cursor=${cursor}`;
-    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: 60_000 });
+    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs });
     await this.assertOk(res);
     let batch: PullLine[] = [];
     let ended = false;
@@ -149,7 +178,7 @@ export class CentralClient {
 
   /** Server-sent events until `signal` aborts or the connection drops (then the promise rejects). */
   async events(token: string, onEvent: (event: ServerEvent) => void, signal: AbortSignal, onOpen: () => void = () => undefined): Promise<void> {
-    const res = await this.send('GET', API.events, token, null, { bodyTimeout: 0, signal, accept: 'text/event-stream' });
+    const res = await this.send('GET', API.events, token, null, { bodyTimeout: this.timeouts.liveSilenceMs, signal, accept: 'text/event-stream' });
     await this.assertOk(res);
     onOpen();
     const parser = createParser({
@@ -162,9 +191,10 @@ export class CentralClient {
       for await (const chunk of res.body) parser.feed(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     } catch (err) {
       if (signal.aborted) return;
+      if ((err as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT') throw new CareDeskError('offline', 'The live-update stream went silent; reconnecting.');
       throw transportError(err);
     }
-    if (!signal.aborted) throw new CareDeskError('offline', 'The live-update stream closed.');
+    if (!signal.aborted) throw new CareDeskError('offline', 'The live-update stream closed; reconnecting.');
   }
 
   private async call<S extends z.ZodType>(
@@ -204,8 +234,8 @@ export class CentralClient {
         headers,
         body: body === null ? null : JSON.stringify(body),
         dispatcher: this.dispatcher,
-        headersTimeout: 15_000,
-        bodyTimeout: options.bodyTimeout ?? 30_000,
+        headersTimeout: this.timeouts.headersMs,
+        bodyTimeout: options.bodyTimeout ?? this.timeouts.bodyMs,
         signal: options.signal,
       });
     } catch (err) {

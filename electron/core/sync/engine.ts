@@ -222,6 +222,7 @@ export class SyncEngine {
       const token = this.deps.token();
       if (!token) return;
       this.events = new AbortController();
+      let dropped = 'The live-update stream closed; reconnecting.';
       try {
         await this.deps.client.events(
           token,
@@ -259,10 +260,14 @@ export class SyncEngine {
           this.deps.onRevoked(revoked, (err as Error).message);
           return;
         }
+        if (err instanceof CareDeskError) dropped = err.message;
       }
       if (this.stopped) return;
-      if (this.online) {
+      // the console says why live updates stopped, until a sync succeeds again; a sign-in asked
+      // for (the token is gone) says more than the stream it ended
+      if (this.online || this.error === null) {
         this.online = false;
+        if (this.deps.token()) this.setError(dropped);
         this.emit();
       }
       await sleep(Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** attempt++));

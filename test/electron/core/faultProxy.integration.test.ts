@@ -1,0 +1,379 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { project, visibleEntities, type EntityName } from '../../../domain';
+import type { SyncStatus } from '../../../domain/console/contract';
+import { demoCustomer } from '../../../domain/demo/generator';
+import { liveStreamSilenceMs } from '../../../domain/sync/protocol';
+import { changeHead } from '../../../central/storage/changeLog';
+import type { SyncTuning } from '../../../electron/core/config';
+import { cacheContents } from '../../support/cacheContents';
+import { DEMO_SEED, PASSWORD, startTestCentral, type TestCentral } from '../../support/central';
+import { FaultProxy } from '../../support/faultProxy';
+import { eventually, startWorkstation, type TestWorkstation } from '../../support/workstation';
+
+/**
+ * Issue 9, the broken network: a desk reaches a real central store through a fault proxy that drops
+ * a connection mid-stream, resets it, stalls it or drips it. For the first pull, an incremental pull,
+ * a push and the live-update stream, under each fault: the console shows the desk waiting while the
+ * fault is in place, and once it is lifted every queued edit is applied exactly once and the cache
+ * holds what the store holds, cursor at the head.
+ */
+const CUSTOMERS = 40;
+const HEARTBEAT_MS = 250;
+const TUNING: SyncTuning = {
+  retry: { baseMs: 100, maxMs: 400 },
+  // small batches, so a cut stream has complete batches behind it
+  batchSize: 25,
+  timeouts: { connectMs: 1_500, headersMs: 1_500, bodyMs: 1_500, pullBodyMs: 1_500, liveSilenceMs: liveStreamSilenceMs(HEARTBEAT_MS) },
+};
+/** bytes of a pull the desk gets before the fault hits: past the handshake, well short of the end */
+const PULL_CUT = 24 * 1024;
+const demo = (i: number) => demoCustomer(i, { seed: DEMO_SEED, historyMonths: 2 });
+
+let central: TestCentral;
+let seeded = CUSTOMERS;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  central = await startTestCentral({ customers: CUSTOMERS, users: { 'rep.first': 'care_rep', 'rep.later': 'care_rep', 'rep.push': 'care_rep', 'rep.poke': 'care_rep' }, heartbeatMs: HEARTBEAT_MS });
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await central?.dispose();
+});
+
+interface Desk {
+  ws: TestWorkstation;
+  proxy: FaultProxy;
+  username: string;
+  /** every status the console was sent, in order */
+  statuses: SyncStatus[];
+  status(): Promise<SyncStatus>;
+}
+
+/** A desk enrolled through its own fault proxy; signed in (and its first pull done) unless `signIn` is false. */
+async function desk(username: string, signIn = true): Promise<Desk> {
+  const proxy = await FaultProxy.start(central.port);
+  const ws = await startWorkstation({ serverUrl: proxy.url(), caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, sync: TUNING });
+  cleanups.push(() => ws.dispose(), () => proxy.close());
+  const statuses: SyncStatus[] = [];
+  ws.core.events.on((event, payload) => {
+    if (event === 'sync.status') statuses.push(payload as SyncStatus);
+  });
+  const d: Desk = { ws, proxy, username, statuses, status: () => ws.call('sync.status') };
+  if (signIn) {
+    await ws.call('session.signIn', { username, password: PASSWORD });
+    await synced(d);
+  }
+  return d;
+}
+
+/** Waits until the desk is online, has nothing pending and has pulled to the store's head. */
+async function synced(d: Desk): Promise<SyncStatus> {
+  return eventually(async () => {
+    const status = await d.ws.call('sync.now');
+    const cursor = Number(d.ws.core.session.unlocked().cache.getMeta('cursor'));
+    return status.online && status.pending === 0 && status.error === null && cursor === (await changeHead(central.store.db)) ? status : null;
+  }, 20_000, `${d.username} synced`);
+}
+
+/** The console, while the fault holds: offline, saying why. */
+function waitingOffline(d: Desk, message = /cannot be reached|stream|cut short/): Promise<SyncStatus> {
+  return eventually(() => d.statuses.find((s) => !s.online && s.error !== null && message.test(s.error)), 15_000, `${d.username} shown offline (${message})`);
+}
+
+/** The cache holds exactly the store's records as the role sees them, once each, and the cursor is at the head. */
+async function expectCacheIsCentral(d: Desk): Promise<void> {
+  const role = d.ws.core.session.unlocked().user.role;
+  const rows = await central.store.db.selectFrom('records').select(['entity', 'id', 'data']).where('entity', 'in', visibleEntities(role)).where('data', 'is not', null).execute();
+  const expected: Record<string, unknown> = {};
+  for (const row of rows) {
+    const data = project(row.entity as EntityName, JSON.parse(String(row.data)) as Record<string, unknown>, role);
+    if (data) expected[`${row.entity}/${row.id}`] = data;
+  }
+  const cached = (await cacheContents(d.ws, d.username)).records;
+  const keys = cached.map((r) => `${r.entity}/${r.id}`);
+  expect(new Set(keys).size, 'no record twice in the cache').toBe(keys.length);
+  expect(Object.fromEntries(cached.map((r) => [`${r.entity}/${r.id}`, r.data]))).toEqual(expected);
+  expect(Number(d.ws.core.session.unlocked().cache.getMeta('cursor'))).toBe(await changeHead(central.store.db));
+}
+
+const auditMark = async () => Number((await central.store.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq);
+
+/** The pulls the store served this user since `mark`, as its audit rows tell them. */
+async function pullsSince(mark: number, username: string): Promise<string[]> {
+  const user = await central.store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+  const rows = await central.store.db.selectFrom('audit_log').select('detail').where('seq', '>', mark).where('action', '=', 'sync.pull').where('user_id', '=', user.id).orderBy('seq').execute();
+  return rows.map((r) => String(r.detail));
+}
+
+/**
+ * A pull resumed from a cursor past where the cut one started: the batches that arrived whole were
+ * kept. (The store may log the cut pull as complete: it wrote everything into the socket.)
+ */
+function expectResumedPastCut(pulls: string[], from: number): void {
+  const completed = pulls.filter((p) => p.startsWith('rows')).map((p) => Number(/cursor (\d+) to/.exec(p)![1]));
+  expect(Math.max(...completed), `a pull resumed past the cut: ${pulls.join('; ')}`).toBeGreaterThan(from);
+}
+
+/** New customers in the store while the desk is connected: what an incremental pull or a poke brings. */
+async function moreCustomers(count: number): Promise<void> {
+  await central.store.admin.seedDemo(count, { seed: DEMO_SEED, historyMonths: 2 });
+  seeded += count;
+}
+
+describe('the first pull', () => {
+  async function firstPullUnder(fault: (proxy: FaultProxy) => void, heal: (d: Desk) => Promise<void>): Promise<{ d: Desk; pulls: string[] }> {
+    const d = await desk('rep.first', false);
+    const mark = await auditMark();
+    fault(d.proxy);
+    await d.ws.call('session.signIn', { username: 'rep.first', password: PASSWORD });
+    await heal(d);
+    d.proxy.heal();
+    await synced(d);
+    await expectCacheIsCentral(d);
+    return { d, pulls: await pullsSince(mark, 'rep.first') };
+  }
+
+  it('resumes from the last complete batch when the stream is dropped mid-way', async () => {
+    const { pulls } = await firstPullUnder(
+      (proxy) => proxy.dropAfterBytes(PULL_CUT),
+      async (d) => {
+        await waitingOffline(d);
+        expect(d.proxy.tally.dropped).toBeGreaterThan(0);
+      },
+    );
+    expectResumedPastCut(pulls, 0);
+  });
+
+  it('resumes from the last complete batch when the connection is reset mid-way', async () => {
+    const { pulls } = await firstPullUnder(
+      (proxy) => proxy.resetAfterBytes(PULL_CUT),
+      async (d) => {
+        await waitingOffline(d);
+        expect(d.proxy.tally.reset).toBeGreaterThan(0);
+      },
+    );
+    expectResumedPastCut(pulls, 0);
+  });
+
+  it('gives up on a stalled stream, shows the desk offline while it stalls, and resumes', async () => {
+    const { pulls } = await firstPullUnder(
+      (proxy) => proxy.stall(PULL_CUT),
+      async (d) => {
+        await waitingOffline(d);
+        const now = await d.status();
+        expect(now).toMatchObject({ online: false, error: expect.stringMatching(/reach|stream/) });
+      },
+    );
+    expectResumedPastCut(pulls, 0);
+  });
+
+  it('arrives whole over a dripping link, with the progress bar moving', async () => {
+    await firstPullUnder(
+      (proxy) => proxy.drip(96 * 1024),
+      async (d) => {
+        const partway = await eventually(() => d.statuses.find((s) => s.progress && s.progress.received > 0 && s.progress.received < s.progress.total), 15_000, 'progress shown');
+        expect(partway.error).toBeNull();
+      },
+    );
+  });
+});
+
+describe('an incremental pull', () => {
+  let d: Desk;
+  beforeAll(async () => {
+    d = await desk('rep.later');
+  });
+
+  async function incrementalPullUnder(fault: (proxy: FaultProxy) => void, heal: () => Promise<void>): Promise<{ pulls: string[]; from: number }> {
+    const from = Number(d.ws.core.session.unlocked().cache.getMeta('cursor'));
+    const mark = await auditMark();
+    d.statuses.length = 0;
+    fault(d.proxy);
+    await moreCustomers(30);
+    void d.ws.call('sync.now').catch(() => undefined);
+    await heal();
+    d.proxy.heal();
+    await synced(d);
+    await expectCacheIsCentral(d);
+    expect((await d.ws.call('customers.search', { query: demo(seeded - 1).customer.accountNumber })).length).toBe(1);
+    return { pulls: await pullsSince(mark, 'rep.later'), from };
+  }
+
+  it('resumes from the last complete batch when the stream is dropped mid-way', async () => {
+    const { pulls, from } = await incrementalPullUnder(
+      (proxy) => proxy.dropAfterBytes(PULL_CUT),
+      () => waitingOffline(d).then(() => undefined),
+    );
+    expectResumedPastCut(pulls, from);
+  });
+
+  it('resumes from the last complete batch when the connection is reset mid-way', async () => {
+    const { pulls, from } = await incrementalPullUnder(
+      (proxy) => proxy.resetAfterBytes(PULL_CUT),
+      () => waitingOffline(d).then(() => undefined),
+    );
+    expectResumedPastCut(pulls, from);
+  });
+
+  it('gives up on a stalled stream and resumes once it flows again', async () => {
+    const { pulls, from } = await incrementalPullUnder(
+      (proxy) => proxy.stall(PULL_CUT),
+      async () => {
+        await waitingOffline(d);
+        expect((await d.status()).online).toBe(false);
+      },
+    );
+    expectResumedPastCut(pulls, from);
+  });
+
+  it('arrives whole over a dripping link, with the progress bar moving', async () => {
+    await incrementalPullUnder(
+      (proxy) => proxy.drip(64 * 1024),
+      async () => {
+        await eventually(() => d.statuses.find((s) => s.progress && s.progress.received > 0 && s.progress.received < s.progress.total), 15_000, 'progress shown');
+      },
+    );
+  });
+});
+
+describe('a push', () => {
+  let d: Desk;
+  let nextCustomer = 1;
+  beforeAll(async () => {
+    d = await desk('rep.push');
+  });
+
+  const updatesOf = async (customerId: string) =>
+    (await central.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'record.update').where('entity_id', '=', customerId).where('outcome', '=', 'ok').execute()).length;
+  const emailOf = async (customerId: string) =>
+    (JSON.parse(String((await central.store.db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', customerId).executeTakeFirstOrThrow()).data)) as { email: string }).email;
+
+  /** Three edits queued under the fault: each applied exactly once on the store once it is lifted. */
+  async function pushUnder(fault: (proxy: FaultProxy) => void, during: (edits: { id: string; email: string; before: number }[]) => Promise<void>): Promise<void> {
+    const edits = [];
+    for (let j = 0; j < 3; j++) {
+      const { customer, secrets } = demo(nextCustomer++);
+      expect((await d.ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+      edits.push({ id: customer.id, email: `fault.${randomUUID().slice(0, 8)}@example.org`, before: await updatesOf(customer.id) });
+    }
+    d.statuses.length = 0;
+    fault(d.proxy);
+    for (const edit of edits) await d.ws.call('customers.update', { customerId: edit.id, changes: { email: edit.email }, reason: 'caller asked, on a bad line' });
+    await during(edits);
+    d.proxy.heal();
+    expect(await synced(d)).toMatchObject({ pending: 0, rejected: 0, conflicts: 0, held: 0 });
+    for (const edit of edits) {
+      expect(await emailOf(edit.id)).toBe(edit.email);
+      expect((await updatesOf(edit.id)) - edit.before, `updates of ${edit.id}`).toBe(1);
+    }
+    await expectCacheIsCentral(d);
+  }
+
+  it('is applied once when the answer is lost after the store applied it', async () => {
+    await pushUnder(
+      (proxy) => proxy.dropAfterBytes(1, 'down'),
+      async ([first]) => {
+        await eventually(async () => (await emailOf(first!.id)) === first!.email, 15_000, 'the store applied the first edit');
+        await waitingOffline(d);
+        expect((await d.status()).pending).toBe(3);
+      },
+    );
+  });
+
+  it('is sent again whole when the request is reset mid-way', async () => {
+    await pushUnder(
+      (proxy) => proxy.resetAfterBytes(200, 'up'),
+      async ([first]) => {
+        await waitingOffline(d);
+        expect(d.proxy.tally.reset).toBeGreaterThan(0);
+        expect(await updatesOf(first!.id)).toBe(first!.before);
+        expect((await d.status()).pending).toBe(3);
+      },
+    );
+  });
+
+  it('gives up on a stalled connection, shows the desk offline with its edits pending, and sends them after', async () => {
+    await pushUnder(
+      (proxy) => proxy.stall(),
+      async () => {
+        // the push itself gives up (the live stream notices the silence too, and sooner)
+        await waitingOffline(d, /cannot be reached/);
+        expect(await d.status()).toMatchObject({ online: false, pending: 3, error: expect.stringMatching(/reach|stream/) });
+      },
+    );
+  });
+
+  it('gets through a dripping link', async () => {
+    await pushUnder(
+      (proxy) => proxy.drip(2 * 1024),
+      async (edits) => {
+        expect((await d.status()).pending).toBe(3);
+        await eventually(async () => (await d.status()).pending === 0, 20_000, 'pushed while dripping');
+        for (const edit of edits) expect(await emailOf(edit.id)).toBe(edit.email);
+      },
+    );
+  });
+});
+
+describe('the live-update stream', () => {
+  let d: Desk;
+  beforeAll(async () => {
+    d = await desk('rep.poke');
+  });
+
+  /** A change made at the store while the fault holds reaches the cache through the stream alone (no one asks for a sync). */
+  async function pokeUnder(fault: (proxy: FaultProxy) => void, during: () => Promise<void>): Promise<void> {
+    d.statuses.length = 0;
+    fault(d.proxy);
+    await during();
+    await moreCustomers(2);
+    d.proxy.heal();
+    const head = await changeHead(central.store.db);
+    await eventually(() => d.statuses.some((s) => s.online && s.error === null) && Number(d.ws.core.session.unlocked().cache.getMeta('cursor')) === head, 15_000, 'caught up after the fault');
+    await expectCacheIsCentral(d);
+    expect((await d.ws.call('customers.search', { query: demo(seeded - 1).customer.accountNumber })).length).toBe(1);
+  }
+
+  it('reconnects after a drop and pulls what it missed', async () => {
+    await pokeUnder(
+      (proxy) => proxy.dropAfterBytes(1),
+      async () => {
+        await waitingOffline(d);
+        expect(d.proxy.tally.dropped).toBeGreaterThan(0);
+      },
+    );
+  });
+
+  it('reconnects after a reset and pulls what it missed', async () => {
+    await pokeUnder(
+      (proxy) => proxy.resetAfterBytes(1),
+      async () => {
+        await waitingOffline(d);
+        expect(d.proxy.tally.reset).toBeGreaterThan(0);
+      },
+    );
+  });
+
+  it('takes a silent stream for a dropped one, shows the desk offline, and reconnects once it flows', async () => {
+    await pokeUnder(
+      (proxy) => proxy.stall(),
+      async () => {
+        await waitingOffline(d, /went silent/);
+        expect((await d.status()).online).toBe(false);
+      },
+    );
+  });
+
+  it('stays online over a dripping link and still brings the change', async () => {
+    d.statuses.length = 0;
+    d.proxy.drip(4 * 1024);
+    await moreCustomers(1);
+    const head = await changeHead(central.store.db);
+    await eventually(() => Number(d.ws.core.session.unlocked().cache.getMeta('cursor')) === head, 15_000, 'the change pulled while dripping');
+    expect(d.statuses.filter((s) => !s.online)).toEqual([]);
+    d.proxy.heal();
+    await expectCacheIsCentral(d);
+  });
+});
