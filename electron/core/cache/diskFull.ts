@@ -9,7 +9,7 @@ import { CareDeskError } from '../../../domain/errors';
 const DISK_FULL_CODES: ReadonlySet<string> = new Set(['SQLITE_FULL', 'SQLITE_IOERR_SHMSIZE']);
 
 const DISK_FULL =
-  "The workstation's disk is full: the local cache could not save this. Nothing saved before was lost " +
+  "The workstation's disk is full: the local cache could not write to it. Nothing saved before was lost " +
   '(queued changes are kept); free some space on this computer and try again.';
 
 export function isDiskFull(err: unknown): boolean {
