@@ -1,10 +1,11 @@
 /**
  * bench/crash — issue 9: a workstation core killed with SIGKILL at random points of the first pull,
- * of queuing and pushing edits, and of an incremental pull, then restarted (test/crash/harness.ts).
+ * of queuing and pushing edits, and of an incremental pull, then restarted; and the central store
+ * killed while a push batch is in flight, then restarted (test/crash/harness.ts).
  * Prints scenario × runs → lost, doubled, failed to resume; the target is zero in every column.
  * Runs inside a private Secret Service (the real OS keychain), like the tests.
  *
- *   npm run bench:crash -- [KILLS per scenario, default 50] [--only "first pull"]
+ *   npm run bench:crash -- [KILLS per scenario, default 50] [--only "first pull" | push | "incremental pull" | "central mid-push"]
  */
 import { formatTallies, runCrashScenarios, SCENARIOS, type ScenarioName } from '../test/crash/harness';
 

@@ -3,13 +3,13 @@ import { formatTallies, runCrashScenarios, SCENARIOS } from './harness';
 
 /**
  * SIGKILL at random points of the first pull, of queuing and pushing edits, and of an incremental
- * pull, then a restart: nothing lost, nothing applied twice, the cache opens and sync finishes
- * every time. CI runs CAREDESK_CRASH_KILLS (default 5) kills per scenario; `npm run bench:crash`
+ * pull, then a restart; and the central store killed mid-push-batch: nothing lost, nothing applied
+ * twice, the cache opens, sync finishes and the audit chain verifies every time. CI runs CAREDESK_CRASH_KILLS (default 5) kills per scenario; `npm run bench:crash`
  * runs 50 and prints the table.
  */
 const KILLS = Number(process.env.CAREDESK_CRASH_KILLS ?? 5);
 
-describe('a workstation killed mid-sync', () => {
+describe('a workstation or the central store killed mid-sync', () => {
   it(`loses no edit, applies none twice and resumes every time (${KILLS} kills per scenario)`, async () => {
     const tallies = await runCrashScenarios({ kills: KILLS, customers: 1200 });
     console.log(formatTallies(tallies));

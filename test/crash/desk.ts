@@ -23,6 +23,12 @@ export interface DeskPlan {
   edits: { customerId: string; pin: string; email: string }[];
   /** account numbers the cache must find once synced */
   expectAccounts: string[];
+  /**
+   * Verify every caller online first, then wait for the central store to go away and queue the
+   * edits offline, so that they reach it as one push batch when it is back (the scenario that
+   * kills the central store mid-batch).
+   */
+  offlineEdits?: boolean;
 }
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as DeskPlan;
@@ -51,21 +57,35 @@ else if (state !== 'unlocked') await call('session.signIn', { username: plan.use
 phase('pull');
 await call('sync.now');
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const verify = async (edit: DeskPlan['edits'][number]) => {
+  const verified = await call('customers.verifyCaller', { customerId: edit.customerId, method: 'account_pin', answer: edit.pin });
+  if (!verified.verified) throw new Error(`verification refused for ${edit.customerId}`);
+};
+if (plan.offlineEdits) {
+  // verification is online only: wait for the store (a restart a moment ago may still be coming up)
+  for (let i = 0; i < 300 && !(await call('sync.status')).online; i++) await sleep(100);
+  for (const edit of plan.edits) await verify(edit);
+  phase('verified');
+  // the harness takes the central store away now; bounded wait
+  for (let i = 0; i < 300 && (await call('sync.status')).online; i++) await sleep(100);
+}
+
 phase('edit');
 let queued = 0;
 for (const edit of plan.edits) {
   const profile = await call('customers.open', { customerId: edit.customerId });
   if (profile.customer.email === edit.email) continue; // made by a run that was killed after queuing it
-  const verified = await call('customers.verifyCaller', { customerId: edit.customerId, method: 'account_pin', answer: edit.pin });
-  if (!verified.verified) throw new Error(`verification refused for ${edit.customerId}`);
+  if (!plan.offlineEdits) await verify(edit);
   await call('customers.update', { customerId: edit.customerId, changes: { email: edit.email }, reason: 'crash harness: caller asked' });
   queued++;
 }
 
 phase('push');
 let status = await call('sync.now');
-for (let attempt = 0; status.pending > 0 && attempt < 50; attempt++) {
-  await new Promise((r) => setTimeout(r, 200));
+// bounded: 60 s, enough for the central store to be killed and started again
+for (let attempt = 0; status.pending > 0 && attempt < 300; attempt++) {
+  await sleep(200);
   status = await call('sync.now');
 }
 let found = 0;

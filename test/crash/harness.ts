@@ -2,11 +2,14 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openCentral } from '../../central';
+import { API } from '../../domain';
 import { demoCustomer } from '../../domain/demo/generator';
 import { openOsKeychain } from '../../electron/core/keychain';
-import { DEMO_SEED, PASSWORD, startTestCentral, type TestCentral } from '../support/central';
+import { DEMO_SEED, PASSWORD, startTestCentral } from '../support/central';
 import type { DeskPlan } from './desk';
 
 /**
@@ -22,8 +25,10 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const RUN_TIMEOUT_MS = 90_000;
 const demo = (index: number) => demoCustomer(index, { seed: DEMO_SEED, historyMonths: 2 });
 
-export type ScenarioName = 'first pull' | 'push' | 'incremental pull';
-export const SCENARIOS: readonly ScenarioName[] = ['first pull', 'push', 'incremental pull'];
+export type ScenarioName = 'first pull' | 'push' | 'incremental pull' | 'central mid-push';
+/** the desk killed in one of its phases */
+const DESK_SCENARIOS: readonly ScenarioName[] = ['first pull', 'push', 'incremental pull'];
+export const SCENARIOS: readonly ScenarioName[] = [...DESK_SCENARIOS, 'central mid-push'];
 
 export interface ScenarioTally {
   scenario: ScenarioName;
@@ -42,8 +47,8 @@ interface DeskRun {
   output: string;
 }
 
-/** Runs desk.ts once; with `killAt`, SIGKILLs it a random moment after it enters that phase. */
-function runDesk(plan: DeskPlan, killAt?: { phase: string; withinMs: number }): Promise<DeskRun> {
+/** Runs desk.ts once; with `killAt`, SIGKILLs it a random moment after it enters that phase; `onPhase` hears every phase it enters. */
+function runDesk(plan: DeskPlan, killAt?: { phase: string; withinMs: number }, onPhase: (phase: string) => void = () => undefined): Promise<DeskRun> {
   const file = join(plan.dataDir, '..', `plan-${randomUUID()}.json`);
   writeFileSync(file, JSON.stringify(plan));
   return new Promise((resolve) => {
@@ -65,6 +70,7 @@ function runDesk(plan: DeskPlan, killAt?: { phase: string; withinMs: number }): 
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk;
       if (killAt && chunk.toString().includes(`phase ${killAt.phase}\n`)) setTimeout(kill, Math.random() * killAt.withinMs);
+      for (const [, phase] of chunk.toString().matchAll(/^phase (\w+)$/gm)) onPhase(phase!);
     });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk));
     child.on('exit', () => {
@@ -81,11 +87,11 @@ interface Desk {
   dispose(): Promise<void>;
 }
 
-function newDesk(central: TestCentral, code: string, username: string): Desk {
+function newDesk(central: { url: string; caPem: string }, code: string, username: string): Desk {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'caredesk-crash-')), 'desk');
   const keychainService = `CareDesk-crash-${randomUUID()}`;
   return {
-    plan: { serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: code, dataDir, keychainService, username, password: PASSWORD },
+    plan: { serverUrl: central.url, caPem: central.caPem, enrolmentCode: code, dataDir, keychainService, username, password: PASSWORD },
     async dispose() {
       rmSync(join(dataDir, '..'), { recursive: true, force: true });
       const keychain = await openOsKeychain(keychainService);
@@ -105,6 +111,14 @@ export interface HarnessOptions {
 }
 
 export async function runCrashScenarios(options: HarnessOptions): Promise<ScenarioTally[]> {
+  const wanted = options.scenarios ?? SCENARIOS;
+  const tallies = wanted.some((s) => DESK_SCENARIOS.includes(s)) ? await runDeskKills({ ...options, scenarios: wanted.filter((s) => DESK_SCENARIOS.includes(s)) }) : [];
+  if (wanted.includes('central mid-push')) tallies.push(await runCentralKills(options));
+  return tallies;
+}
+
+/** The desk killed: a real central store in this process, the desk in a child. */
+async function runDeskKills(options: HarnessOptions): Promise<ScenarioTally[]> {
   const customers = options.customers ?? 1500;
   const central = await startTestCentral({ customers, users: { 'crash.rep': 'care_rep' } });
   const code = await central.store.admin.createEnrolmentCode({ uses: 1000, hours: 24 });
@@ -120,12 +134,12 @@ export async function runCrashScenarios(options: HarnessOptions): Promise<Scenar
   };
 
   // one desk for the scenarios that start from a synced cache
-  const shared = newDesk(central, code, 'crash.rep');
+  const shared = newDesk(central.store, code, 'crash.rep');
   try {
     const setup = await runDesk({ ...shared.plan, edits: [], expectAccounts: [] });
     if (!setup.done) throw new Error(`the shared desk did not sync:\n${setup.output}`);
 
-    for (const scenario of options.scenarios ?? SCENARIOS) {
+    for (const scenario of options.scenarios ?? DESK_SCENARIOS) {
       const tally: ScenarioTally = { scenario, runs: 0, killed: 0, lost: 0, doubled: 0, failedToResume: 0, failures: [] };
       // Each run counts; runs go on until `kills` of them were killed inside the phase (a child
       // that finished first proves nothing), at most four times as many. A miss narrows that
@@ -137,7 +151,7 @@ export async function runCrashScenarios(options: HarnessOptions): Promise<Scenar
         let expectAccounts: string[] = [];
         let killAt: { phase: string; withinMs: number };
         if (scenario === 'first pull') {
-          desk = newDesk(central, code, 'crash.rep');
+          desk = newDesk(central.store, code, 'crash.rep');
           expectAccounts = [demo(0), demo(customers - 1)].map((d) => d.customer.accountNumber);
           killAt = { phase: 'pull', withinMs: 900 * windowScale };
         } else if (scenario === 'push') {
@@ -188,4 +202,149 @@ export function formatTallies(tallies: readonly ScenarioTally[]): string {
   const rows = [['scenario', 'runs', 'killed mid-phase', 'lost', 'doubled', 'failed to resume'], ...tallies.map((t) => [t.scenario, t.runs, t.killed, t.lost, t.doubled, t.failedToResume].map(String))];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+const CENTRAL = fileURLToPath(new URL('./central.ts', import.meta.url));
+/** edits queued offline and pushed as one batch, each mutation in its own transaction */
+const BATCH = 30;
+
+interface CentralChild {
+  url: string;
+  /** SIGKILL; resolves once the process is gone */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts test/crash/central.ts; `onPush` hears each push request as the store logs its arrival. */
+function startCentralChild(dataDir: string, port: number, onPush: () => void = () => undefined): Promise<CentralChild> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CENTRAL, dataDir, String(port)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    const timeout = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the central store did not start:\n${output}`));
+    }, 30_000);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (text.includes('"msg":"incoming request"') && text.includes(`"url":"${API.push}"`)) onPush();
+      const ready = /^ready (\S+)$/m.exec(output);
+      if (ready) {
+        clearTimeout(timeout);
+        resolve({
+          url: ready[1]!,
+          kill: async () => {
+            if (child.exitCode === null) child.kill('SIGKILL');
+            await exited;
+          },
+          stop: async () => {
+            if (child.exitCode === null) child.kill('SIGTERM');
+            await exited;
+          },
+        });
+        output = output.replace(ready[0], '');
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timeout);
+      reject(new Error(`the central store exited:\n${output}`));
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
+}
+
+/**
+ * The central store killed while a push batch is in flight (issue 9): the desk verifies its
+ * callers online, the store goes away, the desk queues BATCH edits offline, the store comes back
+ * and the desk pushes them as one batch; the store is SIGKILLed a random moment after the push
+ * arrives, started again, and the desk retries until nothing is pending. A kill counts as mid-batch
+ * when the store held only part of the batch when it died. Then: lost, doubled, and the audit
+ * chain verified end to end after every restart.
+ */
+async function runCentralKills(options: HarnessOptions): Promise<ScenarioTally> {
+  const customers = options.customers ?? 1500;
+  const progress = options.onProgress ?? (() => undefined);
+  const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-crash-central-'));
+  // this process reads the same database file while the child writes it (WAL: readers see every commit)
+  const store = await openCentral({ dataDir });
+  await store.admin.seedDemo(customers, { seed: DEMO_SEED, historyMonths: 2 });
+  await store.admin.addUser({ username: 'crash.rep', displayName: 'crash rep', role: 'care_rep', password: PASSWORD });
+  const code = await store.admin.createEnrolmentCode({ uses: 1000, hours: 24 });
+  const port = await freePort();
+  const tally: ScenarioTally = { scenario: 'central mid-push', runs: 0, killed: 0, lost: 0, doubled: 0, failedToResume: 0, failures: [] };
+  let central = await startCentralChild(dataDir, port);
+  const desk = newDesk({ url: central.url, caPem: store.tls.caPem }, code, 'crash.rep');
+  const updatesOf = async (customerId: string) =>
+    (await store.db.selectFrom('audit_log').select('seq').where('action', '=', 'record.update').where('entity_id', '=', customerId).where('outcome', '=', 'ok').execute()).length;
+  const emailOf = async (customerId: string) => {
+    const row = await store.db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', customerId).executeTakeFirstOrThrow();
+    return (JSON.parse(String(row.data)) as { email: string }).email;
+  };
+  try {
+    const setup = await runDesk({ ...desk.plan, edits: [], expectAccounts: [] });
+    if (!setup.done) throw new Error(`the desk did not sync:\n${setup.output}`);
+    let nextEditIndex = 10;
+    let windowMs = 400;
+    for (let run = 0; tally.killed < options.kills && run < options.kills * 4; run++) {
+      const edits = Array.from({ length: BATCH }, (_, j) => {
+        const { customer, secrets } = demo(nextEditIndex++ % customers);
+        return { customerId: customer.id, pin: secrets.accountPin, email: `central.${run}.${j}.${randomUUID().slice(0, 8)}@example.org` };
+      });
+      const before = await Promise.all(edits.map((e) => updatesOf(e.customerId)));
+      // the outage that makes the desk queue offline, then the kill a random moment after the batch arrives
+      let outage: Promise<void> | null = null;
+      let midPushKill: Promise<number> | null = null;
+      const killMidPush = () =>
+        new Promise<number>((resolve, reject) =>
+          setTimeout(() => {
+            void (async () => {
+              await central.kill();
+              // what the store had committed of the batch when it died
+              const landed = (await Promise.all(edits.map(async (e) => (await emailOf(e.customerId)) === e.email))).filter(Boolean).length;
+              central = await startCentralChild(dataDir, port);
+              return landed;
+            })().then(resolve, reject);
+          }, Math.random() * windowMs),
+        );
+      const resumed = await runDesk({ ...desk.plan, edits, expectAccounts: [], offlineEdits: true }, undefined, (phase) => {
+        if (phase !== 'verified') return;
+        outage = (async () => {
+          await central.kill();
+          central = await startCentralChild(dataDir, port, () => (midPushKill ??= killMidPush()));
+        })();
+      });
+      await outage;
+      const landedAtKill = midPushKill ? await midPushKill : -1;
+      tally.runs++;
+      const midBatch = landedAtKill >= 0 && landedAtKill < BATCH;
+      if (midBatch) tally.killed++;
+      else windowMs *= 0.7;
+      const audit = await store.admin.verifyAudit();
+      const finished = resumed.done;
+      if (!finished || finished.pending > 0 || finished.rejected > 0 || !audit.ok) {
+        tally.failedToResume++;
+        tally.failures.push(`central mid-push run ${run}: ${landedAtKill}/${BATCH} landed at the kill; audit ${JSON.stringify(audit)}; desk: ${resumed.output.trim().split('\n').slice(-12).join(' | ')}`);
+      }
+      for (const [i, edit] of edits.entries()) {
+        if ((await emailOf(edit.customerId)) !== edit.email) tally.lost++;
+        if ((await updatesOf(edit.customerId)) - before[i]! > 1) tally.doubled++;
+      }
+      progress(`central mid-push: run ${run + 1}, ${landedAtKill}/${BATCH} of the batch held at the kill, killed mid-batch ${tally.killed}/${options.kills}`);
+    }
+  } finally {
+    await central.stop().catch(() => undefined);
+    await desk.dispose();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return tally;
 }
