@@ -39,6 +39,8 @@ export class SyncEngine {
   private inflight: Promise<void> | null = null;
   private rerun = false;
   private failures = 0;
+  /** mutations (and views) per push: halved after a push lost on the network, doubled after one that got through */
+  private pushBatch = PUSH_BATCH;
   private retryTimer: NodeJS.Timeout | null = null;
   private events: AbortController | null = null;
   private stopped = false;
@@ -129,10 +131,17 @@ export class SyncEngine {
   private async push(token: string): Promise<void> {
     const { cache, client, clientId } = this.deps;
     for (;;) {
-      const mutations = cache.pendingMutations(PUSH_BATCH);
-      const views = cache.pendingViews(PUSH_BATCH);
+      const batch = this.pushBatch;
+      const mutations = cache.pendingMutations(batch);
+      const views = cache.pendingViews(batch);
       if (mutations.length === 0 && views.length === 0) return;
-      const response = await client.push(token, { clientId, mutations, views });
+      const response = await client.push(token, { clientId, mutations, views }).catch((err: unknown) => {
+        // a slow link may carry a small push within the timeouts where a large one never fits:
+        // resending the same batch would time out for ever, so the next one is half as large
+        if (err instanceof CareDeskError && err.code === 'offline') this.pushBatch = Math.max(1, Math.ceil(Math.max(mutations.length, views.length) / 2));
+        throw err;
+      });
+      this.pushBatch = Math.min(PUSH_BATCH, batch * 2);
       const affected = cache.recordResults(response.results);
       cache.clearViews(views.map((v) => v.id));
       if (affected.length) this.deps.onCustomersChanged(affected);
@@ -141,7 +150,7 @@ export class SyncEngine {
       if (response.results.some((r) => r.rejection?.code === 'sequence_gap')) {
         throw new CareDeskError('internal', 'The central store is missing an earlier change from this workstation.');
       }
-      if (mutations.length < PUSH_BATCH && views.length < PUSH_BATCH) return;
+      if (mutations.length < batch && views.length < batch) return;
     }
   }
 

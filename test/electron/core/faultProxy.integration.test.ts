@@ -35,7 +35,7 @@ let seeded = CUSTOMERS;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: CUSTOMERS, users: { 'rep.first': 'care_rep', 'rep.later': 'care_rep', 'rep.push': 'care_rep', 'rep.poke': 'care_rep' }, heartbeatMs: HEARTBEAT_MS });
+  central = await startTestCentral({ customers: CUSTOMERS, users: { 'rep.first': 'care_rep', 'rep.later': 'care_rep', 'rep.push': 'care_rep', 'rep.slow': 'care_rep', 'rep.poke': 'care_rep' }, heartbeatMs: HEARTBEAT_MS });
 });
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -52,9 +52,9 @@ interface Desk {
 }
 
 /** A desk enrolled through its own fault proxy; signed in (and its first pull done) unless `signIn` is false. */
-async function desk(username: string, signIn = true): Promise<Desk> {
+async function desk(username: string, signIn = true, sync = TUNING): Promise<Desk> {
   const proxy = await FaultProxy.start(central.port);
-  const ws = await startWorkstation({ serverUrl: proxy.url(), caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, sync: TUNING });
+  const ws = await startWorkstation({ serverUrl: proxy.url(), caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, sync });
   cleanups.push(() => ws.dispose(), () => proxy.close());
   const statuses: SyncStatus[] = [];
   ws.core.events.on((event, payload) => {
@@ -239,10 +239,10 @@ describe('an incremental pull', () => {
 });
 
 describe('a push', () => {
-  let d: Desk;
+  let rep: Desk;
   let nextCustomer = 1;
   beforeAll(async () => {
-    d = await desk('rep.push');
+    rep = await desk('rep.push');
   });
 
   const updatesOf = async (customerId: string) =>
@@ -250,17 +250,22 @@ describe('a push', () => {
   const emailOf = async (customerId: string) =>
     (JSON.parse(String((await central.store.db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', customerId).executeTakeFirstOrThrow()).data)) as { email: string }).email;
 
-  /** Three edits queued under the fault: each applied exactly once on the store once it is lifted. */
-  async function pushUnder(fault: (proxy: FaultProxy) => void, during: (edits: { id: string; email: string; before: number }[]) => Promise<void>): Promise<void> {
+  /** Edits queued under the fault (three unless told): each applied exactly once on the store once it is lifted. */
+  async function pushUnder(
+    d: Desk,
+    fault: (proxy: FaultProxy) => void,
+    during: (edits: { id: string; email: string; before: number }[]) => Promise<void>,
+    { count = 3, reason = 'caller asked, on a bad line' } = {},
+  ): Promise<void> {
     const edits = [];
-    for (let j = 0; j < 3; j++) {
+    for (let j = 0; j < count; j++) {
       const { customer, secrets } = demo(nextCustomer++);
       expect((await d.ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
       edits.push({ id: customer.id, email: `fault.${randomUUID().slice(0, 8)}@example.org`, before: await updatesOf(customer.id) });
     }
     d.statuses.length = 0;
     fault(d.proxy);
-    for (const edit of edits) await d.ws.call('customers.update', { customerId: edit.id, changes: { email: edit.email }, reason: 'caller asked, on a bad line' });
+    for (const edit of edits) await d.ws.call('customers.update', { customerId: edit.id, changes: { email: edit.email }, reason });
     await during(edits);
     d.proxy.heal();
     expect(await synced(d)).toMatchObject({ pending: 0, rejected: 0, conflicts: 0, held: 0 });
@@ -273,44 +278,63 @@ describe('a push', () => {
 
   it('is applied once when the answer is lost after the store applied it', async () => {
     await pushUnder(
+      rep,
       (proxy) => proxy.dropAfterBytes(1, 'down'),
       async ([first]) => {
         await eventually(async () => (await emailOf(first!.id)) === first!.email, 15_000, 'the store applied the first edit');
-        await waitingOffline(d);
-        expect((await d.status()).pending).toBe(3);
+        await waitingOffline(rep);
+        expect((await rep.status()).pending).toBe(3);
       },
     );
   });
 
   it('is sent again whole when the request is reset mid-way', async () => {
     await pushUnder(
+      rep,
       (proxy) => proxy.resetAfterBytes(200, 'up'),
       async ([first]) => {
-        await waitingOffline(d);
-        expect(d.proxy.tally.reset).toBeGreaterThan(0);
+        await waitingOffline(rep);
+        expect(rep.proxy.tally.reset).toBeGreaterThan(0);
         expect(await updatesOf(first!.id)).toBe(first!.before);
-        expect((await d.status()).pending).toBe(3);
+        expect((await rep.status()).pending).toBe(3);
       },
     );
   });
 
   it('gives up on a stalled connection, shows the desk offline with its edits pending, and sends them after', async () => {
     await pushUnder(
+      rep,
       (proxy) => proxy.stall(),
       async () => {
         // the push itself gives up (the live stream notices the silence too, and sooner)
-        await waitingOffline(d, /cannot be reached/);
-        expect(await d.status()).toMatchObject({ online: false, pending: 3, error: expect.stringMatching(/reach|stream/) });
+        await waitingOffline(rep, /cannot be reached/);
+        expect(await rep.status()).toMatchObject({ online: false, pending: 3, error: expect.stringMatching(/reach|stream/) });
       },
+    );
+  });
+
+  it('gets a backlog through a link too slow to carry it in one push within the timeout', async () => {
+    // the handshake of a new connection gets time; a push must be answered within a second
+    const slow = await desk('rep.slow', true, { ...TUNING, timeouts: { ...TUNING.timeouts, connectMs: 5_000, headersMs: 1_000 } });
+    await pushUnder(
+      slow,
+      (proxy) => proxy.drip(3 * 1024),
+      async () => {
+        await eventually(async () => (await slow.status()).pending === 0, 30_000, 'the backlog pushed while dripping');
+        expect(slow.statuses.some((s) => s.error?.includes('cannot be reached')), 'a push timed out on the way').toBe(true);
+      },
+      // a long reason makes each edit about a kilobyte: one fits in the timeout, three do not
+      { count: 6, reason: `caller asked; ${'details of the call '.repeat(24)}`.slice(0, 500) },
     );
   });
 
   it('gets through a dripping link', async () => {
     await pushUnder(
+      rep,
       (proxy) => proxy.drip(2 * 1024),
       async (edits) => {
-        expect((await d.status()).pending).toBe(3);
-        await eventually(async () => (await d.status()).pending === 0, 20_000, 'pushed while dripping');
+        expect((await rep.status()).pending).toBe(3);
+        await eventually(async () => (await rep.status()).pending === 0, 20_000, 'pushed while dripping');
         for (const edit of edits) expect(await emailOf(edit.id)).toBe(edit.email);
       },
     );
