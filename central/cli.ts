@@ -26,7 +26,9 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   demo-users                             one user per role, with generated passwords
   verify-audit                           recompute the audit log's hash chain
   rotate-master-key                      wrap every card's data key under a new master key, retire the old one
-  serve [--port P] [--host H]            serve over HTTPS (default 127.0.0.1:8443)
+  serve [--port P] [--enrolment-port E] [--host H]
+                                         serve over HTTPS: the API for enrolled devices on P (default
+                                         127.0.0.1:8443) and enrolment on E (default P + 1)
 
   roles: ${ROLES.join(', ')}; default data dir: .caredesk/central`;
 
@@ -43,6 +45,7 @@ const { values: options, positionals } = parseArgs({
     seed: { type: 'string' },
     'history-months': { type: 'string' },
     port: { type: 'string' },
+    'enrolment-port': { type: 'string' },
     host: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -242,8 +245,9 @@ const commands: Record<string, () => Promise<void>> = {
   },
 
   async serve() {
-    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443 });
-    console.log(`CareDesk central store listening on ${store.url}`);
+    const enrolmentPort = numberOption('enrolment-port', options['enrolment-port']);
+    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443, ...(enrolmentPort === undefined ? {} : { enrolmentPort }) });
+    console.log(`CareDesk central store listening on ${store.url} (enrolled devices) and ${store.enrolmentUrl} (enrolment)`);
     const stop = () => void store.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

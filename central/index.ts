@@ -1,10 +1,10 @@
-import { DEFAULT_SESSION_POLICY, LIVE_STREAM, type SessionPolicy } from '../domain';
+import { DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
 import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
-import { createHttpServer } from './http/server';
+import { createEnrolmentServer, createHttpServer } from './http/server';
 import { prepareDecoy } from './identity/passwords';
 import { openDatabase } from './storage/database';
 import type { CentralDb } from './storage/schema';
@@ -64,8 +64,10 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
 }
 
 export interface CentralStore {
-  /** e.g. https://127.0.0.1:43211 */
+  /** the API, for enrolled devices: e.g. https://127.0.0.1:8443 */
   url: string;
+  /** enrolment, the one listener that takes a handshake without a device certificate: e.g. https://127.0.0.1:8444 */
+  enrolmentUrl: string;
   /** the organisation CA: it signed the server certificate and signs device certificates */
   caPem: string;
   dataDir: string;
@@ -77,22 +79,34 @@ export interface CentralStore {
   close(): Promise<void>;
 }
 
+/** The enrolment listener's port when none is given (domain/sync/protocol.ts), or any free one when the API's is. */
+function defaultEnrolmentPort(port: number): number {
+  return port === 0 ? 0 : port + ENROLMENT_PORT_OFFSET;
+}
+
 export async function startCentralStore(
-  options: CentralOptions & { host?: string; port?: number; logger?: boolean; errorLog?: InternalErrorLog },
+  options: CentralOptions & { host?: string; port?: number; enrolmentPort?: number; logger?: boolean; errorLog?: InternalErrorLog },
 ): Promise<CentralStore> {
   const central = await openCentral(options);
   const host = options.host ?? '127.0.0.1';
   let watch: { stop(): Promise<void> } | null = null;
+  const apps: { close(): Promise<unknown> }[] = [];
   try {
     await prepareDecoy();
     // what the admin CLI (or another node) writes to the same database reaches the open streams
     watch = await watchStore(central.db, central.context.feed);
     const internalErrors = new InternalErrors(options.errorLog ?? stderrErrorLog, central.context.clock);
     const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors });
+    const enrolment = await createEnrolmentServer(central.context, central.tls, { logger: options.logger, internalErrors });
+    apps.push(app, enrolment);
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as { port: number };
+    await enrolment.listen({ host, port: options.enrolmentPort ?? defaultEnrolmentPort(options.port ?? 0) });
+    const enrolmentPort = (enrolment.server.address() as { port: number }).port;
+    const origin = (p: number) => `https://${host.includes(':') ? `[${host}]` : host}:${p}`;
     return {
-      url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url: origin(port),
+      enrolmentUrl: origin(enrolmentPort),
       caPem: central.tls.caPem,
       dataDir: central.dataDir,
       db: central.db,
@@ -104,12 +118,13 @@ export async function startCentralStore(
       },
       async close() {
         await watch?.stop();
-        await app.close();
+        await Promise.all([app.close(), enrolment.close()]);
         await central.close();
       },
     };
   } catch (err) {
     await watch?.stop();
+    await Promise.all(apps.map((a) => a.close()));
     await central.close();
     throw err;
   }

@@ -19,7 +19,8 @@ import { PreviewRefused, launchPreview, type Preview } from './preview/launchPre
  * Secret Service; the local store keeps running until Ctrl+C.
  *
  * Configure a real central store with CAREDESK_WORKSTATION_CONFIG=path/to/workstation.json
- * ({ "serverUrl": "https://…", "caFile": "ca.pem", "enrolmentCode": "…" }).
+ * ({ "serverUrl": "https://…", "caFile": "ca.pem", "enrolmentCode": "…" }; "enrolmentUrl" when the
+ * store's enrolment listener is not on its port + 1).
  * CAREDESK_PREVIEW=1 opens the preview even where Electron exists; CAREDESK_PREVIEW_HEADLESS=1
  * runs it without a window (tests); CAREDESK_STATE_DIR moves .caredesk/ and CAREDESK_OUT_DIR out/.
  */
@@ -54,7 +55,7 @@ async function localCentralStore(): Promise<{ store: CentralStore; configFile: s
   }
   const configFile = join(STATE, 'workstation.json');
   const enrolmentCode = await store.admin.createEnrolmentCode({ uses: 1, hours: 24 });
-  writeFileSync(configFile, JSON.stringify({ serverUrl: store.url, caPem: store.caPem, enrolmentCode, deviceName: 'Development workstation' }, null, 2));
+  writeFileSync(configFile, JSON.stringify({ serverUrl: store.url, enrolmentUrl: store.enrolmentUrl, caPem: store.caPem, enrolmentCode, deviceName: 'Development workstation' }, null, 2));
 
   console.log(`\nLocal central store: ${store.url}  (data in ${dataDir})`);
   console.log('Demo users (one per role):');
@@ -141,6 +142,7 @@ async function runPreview(): Promise<void> {
       rendererDir: join(OUT, 'renderer'),
       dataDir,
       serverUrl: workstation.serverUrl,
+      ...(workstation.enrolmentUrl ? { enrolmentUrl: workstation.enrolmentUrl } : {}),
       caPem: workstation.caPem,
       ...(workstation.enrolmentCode ? { enrolmentCode: workstation.enrolmentCode } : {}),
       deviceName: 'Preview workstation',

@@ -7,7 +7,8 @@ import { authenticate, type SessionContext } from '../identity/sessions';
 import { certificateFingerprint } from '../pki/certificates';
 
 /**
- * Who may call a route. `public`: anyone who completed the TLS handshake (health, enrolment).
+ * Who may call a route. `public`: anyone who completed the TLS handshake (health; on the API
+ * listener that already takes a device certificate of the organisation CA, server.ts).
  * `device`: an enrolled, unrevoked device certificate. `session`: that, plus a bearer token issued
  * to the same device. Routes are `session` unless they say otherwise: fail closed.
  */
@@ -28,7 +29,7 @@ declare module 'fastify' {
   }
 }
 
-/** The device behind the TLS client certificate. The handshake accepts any certificate so that enrolment works; this is the real check. */
+/** The device behind the TLS client certificate. The handshake proved the CA issued it; this checks the device is still enrolled (not revoked). */
 async function enrolledDevice(ctx: Pick<StoreContext, 'db'>, request: FastifyRequest): Promise<EnrolledDevice> {
   const socket = request.raw.socket as TLSSocket;
   const peer = socket.authorized ? socket.getPeerX509Certificate() : undefined;

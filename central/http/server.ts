@@ -8,7 +8,7 @@ import { InternalErrors, stderrErrorLog } from './internalErrors';
 import { parseJsonBodies } from './jsonBody';
 import { billingRoutes } from './routes/billing';
 import { eventRoutes } from './routes/events';
-import { identityRoutes } from './routes/identity';
+import { enrolmentRoutes, healthRoute, identityRoutes } from './routes/identity';
 import { syncRoutes } from './routes/sync';
 import { verificationRoutes } from './routes/verification';
 
@@ -19,23 +19,59 @@ export interface TlsMaterial {
   caPem: string;
 }
 
+interface ServerOptions {
+  logger?: boolean;
+  internalErrors?: InternalErrors;
+}
+
 /**
- * The store's HTTPS API. TLS 1.3 only (DESIGN §1). The handshake asks for a client certificate but
- * does not demand one, so that a new workstation can enrol; every other route then requires an
- * enrolled device (see access.ts).
+ * The store's HTTPS API. TLS 1.3 only (DESIGN §1), and the handshake demands a device certificate
+ * issued by the organisation CA: a client without one never completes the handshake, so no request
+ * of it is parsed. Revocation is checked per request (access.ts), against the database: a revoked
+ * device must hear `device_not_enrolled` to wipe what it holds, which a refused handshake could not
+ * tell it. Enrolment, the one thing done without a certificate, has its own listener
+ * (createEnrolmentServer).
  */
-export async function createHttpServer(
+export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const internalErrors = options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock);
+  const app = baseApp(ctx, tls, { requestCert: true, rejectUnauthorized: true }, options.logger, internalErrors);
+  app.addHook('onRequest', async (request) => checkAccess(ctx, request));
+  healthRoute(app, ctx);
+  identityRoutes(app, ctx);
+  syncRoutes(app, ctx, internalErrors);
+  verificationRoutes(app, ctx);
+  billingRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  await app.ready();
+  return app;
+}
+
+/**
+ * The enrolment listener: the handshake asks for no certificate, and only health and enrolment
+ * answer (every other path is `not_found`). An enrolment code is the credential here; codes are
+ * throttled per address and in total (identity/enrolmentThrottle.ts).
+ */
+export async function createEnrolmentServer(ctx: StoreContext, tls: TlsMaterial, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = baseApp(ctx, tls, { requestCert: false }, options.logger, options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock));
+  healthRoute(app, ctx);
+  enrolmentRoutes(app, ctx);
+  await app.ready();
+  return app;
+}
+
+function baseApp(
   ctx: StoreContext,
   tls: TlsMaterial,
-  options: { logger?: boolean; internalErrors?: InternalErrors } = {},
-): Promise<FastifyInstance> {
-  const internalErrors = options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock);
+  clientCertificate: { requestCert: boolean; rejectUnauthorized?: boolean },
+  logger: boolean | undefined,
+  internalErrors: InternalErrors,
+): FastifyInstance {
   const app = Fastify({
-    https: { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.3', requestCert: true, rejectUnauthorized: false },
+    https: { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.3', ...clientCertificate },
     // refused before parsing (DESIGN §9); so is a body nesting deeper than LIMITS.maxJsonDepth (jsonBody.ts)
     bodyLimit: LIMITS.maxBodyBytes,
     // off unless asked for; when on, Fastify logs a request's method and URL, never its body, where card numbers travel
-    logger: options.logger ?? false,
+    logger: logger ?? false,
     // event streams never go idle: close them with the server
     forceCloseConnections: true,
     // named in an internal error's answer and its log line; unique across restarts and nodes
@@ -46,13 +82,5 @@ export async function createHttpServer(
   app.decorateRequest('session', null);
   app.setErrorHandler((err, _request, reply) => sendError(reply, err, internalErrors));
   app.setNotFoundHandler((_request, reply) => sendError(reply, new CareDeskError('not_found', 'no such route'), internalErrors));
-  app.addHook('onRequest', async (request) => checkAccess(ctx, request));
-
-  identityRoutes(app, ctx);
-  syncRoutes(app, ctx, internalErrors);
-  verificationRoutes(app, ctx);
-  billingRoutes(app, ctx);
-  eventRoutes(app, ctx);
-  await app.ready();
   return app;
 }

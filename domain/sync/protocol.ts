@@ -26,6 +26,19 @@ export const API = {
   adjustments: (billingAccountId: string) => `/v1/billing-accounts/${billingAccountId}/adjustments`,
 } as const;
 
+/**
+ * Enrolment has a listener of its own, the only one whose TLS handshake takes a client without a
+ * device certificate (central/http/server.ts). Unless configured otherwise it listens on the API's
+ * port + 1 (8443 → 8444), so that a workstation told only the store's URL still finds it.
+ */
+export const ENROLMENT_PORT_OFFSET = 1;
+
+export function defaultEnrolmentUrl(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  url.port = String(Number(url.port || 443) + ENROLMENT_PORT_OFFSET);
+  return url.origin;
+}
+
 export const LIMITS = {
   /** refused before parsing (DESIGN §8) */
   maxBodyBytes: 1024 * 1024,

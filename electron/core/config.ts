@@ -7,8 +7,10 @@ import type { ClientTimeouts } from './sync/centralClient';
 export interface WorkstationConfig {
   /** one folder per workstation OS user: device certificate, per-user vaults and caches */
   dataDir: string;
-  /** https://host:port of the central store */
+  /** https://host:port of the central store's API (enrolled devices) */
   serverUrl: string;
+  /** https://host:port of its enrolment listener; by default the API's port + 1 (defaultEnrolmentUrl) */
+  enrolmentUrl?: string;
   /** the organisation CA, pinned: the only CA trusted for the central store (DESIGN §1) */
   caPem: string;
   /** the OS keychain service name the workstation's secrets are kept under */

@@ -48,6 +48,7 @@ async function startCore(workstation: WorkstationConfig): Promise<WorkstationCor
   return createWorkstationCore({
     dataDir: join(app.getPath('userData'), 'workstation'),
     serverUrl: workstation.serverUrl,
+    ...(workstation.enrolmentUrl ? { enrolmentUrl: workstation.enrolmentUrl } : {}),
     caPem: workstation.caPem,
     keychainService: 'CareDesk',
     deviceName: workstation.deviceName ?? hostname(),

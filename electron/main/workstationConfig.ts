@@ -21,6 +21,8 @@ const pinnedCa = {
 
 export const WorkstationFile = z.strictObject({
   serverUrl: https,
+  /** the store's enrolment listener, when it is not on the API's port + 1 */
+  enrolmentUrl: https.optional(),
   ...pinnedCa,
   enrolmentCode: z.string().min(8).max(100).optional(),
   deviceName: z.string().min(1).max(100).optional(),
@@ -47,6 +49,7 @@ export const MachineWorkstationFile = WorkstationFile.omit({ enrolmentCode: true
 
 export interface ResolvedWorkstationFile {
   serverUrl: string;
+  enrolmentUrl?: string;
   caPem: string;
   enrolmentCode?: string;
   deviceName?: string;
@@ -134,6 +137,7 @@ function resolved(file: string, parsed: WorkstationFile): ResolvedWorkstationFil
   if (!caPem) throw new Error(`${file}: give the organisation CA as caPem or caFile`);
   return {
     serverUrl: parsed.serverUrl,
+    ...(parsed.enrolmentUrl ? { enrolmentUrl: parsed.enrolmentUrl } : {}),
     caPem,
     ...(parsed.enrolmentCode ? { enrolmentCode: parsed.enrolmentCode } : {}),
     ...(parsed.deviceName ? { deviceName: parsed.deviceName } : {}),

@@ -27,6 +27,7 @@ export interface PreviewOptions {
   /** the workstation's own data folder (cache, device files) */
   dataDir: string;
   serverUrl: string;
+  enrolmentUrl?: string;
   caPem: string;
   enrolmentCode?: string;
   deviceName?: string;
@@ -86,6 +87,7 @@ export async function launchPreview(options: PreviewOptions): Promise<Preview> {
   const core = await createWorkstationCore({
     dataDir: options.dataDir,
     serverUrl: options.serverUrl,
+    ...(options.enrolmentUrl ? { enrolmentUrl: options.enrolmentUrl } : {}),
     caPem: options.caPem,
     keychainService: PREVIEW_KEYCHAIN_SERVICE,
     deviceName: options.deviceName ?? 'Preview workstation',

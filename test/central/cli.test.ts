@@ -42,7 +42,7 @@ describe('admin command line', () => {
     const anonymous = new Agent({ connect: { ca: store.caPem } });
     try {
       const { csrPem, keyPem } = await keysAndCsr('admin desk');
-      const enrol = await request(new URL(API.enrol, store.url), { method: 'POST', dispatcher: anonymous, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'admin desk', csrPem }) });
+      const enrol = await request(new URL(API.enrol, store.enrolmentUrl), { method: 'POST', dispatcher: anonymous, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'admin desk', csrPem }) });
       const { certificatePem } = (await enrol.body.json()) as { certificatePem: string };
       const desk = new Agent({ connect: { ca: store.caPem, cert: certificatePem, key: keyPem } });
       const signIn = await request(new URL(API.session, store.url), { method: 'POST', dispatcher: desk, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });

@@ -14,7 +14,7 @@ describe('device enrolment', () => {
 
   async function enrolWith(code: string, csrPem?: string) {
     const csr = csrPem ?? (await keysAndCsr('desk')).csrPem;
-    return h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem: csr } });
+    return h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem: csr }, listener: 'enrolment' });
   }
 
   it('issues a client certificate, signed by the organisation CA, naming the device', async () => {
@@ -85,7 +85,7 @@ describe('device enrolment under a flood of wrong codes', () => {
     const statuses: number[] = [];
     let last: { error: { code: string; message: string } } | null = null;
     for (let i = 0; i < 100; i++) {
-      const res = await h.call(h.anonymous, 'POST', API.enrol, { body: { code: `GUES-SNUM-${String(i).padStart(4, '0')}-ABCD`, deviceName: 'desk', csrPem } });
+      const res = await h.call(h.anonymous, 'POST', API.enrol, { body: { code: `GUES-SNUM-${String(i).padStart(4, '0')}-ABCD`, deviceName: 'desk', csrPem }, listener: 'enrolment' });
       statuses.push(res.status);
       last = res.json;
     }
@@ -96,9 +96,9 @@ describe('device enrolment under a flood of wrong codes', () => {
     expect(await h.store.db.selectFrom('devices').selectAll().execute()).toEqual([]);
 
     const code = await h.store.admin.createEnrolmentCode();
-    expect((await h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem } })).status).toBe(429);
+    expect((await h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem }, listener: 'enrolment' })).status).toBe(429);
     h.clock.advance(ENROLMENT_THROTTLE.windowMs + 1000);
-    const enrolled = await h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem } });
+    const enrolled = await h.call(h.anonymous, 'POST', API.enrol, { body: { code, deviceName: 'desk', csrPem }, listener: 'enrolment' });
     expect(enrolled.status).toBe(200);
     const row = await h.store.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ action: 'device.enrolled', outcome: 'ok', device_id: enrolled.json.deviceId });

@@ -97,12 +97,13 @@ export class Harness {
     return demoCustomer(this.seeded.firstIndex + i, DEMO);
   }
 
-  async call(agent: Agent, method: 'GET' | 'POST' | 'DELETE', path: string, options: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<Reply> {
+  /** `listener`: the API (default), or the enrolment listener, the one that takes a handshake without a device certificate */
+  async call(agent: Agent, method: 'GET' | 'POST' | 'DELETE', path: string, options: { token?: string; body?: unknown; rawBody?: string; listener?: 'api' | 'enrolment' } = {}): Promise<Reply> {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await request(new URL(path, this.store.url), { method, headers, body, dispatcher: agent });
+    const res = await request(new URL(path, options.listener === 'enrolment' ? this.store.enrolmentUrl : this.store.url), { method, headers, body, dispatcher: agent });
     const text = await res.body.text();
     this.responses.push(text);
     let json: unknown = null;
@@ -116,7 +117,7 @@ export class Harness {
 
   async enrol(name = 'test desk', code?: string): Promise<TestDevice> {
     const { csrPem, keyPem } = await keysAndCsr(name);
-    const res = await this.call(this.anonymous, 'POST', API.enrol, { body: { code: code ?? (await this.store.admin.createEnrolmentCode()), deviceName: name, csrPem } });
+    const res = await this.call(this.anonymous, 'POST', API.enrol, { body: { code: code ?? (await this.store.admin.createEnrolmentCode()), deviceName: name, csrPem }, listener: 'enrolment' });
     if (res.status !== 200) throw new Error(`enrolment failed: ${res.text}`);
     return { id: res.json.deviceId, certificatePem: res.json.certificatePem, keyPem, agent: this.agent({ cert: res.json.certificatePem, key: keyPem }) };
   }

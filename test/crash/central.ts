@@ -1,15 +1,15 @@
 /**
  * The central store as its own process, for the crash harness's "central store killed mid-push"
- * scenario (harness.ts): the real store on a data dir the harness prepared, on a fixed loopback
- * port so that a restart answers where the desk already looks. Fastify's request log is on (method
+ * scenario (harness.ts): the real store on a data dir the harness prepared, on fixed loopback
+ * ports (API, enrolment) so that a restart answers where the desk already looks. Fastify's request log is on (method
  * and URL only, never a body): the harness reads it to kill the store while a push is in flight.
- * Prints `ready <url>` once it listens.
+ * Prints `ready <url> <enrolment url>` once it listens.
  *
- *   tsx test/crash/central.ts DATA_DIR PORT
+ *   tsx test/crash/central.ts DATA_DIR PORT ENROLMENT_PORT
  */
 import { startCentralStore } from '../../central';
 
-const [dataDir, port] = process.argv.slice(2);
-const store = await startCentralStore({ dataDir: dataDir!, port: Number(port), logger: true });
-process.stdout.write(`ready ${store.url}\n`);
+const [dataDir, port, enrolmentPort] = process.argv.slice(2);
+const store = await startCentralStore({ dataDir: dataDir!, port: Number(port), enrolmentPort: Number(enrolmentPort), logger: true });
+process.stdout.write(`ready ${store.url} ${store.enrolmentUrl}\n`);
 process.on('SIGTERM', () => void store.close().then(() => process.exit(0)));

@@ -13,6 +13,7 @@ import { TEST_KDF } from '../support/workstation';
 
 export interface DeskPlan {
   serverUrl: string;
+  enrolmentUrl: string;
   caPem: string;
   enrolmentCode: string;
   dataDir: string;
@@ -37,6 +38,7 @@ const phase = (name: string) => process.stdout.write(`phase ${name}\n`);
 const core = await createWorkstationCore({
   dataDir: plan.dataDir,
   serverUrl: plan.serverUrl,
+  enrolmentUrl: plan.enrolmentUrl,
   caPem: plan.caPem,
   keychainService: plan.keychainService,
   deviceName: 'crash desk',

@@ -87,11 +87,11 @@ interface Desk {
   dispose(): Promise<void>;
 }
 
-function newDesk(central: { url: string; caPem: string }, code: string, username: string): Desk {
+function newDesk(central: { url: string; enrolmentUrl: string; caPem: string }, code: string, username: string): Desk {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'caredesk-crash-')), 'desk');
   const keychainService = `CareDesk-crash-${randomUUID()}`;
   return {
-    plan: { serverUrl: central.url, caPem: central.caPem, enrolmentCode: code, dataDir, keychainService, username, password: PASSWORD },
+    plan: { serverUrl: central.url, enrolmentUrl: central.enrolmentUrl, caPem: central.caPem, enrolmentCode: code, dataDir, keychainService, username, password: PASSWORD },
     async dispose() {
       rmSync(join(dataDir, '..'), { recursive: true, force: true });
       const keychain = await openOsKeychain(keychainService);
@@ -210,15 +210,16 @@ const BATCH = 30;
 
 interface CentralChild {
   url: string;
+  enrolmentUrl: string;
   /** SIGKILL; resolves once the process is gone */
   kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts test/crash/central.ts; `onPush` hears each push request as the store logs its arrival. */
-function startCentralChild(dataDir: string, port: number, onPush: () => void = () => undefined): Promise<CentralChild> {
+function startCentralChild(dataDir: string, ports: [api: number, enrolment: number], onPush: () => void = () => undefined): Promise<CentralChild> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CENTRAL, dataDir, String(port)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CENTRAL, dataDir, ...ports.map(String)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise<void>((done) => child.on('exit', () => done()));
     const timeout = setTimeout(() => {
@@ -230,11 +231,12 @@ function startCentralChild(dataDir: string, port: number, onPush: () => void = (
       const text = chunk.toString();
       output += text;
       if (text.includes('"msg":"incoming request"') && text.includes(`"url":"${API.push}"`)) onPush();
-      const ready = /^ready (\S+)$/m.exec(output);
+      const ready = /^ready (\S+) (\S+)$/m.exec(output);
       if (ready) {
         clearTimeout(timeout);
         resolve({
           url: ready[1]!,
+          enrolmentUrl: ready[2]!,
           kill: async () => {
             if (child.exitCode === null) child.kill('SIGKILL');
             await exited;
@@ -279,10 +281,10 @@ async function runCentralKills(options: HarnessOptions): Promise<ScenarioTally> 
   await store.admin.seedDemo(customers, { seed: DEMO_SEED, historyMonths: 2 });
   await store.admin.addUser({ username: 'crash.rep', displayName: 'crash rep', role: 'care_rep', password: PASSWORD });
   const code = await store.admin.createEnrolmentCode({ uses: 1000, hours: 24 });
-  const port = await freePort();
+  const ports: [number, number] = [await freePort(), await freePort()];
   const tally: ScenarioTally = { scenario: 'central mid-push', runs: 0, killed: 0, lost: 0, doubled: 0, failedToResume: 0, failures: [] };
-  let central = await startCentralChild(dataDir, port);
-  const desk = newDesk({ url: central.url, caPem: store.tls.caPem }, code, 'crash.rep');
+  let central = await startCentralChild(dataDir, ports);
+  const desk = newDesk({ ...central, caPem: store.tls.caPem }, code, 'crash.rep');
   const updatesOf = async (customerId: string) =>
     (await store.db.selectFrom('audit_log').select('seq').where('action', '=', 'record.update').where('entity_id', '=', customerId).where('outcome', '=', 'ok').execute()).length;
   const emailOf = async (customerId: string) => {
@@ -310,7 +312,7 @@ async function runCentralKills(options: HarnessOptions): Promise<ScenarioTally> 
               await central.kill();
               // what the store had committed of the batch when it died
               const landed = (await Promise.all(edits.map(async (e) => (await emailOf(e.customerId)) === e.email))).filter(Boolean).length;
-              central = await startCentralChild(dataDir, port);
+              central = await startCentralChild(dataDir, ports);
               return landed;
             })().then(resolve, reject);
           }, Math.random() * windowMs),
@@ -319,7 +321,7 @@ async function runCentralKills(options: HarnessOptions): Promise<ScenarioTally> 
         if (phase !== 'verified') return;
         outage = (async () => {
           await central.kill();
-          central = await startCentralChild(dataDir, port, () => (midPushKill ??= killMidPush()));
+          central = await startCentralChild(dataDir, ports, () => (midPushKill ??= killMidPush()));
         })();
       });
       await outage;

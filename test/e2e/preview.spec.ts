@@ -30,6 +30,7 @@ test.describe('the console preview', () => {
       serverUrl: central.store.url,
       caPem: central.store.caPem,
       enrolmentCode: central.enrolmentCode,
+      enrolmentUrl: central.store.enrolmentUrl,
       headless: true,
     });
     try {

@@ -24,6 +24,8 @@ export interface TestWorkstation {
 
 export interface WorkstationOptions {
   serverUrl: string;
+  /** the store's enrolment listener (TestCentral: store.enrolmentUrl) */
+  enrolmentUrl?: string;
   caPem: string;
   enrolmentCode?: string;
   deviceName?: string;
@@ -41,6 +43,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Tes
     createWorkstationCore({
       dataDir,
       serverUrl: options.serverUrl,
+      ...(options.enrolmentUrl ? { enrolmentUrl: options.enrolmentUrl } : {}),
       caPem: options.caPem,
       keychainService,
       deviceName: options.deviceName ?? 'test workstation',

@@ -6,15 +6,21 @@ import { enrolmentSource } from '../../identity/enrolmentThrottle';
 import { sessionInfo, signIn, signOut } from '../../identity/sessions';
 import { deviceOf, sessionOf } from '../access';
 
-/** Health, device enrolment, sign-in, the session check and sign-out. */
-export function identityRoutes(app: FastifyInstance, ctx: StoreContext): void {
+/** On both listeners: whether the store is up, and its clock. */
+export function healthRoute(app: FastifyInstance, ctx: StoreContext): void {
   app.get(API.health, { config: { access: 'public' } }, async () => ({ status: 'ok', serverTime: ctx.clock().toISOString() }));
+}
 
-  app.post(API.enrol, { config: { access: 'public' } }, async (request) => {
+/** Device enrolment, served on the enrolment listener only (server.ts). */
+export function enrolmentRoutes(app: FastifyInstance, ctx: StoreContext): void {
+  app.post(API.enrol, async (request) => {
     const body = parseOrThrow(EnrolRequest, request.body);
     return EnrolResponse.parse(await enrolDevice(ctx, body, enrolmentSource(request.ip)));
   });
+}
 
+/** Sign-in, the session check and sign-out, for enrolled devices. */
+export function identityRoutes(app: FastifyInstance, ctx: StoreContext): void {
   app.post(API.session, { config: { access: 'device' } }, async (request) => {
     const body = parseOrThrow(SignInRequest, request.body);
     return SignInResponse.parse(await signIn(ctx, body, deviceOf(request).id));

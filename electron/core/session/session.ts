@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
 import type { SessionState, VerificationState } from '../../../domain/console/contract';
 import { DEFAULT_SESSION_POLICY, SessionPolicy, User } from '../../../domain/entities';
-import { revocationScopeOf, type RevocationScope } from '../../../domain/sync/protocol';
+import { defaultEnrolmentUrl, revocationScopeOf, type RevocationScope } from '../../../domain/sync/protocol';
 import { openCache, type WorkstationCache } from '../cache';
 import type { WorkstationConfig } from '../config';
 import { createDeviceRequest, forgetDeviceIdentity, loadDeviceIdentity, saveDeviceIdentity } from '../device/identity';
@@ -107,7 +107,7 @@ export class Session {
     const keychain = this.requireKeychain();
     const { config } = this.deps;
     const request = await createDeviceRequest(deviceName);
-    const anonymous = new CentralClient(config.serverUrl, config.caPem, null, config.sync?.timeouts);
+    const anonymous = new CentralClient(config.enrolmentUrl ?? defaultEnrolmentUrl(config.serverUrl), config.caPem, null, config.sync?.timeouts);
     try {
       const enrolled = await anonymous.enrol({ code, deviceName, csrPem: request.csrPem });
       await saveDeviceIdentity(config.dataDir, keychain, { deviceId: enrolled.deviceId, certificatePem: enrolled.certificatePem, keyPem: request.keyPem });

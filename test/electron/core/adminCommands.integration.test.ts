@@ -16,7 +16,7 @@ let central: TestCentral;
 const workstations: TestWorkstation[] = [];
 
 async function workstation(): Promise<TestWorkstation> {
-  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode });
+  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl });
   workstations.push(ws);
   return ws;
 }

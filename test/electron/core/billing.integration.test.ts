@@ -28,7 +28,7 @@ let rep: TestWorkstation;
 const recorder = recordResponseBodies();
 
 async function signedIn(username: string): Promise<TestWorkstation> {
-  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, deviceName: `desk of ${username}` });
+  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
   await ws.call('session.signIn', { username, password: PASSWORD });
   await ws.call('sync.now');
   return ws;

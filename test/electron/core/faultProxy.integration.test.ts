@@ -54,7 +54,7 @@ interface Desk {
 /** A desk enrolled through its own fault proxy; signed in (and its first pull done) unless `signIn` is false. */
 async function desk(username: string, signIn = true, sync = TUNING): Promise<Desk> {
   const proxy = await FaultProxy.start(central.port);
-  const ws = await startWorkstation({ serverUrl: proxy.url(), caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, sync });
+  const ws = await startWorkstation({ serverUrl: proxy.url(), caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, sync });
   cleanups.push(() => ws.dispose(), () => proxy.close());
   const statuses: SyncStatus[] = [];
   ws.core.events.on((event, payload) => {
@@ -114,6 +114,33 @@ async function pullsSince(mark: number, username: string): Promise<string[]> {
 function expectResumedPastCut(pulls: string[], from: number): void {
   const completed = pulls.filter((p) => p.startsWith('rows')).map((p) => Number(/cursor (\d+) to/.exec(p)![1]));
   expect(Math.max(...completed), `a pull resumed past the cut: ${pulls.join('; ')}`).toBeGreaterThan(from);
+}
+
+const updatesOf = async (customerId: string) =>
+  (await central.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'record.update').where('entity_id', '=', customerId).where('outcome', '=', 'ok').execute()).length;
+const emailOf = async (customerId: string) =>
+  (JSON.parse(String((await central.store.db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', customerId).executeTakeFirstOrThrow()).data)) as { email: string }).email;
+
+/** An email change to make: the caller verified (online, before any fault), the store's update count noted. */
+interface Edit {
+  id: string;
+  email: string;
+  before: number;
+}
+let nextCustomer = 1;
+async function editToMake(d: Desk): Promise<Edit> {
+  const { customer, secrets } = demo(nextCustomer++);
+  expect((await d.ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+  return { id: customer.id, email: `fault.${randomUUID().slice(0, 8)}@example.org`, before: await updatesOf(customer.id) };
+}
+const queue = (d: Desk, edit: Edit, reason = 'caller asked, on a bad line') => d.ws.call('customers.update', { customerId: edit.id, changes: { email: edit.email }, reason });
+
+/** Each edit is in the store, and the store applied it once (one audit row). */
+async function expectAppliedOnce(edits: Edit[]): Promise<void> {
+  for (const edit of edits) {
+    expect(await emailOf(edit.id)).toBe(edit.email);
+    expect((await updatesOf(edit.id)) - edit.before, `updates of ${edit.id}`).toBe(1);
+  }
 }
 
 /** New customers in the store while the desk is connected: what an incremental pull or a poke brings. */
@@ -189,13 +216,16 @@ describe('an incremental pull', () => {
   async function incrementalPullUnder(fault: (proxy: FaultProxy) => void, heal: () => Promise<void>): Promise<{ pulls: string[]; from: number }> {
     const from = Number(d.ws.core.session.unlocked().cache.getMeta('cursor'));
     const mark = await auditMark();
+    const edit = await editToMake(d);
     d.statuses.length = 0;
     fault(d.proxy);
     await moreCustomers(30);
-    void d.ws.call('sync.now').catch(() => undefined);
+    // the edit starts a sync: its push, then the pull the fault meets
+    await queue(d, edit);
     await heal();
     d.proxy.heal();
     await synced(d);
+    await expectAppliedOnce([edit]);
     await expectCacheIsCentral(d);
     expect((await d.ws.call('customers.search', { query: demo(seeded - 1).customer.accountNumber })).length).toBe(1);
     return { pulls: await pullsSince(mark, 'rep.later'), from };
@@ -240,39 +270,26 @@ describe('an incremental pull', () => {
 
 describe('a push', () => {
   let rep: Desk;
-  let nextCustomer = 1;
   beforeAll(async () => {
     rep = await desk('rep.push');
   });
-
-  const updatesOf = async (customerId: string) =>
-    (await central.store.db.selectFrom('audit_log').select('seq').where('action', '=', 'record.update').where('entity_id', '=', customerId).where('outcome', '=', 'ok').execute()).length;
-  const emailOf = async (customerId: string) =>
-    (JSON.parse(String((await central.store.db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', customerId).executeTakeFirstOrThrow()).data)) as { email: string }).email;
 
   /** Edits queued under the fault (three unless told): each applied exactly once on the store once it is lifted. */
   async function pushUnder(
     d: Desk,
     fault: (proxy: FaultProxy) => void,
-    during: (edits: { id: string; email: string; before: number }[]) => Promise<void>,
+    during: (edits: Edit[]) => Promise<void>,
     { count = 3, reason = 'caller asked, on a bad line' } = {},
   ): Promise<void> {
-    const edits = [];
-    for (let j = 0; j < count; j++) {
-      const { customer, secrets } = demo(nextCustomer++);
-      expect((await d.ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
-      edits.push({ id: customer.id, email: `fault.${randomUUID().slice(0, 8)}@example.org`, before: await updatesOf(customer.id) });
-    }
+    const edits: Edit[] = [];
+    for (let j = 0; j < count; j++) edits.push(await editToMake(d));
     d.statuses.length = 0;
     fault(d.proxy);
-    for (const edit of edits) await d.ws.call('customers.update', { customerId: edit.id, changes: { email: edit.email }, reason });
+    for (const edit of edits) await queue(d, edit, reason);
     await during(edits);
     d.proxy.heal();
     expect(await synced(d)).toMatchObject({ pending: 0, rejected: 0, conflicts: 0, held: 0 });
-    for (const edit of edits) {
-      expect(await emailOf(edit.id)).toBe(edit.email);
-      expect((await updatesOf(edit.id)) - edit.before, `updates of ${edit.id}`).toBe(1);
-    }
+    await expectAppliedOnce(edits);
     await expectCacheIsCentral(d);
   }
 

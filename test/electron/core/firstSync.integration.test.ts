@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'caredesk-first-sync-'));
 beforeAll(async () => {
   central = await startTestCentral({ customers: 120, users: { 'rep.first': 'care_rep' } });
   const { csrPem, keyPem } = await createDeviceRequest('first sync desk');
-  const anonymous = new CentralClient(central.store.url, central.store.caPem, null);
+  const anonymous = new CentralClient(central.store.enrolmentUrl, central.store.caPem, null);
   const enrolled = await anonymous.enrol({ code: central.enrolmentCode, deviceName: 'first sync desk', csrPem });
   await anonymous.close();
   client = new CentralClient(central.store.url, central.store.caPem, { certificatePem: enrolled.certificatePem, keyPem });

@@ -22,7 +22,7 @@ const cache = (): WorkstationCache => ws.core.session.unlocked().cache;
 
 beforeAll(async () => {
   central = await startTestCentral({ customers: 20, users: { 'rep.disk': 'care_rep' } });
-  ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, deviceName: 'desk with a full disk' });
+  ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: 'desk with a full disk' });
   await ws.call('session.signIn', { username: 'rep.disk', password: PASSWORD });
   expect((await ws.call('sync.now')).error).toBeNull();
 });

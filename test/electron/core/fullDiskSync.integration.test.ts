@@ -28,7 +28,7 @@ let token: string;
 beforeAll(async () => {
   central = await startTestCentral({ customers: 60, users: { 'rep.full': ROLE } });
   const { csrPem, keyPem } = await createDeviceRequest('full disk desk');
-  const anonymous = new CentralClient(central.store.url, central.store.caPem, null);
+  const anonymous = new CentralClient(central.store.enrolmentUrl, central.store.caPem, null);
   const enrolled = await anonymous.enrol({ code: central.enrolmentCode, deviceName: 'full disk desk', csrPem });
   await anonymous.close();
   client = new CentralClient(central.store.url, central.store.caPem, { certificatePem: enrolled.certificatePem, keyPem });

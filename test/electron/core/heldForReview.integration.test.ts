@@ -17,7 +17,7 @@ let ws: TestWorkstation;
 
 beforeAll(async () => {
   central = await startTestCentral({ customers: 20, users: { 'rep.late': 'care_rep' }, clock: storeClock });
-  ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, deviceName: 'desk of rep.late' });
+  ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: 'desk of rep.late' });
   await ws.call('session.signIn', { username: 'rep.late', password: PASSWORD });
   await ws.call('sync.now');
 });

@@ -10,7 +10,7 @@ let central: TestCentral;
 const workstations: TestWorkstation[] = [];
 
 async function signedIn(username: string): Promise<TestWorkstation> {
-  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode });
+  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl });
   workstations.push(ws);
   await ws.call('session.signIn', { username, password: PASSWORD });
   await ws.call('sync.now');

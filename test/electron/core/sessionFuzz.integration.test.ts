@@ -34,7 +34,7 @@ let clerk: TestWorkstation;
 beforeAll(async () => {
   central = await startTestCentral({ customers: CUSTOMERS, users: { 'fuzz.rep': 'care_rep', 'fuzz.clerk': 'billing_clerk' } });
   const desk = async (username: string) => {
-    const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, deviceName: `fuzz desk of ${username}` });
+    const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `fuzz desk of ${username}` });
     await ws.call('session.signIn', { username, password: PASSWORD });
     await ws.call('sync.now');
     return ws;

@@ -18,7 +18,7 @@ let central: TestCentral;
 const workstations: TestWorkstation[] = [];
 
 async function workstation(username: string): Promise<TestWorkstation> {
-  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, deviceName: `desk of ${username}` });
+  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
   workstations.push(ws);
   await ws.call('session.signIn', { username, password: PASSWORD });
   await ws.call('sync.now');

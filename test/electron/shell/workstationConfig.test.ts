@@ -42,6 +42,13 @@ describe('the workstation configuration', () => {
     expect(readWorkstationFile(join(dir, 'a.json'))).toEqual({ serverUrl: 'https://central.example:8443', caPem: PEM, enrolmentCode: 'ABCD-EFGH-1234' });
   });
 
+  it('reads an enrolment listener that is not on the default port, over HTTPS only', () => {
+    writeFileSync(join(dir, 'e.json'), JSON.stringify({ serverUrl: 'https://central.example:8443', enrolmentUrl: 'https://enrol.example:9443', caPem: PEM }));
+    expect(readWorkstationFile(join(dir, 'e.json'))).toEqual({ serverUrl: 'https://central.example:8443', enrolmentUrl: 'https://enrol.example:9443', caPem: PEM });
+    writeFileSync(join(dir, 'f.json'), JSON.stringify({ serverUrl: 'https://central.example:8443', enrolmentUrl: 'http://enrol.example:9443', caPem: PEM }));
+    expect(() => readWorkstationFile(join(dir, 'f.json'))).toThrow(/enrolmentUrl/);
+  });
+
   it('refuses plain HTTP, a missing CA, or anything it does not know', () => {
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ serverUrl: 'http://central.example', caPem: PEM }));
     expect(() => readWorkstationFile(join(dir, 'b.json'))).toThrow();
