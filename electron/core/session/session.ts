@@ -150,13 +150,19 @@ export class Session {
       key = await vault.create(user.id, user.username, password);
     }
     const cache = this.openCache(vault.cachePath(user.id), key);
-    recordSignIn(cache, signedIn, this.deps.clock);
-    let clientId = cache.getMeta('client_id');
-    if (!clientId) {
-      clientId = randomUUID();
-      cache.setMeta('client_id', clientId);
+    try {
+      recordSignIn(cache, signedIn, this.deps.clock);
+      let clientId = cache.getMeta('client_id');
+      if (!clientId) {
+        clientId = randomUUID();
+        cache.setMeta('client_id', clientId);
+      }
+      await client.registerClient(token, clientId);
+    } catch (err) {
+      // a full disk, or the store gone between sign-in and registration: no open cache (and key) left behind
+      cache.close();
+      throw err;
     }
-    await client.registerClient(token, clientId);
     this.start(user, policy, cache, client, token);
     return this.changed();
   }
