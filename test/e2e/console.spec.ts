@@ -13,7 +13,7 @@ test.describe('first sign-in', () => {
   test.use({ customers: 2500 });
 
   test('a care rep signs in, watches the first sync, finds a customer by each kind and opens the profile', async ({ openDesk }) => {
-    const { page, link } = await openDesk({ throttle: 400_000 });
+    const { page, link } = await openDesk({ drip: 400_000 });
     const u = ui(page);
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     await capture(page, 'sign-in');
@@ -22,7 +22,7 @@ test.describe('first sign-in', () => {
     await expect(u.status.progress).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('progressbar', { name: 'First sync' })).toHaveAttribute('aria-valuenow', /[1-9]/);
     await capture(page, 'first-sync');
-    link.throttle(null);
+    link.drip(null);
     await expect(u.status.progress).toBeHidden({ timeout: 60_000 });
     await expect(u.status.online).toHaveText('Online');
     await expect(u.status.lastSync).not.toContainText('not yet');

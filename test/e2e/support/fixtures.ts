@@ -6,7 +6,8 @@ import { PASSWORD, startTestCentral, type TestCentral } from '../../support/cent
 import { startWorkstation, type TestWorkstation } from '../../support/workstation';
 import { manualClock, type ManualClock } from './clock';
 import { connectPage } from '../../../scripts/preview/pageBridge';
-import { NetworkLink } from './networkLink';
+import type { SyncTuning } from '../../../electron/core/config';
+import { FaultProxy } from '../../support/faultProxy';
 import { serveRenderer } from './staticServer';
 
 export { expect, PASSWORD };
@@ -22,14 +23,16 @@ export const USERS: Record<string, { displayName: string; role: Role }> = {
 export interface Desk {
   page: Page;
   ws: TestWorkstation;
-  link: NetworkLink;
+  /** the desk's network cable to the store: cut, dripped, stalled (test/support/faultProxy.ts) */
+  link: FaultProxy;
   clock: ManualClock;
 }
 
 interface Fixtures {
   customers: number;
   central: TestCentral;
-  openDesk: (options?: { name?: string; throttle?: number }) => Promise<Desk>;
+  /** `drip`: bytes per second each way from the start; `sync`: shorter timeouts, so a stall shows within a test */
+  openDesk: (options?: { name?: string; drip?: number; sync?: SyncTuning }) => Promise<Desk>;
 }
 
 const SCREENSHOTS = new URL('../screenshots/', import.meta.url);
@@ -52,11 +55,19 @@ export const test = base.extend<Fixtures, { renderer: { url: string; origin: str
   },
   openDesk: async ({ browser, central, renderer }, use) => {
     const desks: { desk: Desk; close: () => Promise<void> }[] = [];
-    await use(async ({ name = 'desk', throttle } = {}) => {
-      const link = await new NetworkLink(() => central.port).start();
-      if (throttle) link.throttle(throttle);
+    await use(async ({ name = 'desk', drip, sync } = {}) => {
+      const link = await FaultProxy.start(() => central.port);
+      if (drip) link.drip(drip);
       const clock = manualClock();
-      const ws = await startWorkstation({ serverUrl: link.url(), caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, clock: clock.now, deviceName: name });
+      const ws = await startWorkstation({
+        serverUrl: link.url(),
+        caPem: central.store.caPem,
+        enrolmentCode: central.enrolmentCode,
+        enrolmentUrl: central.store.enrolmentUrl,
+        clock: clock.now,
+        deviceName: name,
+        ...(sync ? { sync } : {}),
+      });
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
       page.on('pageerror', (err) => console.error(`[${name}] page error:`, err));
