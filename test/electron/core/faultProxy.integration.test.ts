@@ -14,9 +14,10 @@ import { eventually, startWorkstation, type TestWorkstation } from '../../suppor
 /**
  * Issue 9, the broken network: a desk reaches a real central store through a fault proxy that drops
  * a connection mid-stream, resets it, stalls it or drips it. For the first pull, an incremental pull,
- * a push and the live-update stream, under each fault: the console shows the desk waiting while the
- * fault is in place, and once it is lifted every queued edit is applied exactly once and the cache
- * holds what the store holds, cursor at the head.
+ * a push and the live-update stream, under each fault: while a drop, reset or stall is in place the
+ * console shows the desk offline and why; once it is lifted every edit queued meanwhile is applied
+ * exactly once and the cache holds what the store holds, once each, cursor at the head. A dripping
+ * link is slow, not down: the console shows the work going (progress, pending) and it arrives.
  */
 const CUSTOMERS = 40;
 const HEARTBEAT_MS = 250;
