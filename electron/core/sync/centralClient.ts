@@ -128,8 +128,8 @@ export class CentralClient {
     return this.call('POST', API.clients, token, { clientId }, RegisterClientResponse);
   }
 
-  push(token: string, body: PushRequest) {
-    return this.call('POST', API.push, token, body, PushResponse);
+  push(token: string, body: PushRequest, signal?: AbortSignal) {
+    return this.call('POST', API.push, token, body, PushResponse, signal);
   }
 
   verify(token: string, customerId: string, body: VerifyRequest) {
@@ -152,9 +152,16 @@ export class CentralClient {
    * Streams one pull response. `onBatch` receives validated lines in batches; a malformed line
    * refuses its whole batch (nothing of it is applied) and ends the pull with an error.
    */
-  async pull(token: string, cursor: number, limit: number | undefined, onBatch: (lines: PullLine[]) => void | Promise<void>, batchSize = 5_000): Promise<void> {
+  async pull(
+    token: string,
+    cursor: number,
+    limit: number | undefined,
+    onBatch: (lines: PullLine[]) => void | Promise<void>,
+    batchSize = 5_000,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const query = limit ? `cursor=${cursor}&limit=${limit}` : `cursor=${cursor}`;
-    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs });
+    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal });
     await this.assertOk(res);
     let batch: PullLine[] = [];
     let ended = false;

@@ -43,6 +43,8 @@ export class SyncEngine {
   private pushBatch = PUSH_BATCH;
   private retryTimer: NodeJS.Timeout | null = null;
   private events: AbortController | null = null;
+  /** aborted by `stop`: a push or pull stalled on the network must not hold up a lock (and the cache key) until it times out */
+  private halt = new AbortController();
   private stopped = false;
   private readonly retry: { baseMs: number; maxMs: number };
 
@@ -54,12 +56,14 @@ export class SyncEngine {
   /** Connects the live-update stream and runs a first sync. */
   start(): void {
     this.stopped = false;
+    this.halt = new AbortController();
     void this.listen();
     void this.syncNow();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt.abort();
     this.events?.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -135,7 +139,7 @@ export class SyncEngine {
       const mutations = cache.pendingMutations(batch);
       const views = cache.pendingViews(batch);
       if (mutations.length === 0 && views.length === 0) return;
-      const response = await client.push(token, { clientId, mutations, views }).catch((err: unknown) => {
+      const response = await client.push(token, { clientId, mutations, views }, this.halt.signal).catch((err: unknown) => {
         // a slow link may carry a small push within the timeouts where a large one never fits:
         // resending the same batch would time out for ever, so the next one is half as large
         if (err instanceof CareDeskError && err.code === 'offline') this.pushBatch = Math.max(1, Math.ceil(Math.max(mutations.length, views.length) / 2));
@@ -186,7 +190,7 @@ export class SyncEngine {
           if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
           if (!initial && affected.size) this.deps.onCustomersChanged([...affected]);
           this.emit();
-        }, this.deps.batchSize);
+        }, this.deps.batchSize, this.halt.signal);
       }
     } finally {
       // first: a finish that fails (a full disk) must not leave a progress bar over the error

@@ -36,7 +36,7 @@ let seeded = CUSTOMERS;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: CUSTOMERS, users: { 'rep.first': 'care_rep', 'rep.later': 'care_rep', 'rep.push': 'care_rep', 'rep.slow': 'care_rep', 'rep.poke': 'care_rep' }, heartbeatMs: HEARTBEAT_MS });
+  central = await startTestCentral({ customers: CUSTOMERS, users: { 'rep.first': 'care_rep', 'rep.later': 'care_rep', 'rep.push': 'care_rep', 'rep.slow': 'care_rep', 'rep.lock': 'care_rep', 'rep.poke': 'care_rep' }, heartbeatMs: HEARTBEAT_MS });
 });
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -344,6 +344,25 @@ describe('a push', () => {
       // a long reason makes each edit about a kilobyte: one fits in the timeout, three do not
       { count: 6, reason: `caller asked; ${'details of the call '.repeat(24)}`.slice(0, 500) },
     );
+  });
+
+  it('does not hold up a lock while a push is stalled, and sends the edit after the unlock', async () => {
+    // network timeouts longer than the wait below: only giving up the stalled push lets the lock through
+    const patient = await desk('rep.lock', true, { ...TUNING, timeouts: { ...TUNING.timeouts, headersMs: 120_000, bodyMs: 120_000, pullBodyMs: 120_000 } });
+    const edit = await editToMake(patient);
+    // the first byte the desk sends holds its connection: the push, as it starts
+    patient.proxy.stall(1, 'up');
+    await queue(patient, edit);
+    await eventually(() => patient.proxy.tally.stalled > 0, 15_000, 'the push stalled');
+    const locking = patient.ws.call('session.lock');
+    const outcome = await Promise.race([locking.then(() => 'locked'), new Promise((r) => setTimeout(r, 15_000, 'still waiting on the stalled push'))]);
+    expect(outcome).toBe('locked');
+    expect(patient.proxy.tally.stalled).toBeGreaterThan(0);
+    patient.proxy.heal();
+    await patient.ws.call('session.unlock', { password: PASSWORD });
+    expect(await synced(patient)).toMatchObject({ pending: 0, rejected: 0, conflicts: 0 });
+    await expectAppliedOnce([edit]);
+    await expectCacheIsCentral(patient);
   });
 
   it('gets through a dripping link', async () => {
