@@ -27,6 +27,8 @@ const TUNING: SyncTuning = {
   batchSize: 25,
   timeouts: { connectMs: 1_500, headersMs: 1_500, bodyMs: 1_500, pullBodyMs: 1_500, liveSilenceMs: liveStreamSilenceMs(HEARTBEAT_MS) },
 };
+/** network timeouts longer than any wait of a test: only giving up a stalled request on purpose lets a lock through */
+const PATIENT: SyncTuning = { ...TUNING, timeouts: { ...TUNING.timeouts, headersMs: 120_000, bodyMs: 120_000, pullBodyMs: 120_000 } };
 /** bytes of a pull the desk gets before the fault hits: past the handshake, well short of the end */
 const PULL_CUT = 24 * 1024;
 const demo = (i: number) => demoCustomer(i, { seed: DEMO_SEED, historyMonths: 2 });
@@ -97,6 +99,15 @@ async function expectCacheIsCentral(d: Desk): Promise<void> {
   expect(new Set(keys).size, 'no record twice in the cache').toBe(keys.length);
   expect(Object.fromEntries(cached.map((r) => [`${r.entity}/${r.id}`, r.data]))).toEqual(expected);
   expect(Number(d.ws.core.session.unlocked().cache.getMeta('cursor'))).toBe(await changeHead(central.store.db));
+}
+
+/** Locks the desk while its sync is stalled: the lock must return with the line still stalled. */
+async function lockWhileStalled(d: Desk): Promise<void> {
+  await eventually(() => d.proxy.tally.stalled > 0, 15_000, 'the sync stalled');
+  const locking = d.ws.call('session.lock');
+  const outcome = await Promise.race([locking.then(() => 'locked'), new Promise((r) => setTimeout(r, 15_000, 'still waiting on the stalled sync'))]);
+  expect(outcome).toBe('locked');
+  expect((await d.ws.call('session.status')).state).toBe('locked');
 }
 
 const auditMark = async () => Number((await central.store.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq);
@@ -195,6 +206,17 @@ describe('the first pull', () => {
       },
     );
     expectResumedPastCut(pulls, 0);
+  });
+
+  it('does not hold up a lock while it is stalled, and resumes after the unlock', async () => {
+    const d = await desk('rep.first', false, PATIENT);
+    d.proxy.stall(PULL_CUT);
+    await d.ws.call('session.signIn', { username: 'rep.first', password: PASSWORD });
+    await lockWhileStalled(d);
+    d.proxy.heal();
+    await d.ws.call('session.unlock', { password: PASSWORD });
+    await synced(d);
+    await expectCacheIsCentral(d);
   });
 
   it('arrives whole over a dripping link, with the progress bar moving', async () => {
@@ -347,17 +369,12 @@ describe('a push', () => {
   });
 
   it('does not hold up a lock while a push is stalled, and sends the edit after the unlock', async () => {
-    // network timeouts longer than the wait below: only giving up the stalled push lets the lock through
-    const patient = await desk('rep.lock', true, { ...TUNING, timeouts: { ...TUNING.timeouts, headersMs: 120_000, bodyMs: 120_000, pullBodyMs: 120_000 } });
+    const patient = await desk('rep.lock', true, PATIENT);
     const edit = await editToMake(patient);
     // the first byte the desk sends holds its connection: the push, as it starts
     patient.proxy.stall(1, 'up');
     await queue(patient, edit);
-    await eventually(() => patient.proxy.tally.stalled > 0, 15_000, 'the push stalled');
-    const locking = patient.ws.call('session.lock');
-    const outcome = await Promise.race([locking.then(() => 'locked'), new Promise((r) => setTimeout(r, 15_000, 'still waiting on the stalled push'))]);
-    expect(outcome).toBe('locked');
-    expect(patient.proxy.tally.stalled).toBeGreaterThan(0);
+    await lockWhileStalled(patient);
     patient.proxy.heal();
     await patient.ws.call('session.unlock', { password: PASSWORD });
     expect(await synced(patient)).toMatchObject({ pending: 0, rejected: 0, conflicts: 0 });
