@@ -25,10 +25,11 @@ describe('data directory and configuration', () => {
     return store;
   }
 
+  /** the health route of the enrolment listener, the one that takes a client without a device certificate; both listeners show the same server certificate */
   async function health(store: CentralStore, ca: string): Promise<number> {
     const agent = new Agent({ connect: { ca } });
     try {
-      return (await request(new URL(API.health, store.url), { dispatcher: agent })).statusCode;
+      return (await request(new URL(API.health, store.enrolmentUrl), { dispatcher: agent })).statusCode;
     } finally {
       await agent.destroy();
     }

@@ -45,7 +45,8 @@ test.describe('the console preview', () => {
       await expect(ui(page).profileName).toHaveText(nameOf(c));
       await capture(page, 'preview-profile');
 
-      // nothing but the console's own files: any other request is refused in the browser
+      // nothing but the console's own files: any other request is refused in the browser (the
+      // enrolment listener's health route answers anyone who trusts the CA, so only the filter stops it)
       const reached = await page.evaluate(async (url) => {
         try {
           await fetch(url);
@@ -53,7 +54,7 @@ test.describe('the console preview', () => {
         } catch {
           return false;
         }
-      }, `${central.store.url}/v1/health`);
+      }, `${central.store.enrolmentUrl}/v1/health`);
       expect(reached).toBe(false);
     } finally {
       await preview.close();
