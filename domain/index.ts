@@ -6,6 +6,7 @@ export * from './policy';
 export * from './records';
 export * from './merge';
 export * from './mutations';
+export * from './lifecycles';
 export * from './sync/protocol';
 export * from './console/contract';
 export * from './search';

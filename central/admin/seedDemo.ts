@@ -1,11 +1,12 @@
 import { demoInquiry, demoLead } from '../../domain/demo/generator';
 import type { MasterKeyring } from '../billing/masterKeys';
 import type { Clock } from '../context';
-import { allocateSeq, readMeta, writeMeta } from '../storage/changeLog';
+import { readMeta, writeMeta } from '../storage/changeLog';
 import { inTransaction, type Tx } from '../storage/database';
 import type { CentralDb, CentralSchema } from '../storage/schema';
+import { loadRecords } from '../storage/recordStore';
 import { demoBatches } from './demoBatches';
-import { draftRow, type DemoBatchJob, type DraftRow } from './demoRows';
+import { draftRow, type DemoBatchJob } from './demoRows';
 
 /**
  * Demo data for development and benchmarks: deterministic customers (domain/demo) with everything
@@ -49,13 +50,6 @@ async function insertMany<T extends keyof CentralSchema>(tx: Tx, table: T, rows:
   }
 }
 
-/** Inserts drafts with consecutive sequence numbers taken in this transaction. */
-async function insertRecords(tx: Tx, drafts: DraftRow[]): Promise<void> {
-  if (!drafts.length) return;
-  const first = await allocateSeq(tx, drafts.length);
-  await insertMany(tx, 'records', drafts.map((d, i) => ({ ...d, seq: first + i })));
-}
-
 export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buffer; cardKeys: MasterKeyring }, count: number, options: SeedOptions = {}): Promise<SeedSummary> {
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a whole number');
   const seed = options.seed ?? 1;
@@ -74,7 +68,7 @@ export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buff
   for await (const batch of demoBatches(jobs, { pepper: deps.pepper, cardKey: deps.cardKeys.current() }, count >= WORKERS_FROM)) {
     const job = jobs[index++]!;
     await inTransaction(deps.db, async (tx) => {
-      await insertRecords(tx, batch.records);
+      await loadRecords(tx, batch.records);
       await insertMany(tx, 'caller_secrets', batch.secrets);
       await insertMany(tx, 'card_vault', batch.cards);
       await writeMeta(tx, NEXT_INDEX.customer, String(job.from + job.count));
@@ -90,7 +84,7 @@ export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buff
   const leads = Array.from({ length: Math.ceil(count / 10) }, (_, i) => draftRow('lead', demoLead(firstLead + i, { seed }), at));
   const inquiries = Array.from({ length: Math.ceil(count / 20) }, (_, i) => draftRow('inquiry', demoInquiry(firstInquiry + i, { seed }), at));
   await inTransaction(deps.db, async (tx) => {
-    await insertRecords(tx, [...leads, ...inquiries]);
+    await loadRecords(tx, [...leads, ...inquiries]);
     await writeMeta(tx, NEXT_INDEX.lead, String(firstLead + leads.length));
     await writeMeta(tx, NEXT_INDEX.inquiry, String(firstInquiry + inquiries.length));
   });

@@ -11,7 +11,7 @@ import {
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
-import { allocateSeq } from '../storage/changeLog';
+import { readRecord, writeRecords } from '../storage/recordStore';
 import { inTransaction } from '../storage/database';
 
 /**
@@ -36,16 +36,16 @@ export async function recordAdjustment(
   }
 
   const outcome = await inTransaction(ctx.db, async (tx) => {
-    const existing = await tx.selectFrom('records').select('data').where('entity', '=', 'billingAdjustment').where('id', '=', request.id).executeTakeFirst();
+    const existing = await readRecord(tx, 'billingAdjustment', request.id);
     if (existing?.data) {
-      const earlier = BillingAdjustment.parse(JSON.parse(existing.data));
+      const earlier = BillingAdjustment.parse(existing.data);
       if (earlier.billingAccountId !== billingAccountId || earlier.amountCents !== request.amountCents) throw new CareDeskError('conflict', 'this adjustment id is already in use');
-      const account = await tx.selectFrom('records').select('data').where('entity', '=', 'billingAccount').where('id', '=', billingAccountId).executeTakeFirstOrThrow();
-      return { adjustment: earlier, balanceCents: BillingAccount.parse(JSON.parse(account.data!)).balanceCents, seq: 0 };
+      const account = await readRecord(tx, 'billingAccount', billingAccountId);
+      return { adjustment: earlier, balanceCents: BillingAccount.parse(account!.data).balanceCents, seq: 0 };
     }
-    const row = await tx.selectFrom('records').select(['data', 'customer_id']).where('entity', '=', 'billingAccount').where('id', '=', billingAccountId).executeTakeFirst();
-    if (!row?.data) throw new CareDeskError('not_found', 'no such billing account');
-    const account = BillingAccount.parse(JSON.parse(row.data));
+    const stored = await readRecord(tx, 'billingAccount', billingAccountId);
+    if (!stored?.data) throw new CareDeskError('not_found', 'no such billing account');
+    const account = BillingAccount.parse(stored.data);
     const at = now.toISOString();
     const adjustment = BillingAdjustment.parse({
       id: request.id,
@@ -58,15 +58,21 @@ export async function recordAdjustment(
       recordedAt: at,
     });
     const next = { ...account, balanceCents: account.balanceCents + request.amountCents };
-    const seq = await allocateSeq(tx, 2);
-    await tx.updateTable('records').set({ data: JSON.stringify(next), seq, updated_at: at, updated_by: user.id }).where('entity', '=', 'billingAccount').where('id', '=', billingAccountId).execute();
-    await tx
-      .insertInto('records')
-      .values({ entity: 'billingAdjustment', id: adjustment.id, customer_id: account.customerId, seq: seq + 1, data: JSON.stringify(adjustment), updated_at: at, updated_by: user.id })
-      .execute();
-    // field names only: the amount and the reason are the record's, not the log's
-    await appendAudit(tx, now, { ...audit, outcome: 'ok', customerId: account.customerId, fields: ['kind', 'amountCents', 'reason'], detail: `${request.kind} on billing account ${billingAccountId}` });
-    return { adjustment, balanceCents: next.balanceCents, seq: seq + 1 };
+    const seqs = await writeRecords(
+      tx,
+      [
+        { op: 'update', entity: 'billingAccount', id: billingAccountId, customerId: account.customerId, data: next, fields: ['balanceCents'] },
+        { op: 'create', entity: 'billingAdjustment', id: adjustment.id, customerId: account.customerId, data: adjustment, fields: ['kind', 'amountCents', 'reason'] },
+      ],
+      {
+        at: now,
+        by: user.id,
+        reason: request.reason,
+        // field names only: the amount and the reason are the record's, not the log's
+        audit: { ...audit, outcome: 'ok', customerId: account.customerId, fields: ['kind', 'amountCents', 'reason'], detail: `${request.kind} on billing account ${billingAccountId}` },
+      },
+    );
+    return { adjustment, balanceCents: next.balanceCents, seq: seqs[1]! };
   });
   if (outcome.seq) ctx.feed.publish({ kind: 'advanced', head: outcome.seq });
   return { adjustment: outcome.adjustment, balanceCents: outcome.balanceCents };

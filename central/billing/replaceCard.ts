@@ -15,7 +15,7 @@ import {
 import { appendAudit, type AuditEntry } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
-import { allocateSeq } from '../storage/changeLog';
+import { readRecord, writeRecords } from '../storage/recordStore';
 import { inTransaction, type Tx } from '../storage/database';
 import { sealCard } from './cardVault';
 
@@ -55,21 +55,16 @@ export async function replaceCard(ctx: Deps, session: SessionContext, paymentMet
 }
 
 async function replaceInVault(ctx: Deps, tx: Tx, session: SessionContext, oldId: string, newId: string, card: CardDetails, now: Date) {
-  const methodOf = (id: string) => tx.selectFrom('records').select(['customer_id', 'data']).where('entity', '=', 'paymentMethod').where('id', '=', id).executeTakeFirst();
-  const old = await methodOf(oldId);
-  const already = await methodOf(newId);
+  const old = await readRecord(tx, 'paymentMethod', oldId);
+  const already = await readRecord(tx, 'paymentMethod', newId);
   // a retry after a lost answer: the replacement is there already, for the same customer
-  if (already?.data && old && old.data === null && already.customer_id === old.customer_id) {
-    return { method: PaymentMethod.parse(JSON.parse(already.data)), wrote: false, seq: 0 };
+  if (already?.data && old && old.data === null && already.customerId === old.customerId) {
+    return { method: PaymentMethod.parse(already.data), wrote: false, seq: 0 };
   }
   if (!old?.data) throw new CareDeskError('not_found', 'no such payment method (it may have been replaced already)');
   if (already) throw new CareDeskError('conflict', 'the replacement id is already in use');
 
-  const previous = PaymentMethod.parse(JSON.parse(old.data));
-  // the write lock is taken before the master key is read, so a key rotation never misses this card (rotateMasterKey.ts)
-  const seq = await allocateSeq(tx, 2);
-  const at = now.toISOString();
-  const vaultRow = sealCard(ctx.cardKeys.current(), { paymentMethodId: newId, customerId: previous.customerId, cardNumber: card.cardNumber }, at);
+  const previous = PaymentMethod.parse(old.data);
   const method: PaymentMethod = PaymentMethod.parse({
     id: newId,
     customerId: previous.customerId,
@@ -83,21 +78,32 @@ async function replaceInVault(ctx: Deps, tx: Tx, session: SessionContext, oldId:
     isDefault: previous.isDefault,
   });
   const by = session.user.id;
-  await tx.updateTable('records').set({ data: null, seq, updated_at: at, updated_by: by }).where('entity', '=', 'paymentMethod').where('id', '=', oldId).execute();
-  await tx.insertInto('records').values({ entity: 'paymentMethod', id: newId, customer_id: previous.customerId, seq: seq + 1, data: JSON.stringify(method), updated_at: at, updated_by: by }).execute();
+  // the records first: that takes the write lock before the master key is read, so a key rotation never misses this card (rotateMasterKey.ts)
+  const [, seq] = await writeRecords(
+    tx,
+    [
+      { op: 'delete', entity: 'paymentMethod', id: oldId, customerId: previous.customerId, fields: [] },
+      { op: 'create', entity: 'paymentMethod', id: newId, customerId: previous.customerId, data: method, fields: CARD_FIELDS },
+    ],
+    {
+      at: now,
+      by,
+      audit: {
+        action: 'card.replace',
+        outcome: 'ok',
+        userId: by,
+        role: session.user.role,
+        deviceId: session.deviceId,
+        entity: 'paymentMethod',
+        entityId: newId,
+        customerId: previous.customerId,
+        fields: CARD_FIELDS,
+        detail: `replaces payment method ${oldId}`,
+      },
+    },
+  );
+  const vaultRow = sealCard(ctx.cardKeys.current(), { paymentMethodId: newId, customerId: previous.customerId, cardNumber: card.cardNumber }, now.toISOString());
   await tx.deleteFrom('card_vault').where('payment_method_id', '=', oldId).execute();
   await tx.insertInto('card_vault').values(vaultRow).execute();
-  await appendAudit(tx, now, {
-    action: 'card.replace',
-    outcome: 'ok',
-    userId: by,
-    role: session.user.role,
-    deviceId: session.deviceId,
-    entity: 'paymentMethod',
-    entityId: newId,
-    customerId: previous.customerId,
-    fields: CARD_FIELDS,
-    detail: `replaces payment method ${oldId}`,
-  });
-  return { method, wrote: true, seq: seq + 1 };
+  return { method, wrote: true, seq: seq! };
 }

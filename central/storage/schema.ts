@@ -16,6 +16,19 @@ export interface CentralSchema {
     updated_at: string;
     updated_by: string | null;
   };
+  /** one row per change the record store wrote (recordStore.ts): who, when, which fields, why */
+  record_history: {
+    seq: number;
+    entity: string;
+    id: string;
+    customer_id: string | null;
+    at: string;
+    user_id: string | null;
+    mutation_id: string | null;
+    kind: string;
+    fields: string;
+    reason: string | null;
+  };
   users: {
     id: string;
     username: string;

@@ -5,14 +5,17 @@ import {
   mergeFields,
   requiresCallerVerification,
   validateChanges,
+  LIFECYCLES,
+  transitionOf,
   writeViolations,
+  type EntityName,
   type FieldIssue,
   type Mutation,
   type MutationResult,
 } from '../../domain';
 import type { SessionContext } from '../identity/sessions';
-import { allocateSeq } from '../storage/changeLog';
 import type { Tx } from '../storage/database';
+import { readRecord, writeRecords } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../verification/heldMutations';
 
@@ -31,6 +34,30 @@ export function rejected(m: Mutation, code: string, message: string, issues: Fie
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
 /**
+ * A status change must be a step of the entity's lifecycle (domain/lifecycles.ts) that this role may
+ * take: one the table does not hold, one only the central store takes, or one the record's filer
+ * takes on their own filing, is refused naming the field and the rule.
+ */
+function lifecycleViolation(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, user: SessionContext['user']): FieldIssue | null {
+  const lifecycle = LIFECYCLES[entity];
+  if (!lifecycle || !(lifecycle.field in changes)) return null;
+  const from = (current[lifecycle.field] ?? null) as string | null;
+  const to = changes[lifecycle.field] as string;
+  if (from === to) return null;
+  const step = transitionOf(entity, from, to);
+  const field = lifecycle.field;
+  if (!step) return { field, rule: 'transition.not_allowed', message: `${entity} ${field} cannot go from ${from ?? 'nothing'} to ${to}` };
+  if (!step.by.includes(user.role)) {
+    const who = step.by.includes('central') && step.by.length === 1 ? 'only the central store takes it' : `it is for ${step.by.join(', ')}`;
+    return { field, rule: 'transition.not_allowed', message: `a ${user.role} may not take ${entity} ${field} from ${from} to ${to}: ${who}` };
+  }
+  if (step.notBy && current[step.notBy] === user.id) {
+    return { field, rule: 'transition.same_person', message: `${entity} ${field} ${from} → ${to} must be taken by someone other than ${step.notBy}` };
+  }
+  return null;
+}
+
+/**
  * Applies one mutation inside `tx` (DESIGN §5): the role's write set first (so a role learns
  * nothing of records it may not change), then the record, the values, the caller verification
  * (an edit that arrives after its verification ran out is held for review, not applied), and
@@ -41,15 +68,10 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
   const violations = writeViolations(m.entity, user.role, Object.keys(m.changes));
   if (violations.length) return { result: rejected(m, 'forbidden', `not allowed to change ${violations.map((v) => v.field).join(', ')}`, violations), customerId: null, wrote: false };
 
-  const row = await tx
-    .selectFrom('records')
-    .leftJoin('users', 'users.id', 'records.updated_by')
-    .select(['records.customer_id', 'records.data', 'records.updated_at', 'users.display_name'])
-    .where('records.entity', '=', m.entity)
-    .where('records.id', '=', m.entityId)
-    .executeTakeFirst();
-  if (!row || row.data === null) return { result: rejected(m, 'not_found', `no ${m.entity} ${m.entityId}`), customerId: null, wrote: false };
-  const customerId = row.customer_id;
+  const stored = await readRecord(tx, m.entity, m.entityId);
+  if (!stored || stored.data === null) return { result: rejected(m, 'not_found', `no ${m.entity} ${m.entityId}`), customerId: null, wrote: false };
+  const customerId = stored.customerId;
+  const current = stored.data;
   const refuse = (code: string, message: string, issues: FieldIssue[] = []): MutationOutcome => ({ result: rejected(m, code, message, issues), customerId, wrote: false });
 
   let changes: Record<string, unknown>;
@@ -59,6 +81,9 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     if (err instanceof ValidationError) return refuse('validation', err.message, err.issues);
     throw err;
   }
+
+  const step = lifecycleViolation(m.entity, current, changes, user);
+  if (step) return refuse('forbidden', step.message, [step]);
 
   if (requiresCallerVerification(m.entity, user.role)) {
     // judged by when the store receives the edit (`now`), never by the desk's createdAt
@@ -74,21 +99,20 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     }
   }
 
-  const current = JSON.parse(row.data) as Record<string, unknown>;
   const merge = mergeFields(m.base, changes, (path) => getPath(current, path));
   let serverSeq: number | null = null;
   if (Object.keys(merge.apply).length) {
     let next = applyChanges(current, merge.apply);
     if (m.entity === 'customer') next = { ...next, updatedAt: now.toISOString() };
-    serverSeq = await allocateSeq(tx);
-    await tx
-      .updateTable('records')
-      .set({ data: JSON.stringify(next), seq: serverSeq, updated_at: now.toISOString(), updated_by: user.id })
-      .where('entity', '=', m.entity)
-      .where('id', '=', m.entityId)
-      .execute();
+    const [seq] = await writeRecords(tx, [{ op: 'update', entity: m.entity, id: m.entityId, customerId, data: next, fields: Object.keys(merge.apply) }], {
+      at: now,
+      by: user.id,
+      reason: m.reason,
+      mutationId: m.id,
+    });
+    serverSeq = seq!;
   }
-  const conflicts = merge.conflicts.map((c) => ({ ...c, changedBy: row.display_name ?? null, changedAt: row.updated_at }));
+  const conflicts = merge.conflicts.map((c) => ({ ...c, changedBy: stored.updatedByName, changedAt: stored.updatedAt }));
   return {
     result: {
       id: m.id,

@@ -165,6 +165,24 @@ export class Harness {
     return this.call(session.device.agent, 'POST', API.verify(customerId), { token: session.token, body: { method, answer } });
   }
 
+  private readonly seqs = new Map<string, number>();
+
+  /** The next sequence number of a session's client, as its outbox would number it. */
+  nextSeq(session: TestSession): number {
+    const n = this.lastSeq(session) + 1;
+    this.seqs.set(session.clientId, n);
+    return n;
+  }
+
+  lastSeq(session: TestSession): number {
+    return this.seqs.get(session.clientId) ?? 0;
+  }
+
+  /** A refused push used none of the numbers taken for it. */
+  giveBackSeq(session: TestSession, count = 1): void {
+    this.seqs.set(session.clientId, this.lastSeq(session) - count);
+  }
+
   /** A mutation as the workstation's outbox makes it, dated by the store's clock; each client numbers its own from 1. */
   mutation(
     session: TestSession,

@@ -4,6 +4,7 @@ import * as m002 from './002_card_vault';
 import * as m003 from './003_revocations_and_enrolment_throttle';
 import * as m004 from './004_held_mutations';
 import * as m005 from './005_mutation_ids';
+import * as m006 from './006_record_history';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003_revocations_and_enrolment_throttle': m003,
   '004_held_mutations': m004,
   '005_mutation_ids': m005,
+  '006_record_history': m006,
 };

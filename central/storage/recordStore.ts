@@ -1,0 +1,165 @@
+import type { EntityName } from '../../domain';
+import { appendAudit, type AuditEntry } from '../audit/auditLog';
+import { allocateSeq } from './changeLog';
+import type { Tx } from './database';
+import type { CentralDb, CentralSchema } from './schema';
+
+/**
+ * The record store (DESIGN §8): the one module that writes `records` and `record_history`. Every
+ * change takes the next numbers of the change log, writes the record (a deletion is a tombstone,
+ * `data` NULL, which a pull delivers as `del`), one history row per record with who, when, which
+ * fields and why, and the change's audit row — all in the caller's transaction, so they commit
+ * together or not at all. Nothing else writes these tables. Kept small, and dialect-neutral
+ * through Kysely, so that a PostgreSQL store can stand behind the same functions.
+ */
+
+export interface StoredRecord {
+  entity: EntityName;
+  id: string;
+  customerId: string | null;
+  seq: number;
+  /** null: deleted (a tombstone) */
+  data: Record<string, unknown> | null;
+  updatedAt: string;
+  updatedBy: string | null;
+  /** the display name of whoever changed it last, for conflict messages */
+  updatedByName: string | null;
+}
+
+export type RecordWrite = {
+  entity: EntityName;
+  id: string;
+  customerId: string | null;
+  /** the fields this change sets (names only), for the history */
+  fields: readonly string[];
+} & ({ op: 'create' | 'update'; data: Record<string, unknown> } | { op: 'delete' });
+
+export interface ChangeContext {
+  at: Date;
+  /** the user who made the change; null: the store itself */
+  by: string | null;
+  /** why, in the user's words (kept in the history, never in the audit log) */
+  reason?: string | null;
+  /** the desk's mutation that carried the change */
+  mutationId?: string | null;
+  /** the change's audit row, appended in the same transaction */
+  audit?: AuditEntry;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  userId: string | null;
+  userName: string | null;
+  kind: RecordWrite['op'];
+  fields: string[];
+  reason: string | null;
+  mutationId: string | null;
+}
+
+export async function readRecord(db: CentralDb | Tx, entity: EntityName, id: string): Promise<StoredRecord | undefined> {
+  const row = await db
+    .selectFrom('records')
+    .leftJoin('users', 'users.id', 'records.updated_by')
+    .select(['records.customer_id', 'records.seq', 'records.data', 'records.updated_at', 'records.updated_by', 'users.display_name'])
+    .where('records.entity', '=', entity)
+    .where('records.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    entity,
+    id,
+    customerId: row.customer_id,
+    seq: Number(row.seq),
+    data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    updatedByName: row.display_name ?? null,
+  };
+}
+
+/**
+ * Writes `writes` as one change: consecutive sequence numbers in the given order, the history, and
+ * the audit row. Returns the sequence numbers. A create of an existing (entity, id) fails (the
+ * primary key), an update or delete of a missing one throws: callers check first and refuse with a
+ * reason; this is the last line.
+ */
+export async function writeRecords(tx: Tx, writes: readonly RecordWrite[], change: ChangeContext): Promise<number[]> {
+  if (writes.length === 0) return [];
+  const first = await allocateSeq(tx, writes.length);
+  const at = change.at.toISOString();
+  const seqs: number[] = [];
+  for (const [i, w] of writes.entries()) {
+    const seq = first + i;
+    seqs.push(seq);
+    const data = w.op === 'delete' ? null : JSON.stringify(w.data);
+    if (w.op === 'create') {
+      await tx.insertInto('records').values({ entity: w.entity, id: w.id, customer_id: w.customerId, seq, data, updated_at: at, updated_by: change.by }).execute();
+    } else {
+      const updated = await tx
+        .updateTable('records')
+        .set({ data, seq, updated_at: at, updated_by: change.by })
+        .where('entity', '=', w.entity)
+        .where('id', '=', w.id)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new Error(`record store: no ${w.entity} ${w.id} to ${w.op}`);
+    }
+    await tx
+      .insertInto('record_history')
+      .values({
+        seq,
+        entity: w.entity,
+        id: w.id,
+        customer_id: w.customerId,
+        at,
+        user_id: change.by,
+        mutation_id: change.mutationId ?? null,
+        kind: w.op,
+        fields: JSON.stringify(w.fields),
+        reason: change.reason ?? null,
+      })
+      .execute();
+  }
+  if (change.audit) await appendAudit(tx, change.at, change.audit);
+  return seqs;
+}
+
+/** Rows per multi-row insert when loading (7 parameters a row, well under SQLite's 32,766) */
+const ROWS_PER_INSERT = 1_000;
+
+/**
+ * Bulk-loads records made by the store itself (demo data, an import): numbered like any change,
+ * without history rows (nobody changed them; 1M customers are 3.6M rows).
+ */
+export async function loadRecords(tx: Tx, rows: readonly Omit<CentralSchema['records'], 'seq'>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const first = await allocateSeq(tx, rows.length);
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await tx
+      .insertInto('records')
+      .values(rows.slice(i, i + ROWS_PER_INSERT).map((r, j) => ({ ...r, seq: first + i + j })))
+      .execute();
+  }
+}
+
+/** A record's history, oldest first: who changed which fields when, and why. */
+export async function recordHistory(db: CentralDb | Tx, entity: EntityName, id: string): Promise<HistoryEntry[]> {
+  const rows = await db
+    .selectFrom('record_history')
+    .leftJoin('users', 'users.id', 'record_history.user_id')
+    .select(['record_history.seq', 'record_history.at', 'record_history.user_id', 'users.display_name', 'record_history.kind', 'record_history.fields', 'record_history.reason', 'record_history.mutation_id'])
+    .where('record_history.entity', '=', entity)
+    .where('record_history.id', '=', id)
+    .orderBy('record_history.seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: r.at,
+    userId: r.user_id,
+    userName: r.display_name ?? null,
+    kind: r.kind as RecordWrite['op'],
+    fields: JSON.parse(r.fields) as string[],
+    reason: r.reason,
+    mutationId: r.mutation_id,
+  }));
+}

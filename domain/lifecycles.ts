@@ -1,0 +1,80 @@
+import { BILLING_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
+import type { Role } from './roles';
+
+/**
+ * The lifecycles of records that have one (DESIGN §8): which status may follow which, and who may
+ * make each step. The one place this is written down: the central store refuses a pushed status
+ * change that is not a step here for the pusher's role (`transition.not_allowed`), the desk offers
+ * only the steps here, and an operation's roles are read from here, never restated.
+ *
+ * `from: null` is the creating step (a record born with its initial status). `by: 'central'` is a
+ * step only the central store takes itself, never on anyone's push (an erasure is `completed` when
+ * the store has erased, not when someone says so). `notBy` names a field holding the user who took
+ * an earlier step and who may not take this one (an erasure request is decided by someone other
+ * than its filer).
+ */
+export type Actor = Role | 'central';
+
+export interface Transition<S extends string = string> {
+  from: S | null;
+  to: S;
+  by: readonly Actor[];
+  /** a field of the record naming a user who may not take this step */
+  notBy?: string;
+}
+
+export interface Lifecycle<S extends string = string> {
+  /** the record's status field */
+  field: string;
+  states: readonly S[];
+  transitions: readonly Transition<S>[];
+}
+
+const lifecycle = <S extends string>(field: string, states: readonly S[], transitions: readonly Transition<S>[]): Lifecycle<S> => ({ field, states, transitions });
+const steps = <S extends string>(pairs: readonly (readonly [S | null, S])[], by: readonly Actor[], notBy?: string): Transition<S>[] =>
+  pairs.map(([from, to]) => ({ from, to, by, ...(notBy ? { notBy } : {}) }));
+
+const REP_AND_SUPERVISOR = ['care_rep', 'supervisor'] as const;
+const DECIDERS = ['supervisor', 'compliance'] as const;
+
+export const LIFECYCLES: Partial<Record<EntityName, Lifecycle>> = {
+  erasureRequest: lifecycle('status', ERASURE_STATUSES, [
+    ...steps([[null, 'pending']], REP_AND_SUPERVISOR),
+    ...steps([['pending', 'approved'], ['pending', 'rejected']], DECIDERS, 'filedBy'),
+    ...steps([['approved', 'completed']], ['central']),
+  ]),
+  lead: lifecycle('status', LEAD_STATUSES, [
+    ...steps([[null, 'new'], ['new', 'contacted'], ['new', 'quoted'], ['contacted', 'quoted'], ['new', 'closed'], ['contacted', 'closed'], ['quoted', 'closed']], REP_AND_SUPERVISOR),
+    // conversion creates the customer and the order: the central store's step, on the rep's request
+    ...steps([['contacted', 'converted'], ['quoted', 'converted']], ['central']),
+    ...steps([['closed', 'new']], ['supervisor']),
+  ]),
+  inquiry: lifecycle('status', INQUIRY_STATUSES, [
+    // ingested and answered by the central store (mail in, mail out)
+    ...steps([[null, 'open'], ['open', 'answered']], ['central']),
+    ...steps([['open', 'closed'], ['answered', 'closed']], REP_AND_SUPERVISOR),
+    ...steps([['closed', 'open']], ['supervisor']),
+  ]),
+  order: lifecycle('status', ORDER_STATUSES, [
+    ...steps([[null, 'placed'], ['placed', 'provisioning'], ['provisioning', 'fulfilled'], ['placed', 'cancelled'], ['provisioning', 'cancelled']], ['central']),
+  ]),
+  serviceLine: lifecycle('status', SERVICE_LINE_STATUSES, [
+    ...steps([['pending', 'active'], ['active', 'suspended'], ['suspended', 'active'], ['active', 'ported_out'], ['suspended', 'ported_out'], ['pending', 'ported_out']], ['network_ops']),
+  ]),
+  billingAccount: lifecycle('status', BILLING_STATUSES, [
+    ...steps([['current', 'past_due'], ['past_due', 'current'], ['past_due', 'collections'], ['collections', 'current'], ['current', 'closed'], ['past_due', 'closed'], ['collections', 'closed']], ['billing_clerk']),
+  ]),
+  invoice: lifecycle('status', INVOICE_STATUSES, [
+    ...steps([['open', 'paid'], ['open', 'overdue'], ['overdue', 'paid'], ['open', 'void'], ['overdue', 'void']], ['billing_clerk']),
+  ]),
+};
+
+/** The step from `from` to `to` of `entity`'s lifecycle, if there is one. */
+export function transitionOf(entity: EntityName, from: string | null, to: string): Transition | undefined {
+  return LIFECYCLES[entity]?.transitions.find((t) => t.from === from && t.to === to);
+}
+
+/** The steps `actor` may take from `from`: what a desk offers. */
+export function nextStates(entity: EntityName, from: string | null, actor: Actor): string[] {
+  return (LIFECYCLES[entity]?.transitions ?? []).filter((t) => t.from === from && t.by.includes(actor)).map((t) => t.to);
+}
