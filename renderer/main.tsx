@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ConsoleDataProvider } from './hooks/ConsoleDataProvider';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/controls.css';
@@ -15,6 +16,8 @@ import './styles/billing.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <ConsoleDataProvider>
+      <App />
+    </ConsoleDataProvider>
   </StrictMode>,
 );

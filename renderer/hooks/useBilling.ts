@@ -1,33 +1,41 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { AdjustmentKind } from '../../domain/entities/billing';
 import { invoke } from '../api/client';
+import { queryKeys } from './queries';
 import { useCustomerView } from './useCustomerView';
 
 /**
  * One customer's billing tab as the core holds it for this role, refreshed when the core says the
  * customer changed (a pull brought a new card, a credit, a confirmed address). Replacing a card and
- * recording a credit are online calls; neither keeps what was typed.
+ * recording a credit are online calls; neither keeps what was typed, and each refreshes the tab.
  */
 export function useBilling(customerId: string) {
-  const { view: billing, error, confirmed, accept, dismiss } = useCustomerView(customerId, (id) => invoke('billing.open', { customerId: id }));
+  const client = useQueryClient();
+  const { view: billing, setView, error, confirmed, dismiss } = useCustomerView('billing', customerId, (id) => invoke('billing.open', { customerId: id }));
+  const refresh = () => client.invalidateQueries({ queryKey: queryKeys.billing(customerId) });
 
-  const updateAccount = useCallback(
-    async (changes: Record<string, unknown>, reason: string) => {
-      const result = await invoke('billing.updateAccount', { customerId, changes, reason });
-      accept(result.billing);
-      return result.mutationId;
-    },
-    [customerId, accept],
-  );
+  const accountEdit = useMutation({
+    mutationFn: ({ changes, reason }: { changes: Record<string, unknown>; reason: string }) => invoke('billing.updateAccount', { customerId, changes, reason }),
+    onSuccess: (result) => setView(() => result.billing),
+  });
+  const cardReplacement = useMutation({
+    mutationFn: ({ paymentMethodId, card }: { paymentMethodId: string; card: Record<string, unknown> }) => invoke('billing.replaceCard', { customerId, paymentMethodId, card }),
+    onSuccess: refresh,
+  });
+  const adjustment = useMutation({
+    mutationFn: (input: { kind: AdjustmentKind; amountCents: number; reason: string }) => invoke('billing.recordAdjustment', { customerId, ...input }),
+    onSuccess: refresh,
+  });
 
+  const updateAccount = useCallback(async (changes: Record<string, unknown>, reason: string) => (await accountEdit.mutateAsync({ changes, reason })).mutationId, [accountEdit.mutateAsync]);
   const replaceCard = useCallback(
-    async (paymentMethodId: string, card: Record<string, unknown>) => (await invoke('billing.replaceCard', { customerId, paymentMethodId, card })).paymentMethod,
-    [customerId],
+    async (paymentMethodId: string, card: Record<string, unknown>) => (await cardReplacement.mutateAsync({ paymentMethodId, card })).paymentMethod,
+    [cardReplacement.mutateAsync],
   );
-
   const recordAdjustment = useCallback(
-    async (kind: AdjustmentKind, amountCents: number, reason: string) => (await invoke('billing.recordAdjustment', { customerId, kind, amountCents, reason })).adjustment,
-    [customerId],
+    async (kind: AdjustmentKind, amountCents: number, reason: string) => (await adjustment.mutateAsync({ kind, amountCents, reason })).adjustment,
+    [adjustment.mutateAsync],
   );
 
   return { billing, error, confirmed, updateAccount, replaceCard, recordAdjustment, dismiss };

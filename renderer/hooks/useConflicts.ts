@@ -1,32 +1,22 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ConflictView } from '../../domain/console/contract';
 import { invoke, messageOf } from '../api/client';
-import { useConsoleEvent } from './useConsoleEvent';
+import { queryKeys } from './queries';
 
-/** The rep's unresolved conflicts; reloaded whenever the outbox's conflict count moves. */
+/** The rep's unresolved conflicts; reloaded whenever the outbox's conflict count moves (coreEvents.ts). */
 export function useConflicts() {
-  const [conflicts, setConflicts] = useState<ConflictView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [count, setCount] = useState<number | null>(null);
+  const client = useQueryClient();
+  // loaded afresh each time the view opens, as a list the rep acts on must be the core's current one
+  const query = useQuery({ queryKey: queryKeys.conflicts, queryFn: () => invoke('conflicts.list', {}), gcTime: 0 });
+  const resolution = useMutation({
+    mutationFn: ({ conflict, keep }: { conflict: ConflictView; keep: 'mine' | 'theirs' }) => invoke('conflicts.resolve', { mutationId: conflict.mutationId, field: conflict.field, keep }),
+    onSuccess: (list) => client.setQueryData(queryKeys.conflicts, list),
+  });
 
-  const load = useCallback(() => {
-    invoke('conflicts.list', {}).then(
-      (list) => {
-        setConflicts(list);
-        setError(null);
-      },
-      (err) => setError(messageOf(err)),
-    );
-  }, []);
-
-  useEffect(load, [load, count]);
-  useConsoleEvent('sync.status', (status) => setCount(status.conflicts));
-
-  const resolve = useCallback(async (conflict: ConflictView, keep: 'mine' | 'theirs') => {
-    const list = await invoke('conflicts.resolve', { mutationId: conflict.mutationId, field: conflict.field, keep });
-    setConflicts(list);
-    return list;
-  }, []);
-
-  return { conflicts, error, resolve, reload: load };
+  return {
+    conflicts: query.data ?? null,
+    error: query.error ? messageOf(query.error) : null,
+    resolve: (conflict: ConflictView, keep: 'mine' | 'theirs') => resolution.mutateAsync({ conflict, keep }),
+    reload: () => void query.refetch(),
+  };
 }

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect } from 'react';
 import type { ChannelOutput } from '../../domain/console/contract';
 import { invoke } from '../api/client';
@@ -13,7 +14,7 @@ type VerifyResult = ChannelOutput<'customers.verifyCaller'>;
  * notices when a pending change has left the outbox without a conflict: confirmed.
  */
 export function useCustomer(customerId: string | null) {
-  const { view: profile, setView: setProfile, error, confirmed, accept, dismiss } = useCustomerView(customerId, (id) => invoke('customers.open', { customerId: id }));
+  const { view: profile, setView: setProfile, error, confirmed, dismiss } = useCustomerView('customer', customerId, (id) => invoke('customers.open', { customerId: id }));
 
   // a verification lasts as long as the central store said; then editing closes again
   const validUntil = profile?.verification?.verified ? profile.verification.validUntil : null;
@@ -25,17 +26,17 @@ export function useCustomer(customerId: string | null) {
     if (ms <= 0) return void expire();
     const timer = setTimeout(expire, Math.min(ms, 2 ** 31 - 1));
     return () => clearTimeout(timer);
-  }, [validUntil]);
+  }, [validUntil, setProfile]);
 
-  const update = useCallback(
-    async (changes: Record<string, unknown>, reason: string) => {
+  // the core answers an edit with the profile as it now reads (the change applied, pending)
+  const edit = useMutation({
+    mutationFn: ({ changes, reason }: { changes: Record<string, unknown>; reason: string }) => {
       if (!customerId) throw new Error('no customer open');
-      const result = await invoke('customers.update', { customerId, changes, reason });
-      accept(result.customer);
-      return result.mutationId;
+      return invoke('customers.update', { customerId, changes, reason });
     },
-    [customerId, accept],
-  );
+    onSuccess: (result) => setProfile(() => result.customer),
+  });
+  const update = useCallback(async (changes: Record<string, unknown>, reason: string) => (await edit.mutateAsync({ changes, reason })).mutationId, [edit.mutateAsync]);
 
   const verify = useCallback(
     async (method: 'ssn_last4' | 'account_pin', answer: string): Promise<VerifyResult> => {
@@ -44,7 +45,7 @@ export function useCustomer(customerId: string | null) {
       setProfile((p) => (p && p.customer.id === customerId ? { ...p, verification: { ...result } } : p));
       return result;
     },
-    [customerId],
+    [customerId, setProfile],
   );
 
   return { profile, error, confirmed, update, verify, dismiss };

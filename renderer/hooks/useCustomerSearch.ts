@@ -1,12 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import type { SearchHit } from '../../domain/console/contract';
 import type { SearchKind } from '../../domain/search';
 import { invoke, messageOf } from '../api/client';
-import { useConsoleEvent } from './useConsoleEvent';
+import { queryKeys } from './queries';
 
 export type SearchKindOption = SearchKind | 'auto';
 
 interface SearchState {
+  /** the text the hits are for */
   query: string;
   hits: SearchHit[];
   searching: boolean;
@@ -16,36 +18,28 @@ interface SearchState {
 /**
  * Results as the rep types: each keystroke asks the local cache (milliseconds), a short debounce
  * spares the cache a query per key when someone types fast, and an older answer never overwrites
- * a newer one.
+ * a newer one (each text is its own query). An edit, a pull or the end of a first sync can change
+ * what matches: coreEvents.ts invalidates the searches and the open one asks again.
  */
 export function useCustomerSearch(query: string, kind: SearchKindOption, debounceMs = 60): SearchState {
-  const [state, setState] = useState<SearchState>({ query: '', hits: [], searching: false, error: null });
-  const [refresh, setRefresh] = useState(0);
-  const latest = useRef(0);
-
+  const text = query.trim();
+  const [asked, setAsked] = useState(text);
   useEffect(() => {
-    const text = query.trim();
-    const ticket = ++latest.current;
-    if (!text) {
-      setState({ query: '', hits: [], searching: false, error: null });
-      return;
-    }
-    setState((s) => ({ ...s, searching: true }));
-    const timer = setTimeout(() => {
-      invoke('customers.search', { query: text.slice(0, 100), kind, limit: 25 }).then(
-        (hits) => ticket === latest.current && setState({ query: text, hits, searching: false, error: null }),
-        (err) => ticket === latest.current && setState({ query: text, hits: [], searching: false, error: messageOf(err) }),
-      );
-    }, debounceMs);
+    const timer = setTimeout(() => setAsked(text), debounceMs);
     return () => clearTimeout(timer);
-  }, [query, kind, debounceMs, refresh]);
+  }, [text, debounceMs]);
 
-  // an edit, a pull or the end of a first sync can change what matches: ask again
-  const syncing = useRef(false);
-  useConsoleEvent('customers.changed', () => query.trim() && setRefresh((n) => n + 1));
-  useConsoleEvent('sync.status', (status) => {
-    if (syncing.current && !status.progress && query.trim()) setRefresh((n) => n + 1);
-    syncing.current = !!status.progress;
+  const search = useQuery({
+    queryKey: queryKeys.search(asked, kind),
+    queryFn: () => invoke('customers.search', { query: asked.slice(0, 100), kind, limit: 25 }),
+    enabled: asked !== '',
+    staleTime: 0,
+    placeholderData: keepPreviousData,
   });
-  return state;
+
+  if (!text) return { query: '', hits: [], searching: false, error: null };
+  const searching = asked !== text || search.isPlaceholderData || search.isPending;
+  const answeredFor = search.isPlaceholderData ? '' : asked;
+  if (search.error) return { query: answeredFor, hits: [], searching, error: messageOf(search.error) };
+  return { query: answeredFor, hits: search.data ?? [], searching, error: null };
 }

@@ -1,59 +1,42 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect } from 'react';
 import type { PendingChange } from '../../domain/console/contract';
 import { invoke, messageOf } from '../api/client';
 import { useConfirmedChanges } from './useConfirmedChanges';
-import { useConsoleEvent } from './useConsoleEvent';
+import { queryKeys } from './queries';
 
 /**
- * A view of one customer that the core computes for this role (the profile, the billing tab):
- * loaded when the customer opens, refreshed when the core says the customer changed (a pull, a
- * push result), noticing which pending changes the central store has since confirmed.
+ * A view of one customer that the core computes for this role (the profile, the billing tab), as a
+ * query: loaded when the customer opens, refreshed when the core says the customer changed (a pull,
+ * a push result; coreEvents.ts), noticing which pending changes the central store has since
+ * confirmed. `customerId` is null while no customer is open.
  */
-export function useCustomerView<V extends { changes: readonly PendingChange[] }>(customerId: string | null, load: (customerId: string) => Promise<V>) {
-  const [view, setView] = useState<V | null>(null);
-  const [error, setError] = useState<string | null>(null);
+export function useCustomerView<V extends { changes: readonly PendingChange[] }>(kind: 'customer' | 'billing', customerId: string | null, load: (customerId: string) => Promise<V>) {
+  const client = useQueryClient();
+  const key = customerId ? queryKeys[kind](customerId) : null;
+  // opened afresh each time (opening is a read the core records), never from a cache of earlier visits
+  const query = useQuery({ queryKey: key ?? ['no customer'], queryFn: () => load(customerId!), enabled: key !== null, gcTime: 0 });
+  const view = key ? (query.data ?? null) : null;
   const { confirmed, see, reset } = useConfirmedChanges();
-  const loadRef = useRef(load);
-  loadRef.current = load;
 
-  const accept = useCallback(
-    (next: V) => {
-      see(next.changes);
-      setView(next);
-    },
-    [see],
+  useEffect(reset, [customerId, reset]);
+  useEffect(() => {
+    if (view) see(view.changes);
+  }, [view, see]);
+
+  const setView = useCallback(
+    (update: (view: V | undefined) => V | undefined) => void (customerId && client.setQueryData<V>(queryKeys[kind](customerId), update)),
+    [client, kind, customerId],
   );
 
-  useEffect(() => {
-    setView(null);
-    setError(null);
-    reset();
-    if (!customerId) return;
-    let live = true;
-    loadRef.current(customerId).then(
-      (v) => live && accept(v),
-      (err) => live && setError(messageOf(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [customerId, accept, reset]);
-
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useConsoleEvent('customers.changed', ({ ids }) => {
-    if (!customerId || !ids.includes(customerId) || refreshTimer.current) return;
-    refreshTimer.current = setTimeout(() => {
-      refreshTimer.current = null;
-      loadRef.current(customerId).then(accept, (err) => setError(messageOf(err)));
-    }, 50);
-  });
-  useEffect(() => () => void (refreshTimer.current && clearTimeout(refreshTimer.current)), []);
-
   /** drops a rejected change from the list once the user has read why */
-  const dismiss = useCallback(async (mutationId: string) => {
-    await invoke('changes.dismiss', { mutationId });
-    setView((v) => (v ? { ...v, changes: v.changes.filter((c) => c.mutationId !== mutationId) } : v));
-  }, []);
+  const dismiss = useCallback(
+    async (mutationId: string) => {
+      await invoke('changes.dismiss', { mutationId });
+      setView((v) => (v ? { ...v, changes: v.changes.filter((c) => c.mutationId !== mutationId) } : v));
+    },
+    [setView],
+  );
 
-  return { view, setView, error, confirmed, accept, dismiss };
+  return { view, setView, error: key && query.error ? messageOf(query.error) : null, confirmed, dismiss };
 }

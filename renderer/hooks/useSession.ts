@@ -1,27 +1,26 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type { SessionState } from '../../domain/console/contract';
 import { invoke } from '../api/client';
-import { useConsoleEvent } from './useConsoleEvent';
+import { queryKeys } from './queries';
 
-/** The workstation session as the core reports it, kept current by `session.changed` events. */
+/** The workstation session as the core reports it, kept current by `session.changed` events (coreEvents.ts). */
 export function useSession() {
-  const [session, setSession] = useState<SessionState | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const client = useQueryClient();
+  const query = useQuery({ queryKey: queryKeys.session, queryFn: () => invoke('session.status', {}) });
 
-  useEffect(() => {
-    invoke('session.status', {}).then(setSession, (err: Error) => setLoadError(err.message));
-  }, []);
-  useConsoleEvent('session.changed', setSession);
-
-  const run = useCallback(async (call: () => Promise<SessionState>) => {
-    const next = await call();
-    setSession(next);
-    return next;
-  }, []);
+  const run = useCallback(
+    async (call: () => Promise<SessionState>) => {
+      const next = await call();
+      client.setQueryData(queryKeys.session, next);
+      return next;
+    },
+    [client],
+  );
 
   return {
-    session,
-    loadError,
+    session: query.data ?? null,
+    loadError: query.error ? query.error.message : null,
     signIn: (username: string, password: string) => run(() => invoke('session.signIn', { username, password })),
     unlock: (password: string) => run(() => invoke('session.unlock', { password })),
     enrol: (code: string, deviceName: string) => run(() => invoke('device.enrol', { code, deviceName })),

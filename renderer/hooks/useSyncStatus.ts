@@ -1,18 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { SyncStatus } from '../../domain/console/contract';
 import { invoke } from '../api/client';
-import { useConsoleEvent } from './useConsoleEvent';
+import { queryKeys } from './queries';
 
-/** Online state, last sync, outbox counts and first-sync progress, pushed by the core as they change. */
+/** Online state, last sync, outbox counts and first-sync progress: asked once, then pushed by the core (coreEvents.ts). */
 export function useSyncStatus(): SyncStatus | null {
-  const [status, setStatus] = useState<SyncStatus | null>(null);
-  useEffect(() => {
-    let live = true;
-    invoke('sync.status', {}).then((s) => live && setStatus((current) => current ?? s), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  useConsoleEvent('sync.status', setStatus);
-  return status;
+  return useQuery({ queryKey: queryKeys.syncStatus, queryFn: () => invoke('sync.status', {}) }).data ?? null;
 }

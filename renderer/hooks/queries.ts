@@ -1,0 +1,26 @@
+import { QueryClient } from '@tanstack/react-query';
+import type { SearchKindOption } from './useCustomerSearch';
+
+/** One key per thing the core computes for the renderer; the core's events invalidate them (coreEvents.ts). */
+export const queryKeys = {
+  session: ['session'] as const,
+  syncStatus: ['sync.status'] as const,
+  customer: (customerId: string) => ['customer', customerId] as const,
+  billing: (customerId: string) => ['billing', customerId] as const,
+  conflicts: ['conflicts'] as const,
+  searches: ['search'] as const,
+  search: (query: string, kind: SearchKindOption) => ['search', query, kind] as const,
+};
+
+/**
+ * Data is fresh until the core says otherwise: no refetch on focus, reconnect or timer (the core
+ * pushes what changed), and no retry (a refused call is an answer, shown as it is).
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { staleTime: Infinity, retry: false, refetchOnWindowFocus: false, refetchOnReconnect: false },
+      mutations: { retry: false },
+    },
+  });
+}
