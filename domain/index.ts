@@ -7,6 +7,7 @@ export * from './records';
 export * from './merge';
 export * from './mutations';
 export * from './lifecycles';
+export * from './operations';
 export * from './sync/protocol';
 export * from './console/contract';
 export * from './search';

@@ -1,17 +1,7 @@
 import { z } from 'zod';
-import { CUSTOMER_MUTABLE_PATHS, ENTITY_SCHEMAS, type EntityName } from './entities';
+import { ENTITY_SCHEMAS, type EntityName } from './entities';
 import { ValidationError, issuesFromZod, type FieldIssue } from './errors';
-
-/** The paths a mutation may change, per entity. Which role may change which is the field policy's job. */
-export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = {
-  customer: CUSTOMER_MUTABLE_PATHS,
-  serviceLine: ['number', 'plan', 'status', 'e911Address'],
-  billingAccount: ['status', 'autopay', 'billingAddress'],
-  invoice: ['status'],
-  lead: ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices', 'status'],
-  inquiry: ['status', 'customerId'],
-  erasureRequest: ['status'],
-};
+import { MUTABLE_PATHS } from './operations';
 
 /** The schema of the value at `path` of `entity`, from the entity schema itself: one rule, one place. */
 export function valueSchemaAt(entity: EntityName, path: string): z.ZodType | null {

@@ -30,7 +30,7 @@ export async function recordAdjustment(
   const now = ctx.clock();
   const billingAccountId = parseOrThrow(Id, billingAccountIdParam, ['billingAccountId']);
   const audit = { action: 'billing.adjustment', userId: user.id, role: user.role, deviceId: session.deviceId, entity: 'billingAdjustment', entityId: request.id } as const;
-  if (!mayPerform('recordAdjustment', user.role)) {
+  if (!mayPerform('billingAccount.recordAdjustment', user.role)) {
     await inTransaction(ctx.db, (tx) => appendAudit(tx, now, { ...audit, outcome: 'denied', detail: 'role may not record adjustments' }));
     throw new CareDeskError('forbidden', `the ${user.role} role does not record credits or adjustments`);
   }

@@ -38,7 +38,7 @@ export async function replaceCard(ctx: Deps, session: SessionContext, paymentMet
   const audit = (entry: Partial<AuditEntry> & Pick<AuditEntry, 'outcome'>) =>
     inTransaction(ctx.db, (tx) => appendAudit(tx, now, { action: 'card.replace', userId: user.id, role: user.role, deviceId: session.deviceId, entity: 'paymentMethod', entityId: paymentMethodId, ...entry }));
 
-  if (!mayPerform('replaceCard', user.role)) {
+  if (!mayPerform('paymentMethod.replaceCard', user.role)) {
     await audit({ outcome: 'denied', detail: 'role may not replace cards' });
     throw new CareDeskError('forbidden', `the ${user.role} role does not put cards on file`);
   }

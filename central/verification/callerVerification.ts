@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CareDeskError, Id, mayWriteAny, parseOrThrow, type VerifyRequest, type VerifyResponse } from '../../domain';
+import { CareDeskError, Id, mayPerform, parseOrThrow, type VerifyRequest, type VerifyResponse } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -33,8 +33,7 @@ export async function verifyCaller(
   request: VerifyRequest,
 ): Promise<VerifyResponse> {
   const { user } = session;
-  // only roles that may change a customer record talk to callers about it
-  if (!mayWriteAny('customer', user.role)) throw new CareDeskError('forbidden', `the ${user.role} role does not verify callers`);
+  if (!mayPerform('customer.verifyCaller', user.role)) throw new CareDeskError('forbidden', `the ${user.role} role does not verify callers`);
   const customerId = parseOrThrow(Id, customerIdParam, ['customerId']);
   const secrets = await ctx.db.selectFrom('caller_secrets').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
   if (!secrets) throw new CareDeskError('not_found', 'no such customer, or no verification answers on file');

@@ -49,17 +49,3 @@ export const Customer = z.strictObject({
 });
 export type Customer = z.infer<typeof Customer>;
 
-/**
- * The fields a mutation may change, as paths. Consents change one at a time so that two reps
- * recording different opt-outs of one customer do not conflict.
- */
-export const CUSTOMER_MUTABLE_PATHS = [
-  'firstName',
-  'lastName',
-  'email',
-  'phones',
-  'serviceAddress',
-  'mailingAddress',
-  ...CONSENT_KEYS.map((k) => `consents.${k}` as const),
-] as const;
-export type CustomerMutablePath = (typeof CUSTOMER_MUTABLE_PATHS)[number];

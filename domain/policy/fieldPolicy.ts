@@ -94,7 +94,7 @@ export const FIELD_POLICY = {
     placedAt:         [R,       R,       H,       R,          R,          H],
     fulfilledAt:      [R,       R,       H,       R,          R,          H],
   },
-  // credits and adjustments are recorded online only (ONLINE_ACTIONS below), never edited afterwards
+  // credits and adjustments are recorded online only (OPERATIONS, domain/operations.ts), never edited afterwards
   billingAdjustment: {
     id:               [H,       R,       H,       R,          R,          H],
     customerId:       [H,       R,       H,       R,          R,          H],
@@ -181,21 +181,6 @@ export const CALLER_VERIFICATION_REQUIRED: Partial<Record<EntityName, readonly R
  * whether a pull brings them to a workstation or a billing view shows them.
  */
 export const BILLING_ENTITIES: readonly EntityName[] = ['billingAccount', 'invoice', 'payment', 'paymentMethod', 'billingAdjustment', 'order'];
-
-/**
- * What a role may do that is no field edit, and is therefore done online, straight at the central
- * store: putting a new card on file (the card number never enters a workstation's cache or outbox)
- * and recording a credit or an adjustment (money moves against the balance the store holds now).
- */
-export const ONLINE_ACTIONS = {
-  replaceCard: ['billing_clerk'],
-  recordAdjustment: ['billing_clerk'],
-} as const satisfies Record<string, readonly Role[]>;
-export type OnlineAction = keyof typeof ONLINE_ACTIONS;
-
-export function mayPerform(action: OnlineAction, role: Role): boolean {
-  return (ONLINE_ACTIONS[action] as readonly Role[]).includes(role);
-}
 
 const roleIndex = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
 

@@ -62,8 +62,8 @@ describe('the role × field policy', () => {
     expect(visibleEntities('care_rep')).not.toContain('billingAdjustment');
     expect(visibleEntities('billing_clerk')).toEqual(expect.arrayContaining(['invoice', 'payment', 'paymentMethod', 'billingAdjustment']));
     for (const role of ROLES) {
-      expect(mayPerform('replaceCard', role), role).toBe(role === 'billing_clerk');
-      expect(mayPerform('recordAdjustment', role), role).toBe(role === 'billing_clerk');
+      expect(mayPerform('paymentMethod.replaceCard', role), role).toBe(role === 'billing_clerk');
+      expect(mayPerform('billingAccount.recordAdjustment', role), role).toBe(role === 'billing_clerk');
     }
   });
 

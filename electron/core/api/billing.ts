@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { BillingView } from '../../../domain/console/contract';
 import type { AdjustmentKind, PaymentMethod } from '../../../domain/entities';
 import { CareDeskError, PolicyError, parseOrThrow } from '../../../domain/errors';
-import { MUTABLE_PATHS, validateChanges } from '../../../domain/mutations';
-import { accessOf, assertMayWrite, mayPerform, policyField, visibleEntities, type OnlineAction } from '../../../domain/policy';
+import { validateChanges } from '../../../domain/mutations';
+import { editablePaths, mayPerform, type OnlineOperationName } from '../../../domain/operations';
+import { assertMayWrite, visibleEntities } from '../../../domain/policy';
 import { AdjustmentRequest } from '../../../domain/sync/protocol';
 import { parseCardDetails } from '../../../domain/validation/card';
 import type { OpenSession } from '../session/session';
@@ -30,8 +31,8 @@ export function billingView(s: OpenSession, customerId: string): BillingView {
     paymentMethods: rows('paymentMethod').sort((a, b) => Number(b.isDefault === true) - Number(a.isDefault === true)) as BillingView['paymentMethods'],
     adjustments: rows('billingAdjustment').sort(byNewest('recordedAt')) as BillingView['adjustments'],
     changes: s.cache.changesOfCustomer(customerId).filter((m) => m.entity === 'billingAccount').map(pendingChange),
-    editablePaths: (MUTABLE_PATHS.billingAccount ?? []).filter((path) => accessOf('billingAccount', policyField(path), role) === 'write'),
-    may: { replaceCard: mayPerform('replaceCard', role), recordAdjustment: mayPerform('recordAdjustment', role) },
+    editablePaths: editablePaths('billingAccount', role),
+    may: { replaceCard: mayPerform('paymentMethod.replaceCard', role), recordAdjustment: mayPerform('billingAccount.recordAdjustment', role) },
   };
 }
 
@@ -61,7 +62,7 @@ export function updateBillingAccount(s: OpenSession, customerId: string, rawChan
   return { mutationId: mutation.id, billing: billingView(s, customerId) };
 }
 
-function requireRole(s: OpenSession, action: OnlineAction, what: string): void {
+function requireRole(s: OpenSession, action: OnlineOperationName, what: string): void {
   if (!mayPerform(action, s.user.role)) throw new PolicyError(`the ${s.user.role} role may not ${what}`);
 }
 
@@ -91,7 +92,7 @@ async function online<T>(what: string, call: () => Promise<T>): Promise<T> {
  * the new payment method into the cache like any record.
  */
 export async function replaceCard(s: OpenSession, customerId: string, paymentMethodId: string, card: Record<string, unknown>): Promise<{ paymentMethod: PaymentMethod }> {
-  requireRole(s, 'replaceCard', 'replace a card');
+  requireRole(s, 'paymentMethod.replaceCard', 'replace a card');
   const current = s.cache.getRecord('paymentMethod', paymentMethodId);
   if (!current || current.customerId !== customerId) throw new CareDeskError('not_found', 'This payment method is not in your cache (it may have been replaced already).');
   parseCardDetails(card, s.clock());
@@ -103,7 +104,7 @@ export async function replaceCard(s: OpenSession, customerId: string, paymentMet
 
 /** A credit or adjustment with its reason: online only, against the balance the central store holds now. */
 export async function recordAdjustment(s: OpenSession, customerId: string, kind: AdjustmentKind, amountCents: number, reason: string) {
-  requireRole(s, 'recordAdjustment', 'record a credit or an adjustment');
+  requireRole(s, 'billingAccount.recordAdjustment', 'record a credit or an adjustment');
   const account = s.cache.recordsOfCustomer('billingAccount', customerId)[0];
   if (!account) throw new CareDeskError('not_found', 'This customer has no billing account in your cache.');
   const request = parseOrThrow(AdjustmentRequest, { id: randomUUID(), kind, amountCents, reason });

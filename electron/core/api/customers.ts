@@ -1,8 +1,8 @@
 import type { CustomerProfile, SearchHit } from '../../../domain/console/contract';
-import { CUSTOMER_MUTABLE_PATHS } from '../../../domain/entities';
 import { CareDeskError } from '../../../domain/errors';
-import { assertMayWrite, policyField, requiresCallerVerification, accessOf } from '../../../domain/policy';
+import { assertMayWrite, requiresCallerVerification } from '../../../domain/policy';
 import { validateChanges } from '../../../domain/mutations';
+import { editablePaths } from '../../../domain/operations';
 import { planSearch, type SearchKind } from '../../../domain/search';
 import { VerifyRequest } from '../../../domain/sync/protocol';
 import { parseOrThrow } from '../../../domain/errors';
@@ -51,7 +51,7 @@ export function customerProfile(s: OpenSession, customerId: string): CustomerPro
     serviceLines: s.cache.effectiveRecordsOfCustomer('serviceLine', customerId) as CustomerProfile['serviceLines'],
     billing: (s.cache.effectiveRecordsOfCustomer('billingAccount', customerId)[0] as CustomerProfile['billing']) ?? null,
     changes,
-    editablePaths: CUSTOMER_MUTABLE_PATHS.filter((path) => accessOf('customer', policyField(path), role) === 'write'),
+    editablePaths: editablePaths('customer', role),
     verificationRequired: requiresCallerVerification('customer', role),
     verification: verification && !isCurrent(verification.validUntil, s.clock()) ? { ...verification, verified: false } : verification,
   };

@@ -1,0 +1,91 @@
+import { CONSENT_KEYS, type AuditAction, type EntityName } from './entities';
+import { LIFECYCLES } from './lifecycles';
+import { accessOf, mayWriteAny, policyField } from './policy';
+import { ROLES, type Role } from './roles';
+
+/**
+ * Everything a user can do, declared once as data (DESIGN §8; Replicache's mutators are the model).
+ * Who may do it is never stated here for an edit or a transition: an edit's roles are those the
+ * field policy (policy/fieldPolicy.ts) lets write its fields, a transition's those its lifecycle
+ * (lifecycles.ts) names for each step. Only an online action, which changes no field a desk could
+ * edit, names its roles here. What is derived from these declarations: the paths a mutation may
+ * change (MUTABLE_PATHS, validateChanges), the paths a role may edit on a desk (`editablePaths`),
+ * and who may take an online action (`mayPerform`).
+ *
+ * Kinds:
+ * - `edit`: named fields of an existing record, offline: local view and outbox, then push.
+ * - `transition`: the status field of an entity with a lifecycle, offline like an edit; the central
+ *   store refuses a step its lifecycle does not give the role.
+ * - `online`: needs the central store now (a card number must never enter the outbox; money moves
+ *   against the balance the store holds now; a caller's answers are checked only there).
+ */
+interface Declared {
+  entity: EntityName;
+  /** the audit action of its outcome */
+  audit: AuditAction;
+}
+export interface EditOperation extends Declared {
+  kind: 'edit';
+  fields: readonly string[];
+}
+export interface TransitionOperation extends Declared {
+  kind: 'transition';
+}
+export interface OnlineOperation extends Declared {
+  kind: 'online';
+  roles: readonly Role[];
+}
+export type Operation = EditOperation | TransitionOperation | OnlineOperation;
+
+const edit = (entity: EntityName, fields: readonly string[]): EditOperation => ({ kind: 'edit', entity, fields, audit: 'record.update' });
+const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, audit: 'record.update' });
+
+export const OPERATIONS = {
+  'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress']),
+  /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
+  'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`)),
+  /** the roles that may change a customer record are the ones that talk to callers about it */
+  'customer.verifyCaller': { kind: 'online', entity: 'customer', roles: ROLES.filter((role) => mayWriteAny('customer', role)), audit: 'caller.verification' },
+  'serviceLine.edit': edit('serviceLine', ['number', 'plan', 'e911Address']),
+  'serviceLine.setStatus': transition('serviceLine'),
+  'billingAccount.setStatus': transition('billingAccount'),
+  'billingAccount.edit': edit('billingAccount', ['autopay', 'billingAddress']),
+  'billingAccount.recordAdjustment': { kind: 'online', entity: 'billingAdjustment', roles: ['billing_clerk'], audit: 'billing.adjustment' },
+  'invoice.setStatus': transition('invoice'),
+  'paymentMethod.replaceCard': { kind: 'online', entity: 'paymentMethod', roles: ['billing_clerk'], audit: 'card.replace' },
+  'lead.edit': edit('lead', ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices']),
+  'lead.setStatus': transition('lead'),
+  'inquiry.linkCustomer': edit('inquiry', ['customerId']),
+  'inquiry.setStatus': transition('inquiry'),
+  'erasureRequest.decide': transition('erasureRequest'),
+} as const satisfies Record<string, Operation>;
+export type OperationName = keyof typeof OPERATIONS;
+export type OnlineOperationName = { [K in OperationName]: (typeof OPERATIONS)[K] extends { kind: 'online' } ? K : never }[OperationName];
+
+const declared = Object.values(OPERATIONS) as Operation[];
+
+/** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
+export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
+  const own = op.kind === 'edit' ? op.fields : op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : [];
+  if (own.length) paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
+  return paths;
+}, {});
+
+/** The paths of `entity` that `role` may change on a desk: declared mutable, and writable for it in the field policy. */
+export function editablePaths(entity: EntityName, role: Role): string[] {
+  return (MUTABLE_PATHS[entity] ?? []).filter((path) => accessOf(entity, policyField(path), role) === 'write');
+}
+
+/** Whether `role` may take an online action. */
+export function mayPerform(operation: OnlineOperationName, role: Role): boolean {
+  return (OPERATIONS[operation].roles as readonly Role[]).includes(role);
+}
+
+/** Who may perform an operation, derived as the declarations say: for the console's menus and for tests. */
+export function performers(operation: OperationName): Role[] {
+  const op: Operation = OPERATIONS[operation];
+  if (op.kind === 'online') return [...op.roles];
+  if (op.kind === 'edit') return ROLES.filter((role) => op.fields.every((path) => accessOf(op.entity, policyField(path), role) === 'write'));
+  const steps = LIFECYCLES[op.entity]!.transitions;
+  return ROLES.filter((role) => steps.some((t) => t.from !== null && t.by.includes(role)));
+}

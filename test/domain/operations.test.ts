@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { FIELD_POLICY, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
+
+/** The operation declarations (domain/operations.ts): consistent with the entities and the field policy, and what is derived from them. */
+describe('operations', () => {
+  const ops = Object.entries(OPERATIONS) as [string, Operation][];
+
+  it.each(ops.filter(([, op]) => op.kind === 'edit'))('%s: every field it edits exists in the entity schema and has a policy row', (_name, op) => {
+    for (const path of (op as Extract<Operation, { kind: 'edit' }>).fields) {
+      expect(valueSchemaAt(op.entity, path), path).not.toBeNull();
+      expect(Object.keys(FIELD_POLICY[op.entity as keyof typeof FIELD_POLICY])).toContain(policyField(path));
+    }
+  });
+
+  it('leaves no field a role may write without an operation that writes it, for the entities edited on desks', () => {
+    for (const entity of Object.keys(MUTABLE_PATHS) as EntityName[]) {
+      const covered = new Set(MUTABLE_PATHS[entity]!.map(policyField));
+      for (const field of Object.keys(FIELD_POLICY[entity as keyof typeof FIELD_POLICY])) {
+        if (ROLES.some((role) => accessOf(entity, field, role) === 'write')) expect(covered, `${entity}.${field}`).toContain(field);
+      }
+    }
+  });
+
+  it('derives the paths a mutation may change (what MUTABLE_PATHS listed by hand before)', () => {
+    expect(Object.fromEntries(Object.entries(MUTABLE_PATHS).map(([entity, paths]) => [entity, [...paths!].sort()]))).toEqual({
+      customer: ['consents.marketingCalls', 'consents.marketingEmail', 'consents.partnerSharing', 'consents.sms', 'email', 'firstName', 'lastName', 'mailingAddress', 'phones', 'serviceAddress'],
+      serviceLine: ['e911Address', 'number', 'plan', 'status'],
+      billingAccount: ['autopay', 'billingAddress', 'status'],
+      invoice: ['status'],
+      lead: ['email', 'firstName', 'lastName', 'location', 'mailingAddress', 'phone', 'requestedServices', 'status'],
+      inquiry: ['customerId', 'status'],
+      erasureRequest: ['status'],
+    });
+  });
+
+  it('derives who may do what from the field policy and the lifecycles', () => {
+    expect(performers('customer.editContact')).toEqual(['care_rep', 'supervisor']);
+    expect(performers('serviceLine.edit')).toEqual(['network_ops']);
+    expect(performers('billingAccount.edit')).toEqual(['billing_clerk']);
+    expect(performers('erasureRequest.decide')).toEqual(['supervisor', 'compliance']);
+    expect(performers('customer.verifyCaller')).toEqual(['care_rep', 'supervisor']);
+    expect(editablePaths('customer', 'billing_clerk')).toEqual([]);
+    expect(editablePaths('billingAccount', 'billing_clerk').sort()).toEqual(['autopay', 'billingAddress', 'status']);
+    for (const role of ROLES) expect(mayPerform('paymentMethod.replaceCard', role), role).toBe(role === 'billing_clerk');
+  });
+});
