@@ -1,4 +1,4 @@
-import type { SessionPolicy } from '../domain';
+import type { ProtocolRange, SessionPolicy } from '../domain';
 import type { MasterKeyring } from './billing/masterKeys';
 import type { ChangeFeed } from './sync/changeFeed';
 import type { CertificateAuthority } from './pki/certificates';
@@ -20,4 +20,6 @@ export interface StoreContext {
   cardKeys: MasterKeyring;
   /** the live-update stream's heartbeat interval (LIVE_STREAM.heartbeatMs; tests shorten it) */
   heartbeatMs: number;
+  /** the sync protocol versions this store speaks (SUPPORTED_PROTOCOLS; tests play an older or newer store) */
+  protocols: ProtocolRange;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, type SessionPolicy } from '../domain';
+import { DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_PROTOCOLS, type ProtocolRange, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
@@ -27,6 +27,8 @@ export interface CentralOptions {
   sessionPolicy?: SessionPolicy;
   /** the live-update stream's heartbeat interval; tests shorten it */
   heartbeatMs?: number;
+  /** the sync protocol versions spoken (default SUPPORTED_PROTOCOLS); tests play an older or newer store */
+  protocols?: ProtocolRange;
 }
 
 /** The store without its HTTPS front: what the CLI's admin commands work on. */
@@ -52,6 +54,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     sessionPolicy: options.sessionPolicy ?? material.config.sessionPolicy ?? DEFAULT_SESSION_POLICY,
     cardKeys: liveKeyring(material.cardKeyFile),
     heartbeatMs: options.heartbeatMs ?? LIVE_STREAM.heartbeatMs,
+    protocols: options.protocols ?? SUPPORTED_PROTOCOLS,
   };
   return {
     dataDir: options.dataDir,

@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'device_not_enrolled'
   /** an administrator disabled this account: the workstation wipes the user's cache, it does not ask for a sign-in */
   | 'user_disabled'
+  /** the workstation and the central store speak no common sync protocol version: one of them needs updating */
+  | 'protocol_unsupported'
   | 'internal';
 
 export class CareDeskError extends Error {

@@ -13,6 +13,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   conflict: 409,
   too_large: 413,
   rate_limited: 429,
+  protocol_unsupported: 426,
 };
 
 /** Fastify's own refusals (body too large, not JSON, wrong media type) in the store's error shape. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CareDeskError, LIMITS } from '../../domain';
+import { CareDeskError, LIMITS, PROTOCOL, protocolMismatch, type ProtocolRange } from '../../domain';
 import type { StoreContext } from '../context';
 import { checkAccess } from './access';
 import { sendError } from './errors';
@@ -59,6 +59,15 @@ export async function createEnrolmentServer(ctx: StoreContext, tls: TlsMaterial,
   return app;
 }
 
+/** The version the desk sent (none: a desk from before the header, version 1) against the range this store speaks. */
+function checkProtocol(range: ProtocolRange, header: string | string[] | undefined): void {
+  const sent = header === undefined ? '1' : String(header);
+  const version = /^\d{1,6}$/.test(sent) ? Number(sent) : NaN;
+  if (Number.isNaN(version)) throw new CareDeskError('validation', `the ${PROTOCOL.header} header must be a version number`, [{ field: `(header ${PROTOCOL.header})`, rule: 'protocol.version', message: 'a whole number' }]);
+  const mismatch = protocolMismatch(version, range);
+  if (mismatch) throw new CareDeskError('protocol_unsupported', mismatch);
+}
+
 function baseApp(
   ctx: StoreContext,
   tls: TlsMaterial,
@@ -78,6 +87,8 @@ function baseApp(
     genReqId: () => randomUUID(),
   });
   parseJsonBodies(app);
+  // before anything else reads the request: a desk that speaks no version of ours is told so, on both listeners
+  app.addHook('onRequest', async (request) => checkProtocol(ctx.protocols, request.headers[PROTOCOL.header]));
   app.decorateRequest('device', null);
   app.decorateRequest('session', null);
   app.setErrorHandler((err, _request, reply) => sendError(reply, err, internalErrors));

@@ -27,6 +27,27 @@ export const API = {
 } as const;
 
 /**
+ * The version of this protocol, sent by the workstation with every request (`header`). A fleet
+ * updates over days, so the central store speaks a range of versions; a desk outside it is refused
+ * `426 protocol_unsupported`, told plainly whether the desk or the store needs updating. A request
+ * without the header is from a desk older than the header, which spoke version 1.
+ */
+export const PROTOCOL = { version: 1, header: 'caredesk-protocol' } as const;
+export interface ProtocolRange {
+  min: number;
+  max: number;
+}
+/** What this build of the central store speaks. */
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 1 };
+
+/** Why a desk speaking `version` cannot talk to a store speaking `range`, or null when it can. */
+export function protocolMismatch(version: number, range: ProtocolRange): string | null {
+  if (version < range.min) return `This workstation's CareDesk is too old for the central store (sync protocol ${version}; the store needs ${range.min} to ${range.max}): update CareDesk on this workstation. Your unsent changes are kept.`;
+  if (version > range.max) return `The central store is older than this workstation's CareDesk (sync protocol ${version}; the store speaks ${range.min} to ${range.max}): ask IT to update the central store. Your unsent changes are kept.`;
+  return null;
+}
+
+/**
  * Enrolment has a listener of its own, the only one whose TLS handshake takes a client without a
  * device certificate (central/http/server.ts). Unless configured otherwise it listens on the API's
  * port + 1 (8443 → 8444), so that a workstation told only the store's URL still finds it.

@@ -98,8 +98,8 @@ export class Harness {
   }
 
   /** `listener`: the API (default), or the enrolment listener, the one that takes a handshake without a device certificate */
-  async call(agent: Agent, method: 'GET' | 'POST' | 'DELETE', path: string, options: { token?: string; body?: unknown; rawBody?: string; listener?: 'api' | 'enrolment' } = {}): Promise<Reply> {
-    const headers: Record<string, string> = {};
+  async call(agent: Agent, method: 'GET' | 'POST' | 'DELETE', path: string, options: { token?: string; body?: unknown; rawBody?: string; listener?: 'api' | 'enrolment'; headers?: Record<string, string> } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../domain/roles';
+import type { ProtocolRange } from '../../domain/sync/protocol';
 import { startCentralStore, type CentralStore } from '../../central';
 
 export const DEMO_SEED = 20261128;
@@ -15,8 +16,8 @@ export interface TestCentral {
   enrolmentCode: string;
   /** stops the store, keeping its data dir: an outage */
   stop(): Promise<void>;
-  /** starts it again on the same port and data dir */
-  restart(): Promise<void>;
+  /** starts it again on the same ports and data dir; `changes`: e.g. an updated store that speaks other protocol versions */
+  restart(changes?: { protocols?: ProtocolRange }): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -26,6 +27,7 @@ export async function startTestCentral(options: { customers: number; users: Reco
   const storeOptions = { ...(options.clock ? { clock: options.clock } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}) };
   let store = await startCentralStore({ dataDir, port: 0, ...storeOptions });
   const port = Number(new URL(store.url).port);
+  const enrolmentPort = Number(new URL(store.enrolmentUrl).port);
   await store.admin.seedDemo(options.customers, { seed: DEMO_SEED, historyMonths: 2 });
   for (const [username, role] of Object.entries(options.users)) {
     await store.admin.addUser({ username, displayName: username.replace('.', ' '), role, password: PASSWORD });
@@ -43,9 +45,9 @@ export async function startTestCentral(options: { customers: number; users: Reco
       if (running) await store.close();
       running = false;
     },
-    async restart() {
+    async restart(changes = {}) {
       if (running) await store.close();
-      store = await startCentralStore({ dataDir, port, ...storeOptions });
+      store = await startCentralStore({ dataDir, port, enrolmentPort, ...storeOptions, ...changes });
       running = true;
     },
     async dispose() {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { CareDeskError, fromErrorBody, issuesFromZod, type ErrorBody } from '../../../domain/errors';
 import {
   API,
+  PROTOCOL,
   AdjustmentResponse,
   EnrolResponse,
   PullLine,
@@ -232,7 +233,7 @@ export class CentralClient {
     body: unknown,
     options: { bodyTimeout?: number; signal?: AbortSignal; accept?: string },
   ): Promise<Dispatcher.ResponseData> {
-    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json', [PROTOCOL.header]: String(PROTOCOL.version) };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== null) headers['content-type'] = 'application/json';
     try {
