@@ -1,15 +1,16 @@
-import type { EntityName } from '../../domain';
+import { project, type EntityName, type PullChange, type Role } from '../../domain';
 import { appendAudit, type AuditEntry } from '../audit/auditLog';
 import { allocateSeq } from './changeLog';
 import type { Tx } from './database';
 import type { CentralDb, CentralSchema } from './schema';
 
 /**
- * The record store (DESIGN §8): the one module that writes `records` and `record_history`. Every
+ * The record store (DESIGN §8): the one module that reads and writes `records` and `record_history`. Every
  * change takes the next numbers of the change log, writes the record (a deletion is a tombstone,
  * `data` NULL, which a pull delivers as `del`), one history row per record with who, when, which
  * fields and why, and the change's audit row — all in the caller's transaction, so they commit
- * together or not at all. Nothing else writes these tables. Kept small, and dialect-neutral
+ * together or not at all. Reads of changes for a pull come projected for the reader's role
+ * (`changesPage`). Nothing else touches these tables. Kept small, and dialect-neutral
  * through Kysely, so that a PostgreSQL store can stand behind the same functions.
  */
 
@@ -162,4 +163,43 @@ export async function recordHistory(db: CentralDb | Tx, entity: EntityName, id: 
     reason: r.reason,
     mutationId: r.mutation_id,
   }));
+}
+
+/** A stretch of the change log: the changes after `after` up to `head`, of these entities. */
+export interface ChangeRange {
+  after: number;
+  head: number;
+  entities: readonly EntityName[];
+}
+
+function inRange(db: CentralDb | Tx, range: ChangeRange) {
+  return db.selectFrom('records').where('seq', '>', range.after).where('seq', '<=', range.head).where('entity', 'in', [...range.entities]);
+}
+
+/** How many changes the range holds (for a progress bar), counted from the (seq, entity) index alone. */
+export async function countChanges(db: CentralDb | Tx, range: ChangeRange): Promise<number> {
+  if (range.entities.length === 0 || range.after >= range.head) return 0;
+  return Number((await inRange(db, range).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * The next `limit` changes of the range in sequence order, each projected for `role` (DESIGN §3): a
+ * `put` with only what the role may see, or a `del` for a tombstone; a record the role may see
+ * nothing of is left out. `rows` counts what was read, `lastSeq` is the last sequence number read.
+ */
+export async function changesPage(db: CentralDb | Tx, range: ChangeRange, limit: number, role: Role): Promise<{ changes: PullChange[]; rows: number; lastSeq: number | null }> {
+  if (range.entities.length === 0 || range.after >= range.head) return { changes: [], rows: 0, lastSeq: null };
+  const page = await inRange(db, range).select(['entity', 'id', 'customer_id', 'seq', 'data']).orderBy('seq').limit(limit).execute();
+  const changes: PullChange[] = [];
+  for (const row of page) {
+    const seq = Number(row.seq);
+    const entity = row.entity as EntityName;
+    if (row.data === null) {
+      changes.push({ t: 'del', seq, entity, id: row.id, customerId: row.customer_id });
+      continue;
+    }
+    const data = project(entity, JSON.parse(row.data) as Record<string, unknown>, role);
+    if (data) changes.push({ t: 'put', seq, entity, id: row.id, customerId: row.customer_id, data });
+  }
+  return { changes, rows: page.length, lastSeq: page.length ? Number(page[page.length - 1]!.seq) : null };
 }

@@ -1,9 +1,10 @@
-import { LIMITS, project, visibleEntities, type EntityName, type PullLine } from '../../domain';
+import { LIMITS, visibleEntities, type PullLine } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { changeHead } from '../storage/changeLog';
 import { inTransaction } from '../storage/database';
+import { changesPage, countChanges } from '../storage/recordStore';
 
 /** Rows per query: short queries, so a million-row first sync never holds the database for long. */
 export const PULL_PAGE_ROWS = 2000;
@@ -28,8 +29,6 @@ export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock'>, sessio
   const entities = visibleEntities(role);
   const limit = Math.min(request.limit ?? LIMITS.maxPullRows, LIMITS.maxPullRows);
   const head = await changeHead(db);
-  const inRange = (after: number) =>
-    db.selectFrom('records').where('seq', '>', after).where('seq', '<=', head).where('entity', 'in', entities);
 
   let scanned = 0;
   let after = request.cursor;
@@ -44,7 +43,7 @@ export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock'>, sessio
     );
   };
   try {
-    const total = entities.length && after < head ? Number((await inRange(after).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : 0;
+    const total = await countChanges(db, { after, head, entities });
     yield line({ t: 'begin', cursor: request.cursor, head, total });
     while (entities.length && after < head) {
       const want = Math.min(PULL_PAGE_ROWS, limit - scanned);
@@ -52,22 +51,11 @@ export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock'>, sessio
         more = true;
         break;
       }
-      const page = await inRange(after).select(['entity', 'id', 'customer_id', 'seq', 'data']).orderBy('seq').limit(want).execute();
-      let chunk = '';
-      for (const row of page) {
-        const seq = Number(row.seq);
-        const entity = row.entity as EntityName;
-        if (row.data === null) {
-          chunk += line({ t: 'del', seq, entity, id: row.id, customerId: row.customer_id });
-        } else {
-          const data = project(entity, JSON.parse(row.data) as Record<string, unknown>, role);
-          if (data) chunk += line({ t: 'put', seq, entity, id: row.id, customerId: row.customer_id, data });
-        }
-        after = seq;
-      }
-      scanned += page.length;
-      if (page.length < want) after = head;
-      if (chunk) yield chunk;
+      const page = await changesPage(db, { after, head, entities }, want, role);
+      if (page.lastSeq !== null) after = page.lastSeq;
+      scanned += page.rows;
+      if (page.rows < want) after = head;
+      if (page.changes.length) yield page.changes.map(line).join('');
     }
     if (!more) after = Math.max(after, head);
     await audit(`rows ${scanned}, cursor ${request.cursor} to ${after}`);

@@ -5,6 +5,7 @@ import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { changeHead } from '../storage/changeLog';
 import { inTransaction, type Tx } from '../storage/database';
+import { readRecord } from '../storage/recordStore';
 import { applyMutation, rejected } from './applyMutation';
 import { boundClient } from './clients';
 
@@ -102,7 +103,7 @@ async function recordViews(tx: Tx, now: Date, session: SessionContext, views: re
   for (const view of views) {
     const seen = await tx.selectFrom('audit_log').select('seq').where('event_id', '=', view.id).executeTakeFirst();
     if (seen) continue;
-    const record = await tx.selectFrom('records').select('customer_id').where('entity', '=', view.entity).where('id', '=', view.entityId).executeTakeFirst();
+    const record = await readRecord(tx, view.entity, view.entityId);
     await appendAudit(tx, now, {
       // a billing view is a read of billing data: PCI DSS 10.2.1.1 asks for each one
       action: BILLING_ENTITIES.includes(view.entity) ? 'billing.read' : 'record.view',
@@ -112,7 +113,7 @@ async function recordViews(tx: Tx, now: Date, session: SessionContext, views: re
       deviceId: session.deviceId,
       entity: view.entity,
       entityId: view.entityId,
-      customerId: record?.customer_id ?? null,
+      customerId: record?.customerId ?? null,
       detail: `viewed at ${view.at}`,
       eventId: view.id,
     });
