@@ -1,10 +1,11 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, type KeyboardEvent } from 'react';
+import { useController } from 'react-hook-form';
 import { ADJUSTMENT_KINDS, NewAdjustment, type AdjustmentKind, type BillingAdjustment } from '../../../domain/entities/billing';
-import { CareDeskError, issuesFromZod, type FieldIssue } from '../../../domain/errors';
-import { messageOf } from '../../api/client';
+import { issuesFromZod, type FieldIssue } from '../../../domain/errors';
 import { Button } from '../../components/Button';
+import { FormTextField } from '../../components/FormField';
 import { Notice } from '../../components/Notice';
-import { TextField } from '../../components/TextField';
+import { useDomainForm } from '../../hooks/useDomainForm';
 import { centsFromTyped } from '../../format';
 
 const KINDS: Record<AdjustmentKind, { label: string; hint: string }> = {
@@ -16,60 +17,56 @@ const REASONS = ['Service outage credit', 'Goodwill credit', 'Late fee waived', 
 const CHECK_ID = '00000000-0000-4000-8000-000000000000';
 const AMOUNT_FORMAT: FieldIssue = { field: 'amountCents', rule: 'amount.format', message: 'an amount in dollars and cents, e.g. 12.50' };
 
+interface AdjustmentDraft {
+  kind: AdjustmentKind;
+  /** whether an adjustment raises the balance (a credit always lowers it) */
+  raises: boolean;
+  amount: string;
+  reason: string;
+}
+
+/** The signed amount the domain records: a credit, or an adjustment that lowers the balance, is negative. */
+function amountCentsOf({ amount, kind, raises }: AdjustmentDraft): number | null {
+  const magnitude = centsFromTyped(amount);
+  return magnitude === null ? null : kind === 'credit' || !raises ? -magnitude : magnitude;
+}
+
+/** The form's issues by the domain's schema for a new adjustment (the amount is typed in dollars here). */
+function adjustmentIssues(draft: AdjustmentDraft): FieldIssue[] {
+  const amountCents = amountCentsOf(draft);
+  const parsed = NewAdjustment.safeParse({ id: CHECK_ID, kind: draft.kind, amountCents: amountCents ?? 0, reason: draft.reason });
+  const found = parsed.success ? [] : issuesFromZod(parsed.error);
+  return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), AMOUNT_FORMAT] : found;
+}
+
+const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount' : issue.field);
+
 /** A credit or an adjustment with its reason, checked by the domain's rules as it is typed; sent online. */
 export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>; onDone: (recorded: BillingAdjustment | null) => void }) {
   const name = useId();
   const listId = useId();
-  const [kind, setKind] = useState<AdjustmentKind>('credit');
-  const [raises, setRaises] = useState(false);
-  const [amount, setAmount] = useState('');
-  const [reason, setReason] = useState('');
-  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-  const [attempted, setAttempted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [serverIssues, setServerIssues] = useState<FieldIssue[]>([]);
-  const formRef = useRef<HTMLFormElement>(null);
-  const [focusRequest, setFocusRequest] = useState(0);
+  const domain = useDomainForm<AdjustmentDraft>({
+    defaultValues: { kind: 'credit', raises: false, amount: '', reason: '' },
+    check: adjustmentIssues,
+    fieldOf,
+    shows: (field) => field === 'amount' || field === 'reason',
+    refusal: 'Not recorded',
+  });
+  const { control } = domain;
+  // the sign of the amount follows the kind: a new kind checks the amount again
+  const kind = useController({ control, name: 'kind', rules: { deps: ['amount'] } }).field;
+  const raises = useController({ control, name: 'raises' }).field;
 
-  const magnitude = centsFromTyped(amount);
-  const amountCents = magnitude === null ? null : kind === 'credit' || !raises ? -magnitude : magnitude;
-  const issues = useMemo(() => {
-    const parsed = NewAdjustment.safeParse({ id: CHECK_ID, kind, amountCents: amountCents ?? 0, reason });
-    const found = parsed.success ? [] : issuesFromZod(parsed.error);
-    return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), AMOUNT_FORMAT] : found;
-  }, [kind, amountCents, reason]);
-  const issueFor = (field: string) => serverIssues.find((i) => i.field === field) ?? (attempted || touched.has(field) ? issues.find((i) => i.field === field) : undefined);
-
-  useEffect(() => {
-    if (focusRequest) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [focusRequest]);
-
-  const touch = (field: string) => {
-    setServerIssues([]);
-    setFormError(null);
-    setTouched((t) => new Set(t).add(field));
-  };
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (busy) return;
-    setAttempted(true);
-    if (!online) return setFormError('Not recorded: this workstation is offline.');
-    if (issues.length || amountCents === null) {
-      setFormError(`Not recorded: ${issues.length === 1 ? 'one field needs' : `${issues.length} fields need`} correcting.`);
-      setFocusRequest((n) => n + 1);
-      return;
-    }
-    setBusy(true);
-    try {
-      onDone(await onRecord(kind, amountCents, reason.trim()));
-    } catch (err) {
-      setBusy(false);
-      setServerIssues(err instanceof CareDeskError ? err.issues : []);
-      setFormError(`Not recorded: ${messageOf(err)}`);
-    }
-  }
+  const submit = domain.submit(
+    async (draft) => {
+      try {
+        onDone(await onRecord(draft.kind, amountCentsOf(draft)!, draft.reason.trim()));
+      } catch (err) {
+        domain.refused(err, { focus: false });
+      }
+    },
+    () => (online ? null : 'Not recorded: this workstation is offline.'),
+  );
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape') return;
@@ -79,12 +76,12 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
   };
 
   return (
-    <form ref={formRef} className="adjust-form" aria-label="Record a credit or adjustment" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
+    <form className="adjust-form" aria-label="Record a credit or adjustment" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
       <fieldset className="choice-row">
         <legend className="field-label">Kind</legend>
         {ADJUSTMENT_KINDS.map((k, i) => (
           <label key={k} className="radio choice">
-            <input type="radio" name={`${name}-kind`} value={k} checked={kind === k} autoFocus={i === 0} onChange={() => (setKind(k), touch('amountCents'))} />
+            <input type="radio" name={`${name}-kind`} value={k} checked={kind.value === k} autoFocus={i === 0} onChange={() => kind.onChange(k)} />
             <span>
               <span className="strong">{KINDS[k].label}</span>
               <span className="choice-hint">{KINDS[k].hint}</span>
@@ -93,34 +90,34 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
         ))}
       </fieldset>
       <div className="edit-row">
-        <TextField label="Amount (USD)" className="adjust-amount" value={amount} onValue={(v) => (setAmount(v), touch('amountCents'))} issue={issueFor('amountCents')} inputMode="decimal" placeholder="0.00" maxLength={12} />
-        {kind === 'adjustment' && (
+        <FormTextField control={control} name="amount" label="Amount (USD)" className="adjust-amount" inputMode="decimal" placeholder="0.00" maxLength={12} />
+        {kind.value === 'adjustment' && (
           <fieldset className="choice-row compact">
             <legend className="field-label">Effect on the balance</legend>
             <label className="radio">
-              <input type="radio" name={`${name}-effect`} checked={!raises} onChange={() => setRaises(false)} />
+              <input type="radio" name={`${name}-effect`} checked={!raises.value} onChange={() => raises.onChange(false)} />
               <span>Lower it</span>
             </label>
             <label className="radio">
-              <input type="radio" name={`${name}-effect`} checked={raises} onChange={() => setRaises(true)} />
+              <input type="radio" name={`${name}-effect`} checked={raises.value} onChange={() => raises.onChange(true)} />
               <span>Raise it</span>
             </label>
           </fieldset>
         )}
       </div>
-      <TextField label="Reason" value={reason} onValue={(v) => (setReason(v), touch('reason'))} issue={issueFor('reason')} list={listId} placeholder="Why is this being recorded?" maxLength={500} />
+      <FormTextField control={control} name="reason" label="Reason" list={listId} placeholder="Why is this being recorded?" maxLength={500} />
       <datalist id={listId}>
         {REASONS.map((r) => (
           <option key={r} value={r} />
         ))}
       </datalist>
-      {formError && (
+      {domain.formError && (
         <Notice tone="bad" assertive>
-          {formError}
+          {domain.formError}
         </Notice>
       )}
       <div className="edit-actions">
-        <Button type="submit" variant="primary" busy={busy} disabled={!online} shortcut="Enter">
+        <Button type="submit" variant="primary" busy={domain.busy} disabled={!online} shortcut="Enter">
           Record
         </Button>
         <Button onClick={() => onDone(null)} shortcut="Esc">

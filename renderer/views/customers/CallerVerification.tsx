@@ -1,12 +1,14 @@
 import { useState, type FormEvent, type RefObject } from 'react';
+import { useController, useForm } from 'react-hook-form';
 import type { ChannelOutput, CustomerProfile } from '../../../domain/console/contract';
 import { VerifyRequest } from '../../../domain/sync/protocol';
-import { issuesFromZod } from '../../../domain/errors';
+import { issuesFromZod, type FieldIssue } from '../../../domain/errors';
 import { messageOf } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
-import { TextField } from '../../components/TextField';
+import { FormTextField } from '../../components/FormField';
 import { time } from '../../format';
+import { domainResolver } from '../../hooks/useDomainForm';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 
 type Method = 'ssn_last4' | 'account_pin';
@@ -14,6 +16,18 @@ const METHODS: { value: Method; label: string }[] = [
   { value: 'ssn_last4', label: 'Last 4 of SSN' },
   { value: 'account_pin', label: 'Account PIN' },
 ];
+
+interface Answer {
+  method: Method;
+  answer: string;
+}
+
+/** the answer's issues by the verification request's own schema */
+function answerIssues({ answer }: Answer): FieldIssue[] {
+  const check = VerifyRequest.shape.answer.safeParse(answer);
+  return check.success ? [] : issuesFromZod(check.error, ['answer']);
+}
+const resolver = domainResolver<Answer>(() => answerIssues, (issue) => issue.field);
 
 /**
  * The rep types what the caller answers; the central store checks it (the answer never lives on
@@ -26,38 +40,35 @@ export function CallerVerification(props: {
 }) {
   const { profile, onVerify, answerRef } = props;
   const v = profile.verification;
-  const [method, setMethod] = useState<Method>('ssn_last4');
-  const [answer, setAnswer] = useState('');
-  const [attempted, setAttempted] = useState(false);
-  const [busy, setBusy] = useState(false);
+  // the answer's error shows after a first try, then follows what is typed
+  const form = useForm<Answer>({ defaultValues: { method: 'ssn_last4', answer: '' }, resolver, mode: 'onSubmit', reValidateMode: 'onChange', shouldFocusError: true });
+  const method = useController({ control: form.control, name: 'method' }).field;
   const [outcome, setOutcome] = useState<{ tone: 'bad' | 'warn'; text: string } | null>(null);
+  const busy = form.formState.isSubmitting;
   const focusAfterRender = useFocusAfterRender();
 
   if (!profile.verificationRequired) return null;
-  const answerCheck = VerifyRequest.shape.answer.safeParse(answer);
-  const answerIssue = attempted && !answerCheck.success ? issuesFromZod(answerCheck.error, ['answer'])[0] : undefined;
   const noAttemptsLeft = v?.attemptsLeft === 0 && !v.verified;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setAttempted(true);
-    if (!answerCheck.success || busy) return answerRef.current?.focus();
-    setBusy(true);
+  const send = form.handleSubmit(async ({ method, answer }) => {
     setOutcome(null);
     try {
       const result = await onVerify(method, answer);
-      setAnswer('');
-      setAttempted(false);
+      form.reset({ method, answer: '' });
       if (!result.verified) {
         setOutcome({ tone: result.attemptsLeft > 0 ? 'warn' : 'bad', text: result.attemptsLeft > 0 ? `That answer does not match. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.` : 'That answer does not match, and no attempts are left.' });
         focusAfterRender(() => answerRef.current);
       }
     } catch (err) {
       setOutcome({ tone: 'bad', text: messageOf(err) });
-    } finally {
-      setBusy(false);
     }
-  }
+  });
+  // one answer at a time: a second Enter while the store is asked only returns to the field
+  const submit = (event: FormEvent) => {
+    if (!busy) return void send(event);
+    event.preventDefault();
+    answerRef.current?.focus();
+  };
 
   if (v?.verified) {
     return (
@@ -94,21 +105,21 @@ export function CallerVerification(props: {
             <legend className="sr-only">Ask the caller for</legend>
             {METHODS.map((m) => (
               <label key={m.value} className="radio">
-                <input type="radio" name="verify-method" value={m.value} checked={method === m.value} onChange={() => setMethod(m.value)} />
+                <input type="radio" name="verify-method" value={m.value} checked={method.value === m.value} onChange={() => method.onChange(m.value)} />
                 <span>{m.label}</span>
               </label>
             ))}
           </fieldset>
           <div className="verify-answer">
-            <TextField
+            <FormTextField
+              control={form.control}
+              name="answer"
               label="Caller's answer"
               hideLabel
               type="password"
               inputMode="numeric"
-              placeholder={method === 'ssn_last4' ? 'Last 4 of SSN' : 'Account PIN'}
-              value={answer}
-              onValue={(value) => setAnswer(value.replace(/\s/g, ''))}
-              issue={answerIssue}
+              placeholder={method.value === 'ssn_last4' ? 'Last 4 of SSN' : 'Account PIN'}
+              format={(typed) => typed.replace(/\s/g, '')}
               maxLength={8}
               ref={answerRef}
               aria-keyshortcuts="Alt+V"

@@ -1,7 +1,7 @@
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import { Button } from '../../../components/Button';
+import { FormTextField } from '../../../components/FormField';
 import { Notice } from '../../../components/Notice';
-import { TextField } from '../../../components/TextField';
 import type { EditForm } from './useEditForm';
 
 const REASONS = ['Caller asked to correct it', 'Caller has a new number', 'Caller moved', 'Caller changed their preferences', 'Typing error in the record'];
@@ -17,15 +17,14 @@ export function EditFrame({ form, label, children }: { form: EditForm; label: st
     }
   };
   return (
-    <form ref={form.formRef} className="edit-form" aria-label={label} onSubmit={form.submit} onKeyDown={onKeyDown} noValidate>
+    <form className="edit-form" aria-label={label} onSubmit={form.submit} onKeyDown={onKeyDown} noValidate>
       <div className="edit-fields">{children}</div>
       <div className="edit-footer">
-        <TextField
+        <FormTextField
+          control={form.control}
+          name="reason"
           label="Reason for the change"
           className="edit-reason"
-          value={form.reason}
-          onValue={form.setReason}
-          issue={form.reasonIssue}
           list={listId}
           placeholder="Why is this being changed?"
           maxLength={500}

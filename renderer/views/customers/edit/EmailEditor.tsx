@@ -1,16 +1,13 @@
-import { useMemo, useState } from 'react';
-import { TextField } from '../../../components/TextField';
+import { FormTextField } from '../../../components/FormField';
 import { EditFrame } from './EditFrame';
 import type { EditorProps } from './editorProps';
 import { useEditForm } from './useEditForm';
 
 export function EmailEditor({ customer, onSave, onClose }: EditorProps) {
-  const [email, setEmail] = useState(String(customer.email ?? ''));
-  const changes = useMemo(() => ({ email }), [email]);
-  const form = useEditForm({ changes, fields: ['email'], onSave, onClose });
+  const form = useEditForm({ values: { email: String(customer.email ?? '') }, changesOf: ({ email }) => ({ email }), shows: (field) => field === 'email', onSave, onClose });
   return (
-    <EditFrame form={form} label="Edit email">
-      <TextField label="Email" inputMode="email" value={email} onValue={(v) => (setEmail(v), form.touch('email'))} issue={form.issueFor('email')} autoFocus maxLength={260} />
+    <EditFrame form={form.frame} label="Edit email">
+      <FormTextField control={form.control} name="email" label="Email" inputMode="email" autoFocus maxLength={260} />
     </EditFrame>
   );
 }
