@@ -13,6 +13,9 @@ import { ROLES, type Role } from './roles';
  * and who may take an online action (`mayPerform`).
  *
  * Kinds:
+ * - `create`: a record born on a desk, with a client-made id, through the outbox like an edit. The
+ *   client gives `fields`; the central store sets the rest itself (`owned`: who filed, when) and
+ *   the initial status (its lifecycle's creating step, whose roles are the ones that may create).
  * - `edit`: named fields of an existing record, offline: local view and outbox, then push.
  * - `transition`: the status field of an entity with a lifecycle, offline like an edit; the central
  *   store refuses a step its lifecycle does not give the role.
@@ -23,6 +26,22 @@ interface Declared {
   entity: EntityName;
   /** the audit action of its outcome */
   audit: AuditAction;
+}
+/** what the central store knows when it sets a created record's own fields */
+export interface CreateContext {
+  userId: string;
+  at: string;
+}
+export interface CreateOperation extends Declared {
+  kind: 'create';
+  /** the fields the desk gives */
+  fields: readonly string[];
+  /** the fields the central store sets, never taken from the desk (the status comes from the lifecycle) */
+  owned: (ctx: CreateContext) => Record<string, unknown>;
+  /** the record's customer, for the change log and for erasure */
+  customerOf: (data: Record<string, unknown>) => string | null;
+  /** filed on a call: the caller of that customer must be verified, as for an edit of their record */
+  verifiedCaller: boolean;
 }
 export interface EditOperation extends Declared {
   kind: 'edit';
@@ -35,12 +54,32 @@ export interface OnlineOperation extends Declared {
   kind: 'online';
   roles: readonly Role[];
 }
-export type Operation = EditOperation | TransitionOperation | OnlineOperation;
+export type Operation = CreateOperation | EditOperation | TransitionOperation | OnlineOperation;
 
 const edit = (entity: EntityName, fields: readonly string[]): EditOperation => ({ kind: 'edit', entity, fields, audit: 'record.update' });
 const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, audit: 'record.update' });
 
 export const OPERATIONS = {
+  /** a care rep files it on a verified call; a supervisor or compliance officer other than the filer decides */
+  'erasureRequest.file': {
+    kind: 'create',
+    entity: 'erasureRequest',
+    fields: ['customerId', 'reason'],
+    owned: ({ userId, at }) => ({ filedBy: userId, filedAt: at, decidedBy: null, decidedAt: null }),
+    customerOf: (data) => data.customerId as string,
+    verifiedCaller: true,
+    audit: 'record.create',
+  },
+  /** a prospect on a prequalification or quote call: used only to contact them about what they asked for */
+  'lead.create': {
+    kind: 'create',
+    entity: 'lead',
+    fields: ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices'],
+    owned: ({ at }) => ({ createdAt: at, convertedCustomerId: null }),
+    customerOf: () => null,
+    verifiedCaller: false,
+    audit: 'record.create',
+  },
   'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress']),
   /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
   'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`)),
@@ -76,6 +115,11 @@ export function editablePaths(entity: EntityName, role: Role): string[] {
   return (MUTABLE_PATHS[entity] ?? []).filter((path) => accessOf(entity, policyField(path), role) === 'write');
 }
 
+/** The create operation of `entity`, if records of it may be born on a desk. */
+export function createOperationOf(entity: EntityName): CreateOperation | undefined {
+  return declared.find((op): op is CreateOperation => op.kind === 'create' && op.entity === entity);
+}
+
 /** Whether `role` may take an online action. */
 export function mayPerform(operation: OnlineOperationName, role: Role): boolean {
   return (OPERATIONS[operation].roles as readonly Role[]).includes(role);
@@ -85,6 +129,7 @@ export function mayPerform(operation: OnlineOperationName, role: Role): boolean 
 export function performers(operation: OperationName): Role[] {
   const op: Operation = OPERATIONS[operation];
   if (op.kind === 'online') return [...op.roles];
+  if (op.kind === 'create') return ROLES.filter((role) => LIFECYCLES[op.entity]!.transitions.some((t) => t.from === null && t.by.includes(role)));
   if (op.kind === 'edit') return ROLES.filter((role) => op.fields.every((path) => accessOf(op.entity, policyField(path), role) === 'write'));
   const steps = LIFECYCLES[op.entity]!.transitions;
   return ROLES.filter((role) => steps.some((t) => t.from !== null && t.by.includes(role)));

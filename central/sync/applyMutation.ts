@@ -18,6 +18,7 @@ import type { Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../verification/heldMutations';
+import { applyCreate } from './applyCreate';
 
 export interface MutationOutcome {
   result: MutationResult;
@@ -64,6 +65,7 @@ function lifecycleViolation(entity: EntityName, current: Record<string, unknown>
  * finally the field-level three-way merge against what the store holds now.
  */
 export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation, now: Date): Promise<MutationOutcome> {
+  if (m.op === 'create') return applyCreate(tx, session, m, now);
   const { user } = session;
   const violations = writeViolations(m.entity, user.role, Object.keys(m.changes));
   if (violations.length) return { result: rejected(m, 'forbidden', `not allowed to change ${violations.map((v) => v.field).join(', ')}`, violations), customerId: null, wrote: false };

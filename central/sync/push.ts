@@ -84,7 +84,7 @@ async function auditOutcome(tx: Tx, now: Date, session: SessionContext, m: Mutat
   if (result.status === 'held') return;
   const { user } = session;
   await appendAudit(tx, now, {
-    action: result.status === 'rejected' ? 'record.update_rejected' : 'record.update',
+    action: result.status === 'rejected' ? 'record.update_rejected' : m.op === 'create' ? 'record.create' : 'record.update',
     outcome: result.status === 'rejected' ? 'denied' : result.status === 'conflict' ? 'conflict' : 'ok',
     userId: user.id,
     role: user.role,

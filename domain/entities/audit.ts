@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'user.disabled',
   'user.enabled',
   'caller.verification',
+  'record.create',
   'record.update',
   'record.update_rejected',
   /** a mutation held for a supervisor's review (e.g. its caller verification ran out before it arrived) */

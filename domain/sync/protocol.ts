@@ -136,6 +136,8 @@ export const Mutation = z.strictObject({
   seq: z.number().int().min(1),
   entity: EntityNameSchema,
   entityId: z.string().max(64),
+  /** absent: an edit of an existing record; `create`: a record born on the desk with this id (domain/operations.ts) */
+  op: z.literal('create').optional(),
   /** the values the user saw when editing: the merge base */
   base: FieldValues,
   changes: FieldValues,

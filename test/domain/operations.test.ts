@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD_POLICY, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
+import { ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
 
 /** The operation declarations (domain/operations.ts): consistent with the entities and the field policy, and what is derived from them. */
 describe('operations', () => {
@@ -10,6 +10,14 @@ describe('operations', () => {
       expect(valueSchemaAt(op.entity, path), path).not.toBeNull();
       expect(Object.keys(FIELD_POLICY[op.entity as keyof typeof FIELD_POLICY])).toContain(policyField(path));
     }
+  });
+
+  it.each(ops.filter(([, op]) => op.kind === 'create'))('%s: the desk’s fields, the store’s own, the status and the id make up the whole record, each once', (_name, op) => {
+    const create = op as Extract<Operation, { kind: 'create' }>;
+    const owned = Object.keys(create.owned({ userId: 'u', at: '2026-12-02T00:00:00.000Z' }));
+    const all = [...create.fields, ...owned, LIFECYCLES[create.entity]!.field, 'id'];
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(Object.keys((ENTITY_SCHEMAS[create.entity] as unknown as { shape: object }).shape).sort());
   });
 
   it('leaves no field a role may write without an operation that writes it, for the entities edited on desks', () => {
@@ -39,6 +47,8 @@ describe('operations', () => {
     expect(performers('billingAccount.edit')).toEqual(['billing_clerk']);
     expect(performers('erasureRequest.decide')).toEqual(['supervisor', 'compliance']);
     expect(performers('customer.verifyCaller')).toEqual(['care_rep', 'supervisor']);
+    expect(performers('erasureRequest.file')).toEqual(['care_rep', 'supervisor']);
+    expect(performers('lead.create')).toEqual(['care_rep', 'supervisor']);
     expect(editablePaths('customer', 'billing_clerk')).toEqual([]);
     expect(editablePaths('billingAccount', 'billing_clerk').sort()).toEqual(['autopay', 'billingAddress', 'status']);
     for (const role of ROLES) expect(mayPerform('paymentMethod.replaceCard', role), role).toBe(role === 'billing_clerk');
