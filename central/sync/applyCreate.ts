@@ -3,7 +3,7 @@ import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
 import { verificationCoverage } from '../verification/callerVerification';
-import { rejected, type MutationOutcome } from './applyMutation';
+import { rejected, type MutationOutcome } from './mutationOutcome';
 
 /**
  * A record born on a desk (DESIGN §8, issue 10): a `create` mutation with a client-made id. The

@@ -11,7 +11,6 @@ import {
   type EntityName,
   type FieldIssue,
   type Mutation,
-  type MutationResult,
 } from '../../domain';
 import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
@@ -19,18 +18,8 @@ import { readRecord, writeRecords } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../verification/heldMutations';
 import { applyCreate } from './applyCreate';
+import { rejected, type MutationOutcome } from './mutationOutcome';
 
-export interface MutationOutcome {
-  result: MutationResult;
-  /** the record the mutation touched, for the audit row */
-  customerId: string | null;
-  /** a new version of the record was written */
-  wrote: boolean;
-}
-
-export function rejected(m: Mutation, code: string, message: string, issues: FieldIssue[] = []): MutationResult {
-  return { id: m.id, seq: m.seq, status: 'rejected', applied: [], conflicts: [], rejection: { code, message, issues }, held: null, serverSeq: null };
-}
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 

@@ -6,7 +6,8 @@ import type { SessionContext } from '../identity/sessions';
 import { changeHead } from '../storage/changeLog';
 import { inTransaction, type Tx } from '../storage/database';
 import { readRecord } from '../storage/recordStore';
-import { applyMutation, rejected } from './applyMutation';
+import { applyMutation } from './applyMutation';
+import { rejected } from './mutationOutcome';
 import { boundClient } from './clients';
 
 /**

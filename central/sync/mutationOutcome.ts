@@ -1,0 +1,14 @@
+import type { FieldIssue, Mutation, MutationResult } from '../../domain';
+
+/** What applying one pushed mutation came to (applyMutation.ts, applyCreate.ts). */
+export interface MutationOutcome {
+  result: MutationResult;
+  /** the record the mutation touched, for the audit row */
+  customerId: string | null;
+  /** a new version of the record was written */
+  wrote: boolean;
+}
+
+export function rejected(m: Mutation, code: string, message: string, issues: FieldIssue[] = []): MutationResult {
+  return { id: m.id, seq: m.seq, status: 'rejected', applied: [], conflicts: [], rejection: { code, message, issues }, held: null, serverSeq: null };
+}
