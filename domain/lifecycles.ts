@@ -1,4 +1,5 @@
 import { BILLING_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
+import type { FieldIssue } from './errors';
 import type { Role } from './roles';
 
 /**
@@ -72,6 +73,36 @@ export const LIFECYCLES: Partial<Record<EntityName, Lifecycle>> = {
 /** The step from `from` to `to` of `entity`'s lifecycle, if there is one. */
 export function transitionOf(entity: EntityName, from: string | null, to: string): Transition | undefined {
   return LIFECYCLES[entity]?.transitions.find((t) => t.from === from && t.to === to);
+}
+
+/** The step that creates a record of `entity` (from nothing to its initial status), if records of it are created by people. */
+export function creatingStep(entity: EntityName): Transition | undefined {
+  return LIFECYCLES[entity]?.transitions.find((t) => t.from === null);
+}
+
+/**
+ * Whether `changes` to `current` by `user` take a step of the entity's lifecycle that this role may
+ * take: a step the table does not hold, one for other roles (or only for the central store), or one
+ * the record names this user as barred from (`notBy`: a filer deciding their own request) is a
+ * field issue naming the rule. No status change, or no lifecycle: null.
+ */
+export function stepViolation(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, user: { id: string; role: Role }): FieldIssue | null {
+  const lifecycle = LIFECYCLES[entity];
+  if (!lifecycle || !(lifecycle.field in changes)) return null;
+  const field = lifecycle.field;
+  const from = (current[field] ?? null) as string | null;
+  const to = changes[field] as string;
+  if (from === to) return null;
+  const step = transitionOf(entity, from, to);
+  if (!step) return { field, rule: 'transition.not_allowed', message: `${entity} ${field} cannot go from ${from ?? 'nothing'} to ${to}` };
+  if (!step.by.includes(user.role)) {
+    const who = step.by.length === 1 && step.by[0] === 'central' ? 'only the central store takes it' : `it is for ${step.by.join(', ')}`;
+    return { field, rule: 'transition.not_allowed', message: `a ${user.role} may not take ${entity} ${field} from ${from} to ${to}: ${who}` };
+  }
+  if (step.notBy && current[step.notBy] === user.id) {
+    return { field, rule: 'transition.same_person', message: `${entity} ${field} ${from} → ${to} must be taken by someone other than ${step.notBy}` };
+  }
+  return null;
 }
 
 /** The steps `actor` may take from `from`: what a desk offers. */

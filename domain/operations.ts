@@ -1,5 +1,5 @@
 import { CONSENT_KEYS, type AuditAction, type EntityName } from './entities';
-import { LIFECYCLES } from './lifecycles';
+import { LIFECYCLES, creatingStep } from './lifecycles';
 import { accessOf, mayWriteAny, policyField } from './policy';
 import { ROLES, type Role } from './roles';
 
@@ -120,6 +120,11 @@ export function createOperationOf(entity: EntityName): CreateOperation | undefin
   return declared.find((op): op is CreateOperation => op.kind === 'create' && op.entity === entity);
 }
 
+/** The audit action of a pushed mutation that went through: its create operation's, or an edit's (edits and transitions share one). */
+export function mutationAuditAction(entity: EntityName, op: 'create' | undefined): AuditAction {
+  return op === 'create' ? (createOperationOf(entity)?.audit ?? 'record.create') : 'record.update';
+}
+
 /** Whether `role` may take an online action. */
 export function mayPerform(operation: OnlineOperationName, role: Role): boolean {
   return (OPERATIONS[operation].roles as readonly Role[]).includes(role);
@@ -129,7 +134,7 @@ export function mayPerform(operation: OnlineOperationName, role: Role): boolean 
 export function performers(operation: OperationName): Role[] {
   const op: Operation = OPERATIONS[operation];
   if (op.kind === 'online') return [...op.roles];
-  if (op.kind === 'create') return ROLES.filter((role) => LIFECYCLES[op.entity]!.transitions.some((t) => t.from === null && t.by.includes(role)));
+  if (op.kind === 'create') return ROLES.filter((role) => creatingStep(op.entity)?.by.includes(role));
   if (op.kind === 'edit') return ROLES.filter((role) => op.fields.every((path) => accessOf(op.entity, policyField(path), role) === 'write'));
   const steps = LIFECYCLES[op.entity]!.transitions;
   return ROLES.filter((role) => steps.some((t) => t.from !== null && t.by.includes(role)));

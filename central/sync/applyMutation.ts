@@ -5,10 +5,8 @@ import {
   mergeFields,
   requiresCallerVerification,
   validateChanges,
-  LIFECYCLES,
-  transitionOf,
+  stepViolation,
   writeViolations,
-  type EntityName,
   type FieldIssue,
   type Mutation,
 } from '../../domain';
@@ -22,30 +20,6 @@ import { rejected, type MutationOutcome } from './mutationOutcome';
 
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
-
-/**
- * A status change must be a step of the entity's lifecycle (domain/lifecycles.ts) that this role may
- * take: one the table does not hold, one only the central store takes, or one the record's filer
- * takes on their own filing, is refused naming the field and the rule.
- */
-function lifecycleViolation(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, user: SessionContext['user']): FieldIssue | null {
-  const lifecycle = LIFECYCLES[entity];
-  if (!lifecycle || !(lifecycle.field in changes)) return null;
-  const from = (current[lifecycle.field] ?? null) as string | null;
-  const to = changes[lifecycle.field] as string;
-  if (from === to) return null;
-  const step = transitionOf(entity, from, to);
-  const field = lifecycle.field;
-  if (!step) return { field, rule: 'transition.not_allowed', message: `${entity} ${field} cannot go from ${from ?? 'nothing'} to ${to}` };
-  if (!step.by.includes(user.role)) {
-    const who = step.by.includes('central') && step.by.length === 1 ? 'only the central store takes it' : `it is for ${step.by.join(', ')}`;
-    return { field, rule: 'transition.not_allowed', message: `a ${user.role} may not take ${entity} ${field} from ${from} to ${to}: ${who}` };
-  }
-  if (step.notBy && current[step.notBy] === user.id) {
-    return { field, rule: 'transition.same_person', message: `${entity} ${field} ${from} → ${to} must be taken by someone other than ${step.notBy}` };
-  }
-  return null;
-}
 
 /**
  * Applies one mutation inside `tx` (DESIGN §5): the role's write set first (so a role learns
@@ -73,7 +47,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     throw err;
   }
 
-  const step = lifecycleViolation(m.entity, current, changes, user);
+  const step = stepViolation(m.entity, current, changes, user);
   if (step) return refuse('forbidden', step.message, [step]);
 
   if (requiresCallerVerification(m.entity, user.role)) {

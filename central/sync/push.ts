@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BILLING_ENTITIES, CareDeskError, canonicalJson, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
+import { BILLING_ENTITIES, CareDeskError, canonicalJson, mutationAuditAction, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -85,7 +85,7 @@ async function auditOutcome(tx: Tx, now: Date, session: SessionContext, m: Mutat
   if (result.status === 'held') return;
   const { user } = session;
   await appendAudit(tx, now, {
-    action: result.status === 'rejected' ? 'record.update_rejected' : m.op === 'create' ? 'record.create' : 'record.update',
+    action: result.status === 'rejected' ? 'record.update_rejected' : mutationAuditAction(m.entity, m.op),
     outcome: result.status === 'rejected' ? 'denied' : result.status === 'conflict' ? 'conflict' : 'ok',
     userId: user.id,
     role: user.role,

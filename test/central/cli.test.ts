@@ -155,6 +155,12 @@ describe('admin command line', () => {
     expect(verified.stdout).toMatch(/audit log intact/);
   });
 
+  it('refuses a serve port that is not a number, naming the option, before listening', async () => {
+    const serve = await cli(dataDir, 'serve', '--port', '0', '--enrolment-port', 'eight');
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain('--enrolment-port must be a number');
+  });
+
   it('names the device or user it cannot find, and exits non-zero', async () => {
     const device = await cli(dataDir, 'revoke-device', 'no-such-device');
     expect(device.code).toBe(1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PushResponse, type EntityName, type Mutation } from '../../domain';
+import { API, PushResponse, type EntityName, type Mutation } from '../../domain';
 import { recordHistory } from '../../central/storage/recordStore';
 import { Harness, type TestSession } from './harness';
 
@@ -70,6 +70,16 @@ describe('records born on a desk', () => {
     expect(replayed!.status).toBe('applied');
     expect(await h.record('erasureRequest', first.entityId)).toEqual(before);
     expect((await audits(first.entityId)).filter((a) => a.action === 'record.create')).toHaveLength(1);
+  });
+
+  it('refuses a mutation whose op is not one the protocol knows, naming the field, and applies none of the push', async () => {
+    const good = create(rep, 'erasureRequest', { customerId: customer().id, reason: 'Caller asked to be forgotten' });
+    const bad = { ...create(rep, 'erasureRequest', { customerId: customer().id, reason: 'Caller asked to be forgotten' }), op: 'delete' };
+    const res = await h.call(rep.device.agent, 'POST', API.push, { token: rep.token, body: { clientId: rep.clientId, mutations: [good, bad], views: [] } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.issues).toContainEqual(expect.objectContaining({ field: 'mutations.1.op' }));
+    expect(await h.store.db.selectFrom('records').select('id').where('id', 'in', [good.entityId, bad.entityId]).execute()).toEqual([]);
+    h.giveBackSeq(rep, 2);
   });
 
   it('refuses an erasure request without a verified caller, and a create by a role the lifecycle does not name', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, ROLES, accessOf, nextStates, valueSchemaAt, type EntityName } from '../../domain';
+import { ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, ROLES, accessOf, nextStates, stepViolation, valueSchemaAt, type EntityName } from '../../domain';
 
 /** The lifecycle tables agree with the entity schemas and with the field policy, so neither restates the other. */
 describe('lifecycles', () => {
@@ -21,6 +21,16 @@ describe('lifecycles', () => {
     const writers = ROLES.filter((role) => accessOf(entity, lifecycle.field, role) === 'write');
     expect(new Set(writers), `${entity}.${lifecycle.field} in FIELD_POLICY`).toEqual(stepRoles);
     expect(FIELD_POLICY[entity as keyof typeof FIELD_POLICY]).toBeDefined();
+  });
+
+  it('names the rule a status change breaks: no such step, another role’s, or the filer’s own decision', () => {
+    const request = { status: 'pending', filedBy: 'u-filer' };
+    const supervisor = { id: 'u-sup', role: 'supervisor' as const };
+    expect(stepViolation('erasureRequest', request, { status: 'approved' }, supervisor)).toBeNull();
+    expect(stepViolation('erasureRequest', request, { status: 'completed' }, supervisor)?.rule).toBe('transition.not_allowed');
+    expect(stepViolation('erasureRequest', { ...request, status: 'approved' }, { status: 'completed' }, supervisor)?.message).toMatch(/only the central store/);
+    expect(stepViolation('erasureRequest', request, { status: 'approved' }, { id: 'u-filer', role: 'supervisor' })?.rule).toBe('transition.same_person');
+    expect(stepViolation('erasureRequest', request, { reason: 'other field' }, supervisor)).toBeNull();
   });
 
   it('offers each role only its own steps', () => {

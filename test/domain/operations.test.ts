@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
+import { ValidationError, validateCreate, ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
 
 /** The operation declarations (domain/operations.ts): consistent with the entities and the field policy, and what is derived from them. */
 describe('operations', () => {
@@ -18,6 +18,26 @@ describe('operations', () => {
     const all = [...create.fields, ...owned, LIFECYCLES[create.entity]!.field, 'id'];
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual(Object.keys((ENTITY_SCHEMAS[create.entity] as unknown as { shape: object }).shape).sort());
+  });
+
+  it('builds a created record from the desk’s fields and the store’s own, refusing the store’s from the desk', () => {
+    const ctx = { userId: '00000000-0000-4000-8000-0000000000aa', at: '2026-12-02T10:00:00.000Z' };
+    const customerId = '00000000-0000-4000-8000-000000000001';
+    const id = '00000000-0000-4000-8000-000000000002';
+    expect(validateCreate('erasureRequest', id, { customerId, reason: 'Caller asked' }, ctx)).toEqual({
+      data: { id, customerId, reason: 'Caller asked', filedBy: ctx.userId, filedAt: ctx.at, status: 'pending', decidedBy: null, decidedAt: null },
+      customerId,
+    });
+    const forged = (() => {
+      try {
+        validateCreate('erasureRequest', id, { customerId, reason: 'Caller asked', status: 'approved', filedBy: 'someone' }, ctx);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(forged).toBeInstanceOf(ValidationError);
+    expect((forged as ValidationError).issues.map((i) => [i.field, i.rule])).toEqual([['status', 'field.server_owned'], ['filedBy', 'field.server_owned']]);
+    expect(() => validateCreate('customer', id, { firstName: 'New' }, ctx)).toThrow(/born on a desk/);
   });
 
   it('leaves no field a role may write without an operation that writes it, for the entities edited on desks', () => {

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { FieldIssue } from '../../domain/errors';
 
 /**
  * Hostile values for the property-based tests (issue 9): what a compromised renderer or a modified
@@ -37,6 +39,17 @@ export const deep = fc.integer({ min: 500, max: 5_000 }).map((depth) => {
   for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { customerId: v };
   return v;
 });
+/** A console refusal: one of the codes `expected`, and a validation error names each field and rule. */
+export function expectNamedRefusal(error: { code: string; message: string; issues?: FieldIssue[] }, expected: ReadonlySet<string>, label: string): void {
+  expect(expected, `${label}: ${error.code} ${error.message}`).toContain(error.code);
+  if (error.code !== 'validation') return;
+  expect(error.issues?.length).toBeGreaterThan(0);
+  for (const issue of error.issues ?? []) {
+    expect(typeof issue.field).toBe('string');
+    expect(issue.rule).toMatch(/\S/);
+  }
+}
+
 /** the fields a console edit names, and a few it must not */
 export const editField = fc.constantFrom('firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress', 'consents.sms', 'accountStatus', 'ssnLast4', 'serviceAddress.line1', 'id', '__proto__');
 
