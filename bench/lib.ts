@@ -111,7 +111,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
         onProgress?.(s.progress.received, s.progress.total);
       }
     },
-    onCustomersChanged: () => undefined,
+    onRecordsChanged: () => undefined,
     onRevoked: () => undefined,
     onSignInNeeded: () => undefined,
   });

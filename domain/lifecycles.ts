@@ -22,6 +22,8 @@ export interface Transition<S extends string = string> {
   by: readonly Actor[];
   /** a field of the record naming a user who may not take this step */
   notBy?: string;
+  /** fields the central store sets itself when this step is taken: who took it and when (never the desk's word) */
+  stamp?: { by: string; at: string };
 }
 
 export interface Lifecycle<S extends string = string> {
@@ -32,8 +34,8 @@ export interface Lifecycle<S extends string = string> {
 }
 
 const lifecycle = <S extends string>(field: string, states: readonly S[], transitions: readonly Transition<S>[]): Lifecycle<S> => ({ field, states, transitions });
-const steps = <S extends string>(pairs: readonly (readonly [S | null, S])[], by: readonly Actor[], notBy?: string): Transition<S>[] =>
-  pairs.map(([from, to]) => ({ from, to, by, ...(notBy ? { notBy } : {}) }));
+const steps = <S extends string>(pairs: readonly (readonly [S | null, S])[], by: readonly Actor[], rules: Pick<Transition, 'notBy' | 'stamp'> = {}): Transition<S>[] =>
+  pairs.map(([from, to]) => ({ from, to, by, ...rules }));
 
 const REP_AND_SUPERVISOR = ['care_rep', 'supervisor'] as const;
 const DECIDERS = ['supervisor', 'compliance'] as const;
@@ -41,7 +43,7 @@ const DECIDERS = ['supervisor', 'compliance'] as const;
 export const LIFECYCLES: Partial<Record<EntityName, Lifecycle>> = {
   erasureRequest: lifecycle('status', ERASURE_STATUSES, [
     ...steps([[null, 'pending']], REP_AND_SUPERVISOR),
-    ...steps([['pending', 'approved'], ['pending', 'rejected']], DECIDERS, 'filedBy'),
+    ...steps([['pending', 'approved'], ['pending', 'rejected']], DECIDERS, { notBy: 'filedBy', stamp: { by: 'decidedBy', at: 'decidedAt' } }),
     ...steps([['approved', 'completed']], ['central']),
   ]),
   lead: lifecycle('status', LEAD_STATUSES, [
@@ -103,6 +105,17 @@ export function stepViolation(entity: EntityName, current: Record<string, unknow
     return { field, rule: 'transition.same_person', message: `${entity} ${field} ${from} → ${to} must be taken by someone other than ${step.notBy}` };
   }
   return null;
+}
+
+/**
+ * The fields the central store sets itself when `changes` take a step that stamps who took it and
+ * when (an erasure request's decider): from the user who pushed it and the store's clock.
+ */
+export function stepStamp(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, user: { id: string }, at: string): Record<string, unknown> {
+  const lifecycle = LIFECYCLES[entity];
+  if (!lifecycle || !(lifecycle.field in changes)) return {};
+  const step = transitionOf(entity, (current[lifecycle.field] ?? null) as string | null, changes[lifecycle.field] as string);
+  return step?.stamp ? { [step.stamp.by]: user.id, [step.stamp.at]: at } : {};
 }
 
 /** The steps `actor` may take from `from`: what a desk offers. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ENTITY_SCHEMAS, type EntityName } from './entities';
+import { ENTITY_SCHEMAS, customerIdOf, type EntityName } from './entities';
 import { ValidationError, issuesFromZod, type FieldIssue } from './errors';
-import { LIFECYCLES } from './lifecycles';
-import { MUTABLE_PATHS, createOperationOf, type CreateContext } from './operations';
+import { LIFECYCLES, creatingStep } from './lifecycles';
+import { MUTABLE_PATHS, OPERATIONS, createOperationOf, operationPaths, type CreateContext, type OfflineOperation, type OfflineOperationName } from './operations';
 
 /** The schema of the value at `path` of `entity`, from the entity schema itself: one rule, one place. */
 export function valueSchemaAt(entity: EntityName, path: string): z.ZodType | null {
@@ -40,7 +40,31 @@ export function validateCreate(entity: EntityName, id: string, fields: Record<st
   const record = ENTITY_SCHEMAS[entity].safeParse({ ...given, ...op.owned(ctx), [lifecycle.field]: creating.to, id });
   if (!record.success) throw new ValidationError(issuesFromZod(record.error));
   const data = record.data as Record<string, unknown>;
-  return { data, customerId: op.customerOf(data) };
+  return { data, customerId: customerIdOf(entity, data) };
+}
+
+/**
+ * The paths an edit or a transition gives, checked against its declaration: only the operation's own
+ * (`operation.field`). A desk checks this first, then the role's write set, then the values
+ * (validateChanges); the central store, which sees a mutation and not an operation, judges the same
+ * paths through MUTABLE_PATHS and the field policy.
+ */
+export function assertOperationPaths(name: OfflineOperationName, paths: readonly string[]): void {
+  const op: OfflineOperation = OPERATIONS[name];
+  const own = operationPaths(op);
+  const outside = paths.filter((path) => !own.includes(path));
+  if (outside.length) throw new ValidationError(outside.map((path) => ({ field: path, rule: 'operation.field', message: `${name} does not change ${op.entity}.${path}` })));
+}
+
+/**
+ * A record created on this desk as the desk shows it until the central store's copy arrives: the
+ * desk's fields with the initial status and the id. The store's own fields (who filed, when) come
+ * with its copy.
+ */
+export function provisionalRecord(entity: EntityName, id: string, fields: Record<string, unknown>): Record<string, unknown> {
+  const lifecycle = LIFECYCLES[entity];
+  const status = lifecycle ? { [lifecycle.field]: creatingStep(entity)?.to } : {};
+  return { ...fields, ...status, id };
 }
 
 /** Each value checked with its field's schema from the entity schema; `refused` says why a path may not be given at all. */

@@ -38,26 +38,31 @@ export interface CreateOperation extends Declared {
   fields: readonly string[];
   /** the fields the central store sets, never taken from the desk (the status comes from the lifecycle) */
   owned: (ctx: CreateContext) => Record<string, unknown>;
-  /** the record's customer, for the change log and for erasure */
-  customerOf: (data: Record<string, unknown>) => string | null;
-  /** filed on a call: the caller of that customer must be verified, as for an edit of their record */
+  /** done on a call: a role that talks to callers must have verified this customer's caller (CALLER_ROLES) */
   verifiedCaller: boolean;
 }
 export interface EditOperation extends Declared {
   kind: 'edit';
   fields: readonly string[];
+  /** done on a call: a role that talks to callers must have verified this customer's caller (CALLER_ROLES) */
+  verifiedCaller: boolean;
 }
 export interface TransitionOperation extends Declared {
   kind: 'transition';
+  verifiedCaller: boolean;
 }
 export interface OnlineOperation extends Declared {
   kind: 'online';
   roles: readonly Role[];
+  /** what it does, as a user is told when it cannot be done now ("To replace a card …") */
+  does: string;
 }
+/** The operations a desk performs offline: local view and outbox in one transaction, then push. */
+export type OfflineOperation = CreateOperation | EditOperation | TransitionOperation;
 export type Operation = CreateOperation | EditOperation | TransitionOperation | OnlineOperation;
 
-const edit = (entity: EntityName, fields: readonly string[]): EditOperation => ({ kind: 'edit', entity, fields, audit: 'record.update' });
-const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, audit: 'record.update' });
+const edit = (entity: EntityName, fields: readonly string[], { verifiedCaller = false } = {}): EditOperation => ({ kind: 'edit', entity, fields, verifiedCaller, audit: 'record.update' });
+const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, verifiedCaller: false, audit: 'record.update' });
 
 export const OPERATIONS = {
   /** a care rep files it on a verified call; a supervisor or compliance officer other than the filer decides */
@@ -66,7 +71,6 @@ export const OPERATIONS = {
     entity: 'erasureRequest',
     fields: ['customerId', 'reason'],
     owned: ({ userId, at }) => ({ filedBy: userId, filedAt: at, decidedBy: null, decidedAt: null }),
-    customerOf: (data) => data.customerId as string,
     verifiedCaller: true,
     audit: 'record.create',
   },
@@ -76,22 +80,22 @@ export const OPERATIONS = {
     entity: 'lead',
     fields: ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices'],
     owned: ({ at }) => ({ createdAt: at, convertedCustomerId: null }),
-    customerOf: () => null,
     verifiedCaller: false,
     audit: 'record.create',
   },
-  'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress']),
+  /** policy: "customers may correct … by phoning customer service": only for a verified caller */
+  'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress'], { verifiedCaller: true }),
   /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
-  'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`)),
+  'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`), { verifiedCaller: true }),
   /** the roles that may change a customer record are the ones that talk to callers about it */
-  'customer.verifyCaller': { kind: 'online', entity: 'customer', roles: ROLES.filter((role) => mayWriteAny('customer', role)), audit: 'caller.verification' },
+  'customer.verifyCaller': { kind: 'online', entity: 'customer', roles: ROLES.filter((role) => mayWriteAny('customer', role)), does: 'verify a caller', audit: 'caller.verification' },
   'serviceLine.edit': edit('serviceLine', ['number', 'plan', 'e911Address']),
   'serviceLine.setStatus': transition('serviceLine'),
   'billingAccount.setStatus': transition('billingAccount'),
   'billingAccount.edit': edit('billingAccount', ['autopay', 'billingAddress']),
-  'billingAccount.recordAdjustment': { kind: 'online', entity: 'billingAdjustment', roles: ['billing_clerk'], audit: 'billing.adjustment' },
+  'billingAccount.recordAdjustment': { kind: 'online', entity: 'billingAdjustment', roles: ['billing_clerk'], does: 'record a credit or an adjustment', audit: 'billing.adjustment' },
   'invoice.setStatus': transition('invoice'),
-  'paymentMethod.replaceCard': { kind: 'online', entity: 'paymentMethod', roles: ['billing_clerk'], audit: 'card.replace' },
+  'paymentMethod.replaceCard': { kind: 'online', entity: 'paymentMethod', roles: ['billing_clerk'], does: 'replace a card', audit: 'card.replace' },
   'lead.edit': edit('lead', ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices']),
   'lead.setStatus': transition('lead'),
   'inquiry.linkCustomer': edit('inquiry', ['customerId']),
@@ -100,8 +104,42 @@ export const OPERATIONS = {
 } as const satisfies Record<string, Operation>;
 export type OperationName = keyof typeof OPERATIONS;
 export type OnlineOperationName = { [K in OperationName]: (typeof OPERATIONS)[K] extends { kind: 'online' } ? K : never }[OperationName];
+export type OfflineOperationName = Exclude<OperationName, OnlineOperationName>;
 
 const declared = Object.values(OPERATIONS) as Operation[];
+/** The names of the operations a desk performs offline, for the console channel that takes them. */
+export const OFFLINE_OPERATION_NAMES = (Object.keys(OPERATIONS) as OperationName[]).filter((name) => OPERATIONS[name].kind !== 'online') as [OfflineOperationName, ...OfflineOperationName[]];
+
+/** The roles that talk to callers: those who may verify one. Only they are asked for a verified caller. */
+export const CALLER_ROLES: readonly Role[] = OPERATIONS['customer.verifyCaller'].roles;
+
+/** The paths an offline operation changes: an edit's fields, a transition's status field, a create's fields. */
+export function operationPaths(op: OfflineOperation): readonly string[] {
+  return op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : op.fields;
+}
+
+/** Whether `role` must have verified the customer's caller to perform `op`. */
+export function needsVerifiedCaller(op: Operation, role: Role): boolean {
+  return op.kind !== 'online' && op.verifiedCaller && CALLER_ROLES.includes(role);
+}
+
+/**
+ * Whether a pushed mutation needs a verified caller from `role`: its create's declaration says so,
+ * or one of the edits whose fields it changes does. The central store judges a mutation by what it
+ * changes, whatever operation a desk says it performed.
+ */
+export function mutationNeedsVerifiedCaller(entity: EntityName, paths: readonly string[], op: 'create' | undefined, role: Role): boolean {
+  const performed = op === 'create' ? [createOperationOf(entity)] : declared.filter((o): o is OfflineOperation => o.kind !== 'online' && o.kind !== 'create' && o.entity === entity && operationPaths(o).some((p) => paths.includes(p)));
+  return performed.some((o) => o !== undefined && needsVerifiedCaller(o, role));
+}
+
+/** The one edit (or transition) of `entity` that changes all of `paths`, for a view that edits fields: the rules then come from it. */
+export function editOperationFor(entity: EntityName, paths: readonly string[]): OfflineOperationName | undefined {
+  return OFFLINE_OPERATION_NAMES.find((name) => {
+    const op: OfflineOperation = OPERATIONS[name];
+    return op.kind !== 'create' && op.entity === entity && paths.length > 0 && paths.every((p) => operationPaths(op).includes(p));
+  });
+}
 
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
 export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {

@@ -7,6 +7,7 @@ import { sendError } from './errors';
 import { InternalErrors, stderrErrorLog } from './internalErrors';
 import { parseJsonBodies } from './jsonBody';
 import { billingRoutes } from './routes/billing';
+import { historyRoutes } from './routes/history';
 import { eventRoutes } from './routes/events';
 import { enrolmentRoutes, healthRoute, identityRoutes } from './routes/identity';
 import { syncRoutes } from './routes/sync';
@@ -41,6 +42,7 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
   syncRoutes(app, ctx, internalErrors);
   verificationRoutes(app, ctx);
   billingRoutes(app, ctx);
+  historyRoutes(app, ctx);
   eventRoutes(app, ctx);
   await app.ready();
   return app;

@@ -1,4 +1,4 @@
-import { ValidationError, createOperationOf, creatingStep, validateCreate, type FieldIssue, type Mutation } from '../../domain';
+import { ValidationError, creatingStep, mutationNeedsVerifiedCaller, validateCreate, type FieldIssue, type Mutation } from '../../domain';
 import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
@@ -30,7 +30,7 @@ export async function applyCreate(tx: Tx, session: SessionContext, m: Mutation, 
   if (await readRecord(tx, m.entity, m.entityId)) {
     return refuse('conflict', `${m.entity} ${m.entityId} already exists: a new record needs a new id`, [{ field: '(id)', rule: 'create.id_taken', message: 'this id is taken' }], customerId);
   }
-  if (createOperationOf(m.entity)!.verifiedCaller) {
+  if (mutationNeedsVerifiedCaller(m.entity, Object.keys(m.changes), 'create', user.role)) {
     const coverage = await verificationCoverage(tx, { verificationId: m.verificationId, userId: user.id, customerId, receivedAt: now });
     if (!coverage.covered) return refuse('verification_required', `verify the caller before filing a ${m.entity} for them`, [], customerId);
   }

@@ -3,8 +3,9 @@ import {
   applyChanges,
   getPath,
   mergeFields,
-  requiresCallerVerification,
+  mutationNeedsVerifiedCaller,
   validateChanges,
+  stepStamp,
   stepViolation,
   writeViolations,
   type FieldIssue,
@@ -50,7 +51,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
   const step = stepViolation(m.entity, current, changes, user);
   if (step) return refuse('forbidden', step.message, [step]);
 
-  if (requiresCallerVerification(m.entity, user.role)) {
+  if (mutationNeedsVerifiedCaller(m.entity, Object.keys(changes), undefined, user.role)) {
     // judged by when the store receives the edit (`now`), never by the desk's createdAt
     const coverage = await verificationCoverage(tx, { verificationId: m.verificationId, userId: user.id, customerId, receivedAt: now });
     if (!coverage.covered && !coverage.expired) {
@@ -67,7 +68,8 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
   const merge = mergeFields(m.base, changes, (path) => getPath(current, path));
   let serverSeq: number | null = null;
   if (Object.keys(merge.apply).length) {
-    let next = applyChanges(current, merge.apply);
+    // who took a stamped step and when: the store's own fields, from the pusher and its clock
+    let next = { ...applyChanges(current, merge.apply), ...stepStamp(m.entity, current, merge.apply, user, now.toISOString()) };
     if (m.entity === 'customer') next = { ...next, updatedAt: now.toISOString() };
     const [seq] = await writeRecords(tx, [{ op: 'update', entity: m.entity, id: m.entityId, customerId, data: next, fields: Object.keys(merge.apply) }], {
       at: now,

@@ -13,12 +13,12 @@ export const CHANNEL_NAMES = [
   'customers.search',
   'customers.open',
   'customers.verifyCaller',
-  'customers.update',
   'conflicts.list',
   'conflicts.resolve',
   'changes.dismiss',
+  'records.change',
+  'records.history',
   'billing.open',
-  'billing.updateAccount',
   'billing.replaceCard',
   'billing.recordAdjustment',
   'sync.status',
@@ -26,5 +26,5 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['session.changed', 'sync.status', 'customers.changed'] as const;
+export const EVENT_NAMES = ['session.changed', 'sync.status', 'records.changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

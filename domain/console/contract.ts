@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ADJUSTMENT_KINDS, BillingAccount, BillingAdjustment, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy } from '../entities';
+import { ADJUSTMENT_KINDS, BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy, type EntityName } from '../entities';
 import { Username } from '../entities/identity';
+import { OFFLINE_OPERATION_NAMES } from '../operations';
 import { Role } from '../roles';
-import { MutationHold, VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
+import { HistoryResponse, MutationHold, VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
 import { rule } from '../validation/rule';
 import { ChangeReason, requiredText } from '../validation/text';
 import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
@@ -91,7 +92,7 @@ export const BillingView = z.object({
   changes: z.array(PendingChange),
   /** billing account paths this role may change, from the field policy */
   editablePaths: z.array(z.string()),
-  /** online-only actions this role may take (ONLINE_ACTIONS) */
+  /** online-only actions this role may take (domain/operations.ts) */
   may: z.object({ replaceCard: z.boolean(), recordAdjustment: z.boolean() }),
 });
 export type BillingView = z.infer<typeof BillingView>;
@@ -123,6 +124,14 @@ export const SyncStatus = z.object({
   error: z.string().nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** A record the core's data changed for: what a view of it, or of its customer, refreshes on. */
+export const RecordRef = z.object({ entity: z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]), id: z.string(), customerId: z.string().nullable() });
+export type RecordRef = z.infer<typeof RecordRef>;
+
+/** What an offline operation answers: the record it changes and the queued change, as a view lists it. */
+export const ChangeReceipt = RecordRef.extend({ mutationId: Id, change: PendingChange });
+export type ChangeReceipt = z.infer<typeof ChangeReceipt>;
 
 const Empty = z.strictObject({});
 const Password = z.string().min(1, rule('required', 'required')).max(200);
@@ -162,12 +171,6 @@ export const CONSOLE_CONTRACT = {
     output: VerifyResponse,
     unlocked: true,
   },
-  /** contact fields and consents, by mutation path; values are validated by the domain rules */
-  'customers.update': {
-    input: z.strictObject({ customerId: Id, changes: z.record(z.string().max(60), z.unknown()), reason: Reason }),
-    output: z.object({ mutationId: Id, customer: CustomerProfile }),
-    unlocked: true,
-  },
   'conflicts.list': { input: Empty, output: z.array(ConflictView), unlocked: true },
   'conflicts.resolve': {
     input: z.strictObject({ mutationId: Id, field: z.string().max(60), keep: z.enum(['mine', 'theirs']) }),
@@ -178,12 +181,6 @@ export const CONSOLE_CONTRACT = {
   'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
   /** a customer's billing tab; opening it is a read of billing data, reported for the audit log */
   'billing.open': { input: z.strictObject({ customerId: Id }), output: BillingView, unlocked: true },
-  /** billing account fields (the billing address), by mutation path, through the outbox like any edit */
-  'billing.updateAccount': {
-    input: z.strictObject({ customerId: Id, changes: z.record(z.string().max(60), z.unknown()), reason: Reason }),
-    output: z.object({ mutationId: Id, billing: BillingView }),
-    unlocked: true,
-  },
   /**
    * Online only: the card goes straight to the central store's card vault and never into the
    * cache, the outbox or an error message; what comes back is the masked form.
@@ -199,6 +196,19 @@ export const CONSOLE_CONTRACT = {
     output: z.object({ adjustment: BillingAdjustment }),
     unlocked: true,
   },
+  /**
+   * Every operation a desk performs offline (domain/operations.ts: create, edit, transition): the
+   * values by mutation path, checked against the operation's declaration and the domain's rules,
+   * applied to the local view and queued in the outbox in one transaction, then pushed. An edit or
+   * a transition names its record; a create may bring its own new id, or the core makes one.
+   */
+  'records.change': {
+    input: z.strictObject({ operation: z.enum(OFFLINE_OPERATION_NAMES), id: Id.optional(), values: z.record(z.string().max(60), z.unknown()), reason: Reason }),
+    output: ChangeReceipt,
+    unlocked: true,
+  },
+  /** online only: a record's change history with each change's reason, as the central store lets this role see it (an audited read) */
+  'records.history': { input: z.strictObject({ entity: RecordRef.shape.entity, id: Id }), output: HistoryResponse, unlocked: true },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true },
   'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
 } as const satisfies Record<ChannelName, ChannelSpec>;
@@ -215,8 +225,8 @@ export type ChannelOutput<C extends Channel> = z.infer<(typeof CONSOLE_CONTRACT)
 export const CONSOLE_EVENTS = {
   'session.changed': SessionState,
   'sync.status': SyncStatus,
-  /** customers whose data changed locally (pull or edit): open views refresh */
-  'customers.changed': z.object({ ids: z.array(z.string()) }),
+  /** records whose data changed locally (a pull, an edit, a push result): open views of them, or of their customer, refresh */
+  'records.changed': z.object({ records: z.array(RecordRef) }),
 } as const satisfies Record<EventName, z.ZodType>;
 export type ConsoleEvent = keyof typeof CONSOLE_EVENTS;
 export type EventPayload<E extends ConsoleEvent> = z.infer<(typeof CONSOLE_EVENTS)[E]>;

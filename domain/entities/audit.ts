@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   /** a mutation held for a supervisor's review (e.g. its caller verification ran out before it arrived) */
   'record.update_held',
   'record.view',
+  /** a record's change history read, with the reasons of its changes */
+  'record.history',
   'sync.pull',
   'card.replace',
   'billing.read',

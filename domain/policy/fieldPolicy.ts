@@ -168,15 +168,6 @@ export const AUDIT_SCOPE: Record<Role, 'none' | 'own' | 'team' | 'all' | 'all_wi
 };
 
 /**
- * Roles that talk to callers must verify the caller before changing that caller's record
- * (policy: "customers may correct … by phoning customer service"): the central store refuses
- * a customer edit from these roles without a successful verification it issued.
- */
-export const CALLER_VERIFICATION_REQUIRED: Partial<Record<EntityName, readonly Role[]>> = {
-  customer: ['care_rep', 'supervisor'],
-};
-
-/**
  * Billing data (DESIGN §3, PCI DSS 10.2.1.1): every read of these by any role is an audit event,
  * whether a pull brings them to a workstation or a billing view shows them.
  */

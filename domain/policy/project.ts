@@ -1,7 +1,7 @@
 import type { EntityName } from '../entities';
 import { PolicyError, type FieldIssue } from '../errors';
 import type { Role } from '../roles';
-import { accessOf, CALLER_VERIFICATION_REQUIRED, FIELD_POLICY } from './fieldPolicy';
+import { accessOf, FIELD_POLICY } from './fieldPolicy';
 import { FIELD_MASKS } from './masking';
 
 export type Projected = Record<string, unknown> & { id: string };
@@ -52,6 +52,3 @@ export function mayWriteAny(entity: EntityName, role: Role): boolean {
   return Object.keys(FIELD_POLICY[entity]).some((field) => accessOf(entity, field, role) === 'write');
 }
 
-export function requiresCallerVerification(entity: EntityName, role: Role): boolean {
-  return CALLER_VERIFICATION_REQUIRED[entity]?.includes(role) ?? false;
-}

@@ -24,6 +24,8 @@ export const API = {
   replaceCard: (paymentMethodId: string) => `/v1/payment-methods/${paymentMethodId}/replacement`,
   /** online only: a credit or adjustment on a billing account */
   adjustments: (billingAccountId: string) => `/v1/billing-accounts/${billingAccountId}/adjustments`,
+  /** online only: a record's change history with each change's reason, as the role may see it */
+  history: (entity: string, id: string) => `/v1/records/${entity}/${id}/history`,
 } as const;
 
 /**
@@ -274,3 +276,20 @@ export const LIVE_STREAM = { heartbeatMs: 15_000, silentBeats: 3 } as const;
 export function liveStreamSilenceMs(heartbeatMs: number = LIVE_STREAM.heartbeatMs): number {
   return heartbeatMs * LIVE_STREAM.silentBeats;
 }
+
+/**
+ * One change of a record as its history shows it: when, who, what kind, the names of the fields it
+ * set that the reader may see, and the reason the user gave (kept with the record, never in the
+ * audit log; erased with the customer).
+ */
+export const HistoryEntry = z.strictObject({
+  at: IsoDateTime,
+  by: z.string().nullable(),
+  kind: z.enum(['create', 'update', 'delete']),
+  fields: z.array(z.string()),
+  reason: z.string().nullable(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+export const HistoryResponse = z.strictObject({ entries: z.array(HistoryEntry) });
+export type HistoryResponse = z.infer<typeof HistoryResponse>;
+

@@ -1,4 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
+import type { EntityName } from '../../domain/entities';
 import type { SearchKindOption } from './useCustomerSearch';
 
 /** One key per thing the core computes for the renderer; the core's events invalidate them (coreEvents.ts). */
@@ -7,6 +8,10 @@ export const queryKeys = {
   syncStatus: ['sync.status'] as const,
   customer: (customerId: string) => ['customer', customerId] as const,
   billing: (customerId: string) => ['billing', customerId] as const,
+  /** lists of one entity's records (queues); any change to a record of it makes them stale */
+  records: (entity: EntityName) => ['records', entity] as const,
+  /** a record's change history, read from the central store */
+  history: (entity: EntityName, id: string) => ['history', entity, id] as const,
   conflicts: ['conflicts'] as const,
   searches: ['search'] as const,
   search: (query: string, kind: SearchKindOption) => ['search', query, kind] as const,

@@ -4,6 +4,7 @@ import type { AdjustmentKind } from '../../domain/entities/billing';
 import { invoke } from '../api/client';
 import { queryKeys } from './queries';
 import { useCustomerView } from './useCustomerView';
+import { useFieldEdit } from './useRecordChange';
 
 /**
  * One customer's billing tab as the core holds it for this role, refreshed when the core says the
@@ -12,13 +13,9 @@ import { useCustomerView } from './useCustomerView';
  */
 export function useBilling(customerId: string) {
   const client = useQueryClient();
-  const { view: billing, setView, error, confirmed, dismiss } = useCustomerView('billing', customerId, (id) => invoke('billing.open', { customerId: id }));
+  const { view: billing, error, confirmed, track, dismiss } = useCustomerView('billing', customerId, (id) => invoke('billing.open', { customerId: id }));
   const refresh = () => client.invalidateQueries({ queryKey: queryKeys.billing(customerId) });
 
-  const accountEdit = useMutation({
-    mutationFn: ({ changes, reason }: { changes: Record<string, unknown>; reason: string }) => invoke('billing.updateAccount', { customerId, changes, reason }),
-    onSuccess: (result) => setView(() => result.billing),
-  });
   const cardReplacement = useMutation({
     mutationFn: ({ paymentMethodId, card }: { paymentMethodId: string; card: Record<string, unknown> }) => invoke('billing.replaceCard', { customerId, paymentMethodId, card }),
     onSuccess: refresh,
@@ -28,7 +25,7 @@ export function useBilling(customerId: string) {
     onSuccess: refresh,
   });
 
-  const updateAccount = useCallback(async (changes: Record<string, unknown>, reason: string) => (await accountEdit.mutateAsync({ changes, reason })).mutationId, [accountEdit.mutateAsync]);
+  const updateAccount = useFieldEdit('billingAccount', billing?.account?.id, track);
   const replaceCard = useCallback(
     async (paymentMethodId: string, card: Record<string, unknown>) => (await cardReplacement.mutateAsync({ paymentMethodId, card })).paymentMethod,
     [cardReplacement.mutateAsync],

@@ -26,10 +26,15 @@ export function useConfirmedChanges() {
     pending.current = new Map(changes.filter((c) => c.status === 'pending').map((c) => [c.mutationId, c]));
   }, []);
 
+  /** a change just queued on this desk: watched from now, even if the central store takes it before the view reloads */
+  const track = useCallback((change: PendingChange) => {
+    pending.current.set(change.mutationId, change);
+  }, []);
+
   const reset = useCallback(() => {
     setConfirmed([]);
     pending.current = new Map();
   }, []);
 
-  return { confirmed, see, reset };
+  return { confirmed, see, track, reset };
 }

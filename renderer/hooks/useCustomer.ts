@@ -1,8 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect } from 'react';
 import type { ChannelOutput } from '../../domain/console/contract';
 import { invoke } from '../api/client';
 import { useCustomerView } from './useCustomerView';
+import { useFieldEdit } from './useRecordChange';
 
 export type { ConfirmedChange } from './useConfirmedChanges';
 
@@ -14,7 +14,7 @@ type VerifyResult = ChannelOutput<'customers.verifyCaller'>;
  * notices when a pending change has left the outbox without a conflict: confirmed.
  */
 export function useCustomer(customerId: string | null) {
-  const { view: profile, setView: setProfile, error, confirmed, dismiss } = useCustomerView('customer', customerId, (id) => invoke('customers.open', { customerId: id }));
+  const { view: profile, setView: setProfile, error, confirmed, track, dismiss } = useCustomerView('customer', customerId, (id) => invoke('customers.open', { customerId: id }));
 
   // a verification lasts as long as the central store said; then editing closes again
   const validUntil = profile?.verification?.verified ? profile.verification.validUntil : null;
@@ -28,15 +28,7 @@ export function useCustomer(customerId: string | null) {
     return () => clearTimeout(timer);
   }, [validUntil, setProfile]);
 
-  // the core answers an edit with the profile as it now reads (the change applied, pending)
-  const edit = useMutation({
-    mutationFn: ({ changes, reason }: { changes: Record<string, unknown>; reason: string }) => {
-      if (!customerId) throw new Error('no customer open');
-      return invoke('customers.update', { customerId, changes, reason });
-    },
-    onSuccess: (result) => setProfile(() => result.customer),
-  });
-  const update = useCallback(async (changes: Record<string, unknown>, reason: string) => (await edit.mutateAsync({ changes, reason })).mutationId, [edit.mutateAsync]);
+  const update = useFieldEdit('customer', customerId, track);
 
   const verify = useCallback(
     async (method: 'ssn_last4' | 'account_pin', answer: string): Promise<VerifyResult> => {

@@ -17,7 +17,7 @@ export function useCustomerView<V extends { changes: readonly PendingChange[] }>
   // opened afresh each time (opening is a read the core records), never from a cache of earlier visits
   const query = useQuery({ queryKey: key ?? ['no customer'], queryFn: () => load(customerId!), enabled: key !== null, gcTime: 0 });
   const view = key ? (query.data ?? null) : null;
-  const { confirmed, see, reset } = useConfirmedChanges();
+  const { confirmed, see, track, reset } = useConfirmedChanges();
 
   useEffect(reset, [customerId, reset]);
   useEffect(() => {
@@ -38,5 +38,5 @@ export function useCustomerView<V extends { changes: readonly PendingChange[] }>
     [setView],
   );
 
-  return { view, setView, error: key && query.error ? messageOf(query.error) : null, confirmed, dismiss };
+  return { view, setView, error: key && query.error ? messageOf(query.error) : null, confirmed, track, dismiss };
 }

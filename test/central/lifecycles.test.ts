@@ -62,6 +62,22 @@ describe('lifecycle steps on push', () => {
     expect((await setStatus(compliance, 'erasureRequest', refused, 'pending', 'rejected')).status).toBe('applied');
   });
 
+  it('records who decided and when itself, and never takes them from the desk', async () => {
+    const id = await erasureRequest('pending', rep.user.id);
+    const before = Date.now();
+    expect((await setStatus(supervisor, 'erasureRequest', id, 'pending', 'approved')).status).toBe('applied');
+    const decided = (await h.record('erasureRequest', id)).data;
+    expect(decided.decidedBy).toBe(supervisor.user.id);
+    expect(Date.parse(String(decided.decidedAt))).toBeGreaterThanOrEqual(before - 1000);
+
+    // a desk naming someone else as the decider (here, with the decision itself) is refused whole
+    const other = await erasureRequest('pending', rep.user.id);
+    const forged = h.mutation(compliance, next(compliance), { entity: 'erasureRequest', id: other }, { status: 'pending', decidedBy: null }, { status: 'rejected', decidedBy: rep.user.id });
+    const result = PushResponse.parse((await h.push(compliance, [forged])).json).results[0]!;
+    expect(result).toMatchObject({ status: 'rejected', rejection: { code: 'forbidden', issues: [{ field: 'decidedBy', rule: 'policy.write' }] } });
+    expect((await h.record('erasureRequest', other)).data).toMatchObject({ status: 'pending', decidedBy: null });
+  });
+
   it('refuses a decision by the person who filed the request', async () => {
     const id = await erasureRequest('pending', supervisor.user.id);
     const result = await setStatus(supervisor, 'erasureRequest', id, 'pending', 'approved');

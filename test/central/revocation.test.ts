@@ -26,6 +26,7 @@ const SESSION_ROUTES: Record<keyof typeof API, [Method, string][]> = {
   verify: [['POST', API.verify(randomUUID())]],
   replaceCard: [['POST', API.replaceCard(randomUUID())]],
   adjustments: [['POST', API.adjustments(randomUUID())]],
+  history: [['GET', API.history('customer', randomUUID())]],
 };
 const everySessionRoute = Object.values(SESSION_ROUTES).flat();
 

@@ -79,7 +79,7 @@ for (const edit of plan.edits) {
   const profile = await call('customers.open', { customerId: edit.customerId });
   if (profile.customer.email === edit.email) continue; // made by a run that was killed after queuing it
   if (!plan.offlineEdits) await verify(edit);
-  await call('customers.update', { customerId: edit.customerId, changes: { email: edit.email }, reason: 'crash harness: caller asked' });
+  await call('records.change', { operation: 'customer.editContact', id: edit.customerId, values: { email: edit.email }, reason: 'crash harness: caller asked' });
   queued++;
 }
 

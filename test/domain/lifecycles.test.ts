@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, ROLES, accessOf, nextStates, stepViolation, valueSchemaAt, type EntityName } from '../../domain';
+import { ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, ROLES, accessOf, nextStates, stepStamp, stepViolation, valueSchemaAt, type EntityName } from '../../domain';
 
 /** The lifecycle tables agree with the entity schemas and with the field policy, so neither restates the other. */
 describe('lifecycles', () => {
@@ -31,6 +31,14 @@ describe('lifecycles', () => {
     expect(stepViolation('erasureRequest', { ...request, status: 'approved' }, { status: 'completed' }, supervisor)?.message).toMatch(/only the central store/);
     expect(stepViolation('erasureRequest', request, { status: 'approved' }, { id: 'u-filer', role: 'supervisor' })?.rule).toBe('transition.same_person');
     expect(stepViolation('erasureRequest', request, { reason: 'other field' }, supervisor)).toBeNull();
+  });
+
+  it('stamps who decided and when on the steps that say so, from the pusher and the store’s clock', () => {
+    const at = '2026-12-02T12:00:00.000Z';
+    expect(stepStamp('erasureRequest', { status: 'pending' }, { status: 'approved' }, { id: 'u-sup' }, at)).toEqual({ decidedBy: 'u-sup', decidedAt: at });
+    expect(stepStamp('erasureRequest', { status: 'pending' }, { status: 'rejected' }, { id: 'u-cmp' }, at)).toEqual({ decidedBy: 'u-cmp', decidedAt: at });
+    expect(stepStamp('lead', { status: 'new' }, { status: 'contacted' }, { id: 'u-rep' }, at)).toEqual({});
+    expect(stepStamp('erasureRequest', { status: 'pending' }, { reason: 'x' }, { id: 'u-sup' }, at)).toEqual({});
   });
 
   it('offers each role only its own steps', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError, validateCreate, ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
+import { CALLER_ROLES, ValidationError, assertOperationPaths, editOperationFor, mutationNeedsVerifiedCaller, needsVerifiedCaller, provisionalRecord, validateCreate, ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
 
 /** The operation declarations (domain/operations.ts): consistent with the entities and the field policy, and what is derived from them. */
 describe('operations', () => {
@@ -72,5 +72,33 @@ describe('operations', () => {
     expect(editablePaths('customer', 'billing_clerk')).toEqual([]);
     expect(editablePaths('billingAccount', 'billing_clerk').sort()).toEqual(['autopay', 'billingAddress', 'status']);
     for (const role of ROLES) expect(mayPerform('paymentMethod.replaceCard', role), role).toBe(role === 'billing_clerk');
+  });
+
+  it('asks a verified caller of the roles that talk to callers, for the operations declared on a call, and judges a pushed mutation by what it changes', () => {
+    expect(CALLER_ROLES).toEqual(['care_rep', 'supervisor']);
+    expect(needsVerifiedCaller(OPERATIONS['customer.editContact'], 'care_rep')).toBe(true);
+    expect(needsVerifiedCaller(OPERATIONS['customer.editContact'], 'billing_clerk')).toBe(false);
+    expect(needsVerifiedCaller(OPERATIONS['billingAccount.edit'], 'billing_clerk')).toBe(false);
+    expect(needsVerifiedCaller(OPERATIONS['lead.create'], 'care_rep')).toBe(false);
+    expect(mutationNeedsVerifiedCaller('customer', ['consents.sms'], undefined, 'supervisor')).toBe(true);
+    expect(mutationNeedsVerifiedCaller('erasureRequest', ['customerId', 'reason'], 'create', 'care_rep')).toBe(true);
+    expect(mutationNeedsVerifiedCaller('erasureRequest', ['status'], undefined, 'supervisor')).toBe(false);
+    expect(mutationNeedsVerifiedCaller('lead', ['firstName'], 'create', 'care_rep')).toBe(false);
+  });
+
+  it('finds the one operation that edits a set of fields, so that a view names fields and never an operation', () => {
+    expect(editOperationFor('customer', ['email', 'phones'])).toBe('customer.editContact');
+    expect(editOperationFor('customer', ['consents.sms'])).toBe('customer.editConsents');
+    expect(editOperationFor('customer', ['email', 'consents.sms'])).toBeUndefined();
+    expect(editOperationFor('billingAccount', ['billingAddress'])).toBe('billingAccount.edit');
+    expect(editOperationFor('erasureRequest', ['status'])).toBe('erasureRequest.decide');
+    expect(editOperationFor('customer', [])).toBeUndefined();
+    expect(() => assertOperationPaths('erasureRequest.decide', ['status', 'reason'])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'reason', rule: 'operation.field' })] }));
+    expect(() => assertOperationPaths('customer.editConsents', ['consents.sms'])).not.toThrow();
+  });
+
+  it('shows a record created on a desk with its initial status until the store’s copy comes', () => {
+    expect(provisionalRecord('lead', 'l1', { firstName: 'Ann' })).toEqual({ firstName: 'Ann', status: 'new', id: 'l1' });
+    expect(provisionalRecord('erasureRequest', 'e1', { customerId: 'c1', reason: 'asked' })).toEqual({ customerId: 'c1', reason: 'asked', status: 'pending', id: 'e1' });
   });
 });

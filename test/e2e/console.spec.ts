@@ -111,6 +111,18 @@ test('a caller is verified (wrong answer, then right); a phone and an address ar
   expect(stored.phones[0]!.number).toBe('+16462017788');
   expect(stored.serviceAddress).toEqual({ line1: '12 Harbor Street', city: 'Boston', state: 'MA', zip: '02110' });
 
+  // the reasons are kept with the record, and the history shows them: newest first, with who
+  const history = a.page.getByRole('region', { name: 'History' });
+  await history.getByRole('button', { name: 'Show history' }).click();
+  const changes = history.getByRole('listitem');
+  await expect(changes).toHaveCount(2);
+  await expect(changes.nth(0)).toContainText('Changed: Service address');
+  await expect(changes.nth(0)).toContainText('“Caller moved”');
+  await expect(changes.nth(1)).toContainText('Changed: Phones');
+  await expect(changes.nth(1)).toContainText('“Caller has a new number”');
+  await expect(changes.nth(1)).toContainText('by ');
+  await capture(a.page, 'history');
+
   const other = ui(b.page);
   await expect(other.section('Phones')).toContainText('(646) 201-7788', { timeout: 20_000 });
   await expect(other.section('Service address')).toContainText(/12 Harbor Street\s*Boston, MA 02110/);

@@ -9,7 +9,7 @@ import type { WorkstationCache } from '../../electron/core/cache';
  * Production code has no such knob: the test reaches the handle the cache keeps to itself.
  */
 export function fillDisk(cache: WorkstationCache): void {
-  const db = connectionOf(cache);
+  const db = cacheConnection(cache);
   const pages = Number(db.pragma('page_count', { simple: true }));
   db.pragma(`max_page_count = ${pages}`);
   if (Number(db.pragma('max_page_count', { simple: true })) !== pages) throw new Error('max_page_count was not applied');
@@ -17,10 +17,10 @@ export function fillDisk(cache: WorkstationCache): void {
 
 /** Space is back: SQLite's own ceiling again. */
 export function freeDisk(cache: WorkstationCache): void {
-  connectionOf(cache).pragma('max_page_count = 4294967294');
+  cacheConnection(cache).pragma('max_page_count = 4294967294');
 }
 
-function connectionOf(cache: WorkstationCache): Database.Database {
+export function cacheConnection(cache: WorkstationCache): Database.Database {
   const db = (cache as unknown as { handle: unknown }).handle;
   if (!(db instanceof Database) || !db.open) throw new Error("the cache's open connection was not found (WorkstationCache.handle)");
   return db;

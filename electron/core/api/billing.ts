@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { BillingView } from '../../../domain/console/contract';
 import type { AdjustmentKind, PaymentMethod } from '../../../domain/entities';
 import { CareDeskError, PolicyError, parseOrThrow } from '../../../domain/errors';
-import { validateChanges } from '../../../domain/mutations';
-import { editablePaths, mayPerform, type OnlineOperationName } from '../../../domain/operations';
-import { assertMayWrite, visibleEntities } from '../../../domain/policy';
+import { editablePaths, mayPerform } from '../../../domain/operations';
+import { visibleEntities } from '../../../domain/policy';
 import { AdjustmentRequest } from '../../../domain/sync/protocol';
 import { parseCardDetails } from '../../../domain/validation/card';
 import type { OpenSession } from '../session/session';
 import { VIEW_AUDIT_INTERVAL_MS } from './customers';
-import { changedFields, pendingChange } from './edits';
+import { pendingChange } from './edits';
+import { assertMayPerform, performOnline } from './operations';
 
 type Row = Record<string, unknown> & { id: string };
 const byNewest = (key: string) => (a: Row, b: Row) => String(b[key] ?? '').localeCompare(String(a[key] ?? ''));
@@ -23,14 +23,15 @@ export function billingView(s: OpenSession, customerId: string): BillingView {
   if (!visibleEntities(role).includes('invoice')) throw new PolicyError(`the ${role} role does not see invoices, payments or payment methods`);
   if (!s.cache.getRecord('customer', customerId)) throw new CareDeskError('not_found', 'This customer is not in your cache.');
   const rows = (entity: 'invoice' | 'payment' | 'paymentMethod' | 'billingAdjustment') => s.cache.recordsOfCustomer(entity, customerId) as Row[];
+  const account = (s.cache.effectiveRecordsOfCustomer('billingAccount', customerId)[0] as BillingView['account']) ?? null;
   return {
     customerId,
-    account: (s.cache.effectiveRecordsOfCustomer('billingAccount', customerId)[0] as BillingView['account']) ?? null,
+    account,
     invoices: rows('invoice').sort(byNewest('periodStart')) as BillingView['invoices'],
     payments: rows('payment').sort(byNewest('at')) as BillingView['payments'],
     paymentMethods: rows('paymentMethod').sort((a, b) => Number(b.isDefault === true) - Number(a.isDefault === true)) as BillingView['paymentMethods'],
     adjustments: rows('billingAdjustment').sort(byNewest('recordedAt')) as BillingView['adjustments'],
-    changes: s.cache.changesOfCustomer(customerId).filter((m) => m.entity === 'billingAccount').map(pendingChange),
+    changes: account ? s.cache.changesOf('billingAccount', String(account.id)).map(pendingChange) : [],
     editablePaths: editablePaths('billingAccount', role),
     may: { replaceCard: mayPerform('paymentMethod.replaceCard', role), recordAdjustment: mayPerform('billingAccount.recordAdjustment', role) },
   };
@@ -50,41 +51,6 @@ export function openBilling(s: OpenSession, customerId: string): BillingView {
   return view;
 }
 
-/** The billing address (and what else of the account the role may write), through the outbox like any edit. */
-export function updateBillingAccount(s: OpenSession, customerId: string, rawChanges: Record<string, unknown>, reason: string) {
-  assertMayWrite('billingAccount', s.user.role, Object.keys(rawChanges));
-  const changes = validateChanges('billingAccount', rawChanges);
-  const account = s.cache.effectiveRecordsOfCustomer('billingAccount', customerId)[0] as Row | undefined;
-  if (!account) throw new CareDeskError('not_found', 'This customer has no billing account in your cache.');
-  const { base, changed } = changedFields(account, changes);
-  const mutation = s.cache.enqueueMutation({ entity: 'billingAccount', entityId: account.id, customerId, base, changes: changed, reason, verificationId: null, createdAt: s.clock().toISOString() });
-  s.engine.kick();
-  return { mutationId: mutation.id, billing: billingView(s, customerId) };
-}
-
-function requireRole(s: OpenSession, action: OnlineOperationName, what: string): void {
-  if (!mayPerform(action, s.user.role)) throw new PolicyError(`the ${s.user.role} role may not ${what}`);
-}
-
-/** The session token, if the central store can be reached now; online-only calls are refused otherwise. */
-function requireOnline(s: OpenSession, what: string): string {
-  if (!s.token || !s.engine.status().online) throw offline(what);
-  return s.token;
-}
-
-function offline(what: string): CareDeskError {
-  return new CareDeskError('offline', `To ${what} this workstation must reach the central store, and it is offline now. Nothing was saved; try again when the status bar says Online.`);
-}
-
-/** Sends an online-only call; a lost connection becomes the plain offline message of `what`. */
-async function online<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw err instanceof CareDeskError && err.code === 'offline' ? offline(what) : err;
-  }
-}
-
 /**
  * A new card in place of a payment method (PCI DSS 3.4.1, 3.5.1, 3.3.1). The card is checked with
  * the domain's rules here, then sent straight to the central store: it never enters the cache, the
@@ -92,24 +58,20 @@ async function online<T>(what: string, call: () => Promise<T>): Promise<T> {
  * the new payment method into the cache like any record.
  */
 export async function replaceCard(s: OpenSession, customerId: string, paymentMethodId: string, card: Record<string, unknown>): Promise<{ paymentMethod: PaymentMethod }> {
-  requireRole(s, 'paymentMethod.replaceCard', 'replace a card');
+  assertMayPerform(s, 'paymentMethod.replaceCard');
   const current = s.cache.getRecord('paymentMethod', paymentMethodId);
   if (!current || current.customerId !== customerId) throw new CareDeskError('not_found', 'This payment method is not in your cache (it may have been replaced already).');
   parseCardDetails(card, s.clock());
-  const token = requireOnline(s, 'replace a card');
-  const result = await online('replace a card', () => s.client.replaceCard(token, paymentMethodId, { replacementId: randomUUID(), card }));
-  void s.engine.syncNow();
+  const result = await performOnline(s, 'paymentMethod.replaceCard', (token) => s.client.replaceCard(token, paymentMethodId, { replacementId: randomUUID(), card }));
   return { paymentMethod: result.paymentMethod };
 }
 
 /** A credit or adjustment with its reason: online only, against the balance the central store holds now. */
 export async function recordAdjustment(s: OpenSession, customerId: string, kind: AdjustmentKind, amountCents: number, reason: string) {
-  requireRole(s, 'billingAccount.recordAdjustment', 'record a credit or an adjustment');
+  assertMayPerform(s, 'billingAccount.recordAdjustment');
   const account = s.cache.recordsOfCustomer('billingAccount', customerId)[0];
   if (!account) throw new CareDeskError('not_found', 'This customer has no billing account in your cache.');
   const request = parseOrThrow(AdjustmentRequest, { id: randomUUID(), kind, amountCents, reason });
-  const token = requireOnline(s, 'record a credit or an adjustment');
-  const result = await online('record a credit or an adjustment', () => s.client.recordAdjustment(token, String(account.id), request));
-  void s.engine.syncNow();
+  const result = await performOnline(s, 'billingAccount.recordAdjustment', (token) => s.client.recordAdjustment(token, String(account.id), request));
   return { adjustment: result.adjustment };
 }

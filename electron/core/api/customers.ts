@@ -1,14 +1,12 @@
 import type { CustomerProfile, SearchHit } from '../../../domain/console/contract';
-import { CareDeskError } from '../../../domain/errors';
-import { assertMayWrite, requiresCallerVerification } from '../../../domain/policy';
-import { validateChanges } from '../../../domain/mutations';
-import { editablePaths } from '../../../domain/operations';
+import { CareDeskError, parseOrThrow } from '../../../domain/errors';
+import { OPERATIONS, editablePaths, needsVerifiedCaller } from '../../../domain/operations';
 import { planSearch, type SearchKind } from '../../../domain/search';
 import { VerifyRequest } from '../../../domain/sync/protocol';
-import { parseOrThrow } from '../../../domain/errors';
 import type { PostalAddress } from '../../../domain/validation';
 import type { OpenSession } from '../session/session';
-import { changedFields, pendingChange } from './edits';
+import { pendingChange } from './edits';
+import { isCurrent, performOnline } from './operations';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -44,7 +42,7 @@ export function customerProfile(s: OpenSession, customerId: string): CustomerPro
   const customer = s.cache.effectiveRecord('customer', customerId) as Row | null;
   if (!customer) throw new CareDeskError('not_found', 'This customer is not in your cache.');
   const role = s.user.role;
-  const changes = s.cache.changesOfCustomer(customerId).filter((m) => m.entity === 'customer').map(pendingChange);
+  const changes = s.cache.changesOf('customer', customerId).map(pendingChange);
   const verification = s.verifications.get(customerId) ?? null;
   return {
     customer,
@@ -52,7 +50,7 @@ export function customerProfile(s: OpenSession, customerId: string): CustomerPro
     billing: (s.cache.effectiveRecordsOfCustomer('billingAccount', customerId)[0] as CustomerProfile['billing']) ?? null,
     changes,
     editablePaths: editablePaths('customer', role),
-    verificationRequired: requiresCallerVerification('customer', role),
+    verificationRequired: needsVerifiedCaller(OPERATIONS['customer.editContact'], role),
     verification: verification && !isCurrent(verification.validUntil, s.clock()) ? { ...verification, verified: false } : verification,
   };
 }
@@ -72,10 +70,10 @@ export function openCustomer(s: OpenSession, customerId: string): CustomerProfil
   return profile;
 }
 
+/** The caller's answers are checked only by the central store (an online operation): the result is kept for this session. */
 export async function verifyCaller(s: OpenSession, customerId: string, method: 'ssn_last4' | 'account_pin', answer: string) {
   const body = parseOrThrow(VerifyRequest, { method, answer });
-  if (!s.token) throw new CareDeskError('offline', 'Caller verification needs the central store: sign in online.');
-  const result = await s.client.verify(s.token, customerId, body);
+  const result = await performOnline(s, 'customer.verifyCaller', (token) => s.client.verify(token, customerId, body));
   s.verifications.set(customerId, {
     verified: result.verified,
     verificationId: result.verificationId,
@@ -83,36 +81,4 @@ export async function verifyCaller(s: OpenSession, customerId: string, method: '
     attemptsLeft: result.attemptsLeft,
   });
   return result;
-}
-
-/**
- * Corrects a customer's contact data (policy: "customers may correct … by phoning customer
- * service"). Refused here, before anything is queued, when the role may not write a field, a
- * value breaks a rule, or the caller is not verified; the central store checks all of it again.
- */
-export function updateCustomer(s: OpenSession, customerId: string, rawChanges: Record<string, unknown>, reason: string) {
-  const now = s.clock();
-  const role = s.user.role;
-  assertMayWrite('customer', role, Object.keys(rawChanges));
-  const changes = validateChanges('customer', rawChanges);
-  const current = s.cache.effectiveRecord('customer', customerId);
-  if (!current) throw new CareDeskError('not_found', 'This customer is not in your cache.');
-  const { base, changed } = changedFields(current, changes);
-  let verificationId: string | null = null;
-  if (requiresCallerVerification('customer', role)) {
-    const v = s.verifications.get(customerId);
-    if (!v?.verified || !v.verificationId || !isCurrent(v.validUntil, now)) {
-      throw new CareDeskError('forbidden', 'Verify the caller before changing their record.', [
-        { field: 'verification', rule: 'verification.required', message: 'the caller is not verified (or the verification expired)' },
-      ]);
-    }
-    verificationId = v.verificationId;
-  }
-  const mutation = s.cache.enqueueMutation({ entity: 'customer', entityId: customerId, customerId, base, changes: changed, reason, verificationId, createdAt: now.toISOString() });
-  s.engine.kick();
-  return { mutationId: mutation.id, customer: customerProfile(s, customerId) };
-}
-
-function isCurrent(validUntil: string | null, now: Date): boolean {
-  return !!validUntil && Date.parse(validUntil) > now.getTime();
 }

@@ -1,8 +1,9 @@
 import type { Session } from '../session/session';
-import { openBilling, recordAdjustment, replaceCard, updateBillingAccount } from './billing';
+import { openBilling, recordAdjustment, replaceCard } from './billing';
 import { listConflicts, resolveConflict } from './conflicts';
-import { openCustomer, searchCustomers, updateCustomer, verifyCaller } from './customers';
+import { openCustomer, searchCustomers, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
+import { callOnline, performOffline } from './operations';
 
 /** The console API handler table: one function per contract channel (domain/console/contract.ts). */
 export function createHandlerTable(session: Session): HandlerTable {
@@ -17,7 +18,6 @@ export function createHandlerTable(session: Session): HandlerTable {
     'customers.search': async ({ query, kind, limit }) => searchCustomers(open(), query, kind, limit),
     'customers.open': async ({ customerId }) => openCustomer(open(), customerId),
     'customers.verifyCaller': ({ customerId, method, answer }) => verifyCaller(open(), customerId, method, answer),
-    'customers.update': async ({ customerId, changes, reason }) => updateCustomer(open(), customerId, changes, reason),
     'conflicts.list': async () => listConflicts(open()),
     'conflicts.resolve': async ({ mutationId, field, keep }) => resolveConflict(open(), mutationId, field, keep),
     'changes.dismiss': async ({ mutationId }) => {
@@ -25,9 +25,13 @@ export function createHandlerTable(session: Session): HandlerTable {
       return { ok: true as const };
     },
     'billing.open': async ({ customerId }) => openBilling(open(), customerId),
-    'billing.updateAccount': async ({ customerId, changes, reason }) => updateBillingAccount(open(), customerId, changes, reason),
     'billing.replaceCard': ({ customerId, paymentMethodId, card }) => replaceCard(open(), customerId, paymentMethodId, card),
     'billing.recordAdjustment': ({ customerId, kind, amountCents, reason }) => recordAdjustment(open(), customerId, kind, amountCents, reason),
+    'records.change': async ({ operation, id, values, reason }) => performOffline(open(), operation, id, values, reason),
+    'records.history': ({ entity, id }) => {
+      const s = open();
+      return callOnline(s, 'read the change history', (token) => s.client.history(token, entity, id));
+    },
     'sync.status': async () => open().engine.status(),
     'sync.now': async () => {
       const s = open();

@@ -4,10 +4,13 @@ import { CareDeskError, parseOrThrow } from '../../../domain/errors';
 import { validateChanges } from '../../../domain/mutations';
 import { LIMITS, Mutation, type ConflictInfo, type MutationResult } from '../../../domain/sync/protocol';
 import { META, type MetaTable } from './meta';
-import { mutationOf, type OutboxEntry, type OutboxTable, type Rejection } from './outboxTable';
+import type { RecordRef } from '../../../domain/console/contract';
+import { mutationOf, recordKey, type OutboxEntry, type OutboxTable, type Rejection } from './outboxTable';
 
-/** An edit as the console makes it; the outbox adds its id, client id, sequence and time. */
+/** An edit, a transition or a create as the console makes it; the outbox adds its id, client id, sequence and time. */
 export interface MutationDraft {
+  /** a record born on this desk: `changes` are its fields, checked already against its create operation (validateCreate) */
+  op?: 'create';
   entity: EntityName;
   entityId: string;
   /** the customer the record belongs to, whose search keys and profile the edit changes */
@@ -80,12 +83,13 @@ export class Outbox {
     const seq = Math.max(Number(this.deps.meta.get(META.lastMutationSeq) ?? 0), this.deps.table.maxSeq()) + 1;
     const mutation = parseOrThrow(Mutation, {
       id: randomUUID(),
+      ...(draft.op ? { op: draft.op } : {}),
       clientId,
       seq,
       entity: draft.entity,
       entityId: draft.entityId,
       base: draft.base,
-      changes: validateChanges(draft.entity, draft.changes),
+      changes: draft.op === 'create' ? draft.changes : validateChanges(draft.entity, draft.changes),
       reason: draft.reason,
       verificationId: draft.verificationId,
       createdAt: draft.createdAt ?? this.deps.now().toISOString(),
@@ -100,9 +104,9 @@ export class Outbox {
     return this.deps.table.withStatus('pending', limit).map(mutationOf);
   }
 
-  /** Files what the central store said about pushed mutations; returns the customers whose view changed. */
-  recordResults(results: readonly MutationResult[]): string[] {
-    const touched = new Set<string>();
+  /** Files what the central store said about pushed mutations; returns the records whose view changed. */
+  recordResults(results: readonly MutationResult[]): RecordRef[] {
+    const touched = new Map<string, RecordRef>();
     for (const result of results) {
       const entry = this.deps.table.byId(result.id);
       if (!entry || entry.status !== 'pending') continue;
@@ -120,10 +124,10 @@ export class Outbox {
         const rejection = result.rejection ?? { code: 'rejected', message: 'the central store refused this change', issues: [] };
         this.deps.table.setStatus(result.id, 'rejected', null, rejection);
       }
-      if (entry.customerId) touched.add(entry.customerId);
+      touched.set(recordKey(entry.entity, entry.entityId), { entity: entry.entity, id: entry.entityId, customerId: entry.customerId });
     }
-    for (const customerId of touched) this.deps.reindexCustomer(customerId);
-    return [...touched];
+    for (const customerId of new Set([...touched.values()].map((r) => r.customerId))) if (customerId) this.deps.reindexCustomer(customerId);
+    return [...touched.values()];
   }
 
   conflicts(): OutboxConflict[] {
@@ -188,7 +192,7 @@ export class Outbox {
     return this.deps.table.counts();
   }
 
-  ofCustomer(customerId: string): OutboxEntry[] {
-    return this.deps.table.ofCustomer(customerId);
+  ofRecord(entity: EntityName, entityId: string): OutboxEntry[] {
+    return this.deps.table.ofRecord(entity, entityId);
   }
 }

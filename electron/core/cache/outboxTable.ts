@@ -27,6 +27,7 @@ export interface OutboxEntry extends Mutation {
 interface OutboxRow {
   seq: number;
   id: string;
+  op: 'create' | null;
   client_id: string;
   entity: EntityName;
   entity_id: string;
@@ -49,14 +50,16 @@ export class OutboxTable {
   constructor(db: Db) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO outbox (seq, id, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status)
-         VALUES (@seq, @id, @clientId, @entity, @entityId, @customerId, @base, @changes, @reason, @verificationId, @createdAt, 'pending')`,
+        `INSERT INTO outbox (seq, id, op, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status)
+         VALUES (@seq, @id, @op, @clientId, @entity, @entityId, @customerId, @base, @changes, @reason, @verificationId, @createdAt, 'pending')`,
       ),
       byId: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       withStatus: db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY seq LIMIT ?'),
-      ofCustomer: db.prepare('SELECT * FROM outbox WHERE customer_id = ? ORDER BY seq'),
-      pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' ORDER BY seq").pluck(),
-      allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' ORDER BY seq"),
+      ofRecord: db.prepare('SELECT * FROM outbox WHERE entity = ? AND entity_id = ? ORDER BY seq'),
+      pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op IS NULL ORDER BY seq").pluck(),
+      pendingCreate: db.prepare("SELECT * FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op = 'create' ORDER BY seq LIMIT 1"),
+      pendingCreatesOfCustomer: db.prepare("SELECT * FROM outbox WHERE customer_id = ? AND entity = ? AND status = 'pending' AND op = 'create' ORDER BY seq"),
+      allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' AND op IS NULL ORDER BY seq"),
       setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ?, hold = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck(),
@@ -73,6 +76,7 @@ export class OutboxTable {
   insert(mutation: Mutation, customerId: string | null): void {
     this.statements.insert.run({
       ...mutation,
+      op: mutation.op ?? null,
       customerId,
       base: JSON.stringify(mutation.base),
       changes: JSON.stringify(mutation.changes),
@@ -88,16 +92,27 @@ export class OutboxTable {
     return (this.statements.withStatus.all(status, limit) as OutboxRow[]).map(toEntry);
   }
 
-  ofCustomer(customerId: string): OutboxEntry[] {
-    return (this.statements.ofCustomer.all(customerId) as OutboxRow[]).map(toEntry);
+  /** Every entry of one record, oldest first. */
+  ofRecord(entity: EntityName, entityId: string): OutboxEntry[] {
+    return (this.statements.ofRecord.all(entity, entityId) as OutboxRow[]).map(toEntry);
   }
 
-  /** The changes of a record's pending mutations, oldest first. */
+  /** The pending create of a record born on this desk, while the central store has not yet taken it. */
+  pendingCreate(entity: EntityName, entityId: string): OutboxEntry | null {
+    const row = this.statements.pendingCreate.get(entity, entityId) as OutboxRow | undefined;
+    return row ? toEntry(row) : null;
+  }
+
+  pendingCreatesOfCustomer(entity: EntityName, customerId: string): OutboxEntry[] {
+    return (this.statements.pendingCreatesOfCustomer.all(customerId, entity) as OutboxRow[]).map(toEntry);
+  }
+
+  /** The changes of a record's pending edits (not its create), oldest first. */
   pendingChangesOf(entity: EntityName, entityId: string): Record<string, unknown>[] {
     return (this.statements.pendingChangesOf.all(entity, entityId) as string[]).map((json) => JSON.parse(json) as Record<string, unknown>);
   }
 
-  /** Every pending change, by `entity \0 id`: read once per pull, so re-applying edits costs a map lookup per row. */
+  /** Every pending edit, by `entity \0 id`: read once per pull, so re-applying edits costs a map lookup per row. */
   allPendingChanges(): Map<string, Record<string, unknown>[]> {
     const byRecord = new Map<string, Record<string, unknown>[]>();
     for (const row of this.statements.allPendingChanges.iterate() as Iterable<{ entity: string; entity_id: string; changes: string }>) {
@@ -138,6 +153,7 @@ export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejectio
 function toEntry(row: OutboxRow): OutboxEntry {
   return {
     id: row.id,
+    ...(row.op ? { op: row.op } : {}),
     clientId: row.client_id,
     seq: row.seq,
     entity: row.entity,

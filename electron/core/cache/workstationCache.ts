@@ -1,5 +1,7 @@
 import type { EntityName } from '../../../domain/entities';
 import { CareDeskError } from '../../../domain/errors';
+import type { RecordRef } from '../../../domain/console/contract';
+import { provisionalRecord } from '../../../domain/mutations';
 import { applyChanges } from '../../../domain/records';
 import type { SearchPlan } from '../../../domain/search';
 import type { Mutation, MutationResult, PullChange, ViewEvent } from '../../../domain/sync/protocol';
@@ -81,12 +83,12 @@ export class WorkstationCache {
   /**
    * One page of a pull, in one transaction: records stored or deleted, the search index brought to
    * each touched customer's effective view (pending edits re-applied over the pulled data), the
-   * cursor advanced. Returns the customers whose data changed.
+   * cursor advanced. Returns the records that changed.
    */
-  applyPull(changes: readonly PullChange[], cursor: number): Set<string> {
+  applyPull(changes: readonly PullChange[], cursor: number): RecordRef[] {
     return this.transaction(() => {
       const pending = this.outboxTable.allPendingChanges();
-      const affected = new Set<string>();
+      const affected = new Map<string, RecordRef>();
       try {
         for (const change of changes) {
           const customerId = change.customerId ?? (change.entity === 'customer' ? change.id : null);
@@ -100,7 +102,7 @@ export class WorkstationCache {
             const rid = this.records.delete(change.entity, change.id, change.seq);
             if (rid !== null && change.entity === 'customer') this.searchIndex.delete(rid);
           }
-          if (customerId) affected.add(customerId);
+          affected.set(recordKey(change.entity, change.id), { entity: change.entity, id: change.id, customerId });
         }
         this.records.flush();
         this.searchIndex.flush();
@@ -110,7 +112,7 @@ export class WorkstationCache {
         throw err;
       }
       this.meta.set(META.cursor, String(cursor));
-      return affected;
+      return [...affected.values()];
     });
   }
 
@@ -133,16 +135,25 @@ export class WorkstationCache {
     return stored && withoutRid(stored);
   }
 
-  /** The record as the user should see it: the server's version with each pending edit applied in order. */
+  /**
+   * The record as the user should see it: the server's version with each pending edit applied in
+   * order, or, for a record born on this desk that the central store has not taken yet, as created.
+   */
   effectiveRecord(entity: EntityName, id: string): Data | null {
     this.live();
     const stored = this.records.get(entity, id);
-    return stored && this.withPendingEdits(stored);
+    if (stored) return this.withPendingEdits(stored);
+    const created = this.outboxTable.pendingCreate(entity, id);
+    return created && provisionalRecord(entity, id, created.changes);
   }
 
+  /** One customer's records of one entity as the user should see them: the server's, then those created here and not yet taken. */
   effectiveRecordsOfCustomer(entity: EntityName, customerId: string): Data[] {
     this.live();
-    return this.records.ofCustomer(entity, customerId).map((stored) => this.withPendingEdits(stored));
+    const stored = this.records.ofCustomer(entity, customerId);
+    const known = new Set(stored.map((r) => r.id));
+    const created = this.outboxTable.pendingCreatesOfCustomer(entity, customerId).filter((entry) => !known.has(entry.entityId));
+    return [...stored.map((r) => this.withPendingEdits(r)), ...created.map((entry) => provisionalRecord(entity, entry.entityId, entry.changes))];
   }
 
   // ── first sync ────────────────────────────────────────────────────────────────────────────
@@ -206,8 +217,8 @@ export class WorkstationCache {
     return this.outbox.pending(limit);
   }
 
-  /** Files the push results (see Outbox.recordResults); returns the customers whose effective view changed. */
-  recordResults(results: readonly MutationResult[]): string[] {
+  /** Files the push results (see Outbox.recordResults); returns the records whose effective view changed. */
+  recordResults(results: readonly MutationResult[]): RecordRef[] {
     return this.transaction(() => this.outbox.recordResults(results));
   }
 
@@ -234,10 +245,10 @@ export class WorkstationCache {
     return this.outbox.counts();
   }
 
-  /** Every outbox entry of one customer (pending, conflict, rejected), for the profile's change list. */
-  changesOfCustomer(customerId: string): OutboxEntry[] {
+  /** Every outbox entry of one record (pending, conflict, rejected, held), for its view's change list. */
+  changesOf(entity: EntityName, id: string): OutboxEntry[] {
     this.live();
-    return this.outbox.ofCustomer(customerId);
+    return this.outbox.ofRecord(entity, id);
   }
 
   // ── view events ───────────────────────────────────────────────────────────────────────────

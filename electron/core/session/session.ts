@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
-import type { SessionState, VerificationState } from '../../../domain/console/contract';
+import type { RecordRef, SessionState, VerificationState } from '../../../domain/console/contract';
 import { DEFAULT_SESSION_POLICY, SessionPolicy, User } from '../../../domain/entities';
 import { defaultEnrolmentUrl, revocationScopeOf, type RevocationScope } from '../../../domain/sync/protocol';
 import { openCache, type WorkstationCache } from '../cache';
@@ -26,6 +26,8 @@ export interface OpenSession {
   /** when each customer's profile view was last recorded for the audit log */
   viewsRecorded: Map<string, number>;
   clock: () => Date;
+  /** tells open views that these records changed on this desk */
+  announce: (records: RecordRef[]) => void;
 }
 
 const USER_DISABLED_MESSAGE = 'This account has been disabled by an administrator: its data has been removed from this workstation.';
@@ -276,7 +278,8 @@ export class Session {
   private start(user: User, policy: SessionPolicy, cache: WorkstationCache, client: CentralClient, token: string | null): void {
     const { events, clock, config } = this.deps;
     const { retry, batchSize, pullLimit } = config.sync ?? {};
-    const session: OpenSession = { user, policy, cache, client, token, clock, verifications: new Map(), viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
+    const announce = (records: RecordRef[]) => events.emit('records.changed', { records });
+    const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications: new Map(), viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
     session.engine = new SyncEngine({
       cache,
       client,
@@ -284,7 +287,7 @@ export class Session {
       token: () => session.token,
       clock,
       onStatus: (status) => events.emit('sync.status', status),
-      onCustomersChanged: (ids) => events.emit('customers.changed', { ids }),
+      onRecordsChanged: announce,
       onRevoked: (scope) => void this.revoke(scope, user.id),
       onSignInNeeded: () => {
         session.token = null;

@@ -7,6 +7,7 @@ import {
   PROTOCOL,
   AdjustmentResponse,
   EnrolResponse,
+  HistoryResponse,
   PullLine,
   PushResponse,
   RegisterClientResponse,
@@ -23,6 +24,7 @@ import {
   type SignInRequest,
   type VerifyRequest,
 } from '../../../domain/sync/protocol';
+import type { EntityName } from '../../../domain/entities';
 import { ndjsonLines } from './ndjson';
 
 export interface ClientIdentity {
@@ -147,6 +149,10 @@ export class CentralClient {
 
   recordAdjustment(token: string, billingAccountId: string, body: AdjustmentRequest) {
     return this.call('POST', API.adjustments(billingAccountId), token, body, AdjustmentResponse);
+  }
+
+  history(token: string, entity: EntityName, id: string) {
+    return this.call('GET', API.history(entity, id), token, null, HistoryResponse);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { CareDeskError } from '../../../domain/errors';
-import type { SyncStatus } from '../../../domain/console/contract';
+import type { RecordRef, SyncStatus } from '../../../domain/console/contract';
 import { revocationScopeOf, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from './centralClient';
@@ -12,7 +12,8 @@ export interface SyncEngineDeps {
   token: () => string | null;
   clock: () => Date;
   onStatus: (status: SyncStatus) => void;
-  onCustomersChanged: (ids: string[]) => void;
+  /** records whose local data a pull or a push result changed */
+  onRecordsChanged: (records: RecordRef[]) => void;
   /** the server revoked this user or device: the session wipes what the scope covers */
   onRevoked: (scope: Exclude<RevocationScope, 'session'>, reason: string) => void;
   /** the session token was refused: the user must sign in online to sync again */
@@ -148,7 +149,7 @@ export class SyncEngine {
       this.pushBatch = Math.min(PUSH_BATCH, batch * 2);
       const affected = cache.recordResults(response.results);
       cache.clearViews(views.map((v) => v.id));
-      if (affected.length) this.deps.onCustomersChanged(affected);
+      if (affected.length) this.deps.onRecordsChanged(affected);
       this.emit();
       // A sequence gap means the server misses an earlier mutation: stop rather than loop.
       if (response.results.some((r) => r.rejection?.code === 'sequence_gap')) {
@@ -188,7 +189,7 @@ export class SyncEngine {
           const affected = cache.applyPull(changes, cursor);
           received += changes.length;
           if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
-          if (!initial && affected.size) this.deps.onCustomersChanged([...affected]);
+          if (!initial && affected.length) this.deps.onRecordsChanged(affected);
           this.emit();
         }, this.deps.batchSize, this.halt.signal);
       }

@@ -10,6 +10,7 @@ import { ChangesPanel } from './ChangesPanel';
 import { SECTIONS, SECTION_IDS, type SectionId } from './changeMarks';
 import { ConsentsStrip } from './ConsentsStrip';
 import { ContactPanel } from './ContactPanel';
+import { HistoryPanel } from './HistoryPanel';
 import { ProfileHeader } from './ProfileHeader';
 import { ProfileTabs, TAB_LABELS } from './ProfileTabs';
 import { ServiceLinesPanel } from './ServiceLinesPanel';
@@ -107,6 +108,7 @@ export function CustomerProfileView({ customerId, openSeq, tabs, tab, onTab }: {
               <div className="profile-col">
                 <BillingPanel billing={profile.billing} />
                 <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} />
+                <HistoryPanel entity="customer" id={customerId} />
               </div>
               <ServiceLinesPanel lines={profile.serviceLines} className="profile-wide" />
             </div>

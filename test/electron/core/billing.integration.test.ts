@@ -102,7 +102,7 @@ describe("a billing clerk's workstation", () => {
   it('may not change a customer name, email or phones: the core refuses and queues nothing', async () => {
     const { customer } = demo(4);
     for (const changes of [{ firstName: 'Changed' }, { email: 'changed@example.com' }, { phones: [{ kind: 'mobile', number: '(212) 555-0100' }] }]) {
-      await expect(clerk.call('customers.update', { customerId: customer.id, changes, reason: 'trying anyway' })).rejects.toMatchObject({
+      await expect(clerk.call('records.change', { operation: 'customer.editContact', id: customer.id, values: changes, reason: 'trying anyway' })).rejects.toMatchObject({
         code: 'forbidden',
         issues: [expect.objectContaining({ rule: 'policy.write' })],
       });
@@ -113,7 +113,8 @@ describe("a billing clerk's workstation", () => {
   it('corrects a billing address through the outbox, and the central store applies it', async () => {
     const d = demo(5);
     const address = { line1: '1 Ferry Building', city: 'San Francisco', state: 'CA', zip: '94111' };
-    const { billing } = await clerk.call('billing.updateAccount', { customerId: d.customer.id, changes: { billingAddress: address }, reason: 'Customer moved' });
+    await clerk.call('records.change', { operation: 'billingAccount.edit', id: d.billingAccount.id, values: { billingAddress: address }, reason: 'Customer moved' });
+    const billing = await clerk.call('billing.open', { customerId: d.customer.id });
     expect(billing.account?.billingAddress).toEqual(address);
     expect(billing.changes).toEqual([expect.objectContaining({ status: 'pending', fields: ['billingAddress'] })]);
     await eventually(async () => (await clerk.call('sync.status')).pending === 0, 15_000, 'confirmed');

@@ -46,7 +46,7 @@ describe('cache migrations', () => {
     raw.close();
     const cache = openCache({ file, key: null });
     expect(cache.schemaVersion()).toBe(MIGRATIONS.length);
-    expect(cache.changesOfCustomer('x1')).toEqual([expect.objectContaining({ id: 'm1', status: 'rejected', rejection: { code: 'forbidden', message: 'no', issues: [] }, hold: null })]);
+    expect(cache.changesOf('customer', 'x1')).toEqual([expect.objectContaining({ id: 'm1', status: 'rejected', rejection: { code: 'forbidden', message: 'no', issues: [] }, hold: null })]);
     cache.close();
     const check = new Database(file);
     expect(() => check.prepare("UPDATE outbox SET status = 'held' WHERE id = 'm1'").run()).not.toThrow();

@@ -81,7 +81,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
   it('re-applies a pending edit over a newer pulled version, in the record and the search index', () => {
     cache.enqueueMutation(rename('Zebedee'));
     const pulled = { ...alice, email: 'new.address@example.net', updatedAt: '2026-11-28T08:00:00.000Z' };
-    expect(cache.applyPull([put(lastSeq + 1, 'customer', pulled, alice.id)], lastSeq + 1)).toEqual(new Set([alice.id]));
+    expect(cache.applyPull([put(lastSeq + 1, 'customer', pulled, alice.id)], lastSeq + 1)).toEqual([{ entity: 'customer', id: alice.id, customerId: alice.id }]);
     expect(cache.getRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName, email: 'new.address@example.net' });
     expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee', email: 'new.address@example.net' });
     expect(nameHits('zebedee')).toEqual([alice.id]);
@@ -100,7 +100,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
 
   it('removes an applied edit, and never hands out its sequence number again', () => {
     const first = cache.enqueueMutation(rename('Zebedee'));
-    expect(cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: 900 })])).toEqual([alice.id]);
+    expect(cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: 900 })])).toEqual([{ entity: 'customer', id: alice.id, customerId: alice.id }]);
     expect(cache.pendingMutations(10)).toEqual([]);
     expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 0, held: 0 });
     expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName });
@@ -126,7 +126,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
       },
     ]);
     expect(cache.effectiveRecord('customer', alice.id)).toEqual(alice);
-    expect(cache.changesOfCustomer(alice.id)).toMatchObject([{ id: mutation.id, status: 'conflict', conflicts }]);
+    expect(cache.changesOf('customer', alice.id)).toMatchObject([{ id: mutation.id, status: 'conflict', conflicts }]);
   });
 
   it("resolves a conflict by keeping theirs (the field is dropped) or mine (sent again on their value)", () => {
@@ -178,7 +178,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(() => cache.dismissRejected(mutation.id)).toThrow(expect.objectContaining({ code: 'not_found' }));
     cache.close();
     cache = openCache({ file, key });
-    expect(cache.changesOfCustomer(alice.id)).toEqual([expect.objectContaining({ id: mutation.id, status: 'held', hold: held, rejection: null })]);
+    expect(cache.changesOf('customer', alice.id)).toEqual([expect.objectContaining({ id: mutation.id, status: 'held', hold: held, rejection: null })]);
   });
 
   it('leaves an edit pending when the central store reports a sequence gap, so it is sent again', () => {

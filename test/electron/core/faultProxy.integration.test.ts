@@ -145,7 +145,7 @@ async function editToMake(d: Desk): Promise<Edit> {
   expect((await d.ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
   return { id: customer.id, email: `fault.${randomUUID().slice(0, 8)}@example.org`, before: await updatesOf(customer.id) };
 }
-const queue = (d: Desk, edit: Edit, reason = 'caller asked, on a bad line') => d.ws.call('customers.update', { customerId: edit.id, changes: { email: edit.email }, reason });
+const queue = (d: Desk, edit: Edit, reason = 'caller asked, on a bad line') => d.ws.call('records.change', { operation: 'customer.editContact', id: edit.id, values: { email: edit.email }, reason });
 
 /** Each edit is in the store, and the store applied it once (one audit row). */
 async function expectAppliedOnce(edits: Edit[]): Promise<void> {

@@ -48,7 +48,7 @@ describe('a first sync over several pull responses', () => {
       token: () => token,
       clock: () => new Date(),
       onStatus: (s) => void (s.progress && progress.push(s.progress)),
-      onCustomersChanged: () => undefined,
+      onRecordsChanged: () => undefined,
       onRevoked: () => undefined,
       onSignInNeeded: () => undefined,
       pullLimit: 100,

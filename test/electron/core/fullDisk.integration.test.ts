@@ -57,7 +57,7 @@ describe('the console when the workstation disk is full', () => {
   it('refuses an edit naming the disk, keeps every queued edit and the view as they were, and takes the same edit once there is room', async () => {
     const customerId = await verified(3);
     await central.stop(); // offline: queued edits stay in the outbox
-    const edit = (i: number) => ws.call('customers.update', { customerId, changes: { email: `disk.${i}@example.com` }, reason: 'caller gave a new email' });
+    const edit = (i: number) => ws.call('records.change', { operation: 'customer.editContact', id: customerId, values: { email: `disk.${i}@example.com` }, reason: 'caller gave a new email' });
     const queued = [(await edit(0)).mutationId, (await edit(1)).mutationId];
 
     fillDisk(cache());
@@ -90,7 +90,7 @@ describe('the console when the workstation disk is full', () => {
   it('a sync on a full disk names the disk and loses no queued edit; locked and unlocked, the cache opens with its key and pulls to the end', async () => {
     const customerId = await verified(5);
     await central.stop();
-    const queued = (await ws.call('customers.update', { customerId, changes: { email: 'before.pull@example.com' }, reason: 'caller gave a new email' })).mutationId;
+    const queued = (await ws.call('records.change', { operation: 'customer.editContact', id: customerId, values: { email: 'before.pull@example.com' }, reason: 'caller gave a new email' })).mutationId;
     const cursor = cache().getMeta('cursor');
     fillDisk(cache());
     await central.restart();

@@ -57,7 +57,7 @@ async function engineFor(cache: WorkstationCache, onStatus: (status: SyncStatus)
     token: () => token,
     clock: () => new Date(),
     onStatus,
-    onCustomersChanged: () => undefined,
+    onRecordsChanged: () => undefined,
     onRevoked: () => undefined,
     onSignInNeeded: () => undefined,
     retry: { baseMs: 600_000, maxMs: 600_000 },

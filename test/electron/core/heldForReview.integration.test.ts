@@ -34,7 +34,7 @@ describe('an edit the central store receives after the caller verification ran o
     const before = await central.store.db.selectFrom('records').select(['data', 'seq']).where('entity', '=', 'customer').where('id', '=', customer.id).executeTakeFirstOrThrow();
 
     now += 31 * 60_000; // the store's clock: the push arrives 31 minutes after the verification
-    await ws.call('customers.update', { customerId: customer.id, changes: { email: 'late.edit@example.com' }, reason: 'caller asked for a new email' });
+    await ws.call('records.change', { operation: 'customer.editContact', id: customer.id, values: { email: 'late.edit@example.com' }, reason: 'caller asked for a new email' });
 
     const status = await eventually(async () => {
       const s = await ws.call('sync.status');

@@ -39,7 +39,7 @@ describe('a central store updated past this desk', () => {
     const { customer, secrets } = demo(2);
     expect((await ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
     await central.restart({ protocols: NEWER });
-    await ws.call('customers.update', { customerId: customer.id, changes: { email: 'fleet.update@example.org' }, reason: 'caller asked for a new email' });
+    await ws.call('records.change', { operation: 'customer.editContact', id: customer.id, values: { email: 'fleet.update@example.org' }, reason: 'caller asked for a new email' });
 
     const status = await eventually(async () => {
       const s = await ws.call('sync.status');

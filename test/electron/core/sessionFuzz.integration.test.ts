@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, type ChannelName } from '../../../domain/console/channels';
 import { demoCustomer } from '../../../domain/demo/generator';
 import { Customer } from '../../../domain/entities/customer';
+import { OFFLINE_OPERATION_NAMES } from '../../../domain/operations';
 import { startTestCentral, DEMO_SEED, PASSWORD, type TestCentral } from '../../support/central';
 import { editField, expectNamedRefusal, FUZZ_RUNS, FUZZ_SEED, hostileString, hostileValue, shapedInput } from '../../support/hostile';
 import { startWorkstation, type TestWorkstation } from '../../support/workstation';
@@ -60,21 +61,26 @@ const TEMPLATES: Partial<Record<ChannelName, Record<string, unknown>>> = {
   'customers.search': { query: 'smi', kind: 'auto', limit: 20 },
   'customers.open': { customerId: demo(0).customer.id },
   'customers.verifyCaller': { customerId: demo(1).customer.id, method: 'account_pin', answer: '0000' },
-  'customers.update': { customerId: demo(0).customer.id, changes: { firstName: 'Ann' }, reason: 'caller asked for a correction' },
+  'records.change': { operation: 'customer.editContact', id: demo(0).customer.id, values: { firstName: 'Ann' }, reason: 'caller asked for a correction' },
+  'records.history': { entity: 'customer', id: demo(0).customer.id },
   'conflicts.resolve': { mutationId: demo(0).customer.id, field: 'email', keep: 'mine' },
   'changes.dismiss': { mutationId: demo(0).customer.id },
   'billing.open': { customerId: demo(0).customer.id },
-  'billing.updateAccount': { customerId: demo(0).customer.id, changes: { billingAddress: demo(0).billingAccount.billingAddress }, reason: 'caller moved' },
   'billing.replaceCard': { customerId: demo(0).customer.id, paymentMethodId: demo(0).paymentMethods[0]!.id, card: { cardNumber: '4111111111111111', expMonth: 4, expYear: 2030, holderName: 'Morgan Reyes', billingZip: '94107' } },
   'billing.recordAdjustment': { customerId: demo(0).customer.id, kind: 'credit', amountCents: 100, reason: 'goodwill credit' },
 };
 
-/** the channel's valid input with any of its fields replaced by a hostile one (changes: hostile fields and values) */
+/** the channel's valid input with any of its fields replaced by a hostile one (values: hostile fields and values; operation: any declared one too) */
 function nearValid(template: Record<string, unknown>) {
   return fc.record(
     Object.fromEntries(
       Object.entries(template).map(([key, value]) => {
-        const hostile = key === 'changes' ? fc.dictionary(editField, fc.oneof(hostileString, hostileValue), { minKeys: 1, maxKeys: 3 }) : fc.oneof(hostileString, hostileValue, reachable);
+        const hostile =
+          key === 'values'
+            ? fc.dictionary(editField, fc.oneof(hostileString, hostileValue), { minKeys: 1, maxKeys: 3 })
+            : key === 'operation'
+              ? fc.oneof(fc.constantFrom(...OFFLINE_OPERATION_NAMES), hostileString, hostileValue)
+              : fc.oneof(hostileString, hostileValue, reachable);
         return [key, fc.oneof({ weight: 3, arbitrary: fc.constant(value) }, { weight: 2, arbitrary: hostile })];
       }),
     ),
@@ -85,7 +91,7 @@ const inputFor = (channel: ChannelName) => {
   return template ? fc.oneof({ weight: 3, arbitrary: nearValid(template) }, { weight: 1, arbitrary: shapedInput(reachable) }) : shapedInput(reachable);
 };
 /** channels whose fuzz must have got through to the handler at least once, or it proved little */
-const MUST_SUCCEED: readonly ChannelName[] = ['customers.search', 'customers.open', 'customers.verifyCaller', 'customers.update', 'billing.open', 'conflicts.list', 'sync.status', 'sync.now'];
+const MUST_SUCCEED: readonly ChannelName[] = ['customers.search', 'customers.open', 'customers.verifyCaller', 'records.change', 'billing.open', 'conflicts.list', 'sync.status', 'sync.now'];
 
 describe('hostile console input to a signed-in session', () => {
   it.each(FUZZED)(`%s: every hostile input gets a result naming field and rule; the session and the store stay whole (${FUZZ_RUNS} cases)`, async (channel) => {

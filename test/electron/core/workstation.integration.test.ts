@@ -101,7 +101,7 @@ describe('a care rep on a call', () => {
 
   it('refuses an edit before the caller is verified, and queues nothing', async () => {
     const { customer } = demo(9);
-    await expect(one.call('customers.update', { customerId: customer.id, changes: { email: 'new@example.com' }, reason: 'caller asked' })).rejects.toMatchObject({
+    await expect(one.call('records.change', { operation: 'customer.editContact', id: customer.id, values: { email: 'new@example.com' }, reason: 'caller asked' })).rejects.toMatchObject({
       code: 'forbidden',
       issues: [expect.objectContaining({ field: 'verification', rule: 'verification.required' })],
     });
@@ -111,8 +111,10 @@ describe('a care rep on a call', () => {
   it('corrects a phone: pushed to the central store, and seen by a second workstation after its poke', async () => {
     const id = await verified(one, 10);
     const newPhone = '+12125550199';
-    const seenByTwo = two.next('customers.changed', (p) => p.ids.includes(id));
-    const { customer } = await one.call('customers.update', { customerId: id, changes: { phones: [{ kind: 'mobile', number: '(212) 555-0199' }] }, reason: 'caller has a new mobile' });
+    const seenByTwo = two.next('records.changed', (p) => p.records.some((r) => r.entity === 'customer' && r.id === id && r.customerId === id));
+    const receipt = await one.call('records.change', { operation: 'customer.editContact', id, values: { phones: [{ kind: 'mobile', number: '(212) 555-0199' }] }, reason: 'caller has a new mobile' });
+    expect(receipt).toMatchObject({ entity: 'customer', id, customerId: id });
+    const customer = await one.call('customers.open', { customerId: id });
     expect(customer.customer.phones).toEqual([{ kind: 'mobile', number: newPhone }]);
     expect(customer.changes).toEqual([expect.objectContaining({ status: 'pending', fields: ['phones'] })]);
 
@@ -127,14 +129,21 @@ describe('a care rep on a call', () => {
     expect((await two.call('customers.open', { customerId: id })).customer.phones).toEqual([{ kind: 'mobile', number: newPhone }]);
   });
 
-  it('corrects an address and a consent in one change', async () => {
+  it('corrects an address and, as its own operation, a consent', async () => {
     const id = await verified(one, 11);
     const address = { line1: '500 Market Street', line2: 'Suite 200', city: 'San Francisco', state: 'ca', zip: '94105-1234' };
-    await one.call('customers.update', { customerId: id, changes: { serviceAddress: address, 'consents.marketingCalls': false }, reason: 'moved office' });
+    // a consent is not a contact field: the operation that changes contact data refuses it, naming the rule
+    await expect(one.call('records.change', { operation: 'customer.editContact', id, values: { serviceAddress: address, 'consents.marketingCalls': false }, reason: 'moved office' })).rejects.toMatchObject({
+      code: 'validation',
+      issues: [expect.objectContaining({ field: 'consents.marketingCalls', rule: 'operation.field' })],
+    });
+    await one.call('records.change', { operation: 'customer.editContact', id, values: { serviceAddress: address }, reason: 'moved office' });
+    const agreed = ((await centralCustomer(id)).consents as Record<string, boolean>).marketingCalls;
+    await one.call('records.change', { operation: 'customer.editConsents', id, values: { 'consents.marketingCalls': !agreed }, reason: 'caller changed their mind on sales calls' });
     await one.call('sync.now');
     const stored = await centralCustomer(id);
     expect(stored.serviceAddress).toEqual({ ...address, state: 'CA' });
-    expect((stored.consents as Record<string, boolean>).marketingCalls).toBe(false);
+    expect((stored.consents as Record<string, boolean>).marketingCalls).toBe(!agreed);
   });
 
   it('refuses an invalid phone, email or ZIP in the core, naming the field and the rule, and queues nothing', async () => {
@@ -145,19 +154,25 @@ describe('a care rep on a call', () => {
       [{ mailingAddress: { line1: '1 Main St', city: 'Austin', state: 'TX', zip: '7870' } }, 'mailingAddress.zip', 'zip.format'],
     ];
     for (const [changes, field, rule] of attempts) {
-      const err = await one.call('customers.update', { customerId: id, changes, reason: 'caller correction' }).catch((e: unknown) => e);
+      const err = await one.call('records.change', { operation: 'customer.editContact', id, values: changes, reason: 'caller correction' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CareDeskError);
       expect((err as CareDeskError).issues).toEqual([expect.objectContaining({ field, rule })]);
     }
     expect((await one.call('sync.status')).pending).toBe(0);
   });
 
-  it('refuses a change to a field outside the care rep write set, in the core', async () => {
+  it('refuses a change outside the operation and outside the care rep write set, in the core', async () => {
     const id = await verified(one, 13);
-    await expect(one.call('customers.update', { customerId: id, changes: { accountStatus: 'closed' }, reason: 'asked to close' })).rejects.toMatchObject({
-      code: 'forbidden',
-      issues: [expect.objectContaining({ field: 'accountStatus', rule: 'policy.write' })],
+    await expect(one.call('records.change', { operation: 'customer.editContact', id, values: { accountStatus: 'closed' }, reason: 'asked to close' })).rejects.toMatchObject({
+      code: 'validation',
+      issues: [expect.objectContaining({ field: 'accountStatus', rule: 'operation.field' })],
     });
+    const account = demo(13).billingAccount;
+    await expect(one.call('records.change', { operation: 'billingAccount.edit', id: account.id, values: { autopay: !account.autopay }, reason: 'caller wants autopay changed' })).rejects.toMatchObject({
+      code: 'forbidden',
+      issues: [expect.objectContaining({ field: 'autopay', rule: 'policy.write' })],
+    });
+    expect((await one.call('sync.status')).pending).toBe(0);
   });
 
   it('also gets a refusal from the central store when a modified client pushes bad values', async () => {
@@ -199,7 +214,8 @@ describe('working through an outage', () => {
     const ws = await workstation('rep.three');
     const id = await verified(ws, 20);
     await central.stop();
-    const { customer } = await ws.call('customers.update', { customerId: id, changes: { email: 'offline.edit@example.com' }, reason: 'caller update during outage' });
+    await ws.call('records.change', { operation: 'customer.editContact', id, values: { email: 'offline.edit@example.com' }, reason: 'caller update during outage' });
+    const customer = await ws.call('customers.open', { customerId: id });
     expect(customer.customer.email).toBe('offline.edit@example.com');
     await ws.call('sync.now');
     const offline = await ws.call('sync.status');
@@ -216,7 +232,7 @@ describe('working through an outage', () => {
     const ws = await workstation('rep.three');
     const id = await verified(ws, 21);
     await central.stop();
-    await ws.call('customers.update', { customerId: id, changes: { lastName: 'Restarted' }, reason: 'legal name change' });
+    await ws.call('records.change', { operation: 'customer.editContact', id, values: { lastName: 'Restarted' }, reason: 'legal name change' });
     await ws.restart();
     // offline: the password alone opens the cache on this workstation
     const session = await ws.call('session.signIn', { username: 'rep.three', password: PASSWORD });
@@ -233,8 +249,8 @@ describe('working through an outage', () => {
     const ws = await workstation('rep.three');
     const id = await verified(ws, 22);
     await central.stop();
-    await ws.call('customers.update', { customerId: id, changes: { firstName: 'Kept' }, reason: 'spelling' });
-    await expect(ws.call('customers.update', { customerId: id, changes: { email: 'broken@' }, reason: 'typo' })).rejects.toMatchObject({ code: 'validation' });
+    await ws.call('records.change', { operation: 'customer.editContact', id, values: { firstName: 'Kept' }, reason: 'spelling' });
+    await expect(ws.call('records.change', { operation: 'customer.editContact', id, values: { email: 'broken@' }, reason: 'typo' })).rejects.toMatchObject({ code: 'validation' });
     expect((await ws.call('sync.status')).pending).toBe(1);
     await central.restart();
     await eventually(async () => (await ws.call('sync.status')).pending === 0, 30_000);
@@ -250,8 +266,8 @@ describe('two workstations, one field', () => {
     await verified(b, 30);
     const original = demo(30).customer.email;
     await central.stop();
-    await a.call('customers.update', { customerId: id, changes: { email: 'from.a@example.com' }, reason: 'caller on line A' });
-    await b.call('customers.update', { customerId: id, changes: { email: 'from.b@example.com' }, reason: 'caller on line B' });
+    await a.call('records.change', { operation: 'customer.editContact', id, values: { email: 'from.a@example.com' }, reason: 'caller on line A' });
+    await b.call('records.change', { operation: 'customer.editContact', id, values: { email: 'from.b@example.com' }, reason: 'caller on line B' });
     await central.restart();
     await a.call('sync.now');
     await eventually(async () => (await a.call('sync.status')).pending === 0, 30_000);
@@ -274,7 +290,7 @@ describe('exactly once', () => {
     const ws = await workstation('rep.two');
     const id = await verified(ws, 40);
     await central.stop();
-    await ws.call('customers.update', { customerId: id, changes: { firstName: 'Once' }, reason: 'spelling' });
+    await ws.call('records.change', { operation: 'customer.editContact', id, values: { firstName: 'Once' }, reason: 'spelling' });
     await central.restart();
     const open = ws.core.session.unlocked();
     await open.engine.stop();

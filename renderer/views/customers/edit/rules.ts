@@ -17,7 +17,7 @@ export function changeIssues(changes: Record<string, unknown>, entity: EntityNam
   }
 }
 
-const reasonSchema = CONSOLE_CONTRACT['customers.update'].input.shape.reason;
+const reasonSchema = CONSOLE_CONTRACT['records.change'].input.shape.reason;
 
 export function reasonIssue(reason: string): FieldIssue | undefined {
   const result = reasonSchema.safeParse(reason);

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { ChangeReceipt } from '../../../domain/console/contract';
+import { customerIdOf } from '../../../domain/entities';
+import { CareDeskError, PolicyError, ValidationError } from '../../../domain/errors';
+import { creatingStep, stepViolation } from '../../../domain/lifecycles';
+import { assertOperationPaths, validateChanges, validateCreate } from '../../../domain/mutations';
+import { OPERATIONS, mayPerform, needsVerifiedCaller, type OfflineOperation, type OfflineOperationName, type OnlineOperationName } from '../../../domain/operations';
+import { assertMayWrite } from '../../../domain/policy';
+import type { OpenSession } from '../session/session';
+import type { Mutation } from '../../../domain/sync/protocol';
+import { changedFields, pendingChange } from './edits';
+
+/**
+ * The core's two pipelines (DESIGN §8), one for each kind of declared operation. Nothing here knows
+ * a particular workflow: what may be changed, by whom, with which rules and on which condition all
+ * come from the declaration in domain/operations.ts and the rules it points to. The central store
+ * checks all of it again on push.
+ */
+
+/**
+ * Offline: an edit, a transition or a create, checked as its declaration says, then applied to the
+ * local view and queued in the outbox in one transaction, and pushed when the link allows.
+ */
+export function performOffline(s: OpenSession, name: OfflineOperationName, id: string | undefined, values: Record<string, unknown>, reason: string): ChangeReceipt {
+  const op: OfflineOperation = OPERATIONS[name];
+  const at = s.clock();
+  const queued = op.kind === 'create' ? queueCreate(s, op, id ?? randomUUID(), values, reason, at) : queueChange(s, name, op, requireId(id), values, reason, at);
+  s.engine.kick();
+  const record = { entity: op.entity, id: queued.mutation.entityId, customerId: queued.customerId };
+  s.announce([record]);
+  return { ...record, mutationId: queued.mutation.id, change: pendingChange({ ...queued.mutation, customerId: queued.customerId, status: 'pending', conflicts: [], rejection: null, hold: null }) };
+}
+
+interface Queued {
+  mutation: Mutation;
+  customerId: string | null;
+}
+
+function queueChange(s: OpenSession, name: OfflineOperationName, op: OfflineOperation, id: string, values: Record<string, unknown>, reason: string, at: Date): Queued {
+  const { user } = s;
+  assertOperationPaths(name, Object.keys(values));
+  assertMayWrite(op.entity, user.role, Object.keys(values));
+  const changes = validateChanges(op.entity, values);
+  const current = s.cache.effectiveRecord(op.entity, id);
+  if (!current) throw new CareDeskError('not_found', `This ${op.entity} is not in your cache.`);
+  const step = stepViolation(op.entity, current, changes, user);
+  if (step) throw new PolicyError(step.message, [step]);
+  const customerId = customerIdOf(op.entity, current);
+  const verificationId = verifiedCaller(s, op, customerId, at);
+  const { base, changed } = changedFields(current, changes);
+  return { mutation: s.cache.enqueueMutation({ entity: op.entity, entityId: id, customerId, base, changes: changed, reason, verificationId, createdAt: at.toISOString() }), customerId };
+}
+
+function queueCreate(s: OpenSession, op: OfflineOperation & { kind: 'create' }, id: string, values: Record<string, unknown>, reason: string, at: Date): Queued {
+  const { user } = s;
+  const creating = creatingStep(op.entity);
+  if (!creating?.by.includes(user.role)) throw new PolicyError(`the ${user.role} role may not create a ${op.entity}`, [{ field: '(entity)', rule: 'create.not_allowed', message: `for ${creating?.by.join(', ') ?? 'no one'}` }]);
+  if (s.cache.effectiveRecord(op.entity, id)) throw new ValidationError([{ field: 'id', rule: 'create.id_taken', message: 'this id is taken: a new record needs a new id' }]);
+  // the same rules the central store builds the record with; its own fields are set there
+  const { data, customerId } = validateCreate(op.entity, id, values, { userId: user.id, at: at.toISOString() });
+  const fields = Object.fromEntries(Object.keys(values).map((field) => [field, data[field]]));
+  const verificationId = verifiedCaller(s, op, customerId, at);
+  return { mutation: s.cache.enqueueMutation({ op: 'create', entity: op.entity, entityId: id, customerId, base: {}, changes: fields, reason, verificationId, createdAt: at.toISOString() }), customerId };
+}
+
+function requireId(id: string | undefined): string {
+  if (!id) throw new ValidationError([{ field: 'id', rule: 'required', message: 'which record to change' }]);
+  return id;
+}
+
+/** The verification a change done on a call rests on, or null when its declaration asks for none from this role. */
+function verifiedCaller(s: OpenSession, op: OfflineOperation, customerId: string | null, now: Date): string | null {
+  if (!needsVerifiedCaller(op, s.user.role)) return null;
+  const v = customerId ? s.verifications.get(customerId) : undefined;
+  if (!v?.verified || !v.verificationId || !isCurrent(v.validUntil, now)) {
+    throw new CareDeskError('forbidden', 'Verify the caller before changing their record.', [
+      { field: 'verification', rule: 'verification.required', message: 'the caller is not verified (or the verification expired)' },
+    ]);
+  }
+  return v.verificationId;
+}
+
+export function isCurrent(validUntil: string | null, now: Date): boolean {
+  return !!validUntil && Date.parse(validUntil) > now.getTime();
+}
+
+/**
+ * Online: one call to the central store, for what must not wait in an outbox (a card number, money
+ * against the balance held now, a caller's answers). Refused before anything is sent when the role
+ * may not take it, or when this desk is known to be offline; a link lost during the call is the
+ * same plain message. The next pull brings what it changed.
+ */
+export async function performOnline<T>(s: OpenSession, name: OnlineOperationName, call: (token: string) => Promise<T>): Promise<T> {
+  assertMayPerform(s, name);
+  const result = await callOnline(s, OPERATIONS[name].does, call, { changes: true });
+  void s.engine.syncNow();
+  return result;
+}
+
+/**
+ * One call to the central store now, with the session's token: refused before anything is sent when
+ * this desk is known to be offline, and a link lost during the call is the same plain message
+ * naming what could not be done (`does`). Reads that only the store can answer use it too.
+ */
+export async function callOnline<T>(s: OpenSession, does: string, call: (token: string) => Promise<T>, { changes = false } = {}): Promise<T> {
+  const status = s.engine.status();
+  // during a first sync the engine has not said online yet: only a failed attempt means offline
+  if (!s.token || (!status.online && status.error !== null)) throw offline(does, changes);
+  const token = s.token;
+  try {
+    return await call(token);
+  } catch (err) {
+    throw err instanceof CareDeskError && err.code === 'offline' ? offline(does, changes) : err;
+  }
+}
+
+/** Refused before anything else is looked at when the role may not take it. */
+export function assertMayPerform(s: OpenSession, name: OnlineOperationName): void {
+  if (!mayPerform(name, s.user.role)) throw new PolicyError(`the ${s.user.role} role may not ${OPERATIONS[name].does}`);
+}
+
+function offline(does: string, changes: boolean): CareDeskError {
+  const retry = changes ? 'Nothing was saved; try again' : 'Try again';
+  return new CareDeskError('offline', `To ${does} this workstation must reach the central store, and it is offline now. ${retry} when the status bar says Online.`);
+}
