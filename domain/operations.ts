@@ -1,7 +1,10 @@
-import { CONSENT_KEYS, type AuditAction, type EntityName } from './entities';
+import { z } from 'zod';
+import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, Id, PaymentMethod, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import { accessOf, mayWriteAny, policyField } from './policy';
 import { ROLES, type Role } from './roles';
+import { VERIFICATION_METHODS, VerifyResponse } from './sync/protocol';
+import { ChangeReason } from './validation/text';
 
 /**
  * Everything a user can do, declared once as data (DESIGN §8; Replicache's mutators are the model).
@@ -56,6 +59,9 @@ export interface OnlineOperation extends Declared {
   roles: readonly Role[];
   /** what it does, as a user is told when it cannot be done now ("To replace a card …") */
   does: string;
+  /** what the console sends (its channel is the operation's name) and what it answers */
+  input: z.ZodObject;
+  output: z.ZodType;
 }
 /** The operations a desk performs offline: local view and outbox in one transaction, then push. */
 export type OfflineOperation = CreateOperation | EditOperation | TransitionOperation;
@@ -88,14 +94,43 @@ export const OPERATIONS = {
   /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
   'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`), { verifiedCaller: true }),
   /** the roles that may change a customer record are the ones that talk to callers about it */
-  'customer.verifyCaller': { kind: 'online', entity: 'customer', roles: ROLES.filter((role) => mayWriteAny('customer', role)), does: 'verify a caller', audit: 'caller.verification' },
+  'customer.verifyCaller': {
+    kind: 'online',
+    entity: 'customer',
+    roles: ROLES.filter((role) => mayWriteAny('customer', role)),
+    does: 'verify a caller',
+    audit: 'caller.verification',
+    input: z.strictObject({ customerId: Id, method: z.enum(VERIFICATION_METHODS), answer: z.string().trim().max(8) }),
+    output: VerifyResponse,
+  },
   'serviceLine.edit': edit('serviceLine', ['number', 'plan', 'e911Address']),
   'serviceLine.setStatus': transition('serviceLine'),
   'billingAccount.setStatus': transition('billingAccount'),
   'billingAccount.edit': edit('billingAccount', ['autopay', 'billingAddress']),
-  'billingAccount.recordAdjustment': { kind: 'online', entity: 'billingAdjustment', roles: ['billing_clerk'], does: 'record a credit or an adjustment', audit: 'billing.adjustment' },
+  /** a credit or an adjustment with its reason, against the balance the store holds now; the amount is the effect on the balance in cents */
+  'billingAccount.recordAdjustment': {
+    kind: 'online',
+    entity: 'billingAdjustment',
+    roles: ['billing_clerk'],
+    does: 'record a credit or an adjustment',
+    audit: 'billing.adjustment',
+    input: z.strictObject({ customerId: Id, kind: z.enum(ADJUSTMENT_KINDS), amountCents: z.number().int(), reason: ChangeReason }),
+    output: z.object({ adjustment: BillingAdjustment }),
+  },
   'invoice.setStatus': transition('invoice'),
-  'paymentMethod.replaceCard': { kind: 'online', entity: 'paymentMethod', roles: ['billing_clerk'], does: 'replace a card', audit: 'card.replace' },
+  /**
+   * The card goes straight to the central store's card vault and never into the cache, the outbox or
+   * an error message; what comes back is the masked form (PCI DSS 3.4.1, 3.5.1, 3.3.1).
+   */
+  'paymentMethod.replaceCard': {
+    kind: 'online',
+    entity: 'paymentMethod',
+    roles: ['billing_clerk'],
+    does: 'replace a card',
+    audit: 'card.replace',
+    input: z.strictObject({ customerId: Id, paymentMethodId: Id, card: z.record(z.string().max(40), z.unknown()) }),
+    output: z.object({ paymentMethod: PaymentMethod }),
+  },
   'lead.edit': edit('lead', ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices']),
   'lead.setStatus': transition('lead'),
   'inquiry.linkCustomer': edit('inquiry', ['customerId']),
@@ -105,6 +140,8 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 export type OnlineOperationName = { [K in OperationName]: (typeof OPERATIONS)[K] extends { kind: 'online' } ? K : never }[OperationName];
 export type OfflineOperationName = Exclude<OperationName, OnlineOperationName>;
+/** The names of the online operations, each the name of its console channel. */
+export const ONLINE_OPERATION_NAMES = (Object.keys(OPERATIONS) as OperationName[]).filter((name) => OPERATIONS[name].kind === 'online') as OnlineOperationName[];
 
 const declared = Object.values(OPERATIONS) as Operation[];
 /** The names of the operations a desk performs offline, for the console channel that takes them. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ADJUSTMENT_KINDS, BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy, type EntityName } from '../entities';
+import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy, type EntityName } from '../entities';
 import { Username } from '../entities/identity';
-import { OFFLINE_OPERATION_NAMES } from '../operations';
+import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, type OnlineOperationName } from '../operations';
 import { Role } from '../roles';
-import { HistoryResponse, MutationHold, VERIFICATION_METHODS, VerifyResponse } from '../sync/protocol';
+import { HistoryResponse, MutationHold } from '../sync/protocol';
 import { rule } from '../validation/rule';
 import { ChangeReason, requiredText } from '../validation/text';
 import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
@@ -144,6 +144,13 @@ interface ChannelSpec {
   unlocked: boolean;
 }
 
+type OnlineChannels = { [K in OnlineOperationName]: { input: (typeof OPERATIONS)[K]['input']; output: (typeof OPERATIONS)[K]['output']; unlocked: true } };
+
+/** An online operation's channel is its name; its input and output are declared with it (domain/operations.ts). */
+function onlineChannels(): OnlineChannels {
+  return Object.fromEntries(ONLINE_OPERATION_NAMES.map((name) => [name, { input: OPERATIONS[name].input, output: OPERATIONS[name].output, unlocked: true }])) as OnlineChannels;
+}
+
 export const CONSOLE_CONTRACT = {
   'session.status': { input: Empty, output: SessionState, unlocked: false },
   'device.enrol': {
@@ -166,11 +173,6 @@ export const CONSOLE_CONTRACT = {
     unlocked: true,
   },
   'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true },
-  'customers.verifyCaller': {
-    input: z.strictObject({ customerId: Id, method: z.enum(VERIFICATION_METHODS), answer: z.string().trim().max(8) }),
-    output: VerifyResponse,
-    unlocked: true,
-  },
   'conflicts.list': { input: Empty, output: z.array(ConflictView), unlocked: true },
   'conflicts.resolve': {
     input: z.strictObject({ mutationId: Id, field: z.string().max(60), keep: z.enum(['mine', 'theirs']) }),
@@ -181,21 +183,6 @@ export const CONSOLE_CONTRACT = {
   'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
   /** a customer's billing tab; opening it is a read of billing data, reported for the audit log */
   'billing.open': { input: z.strictObject({ customerId: Id }), output: BillingView, unlocked: true },
-  /**
-   * Online only: the card goes straight to the central store's card vault and never into the
-   * cache, the outbox or an error message; what comes back is the masked form.
-   */
-  'billing.replaceCard': {
-    input: z.strictObject({ customerId: Id, paymentMethodId: Id, card: z.record(z.string().max(40), z.unknown()) }),
-    output: z.object({ paymentMethod: PaymentMethod }),
-    unlocked: true,
-  },
-  /** online only: a credit or adjustment with its reason; the amount is the effect on the balance in cents */
-  'billing.recordAdjustment': {
-    input: z.strictObject({ customerId: Id, kind: z.enum(ADJUSTMENT_KINDS), amountCents: z.number().int(), reason: Reason }),
-    output: z.object({ adjustment: BillingAdjustment }),
-    unlocked: true,
-  },
   /**
    * Every operation a desk performs offline (domain/operations.ts: create, edit, transition): the
    * values by mutation path, checked against the operation's declaration and the domain's rules,
@@ -211,6 +198,7 @@ export const CONSOLE_CONTRACT = {
   'records.history': { input: z.strictObject({ entity: RecordRef.shape.entity, id: Id }), output: HistoryResponse, unlocked: true },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true },
   'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
+  ...onlineChannels(),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 export type Channel = keyof typeof CONSOLE_CONTRACT;

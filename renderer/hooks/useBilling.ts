@@ -17,11 +17,11 @@ export function useBilling(customerId: string) {
   const refresh = () => client.invalidateQueries({ queryKey: queryKeys.billing(customerId) });
 
   const cardReplacement = useMutation({
-    mutationFn: ({ paymentMethodId, card }: { paymentMethodId: string; card: Record<string, unknown> }) => invoke('billing.replaceCard', { customerId, paymentMethodId, card }),
+    mutationFn: ({ paymentMethodId, card }: { paymentMethodId: string; card: Record<string, unknown> }) => invoke('paymentMethod.replaceCard', { customerId, paymentMethodId, card }),
     onSuccess: refresh,
   });
   const adjustment = useMutation({
-    mutationFn: (input: { kind: AdjustmentKind; amountCents: number; reason: string }) => invoke('billing.recordAdjustment', { customerId, ...input }),
+    mutationFn: (input: { kind: AdjustmentKind; amountCents: number; reason: string }) => invoke('billingAccount.recordAdjustment', { customerId, ...input }),
     onSuccess: refresh,
   });
 

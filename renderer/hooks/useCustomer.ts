@@ -6,7 +6,7 @@ import { useFieldEdit } from './useRecordChange';
 
 export type { ConfirmedChange } from './useConfirmedChanges';
 
-type VerifyResult = ChannelOutput<'customers.verifyCaller'>;
+type VerifyResult = ChannelOutput<'customer.verifyCaller'>;
 
 /**
  * One customer's profile, as the core holds it for this role, with the rep's unconfirmed edits
@@ -33,7 +33,7 @@ export function useCustomer(customerId: string | null) {
   const verify = useCallback(
     async (method: 'ssn_last4' | 'account_pin', answer: string): Promise<VerifyResult> => {
       if (!customerId) throw new Error('no customer open');
-      const result = await invoke('customers.verifyCaller', { customerId, method, answer });
+      const result = await invoke('customer.verifyCaller', { customerId, method, answer });
       setProfile((p) => (p && p.customer.id === customerId ? { ...p, verification: { ...result } } : p));
       return result;
     },

@@ -61,7 +61,7 @@ await call('sync.now');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const verify = async (edit: DeskPlan['edits'][number]) => {
-  const verified = await call('customers.verifyCaller', { customerId: edit.customerId, method: 'account_pin', answer: edit.pin });
+  const verified = await call('customer.verifyCaller', { customerId: edit.customerId, method: 'account_pin', answer: edit.pin });
   if (!verified.verified) throw new Error(`verification refused for ${edit.customerId}`);
 };
 if (plan.offlineEdits) {

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 it('flows end to end: console validation, outbox, push, central store, pull on another desk, audit row', async () => {
   const { customer, secrets } = demo(2);
-  await one.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin });
+  await one.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin });
 
   // console validation, from the entity schema: a value outside the field's rule is refused naming both
   await expect(one.call('records.change', { operation: OPERATION, id: customer.id, values: { preferredLanguage: 'klingon' }, reason: 'caller prefers it' })).rejects.toMatchObject({

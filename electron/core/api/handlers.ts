@@ -17,7 +17,7 @@ export function createHandlerTable(session: Session): HandlerTable {
     'session.signOut': () => session.signOut(),
     'customers.search': async ({ query, kind, limit }) => searchCustomers(open(), query, kind, limit),
     'customers.open': async ({ customerId }) => openCustomer(open(), customerId),
-    'customers.verifyCaller': ({ customerId, method, answer }) => verifyCaller(open(), customerId, method, answer),
+    'customer.verifyCaller': ({ customerId, method, answer }) => verifyCaller(open(), customerId, method, answer),
     'conflicts.list': async () => listConflicts(open()),
     'conflicts.resolve': async ({ mutationId, field, keep }) => resolveConflict(open(), mutationId, field, keep),
     'changes.dismiss': async ({ mutationId }) => {
@@ -25,8 +25,8 @@ export function createHandlerTable(session: Session): HandlerTable {
       return { ok: true as const };
     },
     'billing.open': async ({ customerId }) => openBilling(open(), customerId),
-    'billing.replaceCard': ({ customerId, paymentMethodId, card }) => replaceCard(open(), customerId, paymentMethodId, card),
-    'billing.recordAdjustment': ({ customerId, kind, amountCents, reason }) => recordAdjustment(open(), customerId, kind, amountCents, reason),
+    'paymentMethod.replaceCard': ({ customerId, paymentMethodId, card }) => replaceCard(open(), customerId, paymentMethodId, card),
+    'billingAccount.recordAdjustment': ({ customerId, kind, amountCents, reason }) => recordAdjustment(open(), customerId, kind, amountCents, reason),
     'records.change': async ({ operation, id, values, reason }) => performOffline(open(), operation, id, values, reason),
     'records.history': ({ entity, id }) => {
       const s = open();

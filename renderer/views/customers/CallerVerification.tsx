@@ -35,7 +35,7 @@ const resolver = domainResolver<Answer>(() => answerIssues, (issue) => issue.fie
  */
 export function CallerVerification(props: {
   profile: CustomerProfile;
-  onVerify: (method: Method, answer: string) => Promise<ChannelOutput<'customers.verifyCaller'>>;
+  onVerify: (method: Method, answer: string) => Promise<ChannelOutput<'customer.verifyCaller'>>;
   answerRef: RefObject<HTMLInputElement | null>;
 }) {
   const { profile, onVerify, answerRef } = props;

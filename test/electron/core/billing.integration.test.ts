@@ -132,7 +132,7 @@ describe("a billing clerk's workstation", () => {
       [card({ cvc: '123' }), 'card.security_code'],
     ];
     for (const [attempt, rule] of attempts) {
-      const err = await clerk.call('billing.replaceCard', { customerId: d.customer.id, paymentMethodId: methodId, card: attempt }).catch((e: unknown) => e);
+      const err = await clerk.call('paymentMethod.replaceCard', { customerId: d.customer.id, paymentMethodId: methodId, card: attempt }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CareDeskError);
       expect((err as CareDeskError).issues.map((i) => i.rule)).toContain(rule);
       expect(JSON.stringify(err)).not.toContain(PAN.slice(0, 8));
@@ -144,7 +144,7 @@ describe("a billing clerk's workstation", () => {
     const d = demo(7);
     await central.stop();
     await eventually(async () => !(await clerk.call('sync.status')).online, 15_000, 'offline');
-    const err = await clerk.call('billing.replaceCard', { customerId: d.customer.id, paymentMethodId: d.paymentMethods[0]!.id, card: card() }).catch((e: unknown) => e);
+    const err = await clerk.call('paymentMethod.replaceCard', { customerId: d.customer.id, paymentMethodId: d.paymentMethods[0]!.id, card: card() }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'offline', message: expect.stringMatching(/offline now\. Nothing was saved/) });
     expect((await clerk.call('sync.status')).pending).toBe(0);
     await central.restart();
@@ -157,7 +157,7 @@ describe("a billing clerk's workstation", () => {
     const d = demo(8);
     const old = d.paymentMethods[0]!;
     const spaced = PAN.match(/.{4}/g)!.join(' ');
-    const { paymentMethod } = await clerk.call('billing.replaceCard', { customerId: d.customer.id, paymentMethodId: old.id, card: card({ cardNumber: spaced }) });
+    const { paymentMethod } = await clerk.call('paymentMethod.replaceCard', { customerId: d.customer.id, paymentMethodId: old.id, card: card({ cardNumber: spaced }) });
     expect(paymentMethod).toMatchObject({ brand: 'visa', last4: PAN.slice(-4), expMonth: 4, expYear: year + 2, holderName: 'Morgan Reyes', billingZip: '94107', isDefault: old.isDefault });
     const view = await eventually(async () => {
       const v = await clerk.call('billing.open', { customerId: d.customer.id });
@@ -168,7 +168,7 @@ describe("a billing clerk's workstation", () => {
 
   it('records a credit online; it arrives in the account history with who and when', async () => {
     const d = demo(9);
-    const { adjustment } = await clerk.call('billing.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -2000, reason: 'Outage credit' });
+    const { adjustment } = await clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -2000, reason: 'Outage credit' });
     expect(adjustment).toMatchObject({ kind: 'credit', amountCents: -2000, recordedBy: 'clerk one' });
     const view = await eventually(async () => {
       const v = await clerk.call('billing.open', { customerId: d.customer.id });
@@ -182,7 +182,7 @@ describe("a billing clerk's workstation", () => {
     const d = demo(10);
     await central.stop();
     await eventually(async () => !(await clerk.call('sync.status')).online, 15_000, 'offline');
-    await expect(clerk.call('billing.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -100, reason: 'Goodwill' })).rejects.toMatchObject({ code: 'offline' });
+    await expect(clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -100, reason: 'Goodwill' })).rejects.toMatchObject({ code: 'offline' });
     await central.restart();
     await eventually(async () => (await clerk.call('sync.status')).online, 30_000, 'online again');
   });

@@ -17,7 +17,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'session.signOut': [{ extra: 1 }, '(input)'],
   'customers.search': [{ query: '' }, 'query'],
   'customers.open': [{ customerId: 'not-a-uuid' }, 'customerId'],
-  'customers.verifyCaller': [{ customerId: '00000000-0000-4000-8000-000000000000', method: 'dob', answer: '1234' }, 'method'],
+  'customer.verifyCaller': [{ customerId: '00000000-0000-4000-8000-000000000000', method: 'dob', answer: '1234' }, 'method'],
   'records.change': [{ operation: 'customer.editContact', id: '00000000-0000-4000-8000-000000000000', values: {}, reason: 'x' }, 'reason'],
   'records.history': [{ entity: 'users', id: '00000000-0000-4000-8000-000000000000' }, 'entity'],
   'conflicts.list': [{ extra: 1 }, '(input)'],
@@ -26,8 +26,8 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'sync.status': [{ extra: 1 }, '(input)'],
   'sync.now': [{ extra: 1 }, '(input)'],
   'billing.open': [{ customerId: 'nope' }, 'customerId'],
-  'billing.replaceCard': [{ customerId: '00000000-0000-4000-8000-000000000000', paymentMethodId: 'nope', card: {} }, 'paymentMethodId'],
-  'billing.recordAdjustment': [{ customerId: '00000000-0000-4000-8000-000000000000', kind: 'gift', amountCents: 100, reason: 'goodwill' }, 'kind'],
+  'paymentMethod.replaceCard': [{ customerId: '00000000-0000-4000-8000-000000000000', paymentMethodId: 'nope', card: {} }, 'paymentMethodId'],
+  'billingAccount.recordAdjustment': [{ customerId: '00000000-0000-4000-8000-000000000000', kind: 'gift', amountCents: 100, reason: 'goodwill' }, 'kind'],
 };
 
 let core: WorkstationCore;

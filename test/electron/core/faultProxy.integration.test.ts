@@ -142,7 +142,7 @@ interface Edit {
 let nextCustomer = 1;
 async function editToMake(d: Desk): Promise<Edit> {
   const { customer, secrets } = demo(nextCustomer++);
-  expect((await d.ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+  expect((await d.ws.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
   return { id: customer.id, email: `fault.${randomUUID().slice(0, 8)}@example.org`, before: await updatesOf(customer.id) };
 }
 const queue = (d: Desk, edit: Edit, reason = 'caller asked, on a bad line') => d.ws.call('records.change', { operation: 'customer.editContact', id: edit.id, values: { email: edit.email }, reason });

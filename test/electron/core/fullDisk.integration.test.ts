@@ -34,7 +34,7 @@ afterAll(async () => {
 
 async function verified(i: number): Promise<string> {
   const { customer, secrets } = demo(i);
-  expect((await ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+  expect((await ws.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
   return customer.id;
 }
 

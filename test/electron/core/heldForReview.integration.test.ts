@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('an edit the central store receives after the caller verification ran out', () => {
   it('is shown on the desk as held for review with the reason, not applied, not pending, not rejected', async () => {
     const { customer, secrets } = demo(3);
-    expect((await ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+    expect((await ws.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
     const before = await central.store.db.selectFrom('records').select(['data', 'seq']).where('entity', '=', 'customer').where('id', '=', customer.id).executeTakeFirstOrThrow();
 
     now += 31 * 60_000; // the store's clock: the push arrives 31 minutes after the verification

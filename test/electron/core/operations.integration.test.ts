@@ -48,7 +48,7 @@ const stored = async (entity: string, id: string) => {
 const userId = async (username: string) => (await central.store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
 async function verify(ws: TestWorkstation, i: number): Promise<string> {
   const { customer, secrets } = demo(i);
-  expect((await ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+  expect((await ws.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
   return customer.id;
 }
 

@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('a central store updated past this desk', () => {
   it('tells the rep this desk needs updating, keeps the edit, and delivers it once they speak a common version', async () => {
     const { customer, secrets } = demo(2);
-    expect((await ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+    expect((await ws.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
     await central.restart({ protocols: NEWER });
     await ws.call('records.change', { operation: 'customer.editContact', id: customer.id, values: { email: 'fleet.update@example.org' }, reason: 'caller asked for a new email' });
 

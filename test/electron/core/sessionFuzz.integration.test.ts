@@ -24,7 +24,7 @@ const CUSTOMERS = 20;
 const demo = (i: number) => demoCustomer(i, { seed: DEMO_SEED, historyMonths: 2 });
 const SESSION_ENDING: readonly ChannelName[] = ['session.lock', 'session.signOut', 'session.signIn', 'session.unlock', 'device.enrol'];
 /** fuzzed last: misses there use up the verified customer's attempts */
-const LAST: readonly ChannelName[] = ['customers.verifyCaller'];
+const LAST: readonly ChannelName[] = ['customer.verifyCaller'];
 const FUZZED = [...CHANNEL_NAMES.filter((c) => !SESSION_ENDING.includes(c) && !LAST.includes(c)), ...LAST];
 const EXPECTED_CODES = new Set(['validation', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'offline']);
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   rep = await desk('fuzz.rep');
   clerk = await desk('fuzz.clerk');
   const { customer, secrets } = demo(0);
-  expect((await rep.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
+  expect((await rep.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
 }, 120_000);
 
 afterAll(async () => {
@@ -60,14 +60,14 @@ const reachable = fc.oneof(ids((i) => demo(i).customer.id), ids((i) => demo(i).b
 const TEMPLATES: Partial<Record<ChannelName, Record<string, unknown>>> = {
   'customers.search': { query: 'smi', kind: 'auto', limit: 20 },
   'customers.open': { customerId: demo(0).customer.id },
-  'customers.verifyCaller': { customerId: demo(1).customer.id, method: 'account_pin', answer: '0000' },
+  'customer.verifyCaller': { customerId: demo(1).customer.id, method: 'account_pin', answer: '0000' },
   'records.change': { operation: 'customer.editContact', id: demo(0).customer.id, values: { firstName: 'Ann' }, reason: 'caller asked for a correction' },
   'records.history': { entity: 'customer', id: demo(0).customer.id },
   'conflicts.resolve': { mutationId: demo(0).customer.id, field: 'email', keep: 'mine' },
   'changes.dismiss': { mutationId: demo(0).customer.id },
   'billing.open': { customerId: demo(0).customer.id },
-  'billing.replaceCard': { customerId: demo(0).customer.id, paymentMethodId: demo(0).paymentMethods[0]!.id, card: { cardNumber: '4111111111111111', expMonth: 4, expYear: 2030, holderName: 'Morgan Reyes', billingZip: '94107' } },
-  'billing.recordAdjustment': { customerId: demo(0).customer.id, kind: 'credit', amountCents: 100, reason: 'goodwill credit' },
+  'paymentMethod.replaceCard': { customerId: demo(0).customer.id, paymentMethodId: demo(0).paymentMethods[0]!.id, card: { cardNumber: '4111111111111111', expMonth: 4, expYear: 2030, holderName: 'Morgan Reyes', billingZip: '94107' } },
+  'billingAccount.recordAdjustment': { customerId: demo(0).customer.id, kind: 'credit', amountCents: 100, reason: 'goodwill credit' },
 };
 
 /** the channel's valid input with any of its fields replaced by a hostile one (values: hostile fields and values; operation: any declared one too) */
@@ -91,7 +91,7 @@ const inputFor = (channel: ChannelName) => {
   return template ? fc.oneof({ weight: 3, arbitrary: nearValid(template) }, { weight: 1, arbitrary: shapedInput(reachable) }) : shapedInput(reachable);
 };
 /** channels whose fuzz must have got through to the handler at least once, or it proved little */
-const MUST_SUCCEED: readonly ChannelName[] = ['customers.search', 'customers.open', 'customers.verifyCaller', 'records.change', 'billing.open', 'conflicts.list', 'sync.status', 'sync.now'];
+const MUST_SUCCEED: readonly ChannelName[] = ['customers.search', 'customers.open', 'customer.verifyCaller', 'records.change', 'billing.open', 'conflicts.list', 'sync.status', 'sync.now'];
 
 describe('hostile console input to a signed-in session', () => {
   it.each(FUZZED)(`%s: every hostile input gets a result naming field and rule; the session and the store stay whole (${FUZZ_RUNS} cases)`, async (channel) => {

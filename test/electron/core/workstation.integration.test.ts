@@ -32,7 +32,7 @@ async function centralCustomer(id: string): Promise<Record<string, unknown>> {
 
 async function verified(ws: TestWorkstation, index: number): Promise<string> {
   const { customer, secrets } = demo(index);
-  const result = await ws.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin });
+  const result = await ws.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin });
   expect(result.verified).toBe(true);
   return customer.id;
 }
@@ -90,10 +90,10 @@ describe('a care rep on a call', () => {
   it('verifies the caller at the central store: a wrong answer, then the right one', async () => {
     const { customer, secrets } = demo(8);
     const wrong = secrets.accountPin === '000000' ? '111111' : '000000';
-    const first = await one.call('customers.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: wrong });
+    const first = await one.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: wrong });
     expect(first).toMatchObject({ verified: false, verificationId: null });
     expect(first.attemptsLeft).toBeGreaterThan(0);
-    const second = await one.call('customers.verifyCaller', { customerId: customer.id, method: 'ssn_last4', answer: secrets.ssnLast4 });
+    const second = await one.call('customer.verifyCaller', { customerId: customer.id, method: 'ssn_last4', answer: secrets.ssnLast4 });
     expect(second.verified).toBe(true);
     const profile = await one.call('customers.open', { customerId: customer.id });
     expect(profile.verification?.verified).toBe(true);
