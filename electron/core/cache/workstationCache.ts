@@ -144,7 +144,7 @@ export class WorkstationCache {
     const stored = this.records.get(entity, id);
     if (stored) return this.withPendingEdits(stored);
     const created = this.outboxTable.pendingCreate(entity, id);
-    return created && provisionalRecord(entity, id, created.changes);
+    return created && this.withPendingEditsOf(entity, id, provisionalRecord(entity, id, created.changes));
   }
 
   /** One customer's records of one entity as the user should see them: the server's, then those created here and not yet taken. */
@@ -153,7 +153,7 @@ export class WorkstationCache {
     const stored = this.records.ofCustomer(entity, customerId);
     const known = new Set(stored.map((r) => r.id));
     const created = this.outboxTable.pendingCreatesOfCustomer(entity, customerId).filter((entry) => !known.has(entry.entityId));
-    return [...stored.map((r) => this.withPendingEdits(r)), ...created.map((entry) => provisionalRecord(entity, entry.entityId, entry.changes))];
+    return [...stored.map((r) => this.withPendingEdits(r)), ...created.map((entry) => this.withPendingEditsOf(entity, entry.entityId, provisionalRecord(entity, entry.entityId, entry.changes)))];
   }
 
   // ── first sync ────────────────────────────────────────────────────────────────────────────
@@ -296,7 +296,11 @@ export class WorkstationCache {
   }
 
   private withPendingEdits(stored: StoredRecord): Data {
-    return this.outboxTable.pendingChangesOf(stored.entity, stored.id).reduce<Data>((view, edit) => applyChanges(view, edit), stored.data);
+    return this.withPendingEditsOf(stored.entity, stored.id, stored.data);
+  }
+
+  private withPendingEditsOf(entity: EntityName, id: string, data: Data): Data {
+    return this.outboxTable.pendingChangesOf(entity, id).reduce<Data>((view, edit) => applyChanges(view, edit), data);
   }
 
   private reindexCustomer(customerId: string): void {

@@ -50,6 +50,26 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(cache.outboxCounts()).toEqual({ pending: 1, conflicts: 0, rejected: 0, held: 0 });
   });
 
+  it('shows a record born here from its pending create, with later edits over it, until the store’s copy replaces it', () => {
+    const request = { customerId: alice.id, reason: 'caller asked to be forgotten' };
+    const filed = cache.enqueueMutation({ op: 'create', entity: 'erasureRequest', entityId: '0b6f2b52-9d43-4a55-8f3e-2c1d0e9f8a7b', customerId: alice.id, base: {}, changes: request, reason: 'asked on the call', verificationId: VERIFICATION });
+    expect(filed).toMatchObject({ op: 'create', entity: 'erasureRequest', changes: request });
+    expect(cache.effectiveRecordsOfCustomer('erasureRequest', alice.id)).toEqual([{ ...request, status: 'pending', id: filed.entityId }]);
+
+    const id = '6a1e3c9b-2f4d-4e8a-9b7c-1d2e3f4a5b6c';
+    const lead = { firstName: 'Priya', lastName: 'Natarajan', email: 'priya.n@example.org', phone: '+14155550142', mailingAddress: { line1: '77 Geary Street', city: 'San Francisco', state: 'CA', zip: '94108' }, location: 'San Francisco, CA', requestedServices: ['business VoIP'] };
+    const create = cache.enqueueMutation({ op: 'create', entity: 'lead', entityId: id, customerId: null, base: {}, changes: lead, reason: 'prequalification call', verificationId: null });
+    cache.enqueueMutation({ entity: 'lead', entityId: id, customerId: null, base: { lastName: 'Natarajan' }, changes: { lastName: 'Natarajan-Rao' }, reason: 'spelling', verificationId: null });
+    expect(cache.effectiveRecord('lead', id)).toEqual({ ...lead, lastName: 'Natarajan-Rao', status: 'new', id });
+    expect(cache.changesOf('lead', id).map((e) => e.op ?? 'edit')).toEqual(['create', 'edit']);
+    expect(cache.pendingMutations(10).map((m) => m.op ?? null)).toEqual(['create', 'create', null]);
+
+    cache.recordResults([result(create.id, create.seq, 'applied', { serverSeq: lastSeq + 1 })]);
+    const stored = { ...lead, id, status: 'new', createdAt: '2026-11-28T09:00:01.000Z', convertedCustomerId: null };
+    cache.applyPull([put(lastSeq + 1, 'lead', stored, null)], lastSeq + 1);
+    expect(cache.effectiveRecord('lead', id)).toEqual({ ...stored, lastName: 'Natarajan-Rao' });
+  });
+
   it('does not queue an edit that fails validation, and changes nothing', () => {
     expect(() => cache.enqueueMutation({ ...rename('x'), changes: { email: 'not an email' } })).toThrow(expect.objectContaining({ code: 'validation' }));
     expect(() => cache.enqueueMutation(rename('Valid', 'no'))).toThrow(expect.objectContaining({ code: 'validation' }));
