@@ -21,6 +21,9 @@ export async function openDatabase(file: string): Promise<CentralDb> {
   // commits to a power cut, and a desk that was told "applied" would never send them again.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('cache_size = -65536');
+  // a deleted or replaced row's bytes are overwritten, not left in free space: an erased customer
+  // (issue 11) or a corrected address must not linger in the file (a checkpoint then empties the WAL)
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<CentralSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
   return db;
