@@ -11,3 +11,4 @@ export * from './operations';
 export * from './sync/protocol';
 export * from './console/contract';
 export * from './search';
+export * from './erasure';

@@ -1,4 +1,4 @@
-import { BILLING_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
+import { BILLING_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, LEGAL_HOLD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
 import type { FieldIssue } from './errors';
 import type { Role } from './roles';
 
@@ -24,6 +24,10 @@ export interface Transition<S extends string = string> {
   notBy?: string;
   /** fields the central store sets itself when this step is taken: who took it and when (never the desk's word) */
   stamp?: { by: string; at: string };
+  /** what must hold for the step, checked by the central store against what it holds (central/sync/stepRules.ts) */
+  guard?: 'no_legal_hold';
+  /** what the central store does, in the same transaction, once the step is taken (central/sync/stepRules.ts) */
+  effect?: 'erase';
 }
 
 export interface Lifecycle<S extends string = string> {
@@ -34,7 +38,7 @@ export interface Lifecycle<S extends string = string> {
 }
 
 const lifecycle = <S extends string>(field: string, states: readonly S[], transitions: readonly Transition<S>[]): Lifecycle<S> => ({ field, states, transitions });
-const steps = <S extends string>(pairs: readonly (readonly [S | null, S])[], by: readonly Actor[], rules: Pick<Transition, 'notBy' | 'stamp'> = {}): Transition<S>[] =>
+const steps = <S extends string>(pairs: readonly (readonly [S | null, S])[], by: readonly Actor[], rules: Pick<Transition, 'notBy' | 'stamp' | 'guard' | 'effect'> = {}): Transition<S>[] =>
   pairs.map(([from, to]) => ({ from, to, by, ...rules }));
 
 const REP_AND_SUPERVISOR = ['care_rep', 'supervisor'] as const;
@@ -43,7 +47,9 @@ const DECIDERS = ['supervisor', 'compliance'] as const;
 export const LIFECYCLES: Partial<Record<EntityName, Lifecycle>> = {
   erasureRequest: lifecycle('status', ERASURE_STATUSES, [
     ...steps([[null, 'pending']], REP_AND_SUPERVISOR),
-    ...steps([['pending', 'approved'], ['pending', 'rejected']], DECIDERS, { notBy: 'filedBy', stamp: { by: 'decidedBy', at: 'decidedAt' } }),
+    // an approval is refused while a legal hold is active, and erases the customer in its own transaction
+    ...steps([['pending', 'approved']], DECIDERS, { notBy: 'filedBy', stamp: { by: 'decidedBy', at: 'decidedAt' }, guard: 'no_legal_hold', effect: 'erase' }),
+    ...steps([['pending', 'rejected']], DECIDERS, { notBy: 'filedBy', stamp: { by: 'decidedBy', at: 'decidedAt' } }),
     ...steps([['approved', 'completed']], ['central']),
   ]),
   lead: lifecycle('status', LEAD_STATUSES, [
@@ -57,6 +63,10 @@ export const LIFECYCLES: Partial<Record<EntityName, Lifecycle>> = {
     ...steps([[null, 'open'], ['open', 'answered']], ['central']),
     ...steps([['open', 'closed'], ['answered', 'closed']], REP_AND_SUPERVISOR),
     ...steps([['closed', 'open']], ['supervisor']),
+  ]),
+  legalHold: lifecycle('status', LEGAL_HOLD_STATUSES, [
+    ...steps([[null, 'active']], ['compliance']),
+    ...steps([['active', 'released']], ['compliance'], { stamp: { by: 'releasedBy', at: 'releasedAt' } }),
   ]),
   order: lifecycle('status', ORDER_STATUSES, [
     ...steps([[null, 'placed'], ['placed', 'provisioning'], ['provisioning', 'fulfilled'], ['placed', 'cancelled'], ['provisioning', 'cancelled']], ['central']),

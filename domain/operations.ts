@@ -136,6 +136,16 @@ export const OPERATIONS = {
   'inquiry.linkCustomer': edit('inquiry', ['customerId']),
   'inquiry.setStatus': transition('inquiry'),
   'erasureRequest.decide': transition('erasureRequest'),
+  /** compliance records a legal hold (ECPA preservation, open disclosure, collections): it blocks erasure */
+  'legalHold.place': {
+    kind: 'create',
+    entity: 'legalHold',
+    fields: ['customerId', 'kind', 'reference'],
+    owned: ({ userId, at }) => ({ placedBy: userId, placedAt: at, releasedBy: null, releasedAt: null }),
+    verifiedCaller: false,
+    audit: 'record.create',
+  },
+  'legalHold.release': transition('legalHold'),
 } as const satisfies Record<string, Operation>;
 export type OperationName = keyof typeof OPERATIONS;
 export type OnlineOperationName = { [K in OperationName]: (typeof OPERATIONS)[K] extends { kind: 'online' } ? K : never }[OperationName];

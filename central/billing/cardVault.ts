@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { CareDeskError } from '../../domain';
+import type { Tx } from '../storage/database';
 import type { CentralSchema } from '../storage/schema';
 import type { MasterKey, MasterKeyring } from './masterKeys';
 
@@ -100,3 +101,13 @@ export function rewrapRow(keyring: MasterKeyring, row: CardVaultRow, to: MasterK
     dek.fill(0);
   }
 }
+
+/**
+ * Crypto-shredding of an erased customer's cards: each row goes with its wrapped data key, so that no
+ * copy of a ciphertext (a backup, a replica) can be opened again with the master key.
+ */
+export async function shredCards(tx: Tx, customerId: string): Promise<number> {
+  const result = await tx.deleteFrom('card_vault').where('customer_id', '=', customerId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+

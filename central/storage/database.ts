@@ -1,6 +1,6 @@
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type Transaction } from 'kysely';
 import { MIGRATIONS } from './migrations';
 import type { CentralDb, CentralSchema } from './schema';
 
@@ -56,3 +56,13 @@ export async function inTransaction<T>(db: CentralDb, work: (tx: Tx) => Promise<
     }
   }
 }
+
+/**
+ * Every page back in the database file and the WAL emptied (SQLite's `wal_checkpoint(TRUNCATE)`):
+ * after an erasure, so that the old versions of its pages do not wait in the WAL. Waits for readers
+ * up to the busy timeout. (PostgreSQL: a VACUUM of the tables an erasure touched takes its place.)
+ */
+export async function checkpoint(db: CentralDb): Promise<void> {
+  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+}
+

@@ -125,6 +125,26 @@ export async function writeRecords(tx: Tx, writes: readonly RecordWrite[], chang
   return seqs;
 }
 
+/** Every live record (not a tombstone) of one customer, any entity: what an erasure goes through. */
+export async function recordsOfCustomer(tx: Tx, customerId: string): Promise<(StoredRecord & { data: Record<string, unknown> })[]> {
+  const rows = await tx.selectFrom('records').select(['entity', 'id', 'customer_id', 'seq', 'data', 'updated_at', 'updated_by']).where('customer_id', '=', customerId).where('data', 'is not', null).orderBy('seq').execute();
+  return rows.map((row) => ({
+    entity: row.entity as EntityName,
+    id: row.id,
+    customerId: row.customer_id,
+    seq: Number(row.seq),
+    data: JSON.parse(row.data!) as Record<string, unknown>,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    updatedByName: null,
+  }));
+}
+
+/** An erased customer's change reasons (free text) leave the history; who, when and which fields stay. */
+export async function forgetReasons(tx: Tx, customerId: string): Promise<void> {
+  await tx.updateTable('record_history').set({ reason: null }).where('customer_id', '=', customerId).execute();
+}
+
 /** Rows per multi-row insert when loading (7 parameters a row, well under SQLite's 32,766) */
 const ROWS_PER_INSERT = 1_000;
 

@@ -57,7 +57,11 @@ export interface CentralSchema {
   enrolment_codes: { code_hash: string; uses_left: number; expires_at: string; created_at: string };
   clients: { client_id: string; user_id: string; device_id: string; last_seq: number; created_at: string };
   /** one row per mutation id (unique), at the sequence number that first carried it; `content_hash` null before migration 005 */
-  client_mutations: { client_id: string; seq: number; mutation_id: string; content_hash: string | null; result: string; at: string };
+  client_mutations: { client_id: string; seq: number; mutation_id: string; content_hash: string | null; result: string; at: string; customer_id: string | null };
+  /** one per completed erasure: what its certificate lists (ids, entities, field names, categories, bases), never a value */
+  erasures: { request_id: string; customer_id: string; approved_by: string; completed_at: string; erased: string; retained: string; head_seq: number };
+  /** billing records kept at their legal minimum after an erasure, out of every view, until `retain_until` */
+  retained_records: { entity: string; id: string; customer_id: string; data: string; basis: string; retain_until: string; request_id: string };
   caller_secrets: { customer_id: string; salt: string; ssn_last4_hash: string; pin_hash: string };
   verifications: {
     id: string;

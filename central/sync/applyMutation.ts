@@ -17,6 +17,7 @@ import { readRecord, writeRecords } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../verification/heldMutations';
 import { applyCreate } from './applyCreate';
+import { runStepEffect, stepGuardViolation } from './stepRules';
 import { rejected, type MutationOutcome } from './mutationOutcome';
 
 
@@ -50,6 +51,8 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
 
   const step = stepViolation(m.entity, current, changes, user);
   if (step) return refuse('forbidden', step.message, [step]);
+  const guard = await stepGuardViolation(tx, m.entity, current, changes, customerId);
+  if (guard) return refuse('forbidden', guard.message, [guard]);
 
   if (mutationNeedsVerifiedCaller(m.entity, Object.keys(changes), undefined, user.role)) {
     // judged by when the store receives the edit (`now`), never by the desk's createdAt
@@ -67,6 +70,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
 
   const merge = mergeFields(m.base, changes, (path) => getPath(current, path));
   let serverSeq: number | null = null;
+  let erased = false;
   if (Object.keys(merge.apply).length) {
     // who took a stamped step and when: the store's own fields, from the pusher and its clock
     let next = { ...applyChanges(current, merge.apply), ...stepStamp(m.entity, current, merge.apply, user, now.toISOString()) };
@@ -78,6 +82,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
       mutationId: m.id,
     });
     serverSeq = seq!;
+    erased = await runStepEffect(tx, session, m.entity, m.entityId, current, merge.apply, customerId, now);
   }
   const conflicts = merge.conflicts.map((c) => ({ ...c, changedBy: stored.updatedByName, changedAt: stored.updatedAt }));
   return {
@@ -93,5 +98,6 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     },
     customerId,
     wrote: serverSeq !== null,
+    ...(erased ? { erased } : {}),
   };
 }

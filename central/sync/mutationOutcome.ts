@@ -7,6 +7,8 @@ export interface MutationOutcome {
   customerId: string | null;
   /** a new version of the record was written */
   wrote: boolean;
+  /** the step it took erased a customer (issue 11): the database is checkpointed after the commit */
+  erased?: boolean;
 }
 
 export function rejected(m: Mutation, code: string, message: string, issues: FieldIssue[] = []): MutationResult {

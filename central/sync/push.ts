@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { changeHead } from '../storage/changeLog';
-import { inTransaction, type Tx } from '../storage/database';
+import { checkpoint, inTransaction, type Tx } from '../storage/database';
 import { readRecord } from '../storage/recordStore';
 import { applyMutation } from './applyMutation';
 import { rejected } from './mutationOutcome';
@@ -26,6 +26,7 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, ses
   }
   const results: MutationResult[] = [];
   let changed = false;
+  let erased = false;
   const ordered = [...body.mutations].sort((a, b) => a.seq - b.seq);
   for (const [index, m] of ordered.entries()) {
     const outcome = await inTransaction(ctx.db, (tx) => pushOne(tx, ctx.clock(), session, m));
@@ -35,7 +36,10 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, ses
     }
     results.push(outcome.result);
     changed ||= outcome.wrote;
+    erased ||= outcome.erased === true;
   }
+  // an erasure's old pages must not wait in the WAL for the next automatic checkpoint
+  if (erased) await checkpoint(ctx.db);
   if (body.views.length) await inTransaction(ctx.db, (tx) => recordViews(tx, ctx.clock(), session, body.views));
   const head = await changeHead(ctx.db);
   if (changed) ctx.feed.publish({ kind: 'advanced', head });
@@ -48,7 +52,7 @@ function contentHash(m: Mutation): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean }> {
+async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean; erased?: boolean }> {
   const client = await tx.selectFrom('clients').select('last_seq').where('client_id', '=', m.clientId).executeTakeFirstOrThrow();
   const lastSeq = Number(client.last_seq);
   if (m.seq > lastSeq + 1) return 'gap';
@@ -70,14 +74,14 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
   }
   if (!nextInLine) return { result: rejected(m, 'sequence_reused', `sequence ${m.seq} of this client already carried another mutation`), wrote: false };
 
-  const { result, customerId, wrote } = await applyMutation(tx, session, m, now);
+  const { result, customerId, wrote, erased } = await applyMutation(tx, session, m, now);
   await tx
     .insertInto('client_mutations')
-    .values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, content_hash: hash, result: JSON.stringify(result), at: now.toISOString() })
+    .values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, content_hash: hash, result: JSON.stringify(result), at: now.toISOString(), customer_id: customerId })
     .execute();
   await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
   await auditOutcome(tx, now, session, m, result, customerId);
-  return { result, wrote };
+  return { result, wrote, erased };
 }
 
 async function auditOutcome(tx: Tx, now: Date, session: SessionContext, m: Mutation, result: MutationResult, customerId: string | null): Promise<void> {
@@ -120,3 +124,18 @@ async function recordViews(tx: Tx, now: Date, session: SessionContext, views: re
     });
   }
 }
+
+/**
+ * An erased customer's conflict values leave the stored results of their mutations (issue 11): the
+ * outcome stays (a replay is still answered), the values a conflict showed do not.
+ */
+export async function forgetConflictValues(tx: Tx, customerId: string): Promise<void> {
+  const rows = await tx.selectFrom('client_mutations').select(['mutation_id', 'result']).where('customer_id', '=', customerId).execute();
+  for (const row of rows) {
+    const result = JSON.parse(row.result) as MutationResult;
+    if (!result.conflicts.length) continue;
+    const stripped: MutationResult = { ...result, conflicts: result.conflicts.map((c) => ({ ...c, base: null, mine: null, theirs: null })) };
+    await tx.updateTable('client_mutations').set({ result: JSON.stringify(stripped) }).where('mutation_id', '=', row.mutation_id).execute();
+  }
+}
+

@@ -3,7 +3,7 @@ import { CareDeskError, Id, mayPerform, parseOrThrow, type VerifyRequest, type V
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
-import { inTransaction } from '../storage/database';
+import { inTransaction, type Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 import { answerMatches } from './callerSecrets';
 
@@ -100,3 +100,10 @@ export async function verificationCoverage(
   if (age <= validityMs + outageGraceMs) return { covered: true, verifiedAt: row.at };
   return { covered: false, expired: true, verifiedAt: row.at };
 }
+
+/** An erased customer's verification answers (their hashes) and the record of each verification go. */
+export async function forgetCaller(tx: Tx, customerId: string): Promise<void> {
+  await tx.deleteFrom('caller_secrets').where('customer_id', '=', customerId).execute();
+  await tx.deleteFrom('verifications').where('customer_id', '=', customerId).execute();
+}
+

@@ -59,3 +59,8 @@ export async function holdMutation(tx: Tx, session: SessionContext, hold: HoldRe
   });
 }
 
+/** An erased customer's held edits go: they hold the values the edit would have set. */
+export async function forgetHeldMutations(tx: Tx, customerId: string): Promise<void> {
+  await tx.deleteFrom('held_mutations').where('customer_id', '=', customerId).execute();
+}
+

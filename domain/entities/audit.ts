@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'card.replace',
   'billing.read',
   'billing.adjustment',
+  /** an approved erasure carried out: what was erased and kept, by entity, never a value */
+  'erasure.completed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

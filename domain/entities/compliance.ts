@@ -40,3 +40,29 @@ export const SharingRecord = z.strictObject({
   at: IsoDateTime,
 });
 export type SharingRecord = z.infer<typeof SharingRecord>;
+
+/**
+ * A legal hold on a customer's data, recorded by compliance: while one is active, an erasure request
+ * for that customer cannot be approved (issue 11) and the approver is told why.
+ */
+export const LEGAL_HOLD_KINDS = ['ecpa_preservation', 'open_disclosure', 'collections'] as const;
+export const LEGAL_HOLD_LABELS: Record<(typeof LEGAL_HOLD_KINDS)[number], string> = {
+  ecpa_preservation: 'an ECPA preservation request',
+  open_disclosure: 'an open legal disclosure',
+  collections: 'an unpaid balance under collection',
+};
+export const LEGAL_HOLD_STATUSES = ['active', 'released'] as const;
+export const LegalHold = z.strictObject({
+  id: Id,
+  customerId: Id,
+  kind: z.enum(LEGAL_HOLD_KINDS),
+  /** the request's or case's reference (a docket number, a collections case) */
+  reference: freeText({ min: 2, max: 200 }),
+  status: z.enum(LEGAL_HOLD_STATUSES),
+  placedBy: Id,
+  placedAt: IsoDateTime,
+  releasedBy: Id.nullable(),
+  releasedAt: IsoDateTime.nullable(),
+});
+export type LegalHold = z.infer<typeof LegalHold>;
+

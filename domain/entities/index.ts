@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BillingAccount, BillingAdjustment, Invoice, Order, Payment, PaymentMethod } from './billing';
-import { DisclosureRecord, ErasureRequest, SharingRecord } from './compliance';
+import { DisclosureRecord, ErasureRequest, LegalHold, SharingRecord } from './compliance';
 import { Customer } from './customer';
 import { Inquiry, Lead } from './prospects';
 import { ServiceLine } from './service';
@@ -27,6 +27,7 @@ export const ENTITY_SCHEMAS = {
   lead: Lead,
   inquiry: Inquiry,
   erasureRequest: ErasureRequest,
+  legalHold: LegalHold,
   disclosureRecord: DisclosureRecord,
   sharingRecord: SharingRecord,
 } as const satisfies Record<string, z.ZodObject>;

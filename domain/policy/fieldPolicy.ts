@@ -137,6 +137,18 @@ export const FIELD_POLICY = {
     decidedBy:        [R,       H,       H,       R,          R,          H],
     decidedAt:        [R,       H,       H,       R,          R,          H],
   },
+  // recorded by compliance (legalHold.place: its fields are set once, at creation); an approver must see why an erasure is blocked
+  legalHold: {
+    id:               [H,       H,       H,       R,          R,          H],
+    customerId:       [H,       H,       H,       R,          R,          H],
+    kind:             [H,       H,       H,       R,          R,          H],
+    reference:        [H,       H,       H,       R,          R,          H],
+    status:           [H,       H,       H,       R,          W,          H],
+    placedBy:         [H,       H,       H,       R,          R,          H],
+    placedAt:         [H,       H,       H,       R,          R,          H],
+    releasedBy:       [H,       H,       H,       R,          R,          H],
+    releasedAt:       [H,       H,       H,       R,          R,          H],
+  },
   disclosureRecord: {
     id:               [H,       H,       H,       H,          W,          H],
     customerId:       [H,       H,       H,       H,          W,          H],

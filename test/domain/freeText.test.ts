@@ -131,6 +131,7 @@ describe('every free-text field of every entity and input uses the one text rule
   const order = { id, customerId: id, items: [{ sku: 'ATA-200', description: 'VoIP adapter', quantity: 1, priceCents: 4999 }], status: 'fulfilled', placedAt: at, fulfilledAt: null };
   const adjustment = { id, customerId: id, billingAccountId: id, kind: 'credit', amountCents: -500, reason: 'Service outage', recordedBy: 'Billing team', recordedAt: at };
   const erasure = { id, customerId: id, filedBy: id, filedAt: at, reason: 'customer asked', status: 'pending', decidedBy: null, decidedAt: null };
+  const hold = { id, customerId: id, kind: 'ecpa_preservation', reference: 'Subpoena 2026-114', status: 'active', placedBy: id, placedAt: at, releasedBy: null, releasedAt: null };
   const disclosure = { id, customerId: id, requester: 'County court', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['email'], approvedBy: id, at };
   const sharing = { id, partner: 'Acme Billing', purpose: 'collections', fields: ['email'], customerCount: 3, exportedBy: id, at };
   const user = { id, username: 'jane', displayName: 'Jane Rep', role: 'care_rep', status: 'active' };
@@ -219,6 +220,7 @@ describe('every free-text field of every entity and input uses the one text rule
       lead,
       inquiry,
       erasureRequest: erasure,
+      legalHold: hold,
       disclosureRecord: disclosure,
       sharingRecord: sharing,
     };

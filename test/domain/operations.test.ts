@@ -58,6 +58,7 @@ describe('operations', () => {
       lead: ['email', 'firstName', 'lastName', 'location', 'mailingAddress', 'phone', 'requestedServices', 'status'],
       inquiry: ['customerId', 'status'],
       erasureRequest: ['status'],
+      legalHold: ['status'],
     });
   });
 

@@ -5,6 +5,7 @@ import * as m003 from './003_revocations_and_enrolment_throttle';
 import * as m004 from './004_held_mutations';
 import * as m005 from './005_mutation_ids';
 import * as m006 from './006_record_history';
+import * as m007 from './007_erasure';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004_held_mutations': m004,
   '005_mutation_ids': m005,
   '006_record_history': m006,
+  '007_erasure': m007,
 };

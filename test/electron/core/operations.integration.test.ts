@@ -83,21 +83,13 @@ describe('records born on a desk', () => {
     await eventually(() => cacheOf(rep).storedRecord('erasureRequest', receipt.id)?.data.filedBy || null, 20_000, 'pulled back');
     expect(cacheOf(rep).effectiveRecordsOfCustomer('erasureRequest', customerId)).toHaveLength(1);
 
-    // a supervisor decides it on another desk; who decided is the store's word
+    // a supervisor approves it on another desk; who decided is the store's word, and the store erases and completes
     await eventually(() => cacheOf(supervisor).storedRecord('erasureRequest', receipt.id) ?? null, 20_000, 'seen by the supervisor');
     await supervisor.call('records.change', { operation: 'erasureRequest.decide', id: receipt.id, values: { status: 'approved' }, reason: 'identity checked, no hold applies' });
-    await eventually(async () => (await stored('erasureRequest', receipt.id))?.status === 'approved' || null, 20_000, 'approved');
+    await eventually(async () => (await stored('erasureRequest', receipt.id))?.status === 'completed' || null, 20_000, 'approved and carried out');
     expect(await stored('erasureRequest', receipt.id)).toMatchObject({ decidedBy: await userId('sup.ops') });
-
-    // its history keeps each reason: read back through the console, online
-    const { entries } = await rep.call('records.history', { entity: 'erasureRequest', id: receipt.id });
-    expect(entries).toEqual([
-      expect.objectContaining({ kind: 'create', by: 'rep ops', reason: 'erasure asked for on the call' }),
-      expect.objectContaining({ kind: 'update', by: 'sup ops', fields: ['status'], reason: 'identity checked, no hold applies' }),
-    ]);
-    await central.stop();
-    await expect(rep.call('records.history', { entity: 'erasureRequest', id: receipt.id })).rejects.toMatchObject({ code: 'offline', message: expect.stringContaining('read the change history') });
-    await central.restart();
+    // both desks drop the customer at their next pull
+    for (const ws of [rep, supervisor]) await eventually(() => (cacheOf(ws).getRecord('customer', customerId) === null ? true : null), 20_000, 'the customer gone from the desk');
   });
 
   it('creates a lead offline on one desk and it reaches another desk after sync', async () => {
@@ -108,6 +100,18 @@ describe('records born on a desk', () => {
     await central.restart();
     await eventually(() => cacheOf(supervisor).storedRecord('lead', receipt.id)?.data ?? null, 30_000, 'the lead on the supervisor desk');
     expect(cacheOf(supervisor).storedRecord('lead', receipt.id)!.data).toMatchObject({ lastName: 'Natarajan', phone: '+14155550142', status: 'new', convertedCustomerId: null });
+
+    // a step on the other desk, with its reason; the history reads both back, online
+    await supervisor.call('records.change', { operation: 'lead.setStatus', id: receipt.id, values: { status: 'contacted' }, reason: 'called back about pricing' });
+    await eventually(async () => (await stored('lead', receipt.id))?.status === 'contacted' || null, 20_000, 'the step stored');
+    const { entries } = await rep.call('records.history', { entity: 'lead', id: receipt.id });
+    expect(entries).toEqual([
+      expect.objectContaining({ kind: 'create', by: 'rep ops', reason: 'prequalification call' }),
+      expect.objectContaining({ kind: 'update', by: 'sup ops', fields: ['status'], reason: 'called back about pricing' }),
+    ]);
+    await central.stop();
+    await expect(rep.call('records.history', { entity: 'lead', id: receipt.id })).rejects.toMatchObject({ code: 'offline', message: expect.stringContaining('read the change history') });
+    await central.restart();
   });
 
   it('refuses, in the core and before anything is queued: an id already taken, a field the store sets, a caller not verified, a step not in the lifecycle', async () => {

@@ -1,0 +1,103 @@
+import { ERASED_REASON, ERASURE_RULES, type EntityName } from '../../domain';
+import { appendAudit } from '../audit/auditLog';
+import { shredCards } from '../billing/cardVault';
+import type { Tx } from '../storage/database';
+import { forgetReasons, readRecord, recordsOfCustomer, writeRecords, type RecordWrite } from '../storage/recordStore';
+import { forgetConflictValues } from '../sync/push';
+import { forgetCaller } from '../verification/callerVerification';
+import { forgetHeldMutations } from '../verification/heldMutations';
+
+/** One record in a certificate: ids, entity, field names and category, never a value. */
+export interface ErasedRecord {
+  entity: EntityName;
+  id: string;
+  fields: string[];
+  category: string;
+}
+export interface RetainedRecord extends ErasedRecord {
+  basis: string;
+  retainUntil: string;
+}
+
+export interface ErasureRun {
+  requestId: string;
+  customerId: string;
+  /** the approver: the user whose approval this erasure carries out */
+  approvedBy: string;
+  now: Date;
+}
+
+/**
+ * Carries out an approved erasure request, inside the approval's own transaction (issue 11;
+ * domain/erasure.ts says what happens to each kind of record): every record of the customer is
+ * tombstoned, so each desk deletes it at its next pull; billing records the law requires are kept
+ * apart at their legal minimum, out of every view; the change reasons, the verification answers and
+ * their records, the held edits, the conflict values stored with push results and the card vault
+ * entries (with their data keys: crypto-shredded) go. The request itself stays, as evidence, with its
+ * free-text reason cleared, and becomes `completed` (the central store's own step). What was erased
+ * and kept is written down for the certificate, never a value.
+ */
+export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: ErasedRecord[]; retained: RetainedRecord[] }> {
+  const { customerId, now } = run;
+  const erased: ErasedRecord[] = [];
+  const retained: RetainedRecord[] = [];
+  const tombstones: RecordWrite[] = [];
+  for (const record of await recordsOfCustomer(tx, customerId)) {
+    const rule = ERASURE_RULES[record.entity];
+    if (!rule) continue;
+    const fields = Object.keys(record.data).filter((f) => f !== 'id');
+    tombstones.push({ op: 'delete', entity: record.entity, id: record.id, customerId, fields: [] });
+    if (rule.action === 'erase') {
+      erased.push({ entity: record.entity, id: record.id, fields, category: rule.category });
+      continue;
+    }
+    const until = new Date(now);
+    until.setUTCFullYear(until.getUTCFullYear() + (rule.retainYears ?? 0));
+    const kept = Object.fromEntries(Object.entries(record.data).filter(([field]) => !(rule.strip ?? []).includes(field)));
+    await tx
+      .insertInto('retained_records')
+      .values({ entity: record.entity, id: record.id, customer_id: customerId, data: JSON.stringify(kept), basis: rule.basis!, retain_until: until.toISOString(), request_id: run.requestId })
+      .execute();
+    retained.push({ entity: record.entity, id: record.id, fields: Object.keys(kept).filter((f) => f !== 'id'), category: rule.category, basis: rule.basis!, retainUntil: until.toISOString() });
+    if (rule.strip?.length) erased.push({ entity: record.entity, id: record.id, fields: rule.strip.filter((f) => f in record.data), category: rule.category });
+  }
+  const seqs = await writeRecords(tx, tombstones, { at: now, by: null });
+
+  const request = await readRecord(tx, 'erasureRequest', run.requestId);
+  const [completedSeq] = await writeRecords(
+    tx,
+    [{ op: 'update', entity: 'erasureRequest', id: run.requestId, customerId, data: { ...request!.data!, status: 'completed', reason: ERASED_REASON }, fields: ['status', 'reason'] }],
+    { at: now, by: null },
+  );
+  await forgetReasons(tx, customerId);
+  await forgetCaller(tx, customerId);
+  await forgetHeldMutations(tx, customerId);
+  await forgetConflictValues(tx, customerId);
+  const cards = await shredCards(tx, customerId);
+
+  await tx
+    .insertInto('erasures')
+    .values({
+      request_id: run.requestId,
+      customer_id: customerId,
+      approved_by: run.approvedBy,
+      completed_at: now.toISOString(),
+      erased: JSON.stringify(erased),
+      retained: JSON.stringify(retained),
+      head_seq: Math.max(completedSeq!, ...seqs),
+    })
+    .execute();
+  await appendAudit(tx, now, {
+    action: 'erasure.completed',
+    userId: run.approvedBy,
+    role: null,
+    deviceId: null,
+    entity: 'erasureRequest',
+    entityId: run.requestId,
+    customerId,
+    fields: [...new Set(erased.map((r) => r.entity))],
+    outcome: 'ok',
+    detail: `${erased.length} records erased, ${retained.length} retained, ${cards} card vault entries shredded`,
+  });
+  return { erased, retained };
+}

@@ -1,0 +1,35 @@
+import { LEGAL_HOLD_LABELS, LIFECYCLES, transitionOf, type EntityName, type FieldIssue, type LegalHold } from '../../domain';
+import type { SessionContext } from '../identity/sessions';
+import type { Tx } from '../storage/database';
+import { recordsOfCustomer } from '../storage/recordStore';
+import { eraseCustomer } from '../erasure/eraseCustomer';
+
+/**
+ * The guards and effects that lifecycle steps name (domain/lifecycles.ts: `guard`, `effect`), as the
+ * central store carries them out against what it holds. A guard refuses the step with a reason; an
+ * effect runs in the step's own transaction, after the step is written.
+ */
+
+function stepOf(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>) {
+  const lifecycle = LIFECYCLES[entity];
+  if (!lifecycle || !(lifecycle.field in changes)) return undefined;
+  return transitionOf(entity, (current[lifecycle.field] ?? null) as string | null, changes[lifecycle.field] as string);
+}
+
+/** Why the store refuses the step `changes` take, or null. */
+export async function stepGuardViolation(tx: Tx, entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null): Promise<FieldIssue | null> {
+  const step = stepOf(entity, current, changes);
+  if (step?.guard !== 'no_legal_hold' || !customerId) return null;
+  const holds = (await recordsOfCustomer(tx, customerId)).filter((r) => r.entity === 'legalHold' && r.data.status === 'active').map((r) => r.data as LegalHold);
+  if (holds.length === 0) return null;
+  const why = holds.map((h) => `${LEGAL_HOLD_LABELS[h.kind]} (${h.reference})`).join('; ');
+  return { field: 'status', rule: 'erasure.legal_hold', message: `a legal hold blocks this erasure: ${why}. Compliance must release it first.` };
+}
+
+/** Carries out the effect of the step `changes` took, if its lifecycle names one; true when it erased a customer. */
+export async function runStepEffect(tx: Tx, session: SessionContext, entity: EntityName, id: string, before: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null, now: Date): Promise<boolean> {
+  const step = stepOf(entity, before, changes);
+  if (step?.effect !== 'erase' || !customerId) return false;
+  await eraseCustomer(tx, { requestId: id, customerId, approvedBy: session.user.id, now });
+  return true;
+}

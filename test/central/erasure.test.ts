@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERASED_REASON, PushResponse, type Mutation, type MutationResult } from '../../domain';
+import { Harness, type TestSession } from './harness';
+
+/**
+ * "Remove my personal data" at the central store (issue 11): a care rep files the request on a
+ * verified call, a legal hold blocks the approval and says why, the approval of someone other than
+ * the filer erases the customer in the same transaction — records tombstoned for every desk, billing
+ * records kept apart at their legal minimum, change reasons, verification answers, held edits,
+ * conflict values and card vault entries gone — and the database files hold none of the values.
+ */
+describe('an approved erasure at the central store', () => {
+  let h: Harness;
+  let rep: TestSession;
+  let otherRep: TestSession;
+  let supervisor: TestSession;
+  let compliance: TestSession;
+  const subject = () => h.customer(0);
+  const bystander = () => h.customer(1);
+  const push = async (s: TestSession, m: Mutation): Promise<MutationResult> => PushResponse.parse((await h.push(s, [m])).json).results[0]!;
+  const create = (s: TestSession, entity: Mutation['entity'], changes: Record<string, unknown>, reason: string, verificationId: string | null = null): Mutation => ({
+    ...h.mutation(s, h.nextSeq(s), { entity, id: randomUUID() }, {}, changes, { reason, verificationId }),
+    op: 'create',
+  });
+  const verify = async (s: TestSession) => (await h.verify(s, subject().customer.id, 'account_pin', subject().secrets.accountPin)).json.verificationId as string;
+  const files = () => Buffer.concat(['', '-wal'].map((suffix) => join(h.dataDir, `central.sqlite${suffix}`)).filter(existsSync).map((f) => readFileSync(f)));
+
+  beforeAll(async () => {
+    h = await Harness.start({ customers: 3 });
+    rep = await h.session('care_rep');
+    otherRep = await h.session('care_rep');
+    supervisor = await h.session('supervisor');
+    compliance = await h.session('compliance');
+  });
+  afterAll(() => h.dispose());
+
+  it('is blocked by a legal hold, then erases every copy once the hold is released, keeping billing at its legal minimum', async () => {
+    const { customer, billingAccount, paymentMethods } = subject();
+    // history that an erasure must reach: a correction with its reason, and a conflict holding both values
+    const v1 = await verify(rep);
+    expect((await push(rep, h.mutation(rep, h.nextSeq(rep), { entity: 'customer', id: customer.id }, { email: customer.email }, { email: 'first.move@example.org' }, { verificationId: v1, reason: 'Moved to Springfield, new email' }))).status).toBe('applied');
+    const v2 = await verify(otherRep);
+    const conflict = await push(otherRep, h.mutation(otherRep, h.nextSeq(otherRep), { entity: 'customer', id: customer.id }, { email: customer.email }, { email: 'second.try@example.org' }, { verificationId: v2 }));
+    expect(conflict.status).toBe('conflict');
+
+    const request = create(rep, 'erasureRequest', { customerId: customer.id, reason: 'Caller wants every trace removed' }, 'asked on the call', await verify(rep));
+    expect((await push(rep, request)).status).toBe('applied');
+    const hold = create(compliance, 'legalHold', { customerId: customer.id, kind: 'ecpa_preservation', reference: 'Preservation letter 2026-771' }, 'letter received');
+    expect((await push(compliance, hold)).status).toBe('applied');
+
+    const approve = () => h.mutation(supervisor, h.nextSeq(supervisor), { entity: 'erasureRequest', id: request.entityId }, { status: 'pending' }, { status: 'approved' }, { reason: 'identity checked on callback' });
+    const blocked = await push(supervisor, approve());
+    expect(blocked).toMatchObject({ status: 'rejected', rejection: { code: 'forbidden', issues: [{ field: 'status', rule: 'erasure.legal_hold' }] } });
+    expect(blocked.rejection!.message).toContain('ECPA preservation request (Preservation letter 2026-771)');
+    expect((await h.record('erasureRequest', request.entityId)).data.status).toBe('pending');
+    expect((await h.record('customer', customer.id)).data).not.toBeNull();
+
+    expect((await push(compliance, h.mutation(compliance, h.nextSeq(compliance), { entity: 'legalHold', id: hold.entityId }, { status: 'active' }, { status: 'released' }, { reason: 'preservation period over' }))).status).toBe('applied');
+    expect((await push(supervisor, approve())).status).toBe('applied');
+
+    // the request is evidence: completed by the store, decided by the supervisor, its free text gone
+    expect((await h.record('erasureRequest', request.entityId)).data).toMatchObject({ status: 'completed', decidedBy: supervisor.user.id, reason: ERASED_REASON });
+    // every record of the customer is a tombstone for the desks
+    const live = await h.store.db.selectFrom('records').select(['entity', 'id']).where('customer_id', '=', customer.id).where('data', 'is not', null).execute();
+    expect(live.map((r) => r.entity).sort()).toEqual(['erasureRequest', 'legalHold']);
+    // billing kept apart at its legal minimum, without the billing address
+    const kept = await h.store.db.selectFrom('retained_records').selectAll().where('customer_id', '=', customer.id).execute();
+    expect(kept.map((r) => r.entity)).toContain('billingAccount');
+    const keptAccount = JSON.parse(kept.find((r) => r.id === billingAccount.id)!.data) as Record<string, unknown>;
+    expect(keptAccount.balanceCents).toBe(billingAccount.balanceCents);
+    expect(keptAccount).not.toHaveProperty('billingAddress');
+    // what went with it
+    expect(await h.store.db.selectFrom('caller_secrets').selectAll().where('customer_id', '=', customer.id).execute()).toEqual([]);
+    expect(await h.store.db.selectFrom('verifications').selectAll().where('customer_id', '=', customer.id).execute()).toEqual([]);
+    expect(await h.store.db.selectFrom('card_vault').selectAll().where('customer_id', '=', customer.id).execute()).toEqual([]);
+    expect((await h.store.db.selectFrom('record_history').select('reason').where('customer_id', '=', customer.id).execute()).every((r) => r.reason === null)).toBe(true);
+    const stored = await h.store.db.selectFrom('client_mutations').select('result').where('mutation_id', '=', conflict.id).executeTakeFirstOrThrow();
+    expect((JSON.parse(stored.result) as MutationResult).conflicts).toEqual([expect.objectContaining({ field: 'email', base: null, mine: null, theirs: null })]);
+    // the certificate's evidence: ids, entities, field names, categories, bases — no value
+    const erasure = await h.store.db.selectFrom('erasures').selectAll().where('request_id', '=', request.entityId).executeTakeFirstOrThrow();
+    expect(erasure.approved_by).toBe(supervisor.user.id);
+    expect(JSON.parse(erasure.erased)).toEqual(expect.arrayContaining([expect.objectContaining({ entity: 'customer', id: customer.id, fields: expect.arrayContaining(['email', 'phones']) })]));
+    expect(JSON.parse(erasure.erased).map((r: { id: string }) => r.id)).toContain(paymentMethods[0]!.id);
+    expect(JSON.parse(erasure.retained)).toEqual(expect.arrayContaining([expect.objectContaining({ entity: 'billingAccount', basis: expect.stringContaining('tax') })]));
+    expect(erasure.erased + erasure.retained).not.toContain(customer.email);
+    const audit = await h.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'erasure.completed').execute();
+    expect(audit).toEqual([expect.objectContaining({ entity_id: request.entityId, customer_id: customer.id, outcome: 'ok' })]);
+
+    // the files: none of the values in any stored form, the bystander's still there
+    const bytes = files();
+    const c = customer;
+    const values = [
+      c.email, 'first.move@example.org', 'second.try@example.org', c.firstName + ' ' + c.lastName, c.lastName,
+      ...c.phones.flatMap((p) => [p.number, p.number.slice(2)]), c.serviceAddress.line1, c.mailingAddress.line1, billingAccount.billingAddress.line1,
+      'Caller wants every trace removed', 'Moved to Springfield, new email', 'identity checked on callback', paymentMethods[0]!.holderName,
+    ];
+    expect(values.filter((v) => bytes.includes(Buffer.from(v)))).toEqual([]);
+    expect(bytes.includes(Buffer.from(bystander().customer.email))).toBe(true);
+  });
+
+  it('refuses a later edit of the erased customer from a desk that was offline: it does not come back', async () => {
+    const { customer } = subject();
+    const late = h.mutation(otherRep, h.nextSeq(otherRep), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Resurrected' });
+    expect(await push(otherRep, late)).toMatchObject({ status: 'rejected', rejection: { code: 'not_found' } });
+    expect((await h.record('customer', customer.id)).data).toBeNull();
+    const pulled = await h.pull(rep, 0);
+    expect(pulled.lines.filter((l) => l.t === 'put' && l.id === customer.id)).toEqual([]);
+  });
+});
