@@ -1,4 +1,5 @@
 import type { EntityName } from './entities';
+import type { Role } from './roles';
 
 /**
  * What an approved erasure does to each kind of record of the customer (policy: customers may
@@ -43,3 +44,7 @@ export const ERASURE_RULES: Partial<Record<EntityName, ErasureRule>> = {
 
 /** The text an erasure request's reason becomes when its customer is erased: the request stays as evidence, its free text does not. */
 export const ERASED_REASON = 'Erased with the customer';
+
+/** Who may read an erasure's certificate: the approvers and compliance (a filer's own supervisor once teams exist, issue 14). */
+export const CERTIFICATE_READERS: readonly Role[] = ['supervisor', 'compliance'];
+

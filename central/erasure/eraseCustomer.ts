@@ -1,6 +1,7 @@
 import { ERASED_REASON, ERASURE_RULES, type EntityName } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import { shredCards } from '../billing/cardVault';
+import { expectConfirmations } from './confirmations';
 import type { Tx } from '../storage/database';
 import { forgetReasons, readRecord, recordsOfCustomer, writeRecords, type RecordWrite } from '../storage/recordStore';
 import { forgetConflictValues } from '../sync/push';
@@ -87,6 +88,7 @@ export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: 
       head_seq: Math.max(completedSeq!, ...seqs),
     })
     .execute();
+  const desks = await expectConfirmations(tx, run.requestId);
   await appendAudit(tx, now, {
     action: 'erasure.completed',
     userId: run.approvedBy,
@@ -97,7 +99,7 @@ export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: 
     customerId,
     fields: [...new Set(erased.map((r) => r.entity))],
     outcome: 'ok',
-    detail: `${erased.length} records erased, ${retained.length} retained, ${cards} card vault entries shredded`,
+    detail: `${erased.length} records erased, ${retained.length} retained, ${cards} card vault entries shredded, ${desks} desks to confirm`,
   });
   return { erased, retained };
 }

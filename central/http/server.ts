@@ -8,6 +8,7 @@ import { InternalErrors, stderrErrorLog } from './internalErrors';
 import { parseJsonBodies } from './jsonBody';
 import { billingRoutes } from './routes/billing';
 import { historyRoutes } from './routes/history';
+import { erasureRoutes } from './routes/erasure';
 import { eventRoutes } from './routes/events';
 import { enrolmentRoutes, healthRoute, identityRoutes } from './routes/identity';
 import { syncRoutes } from './routes/sync';
@@ -43,6 +44,7 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
   verificationRoutes(app, ctx);
   billingRoutes(app, ctx);
   historyRoutes(app, ctx);
+  erasureRoutes(app, ctx);
   eventRoutes(app, ctx);
   await app.ready();
   return app;

@@ -6,6 +6,7 @@ import type { SessionContext } from '../identity/sessions';
 import { changeHead } from '../storage/changeLog';
 import { checkpoint, inTransaction, type Tx } from '../storage/database';
 import { readRecord } from '../storage/recordStore';
+import { confirmPurges } from '../erasure/confirmations';
 import { applyMutation } from './applyMutation';
 import { rejected } from './mutationOutcome';
 import { boundClient } from './clients';
@@ -41,6 +42,7 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, ses
   // an erasure's old pages must not wait in the WAL for the next automatic checkpoint
   if (erased) await checkpoint(ctx.db);
   if (body.views.length) await inTransaction(ctx.db, (tx) => recordViews(tx, ctx.clock(), session, body.views));
+  if (body.purged?.length) await inTransaction(ctx.db, (tx) => confirmPurges(tx, session, body.clientId, body.purged!, ctx.clock()));
   const head = await changeHead(ctx.db);
   if (changed) ctx.feed.publish({ kind: 'advanced', head });
   return { results, head };

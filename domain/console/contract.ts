@@ -3,7 +3,7 @@ import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTi
 import { Username } from '../entities/identity';
 import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, type OnlineOperationName } from '../operations';
 import { Role } from '../roles';
-import { HistoryResponse, MutationHold } from '../sync/protocol';
+import { ErasureCertificate, HistoryResponse, MutationHold } from '../sync/protocol';
 import { rule } from '../validation/rule';
 import { ChangeReason, requiredText } from '../validation/text';
 import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
@@ -196,6 +196,8 @@ export const CONSOLE_CONTRACT = {
   },
   /** online only: a record's change history with each change's reason, as the central store lets this role see it (an audited read) */
   'records.history': { input: z.strictObject({ entity: RecordRef.shape.entity, id: Id }), output: HistoryResponse, unlocked: true },
+  /** online only: what an erasure did, as proof (approvers and compliance; an audited read) */
+  'erasure.certificate': { input: z.strictObject({ requestId: Id }), output: ErasureCertificate, unlocked: true },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true },
   'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
   ...onlineChannels(),

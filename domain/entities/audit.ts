@@ -25,6 +25,10 @@ export const AUDIT_ACTIONS = [
   'billing.adjustment',
   /** an approved erasure carried out: what was erased and kept, by entity, never a value */
   'erasure.completed',
+  /** a desk reported it purged an erased customer from its cache */
+  'erasure.device_confirmed',
+  /** an erasure certificate read */
+  'erasure.certificate_read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -26,6 +26,8 @@ export const API = {
   adjustments: (billingAccountId: string) => `/v1/billing-accounts/${billingAccountId}/adjustments`,
   /** online only: a record's change history with each change's reason, as the role may see it */
   history: (entity: string, id: string) => `/v1/records/${entity}/${id}/history`,
+  /** an erasure's certificate (issue 11), for the roles domain/erasure.ts names */
+  erasureCertificate: (requestId: string) => `/v1/erasures/${requestId}/certificate`,
 } as const;
 
 /**
@@ -33,14 +35,16 @@ export const API = {
  * updates over days, so the central store speaks a range of versions; a desk outside it is refused
  * `426 protocol_unsupported`, told plainly whether the desk or the store needs updating. A request
  * without the header is from a desk older than the header, which spoke version 1.
+ *
+ * Version 2: a push may carry `purged`, the customers the desk has erased from its cache (issue 11).
  */
-export const PROTOCOL = { version: 1, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 2, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 1 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 2 };
 
 /** Why a desk speaking `version` cannot talk to a store speaking `range`, or null when it can. */
 export function protocolMismatch(version: number, range: ProtocolRange): string | null {
@@ -163,6 +167,8 @@ export const PushRequest = z.strictObject({
   clientId: Id,
   mutations: z.array(Mutation).max(LIMITS.maxMutationsPerPush),
   views: z.array(ViewEvent).max(LIMITS.maxMutationsPerPush),
+  /** protocol 2: customers this desk has erased from its cache (rows, search index, outbox, views; WAL checkpointed) since its last push */
+  purged: z.array(Id).max(LIMITS.maxMutationsPerPush).optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
@@ -292,4 +298,24 @@ export const HistoryEntry = z.strictObject({
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 export const HistoryResponse = z.strictObject({ entries: z.array(HistoryEntry) });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
+
+const CertifiedRecord = z.strictObject({ entity: z.string(), id: z.string(), fields: z.array(z.string()), category: z.string() });
+/**
+ * What an erasure did, as proof (issue 11): the records erased (ids, entities, field names,
+ * categories), what was kept and on which legal basis until when, who filed and who approved, when,
+ * and each desk's confirmation that it purged the customer (pending ones with none). Never a value,
+ * and not the request's free-text reason.
+ */
+export const ErasureCertificate = z.strictObject({
+  requestId: Id,
+  customerId: Id,
+  filedBy: z.string().nullable(),
+  filedAt: IsoDateTime.nullable(),
+  approvedBy: z.string(),
+  completedAt: IsoDateTime,
+  erased: z.array(CertifiedRecord),
+  retained: z.array(CertifiedRecord.extend({ basis: z.string(), retainUntil: IsoDateTime })),
+  desks: z.array(z.strictObject({ device: z.string(), confirmedAt: IsoDateTime.nullable() })),
+});
+export type ErasureCertificate = z.infer<typeof ErasureCertificate>;
 

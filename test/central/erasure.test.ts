@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERASED_REASON, PushResponse, type Mutation, type MutationResult } from '../../domain';
+import { API, ERASED_REASON, ErasureCertificate, PushResponse, type Mutation, type MutationResult } from '../../domain';
 import { Harness, type TestSession } from './harness';
 
 /**
@@ -99,6 +99,33 @@ describe('an approved erasure at the central store', () => {
     ];
     expect(values.filter((v) => bytes.includes(Buffer.from(v)))).toEqual([]);
     expect(bytes.includes(Buffer.from(bystander().customer.email))).toBe(true);
+  });
+
+  it('certifies what was erased and kept, who filed and approved, and each desk’s confirmation, with no value; for approvers and compliance only', async () => {
+    const { customer } = subject();
+    const erasure = await h.store.db.selectFrom('erasures').select('request_id').where('customer_id', '=', customer.id).executeTakeFirstOrThrow();
+    const read = (s: TestSession) => h.call(s.device.agent, 'GET', API.erasureCertificate(erasure.request_id), { token: s.token });
+    const res = await read(compliance);
+    expect(res.status, res.text).toBe(200);
+    const certificate = ErasureCertificate.parse(res.json);
+    expect(certificate).toMatchObject({ customerId: customer.id, filedBy: rep.user.displayName, approvedBy: supervisor.user.displayName });
+    expect(certificate.erased.map((r) => r.entity)).toEqual(expect.arrayContaining(['customer', 'serviceLine', 'paymentMethod']));
+    expect(certificate.retained.every((r) => r.basis.length > 0 && r.retainUntil > certificate.completedAt)).toBe(true);
+    // every desk that held customers is listed, none has confirmed here (the desks' side: operations.integration.test.ts)
+    expect(certificate.desks).toHaveLength(4);
+    expect(certificate.desks.every((d) => d.confirmedAt === null)).toBe(true);
+    // a desk's report of its purge confirms it
+    await h.call(rep.device.agent, 'POST', API.push, { token: rep.token, body: { clientId: rep.clientId, mutations: [], views: [], purged: [customer.id] } });
+    expect(ErasureCertificate.parse((await read(supervisor)).json).desks.filter((d) => d.confirmedAt)).toHaveLength(1);
+    for (const value of [customer.email, customer.lastName, customer.phones[0]!.number, 'Caller wants every trace removed', 'identity checked on callback']) expect(res.text).not.toContain(value);
+
+    expect((await read(rep)).status).toBe(403);
+    const reads = await h.store.db.selectFrom('audit_log').select(['user_id', 'outcome']).where('action', '=', 'erasure.certificate_read').execute();
+    expect(reads).toEqual([
+      { user_id: compliance.user.id, outcome: 'ok' },
+      { user_id: supervisor.user.id, outcome: 'ok' },
+      { user_id: rep.user.id, outcome: 'denied' },
+    ]);
   });
 
   it('refuses a later edit of the erased customer from a desk that was offline: it does not come back', async () => {

@@ -27,6 +27,7 @@ const SESSION_ROUTES: Record<keyof typeof API, [Method, string][]> = {
   replaceCard: [['POST', API.replaceCard(randomUUID())]],
   adjustments: [['POST', API.adjustments(randomUUID())]],
   history: [['GET', API.history('customer', randomUUID())]],
+  erasureCertificate: [['GET', API.erasureCertificate(randomUUID())]],
 };
 const everySessionRoute = Object.values(SESSION_ROUTES).flat();
 

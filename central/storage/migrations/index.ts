@@ -6,6 +6,7 @@ import * as m004 from './004_held_mutations';
 import * as m005 from './005_mutation_ids';
 import * as m006 from './006_record_history';
 import * as m007 from './007_erasure';
+import * as m008 from './008_erasure_acks';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005_mutation_ids': m005,
   '006_record_history': m006,
   '007_erasure': m007,
+  '008_erasure_acks': m008,
 };

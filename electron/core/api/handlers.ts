@@ -32,6 +32,10 @@ export function createHandlerTable(session: Session): HandlerTable {
       const s = open();
       return callOnline(s, 'read the change history', (token) => s.client.history(token, entity, id));
     },
+    'erasure.certificate': ({ requestId }) => {
+      const s = open();
+      return callOnline(s, 'read an erasure certificate', (token) => s.client.erasureCertificate(token, requestId));
+    },
     'sync.status': async () => open().engine.status(),
     'sync.now': async () => {
       const s = open();

@@ -10,6 +10,8 @@ export const META = {
   lastMutationSeq: 'last_mutation_seq',
   /** present while a first sync runs */
   initialSync: 'initial_sync',
+  /** customers erased from this cache and not yet reported to the central store (a JSON array of ids) */
+  purgedCustomers: 'purged_customers',
 } as const;
 
 export class MetaTable {

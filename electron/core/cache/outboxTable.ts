@@ -62,6 +62,7 @@ export class OutboxTable {
       allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' AND op IS NULL ORDER BY seq"),
       setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ?, hold = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      removeOfCustomer: db.prepare('DELETE FROM outbox WHERE customer_id = ?'),
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck(),
       counts: db.prepare(
         `SELECT coalesce(sum(status = 'pending'), 0) AS pending,
@@ -130,6 +131,11 @@ export class OutboxTable {
 
   remove(id: string): boolean {
     return this.statements.remove.run(id).changes > 0;
+  }
+
+  /** Every entry of an erased customer, whatever its state: none may hold their values or be sent again. */
+  removeOfCustomer(customerId: string): number {
+    return this.statements.removeOfCustomer.run(customerId).changes;
   }
 
   maxSeq(): number {

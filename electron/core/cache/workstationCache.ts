@@ -83,10 +83,13 @@ export class WorkstationCache {
   /**
    * One page of a pull, in one transaction: records stored or deleted, the search index brought to
    * each touched customer's effective view (pending edits re-applied over the pulled data), the
-   * cursor advanced. Returns the records that changed.
+   * cursor advanced. A deleted customer is an erased one: their outbox entries go too, the purge is
+   * noted for the central store, and the WAL is checkpointed after the commit. Returns the records
+   * that changed.
    */
   applyPull(changes: readonly PullChange[], cursor: number): RecordRef[] {
-    return this.transaction(() => {
+    const erased = new Set<string>();
+    const affected = this.transaction(() => {
       const pending = this.outboxTable.allPendingChanges();
       const affected = new Map<string, RecordRef>();
       try {
@@ -101,6 +104,8 @@ export class WorkstationCache {
           } else {
             const rid = this.records.delete(change.entity, change.id, change.seq);
             if (rid !== null && change.entity === 'customer') this.searchIndex.delete(rid);
+            // a customer is deleted only by an erasure (issue 11)
+            if (change.entity === 'customer') erased.add(change.id);
           }
           affected.set(recordKey(change.entity, change.id), { entity: change.entity, id: change.id, customerId });
         }
@@ -111,9 +116,34 @@ export class WorkstationCache {
         this.searchIndex.discard();
         throw err;
       }
+      for (const customerId of erased) this.outboxTable.removeOfCustomer(customerId);
+      if (erased.size) this.meta.set(META.purgedCustomers, JSON.stringify([...new Set([...this.pendingPurgesIn(), ...erased])]));
       this.meta.set(META.cursor, String(cursor));
       return [...affected.values()];
     });
+    // the erased pages' old versions must not wait in the WAL (a no-op during a first sync, in rollback-journal mode)
+    if (erased.size) namingFullDisk(() => this.live().pragma('wal_checkpoint(TRUNCATE)'));
+    return affected;
+  }
+
+  /**
+   * Customers erased from this cache (issue 11: their records, search keys and outbox entries are
+   * gone, the WAL checkpointed) that the central store has yet to hear of; the next push reports them.
+   */
+  pendingPurges(limit: number): string[] {
+    this.live();
+    return this.pendingPurgesIn().slice(0, limit);
+  }
+
+  /** The central store has the report of these purges. */
+  clearPurges(customerIds: readonly string[]): void {
+    this.live();
+    const left = this.pendingPurgesIn().filter((id) => !customerIds.includes(id));
+    namingFullDisk(() => (left.length ? this.meta.set(META.purgedCustomers, JSON.stringify(left)) : this.meta.delete(META.purgedCustomers)));
+  }
+
+  private pendingPurgesIn(): string[] {
+    return JSON.parse(this.meta.get(META.purgedCustomers) ?? '[]') as string[];
   }
 
   /** The server's version of a record, as pulled. */

@@ -7,6 +7,7 @@ import {
   PROTOCOL,
   AdjustmentResponse,
   EnrolResponse,
+  ErasureCertificate,
   HistoryResponse,
   PullLine,
   PushResponse,
@@ -153,6 +154,10 @@ export class CentralClient {
 
   history(token: string, entity: EntityName, id: string) {
     return this.call('GET', API.history(entity, id), token, null, HistoryResponse);
+  }
+
+  erasureCertificate(token: string, requestId: string) {
+    return this.call('GET', API.erasureCertificate(requestId), token, null, ErasureCertificate);
   }
 
   /**

@@ -120,6 +120,8 @@ export class SyncEngine {
     try {
       await this.push(token);
       await this.pull(token);
+      // a pull that erased a customer: the central store hears of the purge now, not at the next edit
+      if (this.deps.cache.pendingPurges(1).length) await this.push(token);
       this.online = true;
       this.error = null;
       this.failures = 0;
@@ -139,8 +141,9 @@ export class SyncEngine {
       const batch = this.pushBatch;
       const mutations = cache.pendingMutations(batch);
       const views = cache.pendingViews(batch);
-      if (mutations.length === 0 && views.length === 0) return;
-      const response = await client.push(token, { clientId, mutations, views }, this.halt.signal).catch((err: unknown) => {
+      const purged = cache.pendingPurges(batch);
+      if (mutations.length === 0 && views.length === 0 && purged.length === 0) return;
+      const response = await client.push(token, { clientId, mutations, views, ...(purged.length ? { purged } : {}) }, this.halt.signal).catch((err: unknown) => {
         // a slow link may carry a small push within the timeouts where a large one never fits:
         // resending the same batch would time out for ever, so the next one is half as large
         if (err instanceof CareDeskError && err.code === 'offline') this.pushBatch = Math.max(1, Math.ceil(Math.max(mutations.length, views.length) / 2));
@@ -149,13 +152,14 @@ export class SyncEngine {
       this.pushBatch = Math.min(PUSH_BATCH, batch * 2);
       const affected = cache.recordResults(response.results);
       cache.clearViews(views.map((v) => v.id));
+      if (purged.length) cache.clearPurges(purged);
       if (affected.length) this.deps.onRecordsChanged(affected);
       this.emit();
       // A sequence gap means the server misses an earlier mutation: stop rather than loop.
       if (response.results.some((r) => r.rejection?.code === 'sequence_gap')) {
         throw new CareDeskError('internal', 'The central store is missing an earlier change from this workstation.');
       }
-      if (mutations.length < batch && views.length < batch) return;
+      if (mutations.length < batch && views.length < batch && purged.length < batch) return;
     }
   }
 

@@ -70,6 +70,24 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(cache.effectiveRecord('lead', id)).toEqual({ ...stored, lastName: 'Natarajan-Rao' });
   });
 
+  it('purges an erased customer: their records and every outbox entry go, and the purge waits to be reported', () => {
+    const bob = customers[4]!.customer;
+    const mine = cache.enqueueMutation(rename('Zebedee'));
+    cache.recordResults([result(mine.id, mine.seq, 'rejected', { rejection: { code: 'not_found', message: 'gone', issues: [] } })]);
+    cache.enqueueMutation(rename('Again'));
+    const bobs = cache.enqueueMutation({ entity: 'customer', entityId: bob.id, customerId: bob.id, base: { lastName: bob.lastName }, changes: { lastName: 'Kept' }, reason: 'spelling', verificationId: VERIFICATION });
+    const own = changes.filter((c) => c.customerId === alice.id);
+    cache.applyPull(own.map((c, i) => ({ t: 'del' as const, seq: lastSeq + 1 + i, entity: c.entity, id: c.id, customerId: alice.id })), lastSeq + own.length);
+    expect(cache.effectiveRecord('customer', alice.id)).toBeNull();
+    expect(cache.recordsOfCustomer('serviceLine', alice.id)).toEqual([]);
+    expect(cache.changesOf('customer', alice.id)).toEqual([]);
+    expect(cache.pendingMutations(10).map((m) => m.id)).toEqual([bobs.id]);
+    expect(nameHits('zebedee')).toEqual([]);
+    expect(cache.pendingPurges(10)).toEqual([alice.id]);
+    cache.clearPurges([alice.id]);
+    expect(cache.pendingPurges(10)).toEqual([]);
+  });
+
   it('does not queue an edit that fails validation, and changes nothing', () => {
     expect(() => cache.enqueueMutation({ ...rename('x'), changes: { email: 'not an email' } })).toThrow(expect.objectContaining({ code: 'validation' }));
     expect(() => cache.enqueueMutation(rename('Valid', 'no'))).toThrow(expect.objectContaining({ code: 'validation' }));

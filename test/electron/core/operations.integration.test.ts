@@ -83,13 +83,32 @@ describe('records born on a desk', () => {
     await eventually(() => cacheOf(rep).storedRecord('erasureRequest', receipt.id)?.data.filedBy || null, 20_000, 'pulled back');
     expect(cacheOf(rep).effectiveRecordsOfCustomer('erasureRequest', customerId)).toHaveLength(1);
 
-    // a supervisor approves it on another desk; who decided is the store's word, and the store erases and completes
+    // the rep's desk is locked (away from the network) while a supervisor approves it on another desk;
+    // who decided is the store's word, and the store erases and completes
     await eventually(() => cacheOf(supervisor).storedRecord('erasureRequest', receipt.id) ?? null, 20_000, 'seen by the supervisor');
+    await rep.call('session.lock');
     await supervisor.call('records.change', { operation: 'erasureRequest.decide', id: receipt.id, values: { status: 'approved' }, reason: 'identity checked, no hold applies' });
     await eventually(async () => (await stored('erasureRequest', receipt.id))?.status === 'completed' || null, 20_000, 'approved and carried out');
     expect(await stored('erasureRequest', receipt.id)).toMatchObject({ decidedBy: await userId('sup.ops') });
-    // both desks drop the customer at their next pull
-    for (const ws of [rep, supervisor]) await eventually(() => (cacheOf(ws).getRecord('customer', customerId) === null ? true : null), 20_000, 'the customer gone from the desk');
+
+    // the supervisor's desk purges and confirms; the locked desk is pending, then confirms at its next contact
+    const confirmations = () => central.store.db.selectFrom('erasure_acks').select(['device_id', 'confirmed_at']).where('request_id', '=', receipt.id).execute();
+    await eventually(async () => ((await confirmations()).filter((a) => a.confirmed_at).length === 1 ? true : null), 20_000, 'the supervisor desk confirmed');
+    expect(await confirmations()).toHaveLength(2);
+    expect(cacheOf(supervisor).getRecord('customer', customerId)).toBeNull();
+    await rep.call('session.unlock', { password: PASSWORD });
+    await eventually(async () => ((await confirmations()).every((a) => a.confirmed_at) ? true : null), 20_000, 'the rep desk confirmed at its next contact');
+    expect(cacheOf(rep).getRecord('customer', customerId)).toBeNull();
+    expect(cacheOf(rep).changesOf('erasureRequest', receipt.id)).toEqual([]);
+    expect(cacheOf(rep).pendingPurges(10)).toEqual([]);
+
+    // the certificate, read on the supervisor's desk: both desks confirmed
+    const certificate = await supervisor.call('erasure.certificate', { requestId: receipt.id });
+    expect(certificate.desks).toEqual([
+      { device: 'desk of rep.ops', confirmedAt: expect.any(String) },
+      { device: 'desk of sup.ops', confirmedAt: expect.any(String) },
+    ]);
+    await expect(rep.call('erasure.certificate', { requestId: receipt.id })).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('creates a lead offline on one desk and it reaches another desk after sync', async () => {
