@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCustomer } from '../../../domain/demo/generator';
 import { MIGRATIONS } from '../../../electron/core/cache';
 import { startTestCentral, DEMO_SEED, PASSWORD, type TestCentral } from '../../support/central';
+import type { Vault } from '../../../electron/core/vault';
+import { decryptedPages } from '../../support/decryptedPages';
 import { cacheConnection } from '../../support/fullDisk';
 import { startWorkstation, eventually, type TestWorkstation } from '../../support/workstation';
 
@@ -50,6 +52,17 @@ async function verify(ws: TestWorkstation, i: number): Promise<string> {
   const { customer, secrets } = demo(i);
   expect((await ws.call('customer.verifyCaller', { customerId: customer.id, method: 'account_pin', answer: secrets.accountPin })).verified).toBe(true);
   return customer.id;
+}
+
+/**
+ * A desk's cache file and its key, the way the desk derives it (the vault: Argon2id of the password
+ * and the device secret in the OS keychain), for the scans of decrypted pages. Tests only: the
+ * session keeps its vault to itself.
+ */
+async function cacheFileAndKey(ws: TestWorkstation, username: string): Promise<[string, Buffer]> {
+  const vault = (ws.core.session as unknown as { deps: { vault: Vault } }).deps.vault;
+  const userId = vault.userIdFor(username)!;
+  return [vault.cachePath(userId), await vault.unlock(userId, PASSWORD)];
 }
 
 beforeAll(async () => {
@@ -101,6 +114,16 @@ describe('records born on a desk', () => {
     expect(cacheOf(rep).getRecord('customer', customerId)).toBeNull();
     expect(cacheOf(rep).changesOf('erasureRequest', receipt.id)).toEqual([]);
     expect(cacheOf(rep).pendingPurges(10)).toEqual([]);
+
+    // on both desks, every decrypted page of the cache (and its WAL) holds none of the customer's values, and search finds nothing
+    const { customer } = demo(1);
+    const erasedValues = [customer.email, `${customer.firstName} ${customer.lastName}`, `${customer.lastName} ${customer.firstName}`.toLowerCase(), ...customer.phones.flatMap((p) => [p.number, p.number.slice(2)]), customer.serviceAddress.line1, 'caller asked us to remove their data'];
+    for (const [ws, username] of [[rep, 'rep.ops'], [supervisor, 'sup.ops']] as const) {
+      const pages = decryptedPages(...(await cacheFileAndKey(ws, username)));
+      expect(pages.includes(Buffer.from(demo(2).customer.email))).toBe(true); // the scan finds what is there
+      expect(erasedValues.filter((v) => pages.includes(Buffer.from(v)))).toEqual([]);
+      expect((await ws.call('customers.search', { query: customer.phones[0]!.number.slice(-7) })).map((h) => h.id)).not.toContain(customerId);
+    }
 
     // the certificate, read on the supervisor's desk: both desks confirmed
     const certificate = await supervisor.call('erasure.certificate', { requestId: receipt.id });
