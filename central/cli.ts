@@ -7,6 +7,8 @@ import { CareDeskError, ROLES, Role } from '../domain';
 import { generatePassword } from './identity/passwords';
 import { DATA_FILES } from './dataDir';
 import { certificateFingerprint } from './pki/certificates';
+import { restoreDatabase } from './erasure/restore';
+import { backupTo } from './storage/database';
 import { openCentral, startCentralStore, type OpenedCentral } from './index';
 
 /**
@@ -26,6 +28,8 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   demo-users                             one user per role, with generated passwords
   verify-audit                           recompute the audit log's hash chain
   rotate-master-key                      wrap every card's data key under a new master key, retire the old one
+  backup --to FILE                       a consistent copy of the database while it serves (keys and ledger: apart)
+  restore --from FILE                    with the store stopped: the database from a backup, then every erasure in the ledger again
   serve [--port P] [--enrolment-port E] [--host H]
                                          serve over HTTPS: the API for enrolled devices on P (default
                                          127.0.0.1:8443) and enrolment on E (default P + 1)
@@ -47,6 +51,8 @@ const { values: options, positionals } = parseArgs({
     port: { type: 'string' },
     'enrolment-port': { type: 'string' },
     host: { type: 'string' },
+    to: { type: 'string' },
+    from: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -242,6 +248,21 @@ const commands: Record<string, () => Promise<void>> = {
       console.log(`card master key is now ${summary.newKeyId}: ${summary.rewrapped} data keys wrapped again in ${seconds} s`);
       if (summary.retired.length) console.log(`retired and removed from the key file: ${summary.retired.join(', ')}`);
     });
+  },
+
+  async backup() {
+    if (!options.to) throw new CareDeskError('validation', 'give --to FILE: where the copy of the database goes');
+    await withCentral(async (central) => {
+      await backupTo(central.db, options.to!);
+      console.log(`database copied to ${options.to}`);
+      console.log('not in it, to back up apart: the pepper, the card master keys, the CA and its key, and the erasure ledger (see central/README.md)');
+    });
+  },
+
+  async restore() {
+    if (!options.from) throw new CareDeskError('validation', 'give --from FILE: a backup made with the backup command');
+    const reapplied = await restoreDatabase(dataDir, options.from);
+    console.log(`database restored from ${options.from}; ${reapplied} erasure(s) from the ledger applied again`);
   },
 
   async serve() {

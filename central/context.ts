@@ -22,4 +22,6 @@ export interface StoreContext {
   heartbeatMs: number;
   /** the sync protocol versions this store speaks (SUPPORTED_PROTOCOLS; tests play an older or newer store) */
   protocols: ProtocolRange;
+  /** the erasure ledger, kept apart from the database and its backups (erasure/ledger.ts) */
+  erasureLedgerFile: string;
 }

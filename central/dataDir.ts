@@ -21,6 +21,7 @@ export const DATA_FILES = {
   database: 'central.sqlite',
   pepper: 'pepper.key',
   cardKeys: 'card-keys.json',
+  erasureLedger: 'erasure-ledger.jsonl',
   config: 'config.json',
   caCert: 'pki/ca.pem',
   caKey: 'pki/ca.key',
@@ -42,6 +43,8 @@ const Config = z.strictObject({
   pepperFile: z.string().optional(),
   /** the card vault's master key file (billing/masterKeys.ts); kept apart from the database and its backups */
   cardKeyFile: z.string().optional(),
+  /** the erasure ledger (erasure/ledger.ts); on other storage than the database's backups */
+  erasureLedgerFile: z.string().optional(),
   sessionPolicy: SessionPolicy.optional(),
 });
 export type CentralConfig = z.infer<typeof Config>;
@@ -52,6 +55,7 @@ export interface DataDirMaterial {
   pepper: Buffer;
   /** the card vault's master key file, made on first start when absent */
   cardKeyFile: string;
+  erasureLedgerFile: string;
   ca: CertificateAuthority;
   server: KeyedCertificate;
 }
@@ -122,6 +126,7 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
     databaseFile: join(dataDir, DATA_FILES.database),
     pepper: loadPepper(dataDir, config),
     cardKeyFile,
+    erasureLedgerFile: resolveIn(dataDir, config.erasureLedgerFile ?? DATA_FILES.erasureLedger),
     ca: await loadCertificateAuthority(tls.ca),
     server: tls.server,
   };

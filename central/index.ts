@@ -2,6 +2,7 @@ import { DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_P
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
+import { reconcileLedger } from './erasure/ledger';
 import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
 import { createEnrolmentServer, createHttpServer } from './http/server';
@@ -55,7 +56,9 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     cardKeys: liveKeyring(material.cardKeyFile),
     heartbeatMs: options.heartbeatMs ?? LIVE_STREAM.heartbeatMs,
     protocols: options.protocols ?? SUPPORTED_PROTOCOLS,
+    erasureLedgerFile: material.erasureLedgerFile,
   };
+  await reconcileLedger(db, material.erasureLedgerFile);
   return {
     dataDir: options.dataDir,
     db,

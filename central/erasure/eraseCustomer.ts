@@ -26,6 +26,8 @@ export interface ErasureRun {
   /** the approver: the user whose approval this erasure carries out */
   approvedBy: string;
   now: Date;
+  /** re-applied from the ledger after a restore (restore.ts): the request may be missing from the backup, the desks purged long ago */
+  reapplied?: boolean;
 }
 
 /**
@@ -64,12 +66,10 @@ export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: 
   }
   const seqs = await writeRecords(tx, tombstones, { at: now, by: null });
 
-  const request = await readRecord(tx, 'erasureRequest', run.requestId);
-  const [completedSeq] = await writeRecords(
-    tx,
-    [{ op: 'update', entity: 'erasureRequest', id: run.requestId, customerId, data: { ...request!.data!, status: 'completed', reason: ERASED_REASON }, fields: ['status', 'reason'] }],
-    { at: now, by: null },
-  );
+  const request = (await readRecord(tx, 'erasureRequest', run.requestId))?.data;
+  const completedSeq = request
+    ? (await writeRecords(tx, [{ op: 'update', entity: 'erasureRequest', id: run.requestId, customerId, data: { ...request, status: 'completed', reason: ERASED_REASON }, fields: ['status', 'reason'] }], { at: now, by: null }))[0]!
+    : 0;
   await forgetReasons(tx, customerId);
   await forgetCaller(tx, customerId);
   await forgetHeldMutations(tx, customerId);
@@ -85,12 +85,13 @@ export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: 
       completed_at: now.toISOString(),
       erased: JSON.stringify(erased),
       retained: JSON.stringify(retained),
-      head_seq: Math.max(completedSeq!, ...seqs),
+      head_seq: Math.max(completedSeq, ...seqs),
     })
+    .onConflict((c) => c.column('request_id').doNothing())
     .execute();
-  const desks = await expectConfirmations(tx, run.requestId);
+  const desks = run.reapplied ? 0 : await expectConfirmations(tx, run.requestId);
   await appendAudit(tx, now, {
-    action: 'erasure.completed',
+    action: run.reapplied ? 'erasure.reapplied' : 'erasure.completed',
     userId: run.approvedBy,
     role: null,
     deviceId: null,

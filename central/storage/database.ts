@@ -9,6 +9,9 @@ import type { CentralDb, CentralSchema } from './schema';
  * pragmas below, and the busy retry of `inTransaction`. Every query elsewhere is plain Kysely,
  * ready for the PostgreSQL dialect.
  */
+/** The SQLite connection under each open database, for what only SQLite's own API does (a backup). */
+const connections = new WeakMap<CentralDb, Database.Database>();
+
 export async function openDatabase(file: string): Promise<CentralDb> {
   // the file holds PII: readable by the service account only (the WAL and shm files inherit the mode)
   closeSync(openSync(file, 'a', 0o600));
@@ -25,6 +28,7 @@ export async function openDatabase(file: string): Promise<CentralDb> {
   // (issue 11) or a corrected address must not linger in the file (a checkpoint then empties the WAL)
   sqlite.pragma('secure_delete = ON');
   const db = new Kysely<CentralSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  connections.set(db, sqlite);
   await migrate(db);
   return db;
 }
@@ -64,5 +68,17 @@ export async function inTransaction<T>(db: CentralDb, work: (tx: Tx) => Promise<
  */
 export async function checkpoint(db: CentralDb): Promise<void> {
   await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+}
+
+/**
+ * A consistent copy of the database while it serves, through SQLite's online backup API, written
+ * readable by its owner only. Only the database: the pepper, the card master keys, the CA and the
+ * erasure ledger are backed up separately (central/README.md). (PostgreSQL: its own base backups.)
+ */
+export async function backupTo(db: CentralDb, file: string): Promise<void> {
+  const sqlite = connections.get(db);
+  if (!sqlite) throw new Error('no SQLite connection under this database');
+  closeSync(openSync(file, 'w', 0o600));
+  await sqlite.backup(file);
 }
 

@@ -16,6 +16,7 @@ import type { Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../verification/heldMutations';
+import type { LedgerEntry } from '../erasure/ledger';
 import { applyCreate } from './applyCreate';
 import { runStepEffect, stepGuardViolation } from './stepRules';
 import { rejected, type MutationOutcome } from './mutationOutcome';
@@ -70,7 +71,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
 
   const merge = mergeFields(m.base, changes, (path) => getPath(current, path));
   let serverSeq: number | null = null;
-  let erased = false;
+  let erasure: LedgerEntry | null = null;
   if (Object.keys(merge.apply).length) {
     // who took a stamped step and when: the store's own fields, from the pusher and its clock
     let next = { ...applyChanges(current, merge.apply), ...stepStamp(m.entity, current, merge.apply, user, now.toISOString()) };
@@ -82,7 +83,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
       mutationId: m.id,
     });
     serverSeq = seq!;
-    erased = await runStepEffect(tx, session, m.entity, m.entityId, current, merge.apply, customerId, now);
+    erasure = await runStepEffect(tx, session, m.entity, m.entityId, current, merge.apply, customerId, now);
   }
   const conflicts = merge.conflicts.map((c) => ({ ...c, changedBy: stored.updatedByName, changedAt: stored.updatedAt }));
   return {
@@ -98,6 +99,6 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     },
     customerId,
     wrote: serverSeq !== null,
-    ...(erased ? { erased } : {}),
+    ...(erasure ? { erasure } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { FieldIssue, Mutation, MutationResult } from '../../domain';
+import type { LedgerEntry } from '../erasure/ledger';
 
 /** What applying one pushed mutation came to (applyMutation.ts, applyCreate.ts). */
 export interface MutationOutcome {
@@ -7,8 +8,8 @@ export interface MutationOutcome {
   customerId: string | null;
   /** a new version of the record was written */
   wrote: boolean;
-  /** the step it took erased a customer (issue 11): the database is checkpointed after the commit */
-  erased?: boolean;
+  /** the step it took erased a customer (issue 11): after the commit, the ledger gets its line and the database is checkpointed */
+  erasure?: LedgerEntry;
 }
 
 export function rejected(m: Mutation, code: string, message: string, issues: FieldIssue[] = []): MutationResult {

@@ -7,6 +7,7 @@ import { changeHead } from '../storage/changeLog';
 import { checkpoint, inTransaction, type Tx } from '../storage/database';
 import { readRecord } from '../storage/recordStore';
 import { confirmPurges } from '../erasure/confirmations';
+import { appendToLedger, type LedgerEntry } from '../erasure/ledger';
 import { applyMutation } from './applyMutation';
 import { rejected } from './mutationOutcome';
 import { boundClient } from './clients';
@@ -20,14 +21,14 @@ import { boundClient } from './clients';
  * a number already used by another mutation is refused (`sequence_reused`). Rejections are final and
  * recorded like any other outcome.
  */
-export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, session: SessionContext, body: PushRequest): Promise<PushResponse> {
+export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'erasureLedgerFile'>, session: SessionContext, body: PushRequest): Promise<PushResponse> {
   await boundClient(ctx.db, session, body.clientId);
   if (body.mutations.some((m) => m.clientId !== body.clientId)) {
     throw new CareDeskError('forbidden', 'every mutation must come from the client that pushes it');
   }
   const results: MutationResult[] = [];
   let changed = false;
-  let erased = false;
+  const erasures: LedgerEntry[] = [];
   const ordered = [...body.mutations].sort((a, b) => a.seq - b.seq);
   for (const [index, m] of ordered.entries()) {
     const outcome = await inTransaction(ctx.db, (tx) => pushOne(tx, ctx.clock(), session, m));
@@ -37,10 +38,13 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, ses
     }
     results.push(outcome.result);
     changed ||= outcome.wrote;
-    erased ||= outcome.erased === true;
+    if (outcome.erasure) erasures.push(outcome.erasure);
   }
-  // an erasure's old pages must not wait in the WAL for the next automatic checkpoint
-  if (erased) await checkpoint(ctx.db);
+  if (erasures.length) {
+    // committed: the ledger gets its lines (a restore re-applies them), and the old pages must not wait in the WAL
+    appendToLedger(ctx.erasureLedgerFile, erasures);
+    await checkpoint(ctx.db);
+  }
   if (body.views.length) await inTransaction(ctx.db, (tx) => recordViews(tx, ctx.clock(), session, body.views));
   if (body.purged?.length) await inTransaction(ctx.db, (tx) => confirmPurges(tx, session, body.clientId, body.purged!, ctx.clock()));
   const head = await changeHead(ctx.db);
@@ -54,7 +58,7 @@ function contentHash(m: Mutation): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean; erased?: boolean }> {
+async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean; erasure?: LedgerEntry }> {
   const client = await tx.selectFrom('clients').select('last_seq').where('client_id', '=', m.clientId).executeTakeFirstOrThrow();
   const lastSeq = Number(client.last_seq);
   if (m.seq > lastSeq + 1) return 'gap';
@@ -76,14 +80,14 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
   }
   if (!nextInLine) return { result: rejected(m, 'sequence_reused', `sequence ${m.seq} of this client already carried another mutation`), wrote: false };
 
-  const { result, customerId, wrote, erased } = await applyMutation(tx, session, m, now);
+  const { result, customerId, wrote, erasure } = await applyMutation(tx, session, m, now);
   await tx
     .insertInto('client_mutations')
     .values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, content_hash: hash, result: JSON.stringify(result), at: now.toISOString(), customer_id: customerId })
     .execute();
   await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
   await auditOutcome(tx, now, session, m, result, customerId);
-  return { result, wrote, erased };
+  return { result, wrote, ...(erasure ? { erasure } : {}) };
 }
 
 async function auditOutcome(tx: Tx, now: Date, session: SessionContext, m: Mutation, result: MutationResult, customerId: string | null): Promise<void> {

@@ -3,6 +3,7 @@ import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { recordsOfCustomer } from '../storage/recordStore';
 import { eraseCustomer } from '../erasure/eraseCustomer';
+import type { LedgerEntry } from '../erasure/ledger';
 
 /**
  * The guards and effects that lifecycle steps name (domain/lifecycles.ts: `guard`, `effect`), as the
@@ -26,10 +27,11 @@ export async function stepGuardViolation(tx: Tx, entity: EntityName, current: Re
   return { field: 'status', rule: 'erasure.legal_hold', message: `a legal hold blocks this erasure: ${why}. Compliance must release it first.` };
 }
 
-/** Carries out the effect of the step `changes` took, if its lifecycle names one; true when it erased a customer. */
-export async function runStepEffect(tx: Tx, session: SessionContext, entity: EntityName, id: string, before: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null, now: Date): Promise<boolean> {
+/** Carries out the effect of the step `changes` took, if its lifecycle names one; the ledger entry of an erasure it carried out. */
+export async function runStepEffect(tx: Tx, session: SessionContext, entity: EntityName, id: string, before: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null, now: Date): Promise<LedgerEntry | null> {
   const step = stepOf(entity, before, changes);
-  if (step?.effect !== 'erase' || !customerId) return false;
-  await eraseCustomer(tx, { requestId: id, customerId, approvedBy: session.user.id, now });
-  return true;
+  if (step?.effect !== 'erase' || !customerId) return null;
+  const run = { requestId: id, customerId, approvedBy: session.user.id, now };
+  await eraseCustomer(tx, run);
+  return { requestId: id, customerId, approvedBy: run.approvedBy, at: now.toISOString() };
 }

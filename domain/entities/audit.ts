@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   'erasure.device_confirmed',
   /** an erasure certificate read */
   'erasure.certificate_read',
+  /** an erasure re-applied from the ledger after a restore of the database */
+  'erasure.reapplied',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -175,6 +175,22 @@ describe('admin command line', () => {
     expect(missing.stderr).toContain('give the device id');
   });
 
+  it('backup writes a copy of the database that restore puts back, saying what is not in it; each names its missing option', async () => {
+    const copy = join(root, 'copy.sqlite');
+    const backup = await cli(dataDir, 'backup', '--to', copy);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toContain('erasure ledger');
+    expect(statSync(copy).mode & 0o077).toBe(0);
+    const restore = await cli(dataDir, 'restore', '--from', copy);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain('0 erasure(s) from the ledger applied again');
+    expect((await cli(dataDir, 'verify-audit')).code).toBe(0);
+    const noTo = await cli(dataDir, 'backup');
+    expect([noTo.code, noTo.stderr]).toEqual([1, expect.stringContaining('give --to FILE')]);
+    const noFrom = await cli(dataDir, 'restore');
+    expect([noFrom.code, noFrom.stderr]).toEqual([1, expect.stringContaining('give --from FILE')]);
+  });
+
   it('verify-audit fails when a row was altered', async () => {
     const central = await openCentral({ dataDir });
     try {
