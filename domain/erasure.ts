@@ -31,7 +31,7 @@ const TAX_RECORDS = 'tax and accounting records (kept 7 years)';
 export const ERASURE_RULES: Partial<Record<EntityName, ErasureRule>> = {
   customer: { action: 'erase', category: 'contact data (name, email, phones, addresses, consents)' },
   serviceLine: { action: 'erase', category: 'service lines (numbers, E911 address)' },
-  paymentMethod: { action: 'erase', category: 'payment cards (card vault entries crypto-shredded)' },
+  paymentMethod: { action: 'erase', category: 'payment cards (card vault entries deleted with their data keys)' },
   order: { action: 'erase', category: 'orders' },
   lead: { action: 'erase', category: 'prospect details of a lead converted into this customer' },
   inquiry: { action: 'erase', category: 'email inquiries linked to the customer' },

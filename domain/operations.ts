@@ -148,6 +148,10 @@ export const OPERATIONS = {
   'legalHold.release': transition('legalHold'),
 } as const satisfies Record<string, Operation>;
 export type OperationName = keyof typeof OPERATIONS;
+
+/** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
+export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry'] as const satisfies readonly EntityName[];
+export type QueueEntity = (typeof QUEUE_ENTITIES)[number];
 export type OnlineOperationName = { [K in OperationName]: (typeof OPERATIONS)[K] extends { kind: 'online' } ? K : never }[OperationName];
 export type OfflineOperationName = Exclude<OperationName, OnlineOperationName>;
 /** The names of the online operations, each the name of its console channel. */

@@ -12,6 +12,7 @@ import './styles/customers.css';
 import './styles/profile.css';
 import './styles/edit.css';
 import './styles/conflicts.css';
+import './styles/approvals.css';
 import './styles/billing.css';
 
 createRoot(document.getElementById('root')!).render(

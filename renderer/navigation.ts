@@ -6,7 +6,7 @@ import type { IconName } from './components/Icon';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts';
+export type ViewId = 'customers' | 'conflicts' | 'approvals';
 
 export interface NavItem {
   view: ViewId;
@@ -17,13 +17,14 @@ export interface NavItem {
 
 const CUSTOMERS: NavItem = { view: 'customers', label: 'Customers', icon: 'users', shortcut: 'Alt+1' };
 const CONFLICTS: NavItem = { view: 'conflicts', label: 'Conflicts', icon: 'split', shortcut: 'Alt+2' };
+const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shieldCheck', shortcut: 'Alt+3' };
 
 export const NAVIGATION: Record<Role, readonly NavItem[]> = {
   care_rep: [CUSTOMERS, CONFLICTS],
-  supervisor: [CUSTOMERS, CONFLICTS],
+  supervisor: [CUSTOMERS, CONFLICTS, APPROVALS],
   billing_clerk: [CUSTOMERS, CONFLICTS],
   network_ops: [CUSTOMERS],
-  compliance: [CUSTOMERS],
+  compliance: [CUSTOMERS, APPROVALS],
   admin: [],
 };
 

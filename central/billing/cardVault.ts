@@ -103,8 +103,10 @@ export function rewrapRow(keyring: MasterKeyring, row: CardVaultRow, to: MasterK
 }
 
 /**
- * Crypto-shredding of an erased customer's cards: each row goes with its wrapped data key, so that no
- * copy of a ciphertext (a backup, a replica) can be opened again with the master key.
+ * An erased customer's cards: each row goes with its wrapped data key, so nothing left in this
+ * database opens them. A backup taken before still holds the row and its wrapped key, which the
+ * master key would open: a restore re-applies the erasure ledger (erasure/restore.ts) before the
+ * store serves again, and master keys are rotated (rotate-master-key) on the schedule backups expire.
  */
 export async function shredCards(tx: Tx, customerId: string): Promise<number> {
   const result = await tx.deleteFrom('card_vault').where('customer_id', '=', customerId).executeTakeFirst();

@@ -36,7 +36,7 @@ export interface ErasureRun {
  * tombstoned, so each desk deletes it at its next pull; billing records the law requires are kept
  * apart at their legal minimum, out of every view; the change reasons, the verification answers and
  * their records, the held edits, the conflict values stored with push results and the card vault
- * entries (with their data keys: crypto-shredded) go. The request itself stays, as evidence, with its
+ * entries (with their wrapped data keys) go. The request itself stays, as evidence, with its
  * free-text reason cleared, and becomes `completed` (the central store's own step). What was erased
  * and kept is written down for the certificate, never a value.
  */

@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'changes.dismiss',
   'records.change',
   'records.history',
+  'records.list',
   'erasure.certificate',
   'billing.open',
   'paymentMethod.replaceCard',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy, type EntityName } from '../entities';
 import { Username } from '../entities/identity';
-import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, type OnlineOperationName } from '../operations';
+import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, QUEUE_ENTITIES, type OnlineOperationName } from '../operations';
 import { Role } from '../roles';
 import { ErasureCertificate, HistoryResponse, MutationHold } from '../sync/protocol';
 import { rule } from '../validation/rule';
@@ -196,6 +196,12 @@ export const CONSOLE_CONTRACT = {
   },
   /** online only: a record's change history with each change's reason, as the central store lets this role see it (an audited read) */
   'records.history': { input: z.strictObject({ entity: RecordRef.shape.entity, id: Id }), output: HistoryResponse, unlocked: true },
+  /** a queue's records as this role sees them in its cache (pending ones included), newest first, each with its customer's name */
+  'records.list': {
+    input: z.strictObject({ entity: z.enum(QUEUE_ENTITIES) }),
+    output: z.array(z.object({ record: z.record(z.string(), z.unknown()).and(z.object({ id: Id })), customerName: z.string().nullable(), changes: z.array(PendingChange) })),
+    unlocked: true,
+  },
   /** online only: what an erasure did, as proof (approvers and compliance; an audited read) */
   'erasure.certificate': { input: z.strictObject({ requestId: Id }), output: ErasureCertificate, unlocked: true },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true },

@@ -4,6 +4,7 @@ import { listConflicts, resolveConflict } from './conflicts';
 import { openCustomer, searchCustomers, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline } from './operations';
+import { listQueue } from './queues';
 
 /** The console API handler table: one function per contract channel (domain/console/contract.ts). */
 export function createHandlerTable(session: Session): HandlerTable {
@@ -32,6 +33,7 @@ export function createHandlerTable(session: Session): HandlerTable {
       const s = open();
       return callOnline(s, 'read the change history', (token) => s.client.history(token, entity, id));
     },
+    'records.list': async ({ entity }) => listQueue(open(), entity),
     'erasure.certificate': ({ requestId }) => {
       const s = open();
       return callOnline(s, 'read an erasure certificate', (token) => s.client.erasureCertificate(token, requestId));

@@ -58,6 +58,7 @@ export class OutboxTable {
       ofRecord: db.prepare('SELECT * FROM outbox WHERE entity = ? AND entity_id = ? ORDER BY seq'),
       pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op IS NULL ORDER BY seq").pluck(),
       pendingCreate: db.prepare("SELECT * FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op = 'create' ORDER BY seq LIMIT 1"),
+      pendingCreatesOf: db.prepare("SELECT * FROM outbox WHERE entity = ? AND status = 'pending' AND op = 'create' ORDER BY seq"),
       pendingCreatesOfCustomer: db.prepare("SELECT * FROM outbox WHERE customer_id = ? AND entity = ? AND status = 'pending' AND op = 'create' ORDER BY seq"),
       allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' AND op IS NULL ORDER BY seq"),
       setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ?, hold = ? WHERE id = ?'),
@@ -102,6 +103,10 @@ export class OutboxTable {
   pendingCreate(entity: EntityName, entityId: string): OutboxEntry | null {
     const row = this.statements.pendingCreate.get(entity, entityId) as OutboxRow | undefined;
     return row ? toEntry(row) : null;
+  }
+
+  pendingCreatesOf(entity: EntityName): OutboxEntry[] {
+    return (this.statements.pendingCreatesOf.all(entity) as OutboxRow[]).map(toEntry);
   }
 
   pendingCreatesOfCustomer(entity: EntityName, customerId: string): OutboxEntry[] {

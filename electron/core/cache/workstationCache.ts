@@ -12,6 +12,7 @@ import { schemaVersion } from './migrations';
 import { Outbox, type MutationDraft, type OutboxConflict, type OutboxCounts, type RejectedChange } from './outbox';
 import { OutboxTable, recordKey, type OutboxEntry } from './outboxTable';
 import { recordKeyHash } from './recordKeys';
+import type { QueueEntity } from '../../../domain/operations';
 import { RecordTable, type CachedRecord, type StoredRecord } from './records';
 import { SearchIndex, type SearchMatch } from './searchIndex';
 import type { Db, SyncMode } from './sqlite';
@@ -184,6 +185,21 @@ export class WorkstationCache {
     const known = new Set(stored.map((r) => r.id));
     const created = this.outboxTable.pendingCreatesOfCustomer(entity, customerId).filter((entry) => !known.has(entry.entityId));
     return [...stored.map((r) => this.withPendingEdits(r)), ...created.map((entry) => this.withPendingEditsOf(entity, entry.entityId, provisionalRecord(entity, entry.entityId, entry.changes)))];
+  }
+
+  /** The records of a queue entity as the user should see them: the server's with pending edits, then those created here and not yet taken. */
+  effectiveRecordsOf(entity: QueueEntity): Data[] {
+    this.live();
+    const stored = this.records.ofEntity(entity);
+    const known = new Set(stored.map((r) => r.id));
+    const created = this.outboxTable.pendingCreatesOf(entity).filter((entry) => !known.has(entry.entityId));
+    return [...stored.map((r) => this.withPendingEdits(r)), ...created.map((entry) => this.withPendingEditsOf(entity, entry.entityId, provisionalRecord(entity, entry.entityId, entry.changes)))];
+  }
+
+  /** `EXPLAIN QUERY PLAN` of the statement that lists a queue: how the tests show it never scans every record. */
+  queueQueryPlan(entity: QueueEntity): string[] {
+    const db = this.live();
+    return (db.prepare(`EXPLAIN QUERY PLAN ${this.records.queueStatement(entity).source}`).all() as { detail: string }[]).map((row) => row.detail);
   }
 
   // ── first sync ────────────────────────────────────────────────────────────────────────────

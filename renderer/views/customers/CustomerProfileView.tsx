@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { visibleEntities } from '../../../domain/policy/fieldPolicy';
+import type { Role } from '../../../domain/roles';
 import { Notice } from '../../components/Notice';
 import { useCustomer } from '../../hooks/useCustomer';
 import { useHotkeys } from '../../hooks/useHotkeys';
@@ -10,6 +12,7 @@ import { ChangesPanel } from './ChangesPanel';
 import { SECTIONS, SECTION_IDS, type SectionId } from './changeMarks';
 import { ConsentsStrip } from './ConsentsStrip';
 import { ContactPanel } from './ContactPanel';
+import { ErasurePanel } from './ErasurePanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ProfileHeader } from './ProfileHeader';
 import { ProfileTabs, TAB_LABELS } from './ProfileTabs';
@@ -20,7 +23,7 @@ import { ServiceLinesPanel } from './ServiceLinesPanel';
  * for a verified caller (when the role must verify), one section at a time, each with a reason.
  * Roles that see invoices and payments get a billing tab beside the overview.
  */
-export function CustomerProfileView({ customerId, openSeq, tabs, tab, onTab }: { customerId: string; openSeq: number; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
+export function CustomerProfileView({ customerId, openSeq, role, tabs, tab, onTab }: { customerId: string; openSeq: number; role: Role; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
   const { profile, error, confirmed, update, verify, dismiss } = useCustomer(customerId);
   const [editing, setEditing] = useState<SectionId | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -109,6 +112,7 @@ export function CustomerProfileView({ customerId, openSeq, tabs, tab, onTab }: {
                 <BillingPanel billing={profile.billing} />
                 <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} />
                 <HistoryPanel entity="customer" id={customerId} />
+                {visibleEntities(role).includes('erasureRequest') && <ErasurePanel customerId={customerId} role={role} verified={verified} />}
               </div>
               <ServiceLinesPanel lines={profile.serviceLines} className="profile-wide" />
             </div>

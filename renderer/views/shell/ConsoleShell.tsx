@@ -5,6 +5,7 @@ import type { SessionApi } from '../../hooks/useSession';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { NAVIGATION, viewFromHash, type ViewId } from '../../navigation';
 import { ConflictsView } from '../conflicts/ConflictsView';
+import { ApprovalsView } from '../erasure/ApprovalsView';
 import { CustomersView } from '../customers/CustomersView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
@@ -57,6 +58,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
         <main id="main" className="console-main" ref={mainRef} tabIndex={-1}>
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
           {view === 'conflicts' && <ConflictsView />}
+          {view === 'approvals' && <ApprovalsView />}
           {!view && <NoViewsYet role={user.role} />}
         </main>
       </div>

@@ -17,6 +17,8 @@ export const USERS: Record<string, { displayName: string; role: Role }> = {
   'care.rep': { displayName: 'Casey Care', role: 'care_rep' },
   'care.rose': { displayName: 'Rose Ortega', role: 'care_rep' },
   'billing.bea': { displayName: 'Bea Billing', role: 'billing_clerk' },
+  'sup.sam': { displayName: 'Sam Supervisor', role: 'supervisor' },
+  'comp.cora': { displayName: 'Cora Compliance', role: 'compliance' },
 };
 
 /** One care desk: a browser page on the built renderer, wired to its own workstation core, on its own network link. */

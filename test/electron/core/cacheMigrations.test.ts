@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
+import { QUEUE_ENTITIES } from '../../../domain/operations';
 import { MIGRATIONS, openCache } from '../../../electron/core/cache';
 import { cacheFileHashes, customerPuts, removeTempDirs, tempDir } from './helpers';
 
@@ -52,6 +53,25 @@ describe('cache migrations', () => {
     expect(() => check.prepare("UPDATE outbox SET status = 'held' WHERE id = 'm1'").run()).not.toThrow();
     expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").pluck().all()).toEqual(['outbox_customer', 'outbox_entity', 'outbox_id']);
     check.close();
+  });
+
+  it('index exactly the queue entities of the domain, and list a queue through that index', () => {
+    const file = join(tempDir(), 'cache.db');
+    const cache = openCache({ file, key: null });
+    cache.close();
+    const db = new Database(file);
+    const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'record_body_queue'").pluck().get() as string;
+    expect([...sql.matchAll(/'([A-Za-z]+)'/g)].map((m) => m[1]).sort()).toEqual([...QUEUE_ENTITIES].sort());
+    db.close();
+  });
+
+  it('list a queue through the partial index, never by scanning every record', () => {
+    const cache = openCache({ file: join(tempDir(), 'cache.db'), key: null });
+    const { changes } = customerPuts(0, 20);
+    cache.applyPull(changes, changes.at(-1)!.seq);
+    for (const entity of QUEUE_ENTITIES) expect(cache.queueQueryPlan(entity), entity).toEqual([expect.stringMatching(/^SEARCH b USING (COVERING )?INDEX record_body_queue/), expect.stringContaining('USING INTEGER PRIMARY KEY')]);
+    expect(cache.effectiveRecordsOf('lead')).toEqual([]);
+    cache.close();
   });
 
   it('refuse a cache written by a newer CareDesk, without touching it', () => {

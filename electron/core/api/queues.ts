@@ -1,0 +1,29 @@
+import { customerIdOf } from '../../../domain/entities';
+import { PolicyError } from '../../../domain/errors';
+import type { QueueEntity } from '../../../domain/operations';
+import { visibleEntities } from '../../../domain/policy';
+import type { PendingChange } from '../../../domain/console/contract';
+import type { OpenSession } from '../session/session';
+import { pendingChange } from './edits';
+
+type Row = Record<string, unknown> & { id: string };
+const NEWEST_FIRST = ['filedAt', 'placedAt', 'createdAt', 'receivedAt'];
+
+/**
+ * A queue (erasure requests, legal holds, leads, inquiries) as this role sees it in its cache, with
+ * the records it created here and has not yet pushed; each with its customer's name, so that an
+ * approver sees whose data it is without opening (and so reading) the profile, and with this user's
+ * changes of it (a decision pending, or refused by the central store with the reason).
+ */
+export function listQueue(s: OpenSession, entity: QueueEntity): { record: Row; customerName: string | null; changes: PendingChange[] }[] {
+  if (!visibleEntities(s.user.role).includes(entity)) throw new PolicyError(`the ${s.user.role} role does not see ${entity} records`);
+  const when = (r: Row) => String(NEWEST_FIRST.map((f) => r[f]).find((v) => typeof v === 'string') ?? '');
+  return (s.cache.effectiveRecordsOf(entity) as Row[])
+    .sort((a, b) => when(b).localeCompare(when(a)))
+    .map((record) => {
+      const customerId = customerIdOf(entity, record);
+      const customer = customerId ? s.cache.getRecord('customer', customerId) : null;
+      const customerName = customer ? [customer.firstName, customer.lastName].filter((v) => typeof v === 'string').join(' ') : null;
+      return { record, customerName, changes: s.cache.changesOf(entity, record.id).map(pendingChange) };
+    });
+}

@@ -1,0 +1,159 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { PendingChange } from '../../../domain/console/contract';
+import { invoke } from '../../api/client';
+import { Badge } from '../../components/Badge';
+import { Button } from '../../components/Button';
+import { FormTextField } from '../../components/FormField';
+import { Icon } from '../../components/Icon';
+import { Notice } from '../../components/Notice';
+import { dateTime } from '../../format';
+import { useDomainForm } from '../../hooks/useDomainForm';
+import { queryKeys } from '../../hooks/queries';
+import { useQueue } from '../../hooks/useQueue';
+import { useRecordChange } from '../../hooks/useRecordChange';
+import { reasonIssue } from '../customers/edit/rules';
+import { CertificateView } from './CertificateView';
+import { ERASURE_STATUS } from './erasureLabels';
+
+type Item = NonNullable<ReturnType<typeof useQueue>['items']>[number];
+
+/**
+ * The approvals of a supervisor or compliance officer: erasure requests waiting for a decision, each
+ * approved (the central store then erases the customer everywhere) or refused with a reason. A
+ * decision the store refuses — a legal hold, the filer deciding their own request — shows why.
+ * Decided requests keep their certificate one click away.
+ */
+export function ApprovalsView() {
+  const { items, error } = useQueue('erasureRequest');
+  const waiting = (items ?? []).filter((i) => i.record.status === 'pending');
+  const decided = (items ?? []).filter((i) => i.record.status !== 'pending');
+  return (
+    // the view scrolls: it can take the focus, so that the keyboard scrolls it too
+    <div className="approvals" role="region" aria-label="Approvals" tabIndex={0}>
+      <header className="view-header">
+        <h1 tabIndex={-1}>Approvals</h1>
+        <p className="muted">Erasure requests filed on calls. Approving erases the customer on every desk; billing records the law requires are kept apart. You cannot decide a request you filed.</p>
+      </header>
+      {error && <Notice tone="bad">{error}</Notice>}
+      <section aria-labelledby="waiting-title">
+        <h2 id="waiting-title">Waiting for a decision ({waiting.length})</h2>
+        {items && waiting.length === 0 && (
+          <div className="empty-state small">
+            <Icon name="check" size={24} />
+            <p>Nothing waits for a decision.</p>
+          </div>
+        )}
+        <ul className="approval-list">
+          {waiting.map((item) => (
+            <PendingRequest key={item.record.id} item={item} />
+          ))}
+        </ul>
+      </section>
+      {decided.length > 0 && (
+        <section aria-labelledby="decided-title">
+          <h2 id="decided-title">Decided</h2>
+          <ul className="approval-list">
+            {decided.map((item) => (
+              <DecidedRequest key={item.record.id} item={item} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function RequestSummary({ item }: { item: Item }) {
+  const status = ERASURE_STATUS[String(item.record.status)] ?? { label: String(item.record.status), tone: 'neutral' as const };
+  return (
+    <div className="approval-summary">
+      <div className="change-line">
+        <span className="strong">{item.customerName ?? '(customer no longer on this desk)'}</span>
+        <Badge tone={status.tone}>{status.label}</Badge>
+        <span className="change-time">filed {dateTime(item.record.filedAt)}</span>
+      </div>
+      <div className="change-reason">“{String(item.record.reason)}”</div>
+    </div>
+  );
+}
+
+function PendingRequest({ item }: { item: Item }) {
+  const change = useRecordChange();
+  const label = item.customerName ?? 'this customer';
+  const domain = useDomainForm<{ reason: string }>({
+    defaultValues: { reason: '' },
+    check: (v) => {
+      const issue = reasonIssue(v.reason);
+      return issue ? [issue] : [];
+    },
+    shows: (field) => field === 'reason',
+    refusal: 'Not decided',
+  });
+  const decide = (status: 'approved' | 'rejected') =>
+    domain.submit(async ({ reason }) => {
+      try {
+        await change({ operation: 'erasureRequest.decide', id: item.record.id, values: { status }, reason: reason.trim() });
+      } catch (err) {
+        domain.refused(err);
+      }
+    });
+  const mine = item.changes.at(-1);
+  return (
+    <li className="approval">
+      <RequestSummary item={item} />
+      <DecisionState change={mine} />
+      {(!mine || mine.status === 'rejected') && (
+        <form className="approval-form" aria-label={`Decide the erasure request of ${label}`} onSubmit={(e) => e.preventDefault()} noValidate>
+          <FormTextField control={domain.control} name="reason" label="Reason for the decision" placeholder="Identity checked on a callback…" maxLength={500} required />
+          {domain.formError && <Notice tone="bad">{domain.formError}</Notice>}
+          <div className="edit-actions">
+            <Button variant="danger" icon="trash" busy={domain.busy} onClick={() => void decide('approved')()}>
+              Approve and erase
+            </Button>
+            <Button variant="secondary" busy={domain.busy} onClick={() => void decide('rejected')()}>
+              Refuse
+            </Button>
+          </div>
+        </form>
+      )}
+    </li>
+  );
+}
+
+/** This user's decision on the desk: waiting to reach the central store, or refused by it with the reason. */
+function DecisionState({ change }: { change: PendingChange | undefined }) {
+  const client = useQueryClient();
+  if (!change) return null;
+  if (change.status === 'pending') return <Notice tone="info">Your decision is on its way to the central store.</Notice>;
+  if (change.status === 'rejected' && change.rejection) {
+    return (
+      <div className="decision-refused">
+        <Notice tone="bad" assertive>
+          Your decision was refused: {change.rejection.message}
+        </Notice>
+        <Button variant="ghost" onClick={() => void invoke('changes.dismiss', { mutationId: change.mutationId }).then(() => client.invalidateQueries({ queryKey: queryKeys.records('erasureRequest') }))}>
+          Dismiss
+        </Button>
+      </div>
+    );
+  }
+  return null;
+}
+
+function DecidedRequest({ item }: { item: Item }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <li className="approval">
+      <RequestSummary item={item} />
+      {item.record.status === 'completed' &&
+        (shown ? (
+          <CertificateView requestId={item.record.id} />
+        ) : (
+          <Button variant="ghost" icon="shieldCheck" onClick={() => setShown(true)}>
+            Show certificate
+          </Button>
+        ))}
+    </li>
+  );
+}
