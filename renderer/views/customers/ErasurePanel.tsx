@@ -6,11 +6,10 @@ import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
 import { dateTime } from '../../format';
-import { useDomainForm } from '../../hooks/useDomainForm';
 import { useQueue } from '../../hooks/useQueue';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { EditFrame } from './edit/EditFrame';
-import { reasonIssue } from './edit/rules';
+import { useReasonForm } from './edit/useReasonForm';
 import { ERASURE_STATUS } from '../erasure/erasureLabels';
 
 /**
@@ -25,15 +24,7 @@ export function ErasurePanel({ customerId, role, verified }: { customerId: strin
   const [filing, setFiling] = useState(false);
   const [filed, setFiled] = useState(false);
   const change = useRecordChange();
-  const domain = useDomainForm<{ reason: string }>({
-    defaultValues: { reason: '' },
-    check: (v) => {
-      const issue = reasonIssue(v.reason);
-      return issue ? [issue] : [];
-    },
-    shows: (field) => field === 'reason',
-    refusal: 'Not filed',
-  });
+  const domain = useReasonForm('Not filed');
   const submit = domain.submit(async ({ reason }) => {
     try {
       await change({ operation: 'erasureRequest.file', values: { customerId, reason: reason.trim() }, reason: reason.trim() });

@@ -8,11 +8,10 @@ import { FormTextField } from '../../components/FormField';
 import { Icon } from '../../components/Icon';
 import { Notice } from '../../components/Notice';
 import { dateTime } from '../../format';
-import { useDomainForm } from '../../hooks/useDomainForm';
 import { queryKeys } from '../../hooks/queries';
 import { useQueue } from '../../hooks/useQueue';
 import { useRecordChange } from '../../hooks/useRecordChange';
-import { reasonIssue } from '../customers/edit/rules';
+import { useReasonForm } from '../customers/edit/useReasonForm';
 import { CertificateView } from './CertificateView';
 import { ERASURE_STATUS } from './erasureLabels';
 
@@ -81,15 +80,7 @@ function RequestSummary({ item }: { item: Item }) {
 function PendingRequest({ item }: { item: Item }) {
   const change = useRecordChange();
   const label = item.customerName ?? 'this customer';
-  const domain = useDomainForm<{ reason: string }>({
-    defaultValues: { reason: '' },
-    check: (v) => {
-      const issue = reasonIssue(v.reason);
-      return issue ? [issue] : [];
-    },
-    shows: (field) => field === 'reason',
-    refusal: 'Not decided',
-  });
+  const domain = useReasonForm('Not decided');
   const decide = (status: 'approved' | 'rejected') =>
     domain.submit(async ({ reason }) => {
       try {
