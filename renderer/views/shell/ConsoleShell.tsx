@@ -62,7 +62,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {!view && <NoViewsYet role={user.role} />}
         </main>
       </div>
-      <StatusBar status={status} onShowConflicts={nav.some((n) => n.view === 'conflicts') ? () => setView('conflicts') : undefined} />
+      <StatusBar status={status} nav={nav} onShowConflicts={nav.some((n) => n.view === 'conflicts') ? () => setView('conflicts') : undefined} />
     </div>
   );
 }

@@ -2,11 +2,12 @@ import type { SyncStatus } from '../../../domain/console/contract';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { time } from '../../format';
+import type { NavItem } from '../../navigation';
 
 const count = new Intl.NumberFormat('en-US');
 
-/** Online or not, when the cache last agreed with the central store, what is still on its way. */
-export function StatusBar({ status, onShowConflicts }: { status: SyncStatus | null; onShowConflicts?: () => void }) {
+/** Online or not, when the cache last agreed with the central store, what is still on its way; the role's view shortcuts. */
+export function StatusBar({ status, nav, onShowConflicts }: { status: SyncStatus | null; nav: readonly NavItem[]; onShowConflicts?: () => void }) {
   const online = status?.online ?? false;
   const progress = status?.progress ?? null;
   return (
@@ -56,7 +57,7 @@ export function StatusBar({ status, onShowConflicts }: { status: SyncStatus | nu
         </span>
       )}
       <span className="status-item status-hint" aria-hidden="true">
-        Ctrl+K search · Alt+1 customers · Alt+2 conflicts
+        {['Ctrl+K search', ...nav.map((item) => `${item.shortcut} ${item.label.toLowerCase()}`)].join(' · ')}
       </span>
     </footer>
   );
