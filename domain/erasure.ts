@@ -1,4 +1,5 @@
 import type { EntityName } from './entities';
+import { performers } from './operations';
 import type { Role } from './roles';
 
 /**
@@ -45,6 +46,6 @@ export const ERASURE_RULES: Partial<Record<EntityName, ErasureRule>> = {
 /** The text an erasure request's reason becomes when its customer is erased: the request stays as evidence, its free text does not. */
 export const ERASED_REASON = 'Erased with the customer';
 
-/** Who may read an erasure's certificate: the approvers and compliance (a filer's own supervisor once teams exist, issue 14). */
-export const CERTIFICATE_READERS: readonly Role[] = ['supervisor', 'compliance'];
+/** Who may read an erasure's certificate: those who decide erasure requests (a filer's own supervisor once teams exist, issue 14). */
+export const CERTIFICATE_READERS: readonly Role[] = performers('erasureRequest.decide');
 

@@ -93,19 +93,31 @@ export function creatingStep(entity: EntityName): Transition | undefined {
 }
 
 /**
- * Whether `changes` to `current` by `user` take a step of the entity's lifecycle that this role may
- * take: a step the table does not hold, one for other roles (or only for the central store), or one
- * the record names this user as barred from (`notBy`: a filer deciding their own request) is a
- * field issue naming the rule. No status change, or no lifecycle: null.
+ * The status change `changes` make to `current`, if they make one: the lifecycle's status field,
+ * from and to, and the step of the table that matches (undefined when the table holds none). The
+ * one reading of a status change that the step checks, the stamps and the store's guards and
+ * effects all share.
  */
-export function stepViolation(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, user: { id: string; role: Role }): FieldIssue | null {
+export function statusChange(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>): { field: string; from: string | null; to: string; step: Transition | undefined } | null {
   const lifecycle = LIFECYCLES[entity];
   if (!lifecycle || !(lifecycle.field in changes)) return null;
   const field = lifecycle.field;
   const from = (current[field] ?? null) as string | null;
   const to = changes[field] as string;
   if (from === to) return null;
-  const step = transitionOf(entity, from, to);
+  return { field, from, to, step: transitionOf(entity, from, to) };
+}
+
+/**
+ * Whether `changes` to `current` by `user` take a step of the entity's lifecycle that this role may
+ * take: a step the table does not hold, one for other roles (or only for the central store), or one
+ * the record names this user as barred from (`notBy`: a filer deciding their own request) is a
+ * field issue naming the rule. No status change, or no lifecycle: null.
+ */
+export function stepViolation(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, user: { id: string; role: Role }): FieldIssue | null {
+  const change = statusChange(entity, current, changes);
+  if (!change) return null;
+  const { field, from, to, step } = change;
   if (!step) return { field, rule: 'transition.not_allowed', message: `${entity} ${field} cannot go from ${from ?? 'nothing'} to ${to}` };
   if (!step.by.includes(user.role)) {
     const who = step.by.length === 1 && step.by[0] === 'central' ? 'only the central store takes it' : `it is for ${step.by.join(', ')}`;
@@ -122,10 +134,8 @@ export function stepViolation(entity: EntityName, current: Record<string, unknow
  * when (an erasure request's decider): from the user who pushed it and the store's clock.
  */
 export function stepStamp(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, user: { id: string }, at: string): Record<string, unknown> {
-  const lifecycle = LIFECYCLES[entity];
-  if (!lifecycle || !(lifecycle.field in changes)) return {};
-  const step = transitionOf(entity, (current[lifecycle.field] ?? null) as string | null, changes[lifecycle.field] as string);
-  return step?.stamp ? { [step.stamp.by]: user.id, [step.stamp.at]: at } : {};
+  const stamp = statusChange(entity, current, changes)?.step?.stamp;
+  return stamp ? { [stamp.by]: user.id, [stamp.at]: at } : {};
 }
 
 /** The steps `actor` may take from `from`: what a desk offers. */

@@ -1,3 +1,4 @@
+import { performers } from '../domain/operations';
 import { visibleEntities } from '../domain/policy/fieldPolicy';
 import type { Role } from '../domain/roles';
 import type { IconName } from './components/Icon';
@@ -19,13 +20,16 @@ const CUSTOMERS: NavItem = { view: 'customers', label: 'Customers', icon: 'users
 const CONFLICTS: NavItem = { view: 'conflicts', label: 'Conflicts', icon: 'split', shortcut: 'Alt+2' };
 const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shieldCheck', shortcut: 'Alt+3' };
 
+/** A role's views; the approvals go to whoever decides erasure requests (domain/lifecycles.ts), never to a list of our own. */
+const views = (role: Role, items: readonly NavItem[]): readonly NavItem[] => [...items, ...(performers('erasureRequest.decide').includes(role) ? [APPROVALS] : [])];
+
 export const NAVIGATION: Record<Role, readonly NavItem[]> = {
-  care_rep: [CUSTOMERS, CONFLICTS],
-  supervisor: [CUSTOMERS, CONFLICTS, APPROVALS],
-  billing_clerk: [CUSTOMERS, CONFLICTS],
-  network_ops: [CUSTOMERS],
-  compliance: [CUSTOMERS, APPROVALS],
-  admin: [],
+  care_rep: views('care_rep', [CUSTOMERS, CONFLICTS]),
+  supervisor: views('supervisor', [CUSTOMERS, CONFLICTS]),
+  billing_clerk: views('billing_clerk', [CUSTOMERS, CONFLICTS]),
+  network_ops: views('network_ops', [CUSTOMERS]),
+  compliance: views('compliance', [CUSTOMERS]),
+  admin: views('admin', []),
 };
 
 export function viewFromHash(hash: string, role: Role): ViewId | null {

@@ -14,11 +14,12 @@ import { readLedger } from './ledger';
 export async function restoreDatabase(dataDir: string, from: string, now = new Date()): Promise<number> {
   if (!existsSync(from)) throw new Error(`no backup at ${from}`);
   const material = await prepareDataDir(dataDir, now);
+  // the ledger first: a database put back without it would serve what was erased
+  const ledger = readLedger(material.erasureLedgerFile);
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${material.databaseFile}${suffix}`, { force: true });
   copyFileSync(from, material.databaseFile);
   const db = await openDatabase(material.databaseFile);
   try {
-    const ledger = readLedger(material.erasureLedgerFile);
     for (const entry of ledger) await inTransaction(db, (tx) => eraseCustomer(tx, { ...entry, now, reapplied: true }));
     await checkpoint(db);
     return ledger.length;

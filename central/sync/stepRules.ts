@@ -1,4 +1,4 @@
-import { LEGAL_HOLD_LABELS, LIFECYCLES, transitionOf, type EntityName, type FieldIssue, type LegalHold } from '../../domain';
+import { LEGAL_HOLD_LABELS, statusChange, type EntityName, type FieldIssue, type LegalHold } from '../../domain';
 import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { recordsOfCustomer } from '../storage/recordStore';
@@ -11,15 +11,9 @@ import type { LedgerEntry } from '../erasure/ledger';
  * effect runs in the step's own transaction, after the step is written.
  */
 
-function stepOf(entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>) {
-  const lifecycle = LIFECYCLES[entity];
-  if (!lifecycle || !(lifecycle.field in changes)) return undefined;
-  return transitionOf(entity, (current[lifecycle.field] ?? null) as string | null, changes[lifecycle.field] as string);
-}
-
 /** Why the store refuses the step `changes` take, or null. */
 export async function stepGuardViolation(tx: Tx, entity: EntityName, current: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null): Promise<FieldIssue | null> {
-  const step = stepOf(entity, current, changes);
+  const step = statusChange(entity, current, changes)?.step;
   if (step?.guard !== 'no_legal_hold' || !customerId) return null;
   const holds = (await recordsOfCustomer(tx, customerId)).filter((r) => r.entity === 'legalHold' && r.data.status === 'active').map((r) => r.data as LegalHold);
   if (holds.length === 0) return null;
@@ -29,7 +23,7 @@ export async function stepGuardViolation(tx: Tx, entity: EntityName, current: Re
 
 /** Carries out the effect of the step `changes` took, if its lifecycle names one; the ledger entry of an erasure it carried out. */
 export async function runStepEffect(tx: Tx, session: SessionContext, entity: EntityName, id: string, before: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null, now: Date): Promise<LedgerEntry | null> {
-  const step = stepOf(entity, before, changes);
+  const step = statusChange(entity, before, changes)?.step;
   if (step?.effect !== 'erase' || !customerId) return null;
   const run = { requestId: id, customerId, approvedBy: session.user.id, now };
   await eraseCustomer(tx, run);

@@ -120,6 +120,11 @@ describe('an approved erasure at the central store', () => {
     for (const value of [customer.email, customer.lastName, customer.phones[0]!.number, 'Caller wants every trace removed', 'identity checked on callback']) expect(res.text).not.toContain(value);
 
     expect((await read(rep)).status).toBe(403);
+    const malformed = await h.call(compliance.device.agent, 'GET', API.erasureCertificate('not-an-id'), { token: compliance.token });
+    expect([malformed.status, malformed.json.error.issues]).toEqual([400, [expect.objectContaining({ field: 'requestId' })]]);
+    // a desk's purge report names customers by id, or the push is refused whole, naming the slot
+    const badPurge = await h.call(rep.device.agent, 'POST', API.push, { token: rep.token, body: { clientId: rep.clientId, mutations: [], views: [], purged: ['not-an-id'] } });
+    expect([badPurge.status, badPurge.json.error.issues]).toEqual([400, [expect.objectContaining({ field: 'purged.0' })]]);
     const reads = await h.store.db.selectFrom('audit_log').select(['user_id', 'outcome']).where('action', '=', 'erasure.certificate_read').execute();
     expect(reads).toEqual([
       { user_id: compliance.user.id, outcome: 'ok' },

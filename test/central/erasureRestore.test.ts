@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -62,5 +62,16 @@ describe('restoring a backup taken before an erasure', () => {
     } finally {
       await db.destroy();
     }
+  });
+
+  it('refuses a ledger with a line that is not an entry, naming the file and the line, before touching the database', async () => {
+    const dataDir = join(scratch, 'broken');
+    mkdirSync(dataDir);
+    const file = join(dataDir, 'erasure-ledger.jsonl');
+    writeFileSync(file, `${JSON.stringify({ requestId: randomUUID(), customerId: randomUUID(), approvedBy: randomUUID(), at: new Date().toISOString() })}\n{"requestId":"x"}\n`);
+    writeFileSync(join(dataDir, 'central.sqlite'), 'the database as it was');
+    writeFileSync(join(scratch, 'some-backup.sqlite'), 'a backup');
+    await expect(restoreDatabase(dataDir, join(scratch, 'some-backup.sqlite'))).rejects.toThrow(`erasure ledger ${file}, line 2: not a ledger entry`);
+    expect(readFileSync(join(dataDir, 'central.sqlite'), 'utf8')).toBe('the database as it was');
   });
 });

@@ -1,10 +1,11 @@
 import type { ConflictView } from '../../../domain/console/contract';
 import type { OpenSession } from '../session/session';
+import { displayName } from './customers';
 
 export function listConflicts(s: OpenSession): ConflictView[] {
   return s.cache.conflicts().flatMap((entry) => {
     const customer = entry.customerId ? s.cache.effectiveRecord('customer', entry.customerId) : null;
-    const customerName = customer ? [customer.firstName, customer.lastName].filter(Boolean).join(' ') : '(customer no longer visible)';
+    const customerName = customer ? displayName(customer) : '(customer no longer visible)';
     return entry.conflicts.map((c) => ({
       mutationId: entry.mutationId,
       customerId: entry.customerId ?? entry.entityId,

@@ -10,7 +10,8 @@ import { isCurrent, performOnline } from './operations';
 
 type Row = Record<string, unknown> & { id: string };
 
-function displayName(customer: Record<string, unknown>): string {
+/** A customer's name as lists show it (search results, conflicts, queues). */
+export function displayName(customer: Record<string, unknown>): string {
   return [customer.firstName, customer.lastName].filter((v) => typeof v === 'string').join(' ') || '(no name)';
 }
 

@@ -4,6 +4,7 @@ import type { QueueEntity } from '../../../domain/operations';
 import { visibleEntities } from '../../../domain/policy';
 import type { PendingChange } from '../../../domain/console/contract';
 import type { OpenSession } from '../session/session';
+import { displayName } from './customers';
 import { pendingChange } from './edits';
 
 type Row = Record<string, unknown> & { id: string };
@@ -23,7 +24,7 @@ export function listQueue(s: OpenSession, entity: QueueEntity): { record: Row; c
     .map((record) => {
       const customerId = customerIdOf(entity, record);
       const customer = customerId ? s.cache.getRecord('customer', customerId) : null;
-      const customerName = customer ? [customer.firstName, customer.lastName].filter((v) => typeof v === 'string').join(' ') : null;
+      const customerName = customer ? displayName(customer) : null;
       return { record, customerName, changes: s.cache.changesOf(entity, record.id).map(pendingChange) };
     });
 }
