@@ -8,6 +8,9 @@ import { generatePassword } from './identity/passwords';
 import { DATA_FILES } from './dataDir';
 import { certificateFingerprint } from './pki/certificates';
 import { restoreDatabase } from './erasure/restore';
+import { purgeRetained } from './erasure/retention';
+import { purgeStaleLeads } from './leads/retention';
+import { describeRun, ingestMailDrop } from './inquiries/mailDrop';
 import { backupTo } from './storage/database';
 import { openCentral, startCentralStore, type OpenedCentral } from './index';
 
@@ -30,6 +33,8 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   rotate-master-key                      wrap every card's data key under a new master key, retire the old one
   backup --to FILE                       a consistent copy of the database while it serves (keys and ledger: apart)
   restore --from FILE                    with the store stopped: the database from a backup, then every erasure in the ledger again
+  purge-retained                         delete the billing records erasures kept whose retention has ended, and leads never converted past leadRetentionDays (serve does it hourly)
+  ingest-mail [--from DIR]               email inquiries from a folder of .eml files or a Maildir (default: config mailDrop)
   serve [--port P] [--enrolment-port E] [--host H]
                                          serve over HTTPS: the API for enrolled devices on P (default
                                          127.0.0.1:8443) and enrolment on E (default P + 1)
@@ -263,6 +268,31 @@ const commands: Record<string, () => Promise<void>> = {
     if (!options.from) throw new CareDeskError('validation', 'give --from FILE: a backup made with the backup command');
     const reapplied = await restoreDatabase(dataDir, options.from);
     console.log(`database restored from ${options.from}; ${reapplied} erasure(s) from the ledger applied again`);
+    console.log('the store has a new generation: each workstation syncs again from the start at its next contact, keeping its unsent changes');
+  },
+
+  async 'purge-retained'() {
+    await withCentral(async (central) => {
+      const { purged, requests, unreadable } = await purgeRetained(central.context);
+      console.log(`purged ${purged} retained record(s) whose retention ended, from ${requests.length} erasure(s)`);
+      const leads = await purgeStaleLeads(central.context);
+      console.log(`purged ${leads.purged} lead(s) never converted, older than ${central.context.leadRetentionDays} days`);
+      if (unreadable.length) {
+        console.error(`kept ${unreadable.length} retained record(s) whose retain-until is not a time; check them: ${unreadable.map((r) => `${r.entity} ${r.id}`).join(', ')}`);
+        process.exitCode = 1;
+      }
+    });
+  },
+
+  async 'ingest-mail'() {
+    await withCentral(async (central) => {
+      const dir = options.from ?? central.mailDrop?.dir;
+      if (!dir) throw new CareDeskError('validation', 'give --from DIR: a folder of .eml files or a Maildir (or name mailDrop in config.json)');
+      const run = await ingestMailDrop(central.context, dir);
+      console.log(describeRun(run) || 'no message waiting');
+      // a refused message is dealt with (moved to failed/, its reason beside it); one the store could not take is not
+      if (run.failed.length) process.exitCode = 1;
+    });
   },
 
   async serve() {

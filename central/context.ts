@@ -1,5 +1,6 @@
 import type { ProtocolRange, SessionPolicy } from '../domain';
 import type { MasterKeyring } from './billing/masterKeys';
+import type { MailRelay } from './inquiries/relay';
 import type { ChangeFeed } from './sync/changeFeed';
 import type { CertificateAuthority } from './pki/certificates';
 import type { CentralDb } from './storage/schema';
@@ -16,6 +17,10 @@ export interface StoreContext {
   ca: CertificateAuthority;
   feed: ChangeFeed;
   sessionPolicy: SessionPolicy;
+  /** the SMTP relay replies to email inquiries go through (inquiries/relay.ts); null when none is configured */
+  mailRelay: MailRelay | null;
+  /** days an unconverted lead is kept before it is purged everywhere (leads/retention.ts) */
+  leadRetentionDays: number;
   /** the card vault's master keys, kept outside the database (billing/masterKeys.ts) */
   cardKeys: MasterKeyring;
   /** the live-update stream's heartbeat interval (LIVE_STREAM.heartbeatMs; tests shorten it) */
@@ -24,4 +29,6 @@ export interface StoreContext {
   protocols: ProtocolRange;
   /** the erasure ledger, kept apart from the database and its backups (erasure/ledger.ts) */
   erasureLedgerFile: string;
+  /** the generation of the change log, replaced by every restore (sync/generation.ts, protocol 3) */
+  generation: string;
 }

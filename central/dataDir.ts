@@ -4,6 +4,8 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
 import { ensureKeyFile } from './billing/masterKeys';
+import { MAIL_DROP_INTERVAL_MINUTES } from './inquiries/mailDrop';
+import { MailRelayConfig, smtpRelay, type MailRelay } from './inquiries/relay';
 import {
   certificateExpiry,
   createCertificateAuthority,
@@ -46,6 +48,14 @@ const Config = z.strictObject({
   /** the erasure ledger (erasure/ledger.ts); on other storage than the database's backups */
   erasureLedgerFile: z.string().optional(),
   sessionPolicy: SessionPolicy.optional(),
+  /** a directory of `.eml` files or a Maildir that `serve` ingests email inquiries from (inquiries/mailDrop.ts) */
+  mailDrop: z.string().min(1).optional(),
+  /** how often `serve` reads the mail drop, in minutes (default 5) */
+  mailDropIntervalMinutes: z.number().int().min(1).max(1440).optional(),
+  /** days an unconverted lead is kept (DEFAULT_LEAD_RETENTION_DAYS when absent) */
+  leadRetentionDays: z.number().int().min(1).max(3650).optional(),
+  /** the SMTP relay replies to email inquiries go through (inquiries/relay.ts); without it, replies cannot be sent */
+  mailRelay: MailRelayConfig.optional(),
 });
 export type CentralConfig = z.infer<typeof Config>;
 
@@ -56,6 +66,10 @@ export interface DataDirMaterial {
   /** the card vault's master key file, made on first start when absent */
   cardKeyFile: string;
   erasureLedgerFile: string;
+  /** the relay replies go through; null when config.json names none */
+  mailRelay: MailRelay | null;
+  /** the mail drop `serve` reads, resolved, and how often; null when config.json names none */
+  mailDrop: { dir: string; intervalMinutes: number } | null;
   ca: CertificateAuthority;
   server: KeyedCertificate;
 }
@@ -127,6 +141,8 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
     pepper: loadPepper(dataDir, config),
     cardKeyFile,
     erasureLedgerFile: resolveIn(dataDir, config.erasureLedgerFile ?? DATA_FILES.erasureLedger),
+    mailRelay: config.mailRelay ? smtpRelay(config.mailRelay, (p) => resolveIn(dataDir, p)) : null,
+    mailDrop: config.mailDrop ? { dir: resolveIn(dataDir, config.mailDrop), intervalMinutes: config.mailDropIntervalMinutes ?? MAIL_DROP_INTERVAL_MINUTES } : null,
     ca: await loadCertificateAuthority(tls.ca),
     server: tls.server,
   };

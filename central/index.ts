@@ -1,8 +1,10 @@
-import { DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_PROTOCOLS, type ProtocolRange, type SessionPolicy } from '../domain';
+import { DEFAULT_LEAD_RETENTION_DAYS, DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_PROTOCOLS, type ProtocolRange, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
 import { reconcileLedger } from './erasure/ledger';
+import { RETENTION_PURGE_INTERVAL_MS, scheduleRetentionPurge, type RetentionSchedule } from './erasure/retention';
+import { scheduleMailDrop, type MailDropSchedule } from './inquiries/mailDrop';
 import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
 import { createEnrolmentServer, createHttpServer } from './http/server';
@@ -10,6 +12,7 @@ import { prepareDecoy } from './identity/passwords';
 import { openDatabase } from './storage/database';
 import type { CentralDb } from './storage/schema';
 import { inProcessChangeFeed } from './sync/changeFeed';
+import { storeGeneration } from './sync/generation';
 import { watchStore } from './sync/storeWatch';
 
 export type { AdminActor, CentralAdmin, DemoUserCredentials } from './admin/centralAdmin';
@@ -26,6 +29,8 @@ export interface CentralOptions {
   dataDir: string;
   clock?: Clock;
   sessionPolicy?: SessionPolicy;
+  /** days an unconverted lead is kept (config `leadRetentionDays`; tests shorten it) */
+  leadRetentionDays?: number;
   /** the live-update stream's heartbeat interval; tests shorten it */
   heartbeatMs?: number;
   /** the sync protocol versions spoken (default SUPPORTED_PROTOCOLS); tests play an older or newer store */
@@ -39,6 +44,8 @@ export interface OpenedCentral {
   admin: CentralAdmin;
   context: StoreContext;
   tls: { certPem: string; keyPem: string; caPem: string };
+  /** the mail drop config.json names (`serve` reads it on a schedule), or null */
+  mailDrop: { dir: string; intervalMinutes: number } | null;
   close(): Promise<void>;
 }
 
@@ -53,10 +60,13 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     ca: material.ca,
     feed: inProcessChangeFeed(),
     sessionPolicy: options.sessionPolicy ?? material.config.sessionPolicy ?? DEFAULT_SESSION_POLICY,
+    leadRetentionDays: options.leadRetentionDays ?? material.config.leadRetentionDays ?? DEFAULT_LEAD_RETENTION_DAYS,
     cardKeys: liveKeyring(material.cardKeyFile),
     heartbeatMs: options.heartbeatMs ?? LIVE_STREAM.heartbeatMs,
     protocols: options.protocols ?? SUPPORTED_PROTOCOLS,
     erasureLedgerFile: material.erasureLedgerFile,
+    generation: await storeGeneration(db),
+    mailRelay: material.mailRelay,
   };
   await reconcileLedger(db, material.erasureLedgerFile);
   return {
@@ -65,7 +75,11 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     admin: centralAdmin(context, { cardKeyFile: material.cardKeyFile }),
     context,
     tls: { ...material.server, caPem: material.ca.certPem },
-    close: () => db.destroy(),
+    mailDrop: material.mailDrop,
+    close: async () => {
+      material.mailRelay?.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -91,16 +105,32 @@ function defaultEnrolmentPort(port: number): number {
 }
 
 export async function startCentralStore(
-  options: CentralOptions & { host?: string; port?: number; enrolmentPort?: number; logger?: boolean; errorLog?: InternalErrorLog },
+  options: CentralOptions & {
+    host?: string;
+    port?: number;
+    enrolmentPort?: number;
+    logger?: boolean;
+    errorLog?: InternalErrorLog;
+    /** how often retained billing records past their retention are purged (default hourly; tests shorten it) */
+    retentionPurgeMs?: number;
+    /** how often the configured mail drop is read (default config `mailDropIntervalMinutes`; tests shorten it) */
+    mailDropIntervalMs?: number;
+  },
 ): Promise<CentralStore> {
   const central = await openCentral(options);
   const host = options.host ?? '127.0.0.1';
   let watch: { stop(): Promise<void> } | null = null;
+  let retention: RetentionSchedule | null = null;
+  let mailDrop: MailDropSchedule | null = null;
   const apps: { close(): Promise<unknown> }[] = [];
   try {
     await prepareDecoy();
     // what the admin CLI (or another node) writes to the same database reaches the open streams
     watch = await watchStore(central.db, central.context.feed);
+    // billing records kept after an erasure go when their retention ends: now, then every hour
+    retention = await scheduleRetentionPurge(central.context, { intervalMs: options.retentionPurgeMs ?? RETENTION_PURGE_INTERVAL_MS });
+    // email inquiries from the configured drop: now (not awaited), then every few minutes
+    if (central.mailDrop) mailDrop = scheduleMailDrop(central.context, { dir: central.mailDrop.dir, intervalMs: options.mailDropIntervalMs ?? central.mailDrop.intervalMinutes * 60_000 });
     const internalErrors = new InternalErrors(options.errorLog ?? stderrErrorLog, central.context.clock);
     const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors });
     const enrolment = await createEnrolmentServer(central.context, central.tls, { logger: options.logger, internalErrors });
@@ -124,12 +154,16 @@ export async function startCentralStore(
       },
       async close() {
         await watch?.stop();
+        await retention?.stop();
+        await mailDrop?.stop();
         await Promise.all([app.close(), enrolment.close()]);
         await central.close();
       },
     };
   } catch (err) {
     await watch?.stop();
+    await retention?.stop();
+    await mailDrop?.stop();
     await Promise.all(apps.map((a) => a.close()));
     await central.close();
     throw err;

@@ -1,4 +1,4 @@
-import type { EntityName } from './entities';
+import { CONSENT_KEYS, type Customer, type EntityName, type ErasureScope } from './entities';
 import { performers } from './operations';
 import type { Role } from './roles';
 
@@ -43,8 +43,52 @@ export const ERASURE_RULES: Partial<Record<EntityName, ErasureRule>> = {
   billingAdjustment: { action: 'retain', category: 'credits and adjustments', basis: TAX_RECORDS, retainYears: 7 },
 };
 
+/**
+ * The scopes a caller may ask for (ErasureRequest.scope): `account` erases as ERASURE_RULES say and
+ * closes the account; `contact` keeps the account and its service and erases the contact data the
+ * service does not need. What the service needs, and so what stays: the name (the account holder,
+ * asked for on every call), the service address (the lines' E911 address and the bill), and one
+ * phone number (the first: how the provider reaches the account holder about the service). What
+ * goes: the email address, every other phone number, a mailing address of its own (the service
+ * address takes its place), and every consent (with no contact data kept for it, nothing may be
+ * used for marketing or shared: all become opt-outs); with them the email inquiries linked to the
+ * customer and a lead converted into them, change reasons, held edits and conflict values.
+ */
+export const ERASURE_SCOPE_LABELS: Record<ErasureScope, { label: string; explains: string }> = {
+  contact: { label: 'Contact details only', explains: 'The email address, other phone numbers and the mailing address are erased on every desk and all consents withdrawn; the name, service address and first phone number stay for the service the customer keeps.' },
+  account: { label: 'The whole account', explains: 'Everything held about this customer is erased on every desk and the account closes; billing records the law requires are kept apart.' },
+};
+
+export const CONTACT_ERASURE = {
+  category: 'contact data (email, phones but the first, mailing address, consents)',
+  /** the customer fields it erases (and so that no desk may write back from what it saw before) */
+  fields: ['email', 'phones', 'mailingAddress', 'consents'],
+  /** the customer fields that stay, with their basis */
+  kept: ['firstName', 'lastName', 'phones', 'serviceAddress'],
+  basis: 'the service the customer keeps: the E911 and billing address, the account holder, one number to reach them',
+  /** records of the customer erased whole */
+  entities: ['lead', 'inquiry'] as readonly EntityName[],
+  /** the customer record once its contact data is erased */
+  strip(customer: Customer, at: string): Customer {
+    return {
+      ...customer,
+      email: null,
+      phones: customer.phones.slice(0, 1),
+      mailingAddress: customer.serviceAddress,
+      consents: Object.fromEntries(CONSENT_KEYS.map((key) => [key, false])) as Customer['consents'],
+      erasedContactAt: at,
+      updatedAt: at,
+    };
+  },
+} as const;
+
+/** Whether a change to `path` of a customer would write back a field a contact erasure erased. */
+export function erasedContactPath(path: string): boolean {
+  return CONTACT_ERASURE.fields.some((field) => path === field || path.startsWith(`${field}.`));
+}
+
 /** The text an erasure request's reason becomes when its customer is erased: the request stays as evidence, its free text does not. */
-export const ERASED_REASON = 'Erased with the customer';
+export const ERASED_REASON = 'Cleared when the erasure was carried out';
 
 /** Who may read an erasure's certificate: those who decide erasure requests (a filer's own supervisor once teams exist, issue 14). */
 export const CERTIFICATE_READERS: readonly Role[] = performers('erasureRequest.decide');

@@ -34,6 +34,10 @@ export type ErrorCode =
   | 'user_disabled'
   /** the workstation and the central store speak no common sync protocol version: one of them needs updating */
   | 'protocol_unsupported'
+  /** the central store was restored from a backup since the desk last synced: the desk syncs again from the start, keeping its outbox */
+  | 'resync_required'
+  /** a service the central store depends on is missing or down (its mail relay): nothing was done */
+  | 'unavailable'
   | 'internal';
 
 export class CareDeskError extends Error {

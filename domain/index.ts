@@ -12,3 +12,4 @@ export * from './sync/protocol';
 export * from './console/contract';
 export * from './search';
 export * from './erasure';
+export * from './redaction';

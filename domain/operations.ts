@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, Id, PaymentMethod, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import { accessOf, mayWriteAny, policyField } from './policy';
 import { ROLES, type Role } from './roles';
@@ -57,6 +57,12 @@ export interface TransitionOperation extends Declared {
 export interface OnlineOperation extends Declared {
   kind: 'online';
   roles: readonly Role[];
+  /**
+   * Its own URL at the central store, for the actions that predate the operations route (a caller's
+   * answers, a card, money); every other online action is one route, `API.operation(name)`, whose
+   * handler the central store keeps by the operation's name (central/operations/).
+   */
+  ownRoute?: true;
   /** what it does, as a user is told when it cannot be done now ("To replace a card …") */
   does: string;
   /** what the console sends (its channel is the operation's name) and what it answers */
@@ -75,7 +81,7 @@ export const OPERATIONS = {
   'erasureRequest.file': {
     kind: 'create',
     entity: 'erasureRequest',
-    fields: ['customerId', 'reason'],
+    fields: ['customerId', 'scope', 'reason'],
     owned: ({ userId, at }) => ({ filedBy: userId, filedAt: at, decidedBy: null, decidedAt: null }),
     verifiedCaller: true,
     audit: 'record.create',
@@ -99,6 +105,7 @@ export const OPERATIONS = {
     entity: 'customer',
     roles: ROLES.filter((role) => mayWriteAny('customer', role)),
     does: 'verify a caller',
+    ownRoute: true,
     audit: 'caller.verification',
     input: z.strictObject({ customerId: Id, method: z.enum(VERIFICATION_METHODS), answer: z.string().trim().max(8) }),
     output: VerifyResponse,
@@ -113,6 +120,7 @@ export const OPERATIONS = {
     entity: 'billingAdjustment',
     roles: ['billing_clerk'],
     does: 'record a credit or an adjustment',
+    ownRoute: true,
     audit: 'billing.adjustment',
     input: z.strictObject({ customerId: Id, kind: z.enum(ADJUSTMENT_KINDS), amountCents: z.number().int(), reason: ChangeReason }),
     output: z.object({ adjustment: BillingAdjustment }),
@@ -127,13 +135,34 @@ export const OPERATIONS = {
     entity: 'paymentMethod',
     roles: ['billing_clerk'],
     does: 'replace a card',
+    ownRoute: true,
     audit: 'card.replace',
     input: z.strictObject({ customerId: Id, paymentMethodId: Id, card: z.record(z.string().max(40), z.unknown()) }),
     output: z.object({ paymentMethod: PaymentMethod }),
   },
+  /** the central store creates the customer, their billing account and an order (no payment data), after checking for duplicates */
+  'lead.convert': {
+    kind: 'online',
+    entity: 'lead',
+    roles: ['care_rep', 'supervisor'],
+    does: 'convert a lead into a customer',
+    audit: 'lead.converted',
+    input: LeadConversionRequest,
+    output: LeadConversionResult,
+  },
   'lead.edit': edit('lead', ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices']),
   'lead.setStatus': transition('lead'),
   'inquiry.linkCustomer': edit('inquiry', ['customerId']),
+  /** sent by the central store through its relay: the return address is used only to answer */
+  'inquiry.reply': {
+    kind: 'online',
+    entity: 'inquiry',
+    roles: ['care_rep', 'supervisor'],
+    does: 'send a reply to an email inquiry',
+    audit: 'inquiry.replied',
+    input: InquiryReplyRequest,
+    output: InquiryReplyResult,
+  },
   'inquiry.setStatus': transition('inquiry'),
   'erasureRequest.decide': transition('erasureRequest'),
   /** compliance records a legal hold (ECPA preservation, open disclosure, collections): it blocks erasure */
@@ -156,6 +185,11 @@ export type OnlineOperationName = { [K in OperationName]: (typeof OPERATIONS)[K]
 export type OfflineOperationName = Exclude<OperationName, OnlineOperationName>;
 /** The names of the online operations, each the name of its console channel. */
 export const ONLINE_OPERATION_NAMES = (Object.keys(OPERATIONS) as OperationName[]).filter((name) => OPERATIONS[name].kind === 'online') as OnlineOperationName[];
+/** The online operations the central store takes through its one operations route (no `ownRoute`). */
+export type RoutedOperationName = { [K in OnlineOperationName]: (typeof OPERATIONS)[K] extends { ownRoute: true } ? never : K }[OnlineOperationName];
+export const ROUTED_OPERATION_NAMES = ONLINE_OPERATION_NAMES.filter((name) => !(OPERATIONS[name] as OnlineOperation).ownRoute) as RoutedOperationName[];
+export type OperationInput<N extends OnlineOperationName> = z.infer<(typeof OPERATIONS)[N]['input']>;
+export type OperationOutput<N extends OnlineOperationName> = z.infer<(typeof OPERATIONS)[N]['output']>;
 
 const declared = Object.values(OPERATIONS) as Operation[];
 /** The names of the operations a desk performs offline, for the console channel that takes them. */

@@ -13,6 +13,9 @@ import './styles/profile.css';
 import './styles/edit.css';
 import './styles/conflicts.css';
 import './styles/approvals.css';
+import './styles/holds.css';
+import './styles/leads.css';
+import './styles/inquiries.css';
 import './styles/billing.css';
 
 createRoot(document.getElementById('root')!).render(

@@ -1,4 +1,4 @@
-import { performers } from '../domain/operations';
+import { performers, type OperationName } from '../domain/operations';
 import { visibleEntities } from '../domain/policy/fieldPolicy';
 import type { Role } from '../domain/roles';
 import type { IconName } from './components/Icon';
@@ -7,7 +7,7 @@ import type { IconName } from './components/Icon';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals';
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries';
 
 export interface NavItem {
   view: ViewId;
@@ -19,9 +19,25 @@ export interface NavItem {
 const CUSTOMERS: NavItem = { view: 'customers', label: 'Customers', icon: 'users', shortcut: 'Alt+1' };
 const CONFLICTS: NavItem = { view: 'conflicts', label: 'Conflicts', icon: 'split', shortcut: 'Alt+2' };
 const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shieldCheck', shortcut: 'Alt+3' };
+const HOLDS: NavItem = { view: 'holds', label: 'Legal holds', icon: 'scale', shortcut: 'Alt+4' };
+const LEADS: NavItem = { view: 'leads', label: 'Leads', icon: 'userPlus', shortcut: 'Alt+5' };
+const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox', shortcut: 'Alt+6' };
 
-/** A role's views; the approvals go to whoever decides erasure requests (domain/lifecycles.ts), never to a list of our own. */
-const views = (role: Role, items: readonly NavItem[]): readonly NavItem[] => [...items, ...(performers('erasureRequest.decide').includes(role) ? [APPROVALS] : [])];
+/**
+ * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
+ * a list of our own: the approvals for those who decide erasure requests, the legal holds for those
+ * who place them, the leads for those who create them, the inquiries for those who answer them. A
+ * view keeps its shortcut whoever sees it.
+ */
+const WORKFLOW_VIEWS: readonly (readonly [OperationName, NavItem])[] = [
+  ['erasureRequest.decide', APPROVALS],
+  ['legalHold.place', HOLDS],
+  ['lead.create', LEADS],
+  ['inquiry.reply', INQUIRIES],
+];
+
+/** A role's views: those of its work, then the workflows it performs. */
+const views = (role: Role, items: readonly NavItem[]): readonly NavItem[] => [...items, ...WORKFLOW_VIEWS.filter(([operation]) => performers(operation).includes(role)).map(([, item]) => item)];
 
 export const NAVIGATION: Record<Role, readonly NavItem[]> = {
   care_rep: views('care_rep', [CUSTOMERS, CONFLICTS]),
@@ -31,6 +47,13 @@ export const NAVIGATION: Record<Role, readonly NavItem[]> = {
   compliance: views('compliance', [CUSTOMERS]),
   admin: views('admin', []),
 };
+
+/** A customer another view sends the user to (a converted lead's): opened in the customers view as a search result would be. */
+export interface CustomerToOpen {
+  id: string;
+  name: string;
+  accountNumber?: string;
+}
 
 export function viewFromHash(hash: string, role: Role): ViewId | null {
   const wanted = hash.replace(/^#\/?/, '');

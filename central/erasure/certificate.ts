@@ -35,6 +35,7 @@ export async function readCertificate(ctx: Pick<StoreContext, 'db' | 'clock'>, s
     return {
       requestId,
       customerId: erasure.customer_id,
+      scope: erasure.scope === 'contact' ? 'contact' : 'account',
       filedBy: await names(request?.filedBy),
       filedAt: typeof request?.filedAt === 'string' ? request.filedAt : null,
       approvedBy: (await names(erasure.approved_by)) ?? erasure.approved_by,

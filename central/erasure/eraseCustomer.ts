@@ -1,6 +1,7 @@
-import { ERASED_REASON, ERASURE_RULES, type EntityName } from '../../domain';
+import { CONTACT_ERASURE, ERASED_REASON, ERASURE_RULES, type Customer, type EntityName, type ErasureScope } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import { shredCards } from '../billing/cardVault';
+import { forgetInquiryMail } from '../inquiries/ingest';
 import { expectConfirmations } from './confirmations';
 import type { Tx } from '../storage/database';
 import { forgetReasons, readRecord, recordsOfCustomer, writeRecords, type RecordWrite } from '../storage/recordStore';
@@ -17,17 +18,22 @@ export interface ErasedRecord {
 }
 export interface RetainedRecord extends ErasedRecord {
   basis: string;
-  retainUntil: string;
+  /** null: kept while the account is open (a contact-data erasure keeps what the service needs) */
+  retainUntil: string | null;
 }
 
 export interface ErasureRun {
   requestId: string;
   customerId: string;
+  /** what the customer asked to have erased (domain/erasure.ts) */
+  scope: ErasureScope;
   /** the approver: the user whose approval this erasure carries out */
   approvedBy: string;
   now: Date;
   /** re-applied from the ledger after a restore (restore.ts): the request may be missing from the backup, the desks purged long ago */
   reapplied?: boolean;
+  /** when the erasure was first carried out (the ledger's time, on a re-application): retention counts from then, not from the restore */
+  erasedAt?: Date;
 }
 
 /**
@@ -42,45 +48,28 @@ export interface ErasureRun {
  */
 export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: ErasedRecord[]; retained: RetainedRecord[] }> {
   const { customerId, now } = run;
-  const erased: ErasedRecord[] = [];
-  const retained: RetainedRecord[] = [];
-  const tombstones: RecordWrite[] = [];
-  for (const record of await recordsOfCustomer(tx, customerId)) {
-    const rule = ERASURE_RULES[record.entity];
-    if (!rule) continue;
-    const fields = Object.keys(record.data).filter((f) => f !== 'id');
-    tombstones.push({ op: 'delete', entity: record.entity, id: record.id, customerId, fields: [] });
-    if (rule.action === 'erase') {
-      erased.push({ entity: record.entity, id: record.id, fields, category: rule.category });
-      continue;
-    }
-    const until = new Date(now);
-    until.setUTCFullYear(until.getUTCFullYear() + (rule.retainYears ?? 0));
-    const kept = Object.fromEntries(Object.entries(record.data).filter(([field]) => !(rule.strip ?? []).includes(field)));
-    await tx
-      .insertInto('retained_records')
-      .values({ entity: record.entity, id: record.id, customer_id: customerId, data: JSON.stringify(kept), basis: rule.basis!, retain_until: until.toISOString(), request_id: run.requestId })
-      .execute();
-    retained.push({ entity: record.entity, id: record.id, fields: Object.keys(kept).filter((f) => f !== 'id'), category: rule.category, basis: rule.basis!, retainUntil: until.toISOString() });
-    if (rule.strip?.length) erased.push({ entity: record.entity, id: record.id, fields: rule.strip.filter((f) => f in record.data), category: rule.category });
-  }
-  const seqs = await writeRecords(tx, tombstones, { at: now, by: null });
+  const { erased, retained, writes } = run.scope === 'contact' ? await contactErasure(tx, customerId, now) : await accountErasure(tx, run);
+  const seqs = await writeRecords(tx, writes, { at: now, by: null });
 
   const request = (await readRecord(tx, 'erasureRequest', run.requestId))?.data;
   const completedSeq = request
     ? (await writeRecords(tx, [{ op: 'update', entity: 'erasureRequest', id: run.requestId, customerId, data: { ...request, status: 'completed', reason: ERASED_REASON }, fields: ['status', 'reason'] }], { at: now, by: null }))[0]!
     : 0;
   await forgetReasons(tx, customerId);
-  await forgetCaller(tx, customerId);
+  // the mail behind an erased inquiry (its Message-ID often names the sender)
+  await forgetInquiryMail(tx, erased.filter((r) => r.entity === 'inquiry').map((r) => r.id));
   await forgetHeldMutations(tx, customerId);
   await forgetConflictValues(tx, customerId);
-  const cards = await shredCards(tx, customerId);
+  // the account goes: so do its caller-verification secrets and its cards; a contact erasure keeps both for the account
+  if (run.scope === 'account') await forgetCaller(tx, customerId);
+  const cards = run.scope === 'account' ? await shredCards(tx, customerId) : 0;
 
   await tx
     .insertInto('erasures')
     .values({
       request_id: run.requestId,
       customer_id: customerId,
+      scope: run.scope,
       approved_by: run.approvedBy,
       completed_at: now.toISOString(),
       erased: JSON.stringify(erased),
@@ -100,7 +89,63 @@ export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: 
     customerId,
     fields: [...new Set(erased.map((r) => r.entity))],
     outcome: 'ok',
-    detail: `${erased.length} records erased, ${retained.length} retained, ${cards} card vault entries shredded, ${desks} desks to confirm`,
+    detail: `${run.scope === 'contact' ? 'contact data: ' : ''}${erased.length} records erased, ${retained.length} retained, ${cards} card vault entries shredded, ${desks} desks to confirm`,
   });
   return { erased, retained };
+}
+
+interface ErasureWrites {
+  erased: ErasedRecord[];
+  retained: RetainedRecord[];
+  writes: RecordWrite[];
+}
+
+/** The whole account: every record tombstoned, billing kept apart at its legal minimum (ERASURE_RULES). */
+async function accountErasure(tx: Tx, run: ErasureRun): Promise<ErasureWrites> {
+  const { customerId, now } = run;
+  const erased: ErasedRecord[] = [];
+  const retained: RetainedRecord[] = [];
+  const tombstones: RecordWrite[] = [];
+  for (const record of await recordsOfCustomer(tx, customerId)) {
+    const rule = ERASURE_RULES[record.entity];
+    if (!rule) continue;
+    const fields = Object.keys(record.data).filter((f) => f !== 'id');
+    tombstones.push({ op: 'delete', entity: record.entity, id: record.id, customerId, fields: [] });
+    if (rule.action === 'erase') {
+      erased.push({ entity: record.entity, id: record.id, fields, category: rule.category });
+      continue;
+    }
+    const until = new Date(run.erasedAt ?? now);
+    until.setUTCFullYear(until.getUTCFullYear() + (rule.retainYears ?? 0));
+    const kept = Object.fromEntries(Object.entries(record.data).filter(([field]) => !(rule.strip ?? []).includes(field)));
+    await tx
+      .insertInto('retained_records')
+      .values({ entity: record.entity, id: record.id, customer_id: customerId, data: JSON.stringify(kept), basis: rule.basis!, retain_until: until.toISOString(), request_id: run.requestId })
+      .execute();
+    retained.push({ entity: record.entity, id: record.id, fields: Object.keys(kept).filter((f) => f !== 'id'), category: rule.category, basis: rule.basis!, retainUntil: until.toISOString() });
+    if (rule.strip?.length) erased.push({ entity: record.entity, id: record.id, fields: rule.strip.filter((f) => f in record.data), category: rule.category });
+  }
+  return { erased, retained, writes: tombstones };
+}
+
+/**
+ * Contact data only (CONTACT_ERASURE): the customer record keeps what the service needs and is
+ * marked `erasedContactAt`, which tells every desk to purge; inquiries and a converted lead go whole.
+ */
+async function contactErasure(tx: Tx, customerId: string, now: Date): Promise<ErasureWrites> {
+  const erased: ErasedRecord[] = [];
+  const retained: RetainedRecord[] = [];
+  const writes: RecordWrite[] = [];
+  for (const record of await recordsOfCustomer(tx, customerId)) {
+    if (record.entity === 'customer') {
+      const data = CONTACT_ERASURE.strip(record.data as Customer, now.toISOString());
+      writes.push({ op: 'update', entity: 'customer', id: record.id, customerId, data, fields: [...CONTACT_ERASURE.fields, 'erasedContactAt'] });
+      erased.push({ entity: 'customer', id: record.id, fields: CONTACT_ERASURE.fields.filter((f) => f in record.data), category: CONTACT_ERASURE.category });
+      retained.push({ entity: 'customer', id: record.id, fields: [...CONTACT_ERASURE.kept], category: 'the account holder', basis: CONTACT_ERASURE.basis, retainUntil: null });
+    } else if (CONTACT_ERASURE.entities.includes(record.entity)) {
+      writes.push({ op: 'delete', entity: record.entity, id: record.id, customerId, fields: [] });
+      erased.push({ entity: record.entity, id: record.id, fields: Object.keys(record.data).filter((f) => f !== 'id'), category: ERASURE_RULES[record.entity]!.category });
+    }
+  }
+  return { erased, retained, writes };
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Id, IsoDateTime } from '../../domain';
+import { ERASURE_SCOPES, Id, IsoDateTime } from '../../domain';
 import type { CentralDb } from '../storage/schema';
 
 /**
@@ -9,9 +9,9 @@ import type { CentralDb } from '../storage/schema';
  * database in the data directory, which a backup of the database file alone does not copy). It is
  * what makes an erasure hold across a restore: restoring a backup taken before an erasure brings
  * the erased values back, and re-applying the ledger (restore.ts) erases them again. It holds ids
- * only: request, customer, approver, time.
+ * only: request, customer, scope, approver, time (a line written before scopes were offered erased a whole account).
  */
-export const LedgerEntry = z.strictObject({ requestId: Id, customerId: Id, approvedBy: Id, at: IsoDateTime });
+export const LedgerEntry = z.strictObject({ requestId: Id, customerId: Id, scope: z.enum(ERASURE_SCOPES).default('account'), approvedBy: Id, at: IsoDateTime });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
 /** Appends entries and syncs the file before returning: an erasure the store reported done is on disk. */
@@ -44,8 +44,8 @@ export function readLedger(file: string): LedgerEntry[] {
  */
 export async function reconcileLedger(db: CentralDb, file: string): Promise<number> {
   const known = new Set(readLedger(file).map((e) => e.requestId));
-  const rows = await db.selectFrom('erasures').select(['request_id', 'customer_id', 'approved_by', 'completed_at']).orderBy('completed_at').execute();
-  const missing = rows.filter((r) => !known.has(r.request_id)).map((r) => ({ requestId: r.request_id, customerId: r.customer_id, approvedBy: r.approved_by, at: r.completed_at }));
+  const rows = await db.selectFrom('erasures').select(['request_id', 'customer_id', 'scope', 'approved_by', 'completed_at']).orderBy('completed_at').execute();
+  const missing = rows.filter((r) => !known.has(r.request_id)).map((r) => ({ requestId: r.request_id, customerId: r.customer_id, scope: r.scope as LedgerEntry['scope'], approvedBy: r.approved_by, at: r.completed_at }));
   appendToLedger(file, missing);
   return missing.length;
 }

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { prepareDataDir } from '../dataDir';
 import { checkpoint, inTransaction, openDatabase } from '../storage/database';
+import { newGeneration } from '../sync/generation';
 import { eraseCustomer } from './eraseCustomer';
 import { readLedger } from './ledger';
 
@@ -9,7 +10,9 @@ import { readLedger } from './ledger';
  * ledger (issue 11): a backup taken before an erasure holds the erased values again, and this is what
  * erases them again — every customer in the ledger is erased as the erasure did (an audit row
  * `erasure.reapplied` each), and the file is checkpointed. The ledger, the keys and the CA are not in
- * a backup and are not touched. Returns the number of erasures re-applied.
+ * a backup and are not touched. The store gets a new generation (sync/generation.ts): the desks'
+ * cursors belong to the log before, and each desk syncs again from the start, keeping its outbox.
+ * Returns the number of erasures re-applied.
  */
 export async function restoreDatabase(dataDir: string, from: string, now = new Date()): Promise<number> {
   if (!existsSync(from)) throw new Error(`no backup at ${from}`);
@@ -20,7 +23,8 @@ export async function restoreDatabase(dataDir: string, from: string, now = new D
   copyFileSync(from, material.databaseFile);
   const db = await openDatabase(material.databaseFile);
   try {
-    for (const entry of ledger) await inTransaction(db, (tx) => eraseCustomer(tx, { ...entry, now, reapplied: true }));
+    await newGeneration(db);
+    for (const entry of ledger) await inTransaction(db, (tx) => eraseCustomer(tx, { ...entry, now, erasedAt: new Date(entry.at), reapplied: true }));
     await checkpoint(db);
     return ledger.length;
   } finally {

@@ -11,9 +11,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   user_disabled: 403,
   not_found: 404,
   conflict: 409,
+  resync_required: 409,
   too_large: 413,
   rate_limited: 429,
   protocol_unsupported: 426,
+  unavailable: 503,
 };
 
 /** Fastify's own refusals (body too large, not JSON, wrong media type) in the store's error shape. */
@@ -29,7 +31,8 @@ function fromFramework(err: FastifyError): CareDeskError | null {
 export function sendError(reply: FastifyReply, err: unknown, internalErrors: InternalErrors): FastifyReply {
   const known = err instanceof CareDeskError ? err : fromFramework(err as FastifyError);
   const status = known ? (STATUS[known.code] ?? 500) : 500;
-  if (known && status < 500) return reply.status(status).send({ error: toErrorBody(known) });
+  // a refusal, or a service the store depends on being down (its mail relay): said plainly, not an internal error
+  if (known && (status < 500 || known.code === 'unavailable')) return reply.status(status).send({ error: toErrorBody(known) });
   internalErrors.record(reply.request, err);
   return reply.status(500).send({ error: { code: 'internal', message: `internal error (request ${reply.request.id})` } });
 }

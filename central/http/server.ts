@@ -8,11 +8,19 @@ import { InternalErrors, stderrErrorLog } from './internalErrors';
 import { parseJsonBodies } from './jsonBody';
 import { billingRoutes } from './routes/billing';
 import { historyRoutes } from './routes/history';
+import { operationRoutes } from '../operations';
 import { erasureRoutes } from './routes/erasure';
 import { eventRoutes } from './routes/events';
 import { enrolmentRoutes, healthRoute, identityRoutes } from './routes/identity';
 import { syncRoutes } from './routes/sync';
 import { verificationRoutes } from './routes/verification';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the sync protocol version the desk speaks (checkProtocol): what it may be sent (Fastify's own `protocol` is http/https) */
+    syncProtocol: number;
+  }
+}
 
 export interface TlsMaterial {
   certPem: string;
@@ -45,6 +53,7 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
   billingRoutes(app, ctx);
   historyRoutes(app, ctx);
   erasureRoutes(app, ctx);
+  operationRoutes(app, ctx);
   eventRoutes(app, ctx);
   await app.ready();
   return app;
@@ -64,12 +73,13 @@ export async function createEnrolmentServer(ctx: StoreContext, tls: TlsMaterial,
 }
 
 /** The version the desk sent (none: a desk from before the header, version 1) against the range this store speaks. */
-function checkProtocol(range: ProtocolRange, header: string | string[] | undefined): void {
+function checkProtocol(range: ProtocolRange, header: string | string[] | undefined): number {
   const sent = header === undefined ? '1' : String(header);
   const version = /^\d{1,6}$/.test(sent) ? Number(sent) : NaN;
   if (Number.isNaN(version)) throw new CareDeskError('validation', `the ${PROTOCOL.header} header must be a version number`, [{ field: `(header ${PROTOCOL.header})`, rule: 'protocol.version', message: 'a whole number' }]);
   const mismatch = protocolMismatch(version, range);
   if (mismatch) throw new CareDeskError('protocol_unsupported', mismatch);
+  return version;
 }
 
 function baseApp(
@@ -92,7 +102,10 @@ function baseApp(
   });
   parseJsonBodies(app);
   // before anything else reads the request: a desk that speaks no version of ours is told so, on both listeners
-  app.addHook('onRequest', async (request) => checkProtocol(ctx.protocols, request.headers[PROTOCOL.header]));
+  app.decorateRequest('syncProtocol', 1);
+  app.addHook('onRequest', async (request) => {
+    request.syncProtocol = checkProtocol(ctx.protocols, request.headers[PROTOCOL.header]);
+  });
   app.decorateRequest('device', null);
   app.decorateRequest('session', null);
   app.setErrorHandler((err, _request, reply) => sendError(reply, err, internalErrors));

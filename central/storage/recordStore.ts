@@ -99,7 +99,8 @@ export async function writeRecords(tx: Tx, writes: readonly RecordWrite[], chang
     } else {
       const updated = await tx
         .updateTable('records')
-        .set({ data, seq, updated_at: at, updated_by: change.by })
+        // a deletion keeps the tombstone's customer (the erasure that made it); an update takes the record's (an inquiry linked to a customer)
+        .set({ data, seq, updated_at: at, updated_by: change.by, ...(w.op === 'update' ? { customer_id: w.customerId } : {}) })
         .where('entity', '=', w.entity)
         .where('id', '=', w.id)
         .executeTakeFirst();

@@ -59,11 +59,13 @@ export interface CentralSchema {
   /** one row per mutation id (unique), at the sequence number that first carried it; `content_hash` null before migration 005 */
   client_mutations: { client_id: string; seq: number; mutation_id: string; content_hash: string | null; result: string; at: string; customer_id: string | null };
   /** one per completed erasure: what its certificate lists (ids, entities, field names, categories, bases), never a value */
-  erasures: { request_id: string; customer_id: string; approved_by: string; completed_at: string; erased: string; retained: string; head_seq: number };
+  erasures: { request_id: string; customer_id: string; scope: string; approved_by: string; completed_at: string; erased: string; retained: string; head_seq: number };
   /** each desk's confirmation that it purged an erased customer; `confirmed_at` null while pending */
   erasure_acks: { request_id: string; client_id: string; device_id: string; confirmed_at: string | null };
   /** billing records kept at their legal minimum after an erasure, out of every view, until `retain_until` */
   retained_records: { entity: string; id: string; customer_id: string; data: string; basis: string; retain_until: string; request_id: string };
+  /** the Message-ID (unique) and References of each inquiry ingested from email, for a reply; central only (inquiries/ingest.ts owns it) */
+  inquiry_mail: { inquiry_id: string; message_id: string; references_header: string | null; ingested_at: string };
   caller_secrets: { customer_id: string; salt: string; ssn_last4_hash: string; pin_hash: string };
   verifications: {
     id: string;

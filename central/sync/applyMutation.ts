@@ -1,6 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   ValidationError,
   applyChanges,
+  customerIdOf,
+  erasedContactPath,
   getPath,
   mergeFields,
   mutationNeedsVerifiedCaller,
@@ -21,6 +24,18 @@ import { applyCreate } from './applyCreate';
 import { runStepEffect, stepGuardViolation } from './stepRules';
 import { rejected, type MutationOutcome } from './mutationOutcome';
 
+
+/**
+ * A change to a field that a contact erasure erased, made from a value the desk saw before it (its
+ * base is not what the store holds now): refused, so that no desk writes erased data back (issue 11).
+ * One made after the desk saw the erasure (base equal to now) is an ordinary edit.
+ */
+function erasedContactWriteBack(m: Mutation, current: Record<string, unknown>, changes: Record<string, unknown>): FieldIssue[] {
+  if (m.entity !== 'customer' || typeof current.erasedContactAt !== 'string') return [];
+  return Object.keys(changes)
+    .filter((path) => erasedContactPath(path) && !isDeepStrictEqual(m.base[path], getPath(current, path)))
+    .map((field) => ({ field, rule: 'erasure.contact_erased', message: `${field} was erased at the customer's request after this change was made` }));
+}
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
@@ -50,6 +65,9 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     throw err;
   }
 
+  const writeBack = erasedContactWriteBack(m, current, changes);
+  if (writeBack.length) return refuse('erased', `this customer's contact data was erased at their request (${String(current.erasedContactAt)}); the change was made from what was erased`, writeBack);
+
   const step = stepViolation(m.entity, current, changes, user);
   if (step) return refuse('forbidden', step.message, [step]);
   const guard = await stepGuardViolation(tx, m.entity, current, changes, customerId);
@@ -76,7 +94,8 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     // who took a stamped step and when: the store's own fields, from the pusher and its clock
     let next = { ...applyChanges(current, merge.apply), ...stepStamp(m.entity, current, merge.apply, user, now.toISOString()) };
     if (m.entity === 'customer') next = { ...next, updatedAt: now.toISOString() };
-    const [seq] = await writeRecords(tx, [{ op: 'update', entity: m.entity, id: m.entityId, customerId, data: next, fields: Object.keys(merge.apply) }], {
+    // a record linked to a customer by this change (an inquiry) belongs to them from now on, so that their erasure reaches it
+    const [seq] = await writeRecords(tx, [{ op: 'update', entity: m.entity, id: m.entityId, customerId: customerIdOf(m.entity, next), data: next, fields: Object.keys(merge.apply) }], {
       at: now,
       by: user.id,
       reason: m.reason,

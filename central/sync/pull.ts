@@ -12,6 +12,8 @@ export const PULL_PAGE_ROWS = 2000;
 export interface PullRequest {
   cursor: number;
   limit?: number;
+  /** the `begin` line names the store's generation (a desk speaking protocol 3; older ones refuse the field) */
+  announceGeneration?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface PullRequest {
  * Pages are separate queries, not one snapshot: a record changed while a pull runs moves past
  * `head` and arrives with the next pull, which the change's poke prompts.
  */
-export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock'>, session: SessionContext, request: PullRequest): AsyncGenerator<string> {
+export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock' | 'generation'>, session: SessionContext, request: PullRequest): AsyncGenerator<string> {
   const { db } = ctx;
   const role = session.user.role;
   const entities = visibleEntities(role);
@@ -44,7 +46,7 @@ export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock'>, sessio
   };
   try {
     const total = await countChanges(db, { after, head, entities });
-    yield line({ t: 'begin', cursor: request.cursor, head, total });
+    yield line({ t: 'begin', cursor: request.cursor, head, total, ...(request.announceGeneration ? { generation: ctx.generation } : {}) });
     while (entities.length && after < head) {
       const want = Math.min(PULL_PAGE_ROWS, limit - scanned);
       if (want <= 0) {

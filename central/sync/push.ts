@@ -11,6 +11,7 @@ import { appendToLedger, type LedgerEntry } from '../erasure/ledger';
 import { applyMutation } from './applyMutation';
 import { rejected } from './mutationOutcome';
 import { boundClient } from './clients';
+import { refuseStalePush } from './generation';
 
 /**
  * A push (DESIGN §5): the client's mutations in their sequence order, each once, each in its own
@@ -21,7 +22,9 @@ import { boundClient } from './clients';
  * a number already used by another mutation is refused (`sequence_reused`). Rejections are final and
  * recorded like any other outcome.
  */
-export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'erasureLedgerFile'>, session: SessionContext, body: PushRequest): Promise<PushResponse> {
+export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'erasureLedgerFile' | 'generation'>, session: SessionContext, body: PushRequest): Promise<PushResponse> {
+  // a desk that synced before a restore numbers its mutations past what the restore lost: it starts over first
+  refuseStalePush(ctx, body);
   await boundClient(ctx.db, session, body.clientId);
   if (body.mutations.some((m) => m.clientId !== body.clientId)) {
     throw new CareDeskError('forbidden', 'every mutation must come from the client that pushes it');

@@ -25,7 +25,9 @@ export async function stepGuardViolation(tx: Tx, entity: EntityName, current: Re
 export async function runStepEffect(tx: Tx, session: SessionContext, entity: EntityName, id: string, before: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null, now: Date): Promise<LedgerEntry | null> {
   const step = statusChange(entity, before, changes)?.step;
   if (step?.effect !== 'erase' || !customerId) return null;
-  const run = { requestId: id, customerId, approvedBy: session.user.id, now };
+  // a request filed before scopes were offered erases the whole account
+  const scope = before.scope === 'contact' ? 'contact' : 'account';
+  const run = { requestId: id, customerId, scope, approvedBy: session.user.id, now } as const;
   await eraseCustomer(tx, run);
-  return { requestId: id, customerId, approvedBy: run.approvedBy, at: now.toISOString() };
+  return { requestId: id, customerId, scope, approvedBy: run.approvedBy, at: now.toISOString() };
 }

@@ -101,6 +101,13 @@ export async function verificationCoverage(
   return { covered: false, expired: true, verifiedAt: row.at };
 }
 
+/** Whether `userId` verified this customer's caller within a verification's window before `now` (a reply that discloses account data needs it). */
+export async function verifiedRecently(db: CentralDb | Tx, userId: string, customerId: string, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - CALLER_VERIFICATION.validityMs).toISOString();
+  const row = await db.selectFrom('verifications').select('id').where('user_id', '=', userId).where('customer_id', '=', customerId).where('verified', '=', 1).where('at', '>=', since).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** An erased customer's verification answers (their hashes) and the record of each verification go. */
 export async function forgetCaller(tx: Tx, customerId: string): Promise<void> {
   await tx.deleteFrom('caller_secrets').where('customer_id', '=', customerId).execute();

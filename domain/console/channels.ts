@@ -23,6 +23,8 @@ export const CHANNEL_NAMES = [
   'billing.open',
   'paymentMethod.replaceCard',
   'billingAccount.recordAdjustment',
+  'lead.convert',
+  'inquiry.reply',
   'sync.status',
   'sync.now',
 ] as const;

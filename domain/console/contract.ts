@@ -211,6 +211,14 @@ export const CONSOLE_CONTRACT = {
 
 export type Channel = keyof typeof CONSOLE_CONTRACT;
 export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
+/**
+ * Both directions, at compile time: the contract defines exactly the channels the preload lets
+ * through (a channel spread in from the operations, such as an online operation's, must be named in
+ * channels.ts too, or the bridge would refuse it as unknown).
+ */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const contractIsTheChannelList: Exactly<keyof typeof CONSOLE_CONTRACT, ChannelName> = true;
+void contractIsTheChannelList;
 /** what the renderer sends (defaults not yet applied) */
 export type ChannelInput<C extends Channel> = z.input<(typeof CONSOLE_CONTRACT)[C]['input']>;
 /** what a handler receives (parsed, defaults applied) */

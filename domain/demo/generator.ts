@@ -10,7 +10,8 @@ import { US_STATES, cardBrand, luhnCheckDigit, normalisePhone, type PostalAddres
 
 /** A customer and everything that hangs off it, plus the secrets only the central store may hold. */
 export interface DemoCustomer {
-  customer: Customer;
+  /** every demo customer has an email address on file */
+  customer: Customer & { email: string };
   serviceLines: ServiceLine[];
   billingAccount: BillingAccount;
   invoices: Invoice[];
@@ -105,7 +106,7 @@ export function demoCustomer(index: number, options: DemoOptions): DemoCustomer 
   const phones = [{ kind: 'mobile' as const, number: phone(faker) }];
   if (faker.datatype.boolean(0.4)) phones.push({ kind: faker.helpers.arrayElement(PHONE_KINDS.slice(1)) as 'mobile', number: phone(faker) });
 
-  const customer: Customer = {
+  const customer: DemoCustomer['customer'] = {
     id: faker.string.uuid(),
     accountNumber: demoAccountNumber(index),
     accountStatus: faker.helpers.weightedArrayElement([

@@ -31,6 +31,16 @@ export const AUDIT_ACTIONS = [
   'erasure.certificate_read',
   /** an erasure re-applied from the ledger after a restore of the database */
   'erasure.reapplied',
+  /** a lead converted into a customer (new or existing) with an order: ids only */
+  'lead.converted',
+  /** leads never converted, purged when the server policy's retention ended: count and ids */
+  'lead.retention_purged',
+  /** a reply to an email inquiry sent through the central store's relay: ids only, never the address or text */
+  'inquiry.replied',
+  /** billing records an erasure kept, purged when their retention ended: counts and ids, never a value */
+  'erasure.retention_purged',
+  /** an email inquiry ingested by the central store (no user): ids and counts only, never the address or the text */
+  'inquiry.ingested',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

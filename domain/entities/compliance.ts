@@ -4,9 +4,17 @@ import { Id, IsoDateTime } from './common';
 
 /** Filed by a care rep on the customer's request; approved by a supervisor or compliance officer. */
 export const ERASURE_STATUSES = ['pending', 'approved', 'rejected', 'completed'] as const;
+/**
+ * What the customer asked to have erased (domain/erasure.ts says what each does): `contact`, their
+ * contact data, keeping the account and its service; `account`, everything, closing the account.
+ */
+export const ERASURE_SCOPES = ['contact', 'account'] as const;
+export type ErasureScope = (typeof ERASURE_SCOPES)[number];
 export const ErasureRequest = z.strictObject({
   id: Id,
   customerId: Id,
+  /** a request filed before scopes were offered erased the whole account */
+  scope: z.enum(ERASURE_SCOPES).default('account'),
   filedBy: Id,
   filedAt: IsoDateTime,
   reason: ChangeReason,

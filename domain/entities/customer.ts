@@ -39,11 +39,14 @@ export const Customer = z.strictObject({
   accountStatus: z.enum(ACCOUNT_STATUSES),
   firstName: personName,
   lastName: personName,
-  email: EmailAddress,
+  /** null: none on file (a customer without email, or whose contact data was erased) */
+  email: EmailAddress.nullable(),
   phones: Phones,
   serviceAddress: PostalAddress,
   mailingAddress: PostalAddress,
   consents: Consents,
+  /** when the customer's contact data was erased at their request (domain/erasure.ts): the central store's field, never a desk's */
+  erasedContactAt: IsoDateTime.nullable().optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

@@ -36,9 +36,12 @@ export type EntityName = keyof typeof ENTITY_SCHEMAS;
 export const ENTITY_NAMES = Object.keys(ENTITY_SCHEMAS) as EntityName[];
 export type EntityOf<E extends EntityName> = z.infer<(typeof ENTITY_SCHEMAS)[E]>;
 
-/** The customer a record belongs to, for entities that have one (used to purge on erasure). */
+/**
+ * The customer a record belongs to, for entities that have one (an erasure reaches every record of
+ * its customer through it): an inquiry once a rep links it, a lead once it is converted into one.
+ */
 export function customerIdOf(entity: EntityName, record: Record<string, unknown>): string | null {
   if (entity === 'customer') return String(record.id);
-  const id = record.customerId;
+  const id = entity === 'lead' ? record.convertedCustomerId : record.customerId;
   return typeof id === 'string' ? id : null;
 }

@@ -28,6 +28,8 @@ export const FIELD_POLICY = {
     serviceAddress:   [W,       R,       R,       W,          R,          H],
     mailingAddress:   [W,       R,       H,       W,          R,          H],
     consents:         [W,       R,       H,       W,          R,          H],
+    // set by the central store when the customer's contact data is erased (domain/erasure.ts): every desk holding the customer purges then
+    erasedContactAt:  [R,       R,       R,       R,          R,          H],
     createdAt:        [R,       R,       R,       R,          R,          H],
     updatedAt:        [R,       R,       R,       R,          R,          H],
   },
@@ -132,6 +134,7 @@ export const FIELD_POLICY = {
     customerId:       [R,       H,       H,       R,          R,          H],
     filedBy:          [R,       H,       H,       R,          R,          H],
     filedAt:          [R,       H,       H,       R,          R,          H],
+    scope:            [R,       H,       H,       R,          R,          H],
     reason:           [R,       H,       H,       R,          R,          H],
     status:           [R,       H,       H,       W,          W,          H],
     decidedBy:        [R,       H,       H,       R,          R,          H],

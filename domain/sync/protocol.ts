@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BillingAdjustment, ENTITY_NAMES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
+import { BillingAdjustment, ENTITY_NAMES, ERASURE_SCOPES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
 import type { EntityName } from '../entities';
 import { MAX_JSON_DEPTH } from '../records';
 import { Username } from '../entities/identity';
@@ -28,6 +28,8 @@ export const API = {
   history: (entity: string, id: string) => `/v1/records/${entity}/${id}/history`,
   /** an erasure's certificate (issue 11), for the roles domain/erasure.ts names */
   erasureCertificate: (requestId: string) => `/v1/erasures/${requestId}/certificate`,
+  /** online only: an operation declared in domain/operations.ts without a route of its own, its body the declared input */
+  operation: (name: string) => `/v1/operations/${name}`,
 } as const;
 
 /**
@@ -37,14 +39,16 @@ export const API = {
  * without the header is from a desk older than the header, which spoke version 1.
  *
  * Version 2: a push may carry `purged`, the customers the desk has erased from its cache (issue 11).
+ * Version 3: the store's generation (`StoreGeneration`): a pull's `begin` line carries it, and a desk
+ * names the one it synced with in its pulls and pushes, so that a restore of the store is not missed.
  */
-export const PROTOCOL = { version: 2, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 3, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 2 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 3 };
 
 /** Why a desk speaking `version` cannot talk to a store speaking `range`, or null when it can. */
 export function protocolMismatch(version: number, range: ProtocolRange): string | null {
@@ -109,15 +113,39 @@ export const RegisterClientRequest = z.strictObject({ clientId: Id });
 export const RegisterClientResponse = z.strictObject({ clientId: Id, lastSeq: z.number().int().min(0) });
 export type RegisterClientResponse = z.infer<typeof RegisterClientResponse>;
 
+// ── store generation (protocol 3) ───────────────────────────────────────────────────────────
+/**
+ * The generation of the central store's change log: a random id made with its database and replaced
+ * by every restore from a backup. A cursor means something only within its generation: after a
+ * restore the log's numbers are handed out again, so a desk holding a cursor of another generation
+ * would take new changes for ones it already has. Such a desk is answered `resync_required`: it drops
+ * its cached records and cursor and syncs again from the start, keeping its outbox and the purges it
+ * has yet to report.
+ */
+const GENERATION_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const StoreGeneration = z.string().refine((value) => GENERATION_PATTERN.test(value), rule('generation.format', 'a store generation id (a UUID, lower case)'));
+
+/**
+ * Whether a desk's sync state belongs to another generation of the store's log: it names another
+ * generation, or its cursor is past the head (a desk that knows no generation yet, after a restore).
+ */
+export function staleSyncState(desk: { cursor?: number; generation?: string | null }, store: { head?: number; generation: string }): boolean {
+  if (desk.generation != null && desk.generation !== store.generation) return true;
+  return desk.cursor !== undefined && store.head !== undefined && desk.cursor > store.head;
+}
+
 // ── pull ────────────────────────────────────────────────────────────────────────────────────
 export const PullQuery = z.strictObject({
   cursor: z.coerce.number().int().min(0),
   limit: z.coerce.number().int().min(1).max(LIMITS.maxPullRows).optional(),
+  /** protocol 3: the store generation the cursor belongs to (absent on a first sync) */
+  generation: StoreGeneration.optional(),
 });
 
 /** One NDJSON line of a pull response. `begin` first, then changes in sequence order, `end` last. */
 export const PullLine = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('begin'), cursor: z.number().int(), head: z.number().int(), total: z.number().int() }),
+  /** `generation`: the store's, for desks speaking protocol 3 (older desks refuse a field they do not know) */
+  z.strictObject({ t: z.literal('begin'), cursor: z.number().int(), head: z.number().int(), total: z.number().int(), generation: StoreGeneration.optional() }),
   z.strictObject({
     t: z.literal('put'),
     seq: z.number().int(),
@@ -169,6 +197,8 @@ export const PushRequest = z.strictObject({
   views: z.array(ViewEvent).max(LIMITS.maxMutationsPerPush),
   /** protocol 2: customers this desk has erased from its cache (rows, search index, outbox, views; WAL checkpointed) since its last push */
   purged: z.array(Id).max(LIMITS.maxMutationsPerPush).optional(),
+  /** protocol 3: the store generation this desk last synced with; the store refuses another one whole (`resync_required`): it was restored since */
+  generation: StoreGeneration.optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
@@ -309,12 +339,15 @@ const CertifiedRecord = z.strictObject({ entity: z.string(), id: z.string(), fie
 export const ErasureCertificate = z.strictObject({
   requestId: Id,
   customerId: Id,
+  /** what the customer asked to have erased (their contact data, or the whole account) */
+  scope: z.enum(ERASURE_SCOPES),
   filedBy: z.string().nullable(),
   filedAt: IsoDateTime.nullable(),
   approvedBy: z.string(),
   completedAt: IsoDateTime,
   erased: z.array(CertifiedRecord),
-  retained: z.array(CertifiedRecord.extend({ basis: z.string(), retainUntil: IsoDateTime })),
+  /** `retainUntil` null: kept while the account is open (what a contact-data erasure leaves for the service) */
+  retained: z.array(CertifiedRecord.extend({ basis: z.string(), retainUntil: IsoDateTime.nullable() })),
   desks: z.array(z.strictObject({ device: z.string(), confirmedAt: IsoDateTime.nullable() })),
 });
 export type ErasureCertificate = z.infer<typeof ErasureCertificate>;

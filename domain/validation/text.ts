@@ -65,6 +65,23 @@ export function freeText({ max, min = 0, multiLine = false }: TextOptions) {
   return schema.refine((value) => value.length <= max, rule('max_length', `at most ${max} characters`));
 }
 
+/**
+ * Text that came from outside and cannot be sent back to be corrected (an email's subject and
+ * body), made into what `freeText` accepts instead of refused: broken characters become U+FFFD,
+ * control characters and bidirectional controls are removed (in a single-line field a folded line
+ * is unfolded, other line breaks and tabs become spaces), normalised as `freeText` normalises, and
+ * text made only of invisible characters becomes empty. Its length is the caller's to fit.
+ */
+export function fitFreeText(value: string, { multiLine = false }: { multiLine?: boolean } = {}): string {
+  const lines = multiLine ? value.replace(/\r\n?|[\u2028\u2029]/g, '\n') : value.replace(/\r?\n(?=[ \t])/g, '').replace(/[\r\n\t\u2028\u2029]/g, ' ');
+  const clean = lines
+    .replace(/\p{Cs}/gu, '\uFFFD')
+    .replace(new RegExp(multiLine ? CONTROL_MULTI_LINE : CONTROL_SINGLE_LINE, 'gu'), '')
+    .replace(new RegExp(BIDI_CONTROL, 'gu'), '');
+  const text = normaliseText(clean, multiLine);
+  return ONLY_INVISIBLE.test(text) ? '' : text;
+}
+
 /** A required single-line field of at most `max` characters. */
 export function requiredText(max: number) {
   return freeText({ max, min: 1 });

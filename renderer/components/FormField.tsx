@@ -3,6 +3,7 @@ import { useCallback, type ComponentProps } from 'react';
 import type { FieldIssue } from '../../domain/errors';
 import { issueOf } from '../hooks/useDomainForm';
 import { SelectField } from './SelectField';
+import { TextAreaField } from './TextAreaField';
 import { TextField } from './TextField';
 
 interface Bound<V extends FieldValues> {
@@ -43,4 +44,10 @@ export function FormTextField<V extends FieldValues>({ control, name, format, is
 export function FormSelectField<V extends FieldValues, T extends string>({ control, name, ...rest }: Bound<V> & Omit<ComponentProps<typeof SelectField<T>>, 'value' | 'onValue' | 'issue'>) {
   const { field, formState } = useController({ control, name });
   return <SelectField<T> {...rest} value={field.value as T} ref={field.ref} onValue={field.onChange} onBlur={field.onBlur} issue={issueOf(formState.errors, name)} />;
+}
+
+/** A multi-line TextAreaField bound to a react-hook-form field (a reply's text). */
+export function FormTextAreaField<V extends FieldValues>({ control, name, ...rest }: Bound<V> & Omit<ComponentProps<typeof TextAreaField>, 'value' | 'onValue' | 'issue' | 'ref'>) {
+  const { field, formState } = useController({ control, name });
+  return <TextAreaField {...rest} value={String(field.value ?? '')} ref={field.ref} onValue={field.onChange} onBlur={(event) => (field.onBlur(), rest.onBlur?.(event))} issue={issueOf(formState.errors, name)} />;
 }

@@ -13,3 +13,21 @@ export function Notice({ tone = 'info', children, id, assertive }: { tone?: Tone
     </div>
   );
 }
+
+/**
+ * Why a form was not saved (useDomainForm's `formError`), heard at once, with the issues of fields
+ * the form does not show, each with its rule.
+ */
+export function FormRefusal({ form }: { form: { formError: string | null; otherIssues: readonly { field: string; rule: string; message: string }[] } }) {
+  if (!form.formError) return null;
+  return (
+    <Notice tone="bad" assertive>
+      {form.formError}
+      {form.otherIssues.map((i) => (
+        <span key={i.field + i.rule} className="notice-detail">
+          {i.message} <code className="rule">{i.rule}</code>
+        </span>
+      ))}
+    </Notice>
+  );
+}

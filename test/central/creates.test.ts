@@ -42,7 +42,7 @@ describe('records born on a desk', () => {
     const [result] = await push(rep, [m]);
     expect(result).toMatchObject({ status: 'applied', rejection: null });
     const stored = await h.record('erasureRequest', m.entityId);
-    expect(stored.data).toEqual({ id: m.entityId, customerId: customer().id, reason: 'Caller asked to be forgotten', filedBy: rep.user.id, filedAt: h.clock().toISOString(), status: 'pending', decidedBy: null, decidedAt: null });
+    expect(stored.data).toEqual({ id: m.entityId, customerId: customer().id, scope: 'account', reason: 'Caller asked to be forgotten', filedBy: rep.user.id, filedAt: h.clock().toISOString(), status: 'pending', decidedBy: null, decidedAt: null });
     expect(await recordHistory(h.store.db, 'erasureRequest', m.entityId)).toEqual([expect.objectContaining({ kind: 'create', userId: rep.user.id, reason: 'Caller asked to be forgotten' })]);
     expect(await audits(m.entityId)).toEqual([{ action: 'record.create', outcome: 'ok' }]);
   });

@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, ERASED_REASON, ErasureCertificate, PushResponse, type Mutation, type MutationResult } from '../../domain';
+import { readLedger } from '../../central/erasure/ledger';
+import { restoreDatabase } from '../../central/erasure/restore';
+import { backupTo, openDatabase } from '../../central/storage/database';
 import { Harness, type TestSession } from './harness';
 
 /**
@@ -110,7 +113,7 @@ describe('an approved erasure at the central store', () => {
     const certificate = ErasureCertificate.parse(res.json);
     expect(certificate).toMatchObject({ customerId: customer.id, filedBy: rep.user.displayName, approvedBy: supervisor.user.displayName });
     expect(certificate.erased.map((r) => r.entity)).toEqual(expect.arrayContaining(['customer', 'serviceLine', 'paymentMethod']));
-    expect(certificate.retained.every((r) => r.basis.length > 0 && r.retainUntil > certificate.completedAt)).toBe(true);
+    expect(certificate.retained.every((r) => r.basis.length > 0 && r.retainUntil! > certificate.completedAt)).toBe(true);
     // every desk that held customers is listed, none has confirmed here (the desks' side: operations.integration.test.ts)
     expect(certificate.desks).toHaveLength(4);
     expect(certificate.desks.every((d) => d.confirmedAt === null)).toBe(true);
@@ -140,5 +143,113 @@ describe('an approved erasure at the central store', () => {
     expect((await h.record('customer', customer.id)).data).toBeNull();
     const pulled = await h.pull(rep, 0);
     expect(pulled.lines.filter((l) => l.t === 'put' && l.id === customer.id)).toEqual([]);
+  });
+});
+
+/**
+ * A caller who keeps their service and asks for their contact data to go (ErasureRequest.scope
+ * `contact`, domain/erasure.ts): the account holder's name, the service address and the first phone
+ * stay; the email, the other phones, a mailing address of its own, the consents, linked inquiries,
+ * reasons and conflict values go; no desk may write back what it saw before; a restore re-applies it.
+ */
+describe('an approved erasure of contact data only', () => {
+  let h: Harness;
+  let rep: TestSession;
+  let otherRep: TestSession;
+  let supervisor: TestSession;
+  const subject = () => h.customer(2);
+  const push = async (s: TestSession, m: Mutation): Promise<MutationResult> => PushResponse.parse((await h.push(s, [m])).json).results[0]!;
+  const verify = async (s: TestSession) => (await h.verify(s, subject().customer.id, 'account_pin', subject().secrets.accountPin)).json.verificationId as string;
+  const files = () => Buffer.concat(['', '-wal'].map((suffix) => join(h.dataDir, `central.sqlite${suffix}`)).filter(existsSync).map((f) => readFileSync(f)));
+  const WORK_PHONE = '+13125550177';
+  const PO_BOX = { line1: 'PO Box 9120', city: 'Chicago', state: 'IL', zip: '60601' };
+
+  beforeAll(async () => {
+    h = await Harness.start({ customers: 3 });
+    rep = await h.session('care_rep');
+    otherRep = await h.session('care_rep');
+    supervisor = await h.session('supervisor');
+  });
+  afterAll(() => h.dispose().catch(() => undefined));
+
+  it('keeps the account and what its service needs, erases the rest in every stored form, and refuses a write-back from before', async () => {
+    const { customer, billingAccount } = subject();
+    const phones = [customer.phones[0]!, { kind: 'work', number: WORK_PHONE }];
+    const v1 = await verify(rep);
+    expect((await push(rep, h.mutation(rep, h.nextSeq(rep), { entity: 'customer', id: customer.id }, { phones: customer.phones, mailingAddress: customer.mailingAddress }, { phones, mailingAddress: PO_BOX }, { verificationId: v1, reason: 'Work number and PO box given' }))).status).toBe('applied');
+    // an email inquiry the rep links to the customer: it is theirs from then on, and goes with their contact data
+    const inquiryRow = await h.store.db.selectFrom('records').select(['id', 'data']).where('entity', '=', 'inquiry').executeTakeFirstOrThrow();
+    const inquiry = JSON.parse(inquiryRow.data!) as { returnAddress: string; subject: string };
+    expect((await push(rep, h.mutation(rep, h.nextSeq(rep), { entity: 'inquiry', id: inquiryRow.id }, { customerId: null }, { customerId: customer.id }, { reason: 'the caller wrote this email' }))).status).toBe('applied');
+    expect((await h.store.db.selectFrom('records').select('customer_id').where('id', '=', inquiryRow.id).executeTakeFirstOrThrow()).customer_id).toBe(customer.id);
+    // the other rep's desk saw the email before the erasure and edits it later, offline
+    const v2 = await verify(otherRep);
+    const fromBefore = h.mutation(otherRep, h.nextSeq(otherRep), { entity: 'customer', id: customer.id }, { email: customer.email }, { email: 'queued.before@example.org' }, { verificationId: v2 });
+
+    const request = { ...h.mutation(rep, h.nextSeq(rep), { entity: 'erasureRequest', id: randomUUID() }, {}, { customerId: customer.id, scope: 'contact', reason: 'Caller wants contact details gone' }, { reason: 'asked on the call', verificationId: await verify(rep) }), op: 'create' as const };
+    expect((await push(rep, request)).status).toBe('applied');
+    expect((await h.record('erasureRequest', request.entityId)).data.scope).toBe('contact');
+    expect((await push(supervisor, h.mutation(supervisor, h.nextSeq(supervisor), { entity: 'erasureRequest', id: request.entityId }, { status: 'pending' }, { status: 'approved' }, { reason: 'identity checked on callback' }))).status).toBe('applied');
+
+    const kept = (await h.record('customer', customer.id)).data;
+    expect(kept).toMatchObject({ firstName: customer.firstName, lastName: customer.lastName, email: null, phones: [customer.phones[0]], serviceAddress: customer.serviceAddress, mailingAddress: customer.serviceAddress, erasedContactAt: expect.any(String) });
+    expect(Object.values(kept.consents as Record<string, boolean>)).toEqual([false, false, false, false]);
+    // the account stays: its lines, its billing, its cards, the caller's verification secrets
+    expect((await h.record('billingAccount', billingAccount.id)).data).toMatchObject({ billingAddress: billingAccount.billingAddress });
+    expect(await h.store.db.selectFrom('caller_secrets').selectAll().where('customer_id', '=', customer.id).execute()).toHaveLength(1);
+    expect((await h.store.db.selectFrom('card_vault').selectAll().where('customer_id', '=', customer.id).execute()).length).toBeGreaterThan(0);
+    expect(await h.store.db.selectFrom('retained_records').selectAll().where('customer_id', '=', customer.id).execute()).toEqual([]);
+    const erasure = await h.store.db.selectFrom('erasures').selectAll().where('request_id', '=', request.entityId).executeTakeFirstOrThrow();
+    expect(erasure.scope).toBe('contact');
+    expect(JSON.parse(erasure.retained)).toEqual([expect.objectContaining({ entity: 'customer', retainUntil: null })]);
+    expect(JSON.parse(erasure.erased)).toEqual(expect.arrayContaining([expect.objectContaining({ entity: 'inquiry', id: inquiryRow.id, fields: expect.arrayContaining(['returnAddress', 'body']) })]));
+    expect((await h.record('inquiry', inquiryRow.id)).data).toBeNull();
+    expect(readLedger(join(h.dataDir, 'erasure-ledger.jsonl'))).toEqual([expect.objectContaining({ requestId: request.entityId, scope: 'contact' })]);
+
+    // a desk's edit made from what it saw before the erasure is refused, naming the rule; nothing of it is stored
+    const late = await push(otherRep, fromBefore);
+    expect(late).toMatchObject({ status: 'rejected', rejection: { code: 'erased', issues: [{ field: 'email', rule: 'erasure.contact_erased' }] } });
+    expect((await h.record('customer', customer.id)).data.email).toBeNull();
+
+    const bytes = files();
+    const erasedValues = [customer.email, inquiry.returnAddress, 'queued.before@example.org', WORK_PHONE, WORK_PHONE.slice(2), PO_BOX.line1, 'Caller wants contact details gone', 'Work number and PO box given'];
+    expect(erasedValues.filter((v) => bytes.includes(Buffer.from(v)))).toEqual([]);
+    expect(bytes.includes(Buffer.from(customer.serviceAddress.line1))).toBe(true);
+
+    // after the erasure, a value the caller gives anew is an ordinary edit
+    const v3 = await verify(otherRep);
+    expect((await push(otherRep, h.mutation(otherRep, h.nextSeq(otherRep), { entity: 'customer', id: customer.id }, { email: null }, { email: 'given.after@example.org' }, { verificationId: v3 }))).status).toBe('applied');
+  });
+
+  it('is re-applied, as contact data only, after a restore of a backup taken before it', async () => {
+    const { customer } = subject();
+    // a backup taken before: the erasure is undone in the copy, as a backup from the day before would be
+    const backup = join(h.dataDir, '..', `before-${randomUUID()}.sqlite`);
+    await backupTo(h.store.db, backup);
+    const copy = await openDatabase(backup);
+    try {
+      const row = await copy.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', customer.id).executeTakeFirstOrThrow();
+      const undone = { ...(JSON.parse(row.data!) as Record<string, unknown>), email: customer.email, phones: [customer.phones[0], { kind: 'work', number: WORK_PHONE }], mailingAddress: PO_BOX, erasedContactAt: null };
+      await copy.updateTable('records').set({ data: JSON.stringify(undone) }).where('entity', '=', 'customer').where('id', '=', customer.id).execute();
+      await copy.deleteFrom('erasures').execute();
+    } finally {
+      await copy.destroy();
+    }
+    expect(readFileSync(backup).includes(Buffer.from(PO_BOX.line1))).toBe(true);
+
+    await h.store.close();
+    expect(await restoreDatabase(h.dataDir, backup)).toBe(1);
+    rmSync(backup, { force: true });
+    const db = await openDatabase(join(h.dataDir, 'central.sqlite'));
+    try {
+      const row = await db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', customer.id).executeTakeFirstOrThrow();
+      expect(JSON.parse(row.data!)).toMatchObject({ email: null, phones: [customer.phones[0]], mailingAddress: customer.serviceAddress, erasedContactAt: expect.any(String) });
+      expect((await db.selectFrom('erasures').select('scope').execute()).map((r) => r.scope)).toEqual(['contact']);
+    } finally {
+      await db.destroy();
+    }
+    const bytes = files();
+    expect([customer.email, WORK_PHONE, PO_BOX.line1].filter((v) => bytes.includes(Buffer.from(v)))).toEqual([]);
+    expect(bytes.includes(Buffer.from(customer.serviceAddress.line1))).toBe(true);
   });
 });

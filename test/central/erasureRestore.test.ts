@@ -41,7 +41,7 @@ describe('restoring a backup taken before an erasure', () => {
     expect((await push(rep, request)).status).toBe('applied');
     expect((await push(supervisor, h.mutation(supervisor, h.nextSeq(supervisor), { entity: 'erasureRequest', id: request.entityId }, { status: 'pending' }, { status: 'approved' }))).status).toBe('applied');
     const ledger = readLedger(join(h.dataDir, 'erasure-ledger.jsonl'));
-    expect(ledger).toEqual([{ requestId: request.entityId, customerId: customer.id, approvedBy: supervisor.user.id, at: expect.any(String) }]);
+    expect(ledger).toEqual([{ requestId: request.entityId, customerId: customer.id, scope: 'account', approvedBy: supervisor.user.id, at: expect.any(String) }]);
 
     const values = [customer.email, customer.lastName, customer.phones[0]!.number, customer.serviceAddress.line1];
     expect(values.filter((v) => readFileSync(backup).includes(Buffer.from(v)))).toEqual(values); // the backup holds them: the scan can find them
@@ -59,6 +59,12 @@ describe('restoring a backup taken before an erasure', () => {
       expect(await db.selectFrom('caller_secrets').selectAll().where('customer_id', '=', customer.id).execute()).toEqual([]);
       expect(await db.selectFrom('card_vault').selectAll().where('payment_method_id', '=', paymentMethods[0]!.id).execute()).toEqual([]);
       expect(await db.selectFrom('audit_log').select(['action', 'customer_id']).where('action', '=', 'erasure.reapplied').execute()).toEqual([{ action: 'erasure.reapplied', customer_id: customer.id }]);
+      // retention counts from the erasure, not from the restore: kept no longer than the law asks
+      const until = new Date(ledger[0]!.at);
+      until.setUTCFullYear(until.getUTCFullYear() + 7);
+      const kept = await db.selectFrom('retained_records').select('retain_until').where('customer_id', '=', customer.id).execute();
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.every((r) => r.retain_until === until.toISOString())).toBe(true);
     } finally {
       await db.destroy();
     }

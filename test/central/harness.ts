@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID, webcrypto } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -77,8 +77,10 @@ export class Harness {
   }
 
   /** `errorLog`: where the store writes its internal errors (default: stderr), for the tests that read them */
-  static async start(options: { customers?: number; errorLog?: InternalErrorLog } = {}): Promise<Harness> {
+  /** `config`: the store's config.json (a mail relay, a retention), written before it starts */
+  static async start(options: { customers?: number; errorLog?: InternalErrorLog; config?: Record<string, unknown> } = {}): Promise<Harness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-central-test-'));
+    if (options.config) writeFileSync(join(dataDir, 'config.json'), JSON.stringify(options.config));
     const clock = testClock();
     const store = await startCentralStore({ dataDir, port: 0, clock, errorLog: options.errorLog });
     const seeded = await store.admin.seedDemo(options.customers ?? 5, DEMO);

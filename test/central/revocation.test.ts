@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCentral, type OpenedCentral } from '../../central';
 import { sessionEnded, tokenHash } from '../../central/identity/sessions';
-import { API } from '../../domain';
+import { API, ROUTED_OPERATION_NAMES } from '../../domain';
 import { Harness, readEvents } from './harness';
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -28,6 +28,7 @@ const SESSION_ROUTES: Record<keyof typeof API, [Method, string][]> = {
   adjustments: [['POST', API.adjustments(randomUUID())]],
   history: [['GET', API.history('customer', randomUUID())]],
   erasureCertificate: [['GET', API.erasureCertificate(randomUUID())]],
+  operation: ROUTED_OPERATION_NAMES.map((name) => ['POST', API.operation(name)]),
 };
 const everySessionRoute = Object.values(SESSION_ROUTES).flat();
 

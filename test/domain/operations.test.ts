@@ -24,8 +24,9 @@ describe('operations', () => {
     const ctx = { userId: '00000000-0000-4000-8000-0000000000aa', at: '2026-12-02T10:00:00.000Z' };
     const customerId = '00000000-0000-4000-8000-000000000001';
     const id = '00000000-0000-4000-8000-000000000002';
+    // a request that names no scope (filed before scopes were offered) erases the whole account
     expect(validateCreate('erasureRequest', id, { customerId, reason: 'Caller asked' }, ctx)).toEqual({
-      data: { id, customerId, reason: 'Caller asked', filedBy: ctx.userId, filedAt: ctx.at, status: 'pending', decidedBy: null, decidedAt: null },
+      data: { id, customerId, scope: 'account', reason: 'Caller asked', filedBy: ctx.userId, filedAt: ctx.at, status: 'pending', decidedBy: null, decidedAt: null },
       customerId,
     });
     const forged = (() => {
@@ -38,6 +39,9 @@ describe('operations', () => {
     expect(forged).toBeInstanceOf(ValidationError);
     expect((forged as ValidationError).issues.map((i) => [i.field, i.rule])).toEqual([['status', 'field.server_owned'], ['filedBy', 'field.server_owned']]);
     expect(() => validateCreate('customer', id, { firstName: 'New' }, ctx)).toThrow(/born on a desk/);
+    // a scope that is not one of the declared ones is refused, naming the field
+    expect(() => validateCreate('erasureRequest', id, { customerId, scope: 'everything', reason: 'Caller asked' }, ctx)).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'scope' })] }));
+    expect(validateCreate('erasureRequest', id, { customerId, scope: 'contact', reason: 'Caller asked' }, ctx).data.scope).toBe('contact');
   });
 
   it('leaves no field a role may write without an operation that writes it, for the entities edited on desks', () => {

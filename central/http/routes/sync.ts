@@ -5,6 +5,7 @@ import { API, PullQuery, PushRequest, PushResponse, RegisterClientRequest, Regis
 import { auditBillingReads } from '../../billing/billingReads';
 import type { StoreContext } from '../../context';
 import { registerClient } from '../../sync/clients';
+import { refuseStalePull } from '../../sync/generation';
 import { pullLines } from '../../sync/pull';
 import { push } from '../../sync/push';
 import { sessionOf } from '../access';
@@ -23,9 +24,11 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErro
 
   app.get(API.pull, async (request, reply) => {
     const query = parseOrThrow(PullQuery, request.query);
-    // Readable.from pulls the next page only when the socket has drained: memory stays flat at any size
     const session = sessionOf(request);
-    const lines = auditBillingReads(ctx, session, pullLines(ctx, session, query));
+    // a cursor from before a restore is refused before anything streams (protocol 3)
+    await refuseStalePull(ctx, session, request.syncProtocol, query);
+    // Readable.from pulls the next page only when the socket has drained: memory stays flat at any size
+    const lines = auditBillingReads(ctx, session, pullLines(ctx, session, { ...query, announceGeneration: request.syncProtocol >= 3 }));
     const body = Readable.from(reportingFailure(lines, (err) => internalErrors.record(request, err)), { objectMode: false });
     const done = finished(body).catch(() => undefined);
     streaming.add(done);

@@ -7,6 +7,8 @@ import * as m005 from './005_mutation_ids';
 import * as m006 from './006_record_history';
 import * as m007 from './007_erasure';
 import * as m008 from './008_erasure_acks';
+import * as m009 from './009_erasure_scope';
+import * as m010 from './010_inquiry_mail';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -21,4 +23,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006_record_history': m006,
   '007_erasure': m007,
   '008_erasure_acks': m008,
+  '009_erasure_scope': m009,
+  '010_inquiry_mail': m010,
 };

@@ -3,7 +3,7 @@ import { openBilling, recordAdjustment, replaceCard } from './billing';
 import { listConflicts, resolveConflict } from './conflicts';
 import { openCustomer, searchCustomers, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
-import { callOnline, performOffline } from './operations';
+import { callOnline, performOffline, routedOperationHandlers } from './operations';
 import { listQueue } from './queues';
 
 /** The console API handler table: one function per contract channel (domain/console/contract.ts). */
@@ -38,6 +38,7 @@ export function createHandlerTable(session: Session): HandlerTable {
       const s = open();
       return callOnline(s, 'read an erasure certificate', (token) => s.client.erasureCertificate(token, requestId));
     },
+    ...routedOperationHandlers(open),
     'sync.status': async () => open().engine.status(),
     'sync.now': async () => {
       const s = open();

@@ -4,7 +4,18 @@ import { customerIdOf } from '../../../domain/entities';
 import { CareDeskError, PolicyError, ValidationError } from '../../../domain/errors';
 import { creatingStep, stepViolation } from '../../../domain/lifecycles';
 import { assertOperationPaths, validateChanges, validateCreate } from '../../../domain/mutations';
-import { OPERATIONS, mayPerform, needsVerifiedCaller, type OfflineOperation, type OfflineOperationName, type OnlineOperationName } from '../../../domain/operations';
+import {
+  OPERATIONS,
+  ROUTED_OPERATION_NAMES,
+  mayPerform,
+  needsVerifiedCaller,
+  type OfflineOperation,
+  type OfflineOperationName,
+  type OnlineOperationName,
+  type OperationInput,
+  type OperationOutput,
+  type RoutedOperationName,
+} from '../../../domain/operations';
 import { assertMayWrite } from '../../../domain/policy';
 import type { OpenSession } from '../session/session';
 import type { Mutation } from '../../../domain/sync/protocol';
@@ -112,6 +123,19 @@ export async function callOnline<T>(s: OpenSession, does: string, call: (token: 
   } catch (err) {
     throw err instanceof CareDeskError && err.code === 'offline' ? offline(does, changes) : err;
   }
+}
+
+/**
+ * The console's handlers for the online operations the central store takes through its operations
+ * route: each its declared input sent as is, its declared output returned; nothing to write by hand
+ * for a new one on the desk.
+ */
+export function routedOperationHandlers(open: () => OpenSession): { [N in RoutedOperationName]: (input: OperationInput<N>) => Promise<OperationOutput<N>> } {
+  const handler = <N extends RoutedOperationName>(name: N) => (input: OperationInput<N>) => {
+    const s = open();
+    return performOnline(s, name, (token) => s.client.operation(token, name, input));
+  };
+  return Object.fromEntries(ROUTED_OPERATION_NAMES.map((name) => [name, handler(name)])) as { [N in RoutedOperationName]: (input: OperationInput<N>) => Promise<OperationOutput<N>> };
 }
 
 /** Refused before anything else is looked at when the role may not take it. */

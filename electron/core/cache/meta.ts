@@ -4,6 +4,8 @@ import type { Db } from './sqlite';
 export const META = {
   /** the pull cursor: the change-log sequence up to which this cache is current */
   cursor: 'cursor',
+  /** the central store's generation the cursor belongs to (protocol 3): another one means the store was restored */
+  generation: 'store_generation',
   /** this cache's client id at the central store; must be set before the first edit */
   clientId: 'client_id',
   /** the last per-client mutation sequence handed out, so applied mutations leaving the outbox never free a number */

@@ -1,4 +1,5 @@
 import type { EntityName } from '../../../domain/entities';
+import { erasedContactPath } from '../../../domain/erasure';
 import type { FieldIssue } from '../../../domain/errors';
 import type { ConflictInfo, Mutation, MutationHold } from '../../../domain/sync/protocol';
 import type { Db } from './sqlite';
@@ -64,7 +65,11 @@ export class OutboxTable {
       setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ?, hold = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       removeOfCustomer: db.prepare('DELETE FROM outbox WHERE customer_id = ?'),
+      removeOfRecord: db.prepare('DELETE FROM outbox WHERE entity = ? AND entity_id = ?'),
+      ofCustomerRecord: db.prepare("SELECT id, changes FROM outbox WHERE entity = 'customer' AND entity_id = ?"),
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck(),
+      numberingOrder: db.prepare("SELECT id, seq, status = 'pending' AS pending FROM outbox ORDER BY pending, seq"),
+      setSeq: db.prepare('UPDATE outbox SET seq = ? WHERE id = ?'),
       counts: db.prepare(
         `SELECT coalesce(sum(status = 'pending'), 0) AS pending,
                 coalesce(sum(CASE WHEN status = 'conflict' THEN json_array_length(conflicts) ELSE 0 END), 0) AS conflicts,
@@ -143,8 +148,38 @@ export class OutboxTable {
     return this.statements.removeOfCustomer.run(customerId).changes;
   }
 
+  /** Every entry of one record, in any state (the record is gone: erased, or its retention ended). */
+  removeOfRecord(entity: EntityName, entityId: string): number {
+    return this.statements.removeOfRecord.run(entity, entityId).changes;
+  }
+
+  /** Edits of the customer's record, in any state, that change a field a contact erasure erased (domain/erasure.ts). */
+  removeErasedContactEdits(customerId: string): number {
+    const rows = this.statements.ofCustomerRecord.all(customerId) as { id: string; changes: string }[];
+    const erasing = rows.filter((row) => Object.keys(JSON.parse(row.changes) as Record<string, unknown>).some(erasedContactPath));
+    for (const row of erasing) this.statements.remove.run(row.id);
+    return erasing.length;
+  }
+
   maxSeq(): number {
     return this.statements.maxSeq.get() as number;
+  }
+
+  /**
+   * Numbers the pending entries again from `first`, in their order, for a central store whose client
+   * sequence went back (a restore: WorkstationCache.startOver). The others (answered already, never
+   * sent again) take the numbers just below `first`, so that they use none the store will expect.
+   * Returns the last number handed out (`first - 1` when nothing is pending).
+   */
+  renumberFrom(first: number): number {
+    const rows = this.statements.numberingOrder.all() as { id: string; seq: number; pending: number }[];
+    const pending = rows.filter((row) => row.pending).length;
+    const start = first - (rows.length - pending);
+    // seq is the primary key: every row steps first below every number, old and new, so no two ever meet
+    const floor = Math.min(start, ...rows.map((row) => row.seq)) - 1;
+    rows.forEach((row, i) => this.statements.setSeq.run(floor - i, row.id));
+    rows.forEach((row, i) => this.statements.setSeq.run(start + i, row.id));
+    return first + pending - 1;
   }
 
   counts(): { pending: number; conflicts: number; rejected: number; held: number } {

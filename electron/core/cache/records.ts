@@ -119,6 +119,12 @@ export class RecordTable {
     this.nextRid = null;
   }
 
+  /** Every record gone (and what a first sync set aside of deletions): the cache starts over (WorkstationCache.startOver). */
+  clear(): void {
+    this.discard();
+    this.db.exec('DELETE FROM record; DELETE FROM record_body; DELETE FROM initial_sync_tombstone;');
+  }
+
   /** Forgets the next rid, which is read again after the mode changes. */
   modeChanged(): void {
     this.nextRid = null;

@@ -28,7 +28,10 @@ export class SearchIndex {
   private readonly unindexPhones;
   private readonly queries: Record<Exclude<SearchKind, 'phone'> | 'nameFirstLast' | 'phone' | 'phoneWithoutIndex', ReturnType<Db['prepare']>>;
 
-  constructor(db: Db, private readonly mode: SyncMode) {
+  constructor(
+    private readonly db: Db,
+    private readonly mode: SyncMode,
+  ) {
     const columns = ['cust', 'customer_id', 'name_lf', 'name_fl', 'email', 'account', 'phones'];
     this.phonesOf = db.prepare('SELECT phones FROM customer_search WHERE cust = ?').pluck();
     this.append = new BatchInsert(db, 'customer_search', columns);
@@ -87,6 +90,12 @@ export class SearchIndex {
     if (old === undefined) return;
     this.unindexPhones.run(cust, old);
     this.remove.run(cust);
+  }
+
+  /** Every customer's search keys gone, the trigram index emptied: the cache starts over. */
+  clear(): void {
+    this.discard();
+    this.db.exec("DELETE FROM customer_search; INSERT INTO phone_search (phone_search) VALUES ('delete-all');");
   }
 
   /** Writes rows buffered by a first sync. */

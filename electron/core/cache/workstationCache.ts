@@ -89,7 +89,10 @@ export class WorkstationCache {
    * that changed.
    */
   applyPull(changes: readonly PullChange[], cursor: number): RecordRef[] {
+    /** customers deleted (a whole-account erasure) and those whose contact data was erased: each purge is reported */
+    const deleted = new Set<string>();
     const erased = new Set<string>();
+    const removedRecords: [EntityName, string][] = [];
     const affected = this.transaction(() => {
       const pending = this.outboxTable.allPendingChanges();
       const affected = new Map<string, RecordRef>();
@@ -97,16 +100,25 @@ export class WorkstationCache {
         for (const change of changes) {
           const customerId = change.customerId ?? (change.entity === 'customer' ? change.id : null);
           if (change.t === 'put') {
+            // the customer's contact data erased since this desk last had them: the edits that would write it back go
+            const contactErased = change.entity === 'customer' && this.contactNewlyErased(change.id, change.data);
+            if (contactErased) {
+              this.outboxTable.removeErasedContactEdits(change.id);
+              pending.delete(recordKey('customer', change.id));
+              erased.add(change.id);
+            }
             const rid = this.records.put(change.entity, change.id, customerId, change.seq, JSON.stringify(change.data));
             if (rid !== null && change.entity === 'customer') {
-              const edits = pending.get(recordKey('customer', change.id));
+              const edits = contactErased ? this.outboxTable.pendingChangesOf('customer', change.id) : pending.get(recordKey('customer', change.id));
               this.searchIndex.put(rid, change.id, edits ? edits.reduce<Data>((view, edit) => applyChanges(view, edit), change.data) : change.data, true);
             }
           } else {
             const rid = this.records.delete(change.entity, change.id, change.seq);
             if (rid !== null && change.entity === 'customer') this.searchIndex.delete(rid);
             // a customer is deleted only by an erasure (issue 11)
-            if (change.entity === 'customer') erased.add(change.id);
+            if (change.entity === 'customer') deleted.add(change.id);
+            // any other record only by an erasure or the end of its retention (a stale lead): its own outbox entries go with it
+            else if (rid !== null) removedRecords.push([change.entity, change.id]);
           }
           affected.set(recordKey(change.entity, change.id), { entity: change.entity, id: change.id, customerId });
         }
@@ -117,14 +129,25 @@ export class WorkstationCache {
         this.searchIndex.discard();
         throw err;
       }
-      for (const customerId of erased) this.outboxTable.removeOfCustomer(customerId);
+      for (const customerId of deleted) {
+        this.outboxTable.removeOfCustomer(customerId);
+        erased.add(customerId);
+      }
+      for (const [entity, id] of removedRecords) this.outboxTable.removeOfRecord(entity, id);
       if (erased.size) this.meta.set(META.purgedCustomers, JSON.stringify([...new Set([...this.pendingPurgesIn(), ...erased])]));
       this.meta.set(META.cursor, String(cursor));
       return [...affected.values()];
     });
     // the erased pages' old versions must not wait in the WAL (a no-op during a first sync, in rollback-journal mode)
-    if (erased.size) namingFullDisk(() => this.live().pragma('wal_checkpoint(TRUNCATE)'));
+    if (erased.size || removedRecords.length) namingFullDisk(() => this.live().pragma('wal_checkpoint(TRUNCATE)'));
     return affected;
+  }
+
+  /** Whether pulled customer data carries a contact erasure this cache has not seen (CONTACT_ERASURE: the store marks the record). */
+  private contactNewlyErased(customerId: string, data: Data): boolean {
+    if (typeof data.erasedContactAt !== 'string') return false;
+    const cached = this.records.get('customer', customerId);
+    return cached?.data.erasedContactAt !== data.erasedContactAt;
   }
 
   /**
@@ -145,6 +168,27 @@ export class WorkstationCache {
 
   private pendingPurgesIn(): string[] {
     return JSON.parse(this.meta.get(META.purgedCustomers) ?? '[]') as string[];
+  }
+
+  /**
+   * The central store was restored from a backup since this cache last synced (its generation
+   * changed, protocol 3): the change log the cursor points into is gone, and its numbers are handed
+   * out again. Every pulled record and search key goes with the cursor and the generation, in one
+   * transaction, and the next pull is a first sync. What the user and the store still need stays:
+   * the outbox in every state (queued edits are pushed again; the store applies each mutation once
+   * per id), the purges not yet reported, the view events, the client id. The restore also took the
+   * store's count of this client's mutations back to `lastSeq`: what is pending is numbered after it.
+   */
+  startOver(lastSeq: number): void {
+    this.transaction(() => {
+      this.records.clear();
+      this.searchIndex.clear();
+      this.meta.delete(META.cursor);
+      this.meta.delete(META.generation);
+      this.meta.set(META.lastMutationSeq, String(this.outboxTable.renumberFrom(lastSeq + 1)));
+    });
+    // the dropped pages' old versions must not wait in the WAL (secure_delete overwrote them in the new ones)
+    namingFullDisk(() => this.live().pragma('wal_checkpoint(TRUNCATE)'));
   }
 
   /** The server's version of a record, as pulled. */

@@ -26,6 +26,7 @@ import {
   type VerifyRequest,
 } from '../../../domain/sync/protocol';
 import type { EntityName } from '../../../domain/entities';
+import { OPERATIONS, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../../domain/operations';
 import { ndjsonLines } from './ndjson';
 
 export interface ClientIdentity {
@@ -156,23 +157,30 @@ export class CentralClient {
     return this.call('GET', API.history(entity, id), token, null, HistoryResponse);
   }
 
+  /** An online operation taken through the store's operations route: its declared input, its declared output. */
+  operation<N extends RoutedOperationName>(token: string, name: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
+    const output: z.ZodType = OPERATIONS[name].output;
+    return this.call('POST', API.operation(name), token, input, output) as Promise<OperationOutput<N>>;
+  }
+
   erasureCertificate(token: string, requestId: string) {
     return this.call('GET', API.erasureCertificate(requestId), token, null, ErasureCertificate);
   }
 
   /**
-   * Streams one pull response. `onBatch` receives validated lines in batches; a malformed line
-   * refuses its whole batch (nothing of it is applied) and ends the pull with an error.
+   * Streams one pull response from `cursor`, of the store generation `generation` (null: none known
+   * yet). `onBatch` receives validated lines in batches; a malformed line refuses its whole batch
+   * (nothing of it is applied) and ends the pull with an error.
    */
   async pull(
     token: string,
-    cursor: number,
+    { cursor, generation }: { cursor: number; generation: string | null },
     limit: number | undefined,
     onBatch: (lines: PullLine[]) => void | Promise<void>,
     batchSize = 5_000,
     signal?: AbortSignal,
   ): Promise<void> {
-    const query = limit ? `cursor=${cursor}&limit=${limit}` : `cursor=${cursor}`;
+    const query = `cursor=${cursor}${limit ? `&limit=${limit}` : ''}${generation ? `&generation=${encodeURIComponent(generation)}` : ''}`;
     const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal });
     await this.assertOk(res);
     let batch: PullLine[] = [];

@@ -1,7 +1,7 @@
 import { CareDeskError } from '../../../domain/errors';
 import type { RecordRef, SyncStatus } from '../../../domain/console/contract';
-import { revocationScopeOf, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
-import type { WorkstationCache } from '../cache';
+import { revocationScopeOf, staleSyncState, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
+import { META, type WorkstationCache } from '../cache';
 import type { CentralClient } from './centralClient';
 
 export interface SyncEngineDeps {
@@ -26,6 +26,8 @@ export interface SyncEngineDeps {
 }
 
 const PUSH_BATCH = 200;
+/** starts over within one sync: a store that keeps answering `resync_required` is an error (retried with backoff), not a loop */
+const MAX_START_OVERS = 2;
 
 /**
  * Server-authoritative, offline-first sync (DESIGN §5): push the outbox, then pull since the
@@ -40,6 +42,7 @@ export class SyncEngine {
   private inflight: Promise<void> | null = null;
   private rerun = false;
   private failures = 0;
+  private startOvers = 0;
   /** mutations (and views) per push: halved after a push lost on the network, doubled after one that got through */
   private pushBatch = PUSH_BATCH;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -99,6 +102,7 @@ export class SyncEngine {
       return this.inflight;
     }
     this.inflight = (async () => {
+      this.startOvers = 0;
       try {
         do {
           this.rerun = false;
@@ -129,9 +133,30 @@ export class SyncEngine {
       this.deps.cache.setMeta('last_sync_at', this.lastSyncAt);
       this.deps.cache.setMeta('last_online_at', this.lastSyncAt);
     } catch (err) {
-      this.handleFailure(err);
+      if (err instanceof CareDeskError && err.code === 'resync_required' && this.startOvers < MAX_START_OVERS) await this.startOver(token);
+      else this.handleFailure(err);
     } finally {
       this.emit();
+    }
+  }
+
+  /**
+   * The central store was restored from a backup (protocol 3): this cache's records and cursor
+   * belong to a change log that is gone, and the store's count of this desk's mutations went back
+   * with it. The registration, asked again, says where that count is now (and registers this client
+   * should the backup predate it); the records and cursor go, the outbox is numbered after the
+   * count, and the sync runs again at once: the queued edits are pushed, then a first sync with its
+   * progress bar. The purges to report stay, and go with that push.
+   */
+  private async startOver(token: string): Promise<void> {
+    this.startOvers++;
+    try {
+      const { lastSeq } = await this.deps.client.registerClient(token, this.deps.clientId);
+      this.deps.cache.startOver(lastSeq);
+      this.rerun = true;
+    } catch (err) {
+      // offline, or a full disk: nothing was dropped (one transaction), and the store will ask again
+      this.handleFailure(err);
     }
   }
 
@@ -143,7 +168,10 @@ export class SyncEngine {
       const views = cache.pendingViews(batch);
       const purged = cache.pendingPurges(batch);
       if (mutations.length === 0 && views.length === 0 && purged.length === 0) return;
-      const response = await client.push(token, { clientId, mutations, views, ...(purged.length ? { purged } : {}) }, this.halt.signal).catch((err: unknown) => {
+      // the store generation this desk synced with: a store restored since refuses the push whole (`resync_required`)
+      const generation = cache.getMeta(META.generation);
+      const body = { clientId, mutations, views, ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
+      const response = await client.push(token, body, this.halt.signal).catch((err: unknown) => {
         // a slow link may carry a small push within the timeouts where a large one never fits:
         // resending the same batch would time out for ever, so the next one is half as large
         if (err instanceof CareDeskError && err.code === 'offline') this.pushBatch = Math.max(1, Math.ceil(Math.max(mutations.length, views.length) / 2));
@@ -175,7 +203,8 @@ export class SyncEngine {
       let received = 0;
       while (more && !this.stopped) {
         more = false;
-        await client.pull(token, Number(cache.getMeta('cursor') ?? 0), this.deps.pullLimit, (lines: PullLine[]) => {
+        const from = { cursor: Number(cache.getMeta(META.cursor) ?? 0), generation: cache.getMeta(META.generation) };
+        await client.pull(token, from, this.deps.pullLimit, (lines: PullLine[]) => {
           const changes: PullChange[] = [];
           let cursor: number | null = null;
           for (const line of lines) {
@@ -183,6 +212,7 @@ export class SyncEngine {
               changes.push(line);
               cursor = line.seq;
             } else if (line.t === 'begin') {
+              if (line.generation) this.adoptGeneration(from, line.head, line.generation);
               if (line.total > 0 && !this.progress) this.progress = { received: 0, total: line.total };
             } else {
               cursor = line.cursor;
@@ -202,6 +232,16 @@ export class SyncEngine {
       this.progress = null;
       if (initial) cache.finishInitialSync();
     }
+  }
+
+  /**
+   * The store's generation, named by a pull's `begin` line (protocol 3), is kept with the cursor. A
+   * store answers a cursor of another generation `resync_required` before it streams; should one
+   * stream anyway, nothing of it is applied.
+   */
+  private adoptGeneration(from: { cursor: number; generation: string | null }, head: number, generation: string): void {
+    if (staleSyncState(from, { head, generation })) throw new CareDeskError('resync_required', 'The central store was restored from a backup since this workstation last synced.');
+    if (from.generation !== generation) this.deps.cache.setMeta(META.generation, generation);
   }
 
   private handleFailure(err: unknown): void {

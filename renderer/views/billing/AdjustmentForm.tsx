@@ -4,7 +4,7 @@ import { ADJUSTMENT_KINDS, NewAdjustment, type AdjustmentKind, type BillingAdjus
 import { issuesFromZod, type FieldIssue } from '../../../domain/errors';
 import { Button } from '../../components/Button';
 import { FormTextField } from '../../components/FormField';
-import { Notice } from '../../components/Notice';
+import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { centsFromTyped } from '../../format';
 
@@ -111,11 +111,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
           <option key={r} value={r} />
         ))}
       </datalist>
-      {domain.formError && (
-        <Notice tone="bad" assertive>
-          {domain.formError}
-        </Notice>
-      )}
+      <FormRefusal form={domain} />
       <div className="edit-actions">
         <Button type="submit" variant="primary" busy={domain.busy} disabled={!online} shortcut="Enter">
           Record

@@ -6,7 +6,7 @@ import { cardBrand, cardDetailsIssues, cardDigits } from '../../../domain/valida
 import { Button } from '../../components/Button';
 import { FormTextField } from '../../components/FormField';
 import { Icon } from '../../components/Icon';
-import { Notice } from '../../components/Notice';
+import { FormRefusal, Notice } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { cardBrandLabel, maskedCard } from '../../format';
 import { EXPIRY_FORMAT, cardLength, formatCardNumber, formatExpiry, parseExpiry } from './cardEntry';
@@ -121,11 +121,7 @@ export function ReplaceCardForm(props: { method: { id: string; brand?: string; l
           <FormTextField control={control} name="holderName" label="Name on the card" maxLength={110} />
         </div>
         {!online && <Notice tone="warn">Offline: replacing a card needs the central store. This form sends nothing until the status bar says Online.</Notice>}
-        {domain.formError && (
-          <Notice tone="bad" assertive>
-            {domain.formError}
-          </Notice>
-        )}
+        <FormRefusal form={domain} />
         <div className="edit-actions">
           <Button type="submit" variant="primary" busy={domain.busy} disabled={!online} shortcut="Enter">
             Replace card

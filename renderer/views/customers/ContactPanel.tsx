@@ -1,6 +1,7 @@
+import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
 import { AddressLines } from '../../components/AddressLines';
-import { PHONE_KIND_LABELS, phone } from '../../format';
+import { PHONE_KIND_LABELS, dateTime, phone } from '../../format';
 import { SECTIONS, sectionMark, type SectionId } from './changeMarks';
 import { EditableField } from './EditableField';
 import { AddressEditor } from './edit/AddressEditor';
@@ -34,6 +35,9 @@ export function ContactPanel({ profile, confirmed, onSave, section }: ProfileSec
 
   return (
     <Panel id="contact" title="Contact details" className="contact">
+      {typeof c.erasedContactAt === 'string' && (
+        <Notice tone="info">Contact details erased at the customer’s request on {dateTime(c.erasedContactAt)}: record new ones only if the caller gives them.</Notice>
+      )}
       <EditableField {...name.field} editor={<NameEditor {...name.editorProps} />}>
         {[c.firstName, c.lastName].filter(Boolean).join(' ')}
       </EditableField>

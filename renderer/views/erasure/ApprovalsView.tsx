@@ -1,19 +1,16 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { PendingChange } from '../../../domain/console/contract';
-import { invoke } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { FormTextField } from '../../components/FormField';
 import { Icon } from '../../components/Icon';
+import { QueuedChange } from '../../components/QueuedChange';
 import { Notice } from '../../components/Notice';
 import { dateTime } from '../../format';
-import { queryKeys } from '../../hooks/queries';
 import { useQueue } from '../../hooks/useQueue';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { useReasonForm } from '../customers/edit/useReasonForm';
 import { CertificateView } from './CertificateView';
-import { ERASURE_STATUS } from './erasureLabels';
+import { ERASURE_STATUS, scopeLabel } from './erasureLabels';
 
 type Item = NonNullable<ReturnType<typeof useQueue>['items']>[number];
 
@@ -29,7 +26,7 @@ export function ApprovalsView() {
   const decided = (items ?? []).filter((i) => i.record.status !== 'pending');
   return (
     // the view scrolls: it can take the focus, so that the keyboard scrolls it too
-    <div className="approvals" role="region" aria-label="Approvals" tabIndex={0}>
+    <div className="queue-page approvals" role="region" aria-label="Approvals" tabIndex={0}>
       <header className="view-header">
         <h1 tabIndex={-1}>Approvals</h1>
         <p className="muted">Erasure requests filed on calls. Approving erases the customer on every desk; billing records the law requires are kept apart. You cannot decide a request you filed.</p>
@@ -70,6 +67,7 @@ function RequestSummary({ item }: { item: Item }) {
       <div className="change-line">
         <span className="strong">{item.customerName ?? '(customer no longer on this desk)'}</span>
         <Badge tone={status.tone}>{status.label}</Badge>
+        <span>{scopeLabel(item.record)}</span>
         <span className="change-time">filed {dateTime(item.record.filedAt)}</span>
       </div>
       <div className="change-reason">“{String(item.record.reason)}”</div>
@@ -93,7 +91,7 @@ function PendingRequest({ item }: { item: Item }) {
   return (
     <li className="approval">
       <RequestSummary item={item} />
-      <DecisionState change={mine} />
+      <QueuedChange entity="erasureRequest" change={mine} pending="Your decision is on its way to the central store." refused="Your decision was refused" />
       {(!mine || mine.status === 'rejected') && (
         <form className="approval-form" aria-label={`Decide the erasure request of ${label}`} onSubmit={(e) => e.preventDefault()} noValidate>
           <FormTextField control={domain.control} name="reason" label="Reason for the decision" placeholder="Identity checked on a callback…" maxLength={500} required />
@@ -112,25 +110,6 @@ function PendingRequest({ item }: { item: Item }) {
   );
 }
 
-/** This user's decision on the desk: waiting to reach the central store, or refused by it with the reason. */
-function DecisionState({ change }: { change: PendingChange | undefined }) {
-  const client = useQueryClient();
-  if (!change) return null;
-  if (change.status === 'pending') return <Notice tone="info">Your decision is on its way to the central store.</Notice>;
-  if (change.status === 'rejected' && change.rejection) {
-    return (
-      <div className="decision-refused">
-        <Notice tone="bad" assertive>
-          Your decision was refused: {change.rejection.message}
-        </Notice>
-        <Button variant="ghost" onClick={() => void invoke('changes.dismiss', { mutationId: change.mutationId }).then(() => client.invalidateQueries({ queryKey: queryKeys.records('erasureRequest') }))}>
-          Dismiss
-        </Button>
-      </div>
-    );
-  }
-  return null;
-}
 
 function DecidedRequest({ item }: { item: Item }) {
   const [shown, setShown] = useState(false);

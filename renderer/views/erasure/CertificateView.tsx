@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { invoke, messageOf } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { Notice } from '../../components/Notice';
+import { ERASURE_SCOPE_LABELS } from '../../../domain/erasure';
 import { dateTime } from '../../format';
 
 /**
@@ -9,6 +10,8 @@ import { dateTime } from '../../format';
  * entities, fields, categories), what was kept and on which legal basis, who filed and approved, when,
  * and each desk's confirmation that it purged the customer. Never a value.
  */
+const records = (n: number) => `${n} record${n === 1 ? '' : 's'}`;
+
 export function CertificateView({ requestId }: { requestId: string }) {
   const query = useQuery({ queryKey: ['erasure.certificate', requestId], queryFn: () => invoke('erasure.certificate', { requestId }), gcTime: 0 });
   if (query.error) return <Notice tone="bad">{messageOf(query.error)}</Notice>;
@@ -23,6 +26,8 @@ export function CertificateView({ requestId }: { requestId: string }) {
         <dd className="mono">{c.requestId}</dd>
         <dt>Customer</dt>
         <dd className="mono">{c.customerId}</dd>
+        <dt>Scope</dt>
+        <dd>{ERASURE_SCOPE_LABELS[c.scope].label}</dd>
         <dt>Filed</dt>
         <dd>
           {c.filedBy ?? '—'}, {dateTime(c.filedAt)}
@@ -32,7 +37,7 @@ export function CertificateView({ requestId }: { requestId: string }) {
           {c.approvedBy}, erased {dateTime(c.completedAt)}
         </dd>
       </dl>
-      <h4>Erased ({c.erased.length} records)</h4>
+      <h4>Erased ({records(c.erased.length)})</h4>
       <table className="table">
         <thead>
           <tr>
@@ -53,11 +58,14 @@ export function CertificateView({ requestId }: { requestId: string }) {
           ))}
         </tbody>
       </table>
-      <h4>Kept, out of every view ({c.retained.length} records)</h4>
+      <h4>
+        {c.scope === 'account' ? 'Kept, out of every view' : 'Kept for the service'} ({records(c.retained.length)})
+      </h4>
       <table className="table">
         <thead>
           <tr>
             <th scope="col">Category</th>
+            <th scope="col">Fields</th>
             <th scope="col">Legal basis</th>
             <th scope="col">Until</th>
           </tr>
@@ -68,8 +76,9 @@ export function CertificateView({ requestId }: { requestId: string }) {
               <td>
                 {r.category} <span className="mono small">{r.id.slice(0, 8)}</span>
               </td>
+              <td className="small">{r.fields.join(', ')}</td>
               <td className="small">{r.basis}</td>
-              <td className="small">{r.retainUntil.slice(0, 10)}</td>
+              <td className="small">{r.retainUntil?.slice(0, 10) ?? 'While the account is open'}</td>
             </tr>
           ))}
         </tbody>

@@ -3,10 +3,13 @@ import type { SessionState } from '../../../domain/console/contract';
 import { useHotkeys } from '../../hooks/useHotkeys';
 import type { SessionApi } from '../../hooks/useSession';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
-import { NAVIGATION, viewFromHash, type ViewId } from '../../navigation';
+import { NAVIGATION, viewFromHash, type CustomerToOpen, type ViewId } from '../../navigation';
 import { ConflictsView } from '../conflicts/ConflictsView';
 import { ApprovalsView } from '../erasure/ApprovalsView';
 import { CustomersView } from '../customers/CustomersView';
+import { LegalHoldsView } from '../holds/LegalHoldsView';
+import { LeadsView } from '../leads/LeadsView';
+import { InquiriesView } from '../inquiries/InquiriesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
@@ -39,6 +42,16 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
     search.focus();
   }, [nav, setView, search]);
 
+  // another view opens a customer the way the search does: the account number (or name) searched, the customer opened
+  const openCustomer = useCallback(
+    (customer: CustomerToOpen) => {
+      search.setQuery(customer.accountNumber ?? customer.name);
+      search.open({ id: customer.id, name: customer.name, accountNumber: customer.accountNumber ?? null, accountStatus: null, matchedBy: customer.accountNumber ? 'account' : 'name', phone: null, email: null, location: null });
+      setView('customers');
+    },
+    [search, setView],
+  );
+
   useHotkeys({
     'Ctrl+K': focusSearch,
     '/': focusSearch,
@@ -59,6 +72,9 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
           {view === 'conflicts' && <ConflictsView />}
           {view === 'approvals' && <ApprovalsView />}
+          {view === 'holds' && <LegalHoldsView userId={user.id} />}
+          {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
+          {view === 'inquiries' && <InquiriesView role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
         </main>
       </div>

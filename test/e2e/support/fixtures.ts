@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import type { Role } from '../../../domain/roles';
+import { DATA_FILES } from '../../../central/dataDir';
 import { PASSWORD, startTestCentral, type TestCentral } from '../../support/central';
 import { startWorkstation, type TestWorkstation } from '../../support/workstation';
 import { manualClock, type ManualClock } from './clock';
@@ -32,6 +34,8 @@ export interface Desk {
 
 interface Fixtures {
   customers: number;
+  /** the central store's config.json (e.g. a `mailRelay`), written to its data dir and the store restarted on it before any desk opens; null: none */
+  centralConfig: Record<string, unknown> | null;
   central: TestCentral;
   /** `drip`: bytes per second each way from the start; `sync`: shorter timeouts, so a stall shows within a test */
   openDesk: (options?: { name?: string; drip?: number; sync?: SyncTuning }) => Promise<Desk>;
@@ -49,9 +53,15 @@ export const test = base.extend<Fixtures, { renderer: { url: string; origin: str
     { scope: 'worker' },
   ],
   customers: [300, { option: true }],
-  central: async ({ customers }, use) => {
+  centralConfig: [null, { option: true }],
+  central: async ({ customers, centralConfig }, use) => {
     const central = await startTestCentral({ customers, users: {} });
     for (const [username, user] of Object.entries(USERS)) await central.store.admin.addUser({ username, ...user, password: PASSWORD });
+    if (centralConfig) {
+      // the store reads config.json when it starts
+      writeFileSync(join(central.dataDir, DATA_FILES.config), JSON.stringify(centralConfig, null, 2));
+      await central.restart();
+    }
     await use(central);
     await central.dispose();
   },

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestMessage } from '../../../central/inquiries/ingest';
+import { purgeStaleLeads } from '../../../central/leads/retention';
+import { inProcessChangeFeed } from '../../../central/sync/changeFeed';
 import { demoCustomer } from '../../../domain/demo/generator';
+import { DEFAULT_LEAD_RETENTION_DAYS } from '../../../domain/entities';
+import { eml } from '../../support/mail';
 import { MIGRATIONS } from '../../../electron/core/cache';
 import { startTestCentral, DEMO_SEED, PASSWORD, type TestCentral } from '../../support/central';
 import type { Vault } from '../../../electron/core/vault';
@@ -134,6 +139,56 @@ describe('records born on a desk', () => {
     await expect(rep.call('erasure.certificate', { requestId: receipt.id })).rejects.toMatchObject({ code: 'forbidden' });
   });
 
+  it('erases only the contact data when the caller asks for that: the account stays, every desk purges the rest, an edit queued before cannot write it back', async () => {
+    const customerId = await verify(rep, 4);
+    const { customer } = demo(4);
+    // contact data of the customer's own to erase: a second phone and a mailing address apart from the service address
+    const extra = { phones: [customer.phones[0]!, { kind: 'work', number: '+12125550188' }], mailingAddress: { line1: 'PO Box 4471', city: 'Albany', state: 'NY', zip: '12201' } };
+    await rep.call('records.change', { operation: 'customer.editContact', id: customerId, values: extra, reason: 'caller gave a work number and a PO box' });
+    const request = await rep.call('records.change', { operation: 'erasureRequest.file', values: { customerId, scope: 'contact', reason: 'caller wants their contact details removed' }, reason: 'erasure asked for on the call' });
+    await eventually(() => cacheOf(supervisor).storedRecord('erasureRequest', request.id) ?? null, 20_000, 'seen by the supervisor');
+    expect(cacheOf(supervisor).storedRecord('customer', customerId)!.data).toMatchObject({ mailingAddress: { line1: 'PO Box 4471' } });
+
+    // an edit made on the rep's desk while offline, from what is about to be erased; the desk is locked during the approval
+    await central.stop();
+    await rep.call('records.change', { operation: 'customer.editContact', id: customerId, values: { email: 'typed.before@example.org' }, reason: 'caller spelled a new email' });
+    await rep.call('session.lock');
+    await central.restart();
+    await supervisor.call('records.change', { operation: 'erasureRequest.decide', id: request.id, values: { status: 'approved' }, reason: 'identity checked, no hold applies' });
+    await eventually(async () => (await stored('erasureRequest', request.id))?.status === 'completed' || null, 20_000, 'approved and carried out');
+
+    // the account stays with what the service needs
+    const kept = (await stored('customer', customerId))!;
+    expect(kept).toMatchObject({ firstName: customer.firstName, email: null, phones: [customer.phones[0]], mailingAddress: customer.serviceAddress, erasedContactAt: expect.any(String) });
+    expect(Object.values(kept.consents as Record<string, boolean>).every((v) => v === false)).toBe(true);
+    expect(await stored('billingAccount', demo(4).billingAccount.id)).not.toBeNull();
+
+    const confirmations = () => central.store.db.selectFrom('erasure_acks').select(['confirmed_at']).where('request_id', '=', request.id).execute();
+    await rep.call('session.unlock', { password: PASSWORD });
+    await eventually(async () => ((await confirmations()).every((a) => a.confirmed_at) ? true : null), 20_000, 'both desks confirmed');
+    await eventually(() => (cacheOf(rep).storedRecord('customer', customerId)?.data.erasedContactAt ? true : null), 20_000, 'the erasure pulled');
+    // the edit queued before the erasure is gone; the store never took it
+    expect(cacheOf(rep).changesOf('customer', customerId).filter((c) => 'email' in c.changes)).toEqual([]);
+    expect((await stored('customer', customerId))!.email).toBeNull();
+
+    const erasedValues = [customer.email, 'typed.before@example.org', '+12125550188', '2125550188', 'PO Box 4471', 'caller wants their contact details removed'];
+    for (const [ws, username] of [[rep, 'rep.ops'], [supervisor, 'sup.ops']] as const) {
+      const pages = decryptedPages(...(await cacheFileAndKey(ws, username)));
+      expect(pages.includes(Buffer.from(customer.serviceAddress.line1))).toBe(true); // kept, and the scan finds it
+      expect(erasedValues.filter((v) => pages.includes(Buffer.from(v)))).toEqual([]);
+      expect((await ws.call('customers.search', { query: '555-0188' })).map((h) => h.id)).not.toContain(customerId);
+      expect((await ws.call('customers.search', { query: customer.phones[0]!.number.slice(-7) })).map((h) => h.id)).toContain(customerId);
+    }
+    const certificate = await supervisor.call('erasure.certificate', { requestId: request.id });
+    expect(certificate).toMatchObject({ scope: 'contact', erased: [expect.objectContaining({ entity: 'customer', fields: ['email', 'phones', 'mailingAddress', 'consents'] })] });
+    expect(certificate.retained).toEqual([expect.objectContaining({ entity: 'customer', retainUntil: null })]);
+
+    // once the desk has seen the erasure, a new email the caller gives is an ordinary edit
+    await verify(rep, 4);
+    await rep.call('records.change', { operation: 'customer.editContact', id: customerId, values: { email: 'given.after@example.org' }, reason: 'caller gave a new email' });
+    await eventually(async () => (await stored('customer', customerId))?.email === 'given.after@example.org' || null, 20_000, 'the new email stored');
+  });
+
   it('creates a lead offline on one desk and it reaches another desk after sync', async () => {
     await central.stop();
     const receipt = await rep.call('records.change', { operation: 'lead.create', values: LEAD, reason: 'prequalification call' });
@@ -154,6 +209,25 @@ describe('records born on a desk', () => {
     await central.stop();
     await expect(rep.call('records.history', { entity: 'lead', id: receipt.id })).rejects.toMatchObject({ code: 'offline', message: expect.stringContaining('read the change history') });
     await central.restart();
+  });
+
+  it('converts a lead through the store’s operations route: the new customer reaches the desk; offline, it is refused before anything is sent', async () => {
+    const lead = await rep.call('records.change', { operation: 'lead.create', values: { ...LEAD, email: 'convert.me@example.org', phone: '(415) 555-0177', lastName: 'Adeyemi' }, reason: 'quote call' });
+    await rep.call('records.change', { operation: 'lead.setStatus', id: lead.id, values: { status: 'quoted' }, reason: 'quote sent' });
+    await eventually(async () => (await stored('lead', lead.id))?.status === 'quoted' || null, 20_000, 'the quote stored');
+    const request = { leadId: lead.id, serviceAddress: LEAD.mailingAddress, plans: [{ plan: 'Business Unlimited' as const, quantity: 1 }] };
+    const result = await rep.call('lead.convert', request);
+    if (result.status !== 'converted') throw new Error(`not converted: ${JSON.stringify(result)}`);
+    await eventually(() => cacheOf(rep).storedRecord('customer', result.customerId) ?? null, 20_000, 'the new customer on the desk');
+    expect((await rep.call('customers.search', { query: 'Adeyemi' })).map((h) => h.id)).toContain(result.customerId);
+    await expect(supervisor.call('lead.convert', request)).rejects.toMatchObject({ code: 'validation', issues: [expect.objectContaining({ field: 'leadId', rule: 'transition.not_allowed' })] });
+
+    await central.stop();
+    await eventually(async () => ((await rep.call('sync.status')).online ? null : true), 20_000, 'the desk sees it is offline');
+    await expect(rep.call('lead.convert', request)).rejects.toMatchObject({ code: 'offline', message: expect.stringContaining('convert a lead into a customer') });
+    await central.restart();
+    await rep.call('sync.now').catch(() => undefined);
+    await eventually(async () => ((await rep.call('sync.status')).online ? true : null), 20_000, 'the desk back online');
   });
 
   it('refuses, in the core and before anything is queued: an id already taken, a field the store sets, a caller not verified, a step not in the lifecycle', async () => {
@@ -191,6 +265,53 @@ describe('records born on a desk', () => {
     });
     expect(pending()).toBe(afterFiling);
     expect(queued).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe('leads and inquiries kept to their purpose on the desk (issue 12)', () => {
+  it('an inquiry holding a card number and an SSN reaches the desks with both removed: no page of a cache holds them', async () => {
+    const card = '4111 1111 1111 1111';
+    const ssn = '078-05-1120';
+    const bytes = eml(
+      { From: 'Rosa Lind <rosa.lind@example.net>', To: 'care@voip.example', Subject: `Card ${card} declined`, 'Message-ID': '<desk-scan-1@example.net>', Date: new Date().toUTCString() },
+      `My card ${card} was declined and my SSN is ${ssn}. Please call me.`,
+    );
+    const ingested = await ingestMessage({ db: central.store.db, clock: () => new Date(), feed: inProcessChangeFeed() }, bytes);
+    if (ingested.outcome !== 'ingested') throw new Error(JSON.stringify(ingested));
+    for (const ws of [rep, supervisor]) {
+      await ws.call('sync.now');
+      await eventually(() => cacheOf(ws).storedRecord('inquiry', ingested.inquiryId) ?? null, 20_000, 'the inquiry on the desk');
+      expect(cacheOf(ws).storedRecord('inquiry', ingested.inquiryId)!.data.body).toContain('[card number removed]');
+    }
+    const forms = [card, card.replaceAll(' ', ''), card.replaceAll(' ', '-'), ssn, ssn.replaceAll('-', ''), ssn.replaceAll('-', ' ')];
+    for (const [ws, username] of [[rep, 'rep.ops'], [supervisor, 'sup.ops']] as const) {
+      const pages = decryptedPages(...(await cacheFileAndKey(ws, username)));
+      expect(pages.includes(Buffer.from('rosa.lind@example.net'))).toBe(true); // the inquiry is there: the scan finds it
+      expect(forms.filter((v) => pages.includes(Buffer.from(v)))).toEqual([]);
+    }
+  });
+
+  it('a lead past its retention is purged from every desk, with what was queued for it', async () => {
+    const lead = await rep.call('records.change', { operation: 'lead.create', values: { ...LEAD, email: 'expired.prospect@example.org', lastName: 'Expired' }, reason: 'quote call' });
+    await eventually(async () => (await stored('lead', lead.id)) ?? null, 20_000, 'the lead stored');
+    await eventually(() => cacheOf(supervisor).storedRecord('lead', lead.id) ?? null, 20_000, 'the lead on the other desk');
+    // an edit queued while the store is away, for a lead whose time runs out meanwhile
+    await central.stop();
+    await rep.call('records.change', { operation: 'lead.setStatus', id: lead.id, values: { status: 'contacted' }, reason: 'left a voicemail' });
+    await central.restart();
+    const later = () => new Date(Date.now() + (DEFAULT_LEAD_RETENTION_DAYS + 1) * 86_400_000);
+    const { purged } = await purgeStaleLeads({ db: central.store.db, clock: later, feed: inProcessChangeFeed(), leadRetentionDays: DEFAULT_LEAD_RETENTION_DAYS });
+    expect(purged).toBeGreaterThanOrEqual(1);
+    for (const ws of [rep, supervisor]) {
+      await ws.call('sync.now');
+      await eventually(() => (cacheOf(ws).storedRecord('lead', lead.id) === null ? true : null), 20_000, 'the lead gone from the desk');
+    }
+    expect(cacheOf(rep).changesOf('lead', lead.id)).toEqual([]);
+    expect(await stored('lead', lead.id)).toBeNull();
+    for (const [ws, username] of [[rep, 'rep.ops'], [supervisor, 'sup.ops']] as const) {
+      const pages = decryptedPages(...(await cacheFileAndKey(ws, username)));
+      expect(pages.includes(Buffer.from('expired.prospect@example.org'))).toBe(false);
+    }
   });
 });
 

@@ -1,13 +1,13 @@
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import { Button } from '../../../components/Button';
 import { FormTextField } from '../../../components/FormField';
-import { Notice } from '../../../components/Notice';
+import { FormRefusal } from '../../../components/Notice';
 import type { EditForm } from './useEditForm';
 
-const REASONS = ['Caller asked to correct it', 'Caller has a new number', 'Caller moved', 'Caller changed their preferences', 'Typing error in the record'];
+const EDIT_REASONS = ['Caller asked to correct it', 'Caller has a new number', 'Caller moved', 'Caller changed their preferences', 'Typing error in the record'];
 
-/** The common frame of every inline edit: the fields, the required reason, save and cancel. Esc cancels. */
-export function EditFrame({ form, label, children }: { form: EditForm; label: string; children: ReactNode }) {
+/** The common frame of every inline edit: the fields, the required reason (with suggestions that fit the form), save and cancel. Esc cancels. */
+export function EditFrame({ form, label, children, reasons = EDIT_REASONS }: { form: EditForm; label: string; children: ReactNode; reasons?: readonly string[] }) {
   const listId = useId();
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
@@ -31,7 +31,7 @@ export function EditFrame({ form, label, children }: { form: EditForm; label: st
           required
         />
         <datalist id={listId}>
-          {REASONS.map((r) => (
+          {reasons.map((r) => (
             <option key={r} value={r} />
           ))}
         </datalist>
@@ -44,16 +44,7 @@ export function EditFrame({ form, label, children }: { form: EditForm; label: st
           </Button>
         </div>
       </div>
-      {form.formError && (
-        <Notice tone="bad" assertive>
-          {form.formError}
-          {form.otherIssues.map((i) => (
-            <span key={i.field + i.rule} className="notice-detail">
-              {i.message} <code className="rule">{i.rule}</code>
-            </span>
-          ))}
-        </Notice>
-      )}
+      <FormRefusal form={form} />
     </form>
   );
 }

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { API, CareDeskError, OPERATIONS, ROUTED_OPERATION_NAMES, mayPerform, parseOrThrow, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../domain';
+import { appendAudit } from '../audit/auditLog';
+import type { StoreContext } from '../context';
+import { sessionOf } from '../http/access';
+import type { SessionContext } from '../identity/sessions';
+import { replyToInquiry } from '../inquiries/reply';
+import { convertLead } from '../leads/convert';
+import { inTransaction } from '../storage/database';
+import type { z } from 'zod';
+
+/**
+ * The central store's half of the online operations declared in domain/operations.ts without a
+ * route of their own: one route, `POST API.operation(name)`, and one handler per operation name.
+ * The route checks what the declaration says — the role may take it (`roles`, a refusal audited
+ * with the operation's audit action), the body is its `input` — and answers its `output`; the
+ * handler does the work. A new online operation is a declaration and a line in HANDLERS.
+ */
+type Handler<N extends RoutedOperationName> = (ctx: StoreContext, session: SessionContext, input: OperationInput<N>) => Promise<OperationOutput<N>>;
+
+const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
+  'lead.convert': convertLead,
+  'inquiry.reply': replyToInquiry,
+};
+
+export async function takeOperation<N extends RoutedOperationName>(ctx: StoreContext, session: SessionContext, name: N, body: unknown): Promise<OperationOutput<N>> {
+  const op = OPERATIONS[name];
+  const { user } = session;
+  if (!mayPerform(name, user.role)) {
+    await inTransaction(ctx.db, (tx) =>
+      appendAudit(tx, ctx.clock(), { action: op.audit, userId: user.id, role: user.role, deviceId: session.deviceId, entity: op.entity, outcome: 'denied', detail: `${name}: not for this role` }),
+    );
+    throw new CareDeskError('forbidden', `the ${user.role} role may not ${op.does}`);
+  }
+  const declared: { input: z.ZodType; output: z.ZodType } = op;
+  const input = parseOrThrow(declared.input, body ?? {}) as OperationInput<N>;
+  return declared.output.parse(await HANDLERS[name](ctx, session, input)) as OperationOutput<N>;
+}
+
+export function operationRoutes(app: FastifyInstance, ctx: StoreContext): void {
+  app.post<{ Params: { name: string } }>(API.operation(':name'), async (request) => {
+    const session = sessionOf(request);
+    const name = request.params.name;
+    if (!(ROUTED_OPERATION_NAMES as readonly string[]).includes(name)) throw new CareDeskError('not_found', `no operation named ${JSON.stringify(name.slice(0, 60))}`);
+    return takeOperation(ctx, session, name as RoutedOperationName, request.body);
+  });
+}
