@@ -13,3 +13,4 @@ export * from './console/contract';
 export * from './search';
 export * from './erasure';
 export * from './redaction';
+export * from './sharing';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import { accessOf, mayWriteAny, policyField } from './policy';
 import { ROLES, type Role } from './roles';
@@ -175,6 +175,20 @@ export const OPERATIONS = {
     audit: 'record.create',
   },
   'legalHold.release': transition('legalHold'),
+  /**
+   * The central store generates a partner's file (domain/sharing.ts: the purpose's rows and minimal
+   * columns, opted-out customers left out) and records it in the sharing register; the desk hands
+   * the file to the officer and keeps nothing of it.
+   */
+  'sharing.export': {
+    kind: 'online',
+    entity: 'sharingRecord',
+    roles: ['compliance'],
+    does: 'export a file for a partner',
+    audit: 'sharing.exported',
+    input: SharingExportRequest,
+    output: SharingExportResult,
+  },
 } as const satisfies Record<string, Operation>;
 export type OperationName = keyof typeof OPERATIONS;
 

@@ -25,6 +25,7 @@ export const CHANNEL_NAMES = [
   'billingAccount.recordAdjustment',
   'lead.convert',
   'inquiry.reply',
+  'sharing.export',
   'sync.status',
   'sync.now',
 ] as const;

@@ -33,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'erasure.reapplied',
   /** a lead converted into a customer (new or existing) with an order: ids only */
   'lead.converted',
+  /** a partner-sharing file generated: partner, purpose, columns, counts and the file's SHA-256, never a row */
+  'sharing.exported',
   /** leads never converted, purged when the server policy's retention ended: count and ids */
   'lead.retention_purged',
   /** a reply to an email inquiry sent through the central store's relay: ids only, never the address or text */

@@ -161,14 +161,17 @@ export const FIELD_POLICY = {
     approvedBy:       [H,       H,       H,       H,          W,          H],
     at:               [H,       H,       H,       H,          W,          H],
   },
+  // made by the central store with the file it describes (sharing.export); read in the register, never edited
   sharingRecord: {
-    id:               [H,       H,       H,       H,          W,          H],
-    partner:          [H,       H,       H,       H,          W,          H],
-    purpose:          [H,       H,       H,       H,          W,          H],
-    fields:           [H,       H,       H,       H,          W,          H],
-    customerCount:    [H,       H,       H,       H,          W,          H],
-    exportedBy:       [H,       H,       H,       H,          W,          H],
-    at:               [H,       H,       H,       H,          W,          H],
+    id:               [H,       H,       H,       H,          R,          H],
+    partner:          [H,       H,       H,       H,          R,          H],
+    purpose:          [H,       H,       H,       H,          R,          H],
+    fields:           [H,       H,       H,       H,          R,          H],
+    customerCount:    [H,       H,       H,       H,          R,          H],
+    optedOutCount:    [H,       H,       H,       H,          R,          H],
+    sha256:           [H,       H,       H,       H,          R,          H],
+    exportedBy:       [H,       H,       H,       H,          R,          H],
+    at:               [H,       H,       H,       H,          R,          H],
   },
 } as const satisfies Record<EntityName, Record<string, Row>>;
 

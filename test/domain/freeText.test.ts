@@ -19,6 +19,7 @@ import {
   PhoneNumber,
   PostalAddress,
   ServiceLine,
+  SharingExportRequest,
   SharingRecord,
   User,
   CardDetails,
@@ -133,7 +134,7 @@ describe('every free-text field of every entity and input uses the one text rule
   const erasure = { id, customerId: id, filedBy: id, filedAt: at, reason: 'customer asked', status: 'pending', decidedBy: null, decidedAt: null };
   const hold = { id, customerId: id, kind: 'ecpa_preservation', reference: 'Subpoena 2026-114', status: 'active', placedBy: id, placedAt: at, releasedBy: null, releasedAt: null };
   const disclosure = { id, customerId: id, requester: 'County court', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['email'], approvedBy: id, at };
-  const sharing = { id, partner: 'Acme Billing', purpose: 'collections', fields: ['email'], customerCount: 3, exportedBy: id, at };
+  const sharing = { id, partner: 'Acme Billing', purpose: 'collections', fields: ['account_number'], customerCount: 3, optedOutCount: 1, sha256: 'a'.repeat(64), exportedBy: id, at };
   const user = { id, username: 'jane', displayName: 'Jane Rep', role: 'care_rep', status: 'active' };
   const device = { id, name: 'desk 4', certificateFingerprint: 'a'.repeat(64), enrolledAt: at, revokedAt: null };
   const card = { cardNumber: '4111111111111111', expMonth: 12, expYear: 2030, holderName: 'Jane Doe', billingZip: '78701' };
@@ -169,7 +170,7 @@ describe('every free-text field of every entity and input uses the one text rule
     ['erasure request', 'reason', ErasureRequest, erasure],
     ['disclosure record', 'requester', DisclosureRecord, disclosure],
     ['sharing record', 'partner', SharingRecord, sharing],
-    ['sharing record', 'purpose', SharingRecord, sharing],
+    ['sharing export', 'partner', SharingExportRequest, { partner: 'Acme Print', purpose: 'paper_statements' }],
     ['user', 'displayName', User, user],
     ['device', 'name', Device, device],
     ['new card', 'holderName', CardDetails, card],

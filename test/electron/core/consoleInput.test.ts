@@ -32,6 +32,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'billingAccount.recordAdjustment': [{ customerId: '00000000-0000-4000-8000-000000000000', kind: 'gift', amountCents: 100, reason: 'goodwill' }, 'kind'],
   'lead.convert': [{ leadId: '00000000-0000-4000-8000-000000000000', serviceAddress: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, plans: [] }, 'plans'],
   'inquiry.reply': [{ inquiryId: '00000000-0000-4000-8000-000000000000', body: 'Hello', disclosesAccountData: 'yes' }, 'disclosesAccountData'],
+  'sharing.export': [{ partner: 'Acme Print', purpose: 'leads' }, 'purpose'],
 };
 
 let core: WorkstationCore;

@@ -71,7 +71,7 @@ async function cacheFileAndKey(ws: TestWorkstation, username: string): Promise<[
 }
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: 12, users: { 'rep.ops': 'care_rep', 'sup.ops': 'supervisor' } });
+  central = await startTestCentral({ customers: 12, users: { 'rep.ops': 'care_rep', 'sup.ops': 'supervisor', 'comp.ops': 'compliance' } });
   rep = await desk('rep.ops');
   supervisor = await desk('sup.ops');
 });
@@ -311,6 +311,37 @@ describe('leads and inquiries kept to their purpose on the desk (issue 12)', () 
     for (const [ws, username] of [[rep, 'rep.ops'], [supervisor, 'sup.ops']] as const) {
       const pages = decryptedPages(...(await cacheFileAndKey(ws, username)));
       expect(pages.includes(Buffer.from('expired.prospect@example.org'))).toBe(false);
+    }
+  });
+});
+
+describe('a partner file on the compliance desk (issue 14)', () => {
+  it('passes through the desk to the officer and stays nowhere in its cache: the register entry arrives, the rows do not', async () => {
+    // two customers in collections who agreed to partner sharing: the state the export starts from
+    for (const i of [4, 5]) {
+      const { billingAccount, customer } = demo(i);
+      const account = (await stored('billingAccount', billingAccount.id))!;
+      await central.store.db.updateTable('records').set({ data: JSON.stringify({ ...account, status: 'collections' }) }).where('entity', '=', 'billingAccount').where('id', '=', billingAccount.id).execute();
+      const data = (await stored('customer', customer.id))!;
+      await central.store.db.updateTable('records').set({ data: JSON.stringify({ ...data, consents: { ...(data.consents as object), partnerSharing: true } }) }).where('entity', '=', 'customer').where('id', '=', customer.id).execute();
+    }
+    const comp = await desk('comp.ops');
+    try {
+      const file = await comp.call('sharing.export', { partner: 'Northwind Collections LLC', purpose: 'collections' });
+      const lines = file.csv.split('\r\n');
+      expect(lines[0]).toBe('account_number,first_name,last_name,phone,address_1,address_2,city,state,zip,balance_cents,currency');
+      expect(file.record.customerCount).toBeGreaterThanOrEqual(2);
+      const row = lines.find((l) => l.startsWith(`${demo(4).customer.accountNumber},`))!;
+      expect(row).toContain(demo(4).customer.lastName);
+
+      await comp.call('sync.now');
+      await eventually(() => cacheOf(comp).storedRecord('sharingRecord', file.record.id) ?? null, 20_000, 'the register entry on the desk');
+      const pages = decryptedPages(...(await cacheFileAndKey(comp, 'comp.ops')));
+      expect(pages.includes(Buffer.from(file.record.sha256))).toBe(true); // the register entry is there: the scan finds it
+      expect(pages.includes(Buffer.from(lines[0]!))).toBe(false);
+      expect(pages.includes(Buffer.from(row))).toBe(false);
+    } finally {
+      await comp.dispose();
     }
   });
 });
