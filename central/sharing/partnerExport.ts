@@ -94,7 +94,7 @@ export async function exportForPartner(ctx: Pick<StoreContext, 'db' | 'clock' | 
     return { csv, record, head: seq! };
   });
   ctx.feed.publish({ kind: 'advanced', head });
-  return { record, fileName: fileNameOf(request, now), csv };
+  return { record, saveAs: fileNameOf(request, now), csv };
 }
 
 /**

@@ -10,6 +10,8 @@ export const CHANNEL_NAMES = [
   'session.unlock',
   'session.lock',
   'session.signOut',
+  'workspace.get',
+  'workspace.save',
   'customers.search',
   'customers.open',
   'customer.verifyCaller',

@@ -134,6 +134,32 @@ export const ChangeReceipt = RecordRef.extend({ mutationId: Id, change: PendingC
 export type ChangeReceipt = z.infer<typeof ChangeReceipt>;
 
 const Empty = z.strictObject({});
+
+/** How deep a draft's values may nest (an address in a list of phones is 3): more is a forged input. */
+const DRAFT_MAX_DEPTH = 5;
+/** A draft's values, serialised, at the most: a form of a few fields, never a file. */
+const DRAFT_MAX_BYTES = 16_384;
+const depthOf = (value: unknown): number => (value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0);
+/** The values typed into one form and not yet saved, by field. */
+const DraftValues = z
+  .record(z.string().max(60), z.unknown())
+  .refine((v) => depthOf(v) <= DRAFT_MAX_DEPTH, rule('draft.depth', `a draft nests at most ${DRAFT_MAX_DEPTH} levels`))
+  .refine((v) => JSON.stringify(v).length <= DRAFT_MAX_BYTES, rule('draft.size', `a draft holds at most ${DRAFT_MAX_BYTES} characters`));
+/**
+ * What a rep had in hand when the console locked (issue 13): the view, the customer open and its
+ * tab, the editor open and every unsaved draft, by form (`customerId:section`). The core keeps it in
+ * the encrypted cache, never in plaintext; it goes with the customer's erasure and at sign-out.
+ */
+export const Workspace = z.strictObject({
+  view: z.string().regex(/^[a-z]{1,30}$/),
+  customer: z.strictObject({ id: Id, name: z.string().max(200), accountNumber: z.string().max(20).nullable() }).nullable(),
+  tab: z.enum(['overview', 'billing']),
+  editing: z.string().regex(/^[A-Za-z]{1,40}$/).nullable(),
+  drafts: z
+    .record(z.string().regex(/^[0-9a-f-]{36}:[A-Za-z]{1,40}$/), DraftValues)
+    .refine((d) => Object.keys(d).length <= 20, rule('draft.count', 'at most 20 drafts are kept')),
+});
+export type Workspace = z.infer<typeof Workspace>;
 const Password = z.string().min(1, rule('required', 'required')).max(200);
 const Reason = ChangeReason;
 
@@ -163,6 +189,9 @@ export const CONSOLE_CONTRACT = {
   'session.unlock': { input: z.strictObject({ password: Password }), output: SessionState, unlocked: false },
   'session.lock': { input: Empty, output: SessionState, unlocked: false },
   'session.signOut': { input: Empty, output: SessionState, unlocked: false },
+  /** what the rep had in hand before a lock (null: nothing kept), and keeping it as it changes */
+  'workspace.get': { input: Empty, output: Workspace.nullable(), unlocked: true },
+  'workspace.save': { input: Workspace, output: z.object({ ok: z.literal(true) }), unlocked: true },
   'customers.search': {
     input: z.strictObject({
       query: z.string().trim().min(1).max(100),

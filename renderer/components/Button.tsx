@@ -1,6 +1,7 @@
 import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 import { Icon, type IconName } from './Icon';
 import { Kbd } from './Kbd';
+import { ariaKeyShortcuts } from '../hooks/useHotkeys';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
@@ -19,7 +20,7 @@ export function Button({ variant = 'secondary', icon, shortcut, busy, children, 
     <button
       type={type}
       className={['btn', `btn-${variant}`, busy ? 'is-busy' : '', className].filter(Boolean).join(' ')}
-      aria-keyshortcuts={shortcut?.replace(/Ctrl/g, 'Control')}
+      aria-keyshortcuts={shortcut && ariaKeyShortcuts(shortcut)}
       aria-busy={busy || undefined}
       disabled={disabled || busy}
       {...rest}

@@ -50,8 +50,8 @@ describe('partner sharing', () => {
   it('writes exactly the purpose’s columns for the customers it covers, leaves out and counts those who opted out, and registers the file’s SHA-256', async () => {
     const res = await exportFor(compliance, { partner: 'Northwind Collections LLC', purpose: 'collections' });
     expect(res.status, res.text).toBe(200);
-    const { record, csv, fileName } = SharingExportResult.parse(res.json);
-    expect(fileName).toMatch(/^collections-northwind-collections-llc-\d{8}-\d{4}\.csv$/);
+    const { record, csv, saveAs } = SharingExportResult.parse(res.json);
+    expect(saveAs).toMatch(/^collections-northwind-collections-llc-\d{8}-\d{4}\.csv$/);
 
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     const headers = SHARING_PURPOSES.collections.columns.map((c) => c.header);

@@ -5,6 +5,8 @@ import { openCustomer, searchCustomers, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline, routedOperationHandlers } from './operations';
 import { listQueue } from './queues';
+import { keptWorkspace } from './workspace';
+import { META } from '../cache/meta';
 
 /** The console API handler table: one function per contract channel (domain/console/contract.ts). */
 export function createHandlerTable(session: Session): HandlerTable {
@@ -16,6 +18,11 @@ export function createHandlerTable(session: Session): HandlerTable {
     'session.unlock': ({ password }) => session.unlock(password),
     'session.lock': () => session.lock(),
     'session.signOut': () => session.signOut(),
+    'workspace.get': async () => keptWorkspace(open()),
+    'workspace.save': async (workspace) => {
+      open().cache.setMeta(META.workspace, JSON.stringify(workspace));
+      return { ok: true as const };
+    },
     'customers.search': async ({ query, kind, limit }) => searchCustomers(open(), query, kind, limit),
     'customers.open': async ({ customerId }) => openCustomer(open(), customerId),
     'customer.verifyCaller': ({ customerId, method, answer }) => verifyCaller(open(), customerId, method, answer),

@@ -14,6 +14,8 @@ export const META = {
   initialSync: 'initial_sync',
   /** customers erased from this cache and not yet reported to the central store (a JSON array of ids) */
   purgedCustomers: 'purged_customers',
+  /** what the rep had in hand when the console locked: the open customer and unsaved drafts (contract Workspace) */
+  workspace: 'workspace',
 } as const;
 
 export class MetaTable {

@@ -134,6 +134,7 @@ export class WorkstationCache {
         erased.add(customerId);
       }
       for (const [entity, id] of removedRecords) this.outboxTable.removeOfRecord(entity, id);
+      if (erased.size) this.forgetWorkspaceOf(erased);
       if (erased.size) this.meta.set(META.purgedCustomers, JSON.stringify([...new Set([...this.pendingPurgesIn(), ...erased])]));
       this.meta.set(META.cursor, String(cursor));
       return [...affected.values()];
@@ -141,6 +142,24 @@ export class WorkstationCache {
     // the erased pages' old versions must not wait in the WAL (a no-op during a first sync, in rollback-journal mode)
     if (erased.size || removedRecords.length) namingFullDisk(() => this.live().pragma('wal_checkpoint(TRUNCATE)'));
     return affected;
+  }
+
+  /**
+   * An erased customer leaves nothing of theirs in the kept workspace: it is dropped when they were
+   * the customer open, and their drafts go otherwise (drafts are keyed `customerId:form`).
+   */
+  private forgetWorkspaceOf(customerIds: ReadonlySet<string>): void {
+    const raw = this.meta.get(META.workspace);
+    if (!raw) return;
+    let workspace: { customer?: { id?: string } | null; drafts?: Record<string, unknown> };
+    try {
+      workspace = JSON.parse(raw) as typeof workspace;
+    } catch {
+      return this.meta.delete(META.workspace);
+    }
+    if (workspace.customer?.id && customerIds.has(workspace.customer.id)) return this.meta.delete(META.workspace);
+    const drafts = Object.entries(workspace.drafts ?? {}).filter(([key]) => !customerIds.has(key.split(':')[0]!));
+    this.meta.set(META.workspace, JSON.stringify({ ...workspace, drafts: Object.fromEntries(drafts) }));
   }
 
   /** Whether pulled customer data carries a contact erasure this cache has not seen (CONTACT_ERASURE: the store marks the record). */

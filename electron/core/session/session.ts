@@ -11,6 +11,7 @@ import { CentralClient } from '../sync/centralClient';
 import { SyncEngine } from '../sync/engine';
 import type { Vault } from '../vault';
 import type { CoreEvents } from './events';
+import { META } from '../cache/meta';
 import { contactAtUnlock, recordSignIn, type LocalCache } from './unlockContact';
 
 /** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
@@ -54,6 +55,12 @@ export class Session {
   private open: OpenSession | null = null;
   /** who was signed in when the session locked: unlock needs only their password */
   private lockedUser: User | null = null;
+  /**
+   * The call a lock interrupted (issue 13): the caller verifications of the locked user, given back
+   * when the same user unlocks. Ids and windows only, never an answer; each window is still the
+   * central store's, checked by it at every use.
+   */
+  private carried: { userId: string; verifications: Map<string, VerificationState> } | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
   /** revocations run one at a time: a stream event and a refused request may report the same one */
@@ -197,6 +204,7 @@ export class Session {
     if (open) {
       this.open = null;
       this.lockedUser = open.user;
+      this.carried = { userId: open.user.id, verifications: open.verifications };
       this.state = 'locked';
       await open.engine.stop();
       open.cache.close();
@@ -206,9 +214,12 @@ export class Session {
 
   async signOut(): Promise<SessionState> {
     const token = this.open?.token;
+    // the call is over: what was kept for a lock goes
+    this.open?.cache.deleteMeta(META.workspace);
     await this.lock();
     if (token) await this.client?.signOut(token).catch(() => undefined);
     this.lockedUser = null;
+    this.carried = null;
     if (this.state === 'locked') this.state = 'signed_out';
     return this.changed();
   }
@@ -279,7 +290,9 @@ export class Session {
     const { events, clock, config } = this.deps;
     const { retry, batchSize, pullLimit } = config.sync ?? {};
     const announce = (records: RecordRef[]) => events.emit('records.changed', { records });
-    const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications: new Map(), viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
+    const verifications = this.carried?.userId === user.id ? this.carried.verifications : new Map<string, VerificationState>();
+    this.carried = null;
+    const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications, viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
     session.engine = new SyncEngine({
       cache,
       client,
@@ -319,6 +332,7 @@ export class Session {
     // the cache is closed before its files go
     if (concerned(this.open?.user ?? null)) await this.lock();
     if (concerned(this.lockedUser)) this.lockedUser = null;
+    if (this.carried && (scope === 'device' || this.carried.userId === userId)) this.carried = null;
     if (scope === 'device') {
       if (!this.deps.keychain) return;
       await this.deps.vault?.wipeDevice();

@@ -9,6 +9,7 @@ import { useHotkeys } from '../../hooks/useHotkeys';
 import { cents, dateTime } from '../../format';
 import { AdjustmentForm } from './AdjustmentForm';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
+import { SHORTCUTS } from '../../shortcuts';
 
 const KIND_LABELS: Record<string, string> = { credit: 'Credit', adjustment: 'Adjustment' };
 
@@ -25,7 +26,7 @@ export function AccountHistory(props: {
   const button = useRef<HTMLButtonElement>(null);
   const doneRef = useRef<HTMLParagraphElement>(null);
   const focusAfterRender = useFocusAfterRender();
-  useHotkeys({ 'Alt+R': () => mayRecord && online && (setDone(null), setRecording(true)) });
+  useHotkeys({ [SHORTCUTS.recordAdjustment]: () => mayRecord && online && (setDone(null), setRecording(true)) });
 
   const finish = (recorded: BillingAdjustment | null) => {
     setRecording(false);
@@ -38,7 +39,7 @@ export function AccountHistory(props: {
   };
 
   const actions = mayRecord && !recording && (
-    <Button icon="plus" variant="ghost" disabled={!online} aria-describedby={!online ? 'adjust-offline' : undefined} onClick={() => (setDone(null), setRecording(true))} ref={button} shortcut="Alt+R">
+    <Button icon="plus" variant="ghost" disabled={!online} aria-describedby={!online ? 'adjust-offline' : undefined} onClick={() => (setDone(null), setRecording(true))} ref={button} shortcut={SHORTCUTS.recordAdjustment}>
       Record a credit or adjustment
     </Button>
   );

@@ -10,6 +10,7 @@ import { EditableField } from '../customers/EditableField';
 import { AddressEditor } from '../customers/edit/AddressEditor';
 import { MARK_RANK, type Mark } from '../customers/changeMarks';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
+import { SHORTCUTS } from '../../shortcuts';
 
 /** The most urgent state among the changes to one field of the account. */
 function markOf(path: string, billing: BillingView, confirmed: readonly ConfirmedChange[]): Mark | null {
@@ -25,7 +26,7 @@ export function AccountSummary({ billing, confirmed, onSave }: { billing: Billin
   const editButton = useRef<HTMLButtonElement>(null);
   const focusAfterRender = useFocusAfterRender();
   const mayEdit = billing.editablePaths.includes('billingAddress');
-  useHotkeys({ 'Alt+A': () => mayEdit && setEditing(true) });
+  useHotkeys({ [SHORTCUTS.billingAddress]: () => mayEdit && setEditing(true) });
   if (!account) {
     return (
       <Panel id="account" title="Account summary">
@@ -65,7 +66,7 @@ export function AccountSummary({ billing, confirmed, onSave }: { billing: Billin
         <EditableField
           label="Billing address"
           mark={markOf('billingAddress', billing, confirmed)}
-          edit={mayEdit ? { shortcut: 'Alt+A', locked: false, onEdit: () => setEditing(true), buttonRef: editButton } : null}
+          edit={mayEdit ? { shortcut: SHORTCUTS.billingAddress, locked: false, onEdit: () => setEditing(true), buttonRef: editButton } : null}
           editing={editing}
           editor={<AddressEditor customer={account} entity="billingAccount" path="billingAddress" label="Billing address" onSave={onSave} onClose={close} />}
         >

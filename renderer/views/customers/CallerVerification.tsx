@@ -123,6 +123,8 @@ export function CallerVerification(props: {
               maxLength={8}
               ref={answerRef}
               aria-keyshortcuts="Alt+V"
+              // a few digits the caller reads out, no draft to lose: the tabs and views stay one chord away from here
+              data-shortcuts="pass"
             />
             <Button type="submit" variant="primary" busy={busy}>
               Verify

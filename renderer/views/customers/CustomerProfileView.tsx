@@ -4,6 +4,7 @@ import type { Role } from '../../../domain/roles';
 import { Notice } from '../../components/Notice';
 import { useCustomer } from '../../hooks/useCustomer';
 import { useHotkeys } from '../../hooks/useHotkeys';
+import { DraftKey, updateWorkspace, workspaceNow } from '../../hooks/useWorkspace';
 import type { ProfileTab } from '../../navigation';
 import { BillingTab } from '../billing/BillingTab';
 import { BillingPanel } from './BillingPanel';
@@ -17,6 +18,7 @@ import { HistoryPanel } from './HistoryPanel';
 import { ProfileHeader } from './ProfileHeader';
 import { ProfileTabs, TAB_LABELS } from './ProfileTabs';
 import { ServiceLinesPanel } from './ServiceLinesPanel';
+import { SHORTCUTS } from '../../shortcuts';
 
 /**
  * The customer as this role may see it: exactly what the projection holds. Editing opens only
@@ -25,7 +27,12 @@ import { ServiceLinesPanel } from './ServiceLinesPanel';
  */
 export function CustomerProfileView({ customerId, openSeq, role, tabs, tab, onTab }: { customerId: string; openSeq: number; role: Role; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
   const { profile, error, confirmed, update, verify, dismiss } = useCustomer(customerId);
-  const [editing, setEditing] = useState<SectionId | null>(null);
+  // after an unlock the editor the rep had open is open again, with its draft (issue 13)
+  const [editing, setEditing] = useState<SectionId | null>(() => {
+    const kept = workspaceNow();
+    return kept?.customer?.id === customerId && SECTION_IDS.includes(kept.editing as SectionId) ? (kept.editing as SectionId) : null;
+  });
+  useEffect(() => updateWorkspace({ editing }), [editing]);
   const [announcement, setAnnouncement] = useState('');
   const [returnFocus, setReturnFocus] = useState<SectionId | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -71,7 +78,7 @@ export function CustomerProfileView({ customerId, openSeq, role, tabs, tab, onTa
 
   useHotkeys({
     ...Object.fromEntries(tabs.map((t) => [TAB_LABELS[t].shortcut, () => onTab(t)])),
-    'Alt+V': () => answerRef.current?.focus(),
+    [SHORTCUTS.verify]: () => answerRef.current?.focus(),
     ...Object.fromEntries(SECTION_IDS.map((id) => [`Alt+${SECTIONS[id].key}`, () => startEdit(id)])),
   });
 
@@ -102,6 +109,7 @@ export function CustomerProfileView({ customerId, openSeq, role, tabs, tab, onTa
         </Notice>
       )}
       {tabs.length > 1 && <ProfileTabs tabs={tabs} current={current} onSelect={onTab} />}
+      <DraftKey.Provider value={editing ? `${customerId}:${editing}` : null}>
       <div className="profile-tabpanel" role={tabs.length > 1 ? 'tabpanel' : undefined} id={`tabpanel-${current}`} aria-labelledby={tabs.length > 1 ? `tab-${current}` : undefined}>
         {current === 'overview' ? (
           <>
@@ -121,6 +129,7 @@ export function CustomerProfileView({ customerId, openSeq, role, tabs, tab, onTa
           <BillingTab customerId={customerId} />
         )}
       </div>
+      </DraftKey.Provider>
     </article>
   );
 }

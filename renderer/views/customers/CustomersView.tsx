@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { SyncStatus } from '../../../domain/console/contract';
 import type { Role } from '../../../domain/roles';
+import { updateWorkspace, workspaceNow } from '../../hooks/useWorkspace';
 import { profileTabs, type ProfileTab } from '../../navigation';
 import { CustomerProfileView } from './CustomerProfileView';
 import { FindACustomer } from './FindACustomer';
@@ -12,7 +13,11 @@ import type { SearchBox } from './useSearchBox';
  * The chosen profile tab stays as the user moves from customer to customer.
  */
 export function CustomersView({ search, progress, role }: { search: SearchBox; progress: SyncStatus['progress']; role: Role }) {
-  const [tab, setTab] = useState<ProfileTab>('overview');
+  const [tab, setTabState] = useState<ProfileTab>(() => workspaceNow()?.tab ?? 'overview');
+  const setTab = (next: ProfileTab) => {
+    setTabState(next);
+    updateWorkspace({ tab: next });
+  };
   return (
     <div className="customers">
       <SearchResults search={search} />

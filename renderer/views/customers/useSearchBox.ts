@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchHit } from '../../../domain/console/contract';
 import { useCustomerSearch, type SearchKindOption } from '../../hooks/useCustomerSearch';
+import { updateWorkspace, workspaceNow } from '../../hooks/useWorkspace';
 
 /**
  * The search box's state, shared by the top bar (where the rep types) and the customers view
@@ -20,6 +21,8 @@ export function useSearchBox() {
   const active: SearchHit | undefined = hits[activeIndex];
 
   const open = useCallback((hit: SearchHit) => {
+    // the customer on the call is part of what a lock must not lose (issue 13)
+    if (workspaceNow()?.customer?.id !== hit.id) updateWorkspace({ customer: { id: hit.id, name: hit.name, accountNumber: hit.accountNumber }, editing: null });
     setActiveId(hit.id);
     setOpened((o) => ({ id: hit.id, seq: (o?.seq ?? 0) + 1 }));
   }, []);

@@ -10,12 +10,13 @@ import { Notice } from '../../components/Notice';
 import { QueuedChange } from '../../components/QueuedChange';
 import { dateTime, time } from '../../format';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
-import { isTyping, useHotkeys } from '../../hooks/useHotkeys';
+import { useHotkeys } from '../../hooks/useHotkeys';
 import type { useQueue } from '../../hooks/useQueue';
 import { StepForm } from '../customers/edit/StepForm';
 import { inquiryStatus, paragraphsOf, stepLabel, subjectOf } from './inquiryLabels';
 import { LinkCustomerForm } from './LinkCustomerForm';
 import { ReplyForm } from './ReplyForm';
+import { SHORTCUTS } from '../../shortcuts';
 
 export type InquiryEntry = NonNullable<ReturnType<typeof useQueue>['items']>[number];
 
@@ -50,7 +51,7 @@ export function InquiryDetail({ item, role, online }: { item: InquiryEntry; role
     focusAfterRender(() => actions.current?.querySelector<HTMLElement>(selector) ?? actions.current?.querySelector<HTMLElement>('button'));
   };
   // a shortcut for the keyboard, never taken from a field being typed in
-  useHotkeys({ 'Alt+R': (event) => !isTyping(event.target) && canReply && start({ kind: 'reply' }) }, open === null);
+  useHotkeys({ [SHORTCUTS.reply]: () => canReply && start({ kind: 'reply' }) }, open === null);
 
   return (
     <article className="inquiry" aria-labelledby={headingId}>
@@ -96,7 +97,7 @@ export function InquiryDetail({ item, role, online }: { item: InquiryEntry; role
       {linked && mine?.status !== 'rejected' && <Notice tone="good">Linked to {linkedTo ?? 'the customer'}.</Notice>}
       <div className="edit-actions inquiry-actions" ref={actions}>
         {canReply && (
-          <Button variant="primary" icon="mail" data-action="reply" onClick={() => start({ kind: 'reply' })} disabled={open !== null} aria-expanded={open?.kind === 'reply'} shortcut="Alt+R">
+          <Button variant="primary" icon="mail" data-action="reply" onClick={() => start({ kind: 'reply' })} disabled={open !== null} aria-expanded={open?.kind === 'reply'} shortcut={SHORTCUTS.reply}>
             Reply
           </Button>
         )}

@@ -9,6 +9,7 @@ import { FormTextAreaField } from '../../components/FormField';
 import { Icon } from '../../components/Icon';
 import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
+import { SHORTCUTS } from '../../shortcuts';
 
 /** What the rep fills in: the request less the inquiry it answers. */
 type Draft = Omit<InquiryReplyRequest, 'inquiryId'>;
@@ -96,7 +97,7 @@ export function ReplyForm({ inquiryId, returnAddress, subject, online, onDone }:
       )}
       <FormRefusal form={domain} />
       <div className="edit-actions">
-        <Button type="submit" variant="primary" icon="mail" busy={domain.busy} shortcut="Ctrl+Enter">
+        <Button type="submit" variant="primary" icon="mail" busy={domain.busy} shortcut={SHORTCUTS.sendReply}>
           Send the reply
         </Button>
         <Button onClick={() => onDone(null)} shortcut="Esc">

@@ -5,7 +5,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { Notice } from '../../components/Notice';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
-import { isTyping, useHotkeys } from '../../hooks/useHotkeys';
+import { useHotkeys } from '../../hooks/useHotkeys';
 import { useQueue } from '../../hooks/useQueue';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import type { Conversion } from './ConvertLeadForm';
@@ -13,6 +13,7 @@ import type { CustomerToOpen } from '../../navigation';
 import { LeadItem } from './LeadItem';
 import { LEAD_STATUS } from './leadLabels';
 import { NewLeadForm } from './NewLeadForm';
+import { SHORTCUTS } from '../../shortcuts';
 
 type Filter = 'all' | (typeof LEAD_STATUSES)[number];
 
@@ -35,7 +36,7 @@ export function LeadsView({ role, onOpenCustomer }: { role: Role; onOpenCustomer
   const focusAfterRender = useFocusAfterRender();
   const startCreating = () => (setCreated(null), setConversion(null), setCreating(true));
   // a shortcut for the keyboard, never taken from a field being typed in
-  useHotkeys({ 'Alt+N': (event) => !isTyping(event.target) && startCreating() }, !creating);
+  useHotkeys({ [SHORTCUTS.newLead]: startCreating }, !creating);
 
   const all = items ?? [];
   const count = (status: Filter) => (status === 'all' ? all.length : all.filter((i) => i.record.status === status).length);
@@ -58,7 +59,7 @@ export function LeadsView({ role, onOpenCustomer }: { role: Role; onOpenCustomer
           </p>
         </div>
         {!creating && (
-          <Button ref={newButton} variant="primary" icon="plus" onClick={startCreating} shortcut="Alt+N">
+          <Button ref={newButton} variant="primary" icon="plus" onClick={startCreating} shortcut={SHORTCUTS.newLead}>
             New lead
           </Button>
         )}

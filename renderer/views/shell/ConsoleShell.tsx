@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionState } from '../../../domain/console/contract';
 import { useHotkeys } from '../../hooks/useHotkeys';
+import { flushWorkspace, forgetWorkspace, loadWorkspace, updateWorkspace } from '../../hooks/useWorkspace';
+import { SHORTCUTS } from '../../shortcuts';
 import type { SessionApi } from '../../hooks/useSession';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { NAVIGATION, viewFromHash, type CustomerToOpen, type ViewId } from '../../navigation';
@@ -13,6 +15,7 @@ import { InquiriesView } from '../inquiries/InquiriesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 
@@ -27,9 +30,30 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
   const status = useSyncStatus();
   const search = useSearchBox();
   const mainRef = useRef<HTMLElement>(null);
+  // what the rep had in hand before a lock comes back first; nothing is drawn over it until then (issue 13)
+  const [restored, setRestored] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void loadWorkspace().then((kept) => {
+      if (!live) return;
+      if (kept && nav.some((n) => n.view === kept.view)) setViewState(kept.view as ViewId);
+      if (kept?.customer) {
+        search.setQuery(kept.customer.accountNumber ?? kept.customer.name);
+        search.open({ ...kept.customer, accountStatus: null, matchedBy: kept.customer.accountNumber ? 'account' : 'name', phone: null, email: null, location: null });
+      }
+      setRestored(true);
+    });
+    return () => {
+      live = false;
+      forgetWorkspace();
+    };
+    // once, when the console opens
+  }, []);
+  const lock = useCallback(() => void flushWorkspace().then(() => api.lock()), [api]);
 
   const setView = useCallback((next: ViewId) => {
     setViewState(next);
+    updateWorkspace({ view: next });
     // the shell remembers the last view from the URL fragment; it carries a view name, nothing else
     if (window.location.hash !== `#/${next}`) window.history.replaceState(null, '', `#/${next}`);
   }, []);
@@ -52,11 +76,12 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
     [search, setView],
   );
 
+  const [help, setHelp] = useState(false);
   useHotkeys({
-    'Ctrl+K': focusSearch,
-    '/': focusSearch,
-    F2: focusSearch,
-    'Ctrl+Shift+L': () => void api.lock(),
+    [SHORTCUTS.search]: focusSearch,
+    ...Object.fromEntries(SHORTCUTS.searchAlso.map((chord) => [chord, focusSearch])),
+    [SHORTCUTS.lock]: lock,
+    [SHORTCUTS.help]: () => setHelp(true),
     ...Object.fromEntries(nav.map((item) => [item.shortcut, () => setView(item.view)])),
   });
 
@@ -65,10 +90,12 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
       <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), mainRef.current?.focus())}>
         Skip to main content
       </a>
-      <TopBar user={user} search={search} onSearchInput={() => view !== 'customers' && setView('customers')} searchEnabled={nav.some((n) => n.view === 'customers')} resultsShown={view === 'customers'} onLock={() => void api.lock()} onSignOut={() => void api.signOut()} />
+      <TopBar user={user} search={search} onSearchInput={() => view !== 'customers' && setView('customers')} searchEnabled={nav.some((n) => n.view === 'customers')} resultsShown={view === 'customers'} onLock={lock} onSignOut={() => void api.signOut()} />
       <div className="console-body">
         <NavRail items={nav} current={view} onSelect={setView} conflicts={status?.conflicts ?? 0} />
-        <main id="main" className="console-main" ref={mainRef} tabIndex={-1}>
+        <main id="main" className="console-main" ref={mainRef} tabIndex={-1} aria-busy={!restored || undefined}>
+          {restored && (
+            <>
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
           {view === 'conflicts' && <ConflictsView />}
           {view === 'approvals' && <ApprovalsView />}
@@ -76,9 +103,12 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
+            </>
+          )}
         </main>
       </div>
-      <StatusBar status={status} nav={nav} onShowConflicts={nav.some((n) => n.view === 'conflicts') ? () => setView('conflicts') : undefined} />
+      {help && <ShortcutsHelp nav={nav} onClose={() => setHelp(false)} />}
+      <StatusBar status={status} nav={nav} onShowHelp={() => setHelp(true)} onShowConflicts={nav.some((n) => n.view === 'conflicts') ? () => setView('conflicts') : undefined} />
     </div>
   );
 }

@@ -1,13 +1,15 @@
 import type { SyncStatus } from '../../../domain/console/contract';
 import { Icon } from '../../components/Icon';
+import { Kbd } from '../../components/Kbd';
+import { chordLabel } from '../../hooks/useHotkeys';
 import { ProgressBar } from '../../components/ProgressBar';
 import { time } from '../../format';
 import type { NavItem } from '../../navigation';
 
 const count = new Intl.NumberFormat('en-US');
 
-/** Online or not, when the cache last agreed with the central store, what is still on its way; the role's view shortcuts. */
-export function StatusBar({ status, nav, onShowConflicts }: { status: SyncStatus | null; nav: readonly NavItem[]; onShowConflicts?: () => void }) {
+/** Online or not, when the cache last agreed with the central store, what is still on its way; the role's view shortcuts, which open the shortcuts help. */
+export function StatusBar({ status, nav, onShowConflicts, onShowHelp }: { status: SyncStatus | null; nav: readonly NavItem[]; onShowConflicts?: () => void; onShowHelp: () => void }) {
   const online = status?.online ?? false;
   const progress = status?.progress ?? null;
   return (
@@ -56,9 +58,17 @@ export function StatusBar({ status, nav, onShowConflicts }: { status: SyncStatus
           {status.error}
         </span>
       )}
-      <span className="status-item status-hint" aria-hidden="true">
-        {['Ctrl+K search', ...nav.map((item) => `${item.shortcut} ${item.label.toLowerCase()}`)].join(' · ')}
-      </span>
+      <button type="button" className="status-item status-button status-shortcuts" onClick={onShowHelp} aria-keyshortcuts="?" data-testid="status-shortcuts">
+        <Kbd>?</Kbd>
+        <span className="sr-only">Keyboard shortcuts</span>
+        {/* the role's view shortcuts where the bar has room, "Shortcuts" where it has not */}
+        <span className="status-hint" aria-hidden="true">
+          {[`${chordLabel('Ctrl+K')} search`, ...nav.map((item) => `${chordLabel(item.shortcut)} ${item.label.toLowerCase()}`)].join(' · ')}
+        </span>
+        <span className="status-hint-short" aria-hidden="true">
+          Shortcuts
+        </span>
+      </button>
     </footer>
   );
 }

@@ -1,0 +1,106 @@
+import { customerNo, nameOf, openCustomer, signInAndSync, ui, verifyCaller } from './support/consoleUi';
+import { capture, expect, PASSWORD, test } from './support/fixtures';
+
+/**
+ * Real calls (issue 13): nothing a rep is doing is lost to a keystroke. Each test reproduces a
+ * failure found by trying the console as a rep would, and shows it fixed.
+ */
+
+test('a shortcut never takes a draft away: Alt chords and ? are typing while a field has focus; ? lists the shortcuts, which can be turned off', async ({ openDesk }) => {
+  const { page } = await openDesk();
+  const u = ui(page);
+  await signInAndSync(page, 'care.rep');
+  const c = customerNo(3);
+  await openCustomer(page, c);
+  await verifyCaller(page, c);
+
+  // typing a first name, the rep presses Alt+E (on a Mac, Option+E types é) and Alt+2: the editor and the draft stay
+  await page.keyboard.press('Alt+N');
+  const first = page.getByLabel('First name');
+  await expect(first).toBeFocused();
+  await first.fill('Zoë-Ann?');
+  for (const chord of ['Alt+E', 'Alt+2', 'Alt+B', 'Shift+Slash']) await first.press(chord);
+  await expect(first).toBeFocused();
+  await expect(first).toHaveValue(/^Zoë-Ann\?/);
+  await expect(page.getByLabel('Email', { exact: true })).toHaveCount(0);
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+  await expect(u.profileName).toHaveText(nameOf(c));
+  // Ctrl chords still work from a field: the search box takes focus, the draft is still there
+  await first.press('Control+K');
+  await expect(u.search).toBeFocused();
+  await expect(first).toHaveValue(/^Zoë-Ann\?/);
+  await first.press('Escape');
+  await expect(first).toHaveCount(0);
+
+  // out of a field, ? opens the list of this role's shortcuts
+  await page.getByRole('button', { name: /^Edit name/ }).focus();
+  await page.keyboard.press('Shift+Slash');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help.getByRole('region', { name: 'Anywhere' })).toContainText('Go to conflicts');
+  await expect(help.getByRole('region', { name: 'A customer’s profile' })).toContainText('Edit email');
+  await capture(page, 'shortcuts-help');
+
+  // turned off: Alt and single keys do nothing, Ctrl+K still finds a customer
+  await help.getByLabel(/Use Alt and single-key shortcuts/).uncheck();
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { name: 'Conflicts' })).toHaveCount(0);
+  await expect(u.profileName).toHaveText(nameOf(c));
+  await page.keyboard.press('Alt+E');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveCount(0);
+  await page.keyboard.press('Control+K');
+  await expect(u.search).toBeFocused();
+
+  // the status bar opens the list too; turned on again, Alt+2 goes to conflicts
+  await page.getByTestId('status-shortcuts').click();
+  await help.getByLabel(/Use Alt and single-key shortcuts/).check();
+  await help.getByRole('button', { name: /^Close/ }).click();
+  await page.getByRole('button', { name: /^Edit name/ }).focus();
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { name: /Conflicts/ })).toBeVisible();
+});
+
+test('a lock mid-call keeps the call: after the unlock the same customer, the caller still verified, the editor open with what was typed', async ({ openDesk }) => {
+  const { page, ws, clock } = await openDesk();
+  const u = ui(page);
+  await signInAndSync(page, 'care.rep');
+  const c = customerNo(5);
+  await openCustomer(page, c);
+  await verifyCaller(page, c);
+
+  // the caller spells a new first name; the rep locks with Ctrl+Shift+L from the field (a colleague walks by)
+  await page.keyboard.press('Alt+N');
+  const first = page.getByLabel('First name');
+  await first.fill('Zoë-Ann');
+  await ui(page).reason.fill('Caller spelled it');
+  await first.press('Control+Shift+L');
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
+  await expect(page.getByText('Zoë-Ann')).toHaveCount(0);
+  await expect(page.getByText(nameOf(c))).toHaveCount(0);
+
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await expect(u.profileName).toHaveText(nameOf(c));
+  await expect(page.getByText('Caller verified')).toBeVisible();
+  await expect(page.getByLabel('First name')).toHaveValue('Zoë-Ann');
+  await expect(ui(page).reason).toHaveValue('Caller spelled it');
+  await capture(page, 'rep-after-unlock');
+  await page.getByLabel('First name').press('Enter');
+  await expect(u.section('Name')).toContainText('Zoë-Ann');
+  await expect(u.section('Name').getByText(/Pending|Confirmed/)).toBeVisible();
+
+  // the idle lock keeps it too: a draft typed, fifteen idle minutes, the unlock
+  await page.keyboard.press('Alt+E');
+  await page.getByLabel('Email', { exact: true }).fill('zoe.ann@example.org');
+  await page.waitForTimeout(400); // the core keeps each keystroke after a short pause: the idle lock comes long after
+  clock.advance(16 * 60_000);
+  await ws.core.session.checkIdle();
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('zoe.ann@example.org');
+  // sixteen minutes on, still within the verification's 30-minute window (the central store's)
+  await expect(page.getByText('Caller verified')).toBeVisible();
+});
