@@ -41,7 +41,9 @@ export function InvoicesPanel({ invoices }: { invoices: Invoice[] }) {
               </th>
               <th scope="col">Invoice</th>
               <th scope="col">Period</th>
-              <th scope="col">Issued</th>
+              <th scope="col" className="wide-only">
+                Issued
+              </th>
               <th scope="col">Due</th>
               <th scope="col" className="num">
                 Amount
@@ -62,10 +64,10 @@ export function InvoicesPanel({ invoices }: { invoices: Invoice[] }) {
                       </button>
                     </td>
                     <td className="mono nowrap">{invoice.number}</td>
-                    <td className="nowrap">
+                    <td className="period">
                       {date(invoice.periodStart)} – {date(invoice.periodEnd)}
                     </td>
-                    <td className="nowrap">{date(invoice.issuedAt)}</td>
+                    <td className="nowrap wide-only">{date(invoice.issuedAt)}</td>
                     <td className="nowrap">{date(invoice.dueDate)}</td>
                     <td className="num money">{cents(invoice.amountCents)}</td>
                     <td>

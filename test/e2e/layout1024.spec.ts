@@ -1,0 +1,96 @@
+import type { Page } from '@playwright/test';
+import { customerNo, nameOf, openCustomer, signInAndSync, ui } from './support/consoleUi';
+import { capture, expect, test } from './support/fixtures';
+
+/**
+ * The window's own minimum is 1024 px wide (electron/main/windowOptions.ts): every view works there
+ * (issue 13). A test fails if anything sticks out sideways or a pane scrolls sideways, and the
+ * customer's name reads as a name, not one letter a line.
+ */
+async function sidewaysOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} “${(el.textContent ?? '').trim().slice(0, 40)}”`;
+    const found: string[] = [];
+    if (document.documentElement.scrollWidth > width) found.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+    for (const el of document.querySelectorAll('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.position === 'absolute' && box.width <= 1) continue;
+      if (box.right > width + 1 || box.left < -1) found.push(`${name(el)} reaches ${Math.round(box.left)}–${Math.round(box.right)} of ${width}`);
+      // text squeezed into a sliver, one or two letters a line
+      const text = Array.from(el.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? '').join('').trim();
+      if (text.length >= 5 && box.width < 40 && box.height > 3 * (parseFloat(style.lineHeight) || 18)) found.push(`${name(el)} is squeezed to ${Math.round(box.width)} px wide`);
+      if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'TEXTAREA') found.push(`${name(el)} scrolls sideways: ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    return found.slice(0, 10);
+  });
+}
+async function fitsAt1024(page: Page, what: string) {
+  expect(await sidewaysOverflow(page), `${what} at 1024 px`).toEqual([]);
+}
+
+test.use({ customers: 60 });
+
+test('a care rep’s views fit the 1024 px window: the profile with an editor open, conflicts, leads, inquiries', async ({ openDesk }) => {
+  const { page } = await openDesk();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const u = ui(page);
+  await signInAndSync(page, 'care.rep');
+  // the longest name among the demo customers, as a rep would meet it
+  const c = customerNo(11);
+  await openCustomer(page, c);
+  await fitsAt1024(page, 'the profile, caller not verified');
+  const heading = await u.profileName.boundingBox();
+  expect(heading!.height, 'the name on at most two lines').toBeLessThan(70);
+  expect(heading!.width).toBeGreaterThan(120);
+  await u.answer.fill(c.secrets.ssnLast4);
+  await u.answer.press('Enter');
+  await expect(page.getByText('Caller verified')).toBeVisible();
+  await page.keyboard.press('Alt+S');
+  await expect(page.getByLabel('Address line 1')).toBeVisible();
+  await fitsAt1024(page, 'the profile with the service address editor');
+  await capture(page, 'rep-profile-1024');
+  await page.keyboard.press('Escape');
+
+  for (const [key, heading] of [['Alt+2', 'Conflicts'], ['Alt+5', 'Leads'], ['Alt+6', 'Inquiries']] as const) {
+    // from outside any field, as a rep moving on would be
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press(key);
+    await expect(page.getByRole('heading', { name: new RegExp(`^${heading}`) }).first()).toBeVisible();
+    await fitsAt1024(page, heading);
+    if (heading === 'Conflicts') await capture(page, 'conflicts-1024');
+  }
+  await page.keyboard.press('Alt+5');
+  await page.keyboard.press('Alt+N');
+  await expect(page.getByRole('form', { name: 'New lead' })).toBeVisible();
+  await fitsAt1024(page, 'the new-lead form');
+  await expect(u.profileName).toHaveCount(0);
+  void nameOf;
+});
+
+test('a billing clerk’s billing tab fits the 1024 px window, with the adjustment form open', async ({ openDesk }) => {
+  const { page } = await openDesk();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await signInAndSync(page, 'billing.bea');
+  const c = customerNo(4);
+  await openCustomer(page, c);
+  await page.keyboard.press('Alt+B');
+  await expect(page.getByRole('region', { name: /^Invoices/ })).toBeVisible();
+  await fitsAt1024(page, 'the billing tab');
+  await page.getByRole('button', { name: /^Record a credit or adjustment/ }).click();
+  await fitsAt1024(page, 'the billing tab with the adjustment form');
+  await capture(page, 'billing-tab-1024');
+});
+
+test('supervisor’s approvals and compliance’s legal holds fit the 1024 px window', async ({ openDesk }) => {
+  for (const [user, key, heading] of [['sup.sam', 'Alt+3', 'Approvals'], ['comp.cora', 'Alt+4', 'Legal holds']] as const) {
+    const { page } = await openDesk({ name: user });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await signInAndSync(page, user);
+    await page.keyboard.press(key);
+    await expect(page.getByRole('heading', { name: new RegExp(`^${heading}`) }).first()).toBeVisible();
+    await fitsAt1024(page, heading);
+  }
+});
