@@ -104,3 +104,35 @@ test('a lock mid-call keeps the call: after the unlock the same customer, the ca
   // sixteen minutes on, still within the verification's 30-minute window (the central store's)
   await expect(page.getByText('Caller verified')).toBeVisible();
 });
+
+test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goes back with what was typed, nothing recorded', async ({ openDesk, central }) => {
+  const { page } = await openDesk();
+  await signInAndSync(page, 'billing.bea');
+  const c = customerNo(6);
+  await openCustomer(page, c);
+  await page.keyboard.press('Alt+B');
+  await page.keyboard.press('Alt+R');
+  await page.getByLabel('Amount (USD)').fill('1500');
+  await page.getByLabel('Reason', { exact: true }).fill('Outage on the 3rd');
+  await page.getByLabel('Reason', { exact: true }).press('Enter');
+
+  const review = page.getByRole('group', { name: 'Review the credit' });
+  await expect(review).toContainText('Credit of $1,500.00 USD');
+  await expect(review).toContainText('Recording it lowers the balance by $1,500.00');
+  await expect(review.getByRole('note')).toContainText('A large amount');
+  // a second Enter out of habit records nothing
+  await page.keyboard.press('Enter');
+  await expect(review).toBeVisible();
+  await capture(page, 'credit-review');
+
+  await page.keyboard.press('Escape');
+  await expect(page.getByLabel('Amount (USD)')).toHaveValue('1500');
+  await page.getByLabel('Amount (USD)').fill('15.00');
+  await page.getByLabel('Amount (USD)').press('Enter');
+  await expect(review).toContainText('Credit of $15.00 USD');
+  await expect(review.getByRole('note')).toHaveCount(0);
+  await review.getByRole('button', { name: 'Confirm and record $15.00' }).click();
+  await expect(page.getByRole('region', { name: /Account history/i }).getByRole('listitem').filter({ hasText: 'Outage on the 3rd' })).toContainText(/Credit\s*−\$15\.00/, { timeout: 20_000 });
+  const recorded = await central.store.db.selectFrom('records').select('data').where('entity', '=', 'billingAdjustment').where('customer_id', '=', c.customer.id).execute();
+  expect(recorded.map((r) => JSON.parse(String(r.data)).amountCents)).toEqual([-1500]);
+});

@@ -227,6 +227,13 @@ test("the keyboard alone is enough for a billing clerk's work", async ({ openDes
   await keys.type('7.25');
   await keys.press('Tab');
   await keys.type('Goodwill credit');
+  // Enter reviews; the confirmation is a deliberate Tab and Enter away
+  await keys.press('Enter');
+  await expect(page.getByRole('group', { name: 'Review the credit' }).locator('.adjust-review-summary')).toBeFocused();
+  await keys.press('Enter');
+  await expect(page.getByRole('group', { name: 'Review the credit' })).toBeVisible();
+  await keys.press('Tab');
+  await expect(page.getByRole('button', { name: 'Confirm and record $7.25' })).toBeFocused();
   await keys.press('Enter');
   await expect(b.history.getByRole('listitem').filter({ hasText: 'Goodwill credit' })).toContainText(/Credit\s*−\$7\.25/, { timeout: 20_000 });
 

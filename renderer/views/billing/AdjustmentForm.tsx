@@ -1,4 +1,4 @@
-import { useId, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useController } from 'react-hook-form';
 import { ADJUSTMENT_KINDS, NewAdjustment, type AdjustmentKind, type BillingAdjustment } from '../../../domain/entities/billing';
 import { issuesFromZod, type FieldIssue } from '../../../domain/errors';
@@ -6,7 +6,7 @@ import { Button } from '../../components/Button';
 import { FormTextField } from '../../components/FormField';
 import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
-import { centsFromTyped } from '../../format';
+import { cents, centsFromTyped } from '../../format';
 
 const KINDS: Record<AdjustmentKind, { label: string; hint: string }> = {
   credit: { label: 'Credit', hint: 'Money back to the customer: lowers the balance' },
@@ -39,9 +39,22 @@ function adjustmentIssues(draft: AdjustmentDraft): FieldIssue[] {
   return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), AMOUNT_FORMAT] : found;
 }
 
+/** From this much on, the review says the amount in words of warning: "1500" typed for "15.00" is the slip it stops. */
+const LARGE_CENTS = 100_00;
+
+/** What recording it does to the balance, in words, for the review. */
+function effectOf(draft: AdjustmentDraft): string {
+  const amount = amountCentsOf(draft)!;
+  return `${amount < 0 ? 'lowers' : 'raises'} the balance by ${cents(Math.abs(amount))}`;
+}
+
 const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount' : issue.field);
 
-/** A credit or an adjustment with its reason, checked by the domain's rules as it is typed; sent online. */
+/**
+ * A credit or an adjustment with its reason, checked by the domain's rules as it is typed, reviewed as
+ * money before it is recorded (Enter reviews; only Confirm records; Esc goes back with what was typed);
+ * sent online.
+ */
 export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>; onDone: (recorded: BillingAdjustment | null) => void }) {
   const name = useId();
   const listId = useId();
@@ -57,23 +70,67 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
   const kind = useController({ control, name: 'kind', rules: { deps: ['amount'] } }).field;
   const raises = useController({ control, name: 'raises' }).field;
 
+  // money is reviewed before it moves (issue 13): Enter shows what will be recorded; only Confirm records it
+  const [review, setReview] = useState<AdjustmentDraft | null>(null);
+  const [recording, setRecording] = useState(false);
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (review) summary.current?.focus();
+  }, [review]);
   const submit = domain.submit(
-    async (draft) => {
-      try {
-        onDone(await onRecord(draft.kind, amountCentsOf(draft)!, draft.reason.trim()));
-      } catch (err) {
-        domain.refused(err, { focus: false });
-      }
-    },
+    async (draft) => setReview(draft),
     () => (online ? null : 'Not recorded: this workstation is offline.'),
   );
+  const confirm = async () => {
+    if (!review) return;
+    setRecording(true);
+    try {
+      onDone(await onRecord(review.kind, amountCentsOf(review)!, review.reason.trim()));
+    } catch (err) {
+      setReview(null);
+      domain.refused(err, { focus: false });
+    } finally {
+      setRecording(false);
+    }
+  };
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape') return;
     event.preventDefault();
     event.stopPropagation();
-    onDone(null);
+    // from the review, back to the form as it was typed; from the form, nothing recorded
+    if (review) setReview(null);
+    else onDone(null);
   };
+
+  if (review) {
+    const amount = Math.abs(amountCentsOf(review)!);
+    return (
+      <div className="adjust-review" role="group" aria-label={`Review the ${KINDS[review.kind].label.toLowerCase()}`} onKeyDown={onKeyDown}>
+        <div className="adjust-review-summary" ref={summary} tabIndex={-1}>
+          <p className="adjust-review-amount">
+            {KINDS[review.kind].label} of <span className="money">{cents(amount)}</span> <span className="muted">USD</span>
+          </p>
+          <p>
+            Recording it {effectOf(review)}. Reason: “{review.reason.trim()}”
+          </p>
+          {amount >= LARGE_CENTS && (
+            <p className="adjust-review-large" role="note">
+              A large amount: {cents(amount)} is what the customer gets. Check it against what they were told before confirming.
+            </p>
+          )}
+        </div>
+        <div className="edit-actions">
+          <Button variant="primary" busy={recording} disabled={!online} onClick={() => void confirm()}>
+            Confirm and record {cents(amount)}
+          </Button>
+          <Button onClick={() => setReview(null)} shortcut="Esc">
+            Back to the form
+          </Button>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <form className="adjust-form" aria-label="Record a credit or adjustment" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
@@ -114,7 +171,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
       <FormRefusal form={domain} />
       <div className="edit-actions">
         <Button type="submit" variant="primary" busy={domain.busy} disabled={!online} shortcut="Enter">
-          Record
+          Review
         </Button>
         <Button onClick={() => onDone(null)} shortcut="Esc">
           Cancel
