@@ -39,7 +39,8 @@ export const ERASURE_RULES: Partial<Record<EntityName, ErasureRule>> = {
   billingAccount: { action: 'retain', category: 'billing account (balance, status)', basis: TAX_RECORDS, retainYears: 7, strip: ['billingAddress'] },
   // line descriptions name the service numbers: the invoice's total and period are what is kept
   invoice: { action: 'retain', category: 'invoices', basis: TAX_RECORDS, retainYears: 7, strip: ['lines'] },
-  payment: { action: 'retain', category: 'payments', basis: TAX_RECORDS, retainYears: 7 },
+  // the masked card a payment used goes with the cards (crypto-shredded): the amount, date and outcome are what is kept
+  payment: { action: 'retain', category: 'payments', basis: TAX_RECORDS, retainYears: 7, strip: ['card'] },
   billingAdjustment: { action: 'retain', category: 'credits and adjustments', basis: TAX_RECORDS, retainYears: 7 },
 };
 

@@ -62,6 +62,15 @@ export const PendingChange = z.object({
   hold: MutationHold.nullable(),
 });
 export type PendingChange = z.infer<typeof PendingChange>;
+/** A change in this desk's outbox as the queued-edits list shows it: whose record, and its state. */
+export const QueuedChange = PendingChange.extend({
+  entity: z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]),
+  entityId: Id,
+  customerId: Id.nullable(),
+  /** the customer's name as this desk has it (null: not on this desk) */
+  customerName: z.string().nullable(),
+});
+export type QueuedChange = z.infer<typeof QueuedChange>;
 
 export const CustomerProfile = z.object({
   /** the customer as this role may see it, with the user's unconfirmed edits applied */
@@ -135,6 +144,10 @@ export type ChangeReceipt = z.infer<typeof ChangeReceipt>;
 
 const Empty = z.strictObject({});
 
+/** Time left before the idle lock (DESIGN §4, PCI DSS 8.2.8), by the core's clock. */
+export const IdleState = z.object({ lockInMs: z.number().int().min(0), idleLockMinutes: z.number().int() });
+export type IdleState = z.infer<typeof IdleState>;
+
 /** How deep a draft's values may nest (an address in a list of phones is 3): more is a forged input. */
 const DRAFT_MAX_DEPTH = 5;
 /** A draft's values, serialised, at the most: a form of a few fields, never a file. */
@@ -168,6 +181,12 @@ interface ChannelSpec {
   output: z.ZodType;
   /** whether the call needs an unlocked session */
   unlocked: boolean;
+  /**
+   * a read, which does not count as the user's activity for the idle lock: the console also reads on
+   * its own (a poll, a refresh after a sync), and a user's own reads follow their key or click, which
+   * the console reports (`session.stillHere`). Only those and every change count.
+   */
+  passive?: true;
 }
 
 type OnlineChannels = { [K in OnlineOperationName]: { input: (typeof OPERATIONS)[K]['input']; output: (typeof OPERATIONS)[K]['output']; unlocked: true } };
@@ -178,7 +197,7 @@ function onlineChannels(): OnlineChannels {
 }
 
 export const CONSOLE_CONTRACT = {
-  'session.status': { input: Empty, output: SessionState, unlocked: false },
+  'session.status': { input: Empty, output: SessionState, unlocked: false, passive: true },
   'device.enrol': {
     input: z.strictObject({ code: z.string().trim().min(8).max(100), deviceName: requiredText(100) }),
     output: SessionState,
@@ -189,9 +208,14 @@ export const CONSOLE_CONTRACT = {
   'session.unlock': { input: z.strictObject({ password: Password }), output: SessionState, unlocked: false },
   'session.lock': { input: Empty, output: SessionState, unlocked: false },
   'session.signOut': { input: Empty, output: SessionState, unlocked: false },
+  /** how long until the idle lock, asked without counting as activity (the console's countdown polls it) */
+  'session.idle': { input: Empty, output: IdleState, unlocked: true, passive: true },
+  /** the user is there (a key, a click): counts as activity, and says the new time left */
+  'session.stillHere': { input: Empty, output: IdleState, unlocked: true },
   /** what the rep had in hand before a lock (null: nothing kept), and keeping it as it changes */
-  'workspace.get': { input: Empty, output: Workspace.nullable(), unlocked: true },
-  'workspace.save': { input: Workspace, output: z.object({ ok: z.literal(true) }), unlocked: true },
+  'workspace.get': { input: Empty, output: Workspace.nullable(), unlocked: true, passive: true },
+  // kept as the user types, whose keys are reported as activity already
+  'workspace.save': { input: Workspace, output: z.object({ ok: z.literal(true) }), unlocked: true, passive: true },
   'customers.search': {
     input: z.strictObject({
       query: z.string().trim().min(1).max(100),
@@ -199,19 +223,21 @@ export const CONSOLE_CONTRACT = {
       limit: z.number().int().min(1).max(50).default(20),
     }),
     output: z.array(SearchHit),
-    unlocked: true,
+    unlocked: true, passive: true,
   },
-  'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true },
-  'conflicts.list': { input: Empty, output: z.array(ConflictView), unlocked: true },
+  'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true, passive: true },
+  'conflicts.list': { input: Empty, output: z.array(ConflictView), unlocked: true, passive: true },
   'conflicts.resolve': {
     input: z.strictObject({ mutationId: Id, field: z.string().max(60), keep: z.enum(['mine', 'theirs']) }),
     output: z.array(ConflictView),
     unlocked: true,
   },
   /** drop a rejected change from the list once the rep has read why */
+  /** every change this desk holds for the central store, oldest first: waiting, in conflict, refused or held */
+  'changes.list': { input: Empty, output: z.array(QueuedChange), unlocked: true, passive: true },
   'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
   /** a customer's billing tab; opening it is a read of billing data, reported for the audit log */
-  'billing.open': { input: z.strictObject({ customerId: Id }), output: BillingView, unlocked: true },
+  'billing.open': { input: z.strictObject({ customerId: Id }), output: BillingView, unlocked: true, passive: true },
   /**
    * Every operation a desk performs offline (domain/operations.ts: create, edit, transition): the
    * values by mutation path, checked against the operation's declaration and the domain's rules,
@@ -224,16 +250,16 @@ export const CONSOLE_CONTRACT = {
     unlocked: true,
   },
   /** online only: a record's change history with each change's reason, as the central store lets this role see it (an audited read) */
-  'records.history': { input: z.strictObject({ entity: RecordRef.shape.entity, id: Id }), output: HistoryResponse, unlocked: true },
+  'records.history': { input: z.strictObject({ entity: RecordRef.shape.entity, id: Id }), output: HistoryResponse, unlocked: true, passive: true },
   /** a queue's records as this role sees them in its cache (pending ones included), newest first, each with its customer's name */
   'records.list': {
     input: z.strictObject({ entity: z.enum(QUEUE_ENTITIES) }),
     output: z.array(z.object({ record: z.record(z.string(), z.unknown()).and(z.object({ id: Id })), customerName: z.string().nullable(), changes: z.array(PendingChange) })),
-    unlocked: true,
+    unlocked: true, passive: true,
   },
   /** online only: what an erasure did, as proof (approvers and compliance; an audited read) */
-  'erasure.certificate': { input: z.strictObject({ requestId: Id }), output: ErasureCertificate, unlocked: true },
-  'sync.status': { input: Empty, output: SyncStatus, unlocked: true },
+  'erasure.certificate': { input: z.strictObject({ requestId: Id }), output: ErasureCertificate, unlocked: true, passive: true },
+  'sync.status': { input: Empty, output: SyncStatus, unlocked: true, passive: true },
   'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
   ...onlineChannels(),
 } as const satisfies Record<ChannelName, ChannelSpec>;

@@ -202,6 +202,7 @@ export function demoCustomer(index: number, options: DemoOptions): DemoCustomer 
         at: new Date(start.getTime() + 40 * DAY).toISOString(),
         amountCents: amount,
         paymentMethodId: paymentMethods[0]!.id,
+        card: { brand: paymentMethods[0]!.brand, last4: paymentMethods[0]!.last4 },
         status: failed ? 'failed' : 'succeeded',
         failureReason: failed ? faker.helpers.arrayElement(['card declined', 'insufficient funds', 'card expired', 'issuer unavailable']) : null,
       });

@@ -41,6 +41,12 @@ export const Payment = z.strictObject({
   at: IsoDateTime,
   amountCents: Cents,
   paymentMethodId: Id.nullable(),
+  /**
+   * The card the payment was taken from, in the masked form (brand and last 4), kept with the payment:
+   * "which card did that failed payment use?" still has an answer once the card is replaced. Absent
+   * on payments recorded before it was kept.
+   */
+  card: z.strictObject({ brand: z.enum(CARD_BRANDS), last4: z.string().regex(/^\d{4}$/) }).nullable().optional(),
   status: z.enum(PAYMENT_STATUSES),
   failureReason: optionalText(200).nullable(),
 });

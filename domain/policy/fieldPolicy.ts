@@ -72,6 +72,8 @@ export const FIELD_POLICY = {
     at:               [H,       R,       H,       R,          R,          H],
     amountCents:      [H,       R,       H,       R,          R,          H],
     paymentMethodId:  [H,       R,       H,       R,          R,          H],
+    // the masked card (brand, last 4) the payment used, kept with it
+    card:             [H,       R,       H,       R,          R,          H],
     status:           [H,       R,       H,       R,          R,          H],
     failureReason:    [H,       R,       H,       R,          R,          H],
   },

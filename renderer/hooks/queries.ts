@@ -6,6 +6,7 @@ import type { SearchKindOption } from './useCustomerSearch';
 export const queryKeys = {
   session: ['session'] as const,
   syncStatus: ['sync.status'] as const,
+  queuedChanges: ['changes.list'] as const,
   customer: (customerId: string) => ['customer', customerId] as const,
   billing: (customerId: string) => ['billing', customerId] as const,
   /** lists of one entity's records (queues); any change to a record of it makes them stale */

@@ -91,6 +91,10 @@ test('a billing clerk checks a failed payment, replaces the card, records a cred
   await expect(b.methods.getByTestId('payment-method').filter({ hasText: `•••• ${PAN.slice(-4)}` })).toContainText('Jordan Avery', { timeout: 20_000 });
   await expect(b.methods).not.toContainText(`•••• ${card.last4}`);
   expect(await page.content()).not.toContain(PAN);
+  // which card did that failed payment use? The payment kept it (issue 13), now marked replaced
+  const failedRow = b.payments.getByRole('row').filter({ hasText: 'Failed' }).first();
+  await expect(failedRow).toContainText(`•••• ${card.last4}`);
+  await expect(failedRow).toContainText('(since replaced)');
 
   // a credit and an adjustment, each with its reason; both in the account history with who and when
   await b.history.getByRole('button', { name: /^Record a credit or adjustment/ }).click();

@@ -111,6 +111,7 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
   const c = customerNo(6);
   await openCustomer(page, c);
   await page.keyboard.press('Alt+B');
+  await expect(page.getByRole('region', { name: 'Account history' })).toBeVisible();
   await page.keyboard.press('Alt+R');
   await page.getByLabel('Amount (USD)').fill('1500');
   await page.getByLabel('Reason', { exact: true }).fill('Outage on the 3rd');
@@ -135,4 +136,105 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
   await expect(page.getByRole('region', { name: /Account history/i }).getByRole('listitem').filter({ hasText: 'Outage on the 3rd' })).toContainText(/Credit\s*−\$15\.00/, { timeout: 20_000 });
   const recorded = await central.store.db.selectFrom('records').select('data').where('entity', '=', 'billingAdjustment').where('customer_id', '=', c.customer.id).execute();
   expect(recorded.map((r) => JSON.parse(String(r.data)).amountCents)).toEqual([-1500]);
+});
+
+test('the idle lock is announced a minute ahead with a countdown, and any key keeps the console open', async ({ openDesk }) => {
+  const { page, ws, clock } = await openDesk();
+  await signInAndSync(page, 'care.rep');
+  const c = customerNo(2);
+  await openCustomer(page, c);
+
+  // the console's own polls are not activity: fourteen and a half idle minutes bring the warning
+  clock.advance(14.5 * 60_000);
+  const warning = page.getByRole('alert').filter({ hasText: 'The console locks in' });
+  await expect(warning).toBeVisible({ timeout: 15_000 });
+  await expect(warning).toContainText(/locks in 0:[0-3]\d/);
+  await capture(page, 'idle-warning');
+
+  // a key: the warning goes, and the core counts from now
+  await page.keyboard.press('Shift');
+  await expect(warning).toHaveCount(0);
+  clock.advance(10 * 60_000);
+  await ws.core.session.checkIdle();
+  await expect(u(page).profileName).toHaveText(nameOf(c));
+
+  // left alone past the limit, it locks
+  clock.advance(6 * 60_000);
+  await ws.core.session.checkIdle();
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
+});
+const u = ui;
+
+test('offline is said in the work area, and the verification says so before the caller reads their digits', async ({ openDesk }) => {
+  const { page, link } = await openDesk();
+  await signInAndSync(page, 'care.rep');
+  const c = customerNo(8);
+  await openCustomer(page, c);
+  await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+  await expect(ui(page).answer).toBeEnabled();
+
+  link.cut();
+  const banner = page.getByTestId('offline-banner');
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  await expect(banner).toHaveAttribute('role', 'status');
+  await expect(banner).toContainText('Verifying a caller, replacing a card and recording a credit need the central store');
+  await expect(page.getByTestId('verify-offline')).toContainText('Do not ask for their digits now');
+  await expect(ui(page).answer).toHaveCount(0);
+  await expect(ui(page).profileName).toHaveText(nameOf(c));
+  await capture(page, 'offline-banner');
+
+  link.restore();
+  await expect(banner).toHaveCount(0, { timeout: 30_000 });
+  await expect(ui(page).answer).toBeVisible();
+});
+
+test('the verification’s window is shown as minutes left, warns in its last five, and once closed the caller is asked again', async ({ openDesk }) => {
+  const { page } = await openDesk();
+  // the console's clock, to run the window out (the central store's time is not touched)
+  await page.clock.install();
+  await signInAndSync(page, 'care.rep');
+  const c = customerNo(9);
+  await openCustomer(page, c);
+  await verifyCaller(page, c);
+  const window = page.getByTestId('verify-window');
+  await expect(window).toContainText(/Editing is open for (29|30|31) more minutes \(until \d\d:\d\d\)\./);
+  await page.clock.fastForward('26:00');
+  await expect(window).toContainText(/Editing is open for [3-5] more minutes .*Save what you are changing now\./);
+  // the browser's clock and the central store's differ by a few seconds: a minute more than the window
+  await page.clock.fastForward('06:00');
+  // once it has closed, the caller is asked again before anything changes
+  await expect(page.getByRole('region', { name: 'Caller not verified' })).toBeVisible();
+  await expect(ui(page).answer).toBeVisible();
+});
+
+test('the status bar’s waiting changes open the list of what this workstation holds, with each one’s state and reason', async ({ openDesk }) => {
+  const { page, link } = await openDesk();
+  const u = ui(page);
+  await signInAndSync(page, 'care.rep');
+  const c = customerNo(10);
+  await openCustomer(page, c);
+  await verifyCaller(page, c);
+
+  link.cut();
+  await expect(u.status.online).toHaveText('Offline', { timeout: 30_000 });
+  await page.keyboard.press('Alt+E');
+  await page.getByLabel('Email', { exact: true }).fill('held.offline@example.org');
+  await u.reason.fill('Caller has a new address');
+  await u.reason.press('Enter');
+  await expect(u.status.pending).toHaveText('1 waiting to send');
+
+  await u.status.pending.click();
+  const list = page.getByRole('dialog', { name: 'Changes on this workstation' });
+  const item = list.getByRole('listitem').filter({ hasText: nameOf(c) });
+  await expect(item).toContainText('Email');
+  await expect(item).toContainText('Waiting to send');
+  await expect(item).toContainText('“Caller has a new address”');
+  await capture(page, 'queued-edits');
+  await page.keyboard.press('Escape');
+  await expect(list).toHaveCount(0);
+
+  link.restore();
+  await expect(u.status.pending).toHaveText('0 waiting to send', { timeout: 30_000 });
+  await u.status.pending.click();
+  await expect(list).toContainText('Nothing is waiting');
 });

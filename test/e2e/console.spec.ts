@@ -105,7 +105,7 @@ test('a caller is verified (wrong answer, then right); a phone and an address ar
   await u.reason.press('Enter');
   await expect(u.section('Service address')).toContainText(/12 Harbor Street\s*Boston, MA 02110/);
   await expect(u.section('Service address').getByText('Confirmed')).toBeVisible({ timeout: 20_000 });
-  await expect(u.status.pending).toHaveText('0 pending');
+  await expect(u.status.pending).toHaveText('0 waiting to send');
 
   const stored = await customerInCentral(central, c.customer.id);
   expect(stored.phones[0]!.number).toBe('+16462017788');
@@ -144,12 +144,12 @@ test('offline, an edit is kept pending; when the central store is back it is con
   await u.save.click();
   await expect(u.section('Email')).toContainText('new.address@example.org');
   await expect(u.section('Email').getByText('Pending')).toBeVisible();
-  await expect(u.status.pending).toHaveText('1 pending');
+  await expect(u.status.pending).toHaveText('1 waiting to send');
   await expect(page.getByRole('region', { name: 'Changes' })).toContainText('Waiting for the central store');
 
   await central.restart();
   await expect(u.section('Email').getByText('Confirmed')).toBeVisible({ timeout: 60_000 });
-  await expect(u.status.pending).toHaveText('0 pending');
+  await expect(u.status.pending).toHaveText('0 waiting to send');
   await expect(u.status.online).toHaveText('Online');
   expect((await customerInCentral(central, c.customer.id)).email).toBe('new.address@example.org');
 });
@@ -257,7 +257,7 @@ test('an invalid phone or ZIP is refused at the field, naming the rule, and noth
   await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toBeVisible();
   await expect(page.getByLabel('ZIP')).toBeFocused();
 
-  await expect(u.status.pending).toHaveText('0 pending');
+  await expect(u.status.pending).toHaveText('0 waiting to send');
   expect((await ws.call('sync.status', {})).pending).toBe(0);
   const stored = await customerInCentral(central, c.customer.id);
   expect(stored.phones).toEqual(c.customer.phones);

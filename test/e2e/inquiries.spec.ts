@@ -182,7 +182,7 @@ test('a rep reads an ingested email with its card number and SSN removed, replie
   await expect(pane.getByRole('button', { name: 'Link to another customer…' })).toBeFocused();
   await expect(pane.locator('.inquiry-facts')).toContainText(nameOf(c));
   await expect(view.getByRole('button', { name: /Charged twice this month/ })).toContainText(nameOf(c));
-  await expect(ui(page).status.pending).toContainText('0 pending', { timeout: 20_000 });
+  await expect(ui(page).status.pending).toContainText('0 waiting to send', { timeout: 20_000 });
   expect((await storedInquiry(central, billId)).customerId).toBe(c.customer.id);
   const onFile = await central.store.db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', c.customer.id).executeTakeFirstOrThrow();
   expect(JSON.parse(onFile.data!).email).toBe(c.customer.email);
@@ -196,7 +196,7 @@ test('a rep reads an ingested email with its card number and SSN removed, replie
   await expect(pane.locator('.inquiry-facts .badge')).toHaveText('Closed');
   await expect(pane.getByRole('button', { name: /^Reply/ })).toHaveCount(0);
   await expect(pane).toContainText('a supervisor can reopen it');
-  await expect(ui(page).status.pending).toContainText('0 pending', { timeout: 20_000 });
+  await expect(ui(page).status.pending).toContainText('0 waiting to send', { timeout: 20_000 });
   expect((await storedInquiry(central, billId)).status).toBe('closed');
 
   // offline, the desk refuses a reply before anything is sent

@@ -123,7 +123,7 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   await retype(a.page, 'while.offline@example.org');
   await save(a, 'Caller asked to correct it');
   await expect(ua.section('Email').getByText('Pending')).toBeVisible();
-  await expect(ua.status.pending).toHaveText('1 pending');
+  await expect(ua.status.pending).toHaveText('1 waiting to send');
   await central.restart();
   await expect(ua.section('Email').getByText('Confirmed')).toBeVisible({ timeout: 60_000 });
   await expect(ub.section('Email')).toContainText('while.offline@example.org', { timeout: 30_000 });

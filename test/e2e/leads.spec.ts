@@ -105,7 +105,7 @@ test('a rep creates a lead the supervisor sees, marks it contacted and converts 
   await expect(lead).toContainText('Business VoIP, Number porting');
   await expect(lead).toContainText('(415) 555-0142');
   await expect(lead).toContainText('77 Geary Street, San Francisco, CA 94108');
-  await expect(ui(rep.page).status.pending).toContainText('0 pending', { timeout: 20_000 });
+  await expect(ui(rep.page).status.pending).toContainText('0 waiting to send', { timeout: 20_000 });
   await expect(lead).not.toContainText('On its way');
   const [stored] = await recordsInCentral(central, 'lead', (data) => data.email === 'priya.natarajan@example.org');
   expect(stored!.data).toMatchObject({ firstName: 'Priya', phone: '+14155550142', status: 'new', requestedServices: ['Business VoIP', 'Number porting'] });
@@ -125,7 +125,7 @@ test('a rep creates a lead the supervisor sees, marks it contacted and converts 
   await step.getByLabel('Reason to mark contacted').fill('Called back about business lines');
   await step.getByLabel('Reason to mark contacted').press('Enter');
   await expect(lead.locator('.badge')).toHaveText('Contacted');
-  await expect(ui(rep.page).status.pending).toContainText('0 pending', { timeout: 20_000 });
+  await expect(ui(rep.page).status.pending).toContainText('0 waiting to send', { timeout: 20_000 });
   await expect(leadItem(sup.page, 'Priya Natarajan').locator('.badge')).toHaveText('Contacted', { timeout: 20_000 });
 
   // who and when, from the central store
@@ -202,7 +202,7 @@ test('a rep creates a lead the supervisor sees, marks it contacted and converts 
   await takeStep(rep.page, 'Jordan Quinlan', 'Mark quoted', 'Quote sent by email');
   const second = leadItem(rep.page, 'Jordan Quinlan');
   await expect(second.locator('.badge')).toHaveText('Quoted');
-  await expect(ui(rep.page).status.pending).toContainText('0 pending', { timeout: 20_000 });
+  await expect(ui(rep.page).status.pending).toContainText('0 waiting to send', { timeout: 20_000 });
 
   // converting it: the central store answers with the customer it may be; nothing is created until the rep says
   await second.getByRole('button', { name: /^Convert to customer/ }).click();
@@ -273,7 +273,7 @@ test('offline, a lead is created by keyboard alone and reaches the central store
   const lead = leadItem(page, 'Marisol Okafor');
   await expect(lead).toContainText('On its way to the central store.');
   await expect(lead).toContainText('(510) 555-0173');
-  await expect(u.status.pending).toHaveText('1 pending');
+  await expect(u.status.pending).toHaveText('1 waiting to send');
 
   // converting a quoted lead needs the central store, and says so
   // the filter is one radio group: Tab reaches the chosen status, the arrows choose another
@@ -294,7 +294,7 @@ test('offline, a lead is created by keyboard alone and reaches the central store
 
   // back online, the lead goes to the central store
   await central.restart();
-  await expect(u.status.pending).toHaveText('0 pending', { timeout: 60_000 });
+  await expect(u.status.pending).toHaveText('0 waiting to send', { timeout: 60_000 });
   await tabTo(page, leads.getByRole('radio', { name: /^Quoted/ }), { backwards: true });
   for (let i = 0; i < 3; i++) await keys.press('ArrowLeft');
   await expect(leads.getByRole('radio', { name: /^All/ })).toBeChecked();

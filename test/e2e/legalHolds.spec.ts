@@ -62,7 +62,7 @@ test('compliance places a legal hold from its view, the approval it blocks says 
   await expect(hold).toContainText('An ECPA preservation request');
   await expect(hold).toContainText('Preservation letter 2026-771');
   await expect(hold).toContainText('by you', { timeout: 20_000 });
-  await expect(ui(comp.page).status.pending).toContainText('0 pending');
+  await expect(ui(comp.page).status.pending).toContainText('0 waiting to send');
   await capture(comp.page, 'legal-holds');
 
   // the supervisor's approval is refused, naming the hold
@@ -83,6 +83,6 @@ test('compliance places a legal hold from its view, the approval it blocks says 
   const released = holds.getByRole('list', { name: 'Released holds' }).getByRole('listitem').filter({ hasText: nameOf(c) });
   await expect(released).toContainText('Released');
   await expect(released).not.toContainText('not yet stored', { timeout: 20_000 });
-  await expect(ui(comp.page).status.pending).toContainText('0 pending');
+  await expect(ui(comp.page).status.pending).toContainText('0 waiting to send');
   await capture(comp.page, 'legal-holds-released');
 });

@@ -24,13 +24,13 @@ test('a stalled line: the status bar shows the desk offline with the reason and 
   await u.save.click();
   await expect(u.status.online).toHaveText('Offline', { timeout: 20_000 });
   await expect(page.getByTestId('status-error')).toContainText('cannot be reached');
-  await expect(u.status.pending).toHaveText('1 pending');
+  await expect(u.status.pending).toHaveText('1 waiting to send');
   await expect(u.section('Email').getByText('Pending')).toBeVisible();
   await capture(page, 'stalled-line');
 
   link.unstall();
   await expect(u.section('Email').getByText('Confirmed')).toBeVisible({ timeout: 30_000 });
-  await expect(u.status.pending).toHaveText('0 pending');
+  await expect(u.status.pending).toHaveText('0 waiting to send');
   await expect(u.status.online).toHaveText('Online');
   expect((await customerInCentral(central, c.customer.id)).email).toBe('stalled.line@example.org');
 });

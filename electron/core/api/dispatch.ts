@@ -24,7 +24,7 @@ export function createDispatcher(handlers: HandlerTable, hooks: DispatchHooks) {
       const spec = CONSOLE_CONTRACT[channel as Channel];
       const parsed = parseOrThrow(spec.input, input ?? {});
       if (spec.unlocked) hooks.requireUnlocked();
-      hooks.touch();
+      if (!('passive' in spec)) hooks.touch();
       const handler = handlers[channel as Channel] as (input: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed) };
     } catch (err) {

@@ -4,7 +4,7 @@ import { listConflicts, resolveConflict } from './conflicts';
 import { openCustomer, searchCustomers, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline, routedOperationHandlers } from './operations';
-import { listQueue } from './queues';
+import { listChanges, listQueue } from './queues';
 import { keptWorkspace } from './workspace';
 import { META } from '../cache/meta';
 
@@ -18,6 +18,8 @@ export function createHandlerTable(session: Session): HandlerTable {
     'session.unlock': ({ password }) => session.unlock(password),
     'session.lock': () => session.lock(),
     'session.signOut': () => session.signOut(),
+    'session.idle': async () => session.idleState(),
+    'session.stillHere': async () => session.idleState(),
     'workspace.get': async () => keptWorkspace(open()),
     'workspace.save': async (workspace) => {
       open().cache.setMeta(META.workspace, JSON.stringify(workspace));
@@ -28,6 +30,7 @@ export function createHandlerTable(session: Session): HandlerTable {
     'customer.verifyCaller': ({ customerId, method, answer }) => verifyCaller(open(), customerId, method, answer),
     'conflicts.list': async () => listConflicts(open()),
     'conflicts.resolve': async ({ mutationId, field, keep }) => resolveConflict(open(), mutationId, field, keep),
+    'changes.list': async () => listChanges(open()),
     'changes.dismiss': async ({ mutationId }) => {
       open().cache.dismissRejected(mutationId);
       return { ok: true as const };

@@ -2,7 +2,7 @@ import { customerIdOf } from '../../../domain/entities';
 import { PolicyError } from '../../../domain/errors';
 import type { QueueEntity } from '../../../domain/operations';
 import { visibleEntities } from '../../../domain/policy';
-import type { PendingChange } from '../../../domain/console/contract';
+import type { PendingChange, QueuedChange } from '../../../domain/console/contract';
 import type { OpenSession } from '../session/session';
 import { displayName } from './customers';
 import { pendingChange } from './edits';
@@ -27,4 +27,12 @@ export function listQueue(s: OpenSession, entity: QueueEntity): { record: Row; c
       const customerName = customer ? displayName(customer) : null;
       return { record, customerName, changes: s.cache.changesOf(entity, record.id).map(pendingChange) };
     });
+}
+
+/** Every change this desk holds for the central store, oldest first, each with its customer's name. */
+export function listChanges(s: OpenSession): QueuedChange[] {
+  return s.cache.queuedChanges().map((entry) => {
+    const customer = entry.customerId ? s.cache.getRecord('customer', entry.customerId) : null;
+    return { ...pendingChange(entry), entity: entry.entity, entityId: entry.entityId, customerId: entry.customerId, customerName: customer ? displayName(customer) : null };
+  });
 }

@@ -355,6 +355,12 @@ export class WorkstationCache {
   }
 
   /** Every outbox entry of one record (pending, conflict, rejected, held), for its view's change list. */
+  /** Every entry of the outbox, whatever its state, oldest first (the console's queued-edits list). */
+  queuedChanges(): OutboxEntry[] {
+    this.live();
+    return (['pending', 'conflict', 'rejected', 'held'] as const).flatMap((status) => this.outboxTable.withStatus(status)).sort((a, b) => a.seq - b.seq);
+  }
+
   changesOf(entity: EntityName, id: string): OutboxEntry[] {
     this.live();
     return this.outbox.ofRecord(entity, id);

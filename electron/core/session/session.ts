@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
-import type { RecordRef, SessionState, VerificationState } from '../../../domain/console/contract';
+import type { IdleState, RecordRef, SessionState, VerificationState } from '../../../domain/console/contract';
 import { DEFAULT_SESSION_POLICY, SessionPolicy, User } from '../../../domain/entities';
 import { defaultEnrolmentUrl, revocationScopeOf, type RevocationScope } from '../../../domain/sync/protocol';
 import { openCache, type WorkstationCache } from '../cache';
@@ -103,6 +103,13 @@ export class Session {
   /** Every console call counts as activity for the idle lock. */
   touch(): void {
     this.lastActivity = this.deps.clock().getTime();
+  }
+
+  /** How long until the idle lock, by this session's clock. */
+  idleState(): IdleState {
+    const { policy } = this.unlocked();
+    const lockAt = this.lastActivity + policy.idleLockMinutes * 60_000;
+    return { lockInMs: Math.max(0, Math.round(lockAt - this.deps.clock().getTime())), idleLockMinutes: policy.idleLockMinutes };
   }
 
   /** PCI DSS 8.2.8: lock after the server's idle limit (default 15 minutes). */

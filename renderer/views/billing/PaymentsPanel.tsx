@@ -28,7 +28,9 @@ export function PaymentsPanel({ payments, methods }: { payments: BillingView['pa
               <tr key={p.id} className={p.status === 'failed' ? 'is-failed' : undefined}>
                 <td className="nowrap">{date(p.at)}</td>
                 <td className="num money">{cents(p.amountCents)}</td>
-                <td className={`nowrap ${methodOf(p.paymentMethodId) ? '' : 'card-gone'}`}>{p.paymentMethodId ? maskedCard(methodOf(p.paymentMethodId)) : '—'}</td>
+                <td className="nowrap">
+                  <PaymentCard payment={p} onFile={methodOf(p.paymentMethodId)} />
+                </td>
                 <td>
                   <Badge tone={statusTone(p.status)}>{titleCase(p.status)}</Badge>
                 </td>
@@ -39,5 +41,18 @@ export function PaymentsPanel({ payments, methods }: { payments: BillingView['pa
         </table>
       )}
     </Panel>
+  );
+}
+
+/** The card a payment used, as kept with it; said to be replaced once it is no longer on file. */
+function PaymentCard({ payment, onFile }: { payment: BillingView['payments'][number]; onFile: BillingView['paymentMethods'][number] | undefined }) {
+  if (!payment.paymentMethodId && !payment.card) return <>—</>;
+  const used = payment.card ?? onFile;
+  if (!used) return <span className="card-gone">{maskedCard(undefined)}</span>;
+  return (
+    <>
+      {maskedCard(used)}
+      {!onFile && <span className="card-gone"> (since replaced)</span>}
+    </>
   );
 }

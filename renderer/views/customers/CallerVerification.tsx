@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type RefObject } from 'react';
+import { useEffect, useState, type FormEvent, type RefObject } from 'react';
 import { useController, useForm } from 'react-hook-form';
 import type { ChannelOutput, CustomerProfile } from '../../../domain/console/contract';
 import { VerifyRequest } from '../../../domain/sync/protocol';
@@ -9,6 +9,7 @@ import { Icon } from '../../components/Icon';
 import { FormTextField } from '../../components/FormField';
 import { time } from '../../format';
 import { domainResolver } from '../../hooks/useDomainForm';
+import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 
 type Method = 'ssn_last4' | 'account_pin';
@@ -46,6 +47,8 @@ export function CallerVerification(props: {
   const [outcome, setOutcome] = useState<{ tone: 'bad' | 'warn'; text: string } | null>(null);
   const busy = form.formState.isSubmitting;
   const focusAfterRender = useFocusAfterRender();
+  // answers are checked only at the central store: offline, the rep knows before the caller reads their digits
+  const online = useSyncStatus()?.online ?? true;
 
   if (!profile.verificationRequired) return null;
   const noAttemptsLeft = v?.attemptsLeft === 0 && !v.verified;
@@ -70,19 +73,7 @@ export function CallerVerification(props: {
     answerRef.current?.focus();
   };
 
-  if (v?.verified) {
-    return (
-      <section className="verify verify-ok" aria-label="Caller verification">
-        <Icon name="shieldCheck" size={22} />
-        <div>
-          <h2 className="verify-title" role="status">
-            Caller verified
-          </h2>
-          <p className="verify-detail">Editing is open{v.validUntil ? ` until ${time(v.validUntil).slice(0, 5)}` : ''}.</p>
-        </div>
-      </section>
-    );
-  }
+  if (v?.verified) return <VerifiedWindow validUntil={v.validUntil} />;
 
   return (
     <section className={`verify ${noAttemptsLeft ? 'verify-blocked' : 'verify-needed'}`} aria-labelledby="verify-title">
@@ -99,6 +90,10 @@ export function CallerVerification(props: {
       </div>
       {noAttemptsLeft ? (
         <p className="verify-detail">No attempts are left for this customer. The caller cannot be verified by phone now; offer a call back.</p>
+      ) : !online ? (
+        <p className="verify-detail verify-offline" data-testid="verify-offline">
+          Offline: a caller can be verified only at the central store. Do not ask for their digits now; offer a call back, or ask them to hold until the status bar says Online.
+        </p>
       ) : (
         <form className="verify-form" onSubmit={submit} noValidate>
           <fieldset className="verify-methods">
@@ -138,6 +133,39 @@ export function CallerVerification(props: {
           {!outcome && <p className="verify-detail">Editing opens once the caller is verified.</p>}
         </form>
       )}
+    </section>
+  );
+}
+
+/** From this many minutes left, the window's end is a warning: a correction saved after it is refused. */
+const WINDOW_WARN_MINUTES = 5;
+
+/**
+ * The verification's window as time left, not a clock time to compare (issue 13): minutes left, and a
+ * warning in the last five. When it closes the profile asks for the caller again (useCustomer). The
+ * central store's clock decides; this counts by the desk's.
+ */
+function VerifiedWindow({ validUntil }: { validUntil: string | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(tick);
+  }, []);
+  const minutes = validUntil ? Math.max(1, Math.ceil((Date.parse(validUntil) - now) / 60_000)) : null;
+  const ending = minutes !== null && minutes <= WINDOW_WARN_MINUTES;
+  return (
+    <section className={`verify verify-window ${ending ? 'verify-ending' : 'verify-ok'}`} aria-label="Caller verification">
+      <Icon name="shieldCheck" size={22} />
+      <div>
+        <h2 className="verify-title" role="status">
+          Caller verified
+        </h2>
+        <p className="verify-detail" data-testid="verify-window">
+          {minutes === null
+            ? 'Editing is open.'
+            : `Editing is open for ${minutes} more ${minutes === 1 ? 'minute' : 'minutes'} (until ${time(validUntil).slice(0, 5)}).${ending ? ' Save what you are changing now.' : ''}`}
+        </p>
+      </div>
     </section>
   );
 }

@@ -15,6 +15,9 @@ import { InquiriesView } from '../inquiries/InquiriesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
+import { IdleWarning } from './IdleWarning';
+import { OfflineBanner } from './OfflineBanner';
+import { QueuedEdits } from './QueuedEdits';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
@@ -77,6 +80,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
   );
 
   const [help, setHelp] = useState(false);
+  const [queued, setQueued] = useState(false);
   useHotkeys({
     [SHORTCUTS.search]: focusSearch,
     ...Object.fromEntries(SHORTCUTS.searchAlso.map((chord) => [chord, focusSearch])),
@@ -94,8 +98,9 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
       <div className="console-body">
         <NavRail items={nav} current={view} onSelect={setView} conflicts={status?.conflicts ?? 0} />
         <main id="main" className="console-main" ref={mainRef} tabIndex={-1} aria-busy={!restored || undefined}>
+          <OfflineBanner status={status} />
           {restored && (
-            <>
+            <div className="console-view">
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
           {view === 'conflicts' && <ConflictsView />}
           {view === 'approvals' && <ApprovalsView />}
@@ -103,12 +108,14 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
-            </>
+            </div>
           )}
         </main>
       </div>
+      <IdleWarning />
+      {queued && <QueuedEdits onClose={() => setQueued(false)} />}
       {help && <ShortcutsHelp nav={nav} onClose={() => setHelp(false)} />}
-      <StatusBar status={status} nav={nav} onShowHelp={() => setHelp(true)} onShowConflicts={nav.some((n) => n.view === 'conflicts') ? () => setView('conflicts') : undefined} />
+      <StatusBar status={status} nav={nav} onShowHelp={() => setHelp(true)} onShowQueued={() => setQueued(true)} onShowConflicts={nav.some((n) => n.view === 'conflicts') ? () => setView('conflicts') : undefined} />
     </div>
   );
 }

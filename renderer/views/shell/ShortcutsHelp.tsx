@@ -1,5 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
-import { Button } from '../../components/Button';
+import { Dialog } from '../../components/Dialog';
 import { Kbd } from '../../components/Kbd';
 import { setShortcutsEnabled, useShortcutsEnabled } from '../../hooks/useHotkeys';
 import type { NavItem } from '../../navigation';
@@ -11,22 +10,9 @@ import { shortcutGroups } from '../../shortcuts';
  * stays inside, Esc closes it and focus goes back where it was.
  */
 export function ShortcutsHelp({ nav, onClose }: { nav: readonly NavItem[]; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const enabled = useShortcutsEnabled();
-  const title = useId();
-  useEffect(() => {
-    const returnTo = document.activeElement as HTMLElement | null;
-    dialog.current?.showModal();
-    return () => returnTo?.focus();
-  }, []);
   return (
-    <dialog ref={dialog} className="shortcuts-help" aria-labelledby={title} onClose={onClose} onCancel={(e) => (e.preventDefault(), onClose())}>
-      <header className="shortcuts-head">
-        <h2 id={title}>Keyboard shortcuts</h2>
-        <Button variant="ghost" onClick={onClose} shortcut="Esc">
-          Close
-        </Button>
-      </header>
+    <Dialog title="Keyboard shortcuts" className="shortcuts-help" onClose={onClose}>
       <label className="shortcuts-switch">
         <input type="checkbox" checked={enabled} onChange={(e) => setShortcutsEnabled(e.target.checked)} />
         <span>
@@ -56,6 +42,6 @@ export function ShortcutsHelp({ nav, onClose }: { nav: readonly NavItem[]; onClo
           </section>
         ))}
       </div>
-    </dialog>
+    </Dialog>
   );
 }

@@ -9,7 +9,7 @@ import type { NavItem } from '../../navigation';
 const count = new Intl.NumberFormat('en-US');
 
 /** Online or not, when the cache last agreed with the central store, what is still on its way; the role's view shortcuts, which open the shortcuts help. */
-export function StatusBar({ status, nav, onShowConflicts, onShowHelp }: { status: SyncStatus | null; nav: readonly NavItem[]; onShowConflicts?: () => void; onShowHelp: () => void }) {
+export function StatusBar({ status, nav, onShowConflicts, onShowHelp, onShowQueued }: { status: SyncStatus | null; nav: readonly NavItem[]; onShowConflicts?: () => void; onShowHelp: () => void; onShowQueued: () => void }) {
   const online = status?.online ?? false;
   const progress = status?.progress ?? null;
   return (
@@ -22,10 +22,10 @@ export function StatusBar({ status, nav, onShowConflicts, onShowHelp }: { status
         <Icon name="sync" size={13} />
         Last sync {status?.lastSyncAt ? time(status.lastSyncAt) : 'not yet'}
       </span>
-      <span className={`status-item ${status?.pending ? 'has-pending' : ''}`} data-testid="status-pending">
+      <button type="button" className={`status-item status-button ${status?.pending ? 'has-pending' : ''}`} onClick={onShowQueued} data-testid="status-pending" aria-label={`${status?.pending ?? 0} changes waiting to send: show the changes on this workstation`}>
         <Icon name="clock" size={13} />
-        {status?.pending ?? 0} pending
-      </span>
+        {status?.pending ?? 0} waiting to send
+      </button>
       {onShowConflicts && (
         <button type="button" className={`status-item status-button ${status?.conflicts ? 'has-conflicts' : ''}`} onClick={onShowConflicts} data-testid="status-conflicts">
           <Icon name="split" size={13} />

@@ -1,0 +1,27 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { Button } from './Button';
+
+/**
+ * A modal dialog (the native one: focus stays inside, the page behind is inert): a title, a Close
+ * button, Esc closes it, and focus goes back where it was.
+ */
+export function Dialog({ title, className, onClose, children }: { title: string; className?: string; onClose: () => void; children: ReactNode }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const returnTo = document.activeElement as HTMLElement | null;
+    dialog.current?.showModal();
+    return () => returnTo?.focus();
+  }, []);
+  return (
+    <dialog ref={dialog} className={['dialog', className].filter(Boolean).join(' ')} aria-labelledby={titleId} onClose={onClose} onCancel={(e) => (e.preventDefault(), onClose())}>
+      <header className="dialog-head">
+        <h2 id={titleId}>{title}</h2>
+        <Button variant="ghost" onClick={onClose} shortcut="Esc">
+          Close
+        </Button>
+      </header>
+      {children}
+    </dialog>
+  );
+}

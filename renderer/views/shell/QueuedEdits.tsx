@@ -1,0 +1,67 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { QueuedChange } from '../../../domain/console/contract';
+import { invoke } from '../../api/client';
+import { Badge, type Tone } from '../../components/Badge';
+import { Button } from '../../components/Button';
+import { Dialog } from '../../components/Dialog';
+import { Notice } from '../../components/Notice';
+import { dateTime, fieldLabel } from '../../format';
+import { queryKeys } from '../../hooks/queries';
+
+/** What each outbox state is called here: never the account's own "pending" (issue 13). */
+const STATES: Record<QueuedChange['status'], { label: string; tone: Tone; says: string }> = {
+  pending: { label: 'Waiting to send', tone: 'info', says: 'Saved on this workstation; it goes to the central store at the next contact.' },
+  conflict: { label: 'Conflict', tone: 'bad', says: 'Someone changed the same field first: choose in Conflicts.' },
+  rejected: { label: 'Refused', tone: 'bad', says: 'The central store refused it; the record is as it was.' },
+  held: { label: 'Held for review', tone: 'warn', says: 'The central store keeps it for a supervisor to review.' },
+};
+
+/**
+ * Every change this desk holds for the central store (from the status bar), oldest first: whose record,
+ * what, why, when, and its state, with the store's reason for a refusal. Send now asks for a sync; a
+ * refusal, once read, is dismissed.
+ */
+export function QueuedEdits({ onClose }: { onClose: () => void }) {
+  const client = useQueryClient();
+  const changes = useQuery({ queryKey: queryKeys.queuedChanges, queryFn: () => invoke('changes.list', {}), refetchInterval: 2_000 });
+  const list = changes.data ?? [];
+  const refresh = () => client.invalidateQueries({ queryKey: queryKeys.queuedChanges });
+  return (
+    <Dialog title="Changes on this workstation" className="queued-edits" onClose={onClose}>
+      <div className="queued-edits-bar">
+        <p className="muted">{list.length === 0 ? 'Nothing is waiting: every change has reached the central store.' : `${list.length} ${list.length === 1 ? 'change' : 'changes'} not yet confirmed by the central store.`}</p>
+        <Button icon="sync" onClick={() => void invoke('sync.now', {}).finally(refresh)} disabled={list.length === 0}>
+          Send now
+        </Button>
+      </div>
+      {list.length > 0 && (
+        <ol className="queued-list" aria-label="Changes not yet confirmed">
+          {list.map((c) => {
+            const state = STATES[c.status];
+            return (
+              <li key={c.mutationId} className="queued-item">
+                <div className="queued-line">
+                  <span className="strong">{c.customerName ?? `${c.entity} ${c.entityId.slice(0, 8)}`}</span>
+                  <span>{c.fields.map(fieldLabel).join(', ')}</span>
+                  <Badge tone={state.tone}>{state.label}</Badge>
+                  <span className="muted small">{dateTime(c.createdAt)}</span>
+                </div>
+                <div className="queued-reason">“{c.reason}”</div>
+                {c.status === 'rejected' && c.rejection ? (
+                  <div className="decision-refused">
+                    <Notice tone="bad">Refused: {c.rejection.message}</Notice>
+                    <Button variant="ghost" onClick={() => void invoke('changes.dismiss', { mutationId: c.mutationId }).then(refresh)}>
+                      Dismiss
+                    </Button>
+                  </div>
+                ) : (
+                  <p className="muted small">{state.says}</p>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </Dialog>
+  );
+}
