@@ -89,7 +89,7 @@ test('a lock mid-call keeps the call: after the unlock the same customer, the ca
   await capture(page, 'rep-after-unlock');
   await page.getByLabel('First name').press('Enter');
   await expect(u.section('Name')).toContainText('Zoë-Ann');
-  await expect(u.section('Name').getByText(/Pending|Confirmed/)).toBeVisible();
+  await expect(u.section('Name').getByText(/Waiting to send|Confirmed/)).toBeVisible();
 
   // the idle lock keeps it too: a draft typed, fifteen idle minutes, the unlock
   await page.keyboard.press('Alt+E');

@@ -143,7 +143,7 @@ test('offline, an edit is kept pending; when the central store is back it is con
   await u.reason.fill('Caller asked to correct it');
   await u.save.click();
   await expect(u.section('Email')).toContainText('new.address@example.org');
-  await expect(u.section('Email').getByText('Pending')).toBeVisible();
+  await expect(u.section('Email').getByText('Waiting to send')).toBeVisible();
   await expect(u.status.pending).toHaveText('1 waiting to send');
   await expect(page.getByRole('region', { name: 'Changes' })).toContainText('Waiting for the central store');
 
@@ -173,7 +173,7 @@ test('two desks change the same email: the second sees the conflict, resolves it
   await b.page.getByLabel('Email', { exact: true }).fill('rose.typed@example.com');
   await ub.reason.fill('Caller asked to correct it');
   await ub.save.click();
-  await expect(ub.section('Email').getByText('Pending')).toBeVisible();
+  await expect(ub.section('Email').getByText('Waiting to send')).toBeVisible();
 
   await ua.section('Email').getByRole('button', { name: 'Edit email' }).click();
   await a.page.getByLabel('Email', { exact: true }).fill('casey.typed@example.com');

@@ -122,7 +122,7 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   await expect(a.page.getByLabel('Email', { exact: true })).toBeFocused();
   await retype(a.page, 'while.offline@example.org');
   await save(a, 'Caller asked to correct it');
-  await expect(ua.section('Email').getByText('Pending')).toBeVisible();
+  await expect(ua.section('Email').getByText('Waiting to send')).toBeVisible();
   await expect(ua.status.pending).toHaveText('1 waiting to send');
   await central.restart();
   await expect(ua.section('Email').getByText('Confirmed')).toBeVisible({ timeout: 60_000 });
@@ -136,7 +136,7 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   await keys(b).press('Alt+E');
   await retype(b.page, 'rose.version@example.com');
   await save(b, 'Caller asked to correct it');
-  await expect(ub.section('Email').getByText('Pending')).toBeVisible();
+  await expect(ub.section('Email').getByText('Waiting to send')).toBeVisible();
   await keys(a).press('Alt+E');
   await retype(a.page, 'casey.version@example.com');
   await save(a, 'Caller asked to correct it');

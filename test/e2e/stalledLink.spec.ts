@@ -25,7 +25,7 @@ test('a stalled line: the status bar shows the desk offline with the reason and 
   await expect(u.status.online).toHaveText('Offline', { timeout: 20_000 });
   await expect(page.getByTestId('status-error')).toContainText('cannot be reached');
   await expect(u.status.pending).toHaveText('1 waiting to send');
-  await expect(u.section('Email').getByText('Pending')).toBeVisible();
+  await expect(u.section('Email').getByText('Waiting to send')).toBeVisible();
   await capture(page, 'stalled-line');
 
   link.unstall();
