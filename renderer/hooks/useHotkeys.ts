@@ -65,6 +65,19 @@ export function ariaKeyShortcuts(chord: string, mac = IS_MAC): string {
     .join('+');
 }
 
+/**
+ * A form's keydown handler: Esc closes it (nothing saved), unless something inside already took the
+ * key (a picker clearing its search), and the key goes no further (a view behind does not close too).
+ */
+export function closeOnEscape(close: () => void) {
+  return (event: { key: string; defaultPrevented: boolean; preventDefault(): void; stopPropagation(): void }) => {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    event.preventDefault();
+    event.stopPropagation();
+    close();
+  };
+}
+
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.dataset.shortcuts === 'pass') return false;

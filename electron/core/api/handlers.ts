@@ -5,8 +5,6 @@ import { openCustomer, searchCustomers, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline, routedOperationHandlers } from './operations';
 import { listChanges, listQueue } from './queues';
-import { keptWorkspace } from './workspace';
-import { META } from '../cache/meta';
 
 /** The console API handler table: one function per contract channel (domain/console/contract.ts). */
 export function createHandlerTable(session: Session): HandlerTable {
@@ -20,9 +18,9 @@ export function createHandlerTable(session: Session): HandlerTable {
     'session.signOut': () => session.signOut(),
     'session.idle': async () => session.idleState(),
     'session.stillHere': async () => session.idleState(),
-    'workspace.get': async () => keptWorkspace(open()),
+    'workspace.get': async () => open().cache.keptWorkspace(),
     'workspace.save': async (workspace) => {
-      open().cache.setMeta(META.workspace, JSON.stringify(workspace));
+      open().cache.keepWorkspace(workspace);
       return { ok: true as const };
     },
     'customers.search': async ({ query, kind, limit }) => searchCustomers(open(), query, kind, limit),

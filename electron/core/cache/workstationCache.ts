@@ -1,6 +1,6 @@
 import type { EntityName } from '../../../domain/entities';
 import { CareDeskError } from '../../../domain/errors';
-import type { RecordRef } from '../../../domain/console/contract';
+import { Workspace, type RecordRef } from '../../../domain/console/contract';
 import { provisionalRecord } from '../../../domain/mutations';
 import { applyChanges } from '../../../domain/records';
 import type { SearchPlan } from '../../../domain/search';
@@ -144,6 +144,22 @@ export class WorkstationCache {
     return affected;
   }
 
+  // ── the workspace kept for a lock (issue 13) ───────────────────────────────────────────────
+  /** What the rep had in hand, as the contract states it; one that no longer parses is dropped, not half-restored. */
+  keptWorkspace(): Workspace | null {
+    this.live();
+    const raw = this.meta.get(META.workspace);
+    if (!raw) return null;
+    const kept = Workspace.safeParse(safeJson(raw));
+    if (!kept.success) namingFullDisk(() => this.meta.delete(META.workspace));
+    return kept.success ? kept.data : null;
+  }
+
+  keepWorkspace(workspace: Workspace | null): void {
+    this.live();
+    namingFullDisk(() => (workspace ? this.meta.set(META.workspace, JSON.stringify(workspace)) : this.meta.delete(META.workspace)));
+  }
+
   /**
    * An erased customer leaves nothing of theirs in the kept workspace: it is dropped when they were
    * the customer open, and their drafts go otherwise (drafts are keyed `customerId:form`).
@@ -151,16 +167,12 @@ export class WorkstationCache {
   private forgetWorkspaceOf(customerIds: ReadonlySet<string>): void {
     const raw = this.meta.get(META.workspace);
     if (!raw) return;
-    let workspace: { customer?: { id?: string } | null; drafts?: Record<string, unknown> };
-    try {
-      workspace = JSON.parse(raw) as typeof workspace;
-    } catch {
-      return this.meta.delete(META.workspace);
-    }
-    if (workspace.customer?.id && customerIds.has(workspace.customer.id)) return this.meta.delete(META.workspace);
-    const drafts = Object.entries(workspace.drafts ?? {}).filter(([key]) => !customerIds.has(key.split(':')[0]!));
-    this.meta.set(META.workspace, JSON.stringify({ ...workspace, drafts: Object.fromEntries(drafts) }));
+    const kept = Workspace.safeParse(safeJson(raw));
+    if (!kept.success || (kept.data.customer && customerIds.has(kept.data.customer.id))) return this.meta.delete(META.workspace);
+    const drafts = Object.entries(kept.data.drafts).filter(([key]) => !customerIds.has(key.split(':')[0]!));
+    this.meta.set(META.workspace, JSON.stringify({ ...kept.data, drafts: Object.fromEntries(drafts) }));
   }
+
 
   /** Whether pulled customer data carries a contact erasure this cache has not seen (CONTACT_ERASURE: the store marks the record). */
   private contactNewlyErased(customerId: string, data: Data): boolean {
@@ -448,4 +460,13 @@ export class WorkstationCache {
 
 function withoutRid({ rid: _rid, ...record }: StoredRecord): CachedRecord {
   return record;
+}
+
+/** JSON text as a value, or null when it is not JSON. */
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

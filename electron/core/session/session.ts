@@ -11,7 +11,6 @@ import { CentralClient } from '../sync/centralClient';
 import { SyncEngine } from '../sync/engine';
 import type { Vault } from '../vault';
 import type { CoreEvents } from './events';
-import { META } from '../cache/meta';
 import { contactAtUnlock, recordSignIn, type LocalCache } from './unlockContact';
 
 /** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
@@ -61,6 +60,8 @@ export class Session {
    * central store's, checked by it at every use.
    */
   private carried: { userId: string; verifications: Map<string, VerificationState> } | null = null;
+  /** a user who signed out from the lock screen: their cache was shut, so the workspace it keeps goes at their next start */
+  private endedCallOf: string | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
   /** revocations run one at a time: a stream event and a refused request may report the same one */
@@ -221,8 +222,9 @@ export class Session {
 
   async signOut(): Promise<SessionState> {
     const token = this.open?.token;
-    // the call is over: what was kept for a lock goes
-    this.open?.cache.deleteMeta(META.workspace);
+    // the call is over: what was kept for a lock goes (now, or when a cache shut by the lock opens again)
+    if (this.open) this.open.cache.keepWorkspace(null);
+    else if (this.lockedUser) this.endedCallOf = this.lockedUser.id;
     await this.lock();
     if (token) await this.client?.signOut(token).catch(() => undefined);
     this.lockedUser = null;
@@ -299,6 +301,8 @@ export class Session {
     const announce = (records: RecordRef[]) => events.emit('records.changed', { records });
     const verifications = this.carried?.userId === user.id ? this.carried.verifications : new Map<string, VerificationState>();
     this.carried = null;
+    if (this.endedCallOf === user.id) cache.keepWorkspace(null);
+    this.endedCallOf = null;
     const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications, viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
     session.engine = new SyncEngine({
       cache,

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useController } from 'react-hook-form';
 import { ADJUSTMENT_KINDS, NewAdjustment, type AdjustmentKind, type BillingAdjustment } from '../../../domain/entities/billing';
 import { issuesFromZod, type FieldIssue } from '../../../domain/errors';
@@ -7,6 +7,7 @@ import { FormTextField } from '../../components/FormField';
 import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { cents, centsFromTyped } from '../../format';
+import { closeOnEscape } from '../../hooks/useHotkeys';
 
 const KINDS: Record<AdjustmentKind, { label: string; hint: string }> = {
   credit: { label: 'Credit', hint: 'Money back to the customer: lowers the balance' },
@@ -94,14 +95,8 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
     }
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape') return;
-    event.preventDefault();
-    event.stopPropagation();
-    // from the review, back to the form as it was typed; from the form, nothing recorded
-    if (review) setReview(null);
-    else onDone(null);
-  };
+  // from the review, back to the form as it was typed; from the form, nothing recorded
+  const onKeyDown = closeOnEscape(() => (review ? setReview(null) : onDone(null)));
 
   if (review) {
     const amount = Math.abs(amountCentsOf(review)!);

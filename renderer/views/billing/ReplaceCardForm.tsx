@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { useWatch } from 'react-hook-form';
 import type { PaymentMethod } from '../../../domain/entities/billing';
 import type { FieldIssue } from '../../../domain/errors';
@@ -10,6 +10,7 @@ import { FormRefusal, Notice } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { cardBrandLabel, maskedCard } from '../../format';
 import { EXPIRY_FORMAT, cardLength, formatCardNumber, formatExpiry, parseExpiry } from './cardEntry';
+import { closeOnEscape } from '../../hooks/useHotkeys';
 
 type Field = 'cardNumber' | 'expiry' | 'holderName' | 'billingZip';
 /** the domain names the expiry's month and year; this form has one field for both */
@@ -72,13 +73,10 @@ export function ReplaceCardForm(props: { method: { id: string; brand?: string; l
     () => (online ? null : 'Not replaced: this workstation is offline.'),
   );
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape') return;
-    event.preventDefault();
-    event.stopPropagation();
+  const onKeyDown = closeOnEscape(() => {
     clearNumber();
     props.onDone(null);
-  };
+  });
 
   return (
     <form className="panel card-form" aria-label={`Replace ${maskedCard(method)}`} onSubmit={submit} onKeyDown={onKeyDown} noValidate>

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { useController } from 'react-hook-form';
 import type { SearchHit } from '../../../domain/console/contract';
 import { LEGAL_HOLD_KINDS, LegalHold } from '../../../domain/entities/compliance';
@@ -12,6 +12,7 @@ import { useDomainForm } from '../../hooks/useDomainForm';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { CustomerPicker } from './CustomerPicker';
 import { holdKindLabel } from './holdLabels';
+import { closeOnEscape } from '../../hooks/useHotkeys';
 
 const PLACE = OPERATIONS['legalHold.place'];
 type PlacedField = (typeof PLACE.fields)[number];
@@ -62,12 +63,7 @@ export function PlaceHoldForm({ onDone }: { onDone: (placed: { id: string; custo
     }
   });
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    event.preventDefault();
-    event.stopPropagation();
-    onDone(null);
-  };
+  const onKeyDown = closeOnEscape(() => onDone(null));
 
   return (
     <form className="hold-form" aria-label="Place a legal hold" onSubmit={submit} onKeyDown={onKeyDown} noValidate>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useController } from 'react-hook-form';
 import type { SearchHit } from '../../../domain/console/contract';
 import { Inquiry } from '../../../domain/entities/prospects';
@@ -10,6 +10,7 @@ import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { CustomerPicker } from '../holds/CustomerPicker';
+import { closeOnEscape } from '../../hooks/useHotkeys';
 
 /** What linking takes: the inquiry's own customer field, by the entity's rule, and the reason every change carries. */
 const LinkCustomer = Inquiry.pick({ customerId: true }).extend({ reason: ChangeReason });
@@ -54,12 +55,7 @@ export function LinkCustomerForm({ inquiryId, subject, relinking, onDone }: { in
     }
   });
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    event.preventDefault();
-    event.stopPropagation();
-    onDone(false);
-  };
+  const onKeyDown = closeOnEscape(() => onDone(false));
 
   return (
     <form className="inquiry-form" aria-label={`Link “${subject}” to a customer`} onSubmit={link} onKeyDown={onKeyDown} noValidate>

@@ -10,6 +10,7 @@ import { Icon } from '../../components/Icon';
 import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { SHORTCUTS } from '../../shortcuts';
+import { closeOnEscape } from '../../hooks/useHotkeys';
 
 /** What the rep fills in: the request less the inquiry it answers. */
 type Draft = Omit<InquiryReplyRequest, 'inquiryId'>;
@@ -44,6 +45,7 @@ export function ReplyForm({ inquiryId, returnAddress, subject, online, onDone }:
     }
   });
 
+  const escape = closeOnEscape(() => onDone(null));
   const onKeyDown = (event: KeyboardEvent) => {
     // Ctrl+Enter sends from the text (Enter alone is a new line there)
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -51,10 +53,7 @@ export function ReplyForm({ inquiryId, returnAddress, subject, online, onDone }:
       formRef.current?.requestSubmit();
       return;
     }
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    event.preventDefault();
-    event.stopPropagation();
-    onDone(null);
+    escape(event);
   };
 
   return (

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { useId, useRef, useState, type Ref } from 'react';
 import { useWatch } from 'react-hook-form';
 import { LeadConversionRequest, type DuplicateCandidate, type LeadConversionResult } from '../../../domain/entities/prospects';
 import { SERVICE_PLANS, PLAN_PRICES } from '../../../domain/entities/service';
@@ -15,6 +15,7 @@ import { useDomainForm } from '../../hooks/useDomainForm';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 import { domainIssues } from './domainIssues';
 import { matchedOn } from './leadLabels';
+import { closeOnEscape } from '../../hooks/useHotkeys';
 
 export type Conversion = Extract<LeadConversionResult, { status: 'converted' }> & { leadId: string; leadName: string; customerName: string };
 
@@ -98,12 +99,7 @@ export function ConvertLeadForm({ lead, name, online, onDone }: { lead: Record<s
       }
     });
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    event.preventDefault();
-    event.stopPropagation();
-    onDone(null);
-  };
+  const onKeyDown = closeOnEscape(() => onDone(null));
 
   return (
     <form className="convert-form" aria-labelledby={`${ids}-title`} onSubmit={send()} onKeyDown={onKeyDown} noValidate>

@@ -1,4 +1,4 @@
-import { useId, type KeyboardEvent } from 'react';
+import { useId } from 'react';
 import { Lead } from '../../../domain/entities/prospects';
 import type { FieldIssue } from '../../../domain/errors';
 import { OPERATIONS } from '../../../domain/operations';
@@ -10,6 +10,7 @@ import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { domainIssues } from './domainIssues';
+import { closeOnEscape } from '../../hooks/useHotkeys';
 
 const CREATE = OPERATIONS['lead.create'];
 type CreatedField = (typeof CREATE.fields)[number];
@@ -87,12 +88,7 @@ export function NewLeadForm({ onDone }: { onDone: (created: { id: string; name: 
     }
   });
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    event.preventDefault();
-    event.stopPropagation();
-    onDone(null);
-  };
+  const onKeyDown = closeOnEscape(() => onDone(null));
 
   return (
     <form className="lead-form" aria-label="New lead" onSubmit={submit} onKeyDown={onKeyDown} noValidate>

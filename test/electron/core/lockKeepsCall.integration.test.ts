@@ -90,6 +90,16 @@ describe('a lock in the middle of a call', () => {
     await expect(editName(1, 'Zed')).rejects.toBeInstanceOf(CareDeskError);
   });
 
+  it('ends with the call when the user signs out from the lock screen too: the next sign-in finds nothing kept', async () => {
+    await verify(1);
+    await ws.call('workspace.save', workspaceOf(1));
+    await ws.call('session.lock');
+    await ws.call('session.signOut');
+    await ws.call('session.signIn', { username: 'rep.lock', password: PASSWORD });
+    expect(await ws.call('workspace.get')).toBeNull();
+    expect((await ws.call('customers.open', { customerId: demo(1).customer.id })).verification?.verified ?? false).toBe(false);
+  });
+
   it('keeps nothing of a customer erased meanwhile: the workspace of that customer goes, another customer’s draft of them goes', async () => {
     const cache = () => ws.core.session.unlocked().cache;
     await ws.call('workspace.save', workspaceOf(2));

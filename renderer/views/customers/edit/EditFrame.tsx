@@ -1,21 +1,16 @@
-import { useId, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Button } from '../../../components/Button';
 import { FormTextField } from '../../../components/FormField';
 import { FormRefusal } from '../../../components/Notice';
 import type { EditForm } from './useEditForm';
+import { closeOnEscape } from '../../../hooks/useHotkeys';
 
 const EDIT_REASONS = ['Caller asked to correct it', 'Caller has a new number', 'Caller moved', 'Caller changed their preferences', 'Typing error in the record'];
 
 /** The common frame of every inline edit: the fields, the required reason (with suggestions that fit the form), save and cancel. Esc cancels. */
 export function EditFrame({ form, label, children, reasons = EDIT_REASONS }: { form: EditForm; label: string; children: ReactNode; reasons?: readonly string[] }) {
   const listId = useId();
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      form.cancel();
-    }
-  };
+  const onKeyDown = closeOnEscape(form.cancel);
   return (
     <form className="edit-form" aria-label={label} onSubmit={form.submit} onKeyDown={onKeyDown} noValidate>
       <div className="edit-fields">{children}</div>

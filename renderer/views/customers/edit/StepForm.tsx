@@ -4,6 +4,7 @@ import { FormTextField } from '../../../components/FormField';
 import { FormRefusal } from '../../../components/Notice';
 import { useRecordChange } from '../../../hooks/useRecordChange';
 import { useReasonForm } from './useReasonForm';
+import { closeOnEscape } from '../../../hooks/useHotkeys';
 
 export interface StepLabel {
   /** the button ("Mark contacted", "Release the hold") */
@@ -39,7 +40,7 @@ export function StepForm({ operation, recordId, to, step, name, className = 'app
     }
   });
   return (
-    <form className={className} aria-label={`${step.action}: ${name}`} onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && (e.preventDefault(), e.stopPropagation(), onClose())} noValidate>
+    <form className={className} aria-label={`${step.action}: ${name}`} onSubmit={save} onKeyDown={closeOnEscape(onClose)} noValidate>
       <FormTextField control={domain.control} name="reason" label={`Reason to ${step.action.charAt(0).toLowerCase()}${step.action.slice(1)}`} placeholder={step.example} maxLength={500} autoFocus />
       <FormRefusal form={domain} />
       <div className="edit-actions">
