@@ -85,6 +85,8 @@ test('a lock mid-call keeps the call: after the unlock the same customer, the ca
   await expect(u.profileName).toHaveText(nameOf(c));
   await expect(page.getByText('Caller verified')).toBeVisible();
   await expect(page.getByLabel('First name')).toHaveValue('Zoë-Ann');
+  // the restored editor has focus: the rep goes on typing where they stopped
+  await expect(page.getByLabel('First name')).toBeFocused();
   await expect(ui(page).reason).toHaveValue('Caller spelled it');
   await capture(page, 'rep-after-unlock');
   await page.getByLabel('First name').press('Enter');

@@ -25,7 +25,7 @@ import { SHORTCUTS } from '../../shortcuts';
  * for a verified caller (when the role must verify), one section at a time, each with a reason.
  * Roles that see invoices and payments get a billing tab beside the overview.
  */
-export function CustomerProfileView({ customerId, openSeq, role, tabs, tab, onTab }: { customerId: string; openSeq: number; role: Role; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
+export function CustomerProfileView({ customerId, openSeq, quiet = false, role, tabs, tab, onTab }: { customerId: string; openSeq: number; quiet?: boolean; role: Role; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
   const { profile, error, confirmed, update, verify, dismiss } = useCustomer(customerId);
   // after an unlock the editor the rep had open is open again, with its draft (issue 13)
   const [editing, setEditing] = useState<SectionId | null>(() => {
@@ -43,8 +43,9 @@ export function CustomerProfileView({ customerId, openSeq, role, tabs, tab, onTa
   const loaded = !!profile;
 
   // Opening a customer puts the rep where the call goes next: verifying the caller, or the record.
+  // Reopened after an unlock, it leaves focus where it is: in the restored editor, or wherever the rep went.
   useEffect(() => {
-    if (!loaded) return;
+    if (!loaded || quiet) return;
     if (!verified) answerRef.current?.focus();
     else headingRef.current?.focus();
   }, [loaded, openSeq]);

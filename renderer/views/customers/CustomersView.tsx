@@ -23,7 +23,7 @@ export function CustomersView({ search, progress, role }: { search: SearchBox; p
       <SearchResults search={search} />
       <div className="customers-detail">
         {search.opened ? (
-          <CustomerProfileView key={search.opened.id} customerId={search.opened.id} openSeq={search.opened.seq} role={role} tabs={profileTabs(role)} tab={tab} onTab={setTab} />
+          <CustomerProfileView key={search.opened.id} customerId={search.opened.id} openSeq={search.opened.seq} quiet={search.opened.quiet} role={role} tabs={profileTabs(role)} tab={tab} onTab={setTab} />
         ) : (
           <FindACustomer progress={progress} />
         )}

@@ -14,17 +14,18 @@ export function useSearchBox() {
   const [kind, setKind] = useState<SearchKindOption>('auto');
   const results = useCustomerSearch(query, kind);
   const [activeId, setActiveId] = useState<string | null>(null);
-  const [opened, setOpened] = useState<{ id: string; seq: number } | null>(null);
+  /** `quiet`: opened again after an unlock, where focus stays with the rep (an editor restored, or the search they went to) */
+  const [opened, setOpened] = useState<{ id: string; seq: number; quiet: boolean } | null>(null);
 
   const hits = results.query === query.trim() || results.searching ? results.hits : [];
   const activeIndex = Math.max(0, hits.findIndex((h) => h.id === activeId));
   const active: SearchHit | undefined = hits[activeIndex];
 
-  const open = useCallback((hit: SearchHit) => {
+  const open = useCallback((hit: SearchHit, { quiet = false }: { quiet?: boolean } = {}) => {
     // the customer on the call is part of what a lock must not lose (issue 13)
     if (workspaceNow()?.customer?.id !== hit.id) updateWorkspace({ customer: { id: hit.id, name: hit.name, accountNumber: hit.accountNumber }, editing: null });
     setActiveId(hit.id);
-    setOpened((o) => ({ id: hit.id, seq: (o?.seq ?? 0) + 1 }));
+    setOpened((o) => ({ id: hit.id, seq: (o?.seq ?? 0) + 1, quiet }));
   }, []);
 
   const onKeyDown = useCallback(

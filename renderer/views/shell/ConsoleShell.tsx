@@ -42,7 +42,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
       if (kept && nav.some((n) => n.view === kept.view)) setViewState(kept.view as ViewId);
       if (kept?.customer) {
         search.setQuery(kept.customer.accountNumber ?? kept.customer.name);
-        search.open({ ...kept.customer, accountStatus: null, matchedBy: kept.customer.accountNumber ? 'account' : 'name', phone: null, email: null, location: null });
+        search.open({ ...kept.customer, accountStatus: null, matchedBy: kept.customer.accountNumber ? 'account' : 'name', phone: null, email: null, location: null }, { quiet: true });
       }
       setRestored(true);
     });
