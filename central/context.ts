@@ -19,6 +19,8 @@ export interface StoreContext {
   sessionPolicy: SessionPolicy;
   /** the SMTP relay replies to email inquiries go through (inquiries/relay.ts); null when none is configured */
   mailRelay: MailRelay | null;
+  /** above this (cents, either way) a credit or an adjustment waits for a supervisor's approval (billing/adjustments.ts); the store's word, never a desk's */
+  adjustmentApprovalAboveCents: number;
   /** days an unconverted lead is kept before it is purged everywhere (leads/retention.ts) */
   leadRetentionDays: number;
   /** the card vault's master keys, kept outside the database (billing/masterKeys.ts) */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
+import { BillingPolicy, CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
 import { ensureKeyFile } from './billing/masterKeys';
 import { MAIL_DROP_INTERVAL_MINUTES } from './inquiries/mailDrop';
 import { MailRelayConfig, smtpRelay, type MailRelay } from './inquiries/relay';
@@ -54,6 +54,8 @@ const Config = z.strictObject({
   mailDropIntervalMinutes: z.number().int().min(1).max(1440).optional(),
   /** days an unconverted lead is kept (DEFAULT_LEAD_RETENTION_DAYS when absent) */
   leadRetentionDays: z.number().int().min(1).max(3650).optional(),
+  /** above this (cents, either way) a credit or an adjustment waits for a supervisor's approval (DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS when absent) */
+  adjustmentApprovalAboveCents: BillingPolicy.shape.adjustmentApprovalAboveCents.optional(),
   /** the SMTP relay replies to email inquiries go through (inquiries/relay.ts); without it, replies cannot be sent */
   mailRelay: MailRelayConfig.optional(),
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_LEAD_RETENTION_DAYS, DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_PROTOCOLS, type ProtocolRange, type SessionPolicy } from '../domain';
+import { DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS, DEFAULT_LEAD_RETENTION_DAYS, DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_PROTOCOLS, type ProtocolRange, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
@@ -31,6 +31,8 @@ export interface CentralOptions {
   sessionPolicy?: SessionPolicy;
   /** days an unconverted lead is kept (config `leadRetentionDays`; tests shorten it) */
   leadRetentionDays?: number;
+  /** above this a credit or an adjustment waits for a supervisor's approval (config `adjustmentApprovalAboveCents`) */
+  adjustmentApprovalAboveCents?: number;
   /** the live-update stream's heartbeat interval; tests shorten it */
   heartbeatMs?: number;
   /** the sync protocol versions spoken (default SUPPORTED_PROTOCOLS); tests play an older or newer store */
@@ -61,6 +63,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     feed: inProcessChangeFeed(),
     sessionPolicy: options.sessionPolicy ?? material.config.sessionPolicy ?? DEFAULT_SESSION_POLICY,
     leadRetentionDays: options.leadRetentionDays ?? material.config.leadRetentionDays ?? DEFAULT_LEAD_RETENTION_DAYS,
+    adjustmentApprovalAboveCents: options.adjustmentApprovalAboveCents ?? material.config.adjustmentApprovalAboveCents ?? DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS,
     cardKeys: liveKeyring(material.cardKeyFile),
     heartbeatMs: options.heartbeatMs ?? LIVE_STREAM.heartbeatMs,
     protocols: options.protocols ?? SUPPORTED_PROTOCOLS,

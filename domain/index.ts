@@ -12,5 +12,6 @@ export * from './sync/protocol';
 export * from './console/contract';
 export * from './search';
 export * from './erasure';
+export * from './adjustments';
 export * from './redaction';
 export * from './sharing';

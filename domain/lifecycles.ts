@@ -1,4 +1,4 @@
-import { BILLING_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, LEGAL_HOLD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
+import { ADJUSTMENT_STATUSES, BILLING_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, LEGAL_HOLD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
 import type { FieldIssue } from './errors';
 import type { Role } from './roles';
 
@@ -76,6 +76,11 @@ export const LIFECYCLES: Partial<Record<EntityName, Lifecycle>> = {
   ]),
   billingAccount: lifecycle('status', BILLING_STATUSES, [
     ...steps([['current', 'past_due'], ['past_due', 'current'], ['past_due', 'collections'], ['collections', 'current'], ['current', 'closed'], ['past_due', 'closed'], ['collections', 'closed']], ['billing_clerk']),
+  ]),
+  // recorded, approved and declined online (billingAccount.recordAdjustment, billingAdjustment.decide):
+  // the central store takes each step on a clerk's or a supervisor's request, by domain/adjustments.ts
+  billingAdjustment: lifecycle('status', ADJUSTMENT_STATUSES, [
+    ...steps([[null, 'applied'], [null, 'awaiting_approval'], ['awaiting_approval', 'applied'], ['awaiting_approval', 'declined']], ['central']),
   ]),
   invoice: lifecycle('status', INVOICE_STATUSES, [
     ...steps([['open', 'paid'], ['open', 'overdue'], ['overdue', 'paid'], ['open', 'void'], ['overdue', 'void']], ['billing_clerk']),

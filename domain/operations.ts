@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import { accessOf, mayWriteAny, policyField } from './policy';
 import { ROLES, type Role } from './roles';
@@ -125,6 +125,29 @@ export const OPERATIONS = {
     input: z.strictObject({ customerId: Id, kind: z.enum(ADJUSTMENT_KINDS), amountCents: z.number().int(), reason: ChangeReason }),
     output: z.object({ adjustment: BillingAdjustment }),
   },
+  /**
+   * A supervisor, never the recorder, approves one awaiting approval (the balance the store holds then
+   * moves, in one transaction with the audit row) or declines it (the balance stays); domain/adjustments.ts
+   */
+  'billingAdjustment.decide': {
+    kind: 'online',
+    entity: 'billingAdjustment',
+    roles: ['supervisor'],
+    does: 'approve or decline a credit or an adjustment',
+    audit: 'billing.adjustment_decided',
+    input: AdjustmentDecisionRequest,
+    output: z.object({ adjustment: BillingAdjustment }),
+  },
+  /** a mistaken credit or adjustment is taken back by a new one naming it, never edited; above the threshold it too awaits approval */
+  'billingAdjustment.reverse': {
+    kind: 'online',
+    entity: 'billingAdjustment',
+    roles: ['billing_clerk'],
+    does: 'reverse a credit or an adjustment',
+    audit: 'billing.adjustment_reversed',
+    input: AdjustmentReversalRequest,
+    output: z.object({ adjustment: BillingAdjustment }),
+  },
   'invoice.setStatus': transition('invoice'),
   /**
    * The card goes straight to the central store's card vault and never into the cache, the outbox or
@@ -193,8 +216,14 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
-export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry'] as const satisfies readonly EntityName[];
+export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment'] as const satisfies readonly EntityName[];
 export type QueueEntity = (typeof QUEUE_ENTITIES)[number];
+/**
+ * A queue entity most of whose records are no queue's: the field whose presence makes one of its
+ * records a queue's. Credits and adjustments live on a customer's billing tab; only those held
+ * against the approval threshold are the approvals queue's (a desk indexes just those).
+ */
+export const QUEUE_MARKS: Partial<Record<QueueEntity, string>> = { billingAdjustment: 'approvalAboveCents' };
 export type OnlineOperationName = { [K in OperationName]: (typeof OPERATIONS)[K] extends { kind: 'online' } ? K : never }[OperationName];
 export type OfflineOperationName = Exclude<OperationName, OnlineOperationName>;
 /** The names of the online operations, each the name of its console channel. */

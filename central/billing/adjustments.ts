@@ -4,24 +4,29 @@ import {
   CareDeskError,
   Id,
   mayPerform,
+  needsApproval,
   parseOrThrow,
+  type AdjustmentKind,
   type AdjustmentRequest,
   type AdjustmentResponse,
+  type FieldIssue,
 } from '../../domain';
-import { appendAudit } from '../audit/auditLog';
+import { appendAudit, type AuditEntry } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
-import { readRecord, writeRecords } from '../storage/recordStore';
-import { inTransaction } from '../storage/database';
+import { readRecord, writeRecords, type RecordWrite } from '../storage/recordStore';
+import { inTransaction, type Tx } from '../storage/database';
 
 /**
  * A credit or an adjustment on a billing account, recorded by a billing clerk with a reason: a new
  * record (who, when, why) and the account's balance moved by its amount, in one transaction with
- * its audit row. Online only, so it moves the balance the store holds now. The workstation names
- * the record's id, so a retry after a lost answer records nothing twice.
+ * its audit row. Online only, so it moves the balance the store holds now. Above the store's own
+ * approval threshold (never the desk's word) it is recorded awaiting a supervisor's approval and the
+ * balance stays (adjustmentApproval.ts moves it). The workstation names the record's id, so a retry
+ * after a lost answer records nothing twice.
  */
 export async function recordAdjustment(
-  ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>,
+  ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'adjustmentApprovalAboveCents'>,
   session: SessionContext,
   billingAccountIdParam: string,
   request: AdjustmentRequest,
@@ -45,35 +50,64 @@ export async function recordAdjustment(
     }
     const stored = await readRecord(tx, 'billingAccount', billingAccountId);
     if (!stored?.data) throw new CareDeskError('not_found', 'no such billing account');
-    const account = BillingAccount.parse(stored.data);
-    const at = now.toISOString();
-    const adjustment = BillingAdjustment.parse({
-      id: request.id,
-      customerId: account.customerId,
-      billingAccountId,
-      kind: request.kind,
-      amountCents: request.amountCents,
-      reason: request.reason,
-      recordedBy: user.displayName,
-      recordedAt: at,
-    });
-    const next = { ...account, balanceCents: account.balanceCents + request.amountCents };
-    const seqs = await writeRecords(
-      tx,
-      [
-        { op: 'update', entity: 'billingAccount', id: billingAccountId, customerId: account.customerId, data: next, fields: ['balanceCents'] },
-        { op: 'create', entity: 'billingAdjustment', id: adjustment.id, customerId: account.customerId, data: adjustment, fields: ['kind', 'amountCents', 'reason'] },
-      ],
-      {
-        at: now,
-        by: user.id,
-        reason: request.reason,
-        // field names only: the amount and the reason are the record's, not the log's
-        audit: { ...audit, outcome: 'ok', customerId: account.customerId, fields: ['kind', 'amountCents', 'reason'], detail: `${request.kind} on billing account ${billingAccountId}` },
-      },
-    );
-    return { adjustment, balanceCents: next.balanceCents, seq: seqs[1]! };
+    return putOnAccount(tx, ctx, session, BillingAccount.parse(stored.data), request, audit);
   });
   if (outcome.seq) ctx.feed.publish({ kind: 'advanced', head: outcome.seq });
   return { adjustment: outcome.adjustment, balanceCents: outcome.balanceCents };
+}
+
+export type AdjustmentAudit = Omit<AuditEntry, 'outcome'>;
+/** What a decision's or a reversal's transaction comes to: refused by a rule (audited and answered after it), or done. */
+export type AdjustmentOutcome = { refused: FieldIssue; customerId: string } | { refused?: never; adjustment: BillingAdjustment; seq: number };
+
+/**
+ * A new credit, adjustment or reversal on `account`, in the caller's transaction: applied at once
+ * (the balance moved in the same write) or, above the store's threshold, held for a supervisor's
+ * approval with the balance untouched. Its audit row names fields only: the amount and the reason
+ * are the record's, not the log's.
+ */
+export async function putOnAccount(
+  tx: Tx,
+  ctx: Pick<StoreContext, 'clock' | 'adjustmentApprovalAboveCents'>,
+  session: SessionContext,
+  account: BillingAccount,
+  request: { id: string; kind: AdjustmentKind; amountCents: number; reason: string; reverses?: string },
+  audit: AdjustmentAudit,
+): Promise<{ adjustment: BillingAdjustment; balanceCents: number; seq: number }> {
+  const now = ctx.clock();
+  const held = needsApproval(request.amountCents, ctx.adjustmentApprovalAboveCents);
+  const adjustment = BillingAdjustment.parse({
+    id: request.id,
+    customerId: account.customerId,
+    billingAccountId: account.id,
+    kind: request.kind,
+    amountCents: request.amountCents,
+    reason: request.reason,
+    recordedBy: session.user.displayName,
+    recordedAt: now.toISOString(),
+    recordedById: session.user.id,
+    status: held ? 'awaiting_approval' : 'applied',
+    ...(held ? { approvalAboveCents: ctx.adjustmentApprovalAboveCents } : {}),
+    ...(request.reverses ? { reverses: request.reverses } : {}),
+  });
+  const fields = ['kind', 'amountCents', 'reason', 'status', ...(request.reverses ? ['reverses'] : [])];
+  const next = { ...account, balanceCents: account.balanceCents + request.amountCents };
+  const writes: RecordWrite[] = [
+    ...(held ? [] : [{ op: 'update', entity: 'billingAccount', id: account.id, customerId: account.customerId, data: next, fields: ['balanceCents'] } as const]),
+    { op: 'create', entity: 'billingAdjustment', id: adjustment.id, customerId: account.customerId, data: adjustment, fields },
+  ];
+  const detail = `${request.reverses ? `reversal of ${request.reverses}` : request.kind} on billing account ${account.id}${held ? ", awaiting a supervisor's approval" : ''}`;
+  const seqs = await writeRecords(tx, writes, { at: now, by: session.user.id, reason: request.reason, audit: { ...audit, outcome: 'ok', customerId: account.customerId, fields, detail } });
+  return { adjustment, balanceCents: held ? account.balanceCents : next.balanceCents, seq: seqs.at(-1)! };
+}
+
+/**
+ * A request the rules of domain/adjustments.ts refuse: audited as denied (naming the rule, never an
+ * amount), then answered with the rule. Deciding one's own is `forbidden`, naming an adjustment of
+ * another account a bad request, anything else a `conflict` with the record's state.
+ */
+export async function refuseAdjustment(ctx: Pick<StoreContext, 'db' | 'clock'>, audit: AdjustmentAudit, issue: FieldIssue): Promise<never> {
+  await inTransaction(ctx.db, (tx) => appendAudit(tx, ctx.clock(), { ...audit, outcome: 'denied', detail: issue.rule }));
+  const code = issue.rule === 'adjustment.same_person' ? 'forbidden' : issue.rule === 'reversal.other_account' ? 'validation' : 'conflict';
+  throw new CareDeskError(code, issue.message, [issue]);
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { API, CareDeskError, OPERATIONS, ROUTED_OPERATION_NAMES, mayPerform, parseOrThrow, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
+import { decideAdjustment } from '../billing/adjustmentApproval';
+import { reverseAdjustment } from '../billing/adjustmentReversal';
 import type { StoreContext } from '../context';
 import { sessionOf } from '../http/access';
 import type { SessionContext } from '../identity/sessions';
@@ -20,6 +22,8 @@ import type { z } from 'zod';
 type Handler<N extends RoutedOperationName> = (ctx: StoreContext, session: SessionContext, input: OperationInput<N>) => Promise<OperationOutput<N>>;
 
 const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
+  'billingAdjustment.decide': decideAdjustment,
+  'billingAdjustment.reverse': reverseAdjustment,
   'lead.convert': convertLead,
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,

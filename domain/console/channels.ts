@@ -28,6 +28,8 @@ export const CHANNEL_NAMES = [
   'billing.open',
   'paymentMethod.replaceCard',
   'billingAccount.recordAdjustment',
+  'billingAdjustment.decide',
+  'billingAdjustment.reverse',
   'lead.convert',
   'inquiry.reply',
   'sharing.export',

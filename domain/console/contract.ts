@@ -102,7 +102,9 @@ export const BillingView = z.object({
   /** billing account paths this role may change, from the field policy */
   editablePaths: z.array(z.string()),
   /** online-only actions this role may take (domain/operations.ts) */
-  may: z.object({ replaceCard: z.boolean(), recordAdjustment: z.boolean() }),
+  may: z.object({ replaceCard: z.boolean(), recordAdjustment: z.boolean(), reverseAdjustment: z.boolean() }),
+  /** above this (cents, either way) a credit or an adjustment waits for a supervisor's approval: the central store's word at sign-in; null when it has not said (it decides anyway) */
+  approvalAboveCents: z.number().int().nullable(),
 });
 export type BillingView = z.infer<typeof BillingView>;
 
@@ -251,10 +253,21 @@ export const CONSOLE_CONTRACT = {
   },
   /** online only: a record's change history with each change's reason, as the central store lets this role see it (an audited read) */
   'records.history': { input: z.strictObject({ entity: RecordRef.shape.entity, id: Id }), output: HistoryResponse, unlocked: true, passive: true },
-  /** a queue's records as this role sees them in its cache (pending ones included), newest first, each with its customer's name */
+  /**
+   * a queue's records as this role sees them in its cache (pending ones included), newest first, each
+   * with its customer's name and account number, and the currency of the billing account it is on (if any)
+   */
   'records.list': {
     input: z.strictObject({ entity: z.enum(QUEUE_ENTITIES) }),
-    output: z.array(z.object({ record: z.record(z.string(), z.unknown()).and(z.object({ id: Id })), customerName: z.string().nullable(), changes: z.array(PendingChange) })),
+    output: z.array(
+      z.object({
+        record: z.record(z.string(), z.unknown()).and(z.object({ id: Id })),
+        customerName: z.string().nullable(),
+        accountNumber: z.string().nullable(),
+        currency: z.string().nullable(),
+        changes: z.array(PendingChange),
+      }),
+    ),
     unlocked: true, passive: true,
   },
   /** online only: what an erasure did, as proof (approvers and compliance; an audited read) */

@@ -23,6 +23,10 @@ export const AUDIT_ACTIONS = [
   'card.replace',
   'billing.read',
   'billing.adjustment',
+  /** a credit or an adjustment awaiting approval approved (the balance moved) or declined by a supervisor: ids and field names, never the amount or the reason */
+  'billing.adjustment_decided',
+  /** an applied credit or adjustment taken back by a new one of the opposite amount: ids and field names only */
+  'billing.adjustment_reversed',
   /** an approved erasure carried out: what was erased and kept, by entity, never a value */
   'erasure.completed',
   /** a desk reported it purged an erased customer from its cache */

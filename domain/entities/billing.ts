@@ -87,9 +87,17 @@ export type Order = z.infer<typeof Order>;
  * record of its own (never an edit of another), created online only: money moves against the
  * balance the central store holds now, not against a workstation's copy of it.
  * `amountCents` is the effect on the balance: negative lowers what the customer owes.
+ *
+ * Issue 13: one above the store's approval threshold is recorded `awaiting_approval` and moves the
+ * balance only once a supervisor other than its recorder approves it (`applied`), or never
+ * (`declined`); the decision is stamped on it by the central store. A mistaken one is never edited:
+ * a reversal is a new adjustment of the opposite amount naming it (`reverses`). Records from before
+ * approvals have no status and were applied (`adjustmentStatus`, domain/adjustments.ts).
  */
 export const ADJUSTMENT_KINDS = ['credit', 'adjustment'] as const;
 export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
+export const ADJUSTMENT_STATUSES = ['awaiting_approval', 'applied', 'declined'] as const;
+export type AdjustmentStatus = (typeof ADJUSTMENT_STATUSES)[number];
 export const BillingAdjustment = z.strictObject({
   id: Id,
   customerId: Id,
@@ -99,11 +107,31 @@ export const BillingAdjustment = z.strictObject({
   reason: ChangeReason,
   recordedBy: optionalText(100),
   recordedAt: IsoDateTime,
+  /** the recorder's user id: the one person who may not approve it (absent on records from before approvals) */
+  recordedById: Id.optional(),
+  status: z.enum(ADJUSTMENT_STATUSES).optional(),
+  /** the threshold it was held against, set only on one that needed a supervisor's approval (and so in the approvals queue) */
+  approvalAboveCents: Cents.optional(),
+  /** who approved or declined it, when, and why: set by the central store, never taken from a desk */
+  decidedBy: optionalText(100).optional(),
+  decidedAt: IsoDateTime.optional(),
+  decisionReason: ChangeReason.optional(),
+  /** for a reversal: the adjustment it takes back, by the opposite amount */
+  reverses: Id.optional(),
 });
 export type BillingAdjustment = z.infer<typeof BillingAdjustment>;
 
 /** The largest credit or adjustment a clerk may record at once: $5,000. Larger ones go through finance. */
 export const MAX_ADJUSTMENT_CENTS = 500_000;
+
+/**
+ * From how much (exclusive, in cents either way) a credit or an adjustment waits for a supervisor's
+ * approval, unless the central store's configuration says otherwise (`adjustmentApprovalAboveCents`).
+ */
+export const DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS = 50_000;
+/** The central store's billing policy, sent to desks with the session (protocol 4) so that a review can say what needs approval. */
+export const BillingPolicy = z.strictObject({ adjustmentApprovalAboveCents: z.number().int().min(0).max(MAX_ADJUSTMENT_CENTS) });
+export type BillingPolicy = z.infer<typeof BillingPolicy>;
 
 /** A credit or adjustment as a clerk asks for it; the id (made by the workstation) makes a retry harmless. */
 export const NewAdjustment = z
@@ -118,3 +146,15 @@ export const NewAdjustment = z
   })
   .refine((a) => a.kind !== 'credit' || a.amountCents < 0, { ...rule('adjustment.credit_lowers', 'a credit lowers the balance'), path: ['amountCents'] });
 export type NewAdjustment = z.infer<typeof NewAdjustment>;
+
+export const ADJUSTMENT_DECISIONS = ['approve', 'decline'] as const;
+/** A supervisor's decision on a credit or an adjustment awaiting approval, with its reason. Who and when are the central store's. */
+export const AdjustmentDecisionRequest = z.strictObject({ adjustmentId: Id, decision: z.enum(ADJUSTMENT_DECISIONS), reason: ChangeReason });
+export type AdjustmentDecisionRequest = z.infer<typeof AdjustmentDecisionRequest>;
+/**
+ * A clerk takes back an applied credit or adjustment of `billingAccountId`: `id` (made by the desk)
+ * is the new reversal's, so a retry after a lost answer records nothing twice; its amount is the
+ * original's, opposite, set by the central store.
+ */
+export const AdjustmentReversalRequest = z.strictObject({ id: Id, billingAccountId: Id, adjustmentId: Id, reason: ChangeReason });
+export type AdjustmentReversalRequest = z.infer<typeof AdjustmentReversalRequest>;

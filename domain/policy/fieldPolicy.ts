@@ -108,6 +108,14 @@ export const FIELD_POLICY = {
     reason:           [H,       R,       H,       R,          R,          H],
     recordedBy:       [H,       R,       H,       R,          R,          H],
     recordedAt:       [H,       R,       H,       R,          R,          H],
+    // issue 13: its approval (set by the central store only) and a reversal's link; a supervisor reads them to decide
+    recordedById:     [H,       R,       H,       R,          R,          H],
+    status:           [H,       R,       H,       R,          R,          H],
+    approvalAboveCents:[H,      R,       H,       R,          R,          H],
+    decidedBy:        [H,       R,       H,       R,          R,          H],
+    decidedAt:        [H,       R,       H,       R,          R,          H],
+    decisionReason:   [H,       R,       H,       R,          R,          H],
+    reverses:         [H,       R,       H,       R,          R,          H],
   },
   lead: {
     id:               [R,       H,       H,       R,          R,          H],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BillingAdjustment, ENTITY_NAMES, ERASURE_SCOPES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
+import { BillingAdjustment, BillingPolicy, ENTITY_NAMES, ERASURE_SCOPES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
 import type { EntityName } from '../entities';
 import { MAX_JSON_DEPTH } from '../records';
 import { Username } from '../entities/identity';
@@ -41,14 +41,17 @@ export const API = {
  * Version 2: a push may carry `purged`, the customers the desk has erased from its cache (issue 11).
  * Version 3: the store's generation (`StoreGeneration`): a pull's `begin` line carries it, and a desk
  * names the one it synced with in its pulls and pushes, so that a restore of the store is not missed.
+ * Version 4: the sign-in and session answers carry the store's billing policy (`billing`: above what a
+ * credit or an adjustment waits for a supervisor's approval), and an adjustment is answered with its
+ * approval state (`BillingAdjustment.status` and the fields after it); an older desk is sent neither.
  */
-export const PROTOCOL = { version: 3, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 4, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 3 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 4 };
 
 /** Why a desk speaking `version` cannot talk to a store speaking `range`, or null when it can. */
 export function protocolMismatch(version: number, range: ProtocolRange): string | null {
@@ -101,10 +104,12 @@ export const SignInResponse = z.strictObject({
   serverTime: IsoDateTime,
   user: User,
   policy: SessionPolicy,
+  /** protocol 4: the store's billing policy (absent from an older store) */
+  billing: BillingPolicy.optional(),
 });
 export type SignInResponse = z.infer<typeof SignInResponse>;
 /** `GET API.session`: the session behind a token, still good (what a workstation asks at unlock). */
-export const SessionInfo = z.strictObject({ user: User, expiresAt: IsoDateTime, serverTime: IsoDateTime, policy: SessionPolicy });
+export const SessionInfo = z.strictObject({ user: User, expiresAt: IsoDateTime, serverTime: IsoDateTime, policy: SessionPolicy, billing: BillingPolicy.optional() });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
 // ── client registration ─────────────────────────────────────────────────────────────────────
@@ -277,6 +282,8 @@ export type ReplaceCardResponse = z.infer<typeof ReplaceCardResponse>;
 export const AdjustmentRequest = NewAdjustment;
 export type AdjustmentRequest = NewAdjustment;
 export const AdjustmentResponse = z.strictObject({ adjustment: BillingAdjustment, balanceCents: z.number().int() });
+/** The adjustment fields a desk of protocol 3 or older knows (its schema is strict): what such a desk is answered. */
+export const ADJUSTMENT_FIELDS_BEFORE_APPROVALS = ['id', 'customerId', 'billingAccountId', 'kind', 'amountCents', 'reason', 'recordedBy', 'recordedAt'] as const;
 export type AdjustmentResponse = z.infer<typeof AdjustmentResponse>;
 
 // ── live events (server-sent events on API.events) ──────────────────────────────────────────

@@ -119,11 +119,11 @@ describe('billing at the central store', () => {
       const before = await balance(4);
       const res = await h.adjust(clerk, account(4).id, { kind: 'credit', amountCents: -1250, reason: 'Outage on the 3rd' });
       expect(res.status).toBe(200);
-      expect(res.json.adjustment).toMatchObject({ kind: 'credit', amountCents: -1250, reason: 'Outage on the 3rd', recordedBy: clerk.user.displayName, customerId: h.customer(4).customer.id });
+      expect(res.json.adjustment).toMatchObject({ kind: 'credit', amountCents: -1250, reason: 'Outage on the 3rd', recordedBy: clerk.user.displayName, customerId: h.customer(4).customer.id, status: 'applied' });
       expect(await balance(4)).toBe(before - 1250);
       expect(res.json.balanceCents).toBe(before - 1250);
       const [row] = await auditRows('billing.adjustment');
-      expect(row).toMatchObject({ outcome: 'ok', user_id: clerk.user.id, role: 'billing_clerk', device_id: clerk.device.id, fields: '["kind","amountCents","reason"]' });
+      expect(row).toMatchObject({ outcome: 'ok', user_id: clerk.user.id, role: 'billing_clerk', device_id: clerk.device.id, fields: '["kind","amountCents","reason","status"]' });
       expect(row!.detail).not.toContain('1250');
       expect(row!.detail).not.toContain('Outage');
     });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { Agent, request } from 'undici';
 import { startCentralStore, type CentralStore, type InternalErrorLog, type SeedSummary } from '../../central';
-import { API, PullLine, ServerEvent, type Mutation, type Role, type User } from '../../domain';
+import { API, PROTOCOL, PullLine, ServerEvent, type Mutation, type Role, type User } from '../../domain';
 import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
 
 /**
@@ -159,8 +159,14 @@ export class Harness {
     return this.call(session.device.agent, 'POST', API.replaceCard(paymentMethodId), { token: session.token, body: { replacementId, card } });
   }
 
+  /** as this build's desk sends it (its protocol version: the answer carries the approval state) */
   async adjust(session: TestSession, billingAccountId: string, body: Record<string, unknown>): Promise<Reply> {
-    return this.call(session.device.agent, 'POST', API.adjustments(billingAccountId), { token: session.token, body: { id: randomUUID(), ...body } });
+    return this.call(session.device.agent, 'POST', API.adjustments(billingAccountId), { token: session.token, body: { id: randomUUID(), ...body }, headers: { [PROTOCOL.header]: String(PROTOCOL.version) } });
+  }
+
+  /** an online operation through the store's operations route (domain/operations.ts), as this build's desk sends it */
+  async operation(session: TestSession, name: string, body: unknown): Promise<Reply> {
+    return this.call(session.device.agent, 'POST', API.operation(name), { token: session.token, body, headers: { [PROTOCOL.header]: String(PROTOCOL.version) } });
   }
 
   async verify(session: TestSession, customerId: string, method: 'ssn_last4' | 'account_pin', answer: string): Promise<Reply> {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   BillingAccount,
+  AdjustmentDecisionRequest,
+  AdjustmentReversalRequest,
   BillingAdjustment,
   ChangeReason,
   Customer,
@@ -130,7 +132,7 @@ describe('every free-text field of every entity and input uses the one text rule
   const lead = demoLead(2, { seed: 3 });
   const inquiry = demoInquiry(2, { seed: 3 });
   const order = { id, customerId: id, items: [{ sku: 'ATA-200', description: 'VoIP adapter', quantity: 1, priceCents: 4999 }], status: 'fulfilled', placedAt: at, fulfilledAt: null };
-  const adjustment = { id, customerId: id, billingAccountId: id, kind: 'credit', amountCents: -500, reason: 'Service outage', recordedBy: 'Billing team', recordedAt: at };
+  const adjustment = { id, customerId: id, billingAccountId: id, kind: 'credit', amountCents: -500, reason: 'Service outage', recordedBy: 'Billing team', recordedAt: at, recordedById: id, status: 'declined', approvalAboveCents: 50_000, decidedBy: 'Sam Supervisor', decidedAt: at, decisionReason: 'Already credited', reverses: id };
   const erasure = { id, customerId: id, filedBy: id, filedAt: at, reason: 'customer asked', status: 'pending', decidedBy: null, decidedAt: null };
   const hold = { id, customerId: id, kind: 'ecpa_preservation', reference: 'Subpoena 2026-114', status: 'active', placedBy: id, placedAt: at, releasedBy: null, releasedAt: null };
   const disclosure = { id, customerId: id, requester: 'County court', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['email'], approvedBy: id, at };
@@ -166,6 +168,10 @@ describe('every free-text field of every entity and input uses the one text rule
     ['order', 'items.0.sku', Order, order],
     ['billing adjustment', 'reason', BillingAdjustment, adjustment],
     ['billing adjustment', 'recordedBy', BillingAdjustment, adjustment],
+    ['billing adjustment', 'decidedBy', BillingAdjustment, adjustment],
+    ['billing adjustment', 'decisionReason', BillingAdjustment, adjustment],
+    ['adjustment decision', 'reason', AdjustmentDecisionRequest, { adjustmentId: id, decision: 'decline', reason: 'Already credited' }],
+    ['adjustment reversal', 'reason', AdjustmentReversalRequest, { id, billingAccountId: id, adjustmentId: id, reason: 'Wrong account' }],
     ['new adjustment', 'reason', NewAdjustment, { id, kind: 'credit', amountCents: -500, reason: 'outage' }],
     ['erasure request', 'reason', ErasureRequest, erasure],
     ['disclosure record', 'requester', DisclosureRecord, disclosure],

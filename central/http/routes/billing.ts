@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { API, AdjustmentRequest, AdjustmentResponse, ReplaceCardRequest, ReplaceCardResponse, parseOrThrow } from '../../../domain';
+import { ADJUSTMENT_FIELDS_BEFORE_APPROVALS, API, AdjustmentRequest, AdjustmentResponse, ReplaceCardRequest, ReplaceCardResponse, parseOrThrow } from '../../../domain';
 import { recordAdjustment } from '../../billing/adjustments';
 import { replaceCard } from '../../billing/replaceCard';
 import type { StoreContext } from '../../context';
@@ -14,6 +14,12 @@ export function billingRoutes(app: FastifyInstance, ctx: StoreContext): void {
 
   app.post<{ Params: { billingAccountId: string } }>(API.adjustments(':billingAccountId'), async (request) => {
     const body = parseOrThrow(AdjustmentRequest, request.body);
-    return AdjustmentResponse.parse(await recordAdjustment(ctx, sessionOf(request), request.params.billingAccountId, body));
+    const answer = AdjustmentResponse.parse(await recordAdjustment(ctx, sessionOf(request), request.params.billingAccountId, body));
+    // a desk older than approvals (protocol 4) refuses fields its strict schema does not know: it is told what it knows
+    return request.syncProtocol >= 4 ? answer : { ...answer, adjustment: pick(answer.adjustment, ADJUSTMENT_FIELDS_BEFORE_APPROVALS) };
   });
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => k in value).map((k) => [k, value[k]])) as Pick<T, K>;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { API, EnrolRequest, EnrolResponse, SessionInfo, SignInRequest, SignInResponse, parseOrThrow } from '../../../domain';
+import { API, EnrolRequest, type BillingPolicy, EnrolResponse, SessionInfo, SignInRequest, SignInResponse, parseOrThrow } from '../../../domain';
 import type { StoreContext } from '../../context';
 import { enrolDevice } from '../../identity/devices';
 import { enrolmentSource } from '../../identity/enrolmentThrottle';
@@ -19,15 +19,20 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: StoreContext): void {
   });
 }
 
+/** The store's billing policy, for desks that know it (protocol 4; an older desk's strict schema refuses a field it does not know). */
+function billingPolicy(ctx: Pick<StoreContext, 'adjustmentApprovalAboveCents'>, protocol: number): { billing?: BillingPolicy } {
+  return protocol >= 4 ? { billing: { adjustmentApprovalAboveCents: ctx.adjustmentApprovalAboveCents } } : {};
+}
+
 /** Sign-in, the session check and sign-out, for enrolled devices. */
 export function identityRoutes(app: FastifyInstance, ctx: StoreContext): void {
   app.post(API.session, { config: { access: 'device' } }, async (request) => {
     const body = parseOrThrow(SignInRequest, request.body);
-    return SignInResponse.parse(await signIn(ctx, body, deviceOf(request).id));
+    return SignInResponse.parse({ ...(await signIn(ctx, body, deviceOf(request).id)), ...billingPolicy(ctx, request.syncProtocol) });
   });
 
   // the access check has done the work: the token is good, its user active, its device enrolled
-  app.get(API.session, async (request) => SessionInfo.parse(sessionInfo(ctx, sessionOf(request))));
+  app.get(API.session, async (request) => SessionInfo.parse({ ...sessionInfo(ctx, sessionOf(request)), ...billingPolicy(ctx, request.syncProtocol) }));
 
   app.delete(API.session, async (request, reply) => {
     await signOut(ctx, sessionOf(request));

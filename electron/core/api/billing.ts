@@ -7,6 +7,7 @@ import { visibleEntities } from '../../../domain/policy';
 import { AdjustmentRequest } from '../../../domain/sync/protocol';
 import { parseCardDetails } from '../../../domain/validation/card';
 import type { OpenSession } from '../session/session';
+import { billingPolicyOf } from '../session/unlockContact';
 import { VIEW_AUDIT_INTERVAL_MS } from './customers';
 import { pendingChange } from './edits';
 import { assertMayPerform, performOnline } from './operations';
@@ -33,7 +34,8 @@ export function billingView(s: OpenSession, customerId: string): BillingView {
     adjustments: rows('billingAdjustment').sort(byNewest('recordedAt')) as BillingView['adjustments'],
     changes: account ? s.cache.changesOf('billingAccount', String(account.id)).map(pendingChange) : [],
     editablePaths: editablePaths('billingAccount', role),
-    may: { replaceCard: mayPerform('paymentMethod.replaceCard', role), recordAdjustment: mayPerform('billingAccount.recordAdjustment', role) },
+    may: { replaceCard: mayPerform('paymentMethod.replaceCard', role), recordAdjustment: mayPerform('billingAccount.recordAdjustment', role), reverseAdjustment: mayPerform('billingAdjustment.reverse', role) },
+    approvalAboveCents: billingPolicyOf(s.cache)?.adjustmentApprovalAboveCents ?? null,
   };
 }
 

@@ -8,15 +8,16 @@ import { displayName } from './customers';
 import { pendingChange } from './edits';
 
 type Row = Record<string, unknown> & { id: string };
-const NEWEST_FIRST = ['filedAt', 'placedAt', 'createdAt', 'receivedAt'];
+const NEWEST_FIRST = ['filedAt', 'placedAt', 'createdAt', 'receivedAt', 'recordedAt'];
 
 /**
- * A queue (erasure requests, legal holds, leads, inquiries) as this role sees it in its cache, with
- * the records it created here and has not yet pushed; each with its customer's name, so that an
- * approver sees whose data it is without opening (and so reading) the profile, and with this user's
- * changes of it (a decision pending, or refused by the central store with the reason).
+ * A queue (erasure requests, legal holds, leads, inquiries, credits and adjustments held for approval)
+ * as this role sees it in its cache, with the records it created here and has not yet pushed; each
+ * with its customer's name and account number, so that an approver sees whose data it is without
+ * opening (and so reading) the profile, the currency of the billing account it is on, and this
+ * user's changes of it (a decision pending, or refused by the central store with the reason).
  */
-export function listQueue(s: OpenSession, entity: QueueEntity): { record: Row; customerName: string | null; changes: PendingChange[] }[] {
+export function listQueue(s: OpenSession, entity: QueueEntity): { record: Row; customerName: string | null; accountNumber: string | null; currency: string | null; changes: PendingChange[] }[] {
   if (!visibleEntities(s.user.role).includes(entity)) throw new PolicyError(`the ${s.user.role} role does not see ${entity} records`);
   const when = (r: Row) => String(NEWEST_FIRST.map((f) => r[f]).find((v) => typeof v === 'string') ?? '');
   return (s.cache.effectiveRecordsOf(entity) as Row[])
@@ -25,7 +26,10 @@ export function listQueue(s: OpenSession, entity: QueueEntity): { record: Row; c
       const customerId = customerIdOf(entity, record);
       const customer = customerId ? s.cache.getRecord('customer', customerId) : null;
       const customerName = customer ? displayName(customer) : null;
-      return { record, customerName, changes: s.cache.changesOf(entity, record.id).map(pendingChange) };
+      const accountNumber = typeof customer?.accountNumber === 'string' ? customer.accountNumber : null;
+      const account = typeof record.billingAccountId === 'string' ? s.cache.getRecord('billingAccount', record.billingAccountId) : null;
+      const currency = typeof account?.currency === 'string' ? account.currency : null;
+      return { record, customerName, accountNumber, currency, changes: s.cache.changesOf(entity, record.id).map(pendingChange) };
     });
 }
 

@@ -1,5 +1,5 @@
 import type { EntityName } from '../../../domain/entities';
-import { QUEUE_ENTITIES, type QueueEntity } from '../../../domain/operations';
+import { QUEUE_ENTITIES, QUEUE_MARKS, type QueueEntity } from '../../../domain/operations';
 import { BatchInsert } from './batchInsert';
 import { customerKeyHash, recordKeyHash } from './recordKeys';
 import type { Db, SyncMode } from './sqlite';
@@ -27,7 +27,12 @@ interface RecordRow {
   data: string;
 }
 
-const QUEUE_INDEX_TERM = `b.entity IN (${QUEUE_ENTITIES.map((e) => `'${e}'`).join(', ')})`;
+const WHOLE_QUEUES = QUEUE_ENTITIES.filter((e) => !QUEUE_MARKS[e]);
+/** The WHERE term of a queue's partial index: migration 005's for whole entities, 006's for an entity only some of whose records are a queue's. */
+function queueIndexTerm(entity: QueueEntity): string {
+  const mark = QUEUE_MARKS[entity];
+  return mark ? `b.entity = '${entity}' AND json_extract(b.data, '$.${mark}') IS NOT NULL` : `b.entity IN (${WHOLE_QUEUES.map((e) => `'${e}'`).join(', ')}) AND b.entity = '${entity}'`;
+}
 
 const SELECT = 'SELECT r.rid, r.seq, b.entity, b.id, b.customer_id, b.data FROM record AS r CROSS JOIN record_body AS b ON b.rid = r.rid';
 
@@ -144,7 +149,7 @@ export class RecordTable {
     return [...latest.values()].filter((row) => !this.deletedDuringInitialSync(row)).map(toRecord);
   }
 
-  /** Every record of a queue entity (QUEUE_ENTITIES, domain/operations.ts), through the partial index of migration 005 (its WHERE term is restated in the query: SQLite uses a partial index only for a query that says the same). */
+  /** Every record of a queue (QUEUE_ENTITIES and QUEUE_MARKS, domain/operations.ts), through the partial index of migration 005 or 006 (its WHERE term is restated in the query: SQLite uses a partial index only for a query that says the same). */
   ofEntity(entity: QueueEntity): StoredRecord[] {
     const rows = this.queueStatement(entity).all([]) as RecordRow[];
     if (!this.mode.initial) return rows.map(toRecord);
@@ -155,9 +160,9 @@ export class RecordTable {
 
   /** The statement that lists a queue: for `ofEntity`, and for the test that shows its plan uses the index. */
   queueStatement(entity: QueueEntity): ReturnType<Db['prepare']> {
-    // the entity is written into the statement so that SQLite can use the partial index; it is one of four names, never input
+    // the entity is written into the statement so that SQLite can use the partial index; it is one of QUEUE_ENTITIES, never input
     return (this.queueStatements[entity] ??= this.db.prepare(
-      `SELECT r.rid, r.seq, b.entity, b.id, b.customer_id, b.data FROM record_body AS b CROSS JOIN record AS r ON r.rid = b.rid WHERE ${QUEUE_INDEX_TERM} AND b.entity = '${entity}'`,
+      `SELECT r.rid, r.seq, b.entity, b.id, b.customer_id, b.data FROM record_body AS b CROSS JOIN record AS r ON r.rid = b.rid WHERE ${queueIndexTerm(entity)}`,
     ));
   }
 

@@ -1,5 +1,5 @@
 import { CareDeskError } from '../../../domain/errors';
-import type { SessionPolicy, User } from '../../../domain/entities';
+import { BillingPolicy, type SessionPolicy, type User } from '../../../domain/entities';
 import { revocationScopeOf, type SignInResponse } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from '../sync/centralClient';
@@ -20,9 +20,20 @@ export const UNLOCK_CONTACT_MS = 3_000;
 export function recordSignIn(cache: WorkstationCache, signedIn: SignInResponse, clock: () => Date): void {
   cache.setMeta('user', JSON.stringify(signedIn.user));
   cache.setMeta('policy', JSON.stringify(signedIn.policy));
+  keepBillingPolicy(cache, signedIn.billing);
   cache.setMeta('token', signedIn.token);
   cache.setMeta('token_expires_at', signedIn.expiresAt);
   cache.setMeta('last_online_at', clock().toISOString());
+}
+
+/** The store's billing policy as it last said it (protocol 4; an older store says nothing: null). */
+function keepBillingPolicy(cache: WorkstationCache, policy: BillingPolicy | undefined): void {
+  cache.setMeta('billing_policy', JSON.stringify(policy ?? null));
+}
+
+/** The billing policy the store gave at the last sign-in or unlock, or null when it gave none. */
+export function billingPolicyOf(cache: WorkstationCache): BillingPolicy | null {
+  return BillingPolicy.nullable().catch(null).parse(JSON.parse(cache.getMeta('billing_policy') ?? 'null'));
 }
 
 /**
@@ -42,6 +53,7 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
         const info = await client.session(local.token, signal);
         local.policy = info.policy;
         local.cache.setMeta('policy', JSON.stringify(info.policy));
+        keepBillingPolicy(local.cache, info.billing);
         local.cache.setMeta('last_online_at', clock().toISOString());
         return null;
       } catch (err) {

@@ -82,7 +82,7 @@ describe("a billing clerk's workstation", () => {
     expect(view.paymentMethods.map((m) => m.last4).sort()).toEqual(d.paymentMethods.map((m) => m.last4).sort());
     expect(JSON.stringify(view)).not.toMatch(/\d{12,19}/);
     expect(view.editablePaths).toEqual(['status', 'autopay', 'billingAddress']);
-    expect(view.may).toEqual({ replaceCard: true, recordAdjustment: true });
+    expect(view.may).toEqual({ replaceCard: true, recordAdjustment: true, reverseAdjustment: true });
   });
 
   it('reports each billing tab view for the audit log, once per customer in ten minutes', async () => {

@@ -35,6 +35,8 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'billing.open': [{ customerId: 'nope' }, 'customerId'],
   'paymentMethod.replaceCard': [{ customerId: '00000000-0000-4000-8000-000000000000', paymentMethodId: 'nope', card: {} }, 'paymentMethodId'],
   'billingAccount.recordAdjustment': [{ customerId: '00000000-0000-4000-8000-000000000000', kind: 'gift', amountCents: 100, reason: 'goodwill' }, 'kind'],
+  'billingAdjustment.decide': [{ adjustmentId: '00000000-0000-4000-8000-000000000000', decision: 'applied', reason: 'checked the ticket' }, 'decision'],
+  'billingAdjustment.reverse': [{ id: '00000000-0000-4000-8000-000000000000', billingAccountId: '00000000-0000-4000-8000-000000000000', adjustmentId: 'nope', reason: 'wrong account' }, 'adjustmentId'],
   'lead.convert': [{ leadId: '00000000-0000-4000-8000-000000000000', serviceAddress: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, plans: [] }, 'plans'],
   'inquiry.reply': [{ inquiryId: '00000000-0000-4000-8000-000000000000', body: 'Hello', disclosesAccountData: 'yes' }, 'disclosesAccountData'],
   'sharing.export': [{ partner: 'Acme Print', purpose: 'leads' }, 'purpose'],
