@@ -11,8 +11,8 @@ import { transitionOf } from './lifecycles';
 type Adjustment = Partial<BillingAdjustment> & { id: string };
 
 /** Its state; a record from before approvals has none and was applied when it was recorded. */
-export function adjustmentStatus(adjustment: Pick<Adjustment, 'status'>): AdjustmentStatus {
-  return adjustment.status ?? 'applied';
+export function adjustmentStatus(adjustment: Readonly<Record<string, unknown>>): AdjustmentStatus {
+  return (adjustment.status ?? 'applied') as AdjustmentStatus;
 }
 
 /** Whether an amount (either way) waits for a supervisor's approval under the store's threshold. */

@@ -42,6 +42,15 @@ export function fieldValue(path: string, value: unknown): string {
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 export const cents = (value: unknown) => (typeof value === 'number' ? money.format(value / 100) : '—');
+/** An amount in cents in its account's currency, with the currency's code, as an approver reads it: "$1,500.00 USD". */
+export function centsIn(value: unknown, currency: string | null): string {
+  if (typeof value !== 'number' || !currency) return cents(value);
+  try {
+    return `${new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(value / 100)} ${currency}`;
+  } catch {
+    return `${(value / 100).toFixed(2)} ${currency}`;
+  }
+}
 
 const dateFmt = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric' });
 const timeFmt = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });

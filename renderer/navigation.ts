@@ -2,6 +2,7 @@ import { performers, type OperationName } from '../domain/operations';
 import { visibleEntities } from '../domain/policy/fieldPolicy';
 import type { Role } from '../domain/roles';
 import type { IconName } from './components/Icon';
+import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
 
 /**
  * The console's navigation, built per role from the start: each role sees the views of its work.
@@ -25,19 +26,23 @@ const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox
 
 /**
  * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
- * a list of our own: the approvals for those who decide erasure requests, the legal holds for those
- * who place them, the leads for those who create them, the inquiries for those who answer them. A
- * view keeps its shortcut whoever sees it.
+ * a list of our own: the approvals for those who decide one of its kinds (erasure requests, credits
+ * above the threshold), the legal holds for those who place them, the leads for those who create
+ * them, the inquiries for those who answer them. A view keeps its shortcut whoever sees it.
  */
-const WORKFLOW_VIEWS: readonly (readonly [OperationName, NavItem])[] = [
-  ['erasureRequest.decide', APPROVALS],
-  ['legalHold.place', HOLDS],
-  ['lead.create', LEADS],
-  ['inquiry.reply', INQUIRIES],
+const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] = [
+  // the approvals queue holds several kinds, each decided by its own operation (views/approvals/approvalKinds.ts)
+  [APPROVAL_KINDS.map((kind) => kind.decides), APPROVALS],
+  [['legalHold.place'], HOLDS],
+  [['lead.create'], LEADS],
+  [['inquiry.reply'], INQUIRIES],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */
-const views = (role: Role, items: readonly NavItem[]): readonly NavItem[] => [...items, ...WORKFLOW_VIEWS.filter(([operation]) => performers(operation).includes(role)).map(([, item]) => item)];
+const views = (role: Role, items: readonly NavItem[]): readonly NavItem[] => [
+  ...items,
+  ...WORKFLOW_VIEWS.filter(([operations]) => operations.some((operation) => performers(operation).includes(role))).map(([, item]) => item),
+];
 
 export const NAVIGATION: Record<Role, readonly NavItem[]> = {
   care_rep: views('care_rep', [CUSTOMERS, CONFLICTS]),

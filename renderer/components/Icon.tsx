@@ -20,6 +20,7 @@ const PATHS = {
   sync: 'M20 11A8 8 0 0 0 5.3 7M4 13a8 8 0 0 0 14.7 4M5 3v4h4M19 21v-4h-4',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   plus: 'M12 5v14M5 12h14',
+  undo: 'M9 14 4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3',
   trash: 'M5 7h14M9 7V4h6v3M7 7l1 13h8l1-13',
   line: 'M7 3h10v18H7zM11 18h2',
   card: 'M3 6h18v12H3zM3 10h18',

@@ -9,7 +9,7 @@ import { useFieldEdit } from './useRecordChange';
 /**
  * One customer's billing tab as the core holds it for this role, refreshed when the core says the
  * customer changed (a pull brought a new card, a credit, a confirmed address). Replacing a card and
- * recording a credit are online calls; neither keeps what was typed, and each refreshes the tab.
+ * recording or reversing a credit are online calls; none keeps what was typed, and each refreshes the tab.
  */
 export function useBilling(customerId: string) {
   const client = useQueryClient();
@@ -24,6 +24,10 @@ export function useBilling(customerId: string) {
     mutationFn: (input: { kind: AdjustmentKind; amountCents: number; reason: string }) => invoke('billingAccount.recordAdjustment', { customerId, ...input }),
     onSuccess: refresh,
   });
+  const reversal = useMutation({
+    mutationFn: (input: { id: string; billingAccountId: string; adjustmentId: string; reason: string }) => invoke('billingAdjustment.reverse', input),
+    onSuccess: refresh,
+  });
 
   const updateAccount = useFieldEdit('billingAccount', billing?.account?.id, track);
   const replaceCard = useCallback(
@@ -35,7 +39,17 @@ export function useBilling(customerId: string) {
     [adjustment.mutateAsync],
   );
 
-  return { billing, error, confirmed, updateAccount, replaceCard, recordAdjustment, dismiss };
+  /** takes back an applied credit or adjustment with a linked reversal; `id` is the reversal's, made once by its form */
+  const reverseAdjustment = useCallback(
+    async (adjustmentId: string, id: string, reason: string) => {
+      const billingAccountId = billing?.account?.id;
+      if (!billingAccountId) throw new Error('This customer has no billing account on this desk.');
+      return (await reversal.mutateAsync({ id, billingAccountId, adjustmentId, reason })).adjustment;
+    },
+    [reversal.mutateAsync, billing?.account?.id],
+  );
+
+  return { billing, error, confirmed, updateAccount, replaceCard, recordAdjustment, reverseAdjustment, dismiss };
 }
 
 export type BillingApi = ReturnType<typeof useBilling>;

@@ -121,8 +121,10 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
 
   const review = page.getByRole('group', { name: 'Review the credit' });
   await expect(review).toContainText('Credit of $1,500.00 USD');
-  await expect(review).toContainText('Recording it lowers the balance by $1,500.00');
-  await expect(review.getByRole('note')).toContainText('A large amount');
+  // above the central store's threshold ($500 unless configured): the review says it will wait for a supervisor
+  await expect(review).toContainText('Once approved, it lowers the balance by $1,500.00');
+  await expect(review.getByRole('note').filter({ hasText: 'A large amount' })).toBeVisible();
+  await expect(review.getByRole('note').filter({ hasText: 'Needs a supervisor’s approval: it is above $500.00' })).toBeVisible();
   // a second Enter out of habit records nothing
   await page.keyboard.press('Enter');
   await expect(review).toBeVisible();
@@ -133,6 +135,7 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
   await page.getByLabel('Amount (USD)').fill('15.00');
   await page.getByLabel('Amount (USD)').press('Enter');
   await expect(review).toContainText('Credit of $15.00 USD');
+  await expect(review).toContainText('Recording it lowers the balance by $15.00');
   await expect(review.getByRole('note')).toHaveCount(0);
   await review.getByRole('button', { name: 'Confirm and record $15.00' }).click();
   await expect(page.getByRole('region', { name: /Account history/i }).getByRole('listitem').filter({ hasText: 'Outage on the 3rd' })).toContainText(/Credit\s*−\$15\.00/, { timeout: 20_000 });

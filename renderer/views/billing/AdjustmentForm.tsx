@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useController } from 'react-hook-form';
+import { needsApproval } from '../../../domain/adjustments';
 import { ADJUSTMENT_KINDS, NewAdjustment, type AdjustmentKind, type BillingAdjustment } from '../../../domain/entities/billing';
 import { issuesFromZod, type FieldIssue } from '../../../domain/errors';
 import { Button } from '../../components/Button';
@@ -49,6 +50,21 @@ function effectOf(draft: AdjustmentDraft): string {
   return `${amount < 0 ? 'lowers' : 'raises'} the balance by ${cents(Math.abs(amount))}`;
 }
 
+/**
+ * Above the central store's threshold (`approvalAboveCents`, which it gave at sign-in; null when it
+ * gave none) a credit or an adjustment waits for a supervisor: the review says so before it is
+ * confirmed. The store decides by its own threshold whatever this says.
+ */
+export function ApprovalNotice({ amountCents, approvalAboveCents }: { amountCents: number; approvalAboveCents: number | null }) {
+  if (approvalAboveCents === null || !needsApproval(amountCents, approvalAboveCents)) return null;
+  return (
+    <p className="adjust-review-approval" role="note">
+      Needs a supervisor’s approval: it is above {cents(approvalAboveCents)}, the most a billing clerk records alone. Confirmed, it waits in the supervisors’ approvals and the balance
+      does not move until one approves it.
+    </p>
+  );
+}
+
 const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount' : issue.field);
 
 /**
@@ -56,7 +72,17 @@ const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount'
  * money before it is recorded (Enter reviews; only Confirm records; Esc goes back with what was typed);
  * sent online.
  */
-export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>; onDone: (recorded: BillingAdjustment | null) => void }) {
+export function AdjustmentForm({
+  online,
+  approvalAboveCents,
+  onRecord,
+  onDone,
+}: {
+  online: boolean;
+  approvalAboveCents: number | null;
+  onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>;
+  onDone: (recorded: BillingAdjustment | null) => void;
+}) {
   const name = useId();
   const listId = useId();
   const domain = useDomainForm<AdjustmentDraft>({
@@ -100,6 +126,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
 
   if (review) {
     const amount = Math.abs(amountCentsOf(review)!);
+    const held = approvalAboveCents !== null && needsApproval(amount, approvalAboveCents);
     return (
       <div className="adjust-review" role="group" aria-label={`Review the ${KINDS[review.kind].label.toLowerCase()}`} onKeyDown={onKeyDown}>
         <div className="adjust-review-summary" ref={summary} tabIndex={-1}>
@@ -107,8 +134,9 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
             {KINDS[review.kind].label} of <span className="money">{cents(amount)}</span> <span className="muted">USD</span>
           </p>
           <p>
-            Recording it {effectOf(review)}. Reason: “{review.reason.trim()}”
+            {held ? 'Once approved, it' : 'Recording it'} {effectOf(review)}. Reason: “{review.reason.trim()}”
           </p>
+          <ApprovalNotice amountCents={amount} approvalAboveCents={approvalAboveCents} />
           {amount >= LARGE_CENTS && (
             <p className="adjust-review-large" role="note">
               A large amount: {cents(amount)} is what the customer gets. Check it against what they were told before confirming.

@@ -61,7 +61,16 @@ export function BillingTab({ customerId }: { customerId: string }) {
       {target && <ReplaceCardForm key={target.id} method={target} online={online} onReplace={(card) => api.replaceCard(target.id, card)} onDone={(replaced) => finishReplacing(target.id, replaced)} />}
       <InvoicesPanel invoices={b.invoices} />
       <PaymentsPanel payments={b.payments} methods={b.paymentMethods} />
-      <AccountHistory adjustments={b.adjustments} online={online} mayRecord={b.may.recordAdjustment} onRecord={api.recordAdjustment} />
+      <AccountHistory
+        adjustments={b.adjustments}
+        billingAccountId={b.account?.id ?? null}
+        online={online}
+        mayRecord={b.may.recordAdjustment}
+        mayReverse={b.may.reverseAdjustment}
+        approvalAboveCents={b.approvalAboveCents}
+        onRecord={api.recordAdjustment}
+        onReverse={api.reverseAdjustment}
+      />
     </div>
   );
 }

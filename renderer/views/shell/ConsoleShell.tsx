@@ -7,7 +7,7 @@ import type { SessionApi } from '../../hooks/useSession';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { NAVIGATION, viewFromHash, type CustomerToOpen, type ViewId } from '../../navigation';
 import { ConflictsView } from '../conflicts/ConflictsView';
-import { ApprovalsView } from '../erasure/ApprovalsView';
+import { ApprovalsView } from '../approvals/ApprovalsView';
 import { CustomersView } from '../customers/CustomersView';
 import { LegalHoldsView } from '../holds/LegalHoldsView';
 import { LeadsView } from '../leads/LeadsView';
@@ -103,7 +103,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
             <div className="console-view">
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
           {view === 'conflicts' && <ConflictsView />}
-          {view === 'approvals' && <ApprovalsView />}
+          {view === 'approvals' && <ApprovalsView role={user.role} />}
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}

@@ -1,0 +1,99 @@
+import type { ComponentType } from 'react';
+import type { ChannelOutput } from '../../../domain/console/contract';
+import { adjustmentStatus } from '../../../domain/adjustments';
+import type { OfflineOperationName, OperationName, QueueEntity } from '../../../domain/operations';
+import { invoke } from '../../api/client';
+import type { Tone } from '../../components/Badge';
+import { cents, centsIn, dateTime } from '../../format';
+import { adjustmentName, adjustmentState, balanceEffect } from '../billing/adjustmentLabels';
+import { CertificateToggle } from '../erasure/CertificateToggle';
+import { ERASURE_STATUS, scopeLabel } from '../erasure/erasureLabels';
+
+/** One record of a queue as the core lists it, with its customer's name and account. */
+export type ApprovalItem = ChannelOutput<'records.list'>[number];
+type Data = ApprovalItem['record'];
+
+/**
+ * How a decision reaches the central store: a status change through the outbox, offline too (an
+ * erasure request's `erasureRequest.decide`), or an online operation now (money moves against the
+ * balance the store holds then: `billingAdjustment.decide`).
+ */
+export type DecisionRoute = { via: 'transition'; operation: OfflineOperationName; approved: string; declined: string } | { via: 'online'; send: (item: ApprovalItem, approve: boolean, reason: string) => Promise<unknown> };
+
+/**
+ * A kind of thing that waits in the approvals queue for someone's decision (issue 13). The view is
+ * one for every kind: a new kind (an escalated conflict, a held edit) is one more entry here, shown
+ * to whoever performs its decision (`decides`, read through `performers`).
+ */
+export interface ApprovalKind {
+  entity: QueueEntity;
+  /** the operation a decision is: the kind is in the queue of whoever performs it */
+  decides: OperationName;
+  /** what the view's introduction says of it */
+  about: string;
+  /** its name on a card: "Erasure request", "Credit", "Reversal" */
+  name: (record: Data) => string;
+  waiting: (record: Data) => boolean;
+  /** decided, and kept in the list of decisions (a credit applied without approval never was in the queue) */
+  decided: (record: Data) => boolean;
+  status: (record: Data) => { label: string; tone: Tone };
+  /** what the decider weighs besides the customer, the reason, who and when */
+  facts: (item: ApprovalItem) => { label: string; value: string }[];
+  /** who asked for it, when, and why */
+  asked: (record: Data) => { verb: string; by: string | null; at: unknown; reason: string };
+  /** a decided one's decision, in words, when the record says it */
+  outcome: (record: Data) => string | null;
+  approve: { label: string; danger?: boolean };
+  decline: string;
+  /** what the reason field suggests */
+  placeholder: string;
+  route: DecisionRoute;
+  /** what a decided one offers (an erasure's certificate) */
+  Decided?: ComponentType<{ item: ApprovalItem }>;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : null);
+
+const ERASURE_REQUESTS: ApprovalKind = {
+  entity: 'erasureRequest',
+  decides: 'erasureRequest.decide',
+  about: 'erasure requests filed on calls: approving one erases the customer on every desk, and billing records the law requires are kept apart',
+  name: () => 'Erasure request',
+  waiting: (r) => r.status === 'pending',
+  decided: (r) => r.status !== 'pending',
+  status: (r) => ERASURE_STATUS[String(r.status)] ?? { label: String(r.status), tone: 'neutral' },
+  facts: (item) => [{ label: 'Erase', value: scopeLabel(item.record) }],
+  asked: (r) => ({ verb: 'filed', by: null, at: r.filedAt, reason: String(r.reason ?? '') }),
+  outcome: () => null,
+  approve: { label: 'Approve and erase', danger: true },
+  decline: 'Refuse',
+  placeholder: 'Identity checked on a callback…',
+  route: { via: 'transition', operation: 'erasureRequest.decide', approved: 'approved', declined: 'rejected' },
+  Decided: CertificateToggle,
+};
+
+const ADJUSTMENTS_ABOVE_THRESHOLD: ApprovalKind = {
+  entity: 'billingAdjustment',
+  decides: 'billingAdjustment.decide',
+  about: 'credits and adjustments above the amount a billing clerk records alone: approving one moves the balance, declining leaves it',
+  name: (r) => adjustmentName(r),
+  waiting: (r) => adjustmentStatus(r) === 'awaiting_approval',
+  decided: (r) => typeof r.decidedAt === 'string',
+  status: (r) => adjustmentState(r),
+  facts: (item) => {
+    const amount = Number(item.record.amountCents);
+    return [
+      { label: 'Amount', value: `${amount < 0 ? '−' : '+'}${centsIn(Math.abs(amount), item.currency)}, ${balanceEffect(amount)}` },
+      { label: 'Needs approval', value: `above ${cents(item.record.approvalAboveCents)}` },
+    ];
+  },
+  asked: (r) => ({ verb: 'recorded', by: text(r.recordedBy), at: r.recordedAt, reason: String(r.reason ?? '') }),
+  outcome: (r) => (r.decidedAt ? `${adjustmentStatus(r) === 'applied' ? 'Approved' : 'Declined'} by ${text(r.decidedBy) ?? 'a supervisor'}, ${dateTime(r.decidedAt)}: “${text(r.decisionReason) ?? ''}”` : null),
+  approve: { label: 'Approve' },
+  decline: 'Decline',
+  placeholder: 'Checked against the outage ticket…',
+  route: { via: 'online', send: (item, approve, reason) => invoke('billingAdjustment.decide', { adjustmentId: item.record.id, decision: approve ? 'approve' : 'decline', reason }) },
+};
+
+/** Every kind the approvals queue holds, in the order the view introduces them. */
+export const APPROVAL_KINDS: readonly ApprovalKind[] = [ERASURE_REQUESTS, ADJUSTMENTS_ABOVE_THRESHOLD];
