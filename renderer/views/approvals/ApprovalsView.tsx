@@ -21,7 +21,7 @@ interface Entry {
 }
 
 /** The kinds this role decides: the queue holds what it performs the decision of. */
-export const approvalKindsOf = (role: Role) => APPROVAL_KINDS.filter((kind) => performers(kind.decides).includes(role));
+const approvalKindsOf = (role: Role) => APPROVAL_KINDS.filter((kind) => performers(kind.decides).includes(role));
 
 /** Every waiting and decided record of the role's kinds, newest first, each loaded as its entity's queue (refreshed when a record of it changes). */
 function useApprovals(kinds: readonly ApprovalKind[]) {

@@ -354,10 +354,10 @@ describe('a cache whose outbox a previous CareDesk wrote', () => {
       await central.stop();
       const { mutationId } = await ws.call('records.change', { operation: 'customer.editContact', id: customerId, values: { email: 'from.old.desk@example.org' }, reason: 'caller gave a new email' });
       // the file as the previous release leaves it: the outbox of schema 2 (its migration's table, no `op`),
-      // none of what later migrations add (the queue index, the phone index's secure-delete), user_version 2
+      // none of what later migrations add (the queue indexes, the phone index's secure-delete), user_version 2
       const db = cacheConnection(cacheOf(ws));
       db.exec(MIGRATIONS[1]!.sql);
-      db.exec("DROP INDEX record_body_queue; INSERT INTO phone_search (phone_search, rank) VALUES ('secure-delete', 0);");
+      db.exec("DROP INDEX record_body_queue; DROP INDEX record_body_marked_queue; INSERT INTO phone_search (phone_search, rank) VALUES ('secure-delete', 0);");
       db.pragma('user_version = 2');
       expect((db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name)).not.toContain('op');
       expect(db.prepare('SELECT id FROM outbox').pluck().all()).toEqual([mutationId]);
