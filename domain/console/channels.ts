@@ -21,6 +21,7 @@ export const CHANNEL_NAMES = [
   'conflicts.resolve',
   'changes.list',
   'changes.dismiss',
+  'changes.discard',
   'records.change',
   'records.history',
   'records.list',

@@ -69,6 +69,8 @@ export const QueuedChange = PendingChange.extend({
   customerId: Id.nullable(),
   /** the customer's name as this desk has it (null: not on this desk) */
   customerName: z.string().nullable(),
+  /** waiting, and never handed to the central store: the user may still take it back */
+  discardable: z.boolean(),
 });
 export type QueuedChange = z.infer<typeof QueuedChange>;
 
@@ -236,6 +238,8 @@ export const CONSOLE_CONTRACT = {
   /** every change this desk holds for the central store, oldest first: waiting, in conflict, refused or held */
   'changes.list': { input: Empty, output: z.array(QueuedChange), unlocked: true, passive: true },
   'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
+  /** takes back a change waiting to send that the central store has not seen */
+  'changes.discard': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
   /** a customer's billing tab; opening it is a read of billing data, reported for the audit log */
   'billing.open': { input: z.strictObject({ customerId: Id }), output: BillingView, unlocked: true, passive: true },
   /**

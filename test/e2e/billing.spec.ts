@@ -128,6 +128,12 @@ test('a billing clerk checks a failed payment, replaces the card, records a cred
   await page.getByLabel('State').selectOption('CA');
   await page.getByLabel('ZIP', { exact: true }).fill('94105');
   await u.reason.fill('Customer moved');
+  // a look at the overview and back: the correction is still there as typed, not yet saved
+  await page.getByRole('tab', { name: /^Overview/ }).click();
+  await expect(page.getByLabel('Address line 1')).toHaveCount(0);
+  await page.getByRole('tab', { name: /^Billing/ }).click();
+  await expect(page.getByLabel('Address line 1')).toHaveValue('500 Howard Street');
+  await expect(u.reason).toHaveValue('Customer moved');
   await u.save.click();
   await expect(u.section('Billing address')).toContainText(/500 Howard Street\s*San Francisco, CA 94105/);
   await expect(u.section('Billing address').getByText('Confirmed')).toBeVisible({ timeout: 20_000 });

@@ -33,6 +33,11 @@ export function createHandlerTable(session: Session): HandlerTable {
       open().cache.dismissRejected(mutationId);
       return { ok: true as const };
     },
+    'changes.discard': async ({ mutationId }) => {
+      const s = open();
+      s.announce([s.cache.discardPending(mutationId)]);
+      return { ok: true as const };
+    },
     'billing.open': async ({ customerId }) => openBilling(open(), customerId),
     'paymentMethod.replaceCard': ({ customerId, paymentMethodId, card }) => replaceCard(open(), customerId, paymentMethodId, card),
     'billingAccount.recordAdjustment': ({ customerId, kind, amountCents, reason }) => recordAdjustment(open(), customerId, kind, amountCents, reason),

@@ -361,6 +361,23 @@ export class WorkstationCache {
     this.transaction(() => this.outbox.dismissRejected(mutationId));
   }
 
+  /** Takes back a change the central store has not seen (Outbox.discardPending); returns the record whose view changed. */
+  discardPending(mutationId: string): RecordRef {
+    this.live();
+    return namingFullDisk(() => this.transaction(() => this.outbox.discardPending(mutationId)));
+  }
+
+  /** Marks mutations as carried by push `attempt`: from then on the user cannot take them back, unless the attempt sent nothing (`unmarkSent`). */
+  markSent(ids: readonly string[], attempt: string): void {
+    this.live();
+    if (ids.length) this.transaction(() => this.outbox.markSent(ids, attempt));
+  }
+
+  unmarkSent(attempt: string): void {
+    this.live();
+    this.transaction(() => this.outbox.unmarkSent(attempt));
+  }
+
   outboxCounts(): OutboxCounts {
     this.live();
     return this.outbox.counts();

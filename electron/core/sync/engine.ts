@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
 import type { RecordRef, SyncStatus } from '../../../domain/console/contract';
 import { revocationScopeOf, staleSyncState, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
 import { META, type WorkstationCache } from '../cache';
-import type { CentralClient } from './centralClient';
+import { NotSentError, type CentralClient } from './centralClient';
 
 export interface SyncEngineDeps {
   cache: WorkstationCache;
@@ -171,7 +172,12 @@ export class SyncEngine {
       // the store generation this desk synced with: a store restored since refuses the push whole (`resync_required`)
       const generation = cache.getMeta(META.generation);
       const body = { clientId, mutations, views, ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
+      // from here the store may take them: the user can no longer take them back (Outbox.discardPending)
+      const attempt = randomUUID();
+      cache.markSent(mutations.map((m) => m.id), attempt);
       const response = await client.push(token, body, this.halt.signal).catch((err: unknown) => {
+        // a cache closed meanwhile (a lock) keeps the marks: the store's answer settles them later
+        if (err instanceof NotSentError) ignoringClosed(() => cache.unmarkSent(attempt));
         // a slow link may carry a small push within the timeouts where a large one never fits:
         // resending the same batch would time out for ever, so the next one is half as large
         if (err instanceof CareDeskError && err.code === 'offline') this.pushBatch = Math.max(1, Math.ceil(Math.max(mutations.length, views.length) / 2));
@@ -343,4 +349,12 @@ export class SyncEngine {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}
+
+function ignoringClosed(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the cache is closed: nothing to mark
+  }
 }

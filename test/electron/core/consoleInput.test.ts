@@ -30,6 +30,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'conflicts.resolve': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', keep: 'both' }, 'keep'],
   'changes.list': [{ extra: 1 }, '(input)'],
   'changes.dismiss': [{ mutationId: 42 }, 'mutationId'],
+  'changes.discard': [{ mutationId: 'x' }, 'mutationId'],
   'sync.status': [{ extra: 1 }, '(input)'],
   'sync.now': [{ extra: 1 }, '(input)'],
   'billing.open': [{ customerId: 'nope' }, 'customerId'],

@@ -5,6 +5,7 @@ import * as m002 from './002_held_outbox';
 import * as m003 from './003_outbox_op';
 import * as m004 from './004_secure_delete';
 import * as m005 from './005_queue_index';
+import * as m006 from './006_outbox_sent';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
 }
 
 /** In order; each runs once, in its own transaction, and leaves its number in `user_version`. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
