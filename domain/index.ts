@@ -14,3 +14,4 @@ export * from './search';
 export * from './erasure';
 export * from './redaction';
 export * from './sharing';
+export * from './e911';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
+import { E911_UPDATE } from './e911';
+import { ADJUSTMENT_KINDS, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import { accessOf, mayWriteAny, policyField } from './policy';
+import type { FieldIssue } from './errors';
 import { ROLES, type Role } from './roles';
 import { VERIFICATION_METHODS, VerifyResponse } from './sync/protocol';
 import { ChangeReason } from './validation/text';
@@ -65,6 +67,17 @@ export interface OnlineOperation extends Declared {
   ownRoute?: true;
   /** what it does, as a user is told when it cannot be done now ("To replace a card …") */
   does: string;
+  /**
+   * The fields of its entity it changes, which no offline operation may then change: a pushed
+   * mutation that writes one is refused naming the rule (`operation.online_only`), whatever the
+   * role (a modified desk). An E911 address must never wait in an outbox.
+   */
+  changes?: readonly string[];
+  /**
+   * It rests on this desk's queued changes (a service address corrected a moment ago): the desk sends
+   * its outbox before the call, so that the store judges it with what the user has just done.
+   */
+  sendsQueuedFirst?: true;
   /** what the console sends (its channel is the operation's name) and what it answers */
   input: z.ZodObject;
   output: z.ZodType;
@@ -110,7 +123,24 @@ export const OPERATIONS = {
     input: z.strictObject({ customerId: Id, method: z.enum(VERIFICATION_METHODS), answer: z.string().trim().max(8) }),
     output: VerifyResponse,
   },
-  'serviceLine.edit': edit('serviceLine', ['number', 'plan', 'e911Address']),
+  'serviceLine.edit': edit('serviceLine', ['number', 'plan']),
+  /**
+   * Where dispatchers are sent (domain/e911.ts): online only, never queued (a queued E911 change that
+   * waits silently is a life-safety risk). Network operations set any valid address; a care rep or a
+   * supervisor only the customer's current service address, on a call whose caller they verified.
+   * The line's review flag, if any, is cleared.
+   */
+  'serviceLine.setE911Address': {
+    kind: 'online',
+    entity: 'serviceLine',
+    roles: [...E911_UPDATE.anyAddress, ...E911_UPDATE.serviceAddressOnly],
+    does: "update a line's E911 address",
+    audit: 'e911.updated',
+    changes: ['e911Address', 'e911Review'],
+    sendsQueuedFirst: true,
+    input: E911UpdateRequest,
+    output: E911UpdateResult,
+  },
   'serviceLine.setStatus': transition('serviceLine'),
   'billingAccount.setStatus': transition('billingAccount'),
   'billingAccount.edit': edit('billingAccount', ['autopay', 'billingAddress']),
@@ -238,6 +268,23 @@ export function editOperationFor(entity: EntityName, paths: readonly string[]): 
     const op: OfflineOperation = OPERATIONS[name];
     return op.kind !== 'create' && op.entity === entity && paths.length > 0 && paths.every((p) => operationPaths(op).includes(p));
   });
+}
+
+/** The fields that only an online operation changes, per entity (`changes`): no mutation may write them. */
+export const ONLINE_ONLY_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
+  if (op.kind === 'online' && op.changes) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
+  return paths;
+}, {});
+
+/** The paths of a mutation that only an online operation may change, each named with the operation and the rule. */
+export function onlineOnlyViolations(entity: EntityName, paths: readonly string[]): FieldIssue[] {
+  const online = ONLINE_ONLY_PATHS[entity] ?? [];
+  return paths
+    .filter((path) => online.includes(policyField(path)))
+    .map((path) => {
+      const by = ONLINE_OPERATION_NAMES.find((name) => OPERATIONS[name].entity === entity && ((OPERATIONS[name] as OnlineOperation).changes ?? []).includes(policyField(path)));
+      return { field: path, rule: 'operation.online_only', message: `${entity}.${path} is changed only online (${by}), never through an outbox` };
+    });
 }
 
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */

@@ -7,6 +7,7 @@ import {
   getPath,
   mergeFields,
   mutationNeedsVerifiedCaller,
+  onlineOnlyViolations,
   validateChanges,
   stepStamp,
   stepViolation,
@@ -20,6 +21,7 @@ import { readRecord, writeRecords } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../verification/heldMutations';
 import type { LedgerEntry } from '../erasure/ledger';
+import { reviewE911AfterAddressChange } from '../serviceLines/e911Review';
 import { applyCreate } from './applyCreate';
 import { runStepEffect, stepGuardViolation } from './stepRules';
 import { rejected, type MutationOutcome } from './mutationOutcome';
@@ -48,6 +50,9 @@ const minutes = (ms: number) => Math.round(ms / 60_000);
 export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation, now: Date): Promise<MutationOutcome> {
   if (m.op === 'create') return applyCreate(tx, session, m, now);
   const { user } = session;
+  // what only an online operation changes (an E911 address) never comes through an outbox, whatever the role: a modified desk
+  const onlineOnly = onlineOnlyViolations(m.entity, Object.keys(m.changes));
+  if (onlineOnly.length) return { result: rejected(m, 'forbidden', onlineOnly.map((i) => i.message).join('; '), onlineOnly), customerId: null, wrote: false };
   const violations = writeViolations(m.entity, user.role, Object.keys(m.changes));
   if (violations.length) return { result: rejected(m, 'forbidden', `not allowed to change ${violations.map((v) => v.field).join(', ')}`, violations), customerId: null, wrote: false };
 
@@ -102,6 +107,8 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
       mutationId: m.id,
     });
     serverSeq = seq!;
+    // E911 follows the service address: the store flags the lines left behind itself (serviceLines/e911Review.ts)
+    if (m.entity === 'customer' && 'serviceAddress' in merge.apply) await reviewE911AfterAddressChange(tx, session, { customerId: m.entityId, serviceAddress: next.serviceAddress, mutationId: m.id, now });
     erasure = await runStepEffect(tx, session, m.entity, m.entityId, current, merge.apply, customerId, now);
   }
   const conflicts = merge.conflicts.map((c) => ({ ...c, changedBy: stored.updatedByName, changedAt: stored.updatedAt }));

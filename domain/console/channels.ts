@@ -32,6 +32,7 @@ export const CHANNEL_NAMES = [
   'lead.convert',
   'inquiry.reply',
   'sharing.export',
+  'serviceLine.setE911Address',
   'sync.status',
   'sync.now',
 ] as const;

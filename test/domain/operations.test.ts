@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALLER_ROLES, ValidationError, assertOperationPaths, editOperationFor, mutationNeedsVerifiedCaller, needsVerifiedCaller, provisionalRecord, validateCreate, ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
+import { CALLER_ROLES, ONLINE_ONLY_PATHS, ValidationError, assertOperationPaths, onlineOnlyViolations, validateChanges, editOperationFor, mutationNeedsVerifiedCaller, needsVerifiedCaller, provisionalRecord, validateCreate, ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
 
 /** The operation declarations (domain/operations.ts): consistent with the entities and the field policy, and what is derived from them. */
 describe('operations', () => {
@@ -56,7 +56,7 @@ describe('operations', () => {
   it('derives the paths a mutation may change (what MUTABLE_PATHS listed by hand before)', () => {
     expect(Object.fromEntries(Object.entries(MUTABLE_PATHS).map(([entity, paths]) => [entity, [...paths!].sort()]))).toEqual({
       customer: ['consents.marketingCalls', 'consents.marketingEmail', 'consents.partnerSharing', 'consents.sms', 'email', 'firstName', 'lastName', 'mailingAddress', 'phones', 'serviceAddress'],
-      serviceLine: ['e911Address', 'number', 'plan', 'status'],
+      serviceLine: ['number', 'plan', 'status'],
       billingAccount: ['autopay', 'billingAddress', 'status'],
       invoice: ['status'],
       lead: ['email', 'firstName', 'lastName', 'location', 'mailingAddress', 'phone', 'requestedServices', 'status'],
@@ -69,6 +69,7 @@ describe('operations', () => {
   it('derives who may do what from the field policy and the lifecycles', () => {
     expect(performers('customer.editContact')).toEqual(['care_rep', 'supervisor']);
     expect(performers('serviceLine.edit')).toEqual(['network_ops']);
+    expect(performers('serviceLine.setE911Address')).toEqual(['network_ops', 'care_rep', 'supervisor']);
     expect(performers('billingAccount.edit')).toEqual(['billing_clerk']);
     expect(performers('erasureRequest.decide')).toEqual(['supervisor', 'compliance']);
     expect(performers('customer.verifyCaller')).toEqual(['care_rep', 'supervisor']);
@@ -100,6 +101,21 @@ describe('operations', () => {
     expect(editOperationFor('customer', [])).toBeUndefined();
     expect(() => assertOperationPaths('erasureRequest.decide', ['status', 'reason'])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'reason', rule: 'operation.field' })] }));
     expect(() => assertOperationPaths('customer.editConsents', ['consents.sms'])).not.toThrow();
+  });
+
+  it('keeps the E911 address out of every offline operation: only its online operation changes it, and a mutation naming it is refused by that rule', () => {
+    expect(OPERATIONS['serviceLine.setE911Address']).toMatchObject({ kind: 'online', changes: ['e911Address', 'e911Review'], sendsQueuedFirst: true, audit: 'e911.updated' });
+    expect(ONLINE_ONLY_PATHS).toEqual({ serviceLine: ['e911Address', 'e911Review'] });
+    for (const [name, op] of ops) if (op.kind !== 'online') expect(op.kind === 'transition' ? [] : op.fields, name).not.toContain('e911Address');
+    expect(editOperationFor('serviceLine', ['e911Address'])).toBeUndefined();
+    for (const role of ROLES) expect(editablePaths('serviceLine', role), role).not.toContain('e911Address');
+    expect(onlineOnlyViolations('serviceLine', ['plan', 'e911Address', 'e911Review'])).toEqual([
+      { field: 'e911Address', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.setE911Address') },
+      { field: 'e911Review', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.setE911Address') },
+    ]);
+    const address = { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' };
+    expect(() => validateChanges('serviceLine', { e911Address: address })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'e911Address', rule: 'operation.online_only' })] }));
+    expect(() => assertOperationPaths('serviceLine.edit', ['plan', 'e911Address'])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'e911Address', rule: 'operation.field' })] }));
   });
 
   it('shows a record created on a desk with its initial status until the store’s copy comes', () => {

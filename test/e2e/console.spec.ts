@@ -103,6 +103,11 @@ test('a caller is verified (wrong answer, then right); a phone and an address ar
   await a.page.getByLabel('ZIP').fill('02110');
   await u.reason.fill('Caller moved');
   await u.reason.press('Enter');
+  // the same call's next step offers to move the lines' E911 address too (e911.spec.ts); not this time
+  const e911 = a.page.getByRole('dialog', { name: 'Update the E911 address too?' });
+  await e911.getByRole('button', { name: 'Not now' }).click();
+  await e911.getByRole('button', { name: 'Done' }).click();
+  await expect(e911).toHaveCount(0);
   await expect(u.section('Service address')).toContainText(/12 Harbor Street\s*Boston, MA 02110/);
   await expect(u.section('Service address').getByText('Confirmed')).toBeVisible({ timeout: 20_000 });
   await expect(u.status.pending).toHaveText('0 waiting to send');

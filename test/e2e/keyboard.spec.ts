@@ -100,6 +100,15 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   await expect(a.page.getByLabel('ZIP')).toBeFocused();
   await retype(a.page, '02110');
   await keys(a).press('Enter');
+  // the E911 step the correction opens (e911.spec.ts): on its first choice; Esc is "Not now", which says what happens instead
+  const e911 = a.page.getByRole('dialog', { name: 'Update the E911 address too?' });
+  await expect(e911.getByRole('button', { name: 'Update E911 now' })).toBeFocused();
+  await keys(a).press('Escape');
+  await expect(e911.getByRole('status')).toContainText('E911 not updated');
+  await expect(e911.getByRole('button', { name: 'Done' })).toBeFocused();
+  await keys(a).press('Enter');
+  await expect(e911).toHaveCount(0);
+  await expect(a.page.getByRole('button', { name: 'Edit service address' })).toBeFocused();
   await expect(ua.section('Service address')).toContainText(/12 Harbor Street\s*Boston, MA 02110/);
   await expect(ua.section('Service address').getByText('Confirmed')).toBeVisible({ timeout: 20_000 });
   await expect(ua.section('Phones').getByText('Confirmed')).toBeVisible();

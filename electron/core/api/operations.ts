@@ -11,6 +11,7 @@ import {
   needsVerifiedCaller,
   type OfflineOperation,
   type OfflineOperationName,
+  type OnlineOperation,
   type OnlineOperationName,
   type OperationInput,
   type OperationOutput,
@@ -103,7 +104,10 @@ export function isCurrent(validUntil: string | null, now: Date): boolean {
  */
 export async function performOnline<T>(s: OpenSession, name: OnlineOperationName, call: (token: string) => Promise<T>): Promise<T> {
   assertMayPerform(s, name);
-  const result = await callOnline(s, OPERATIONS[name].does, call, { changes: true });
+  const op: OnlineOperation = OPERATIONS[name];
+  // it rests on what this desk has just queued (a corrected service address): that goes first; a push that fails leaves the desk offline, said below
+  if (op.sendsQueuedFirst) await callOnline(s, op.does, () => s.engine.syncNow(), { changes: true });
+  const result = await callOnline(s, op.does, call, { changes: true });
   void s.engine.syncNow();
   return result;
 }
