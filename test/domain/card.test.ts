@@ -73,16 +73,22 @@ describe('a credit or adjustment', () => {
     return r.success ? [] : issuesFromZod(r.error).map((i) => `${i.field}:${i.rule}`);
   };
 
-  it('takes a kind, an amount in cents and a reason', () => {
-    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit' })).toEqual([]);
-    expect(issues({ id, kind: 'adjustment', amountCents: 2500, reason: 'Late fee reinstated' })).toEqual([]);
+  it('takes a kind, an amount in cents, a reason and who asked for it', () => {
+    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit', requestedBy: 'caller' })).toEqual([]);
+    expect(issues({ id, kind: 'adjustment', amountCents: 2500, reason: 'Late fee reinstated', requestedBy: 'internal' })).toEqual([]);
+  });
+
+  it('asks who asked for it: the caller or no one outside billing', () => {
+    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit' })).toEqual(['requestedBy:one_of']);
+    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit', requestedBy: 'supervisor' })).toEqual(['requestedBy:one_of']);
   });
 
   it('refuses a credit that would raise the balance, a zero amount, one over the limit, and no reason', () => {
-    expect(issues({ id, kind: 'credit', amountCents: 1500, reason: 'Outage credit' })).toEqual(['amountCents:adjustment.credit_lowers']);
-    expect(issues({ id, kind: 'adjustment', amountCents: 0, reason: 'Correction' })).toEqual(['amountCents:adjustment.amount']);
-    expect(issues({ id, kind: 'adjustment', amountCents: -900_000, reason: 'Correction' })).toEqual(['amountCents:adjustment.limit']);
-    expect(issues({ id, kind: 'adjustment', amountCents: 100, reason: ' ' })).toEqual(['reason:reason.required']);
+    const asked = { requestedBy: 'caller' };
+    expect(issues({ id, kind: 'credit', amountCents: 1500, reason: 'Outage credit', ...asked })).toEqual(['amountCents:adjustment.credit_lowers']);
+    expect(issues({ id, kind: 'adjustment', amountCents: 0, reason: 'Correction', ...asked })).toEqual(['amountCents:adjustment.amount']);
+    expect(issues({ id, kind: 'adjustment', amountCents: -900_000, reason: 'Correction', ...asked })).toEqual(['amountCents:adjustment.limit']);
+    expect(issues({ id, kind: 'adjustment', amountCents: 100, reason: ' ', ...asked })).toEqual(['reason:reason.required']);
   });
 });
 
