@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NewAdjustment, ValidationError, cardDetailsIssues, cardExpired, issuesFromZod, luhnCheckDigit, parseCardDetails } from '../../domain';
+import { BillingAdjustment, NewAdjustment, ValidationError, cardDetailsIssues, cardExpired, issuesFromZod, luhnCheckDigit, parseCardDetails } from '../../domain';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const PAN = (() => {
@@ -76,6 +76,13 @@ describe('a credit or adjustment', () => {
   it('takes a kind, an amount in cents, a reason and who asked for it', () => {
     expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit', requestedBy: 'caller' })).toEqual([]);
     expect(issues({ id, kind: 'adjustment', amountCents: 2500, reason: 'Late fee reinstated', requestedBy: 'internal' })).toEqual([]);
+  });
+
+  it('still reads a credit recorded before who asked was kept, and keeps who asked and the verification on a new one', () => {
+    const recorded = { id, customerId: id, billingAccountId: id, kind: 'credit', amountCents: -1500, reason: 'Outage credit', recordedBy: 'Bea Billing', recordedAt: '2026-03-01T10:00:00.000Z' };
+    expect(BillingAdjustment.safeParse(recorded).success).toBe(true);
+    expect(BillingAdjustment.parse({ ...recorded, requestedBy: 'caller', verificationId: id })).toMatchObject({ requestedBy: 'caller', verificationId: id });
+    expect(BillingAdjustment.parse({ ...recorded, requestedBy: 'internal', verificationId: null })).toMatchObject({ requestedBy: 'internal', verificationId: null });
   });
 
   it('asks who asked for it: the caller or no one outside billing', () => {

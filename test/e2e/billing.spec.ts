@@ -221,3 +221,24 @@ test('offline, a card cannot be replaced nor a credit recorded, and the console 
   const vault = await central.store.db.selectFrom('card_vault').select('payment_method_id').where('customer_id', '=', c.customer.id).execute();
   expect(vault.map((v) => v.payment_method_id).sort()).toEqual(c.paymentMethods.map((m) => m.id).sort());
 });
+
+test('a caller who gave three wrong answers is locked out, and the console says until when', async ({ openDesk }) => {
+  const { page } = await openDesk({ name: 'billing desk' });
+  const u = ui(page);
+  await signInAndSync(page, 'billing.bea');
+  const c = customerWhere((d) => d.paymentMethods.length >= 1, 80);
+  await openCustomer(page, c);
+  await expect(page.getByTestId('attempts-left')).toHaveText('3 attempts left');
+  for (const left of [2, 1]) {
+    await u.answer.fill(wrongAnswer(c.secrets.ssnLast4));
+    await u.answer.press('Enter');
+    await expect(page.getByTestId('attempts-left')).toHaveText(`${left} ${left === 1 ? 'attempt' : 'attempts'} left`);
+  }
+  await u.answer.fill(wrongAnswer(c.secrets.ssnLast4));
+  await u.answer.press('Enter');
+  await expect(page.getByTestId('attempts-left')).toHaveText('0 attempts left');
+  // the store's time the oldest miss leaves the 15-minute window
+  await expect(page.getByTestId('verify-locked')).toContainText(/the caller is locked out until \d\d:\d\d\. They cannot be verified by phone before then; offer a call back\./);
+  await expect(u.answer).toHaveCount(0);
+  await capture(page, 'verification-locked');
+});
