@@ -17,6 +17,7 @@ export const CHANNEL_NAMES = [
   'customers.search',
   'customers.open',
   'customer.verifyCaller',
+  'customers.verificationAttempts',
   'conflicts.list',
   'conflicts.resolve',
   'changes.list',

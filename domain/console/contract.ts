@@ -3,7 +3,7 @@ import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTi
 import { Username } from '../entities/identity';
 import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, QUEUE_ENTITIES, type OnlineOperationName } from '../operations';
 import { Role } from '../roles';
-import { ErasureCertificate, HistoryResponse, MutationHold } from '../sync/protocol';
+import { ErasureCertificate, HistoryResponse, MutationHold, VerificationAttempts } from '../sync/protocol';
 import { rule } from '../validation/rule';
 import { ChangeReason, requiredText } from '../validation/text';
 import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
@@ -228,6 +228,8 @@ export const CONSOLE_CONTRACT = {
     unlocked: true, passive: true,
   },
   'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true, passive: true },
+  /** online only: the caller's attempts left before the first question (the central store counts them across all users) */
+  'customers.verificationAttempts': { input: z.strictObject({ customerId: Id }), output: VerificationAttempts, unlocked: true, passive: true },
   'conflicts.list': { input: Empty, output: z.array(ConflictView), unlocked: true, passive: true },
   'conflicts.resolve': {
     input: z.strictObject({ mutationId: Id, field: z.string().max(60), keep: z.enum(['mine', 'theirs']) }),

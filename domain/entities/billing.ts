@@ -90,6 +90,13 @@ export type Order = z.infer<typeof Order>;
  */
 export const ADJUSTMENT_KINDS = ['credit', 'adjustment'] as const;
 export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
+/**
+ * Who asked for a credit or an adjustment: the customer on the phone (`caller`, which needs the
+ * caller verified, as `billingAccount.recordAdjustment` declares), or no one outside billing
+ * (`internal`: a correction the clerk found). The clerk says which; the record keeps it.
+ */
+export const ADJUSTMENT_REQUESTERS = ['caller', 'internal'] as const;
+export type AdjustmentRequester = (typeof ADJUSTMENT_REQUESTERS)[number];
 export const BillingAdjustment = z.strictObject({
   id: Id,
   customerId: Id,
@@ -99,6 +106,10 @@ export const BillingAdjustment = z.strictObject({
   reason: ChangeReason,
   recordedBy: optionalText(100),
   recordedAt: IsoDateTime,
+  /** absent on adjustments recorded before the clerk was asked */
+  requestedBy: z.enum(ADJUSTMENT_REQUESTERS).optional(),
+  /** the caller verification it rested on (a caller's request); null for an internal one, absent on older records */
+  verificationId: Id.nullable().optional(),
 });
 export type BillingAdjustment = z.infer<typeof BillingAdjustment>;
 
@@ -115,6 +126,7 @@ export const NewAdjustment = z
       rule('adjustment.limit', `at most $${MAX_ADJUSTMENT_CENTS / 100} at once`),
     ),
     reason: ChangeReason,
+    requestedBy: z.enum(ADJUSTMENT_REQUESTERS),
   })
   .refine((a) => a.kind !== 'credit' || a.amountCents < 0, { ...rule('adjustment.credit_lowers', 'a credit lowers the balance'), path: ['amountCents'] });
 export type NewAdjustment = z.infer<typeof NewAdjustment>;

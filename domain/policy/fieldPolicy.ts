@@ -112,6 +112,8 @@ export const FIELD_POLICY = {
     reason:           [H,       R,       H,       R,          R,          H],
     recordedBy:       [H,       R,       H,       R,          R,          H],
     recordedAt:       [H,       R,       H,       R,          R,          H],
+    requestedBy:      [H,       R,       H,       R,          R,          H],
+    verificationId:   [H,       R,       H,       R,          R,          H],
   },
   lead: {
     id:               [R,       H,       H,       R,          R,          H],

@@ -19,6 +19,7 @@ export const API = {
   pull: '/v1/sync/pull',
   push: '/v1/sync/push',
   events: '/v1/sync/events',
+  /** POST: a caller's answer checked; GET: the customer's attempts left before anyone answers */
   verify: (customerId: string) => `/v1/customers/${customerId}/verification`,
   /** online only: a new card for a payment method (the card number goes here and into the card vault, nowhere else) */
   replaceCard: (paymentMethodId: string) => `/v1/payment-methods/${paymentMethodId}/replacement`,
@@ -258,6 +259,21 @@ export const VerifyResponse = z.strictObject({
   validUntil: IsoDateTime.nullable(),
 });
 export type VerifyResponse = z.infer<typeof VerifyResponse>;
+/**
+ * A caller's attempts left before anyone asks them anything (`GET API.verify`): failed attempts are
+ * counted per customer across all users, so only the central store knows. At 0, `lockedUntil` says
+ * when the oldest counted failure leaves the window and an attempt may be made again.
+ */
+export const VerificationAttempts = z.strictObject({ attemptsLeft: z.number().int().min(0), lockedUntil: IsoDateTime.nullable() });
+export type VerificationAttempts = z.infer<typeof VerificationAttempts>;
+
+/**
+ * What a request for an online operation done on a call carries (`verifiedCaller` in
+ * domain/operations.ts): the caller verification it rests on. The central store checks that it is a
+ * successful verification of this customer by this user within its window, by the store's clock;
+ * null or absent when the desk has none (refused if the operation needs one).
+ */
+const CallerReference = { verificationId: Id.nullable().optional() };
 
 // ── billing: online-only calls ──────────────────────────────────────────────────────────────
 /**
@@ -268,14 +284,15 @@ export type VerifyResponse = z.infer<typeof VerifyResponse>;
 export const ReplaceCardRequest = z.strictObject({
   replacementId: Id,
   card: z.record(z.string().max(40), z.unknown()),
+  ...CallerReference,
 });
 export type ReplaceCardRequest = z.infer<typeof ReplaceCardRequest>;
 /** Only ever the masked form (PCI DSS 3.4.1): a strict schema, so nothing else can come through. */
 export const ReplaceCardResponse = z.strictObject({ paymentMethod: PaymentMethod, replaced: Id });
 export type ReplaceCardResponse = z.infer<typeof ReplaceCardResponse>;
 
-export const AdjustmentRequest = NewAdjustment;
-export type AdjustmentRequest = NewAdjustment;
+export const AdjustmentRequest = NewAdjustment.safeExtend(CallerReference);
+export type AdjustmentRequest = z.infer<typeof AdjustmentRequest>;
 export const AdjustmentResponse = z.strictObject({ adjustment: BillingAdjustment, balanceCents: z.number().int() });
 export type AdjustmentResponse = z.infer<typeof AdjustmentResponse>;
 

@@ -166,7 +166,7 @@ describe('every free-text field of every entity and input uses the one text rule
     ['order', 'items.0.sku', Order, order],
     ['billing adjustment', 'reason', BillingAdjustment, adjustment],
     ['billing adjustment', 'recordedBy', BillingAdjustment, adjustment],
-    ['new adjustment', 'reason', NewAdjustment, { id, kind: 'credit', amountCents: -500, reason: 'outage' }],
+    ['new adjustment', 'reason', NewAdjustment, { id, kind: 'credit', amountCents: -500, reason: 'outage', requestedBy: 'caller' }],
     ['erasure request', 'reason', ErasureRequest, erasure],
     ['disclosure record', 'requester', DisclosureRecord, disclosure],
     ['sharing record', 'partner', SharingRecord, sharing],

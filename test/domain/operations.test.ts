@@ -72,7 +72,7 @@ describe('operations', () => {
     expect(performers('serviceLine.setE911Address')).toEqual(['network_ops', 'care_rep', 'supervisor']);
     expect(performers('billingAccount.edit')).toEqual(['billing_clerk']);
     expect(performers('erasureRequest.decide')).toEqual(['supervisor', 'compliance']);
-    expect(performers('customer.verifyCaller')).toEqual(['care_rep', 'supervisor']);
+    expect(performers('customer.verifyCaller')).toEqual(['care_rep', 'billing_clerk', 'supervisor']);
     expect(performers('erasureRequest.file')).toEqual(['care_rep', 'supervisor']);
     expect(performers('lead.create')).toEqual(['care_rep', 'supervisor']);
     expect(editablePaths('customer', 'billing_clerk')).toEqual([]);
@@ -81,7 +81,8 @@ describe('operations', () => {
   });
 
   it('asks a verified caller of the roles that talk to callers, for the operations declared on a call, and judges a pushed mutation by what it changes', () => {
-    expect(CALLER_ROLES).toEqual(['care_rep', 'supervisor']);
+    // who performs something on a call: reps and supervisors correct the record, clerks replace cards and record credits
+    expect(CALLER_ROLES).toEqual(['care_rep', 'billing_clerk', 'supervisor']);
     expect(needsVerifiedCaller(OPERATIONS['customer.editContact'], 'care_rep')).toBe(true);
     expect(needsVerifiedCaller(OPERATIONS['customer.editContact'], 'billing_clerk')).toBe(false);
     expect(needsVerifiedCaller(OPERATIONS['billingAccount.edit'], 'billing_clerk')).toBe(false);
@@ -90,6 +91,30 @@ describe('operations', () => {
     expect(mutationNeedsVerifiedCaller('erasureRequest', ['customerId', 'reason'], 'create', 'care_rep')).toBe(true);
     expect(mutationNeedsVerifiedCaller('erasureRequest', ['status'], undefined, 'supervisor')).toBe(false);
     expect(mutationNeedsVerifiedCaller('lead', ['firstName'], 'create', 'care_rep')).toBe(false);
+  });
+
+  it('asks a billing clerk for a verified caller for a card replacement and a credit the caller asked for, and for none of the edits they make off a call', () => {
+    expect(needsVerifiedCaller(OPERATIONS['paymentMethod.replaceCard'], 'billing_clerk')).toBe(true);
+    expect(needsVerifiedCaller(OPERATIONS['billingAccount.recordAdjustment'], 'billing_clerk', { requestedBy: 'caller' })).toBe(true);
+    expect(needsVerifiedCaller(OPERATIONS['billingAccount.recordAdjustment'], 'billing_clerk', { requestedBy: 'internal' })).toBe(false);
+    // a request that does not say who asked is taken as not the caller's only by the schema's refusal, never here
+    expect(needsVerifiedCaller(OPERATIONS['billingAccount.recordAdjustment'], 'billing_clerk', {})).toBe(false);
+    for (const name of ['billingAccount.edit', 'billingAccount.setStatus', 'invoice.setStatus'] as const) expect(needsVerifiedCaller(OPERATIONS[name], 'billing_clerk'), name).toBe(false);
+    expect(mutationNeedsVerifiedCaller('billingAccount', ['billingAddress'], undefined, 'billing_clerk')).toBe(false);
+    expect(mutationNeedsVerifiedCaller('billingAccount', ['status'], undefined, 'billing_clerk')).toBe(false);
+    expect(mutationNeedsVerifiedCaller('invoice', ['status'], undefined, 'billing_clerk')).toBe(false);
+    // verifying a caller is itself no operation on a call
+    expect(needsVerifiedCaller(OPERATIONS['customer.verifyCaller'], 'billing_clerk')).toBe(false);
+  });
+
+  it('declares each condition on a field of the operation’s own input, and the value that means the caller asked as one of its values', () => {
+    for (const [name, op] of ops) {
+      if (op.kind !== 'online' || !op.verifiedCaller || op.verifiedCaller === true) continue;
+      const { field, is } = op.verifiedCaller.when;
+      const schema = op.input.shape[field] as { safeParse: (v: unknown) => { success: boolean } } | undefined;
+      expect(schema, `${name}: ${field}`).toBeDefined();
+      expect(schema!.safeParse(is).success, `${name}: ${field} = ${is}`).toBe(true);
+    }
   });
 
   it('finds the one operation that edits a set of fields, so that a view names fields and never an operation', () => {

@@ -113,6 +113,8 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
   await signInAndSync(page, 'billing.bea');
   const c = customerNo(6);
   await openCustomer(page, c);
+  // the caller asks for the credit on this call: verified first (issue 13)
+  await verifyCaller(page, c);
   await page.keyboard.press('Alt+B');
   await expect(page.getByRole('region', { name: 'Account history' })).toBeVisible();
   await page.keyboard.press('Alt+R');

@@ -216,6 +216,13 @@ test("the keyboard alone is enough for a billing clerk's work", async ({ openDes
   await keys.press('ArrowRight');
   await expect(b.tab).toHaveAttribute('aria-selected', 'true');
 
+  // the caller verified before anything is done for them (issue 13): Alt+V, the digits, Enter
+  await keys.press('Alt+V');
+  await expect(u.answer).toBeFocused();
+  await keys.type(c.secrets.ssnLast4);
+  await keys.press('Enter');
+  await expect(page.getByText('Caller verified')).toBeVisible();
+
   // a card replaced: Tab to the button, type the card, Enter
   await tabTo(page, b.methods.getByRole('button', { name: 'Replace card' }));
   await keys.press('Enter');

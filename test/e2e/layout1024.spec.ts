@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { customerNo, nameOf, openCustomer, signInAndSync, ui } from './support/consoleUi';
+import { wrongAnswer } from './support/centralRecords';
 import { capture, expect, test } from './support/fixtures';
 
 /**
@@ -70,18 +71,36 @@ test('a care rep’s views fit the 1024 px window: the profile with an editor op
   void nameOf;
 });
 
-test('a billing clerk’s billing tab fits the 1024 px window, with the adjustment form open', async ({ openDesk }) => {
+test('a billing clerk’s billing tab fits the 1024 px window, with the caller’s verification and the adjustment form open', async ({ openDesk }) => {
   const { page } = await openDesk();
   await page.setViewportSize({ width: 1024, height: 768 });
+  const u = ui(page);
   await signInAndSync(page, 'billing.bea');
   const c = customerNo(4);
   await openCustomer(page, c);
   await page.keyboard.press('Alt+B');
   await expect(page.getByRole('region', { name: /^Invoices/ })).toBeVisible();
-  await fitsAt1024(page, 'the billing tab');
+  // the caller not verified, a wrong answer given: the attempts left and why no card can be replaced yet
+  await expect(page.getByTestId('attempts-left')).toHaveText('3 attempts left');
+  await u.answer.fill(wrongAnswer(c.secrets.ssnLast4));
+  await u.answer.press('Enter');
+  await expect(page.getByTestId('attempts-left')).toHaveText('2 attempts left');
+  await expect(page.getByText('Verify the caller first: a card is replaced only')).toBeVisible();
+  await fitsAt1024(page, 'the billing tab, caller not verified');
+  await capture(page, 'billing-verification-1024');
+  // the adjustment form asks who asked for it, and a caller's credit waits for the verification
   await page.getByRole('button', { name: /^Record a credit or adjustment/ }).click();
+  await expect(page.getByText('Verify the caller first: a credit the caller asks for')).toBeVisible();
   await fitsAt1024(page, 'the billing tab with the adjustment form');
+  await page.getByRole('button', { name: /^Review/ }).scrollIntoViewIfNeeded();
   await capture(page, 'billing-tab-1024');
+  await u.answer.fill(c.secrets.ssnLast4);
+  await u.answer.press('Enter');
+  await expect(page.getByTestId('verify-window')).toBeVisible();
+  await expect(page.getByText('Verify the caller first')).toHaveCount(0);
+  await fitsAt1024(page, 'the billing tab, caller verified');
+  await page.evaluate(() => document.querySelector('.customers-detail')?.scrollTo(0, 0));
+  await capture(page, 'billing-verified-1024');
 });
 
 test('supervisor’s approvals and compliance’s legal holds fit the 1024 px window', async ({ openDesk }) => {

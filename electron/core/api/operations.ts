@@ -7,6 +7,7 @@ import { assertOperationPaths, validateChanges, validateCreate } from '../../../
 import {
   OPERATIONS,
   ROUTED_OPERATION_NAMES,
+  callerNotVerified,
   mayPerform,
   needsVerifiedCaller,
   type OfflineOperation,
@@ -83,13 +84,32 @@ function requireId(id: string | undefined): string {
 /** The verification a change done on a call rests on, or null when its declaration asks for none from this role. */
 function verifiedCaller(s: OpenSession, op: OfflineOperation, customerId: string | null, now: Date): string | null {
   if (!needsVerifiedCaller(op, s.user.role)) return null;
-  const v = customerId ? s.verifications.get(customerId) : undefined;
-  if (!v?.verified || !v.verificationId || !isCurrent(v.validUntil, now)) {
+  const verificationId = currentVerification(s, customerId, now);
+  if (!verificationId) {
     throw new CareDeskError('forbidden', 'Verify the caller before changing their record.', [
       { field: 'verification', rule: 'verification.required', message: 'the caller is not verified (or the verification expired)' },
     ]);
   }
-  return v.verificationId;
+  return verificationId;
+}
+
+/**
+ * The verification an online operation done on a call rests on (its declaration's `verifiedCaller`,
+ * read with its input), sent with it for the central store to check again; null when it asks none
+ * of this role for this input. Refused before anything is sent when this desk holds no current one.
+ */
+export function callerVerificationFor(s: OpenSession, name: OnlineOperationName, customerId: string, input: Record<string, unknown>): string | null {
+  const op = OPERATIONS[name];
+  if (!needsVerifiedCaller(op, s.user.role, input)) return null;
+  const verificationId = currentVerification(s, customerId, s.clock());
+  if (!verificationId) throw new PolicyError(`Verify the caller before you ${op.does}.`, [callerNotVerified(op)]);
+  return verificationId;
+}
+
+/** This session's verification of the customer's caller while its window is open by the desk's clock, else null. */
+function currentVerification(s: OpenSession, customerId: string | null, now: Date): string | null {
+  const v = customerId ? s.verifications.get(customerId) : undefined;
+  return v?.verified && v.verificationId && isCurrent(v.validUntil, now) ? v.verificationId : null;
 }
 
 export function isCurrent(validUntil: string | null, now: Date): boolean {

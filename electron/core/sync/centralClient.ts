@@ -17,6 +17,7 @@ import {
   SessionInfo,
   liveStreamSilenceMs,
   SignInResponse,
+  VerificationAttempts,
   VerifyResponse,
   type AdjustmentRequest,
   type EnrolRequest,
@@ -155,6 +156,11 @@ export class CentralClient {
 
   verify(token: string, customerId: string, body: VerifyRequest) {
     return this.call('POST', API.verify(customerId), token, body, VerifyResponse);
+  }
+
+  /** A customer's verification attempts left now (counted across all users) and, at 0, until when. */
+  verificationAttempts(token: string, customerId: string) {
+    return this.call('GET', API.verify(customerId), token, null, VerificationAttempts);
   }
 
   /**

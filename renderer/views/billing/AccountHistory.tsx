@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import type { BillingView } from '../../../domain/console/contract';
-import type { AdjustmentKind, BillingAdjustment } from '../../../domain/entities/billing';
+import type { AdjustmentKind, AdjustmentRequester, BillingAdjustment } from '../../../domain/entities/billing';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
@@ -12,13 +12,21 @@ import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 import { SHORTCUTS } from '../../shortcuts';
 
 const KIND_LABELS: Record<string, string> = { credit: 'Credit', adjustment: 'Adjustment' };
+/** who asked, as the record keeps it (absent on credits recorded before it was asked) */
+const REQUESTER_LABELS: Record<AdjustmentRequester, { label: string; title: string }> = {
+  caller: { label: 'Caller asked', title: 'Asked for by the customer on a call, their caller verified' },
+  internal: { label: 'Internal', title: 'A correction no customer asked for' },
+};
 
 /** Credits and adjustments on the account: what, how much, why, by whom and when. A billing clerk records new ones online. */
 export function AccountHistory(props: {
   adjustments: BillingView['adjustments'];
   online: boolean;
   mayRecord: boolean;
-  onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>;
+  /** whether one asked for by `requestedBy` waits for the caller's verification now */
+  callerMissing: (requestedBy: AdjustmentRequester) => boolean;
+  onVerifyFirst: () => void;
+  onRecord: (kind: AdjustmentKind, amountCents: number, reason: string, requestedBy: AdjustmentRequester) => Promise<BillingAdjustment>;
 }) {
   const { adjustments, online, mayRecord } = props;
   const [recording, setRecording] = useState(false);
@@ -51,7 +59,7 @@ export function AccountHistory(props: {
           <Icon name="wifiOff" size={13} /> Offline: credits and adjustments are recorded at the central store. This opens again when the status bar says Online.
         </p>
       )}
-      {recording && <AdjustmentForm online={online} onRecord={props.onRecord} onDone={finish} />}
+      {recording && <AdjustmentForm online={online} callerMissing={props.callerMissing} onVerifyFirst={props.onVerifyFirst} onRecord={props.onRecord} onDone={finish} />}
       {done && (
         <p className="notice notice-good card-done" role="status" tabIndex={-1} ref={doneRef}>
           <Icon name="check" size={15} />
@@ -75,6 +83,11 @@ export function AccountHistory(props: {
                     {cents(Math.abs(a.amountCents ?? 0))}
                   </span>
                   <span className="history-effect">{(a.amountCents ?? 0) < 0 ? 'lowers the balance' : 'raises the balance'}</span>
+                  {a.requestedBy && (
+                    <Badge tone={a.requestedBy === 'caller' ? 'info' : 'neutral'} title={REQUESTER_LABELS[a.requestedBy].title}>
+                      {REQUESTER_LABELS[a.requestedBy].label}
+                    </Badge>
+                  )}
                 </div>
                 <div className="history-reason">“{a.reason}”</div>
               </div>

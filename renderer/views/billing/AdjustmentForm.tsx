@@ -1,17 +1,23 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useController } from 'react-hook-form';
-import { ADJUSTMENT_KINDS, NewAdjustment, type AdjustmentKind, type BillingAdjustment } from '../../../domain/entities/billing';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, NewAdjustment, type AdjustmentKind, type AdjustmentRequester, type BillingAdjustment } from '../../../domain/entities/billing';
 import { issuesFromZod, type FieldIssue } from '../../../domain/errors';
 import { Button } from '../../components/Button';
+import { Icon } from '../../components/Icon';
 import { FormTextField } from '../../components/FormField';
 import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { cents, centsFromTyped } from '../../format';
 import { closeOnEscape } from '../../hooks/useHotkeys';
+import { SHORTCUTS } from '../../shortcuts';
 
 const KINDS: Record<AdjustmentKind, { label: string; hint: string }> = {
   credit: { label: 'Credit', hint: 'Money back to the customer: lowers the balance' },
   adjustment: { label: 'Adjustment', hint: 'A correction of the balance, either way' },
+};
+const REQUESTERS: Record<AdjustmentRequester, { label: string; hint: string }> = {
+  caller: { label: 'The caller', hint: 'The customer asks for it on this call: needs the caller verified' },
+  internal: { label: 'No one: internal', hint: 'A correction billing found, no customer asked' },
 };
 const REASONS = ['Service outage credit', 'Goodwill credit', 'Late fee waived', 'Late fee reinstated', 'Billing error corrected'];
 /** only for checking the form with the domain's rules; the core gives the real record its id */
@@ -24,6 +30,7 @@ interface AdjustmentDraft {
   raises: boolean;
   amount: string;
   reason: string;
+  requestedBy: AdjustmentRequester;
 }
 
 /** The signed amount the domain records: a credit, or an adjustment that lowers the balance, is negative. */
@@ -35,7 +42,7 @@ function amountCentsOf({ amount, kind, raises }: AdjustmentDraft): number | null
 /** The form's issues by the domain's schema for a new adjustment (the amount is typed in dollars here). */
 function adjustmentIssues(draft: AdjustmentDraft): FieldIssue[] {
   const amountCents = amountCentsOf(draft);
-  const parsed = NewAdjustment.safeParse({ id: CHECK_ID, kind: draft.kind, amountCents: amountCents ?? 0, reason: draft.reason });
+  const parsed = NewAdjustment.safeParse({ id: CHECK_ID, kind: draft.kind, amountCents: amountCents ?? 0, reason: draft.reason, requestedBy: draft.requestedBy });
   const found = parsed.success ? [] : issuesFromZod(parsed.error);
   return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), AMOUNT_FORMAT] : found;
 }
@@ -54,13 +61,27 @@ const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount'
 /**
  * A credit or an adjustment with its reason, checked by the domain's rules as it is typed, reviewed as
  * money before it is recorded (Enter reviews; only Confirm records; Esc goes back with what was typed);
- * sent online.
+ * sent online. The clerk says who asked for it: one the caller asks for waits, saying why, until
+ * the caller is verified; an internal correction does not, and is recorded as internal.
  */
-export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>; onDone: (recorded: BillingAdjustment | null) => void }) {
+export function AdjustmentForm({
+  online,
+  callerMissing,
+  onVerifyFirst,
+  onRecord,
+  onDone,
+}: {
+  online: boolean;
+  /** whether one asked for by `requestedBy` waits for the caller's verification now */
+  callerMissing: (requestedBy: AdjustmentRequester) => boolean;
+  onVerifyFirst: () => void;
+  onRecord: (kind: AdjustmentKind, amountCents: number, reason: string, requestedBy: AdjustmentRequester) => Promise<BillingAdjustment>;
+  onDone: (recorded: BillingAdjustment | null) => void;
+}) {
   const name = useId();
   const listId = useId();
   const domain = useDomainForm<AdjustmentDraft>({
-    defaultValues: { kind: 'credit', raises: false, amount: '', reason: '' },
+    defaultValues: { kind: 'credit', raises: false, amount: '', reason: '', requestedBy: 'caller' },
     check: adjustmentIssues,
     fieldOf,
     shows: (field) => field === 'amount' || field === 'reason',
@@ -70,6 +91,9 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
   // the sign of the amount follows the kind: a new kind checks the amount again
   const kind = useController({ control, name: 'kind', rules: { deps: ['amount'] } }).field;
   const raises = useController({ control, name: 'raises' }).field;
+  const requestedBy = useController({ control, name: 'requestedBy' }).field;
+  const waitsForCaller = callerMissing(requestedBy.value);
+  const unverifiedId = useId();
 
   // money is reviewed before it moves (issue 13): Enter shows what will be recorded; only Confirm records it
   const [review, setReview] = useState<AdjustmentDraft | null>(null);
@@ -80,13 +104,13 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
   }, [review]);
   const submit = domain.submit(
     async (draft) => setReview(draft),
-    () => (online ? null : 'Not recorded: this workstation is offline.'),
+    () => (!online ? 'Not recorded: this workstation is offline.' : waitsForCaller ? 'Not recorded: verify the caller first, or choose internal if no one asked.' : null),
   );
   const confirm = async () => {
     if (!review) return;
     setRecording(true);
     try {
-      onDone(await onRecord(review.kind, amountCentsOf(review)!, review.reason.trim()));
+      onDone(await onRecord(review.kind, amountCentsOf(review)!, review.reason.trim(), review.requestedBy));
     } catch (err) {
       setReview(null);
       domain.refused(err, { focus: false });
@@ -109,6 +133,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
           <p>
             Recording it {effectOf(review)}. Reason: “{review.reason.trim()}”
           </p>
+          <p>{review.requestedBy === 'caller' ? 'Asked for by the caller, verified on this call.' : 'Internal: no customer asked for it.'}</p>
           {amount >= LARGE_CENTS && (
             <p className="adjust-review-large" role="note">
               A large amount: {cents(amount)} is what the customer gets. Check it against what they were told before confirming.
@@ -116,7 +141,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
           )}
         </div>
         <div className="edit-actions">
-          <Button variant="primary" busy={recording} disabled={!online} onClick={() => void confirm()}>
+          <Button variant="primary" busy={recording} disabled={!online || callerMissing(review.requestedBy)} onClick={() => void confirm()}>
             Confirm and record {cents(amount)}
           </Button>
           <Button onClick={() => setReview(null)} shortcut="Esc">
@@ -158,6 +183,28 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
         )}
       </div>
       <FormTextField control={control} name="reason" label="Reason" list={listId} placeholder="Why is this being recorded?" maxLength={500} />
+      <fieldset className="choice-row">
+        <legend className="field-label">Asked for by</legend>
+        {ADJUSTMENT_REQUESTERS.map((r) => (
+          <label key={r} className="radio choice">
+            <input type="radio" name={`${name}-requested-by`} value={r} checked={requestedBy.value === r} onChange={() => requestedBy.onChange(r)} />
+            <span>
+              <span className="strong">{REQUESTERS[r].label}</span>
+              <span className="choice-hint">{REQUESTERS[r].hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {online && waitsForCaller && (
+        <div className="caller-reason">
+          <p id={unverifiedId}>
+            <Icon name="shield" size={13} /> Verify the caller first: a credit the caller asks for is recorded only for a caller verified on this call. If no one asked, choose internal.
+          </p>
+          <Button variant="ghost" onClick={onVerifyFirst} shortcut={SHORTCUTS.verify}>
+            Verify the caller
+          </Button>
+        </div>
+      )}
       <datalist id={listId}>
         {REASONS.map((r) => (
           <option key={r} value={r} />
@@ -165,7 +212,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
       </datalist>
       <FormRefusal form={domain} />
       <div className="edit-actions">
-        <Button type="submit" variant="primary" busy={domain.busy} disabled={!online} shortcut="Enter">
+        <Button type="submit" variant="primary" busy={domain.busy} disabled={!online || waitsForCaller} aria-describedby={online && waitsForCaller ? unverifiedId : undefined} shortcut="Enter">
           Review
         </Button>
         <Button onClick={() => onDone(null)} shortcut="Esc">

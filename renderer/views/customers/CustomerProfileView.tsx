@@ -25,7 +25,8 @@ import { SHORTCUTS } from '../../shortcuts';
 /**
  * The customer as this role may see it: exactly what the projection holds. Editing opens only
  * for a verified caller (when the role must verify), one section at a time, each with a reason.
- * Roles that see invoices and payments get a billing tab beside the overview.
+ * Roles that see invoices and payments get a billing tab beside the overview; the caller's
+ * verification stays above both, for every role that verifies callers.
  */
 export function CustomerProfileView({ customerId, openSeq, quiet = false, role, tabs, tab, onTab }: { customerId: string; openSeq: number; quiet?: boolean; role: Role; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
   const { profile, error, confirmed, update, verify, dismiss } = useCustomer(customerId);
@@ -111,7 +112,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
     <article className="profile" aria-labelledby="profile-name">
       <div className="profile-top">
         <ProfileHeader customer={profile.customer} headingRef={headingRef} />
-        <CallerVerification profile={profile} onVerify={verify} answerRef={answerRef} />
+        {mayPerform('customer.verifyCaller', role) && <CallerVerification profile={profile} onVerify={verify} answerRef={answerRef} />}
       </div>
       <p className="sr-only" role="status">
         {announcement}
@@ -139,7 +140,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
             </div>
           </>
         ) : (
-          <BillingTab customerId={customerId} />
+          <BillingTab customerId={customerId} role={role} verification={profile.verification} onVerifyFirst={() => answerRef.current?.focus()} />
         )}
       </div>
       </DraftKey.Provider>
