@@ -6,7 +6,8 @@ import { Button } from '../../components/Button';
 import { FormTextField } from '../../components/FormField';
 import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
-import { cents, centsFromTyped } from '../../format';
+import { minorFromTyped, money, typedAmountExample } from '../../format';
+import { isCurrencyCode, type CurrencyCode } from '../../../domain/validation/currency';
 import { closeOnEscape } from '../../hooks/useHotkeys';
 
 const KINDS: Record<AdjustmentKind, { label: string; hint: string }> = {
@@ -16,7 +17,7 @@ const KINDS: Record<AdjustmentKind, { label: string; hint: string }> = {
 const REASONS = ['Service outage credit', 'Goodwill credit', 'Late fee waived', 'Late fee reinstated', 'Billing error corrected'];
 /** only for checking the form with the domain's rules; the core gives the real record its id */
 const CHECK_ID = '00000000-0000-4000-8000-000000000000';
-const AMOUNT_FORMAT: FieldIssue = { field: 'amountCents', rule: 'amount.format', message: 'an amount in dollars and cents, e.g. 12.50' };
+const amountFormat = (currency: CurrencyCode): FieldIssue => ({ field: 'amountCents', rule: 'amount.format', message: `an amount in ${currency}, e.g. ${typedAmountExample(currency)}` });
 
 interface AdjustmentDraft {
   kind: AdjustmentKind;
@@ -26,27 +27,27 @@ interface AdjustmentDraft {
   reason: string;
 }
 
-/** The signed amount the domain records: a credit, or an adjustment that lowers the balance, is negative. */
-function amountCentsOf({ amount, kind, raises }: AdjustmentDraft): number | null {
-  const magnitude = centsFromTyped(amount);
+/** The signed amount the domain records, in minor units of the account's currency: a credit, or an adjustment that lowers the balance, is negative. */
+function amountCentsOf({ amount, kind, raises }: AdjustmentDraft, currency: CurrencyCode): number | null {
+  const magnitude = minorFromTyped(amount, currency);
   return magnitude === null ? null : kind === 'credit' || !raises ? -magnitude : magnitude;
 }
 
-/** The form's issues by the domain's schema for a new adjustment (the amount is typed in dollars here). */
-function adjustmentIssues(draft: AdjustmentDraft): FieldIssue[] {
-  const amountCents = amountCentsOf(draft);
+/** The form's issues by the domain's schema for a new adjustment (the amount is typed in the account's currency here). */
+function adjustmentIssues(draft: AdjustmentDraft, currency: CurrencyCode): FieldIssue[] {
+  const amountCents = amountCentsOf(draft, currency);
   const parsed = NewAdjustment.safeParse({ id: CHECK_ID, kind: draft.kind, amountCents: amountCents ?? 0, reason: draft.reason });
   const found = parsed.success ? [] : issuesFromZod(parsed.error);
-  return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), AMOUNT_FORMAT] : found;
+  return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), amountFormat(currency)] : found;
 }
 
 /** From this much on, the review says the amount in words of warning: "1500" typed for "15.00" is the slip it stops. */
 const LARGE_CENTS = 100_00;
 
 /** What recording it does to the balance, in words, for the review. */
-function effectOf(draft: AdjustmentDraft): string {
-  const amount = amountCentsOf(draft)!;
-  return `${amount < 0 ? 'lowers' : 'raises'} the balance by ${cents(Math.abs(amount))}`;
+function effectOf(draft: AdjustmentDraft, currency: CurrencyCode): string {
+  const amount = amountCentsOf(draft, currency)!;
+  return `${amount < 0 ? 'lowers' : 'raises'} the balance by ${money(Math.abs(amount), currency)}`;
 }
 
 const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount' : issue.field);
@@ -56,12 +57,14 @@ const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount'
  * money before it is recorded (Enter reviews; only Confirm records; Esc goes back with what was typed);
  * sent online.
  */
-export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>; onDone: (recorded: BillingAdjustment | null) => void }) {
+export function AdjustmentForm({ currency: accountCurrency, online, onRecord, onDone }: { currency: string | undefined; online: boolean; onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>; onDone: (recorded: BillingAdjustment | null) => void }) {
+  // amounts are typed and recorded in the account's currency (an account always has one; USD only if this desk was not sent it)
+  const currency: CurrencyCode = isCurrencyCode(accountCurrency) ? accountCurrency : 'USD';
   const name = useId();
   const listId = useId();
   const domain = useDomainForm<AdjustmentDraft>({
     defaultValues: { kind: 'credit', raises: false, amount: '', reason: '' },
-    check: adjustmentIssues,
+    check: (draft) => adjustmentIssues(draft, currency),
     fieldOf,
     shows: (field) => field === 'amount' || field === 'reason',
     refusal: 'Not recorded',
@@ -86,7 +89,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
     if (!review) return;
     setRecording(true);
     try {
-      onDone(await onRecord(review.kind, amountCentsOf(review)!, review.reason.trim()));
+      onDone(await onRecord(review.kind, amountCentsOf(review, currency)!, review.reason.trim()));
     } catch (err) {
       setReview(null);
       domain.refused(err, { focus: false });
@@ -99,25 +102,25 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
   const onKeyDown = closeOnEscape(() => (review ? setReview(null) : onDone(null)));
 
   if (review) {
-    const amount = Math.abs(amountCentsOf(review)!);
+    const amount = Math.abs(amountCentsOf(review, currency)!);
     return (
       <div className="adjust-review" role="group" aria-label={`Review the ${KINDS[review.kind].label.toLowerCase()}`} onKeyDown={onKeyDown}>
         <div className="adjust-review-summary" ref={summary} tabIndex={-1}>
           <p className="adjust-review-amount">
-            {KINDS[review.kind].label} of <span className="money">{cents(amount)}</span> <span className="muted">USD</span>
+            {KINDS[review.kind].label} of <span className="money">{money(amount, currency)}</span> <span className="muted">{currency}</span>
           </p>
           <p>
-            Recording it {effectOf(review)}. Reason: “{review.reason.trim()}”
+            Recording it {effectOf(review, currency)}. Reason: “{review.reason.trim()}”
           </p>
           {amount >= LARGE_CENTS && (
             <p className="adjust-review-large" role="note">
-              A large amount: {cents(amount)} is what the customer gets. Check it against what they were told before confirming.
+              A large amount: {money(amount, currency)} is what the customer gets. Check it against what they were told before confirming.
             </p>
           )}
         </div>
         <div className="edit-actions">
           <Button variant="primary" busy={recording} disabled={!online} onClick={() => void confirm()}>
-            Confirm and record {cents(amount)}
+            Confirm and record {money(amount, currency)}
           </Button>
           <Button onClick={() => setReview(null)} shortcut="Esc">
             Back to the form
@@ -142,7 +145,7 @@ export function AdjustmentForm({ online, onRecord, onDone }: { online: boolean; 
         ))}
       </fieldset>
       <div className="edit-row">
-        <FormTextField control={control} name="amount" label="Amount (USD)" className="adjust-amount" inputMode="decimal" placeholder="0.00" maxLength={12} />
+        <FormTextField control={control} name="amount" label={`Amount (${currency})`} className="adjust-amount" inputMode="decimal" placeholder={typedAmountExample(currency).replace(/\d+/, '0').replace(/\d/g, '0')} maxLength={12} />
         {kind.value === 'adjustment' && (
           <fieldset className="choice-row compact">
             <legend className="field-label">Effect on the balance</legend>

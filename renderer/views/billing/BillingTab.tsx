@@ -59,9 +59,9 @@ export function BillingTab({ customerId }: { customerId: string }) {
         />
       </div>
       {target && <ReplaceCardForm key={target.id} method={target} online={online} onReplace={(card) => api.replaceCard(target.id, card)} onDone={(replaced) => finishReplacing(target.id, replaced)} />}
-      <InvoicesPanel invoices={b.invoices} />
-      <PaymentsPanel payments={b.payments} methods={b.paymentMethods} />
-      <AccountHistory adjustments={b.adjustments} online={online} mayRecord={b.may.recordAdjustment} onRecord={api.recordAdjustment} />
+      <InvoicesPanel invoices={b.invoices} currency={b.account?.currency} />
+      <PaymentsPanel payments={b.payments} methods={b.paymentMethods} currency={b.account?.currency} />
+      <AccountHistory adjustments={b.adjustments} currency={b.account?.currency} online={online} mayRecord={b.may.recordAdjustment} onRecord={api.recordAdjustment} />
     </div>
   );
 }
