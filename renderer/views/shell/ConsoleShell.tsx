@@ -102,7 +102,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {restored && (
             <div className="console-view">
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
-          {view === 'conflicts' && <ConflictsView />}
+          {view === 'conflicts' && <ConflictsView onOpenCustomer={openCustomer} />}
           {view === 'approvals' && <ApprovalsView />}
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
