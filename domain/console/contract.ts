@@ -142,6 +142,12 @@ export const SyncStatus = z.object({
   held: z.number().int(),
   /** during a first sync: rows received and rows expected, for the progress bar */
   progress: z.object({ received: z.number().int(), total: z.number().int() }).nullable(),
+  /**
+   * while this desk's first sync is not complete (running, or cut short and waiting to resume): how
+   * many customers it holds so far. A search that finds no one then says so, since the caller may
+   * simply not have arrived yet. Null once the first sync is over.
+   */
+  firstSync: z.object({ customers: z.number().int().min(0) }).nullable(),
   error: z.string().nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;

@@ -13,7 +13,7 @@ test.describe('first sign-in', () => {
   test.use({ customers: 2500 });
 
   test('a care rep signs in, watches the first sync, finds a customer by each kind and opens the profile', async ({ openDesk }) => {
-    const { page, link } = await openDesk({ drip: 400_000 });
+    const { page, link, ws } = await openDesk({ drip: 400_000 });
     const u = ui(page);
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     await capture(page, 'sign-in');
@@ -21,9 +21,26 @@ test.describe('first sign-in', () => {
     await signIn(page, 'care.rep');
     await expect(u.status.progress).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('progressbar', { name: 'First sync' })).toHaveAttribute('aria-valuenow', /[1-9]/);
+    // slower still, so that the rest of the records are surely on their way while the rep searches
+    link.drip(20_000);
     await capture(page, 'first-sync');
+    // a caller the first sync has yet to bring is "not found yet", with how many customers are here so far
+    let late = customerNo(2499);
+    for (let i = 2499; (await ws.call('customers.search', { query: late.customer.accountNumber, kind: 'account' })).length > 0; i--) late = customerNo(i - 1);
+    await u.search.fill(late.customer.accountNumber);
+    const note = page.getByTestId('first-sync-note');
+    await expect(note).toContainText(`Not found yet: “${late.customer.accountNumber}”`);
+    await expect(note).toContainText(/[\d,]+ customers available so far — the first sync is still running; a caller not found may not be here yet\./);
+    await expect(page.getByText(/No customer matches/)).toHaveCount(0);
+    const soFar = Number((/([\d,]+) customers available/.exec((await note.textContent())!)![1]!).replace(/,/g, ''));
+    expect(soFar).toBeGreaterThan(0);
+    expect(soFar).toBeLessThan(2500);
+    await capture(page, 'first-sync-search');
     link.drip(null);
     await expect(u.status.progress).toBeHidden({ timeout: 60_000 });
+    // once it is over the same search finds them, and the note is gone
+    await expect(u.results.filter({ hasText: nameOf(late) })).toBeVisible({ timeout: 20_000 });
+    await expect(note).toHaveCount(0);
     await expect(u.status.online).toHaveText('Online');
     await expect(u.status.lastSync).not.toContainText('not yet');
 
