@@ -108,17 +108,29 @@ export const BillingView = z.object({
 });
 export type BillingView = z.infer<typeof BillingView>;
 
+/**
+ * One conflicting field as the rep decides it: both values side by side, each with who, when and why —
+ * the rep's own change (its reason, when they made it) and the change that got there first.
+ */
 export const ConflictView = z.object({
   mutationId: Id,
   customerId: z.string(),
   customerName: z.string(),
+  /** whether the customer is on this desk, so that their profile can be opened from the conflict */
+  customerVisible: z.boolean(),
+  accountNumber: z.string().nullable(),
   field: z.string(),
   base: z.unknown(),
   mine: z.unknown(),
+  /** the reason the rep gave with their change */
+  reason: z.string(),
+  /** when the rep made their change */
+  createdAt: IsoDateTime,
   theirs: z.unknown(),
+  /** who made the change that set `theirs`, when, and why (null: not recorded, or from a store before protocol 4) */
   changedBy: z.string().nullable(),
   changedAt: IsoDateTime.nullable(),
-  createdAt: IsoDateTime,
+  changeReason: z.string().nullable(),
 });
 export type ConflictView = z.infer<typeof ConflictView>;
 
@@ -132,6 +144,12 @@ export const SyncStatus = z.object({
   held: z.number().int(),
   /** during a first sync: rows received and rows expected, for the progress bar */
   progress: z.object({ received: z.number().int(), total: z.number().int() }).nullable(),
+  /**
+   * while this desk's first sync is not complete (running, or cut short and waiting to resume): how
+   * many customers it holds so far. A search that finds no one then says so, since the caller may
+   * simply not have arrived yet. Null once the first sync is over.
+   */
+  firstSync: z.object({ customers: z.number().int().min(0) }).nullable(),
   error: z.string().nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;

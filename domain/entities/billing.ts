@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARD_BRANDS, ChangeReason, PostalAddress, ZipCode, optionalText, rule } from '../validation';
+import { CARD_BRANDS, ChangeReason, Currency, PostalAddress, ZipCode, optionalText, rule } from '../validation';
 import { Cents, Id, IsoDate, IsoDateTime } from './common';
 
 export const BILLING_STATUSES = ['current', 'past_due', 'collections', 'closed'] as const;
@@ -7,8 +7,10 @@ export const BILLING_STATUSES = ['current', 'past_due', 'collections', 'closed']
 export const BillingAccount = z.strictObject({
   id: Id,
   customerId: Id,
+  /** in minor units of `currency` (cents of a dollar, yen themselves), as every amount of the account's invoices, payments and adjustments */
   balanceCents: Cents,
-  currency: z.literal('USD'),
+  /** the account's currency (ISO 4217): every amount of it is in its minor units */
+  currency: Currency,
   dueDate: IsoDate,
   status: z.enum(BILLING_STATUSES),
   autopay: z.boolean(),

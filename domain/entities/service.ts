@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { ChangeReason, PhoneNumber, PostalAddress } from '../validation';
+import { ChangeReason, PhoneNumber, PostalAddress, type CurrencyCode } from '../validation';
 import { Id, IsoDateTime } from './common';
 
 export const SERVICE_LINE_STATUSES = ['active', 'pending', 'suspended', 'ported_out'] as const;
 export const SERVICE_PLANS = ['Residential Basic', 'Residential Unlimited', 'Business Line', 'Business Unlimited', 'International Plus'] as const;
 export type ServicePlan = (typeof SERVICE_PLANS)[number];
-/** Each plan's monthly price in cents and its order line's SKU: what an order placed for a converted lead charges. */
+/** The currency of the price list, and so of the account a converted lead's order opens. */
+export const PLAN_CURRENCY: CurrencyCode = 'USD';
+/** Each plan's monthly price in minor units of PLAN_CURRENCY and its order line's SKU: what an order placed for a converted lead charges. */
 export const PLAN_PRICES: Record<ServicePlan, { sku: string; monthlyCents: number }> = {
   'Residential Basic': { sku: 'RES-BASIC', monthlyCents: 1999 },
   'Residential Unlimited': { sku: 'RES-UNL', monthlyCents: 2999 },

@@ -42,14 +42,17 @@ export const API = {
  * Version 2: a push may carry `purged`, the customers the desk has erased from its cache (issue 11).
  * Version 3: the store's generation (`StoreGeneration`): a pull's `begin` line carries it, and a desk
  * names the one it synced with in its pulls and pushes, so that a restore of the store is not missed.
+ * Version 4: a conflict carries the reason of the change it met (`ConflictInfo.changeReason`), so the
+ * rep weighs both changes' reasons; the store leaves it out for older desks, whose strict schema would
+ * refuse the whole push answer over a field they do not know.
  */
-export const PROTOCOL = { version: 3, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 4, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 3 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 4 };
 
 /** Why a desk speaking `version` cannot talk to a store speaking `range`, or null when it can. */
 export function protocolMismatch(version: number, range: ProtocolRange): string | null {
@@ -203,6 +206,10 @@ export const PushRequest = z.strictObject({
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
+/**
+ * A field both sides changed since the base (DESIGN §5): the values, and who set `theirs`, when and
+ * why — the change in the record's history that last set the field.
+ */
 export const ConflictInfo = z.strictObject({
   field: z.string(),
   base: z.unknown(),
@@ -210,6 +217,12 @@ export const ConflictInfo = z.strictObject({
   theirs: z.unknown(),
   changedBy: z.string().nullable(),
   changedAt: IsoDateTime.nullable(),
+  /**
+   * protocol 4: the reason given with the change that set `theirs` (null: none recorded, e.g. seeded
+   * data, or erased with the customer); absent from results of older stores and conflicts a desk
+   * filed before it existed
+   */
+  changeReason: z.string().nullable().optional(),
 });
 export type ConflictInfo = z.infer<typeof ConflictInfo>;
 

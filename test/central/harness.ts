@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { Agent, request } from 'undici';
 import { startCentralStore, type CentralStore, type InternalErrorLog, type SeedSummary } from '../../central';
-import { API, PullLine, ServerEvent, type Mutation, type Role, type User } from '../../domain';
+import { API, PROTOCOL, PullLine, ServerEvent, type Mutation, type Role, type User } from '../../domain';
 import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
 
 /**
@@ -151,8 +151,10 @@ export class Harness {
     return { status: res.status, lines, contentType: res.headers['content-type'] as string | undefined };
   }
 
-  async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[] } = {}): Promise<Reply> {
-    return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] } });
+  /** `protocol`: the sync protocol version the desk speaks (no header: a desk from before it, version 1) */
+  async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[]; protocol?: number } = {}): Promise<Reply> {
+    const headers = options.protocol === undefined ? {} : { headers: { [PROTOCOL.header]: String(options.protocol) } };
+    return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] }, ...headers });
   }
 
   /** `extra`: the rest of the body, e.g. the caller verification it rests on (`verificationId`) */

@@ -3,7 +3,7 @@ import { cacheContents } from '../support/cacheContents';
 import { filesUnder, foundInFiles, foundInTexts, spellings, testCardNumber } from '../support/cardLeaks';
 import { recordResponseBodies } from '../support/responseRecorder';
 import { billingUi, customerWhere } from './support/billingUi';
-import { nameOf, openCustomer, signInAndSync, ui, verifyCaller } from './support/consoleUi';
+import { formatPhone, nameOf, openCustomer, signInAndSync, ui, verifyCaller } from './support/consoleUi';
 import { wrongAnswer } from './support/centralRecords';
 import { capture, expect, test } from './support/fixtures';
 
@@ -51,7 +51,13 @@ test('a billing clerk checks a failed payment, replaces the card, records a cred
   await expect(b.invoices.getByRole('status')).toContainText(`1 of ${c.invoices.length} invoices`);
   await b.invoices.getByRole('button', { name: `Lines of invoice ${newest.number}` }).click();
   const lines = page.getByRole('table', { name: `Lines of invoice ${newest.number}` });
-  await expect(lines).toContainText(newest.lines[0]!.description);
+  // each line names its number as the console shows phones, never the stored +1… form
+  for (const line of newest.lines) {
+    const number = /\+\d+/.exec(line.description)![0];
+    await expect(lines).toContainText(line.description.replace(number, formatPhone(number)));
+  }
+  await expect(lines).not.toContainText(/\+\d{6,}/);
+  await expect(b.invoices).not.toContainText(/\+1\d/);
   await expect(lines).toContainText('Total');
   await b.invoices.scrollIntoViewIfNeeded();
   await capture(page, 'billing-invoice');
@@ -247,4 +253,47 @@ test('a caller who gave three wrong answers is locked out, and the console says 
   await expect(page.getByTestId('verify-locked')).toContainText(/the caller is locked out until \d\d:\d\d\. They cannot be verified by phone before then; offer a call back\./);
   await expect(u.answer).toHaveCount(0);
   await capture(page, 'verification-locked');
+});
+
+test('an account kept in euros or in yen shows every amount in its own currency, yen without decimals', async ({ openDesk, central }) => {
+  // two accounts of the store moved to other currencies before the desk's first sync
+  const euro = customerWhere((d) => d.invoices.length > 0 && d.payments.length > 0 && d.adjustments.length > 0, 60);
+  const yen = customerWhere((d) => d.invoices.length > 0 && d.payments.length > 0, 90);
+  for (const [c, currency] of [[euro, 'EUR'], [yen, 'JPY']] as const) {
+    await central.store.db.updateTable('records').set({ data: JSON.stringify({ ...c.billingAccount, currency }) }).where('entity', '=', 'billingAccount').where('id', '=', c.billingAccount.id).execute();
+  }
+  const { page } = await openDesk({ name: 'billing desk' });
+  const b = billingUi(page);
+  await signInAndSync(page, 'billing.bea');
+  const format = (minor: number, currency: string, digits: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+
+  await openCustomer(page, euro);
+  await page.keyboard.press('Alt+B');
+  await expect(b.account.getByTestId('balance')).toHaveText(format(euro.billingAccount.balanceCents, 'EUR', 2));
+  await expect(b.invoices.getByRole('row').nth(1)).toContainText('€');
+  await expect(b.payments).toContainText(format(euro.payments[0]!.amountCents, 'EUR', 2));
+  await expect(b.history).toContainText(format(Math.abs(euro.adjustments[0]!.amountCents), 'EUR', 2));
+  await expect(page.locator('.billing')).not.toContainText('$');
+  await b.history.getByRole('button', { name: /^Record a credit or adjustment/ }).click();
+  await expect(page.getByLabel('Amount (EUR)')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await capture(page, 'billing-tab-eur');
+
+  await openCustomer(page, yen);
+  await page.keyboard.press('Alt+B');
+  await expect(b.account.getByTestId('balance')).toHaveText(format(yen.billingAccount.balanceCents, 'JPY', 0));
+  await expect(b.account.getByTestId('balance')).not.toContainText('.');
+  await expect(b.payments).toContainText(format(yen.payments[0]!.amountCents, 'JPY', 0));
+  await expect(page.locator('.billing')).not.toContainText('$');
+  // an amount is typed in yen: 1500 is ¥1,500, and a fraction of a yen is refused
+  await b.history.getByRole('button', { name: /^Record a credit or adjustment/ }).click();
+  await page.getByRole('radio', { name: /^No one: internal/ }).check();
+  await page.getByLabel('Amount (JPY)').fill('15.5');
+  await page.getByLabel('Reason', { exact: true }).fill('Goodwill credit');
+  await page.getByRole('button', { name: /^Review/ }).click();
+  await expect(page.getByText('an amount in JPY, e.g. 1250', { exact: false })).toBeVisible();
+  await page.getByLabel('Amount (JPY)').fill('1500');
+  await page.getByRole('button', { name: /^Review/ }).click();
+  await expect(page.getByRole('group', { name: 'Review the credit' })).toContainText('Credit of ¥1,500 JPY');
+  await capture(page, 'billing-review-jpy');
 });

@@ -153,10 +153,14 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   b.link.restore();
   await expect(ub.status.conflicts).toHaveText('1 conflict', { timeout: 60_000 });
   await keys(b).press('Alt+2');
-  const row = b.page.getByRole('row').filter({ hasText: nameOf(c) });
-  await expect(row).toContainText('rose.version@example.com');
-  await expect(row).toContainText('casey.version@example.com');
-  await tabTo(b.page, row.getByRole('button', { name: /^Keep current/ }));
+  const card = b.page.getByRole('list', { name: 'Unresolved conflicts' }).getByRole('listitem').filter({ hasText: nameOf(c) });
+  await expect(card).toContainText('rose.version@example.com');
+  await expect(card).toContainText('casey.version@example.com');
+  // nothing is chosen for the rep: into the choice, an arrow picks the current value, then confirm
+  await tabTo(b.page, card.getByRole('radio', { name: /^Your change/ }));
+  await keys(b).press('ArrowDown');
+  await expect(card.getByRole('radio', { name: /^Current value/ })).toBeChecked();
+  await tabTo(b.page, card.getByRole('button', { name: /^Keep the current value/ }));
   await keys(b).press('Enter');
   await expect(b.page.getByText('No conflicts.')).toBeVisible();
   await expect(ub.status.conflicts).toHaveText('0 conflicts', { timeout: 20_000 });

@@ -312,6 +312,12 @@ export class WorkstationCache {
     this.switchMode(false);
   }
 
+  /** How many customers this cache holds; while a first sync runs, a scan (ask it once, then count what arrives). */
+  customerCount(): number {
+    this.live();
+    return this.searchIndex.count();
+  }
+
   // ── search ────────────────────────────────────────────────────────────────────────────────
   search(plans: readonly SearchPlan[], limit: number): SearchMatch[] {
     this.live();

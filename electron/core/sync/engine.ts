@@ -40,6 +40,8 @@ export class SyncEngine {
   private lastSyncAt: string | null = null;
   private error: string | null = null;
   private progress: { received: number; total: number } | null = null;
+  /** while the first sync is not complete: the customers the cache holds, counted once and then as they arrive */
+  private firstSyncCustomers: number | null = null;
   private inflight: Promise<void> | null = null;
   private rerun = false;
   private failures = 0;
@@ -85,8 +87,20 @@ export class SyncEngine {
       rejected: counts.rejected,
       held: counts.held,
       progress: this.progress,
+      firstSync: this.firstSync(),
       error: this.error,
     };
+  }
+
+  /** Whether the first sync is still to finish (running, or cut short), with the customers it brought so far. */
+  private firstSync(): SyncStatus['firstSync'] {
+    const { cache } = this.deps;
+    if (!cache.isInitialSync() && cache.getMeta(META.cursor) !== null) {
+      this.firstSyncCustomers = null;
+      return null;
+    }
+    this.firstSyncCustomers ??= cache.customerCount();
+    return { customers: this.firstSyncCustomers };
   }
 
   /** A local edit was queued: push it now. */
@@ -201,7 +215,11 @@ export class SyncEngine {
     const { cache, client } = this.deps;
     // a first sync cut short (a full disk, a crash) has a cursor but is not over: it resumes as one
     const initial = cache.isInitialSync() || cache.getMeta('cursor') === null;
-    if (initial) cache.beginInitialSync();
+    if (initial) {
+      cache.beginInitialSync();
+      // a first sync resumed after a cut holds customers already (a store restore leaves none)
+      this.firstSyncCustomers = cache.customerCount();
+    }
     try {
       let more = true;
       // one progress bar for the whole sync: a long pull arrives in several responses, and each
@@ -228,6 +246,7 @@ export class SyncEngine {
           if (cursor === null) return;
           const affected = cache.applyPull(changes, cursor);
           received += changes.length;
+          if (initial) this.firstSyncCustomers = Math.max(0, (this.firstSyncCustomers ?? 0) + customersIn(changes));
           if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
           if (!initial && affected.length) this.deps.onRecordsChanged(affected);
           this.emit();
@@ -357,4 +376,11 @@ function ignoringClosed(fn: () => void): void {
   } catch {
     // the cache is closed: nothing to mark
   }
+}
+
+/** Customers a page of a first sync adds (a deletion, an erasure meanwhile, takes one away). */
+function customersIn(changes: readonly PullChange[]): number {
+  let n = 0;
+  for (const change of changes) if (change.entity === 'customer') n += change.t === 'put' ? 1 : -1;
+  return n;
 }

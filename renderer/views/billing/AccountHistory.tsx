@@ -6,7 +6,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { Panel } from '../../components/Panel';
 import { useHotkeys } from '../../hooks/useHotkeys';
-import { cents, dateTime } from '../../format';
+import { dateTime, money, phonesInText } from '../../format';
 import { AdjustmentForm } from './AdjustmentForm';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 import { SHORTCUTS } from '../../shortcuts';
@@ -21,6 +21,8 @@ const REQUESTER_LABELS: Record<AdjustmentRequester, { label: string; title: stri
 /** Credits and adjustments on the account: what, how much, why, by whom and when. A billing clerk records new ones online. */
 export function AccountHistory(props: {
   adjustments: BillingView['adjustments'];
+  /** the account's: every amount here is in its minor units */
+  currency: string | undefined;
   online: boolean;
   mayRecord: boolean;
   /** whether one asked for by `requestedBy` waits for the caller's verification now */
@@ -28,7 +30,7 @@ export function AccountHistory(props: {
   onVerifyFirst: () => void;
   onRecord: (kind: AdjustmentKind, amountCents: number, reason: string, requestedBy: AdjustmentRequester) => Promise<BillingAdjustment>;
 }) {
-  const { adjustments, online, mayRecord } = props;
+  const { adjustments, currency, online, mayRecord } = props;
   const [recording, setRecording] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -39,7 +41,7 @@ export function AccountHistory(props: {
   const finish = (recorded: BillingAdjustment | null) => {
     setRecording(false);
     if (recorded) {
-      setDone(`${KIND_LABELS[recorded.kind]} of ${cents(Math.abs(recorded.amountCents))} recorded at the central store.`);
+      setDone(`${KIND_LABELS[recorded.kind]} of ${money(Math.abs(recorded.amountCents), currency)} recorded at the central store.`);
       focusAfterRender(() => doneRef.current);
     } else {
       focusAfterRender(() => button.current);
@@ -59,7 +61,7 @@ export function AccountHistory(props: {
           <Icon name="wifiOff" size={13} /> Offline: credits and adjustments are recorded at the central store. This opens again when the status bar says Online.
         </p>
       )}
-      {recording && <AdjustmentForm online={online} callerMissing={props.callerMissing} onVerifyFirst={props.onVerifyFirst} onRecord={props.onRecord} onDone={finish} />}
+      {recording && <AdjustmentForm currency={currency} online={online} callerMissing={props.callerMissing} onVerifyFirst={props.onVerifyFirst} onRecord={props.onRecord} onDone={finish} />}
       {done && (
         <p className="notice notice-good card-done" role="status" tabIndex={-1} ref={doneRef}>
           <Icon name="check" size={15} />
@@ -80,7 +82,7 @@ export function AccountHistory(props: {
                   <Badge tone={a.kind === 'credit' ? 'good' : 'neutral'}>{KIND_LABELS[a.kind ?? ''] ?? a.kind}</Badge>
                   <span className="money">
                     {(a.amountCents ?? 0) < 0 ? '−' : '+'}
-                    {cents(Math.abs(a.amountCents ?? 0))}
+                    {money(Math.abs(a.amountCents ?? 0), currency)}
                   </span>
                   <span className="history-effect">{(a.amountCents ?? 0) < 0 ? 'lowers the balance' : 'raises the balance'}</span>
                   {a.requestedBy && (
@@ -89,7 +91,7 @@ export function AccountHistory(props: {
                     </Badge>
                   )}
                 </div>
-                <div className="history-reason">“{a.reason}”</div>
+                <div className="history-reason">“{phonesInText(a.reason ?? '')}”</div>
               </div>
               <div className="history-who">
                 <span className="strong">{a.recordedBy}</span>

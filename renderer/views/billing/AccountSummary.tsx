@@ -5,7 +5,7 @@ import { Badge } from '../../components/Badge';
 import { Panel } from '../../components/Panel';
 import type { ConfirmedChange } from '../../hooks/useConfirmedChanges';
 import { useHotkeys } from '../../hooks/useHotkeys';
-import { cents, date, statusTone, titleCase } from '../../format';
+import { date, money, statusTone, titleCase } from '../../format';
 import { EditableField } from '../customers/EditableField';
 import { AddressEditor } from '../customers/edit/AddressEditor';
 import { MARK_RANK, type Mark } from '../customers/changeMarks';
@@ -48,7 +48,7 @@ export function AccountSummary({ billing, confirmed, onSave }: { billing: Billin
         <div>
           <dt>Balance</dt>
           <dd className={`money big ${(account.balanceCents ?? 0) > 0 ? 'owing' : ''}`} data-testid="balance">
-            {cents(account.balanceCents)}
+            {money(account.balanceCents, account.currency)}
           </dd>
         </div>
         <div>

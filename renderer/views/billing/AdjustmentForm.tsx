@@ -7,7 +7,8 @@ import { Icon } from '../../components/Icon';
 import { FormTextField } from '../../components/FormField';
 import { FormRefusal } from '../../components/Notice';
 import { useDomainForm } from '../../hooks/useDomainForm';
-import { cents, centsFromTyped } from '../../format';
+import { minorFromTyped, money, typedAmountExample } from '../../format';
+import { isCurrencyCode, type CurrencyCode } from '../../../domain/validation/currency';
 import { closeOnEscape } from '../../hooks/useHotkeys';
 import { SHORTCUTS } from '../../shortcuts';
 
@@ -22,7 +23,7 @@ const REQUESTERS: Record<AdjustmentRequester, { label: string; hint: string }> =
 const REASONS = ['Service outage credit', 'Goodwill credit', 'Late fee waived', 'Late fee reinstated', 'Billing error corrected'];
 /** only for checking the form with the domain's rules; the core gives the real record its id */
 const CHECK_ID = '00000000-0000-4000-8000-000000000000';
-const AMOUNT_FORMAT: FieldIssue = { field: 'amountCents', rule: 'amount.format', message: 'an amount in dollars and cents, e.g. 12.50' };
+const amountFormat = (currency: CurrencyCode): FieldIssue => ({ field: 'amountCents', rule: 'amount.format', message: `an amount in ${currency}, e.g. ${typedAmountExample(currency)}` });
 
 interface AdjustmentDraft {
   kind: AdjustmentKind;
@@ -33,27 +34,27 @@ interface AdjustmentDraft {
   requestedBy: AdjustmentRequester;
 }
 
-/** The signed amount the domain records: a credit, or an adjustment that lowers the balance, is negative. */
-function amountCentsOf({ amount, kind, raises }: AdjustmentDraft): number | null {
-  const magnitude = centsFromTyped(amount);
+/** The signed amount the domain records, in minor units of the account's currency: a credit, or an adjustment that lowers the balance, is negative. */
+function amountCentsOf({ amount, kind, raises }: AdjustmentDraft, currency: CurrencyCode): number | null {
+  const magnitude = minorFromTyped(amount, currency);
   return magnitude === null ? null : kind === 'credit' || !raises ? -magnitude : magnitude;
 }
 
-/** The form's issues by the domain's schema for a new adjustment (the amount is typed in dollars here). */
-function adjustmentIssues(draft: AdjustmentDraft): FieldIssue[] {
-  const amountCents = amountCentsOf(draft);
+/** The form's issues by the domain's schema for a new adjustment (the amount is typed in the account's currency here). */
+function adjustmentIssues(draft: AdjustmentDraft, currency: CurrencyCode): FieldIssue[] {
+  const amountCents = amountCentsOf(draft, currency);
   const parsed = NewAdjustment.safeParse({ id: CHECK_ID, kind: draft.kind, amountCents: amountCents ?? 0, reason: draft.reason, requestedBy: draft.requestedBy });
   const found = parsed.success ? [] : issuesFromZod(parsed.error);
-  return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), AMOUNT_FORMAT] : found;
+  return amountCents === null ? [...found.filter((i) => i.field !== 'amountCents'), amountFormat(currency)] : found;
 }
 
 /** From this much on, the review says the amount in words of warning: "1500" typed for "15.00" is the slip it stops. */
 const LARGE_CENTS = 100_00;
 
 /** What recording it does to the balance, in words, for the review. */
-function effectOf(draft: AdjustmentDraft): string {
-  const amount = amountCentsOf(draft)!;
-  return `${amount < 0 ? 'lowers' : 'raises'} the balance by ${cents(Math.abs(amount))}`;
+function effectOf(draft: AdjustmentDraft, currency: CurrencyCode): string {
+  const amount = amountCentsOf(draft, currency)!;
+  return `${amount < 0 ? 'lowers' : 'raises'} the balance by ${money(Math.abs(amount), currency)}`;
 }
 
 const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount' : issue.field);
@@ -65,12 +66,14 @@ const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount'
  * the caller is verified; an internal correction does not, and is recorded as internal.
  */
 export function AdjustmentForm({
+  currency: accountCurrency,
   online,
   callerMissing,
   onVerifyFirst,
   onRecord,
   onDone,
 }: {
+  currency: string | undefined;
   online: boolean;
   /** whether one asked for by `requestedBy` waits for the caller's verification now */
   callerMissing: (requestedBy: AdjustmentRequester) => boolean;
@@ -78,11 +81,13 @@ export function AdjustmentForm({
   onRecord: (kind: AdjustmentKind, amountCents: number, reason: string, requestedBy: AdjustmentRequester) => Promise<BillingAdjustment>;
   onDone: (recorded: BillingAdjustment | null) => void;
 }) {
+  // amounts are typed and recorded in the account's currency (an account always has one; USD only if this desk was not sent it)
+  const currency: CurrencyCode = isCurrencyCode(accountCurrency) ? accountCurrency : 'USD';
   const name = useId();
   const listId = useId();
   const domain = useDomainForm<AdjustmentDraft>({
     defaultValues: { kind: 'credit', raises: false, amount: '', reason: '', requestedBy: 'caller' },
-    check: adjustmentIssues,
+    check: (draft) => adjustmentIssues(draft, currency),
     fieldOf,
     shows: (field) => field === 'amount' || field === 'reason',
     refusal: 'Not recorded',
@@ -110,7 +115,7 @@ export function AdjustmentForm({
     if (!review) return;
     setRecording(true);
     try {
-      onDone(await onRecord(review.kind, amountCentsOf(review)!, review.reason.trim(), review.requestedBy));
+      onDone(await onRecord(review.kind, amountCentsOf(review, currency)!, review.reason.trim(), review.requestedBy));
     } catch (err) {
       setReview(null);
       domain.refused(err, { focus: false });
@@ -123,26 +128,26 @@ export function AdjustmentForm({
   const onKeyDown = closeOnEscape(() => (review ? setReview(null) : onDone(null)));
 
   if (review) {
-    const amount = Math.abs(amountCentsOf(review)!);
+    const amount = Math.abs(amountCentsOf(review, currency)!);
     return (
       <div className="adjust-review" role="group" aria-label={`Review the ${KINDS[review.kind].label.toLowerCase()}`} onKeyDown={onKeyDown}>
         <div className="adjust-review-summary" ref={summary} tabIndex={-1}>
           <p className="adjust-review-amount">
-            {KINDS[review.kind].label} of <span className="money">{cents(amount)}</span> <span className="muted">USD</span>
+            {KINDS[review.kind].label} of <span className="money">{money(amount, currency)}</span> <span className="muted">{currency}</span>
           </p>
           <p>
-            Recording it {effectOf(review)}. Reason: “{review.reason.trim()}”
+            Recording it {effectOf(review, currency)}. Reason: “{review.reason.trim()}”
           </p>
           <p>{review.requestedBy === 'caller' ? 'Asked for by the caller, verified on this call.' : 'Internal: no customer asked for it.'}</p>
           {amount >= LARGE_CENTS && (
             <p className="adjust-review-large" role="note">
-              A large amount: {cents(amount)} is what the customer gets. Check it against what they were told before confirming.
+              A large amount: {money(amount, currency)} is what the customer gets. Check it against what they were told before confirming.
             </p>
           )}
         </div>
         <div className="edit-actions">
           <Button variant="primary" busy={recording} disabled={!online || callerMissing(review.requestedBy)} onClick={() => void confirm()}>
-            Confirm and record {cents(amount)}
+            Confirm and record {money(amount, currency)}
           </Button>
           <Button onClick={() => setReview(null)} shortcut="Esc">
             Back to the form
@@ -167,7 +172,7 @@ export function AdjustmentForm({
         ))}
       </fieldset>
       <div className="edit-row">
-        <FormTextField control={control} name="amount" label="Amount (USD)" className="adjust-amount" inputMode="decimal" placeholder="0.00" maxLength={12} />
+        <FormTextField control={control} name="amount" label={`Amount (${currency})`} className="adjust-amount" inputMode="decimal" placeholder={typedAmountExample(currency).replace(/\d+/, '0').replace(/\d/g, '0')} maxLength={12} />
         {kind.value === 'adjustment' && (
           <fieldset className="choice-row compact">
             <legend className="field-label">Effect on the balance</legend>

@@ -78,10 +78,11 @@ export function BillingTab({ customerId, role, verification, onVerifyFirst }: { 
           onDone={(replaced) => finishReplacing(target.id, replaced)}
         />
       )}
-      <InvoicesPanel invoices={b.invoices} />
-      <PaymentsPanel payments={b.payments} methods={b.paymentMethods} />
+      <InvoicesPanel invoices={b.invoices} currency={b.account?.currency} />
+      <PaymentsPanel payments={b.payments} methods={b.paymentMethods} currency={b.account?.currency} />
       <AccountHistory
         adjustments={b.adjustments}
+        currency={b.account?.currency}
         online={online}
         mayRecord={b.may.recordAdjustment}
         callerMissing={(requestedBy) => callerMissing('billingAccount.recordAdjustment', { requestedBy })}

@@ -5,7 +5,7 @@ import { FormTextField } from '../../components/FormField';
 import { Icon } from '../../components/Icon';
 import { QueuedChange } from '../../components/QueuedChange';
 import { Notice } from '../../components/Notice';
-import { dateTime } from '../../format';
+import { dateTime, phonesInText } from '../../format';
 import { useQueue } from '../../hooks/useQueue';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { useReasonForm } from '../customers/edit/useReasonForm';
@@ -70,7 +70,7 @@ function RequestSummary({ item }: { item: Item }) {
         <span>{scopeLabel(item.record)}</span>
         <span className="change-time">filed {dateTime(item.record.filedAt)}</span>
       </div>
-      <div className="change-reason">“{String(item.record.reason)}”</div>
+      <div className="change-reason">“{phonesInText(String(item.record.reason))}”</div>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { Badge, type Tone } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Notice } from '../../components/Notice';
-import { dateTime, fieldLabel } from '../../format';
+import { dateTime, fieldLabel, phonesInText } from '../../format';
 import { queryKeys } from '../../hooks/queries';
 
 /** What each outbox state is called here: never the account's own "pending" (issue 13). */
@@ -48,12 +48,12 @@ export function QueuedEdits({ onClose }: { onClose: () => void }) {
                   <Badge tone={state.tone}>{state.label}</Badge>
                   <span className="muted small">{dateTime(c.createdAt)}</span>
                 </div>
-                <div className="queued-reason">“{c.reason}”</div>
+                <div className="queued-reason">“{phonesInText(c.reason)}”</div>
                 {c.discardable ? (
                   <Discard change={c} onDone={refresh} />
                 ) : c.status === 'rejected' && c.rejection ? (
                   <div className="decision-refused">
-                    <Notice tone="bad">Refused: {c.rejection.message}</Notice>
+                    <Notice tone="bad">Refused: {phonesInText(c.rejection.message)}</Notice>
                     <Button variant="ghost" onClick={() => void invoke('changes.dismiss', { mutationId: c.mutationId }).then(refresh)}>
                       Dismiss
                     </Button>
