@@ -15,3 +15,4 @@ export * from './erasure';
 export * from './adjustments';
 export * from './redaction';
 export * from './sharing';
+export * from './e911';

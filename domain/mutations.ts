@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ENTITY_SCHEMAS, customerIdOf, type EntityName } from './entities';
 import { ValidationError, issuesFromZod, type FieldIssue } from './errors';
 import { LIFECYCLES, creatingStep } from './lifecycles';
-import { MUTABLE_PATHS, OPERATIONS, createOperationOf, operationPaths, type CreateContext, type OfflineOperation, type OfflineOperationName } from './operations';
+import { MUTABLE_PATHS, OPERATIONS, createOperationOf, onlineOnlyViolations, operationPaths, type CreateContext, type OfflineOperation, type OfflineOperationName } from './operations';
 
 /** The schema of the value at `path` of `entity`, from the entity schema itself: one rule, one place. */
 export function valueSchemaAt(entity: EntityName, path: string): z.ZodType | null {
@@ -22,7 +22,9 @@ export function valueSchemaAt(entity: EntityName, path: string): z.ZodType | nul
  */
 export function validateChanges(entity: EntityName, changes: Record<string, unknown>): Record<string, unknown> {
   const allowed = MUTABLE_PATHS[entity] ?? [];
-  return validateValues(entity, changes, (path) => (allowed.includes(path) ? null : { field: path, rule: 'field.not_mutable', message: `${entity}.${path} cannot be changed` }));
+  return validateValues(entity, changes, (path) =>
+    allowed.includes(path) ? null : (onlineOnlyViolations(entity, [path])[0] ?? { field: path, rule: 'field.not_mutable', message: `${entity}.${path} cannot be changed` }),
+  );
 }
 
 /**

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { ADJUSTMENT_KINDS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
+import { E911_UPDATE } from './e911';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
-import { accessOf, mayWriteAny, policyField } from './policy';
+import type { FieldIssue } from './errors';
+import { accessOf, policyField } from './policy';
 import { ROLES, type Role } from './roles';
 import { VERIFICATION_METHODS, VerifyResponse } from './sync/protocol';
 import { ChangeReason } from './validation/text';
@@ -13,7 +15,8 @@ import { ChangeReason } from './validation/text';
  * (lifecycles.ts) names for each step. Only an online action, which changes no field a desk could
  * edit, names its roles here. What is derived from these declarations: the paths a mutation may
  * change (MUTABLE_PATHS, validateChanges), the paths a role may edit on a desk (`editablePaths`),
- * and who may take an online action (`mayPerform`).
+ * who may take an online action (`mayPerform`), and who talks to callers (`CALLER_ROLES`: whoever
+ * performs an operation declared `verifiedCaller`, and so may verify a caller).
  *
  * Kinds:
  * - `create`: a record born on a desk, with a client-made id, through the outbox like an edit. The
@@ -54,9 +57,22 @@ export interface TransitionOperation extends Declared {
   kind: 'transition';
   verifiedCaller: boolean;
 }
+/**
+ * When an online operation is done on a call, so that the caller must be verified: always (`true`),
+ * or when its input says the caller asked for it (`when`: the input field and the value that says
+ * so, e.g. a credit with `requestedBy: 'caller'`; any other value, e.g. an internal correction, needs
+ * none, and the record keeps which it was).
+ */
+export type CallerCondition = true | { when: { field: string; is: string } };
 export interface OnlineOperation extends Declared {
   kind: 'online';
   roles: readonly Role[];
+  /**
+   * done on a call: the request carries the verification it rests on (`verificationId`), which the
+   * central store checks (this user, this customer, within the window by its clock) before anything
+   * changes. Absent: not done on a call.
+   */
+  verifiedCaller?: CallerCondition;
   /**
    * Its own URL at the central store, for the actions that predate the operations route (a caller's
    * answers, a card, money); every other online action is one route, `API.operation(name)`, whose
@@ -65,6 +81,17 @@ export interface OnlineOperation extends Declared {
   ownRoute?: true;
   /** what it does, as a user is told when it cannot be done now ("To replace a card …") */
   does: string;
+  /**
+   * The fields of its entity it changes, which no offline operation may then change: a pushed
+   * mutation that writes one is refused naming the rule (`operation.online_only`), whatever the
+   * role (a modified desk). An E911 address must never wait in an outbox.
+   */
+  changes?: readonly string[];
+  /**
+   * It rests on this desk's queued changes (a service address corrected a moment ago): the desk sends
+   * its outbox before the call, so that the store judges it with what the user has just done.
+   */
+  sendsQueuedFirst?: true;
   /** what the console sends (its channel is the operation's name) and what it answers */
   input: z.ZodObject;
   output: z.ZodType;
@@ -76,7 +103,8 @@ export type Operation = CreateOperation | EditOperation | TransitionOperation | 
 const edit = (entity: EntityName, fields: readonly string[], { verifiedCaller = false } = {}): EditOperation => ({ kind: 'edit', entity, fields, verifiedCaller, audit: 'record.update' });
 const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, verifiedCaller: false, audit: 'record.update' });
 
-export const OPERATIONS = {
+/** Every operation but the caller's verification, whose roles are derived from them (CALLER_ROLES). */
+const DECLARED = {
   /** a care rep files it on a verified call; a supervisor or compliance officer other than the filer decides */
   'erasureRequest.file': {
     kind: 'create',
@@ -99,30 +127,41 @@ export const OPERATIONS = {
   'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress'], { verifiedCaller: true }),
   /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
   'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`), { verifiedCaller: true }),
-  /** the roles that may change a customer record are the ones that talk to callers about it */
-  'customer.verifyCaller': {
+  'serviceLine.edit': edit('serviceLine', ['number', 'plan']),
+  /**
+   * Where dispatchers are sent (domain/e911.ts): online only, never queued (a queued E911 change that
+   * waits silently is a life-safety risk). Network operations set any valid address; a care rep or a
+   * supervisor only the customer's current service address, on a call whose caller they verified.
+   * The line's review flag, if any, is cleared.
+   */
+  'serviceLine.setE911Address': {
     kind: 'online',
-    entity: 'customer',
-    roles: ROLES.filter((role) => mayWriteAny('customer', role)),
-    does: 'verify a caller',
-    ownRoute: true,
-    audit: 'caller.verification',
-    input: z.strictObject({ customerId: Id, method: z.enum(VERIFICATION_METHODS), answer: z.string().trim().max(8) }),
-    output: VerifyResponse,
+    entity: 'serviceLine',
+    roles: [...E911_UPDATE.anyAddress, ...E911_UPDATE.serviceAddressOnly],
+    does: "update a line's E911 address",
+    audit: 'e911.updated',
+    changes: ['e911Address', 'e911Review'],
+    sendsQueuedFirst: true,
+    input: E911UpdateRequest,
+    output: E911UpdateResult,
   },
-  'serviceLine.edit': edit('serviceLine', ['number', 'plan', 'e911Address']),
   'serviceLine.setStatus': transition('serviceLine'),
   'billingAccount.setStatus': transition('billingAccount'),
   'billingAccount.edit': edit('billingAccount', ['autopay', 'billingAddress']),
-  /** a credit or an adjustment with its reason, against the balance the store holds now; the amount is the effect on the balance in cents */
+  /**
+   * A credit or an adjustment with its reason, against the balance the store holds now; the amount is
+   * the effect on the balance in cents. One the customer asks for on the phone needs them verified;
+   * an internal correction does not, and the record says which it was.
+   */
   'billingAccount.recordAdjustment': {
     kind: 'online',
     entity: 'billingAdjustment',
     roles: ['billing_clerk'],
     does: 'record a credit or an adjustment',
     ownRoute: true,
+    verifiedCaller: { when: { field: 'requestedBy', is: 'caller' } },
     audit: 'billing.adjustment',
-    input: z.strictObject({ customerId: Id, kind: z.enum(ADJUSTMENT_KINDS), amountCents: z.number().int(), reason: ChangeReason }),
+    input: z.strictObject({ customerId: Id, kind: z.enum(ADJUSTMENT_KINDS), amountCents: z.number().int(), reason: ChangeReason, requestedBy: z.enum(ADJUSTMENT_REQUESTERS) }),
     output: z.object({ adjustment: BillingAdjustment }),
   },
   /**
@@ -151,7 +190,8 @@ export const OPERATIONS = {
   'invoice.setStatus': transition('invoice'),
   /**
    * The card goes straight to the central store's card vault and never into the cache, the outbox or
-   * an error message; what comes back is the masked form (PCI DSS 3.4.1, 3.5.1, 3.3.1).
+   * an error message; what comes back is the masked form (PCI DSS 3.4.1, 3.5.1, 3.3.1). Done for the
+   * customer on the phone, who must be verified first.
    */
   'paymentMethod.replaceCard': {
     kind: 'online',
@@ -159,6 +199,7 @@ export const OPERATIONS = {
     roles: ['billing_clerk'],
     does: 'replace a card',
     ownRoute: true,
+    verifiedCaller: true,
     audit: 'card.replace',
     input: z.strictObject({ customerId: Id, paymentMethodId: Id, card: z.record(z.string().max(40), z.unknown()) }),
     output: z.object({ paymentMethod: PaymentMethod }),
@@ -213,6 +254,29 @@ export const OPERATIONS = {
     output: SharingExportResult,
   },
 } as const satisfies Record<string, Operation>;
+
+/**
+ * The roles that talk to callers: whoever performs an operation done on a call (declared
+ * `verifiedCaller`): care reps and supervisors correct a caller's record, billing clerks replace
+ * their card and record the credits they ask for. They, and only they, may verify a caller, and each
+ * is asked for a verified caller only by the operations that declare it (a billing clerk's billing
+ * address correction or status change is not done on a call).
+ */
+export const CALLER_ROLES: readonly Role[] = ROLES.filter((role) => (Object.values(DECLARED) as Operation[]).some((op) => !!op.verifiedCaller && performersOf(op).includes(role)));
+
+export const OPERATIONS = {
+  ...DECLARED,
+  'customer.verifyCaller': {
+    kind: 'online',
+    entity: 'customer',
+    roles: CALLER_ROLES,
+    does: 'verify a caller',
+    ownRoute: true,
+    audit: 'caller.verification',
+    input: z.strictObject({ customerId: Id, method: z.enum(VERIFICATION_METHODS), answer: z.string().trim().max(8) }),
+    output: VerifyResponse,
+  },
+} as const satisfies Record<string, Operation>;
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
@@ -238,17 +302,26 @@ const declared = Object.values(OPERATIONS) as Operation[];
 /** The names of the operations a desk performs offline, for the console channel that takes them. */
 export const OFFLINE_OPERATION_NAMES = (Object.keys(OPERATIONS) as OperationName[]).filter((name) => OPERATIONS[name].kind !== 'online') as [OfflineOperationName, ...OfflineOperationName[]];
 
-/** The roles that talk to callers: those who may verify one. Only they are asked for a verified caller. */
-export const CALLER_ROLES: readonly Role[] = OPERATIONS['customer.verifyCaller'].roles;
-
 /** The paths an offline operation changes: an edit's fields, a transition's status field, a create's fields. */
 export function operationPaths(op: OfflineOperation): readonly string[] {
   return op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : op.fields;
 }
 
-/** Whether `role` must have verified the customer's caller to perform `op`. */
-export function needsVerifiedCaller(op: Operation, role: Role): boolean {
-  return op.kind !== 'online' && op.verifiedCaller && CALLER_ROLES.includes(role);
+/**
+ * Whether `role` must have verified the customer's caller to perform `op` with `input` (an online
+ * operation's condition reads it: a credit the caller asked for needs one, an internal one does not).
+ * The desk asks it before it sends, the central store before it changes anything.
+ */
+export function needsVerifiedCaller(op: Operation, role: Role, input: Readonly<Record<string, unknown>> = {}): boolean {
+  // asked only of whoever performs it: a clerk, a caller role now, is asked nothing by a rep's edit
+  if (!op.verifiedCaller || !CALLER_ROLES.includes(role) || !performersOf(op).includes(role)) return false;
+  if (op.kind !== 'online') return true;
+  return op.verifiedCaller === true || input[op.verifiedCaller.when.field] === op.verifiedCaller.when.is;
+}
+
+/** Why an online operation done on a call was refused: the rule the desk and the central store both name. */
+export function callerNotVerified(op: OnlineOperation): FieldIssue {
+  return { field: 'verificationId', rule: 'caller.not_verified', message: `verify the caller before you ${op.does}: a verification of this customer by you, within its window` };
 }
 
 /**
@@ -267,6 +340,23 @@ export function editOperationFor(entity: EntityName, paths: readonly string[]): 
     const op: OfflineOperation = OPERATIONS[name];
     return op.kind !== 'create' && op.entity === entity && paths.length > 0 && paths.every((p) => operationPaths(op).includes(p));
   });
+}
+
+/** The fields that only an online operation changes, per entity (`changes`): no mutation may write them. */
+export const ONLINE_ONLY_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
+  if (op.kind === 'online' && op.changes) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
+  return paths;
+}, {});
+
+/** The paths of a mutation that only an online operation may change, each named with the operation and the rule. */
+export function onlineOnlyViolations(entity: EntityName, paths: readonly string[]): FieldIssue[] {
+  const online = ONLINE_ONLY_PATHS[entity] ?? [];
+  return paths
+    .filter((path) => online.includes(policyField(path)))
+    .map((path) => {
+      const by = ONLINE_OPERATION_NAMES.find((name) => OPERATIONS[name].entity === entity && ((OPERATIONS[name] as OnlineOperation).changes ?? []).includes(policyField(path)));
+      return { field: path, rule: 'operation.online_only', message: `${entity}.${path} is changed only online (${by}), never through an outbox` };
+    });
 }
 
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
@@ -298,7 +388,10 @@ export function mayPerform(operation: OnlineOperationName, role: Role): boolean 
 
 /** Who may perform an operation, derived as the declarations say: for the console's menus and for tests. */
 export function performers(operation: OperationName): Role[] {
-  const op: Operation = OPERATIONS[operation];
+  return performersOf(OPERATIONS[operation]);
+}
+
+function performersOf(op: Operation): Role[] {
   if (op.kind === 'online') return [...op.roles];
   if (op.kind === 'create') return ROLES.filter((role) => creatingStep(op.entity)?.by.includes(role));
   if (op.kind === 'edit') return ROLES.filter((role) => op.fields.every((path) => accessOf(op.entity, policyField(path), role) === 'write'));

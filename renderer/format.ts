@@ -1,6 +1,7 @@
 import { CONSENT_LABELS, type ConsentKey } from '../domain/entities/customer';
 import { formatAddress, type PostalAddress } from '../domain/validation/address';
-import { formatPhone } from '../domain/validation/phone';
+import { amountExample, formatMoney, isCurrencyCode, parseAmount, type CurrencyCode } from '../domain/validation/currency';
+import { formatPhone, formatPhonesInText } from '../domain/validation/phone';
 import type { Tone } from './components/Badge';
 
 /** How values read on screen. Display only: every rule about the values lives in domain/. */
@@ -25,6 +26,9 @@ export function phone(value: unknown): string {
   return typeof value === 'string' ? formatPhone(value) : '—';
 }
 
+/** Free text with every E.164 number in it formatted the way phones show (domain/validation/phone.ts). */
+export const phonesInText = (text: string) => formatPhonesInText(text);
+
 export function address(value: unknown): string {
   return value && typeof value === 'object' ? formatAddress(value as PostalAddress) : '—';
 }
@@ -37,19 +41,23 @@ export function fieldValue(path: string, value: unknown): string {
   }
   if (path.endsWith('Address')) return address(value);
   if (path.startsWith('consents.')) return value === true ? 'Agrees' : value === false ? 'Opted out' : '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? phonesInText(value) : JSON.stringify(value);
 }
 
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-export const cents = (value: unknown) => (typeof value === 'number' ? money.format(value / 100) : '—');
-/** An amount in cents in its account's currency, with the currency's code, as an approver reads it: "$1,500.00 USD". */
-export function centsIn(value: unknown, currency: string | null): string {
-  if (typeof value !== 'number' || !currency) return cents(value);
-  try {
-    return `${new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(value / 100)} ${currency}`;
-  } catch {
-    return `${(value / 100).toFixed(2)} ${currency}`;
-  }
+/**
+ * An amount kept in minor units of its account's currency, as money reads (domain/validation/currency.ts):
+ * 1250 USD is $12.50, 1250 JPY ¥1,250. An account whose currency this desk was not sent shows the bare
+ * amount, never a guessed currency sign.
+ */
+export function money(minor: unknown, currency: unknown): string {
+  if (typeof minor !== 'number') return '—';
+  return isCurrencyCode(currency) ? formatMoney(minor, currency) : bareAmount.format(minor / 100);
+}
+const bareAmount = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** An amount as an approver reads it, with its currency's code: "$1,500.00 USD" (the bare amount and no code when this desk was not sent the currency). */
+export function moneyWithCode(minor: unknown, currency: unknown): string {
+  const amount = money(minor, currency);
+  return isCurrencyCode(currency) && typeof minor === 'number' ? `${amount} ${currency}` : amount;
 }
 
 const dateFmt = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric' });
@@ -105,10 +113,7 @@ const monthFmt = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'lon
 /** The billing period an invoice covers, by the month it starts in. */
 export const periodMonth = (isoDate: unknown) => (typeof isoDate === 'string' ? monthFmt.format(new Date(`${isoDate.slice(0, 7)}-01T00:00:00Z`)) : '—');
 
-/** Money as typed by a clerk ("12.50", "$1,200") in whole cents, or null if it is not an amount. */
-export function centsFromTyped(text: string): number | null {
-  const cleaned = text.replace(/[$,\s]/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
-  const [whole, fraction = ''] = cleaned.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-}
+/** Money as typed by a clerk ("12.50", "$1,200") in whole minor units of the account's currency, or null if it is not an amount in it. */
+export const minorFromTyped = (text: string, currency: CurrencyCode) => parseAmount(text, currency);
+/** How an amount of `currency` is typed, for a hint: 12.50, or 1250 for yen. */
+export const typedAmountExample = (currency: CurrencyCode) => amountExample(currency);

@@ -17,6 +17,7 @@ import './styles/holds.css';
 import './styles/leads.css';
 import './styles/inquiries.css';
 import './styles/billing.css';
+import './styles/e911.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -30,7 +30,7 @@ export async function reverseAdjustment(ctx: StoreContext, session: SessionConte
     const refusal = reversalRefusal(original, request.billingAccountId, others);
     if (refusal) return { refused: refusal, customerId: original.customerId };
     const account = BillingAccount.parse((await readRecord(tx, 'billingAccount', original.billingAccountId))?.data);
-    return putOnAccount(tx, ctx, session, account, { id: request.id, kind: 'adjustment', amountCents: -original.amountCents, reason: request.reason, reverses: original.id }, audit);
+    return putOnAccount(tx, ctx, session, account, { id: request.id, kind: 'adjustment', amountCents: -original.amountCents, reason: request.reason, reverses: original.id, requestedBy: 'internal', verificationId: null }, audit);
   });
   if (outcome.refused) return refuseAdjustment(ctx, { ...audit, customerId: outcome.customerId }, outcome.refused);
   if (outcome.seq) ctx.feed.publish({ kind: 'advanced', head: outcome.seq });

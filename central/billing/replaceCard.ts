@@ -17,6 +17,7 @@ import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { readRecord, writeRecords } from '../storage/recordStore';
 import { inTransaction, type Tx } from '../storage/database';
+import { checkCaller } from '../verification/callerVerification';
 import { sealCard } from './cardVault';
 
 /** What the audit row of a card replacement names: fields, never the card number (PCI DSS 10.2.1.1, 3.4.1). */
@@ -29,7 +30,9 @@ type Deps = Pick<StoreContext, 'db' | 'clock' | 'feed' | 'cardKeys'>;
  * straight into the card vault. The card is checked with the domain's rules (Luhn, expiry, ZIP; a
  * security code is refused), then, in one transaction, the new masked payment method replaces the
  * old one (which leaves with its encrypted card: a card no longer on file is not kept), and the
- * audit row names the fields. Nothing is half-saved; no answer, error or log carries the number.
+ * audit row names the fields and the caller verification it rested on. Before the card is looked
+ * at, the caller must be verified (`verifiedCaller`: this clerk, this card's customer, within the
+ * window). Nothing is half-saved; no answer, error or log carries the number.
  */
 export async function replaceCard(ctx: Deps, session: SessionContext, paymentMethodIdParam: string, request: ReplaceCardRequest): Promise<ReplaceCardResponse> {
   const { user } = session;
@@ -42,6 +45,14 @@ export async function replaceCard(ctx: Deps, session: SessionContext, paymentMet
     await audit({ outcome: 'denied', detail: 'role may not replace cards' });
     throw new CareDeskError('forbidden', `the ${user.role} role does not put cards on file`);
   }
+  // the customer is the one the store holds the card for, whatever the desk says
+  const target = await readRecord(ctx.db, 'paymentMethod', paymentMethodId);
+  if (!target?.customerId) throw new CareDeskError('not_found', 'no such payment method');
+  const caller = await checkCaller(ctx.db, 'paymentMethod.replaceCard', { userId: user.id, role: user.role }, target.customerId, request, now);
+  if (!caller.ok) {
+    await audit({ outcome: 'denied', customerId: target.customerId, detail: `refused: caller.not_verified (${caller.why})` });
+    throw caller.error;
+  }
   const issues = cardDetailsIssues(request.card, now);
   if (issues.length) {
     await audit({ outcome: 'denied', fields: [...new Set(issues.map((i) => i.field))], detail: `refused: ${[...new Set(issues.map((i) => i.rule))].join(', ')}` });
@@ -49,12 +60,12 @@ export async function replaceCard(ctx: Deps, session: SessionContext, paymentMet
   }
   const card = CardDetails.parse(request.card);
 
-  const outcome = await inTransaction(ctx.db, (tx) => replaceInVault(ctx, tx, session, paymentMethodId, request.replacementId, card, now));
+  const outcome = await inTransaction(ctx.db, (tx) => replaceInVault(ctx, tx, session, paymentMethodId, request.replacementId, card, caller.verificationId, now));
   if (outcome.wrote) ctx.feed.publish({ kind: 'advanced', head: outcome.seq });
   return { paymentMethod: PaymentMethod.parse(project('paymentMethod', outcome.method, user.role)), replaced: paymentMethodId };
 }
 
-async function replaceInVault(ctx: Deps, tx: Tx, session: SessionContext, oldId: string, newId: string, card: CardDetails, now: Date) {
+async function replaceInVault(ctx: Deps, tx: Tx, session: SessionContext, oldId: string, newId: string, card: CardDetails, verificationId: string | null, now: Date) {
   const old = await readRecord(tx, 'paymentMethod', oldId);
   const already = await readRecord(tx, 'paymentMethod', newId);
   // a retry after a lost answer: the replacement is there already, for the same customer
@@ -98,7 +109,7 @@ async function replaceInVault(ctx: Deps, tx: Tx, session: SessionContext, oldId:
         entityId: newId,
         customerId: previous.customerId,
         fields: CARD_FIELDS,
-        detail: `replaces payment method ${oldId}`,
+        detail: `replaces payment method ${oldId}; ${verificationId ? `caller verification ${verificationId}` : 'no caller verification needed'}`,
       },
     },
   );

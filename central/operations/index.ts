@@ -8,6 +8,7 @@ import { sessionOf } from '../http/access';
 import type { SessionContext } from '../identity/sessions';
 import { replyToInquiry } from '../inquiries/reply';
 import { convertLead } from '../leads/convert';
+import { setE911Address } from '../serviceLines/e911';
 import { exportForPartner } from '../sharing/partnerExport';
 import { inTransaction } from '../storage/database';
 import type { z } from 'zod';
@@ -27,6 +28,7 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'lead.convert': convertLead,
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,
+  'serviceLine.setE911Address': setE911Address,
 };
 
 export async function takeOperation<N extends RoutedOperationName>(ctx: StoreContext, session: SessionContext, name: N, body: unknown): Promise<OperationOutput<N>> {

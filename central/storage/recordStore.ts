@@ -126,9 +126,11 @@ export async function writeRecords(tx: Tx, writes: readonly RecordWrite[], chang
   return seqs;
 }
 
-/** Every live record (not a tombstone) of one customer, any entity: what an erasure goes through. */
-export async function recordsOfCustomer(tx: Tx, customerId: string): Promise<(StoredRecord & { data: Record<string, unknown> })[]> {
-  const rows = await tx.selectFrom('records').select(['entity', 'id', 'customer_id', 'seq', 'data', 'updated_at', 'updated_by']).where('customer_id', '=', customerId).where('data', 'is not', null).orderBy('seq').execute();
+/** Every live record (not a tombstone) of one customer, of any entity (what an erasure goes through) or of one. */
+export async function recordsOfCustomer(tx: Tx, customerId: string, entity?: EntityName): Promise<(StoredRecord & { data: Record<string, unknown> })[]> {
+  let query = tx.selectFrom('records').select(['entity', 'id', 'customer_id', 'seq', 'data', 'updated_at', 'updated_by']).where('customer_id', '=', customerId).where('data', 'is not', null);
+  if (entity) query = query.where('entity', '=', entity);
+  const rows = await query.orderBy('seq').execute();
   return rows.map((row) => ({
     entity: row.entity as EntityName,
     id: row.id,

@@ -7,19 +7,23 @@ import {
   getPath,
   mergeFields,
   mutationNeedsVerifiedCaller,
+  onlineOnlyViolations,
   validateChanges,
   stepStamp,
   stepViolation,
   writeViolations,
+  type ConflictInfo,
+  type FieldConflict,
   type FieldIssue,
   type Mutation,
 } from '../../domain';
 import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
-import { readRecord, writeRecords } from '../storage/recordStore';
+import { readRecord, recordHistory, writeRecords, type StoredRecord } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../verification/heldMutations';
 import type { LedgerEntry } from '../erasure/ledger';
+import { reviewE911AfterAddressChange } from '../serviceLines/e911Review';
 import { applyCreate } from './applyCreate';
 import { runStepEffect, stepGuardViolation } from './stepRules';
 import { rejected, type MutationOutcome } from './mutationOutcome';
@@ -39,6 +43,25 @@ function erasedContactWriteBack(m: Mutation, current: Record<string, unknown>, c
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
+/** Whether a change that set `changed` set `field` too: the same path, or one inside the other. */
+const touches = (changed: string, field: string) => changed === field || changed.startsWith(`${field}.`) || field.startsWith(`${changed}.`);
+
+/**
+ * Each conflict with the change that set the value it met: who, when and the reason they gave, from
+ * the record's history (the latest change of that field). A record never changed since it was loaded
+ * (seeded data) has no history: the record's own last writer and time then, without a reason.
+ */
+async function withTheirChanges(tx: Tx, stored: StoredRecord, conflicts: readonly FieldConflict[]): Promise<ConflictInfo[]> {
+  if (!conflicts.length) return [];
+  const history = (await recordHistory(tx, stored.entity, stored.id)).reverse();
+  return conflicts.map((c) => {
+    const change = history.find((h) => h.fields.some((f) => touches(f, c.field)));
+    return change
+      ? { ...c, changedBy: change.userName, changedAt: change.at, changeReason: change.reason }
+      : { ...c, changedBy: stored.updatedByName, changedAt: stored.updatedAt, changeReason: null };
+  });
+}
+
 /**
  * Applies one mutation inside `tx` (DESIGN §5): the role's write set first (so a role learns
  * nothing of records it may not change), then the record, the values, the caller verification
@@ -48,6 +71,9 @@ const minutes = (ms: number) => Math.round(ms / 60_000);
 export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation, now: Date): Promise<MutationOutcome> {
   if (m.op === 'create') return applyCreate(tx, session, m, now);
   const { user } = session;
+  // what only an online operation changes (an E911 address) never comes through an outbox, whatever the role: a modified desk
+  const onlineOnly = onlineOnlyViolations(m.entity, Object.keys(m.changes));
+  if (onlineOnly.length) return { result: rejected(m, 'forbidden', onlineOnly.map((i) => i.message).join('; '), onlineOnly), customerId: null, wrote: false };
   const violations = writeViolations(m.entity, user.role, Object.keys(m.changes));
   if (violations.length) return { result: rejected(m, 'forbidden', `not allowed to change ${violations.map((v) => v.field).join(', ')}`, violations), customerId: null, wrote: false };
 
@@ -88,6 +114,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
   }
 
   const merge = mergeFields(m.base, changes, (path) => getPath(current, path));
+  const conflicts = await withTheirChanges(tx, stored, merge.conflicts);
   let serverSeq: number | null = null;
   let erasure: LedgerEntry | null = null;
   if (Object.keys(merge.apply).length) {
@@ -102,9 +129,10 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
       mutationId: m.id,
     });
     serverSeq = seq!;
+    // E911 follows the service address: the store flags the lines left behind itself (serviceLines/e911Review.ts)
+    if (m.entity === 'customer' && 'serviceAddress' in merge.apply) await reviewE911AfterAddressChange(tx, session, { customerId: m.entityId, serviceAddress: next.serviceAddress, mutationId: m.id, now });
     erasure = await runStepEffect(tx, session, m.entity, m.entityId, current, merge.apply, customerId, now);
   }
-  const conflicts = merge.conflicts.map((c) => ({ ...c, changedBy: stored.updatedByName, changedAt: stored.updatedAt }));
   return {
     result: {
       id: m.id,

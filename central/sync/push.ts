@@ -135,15 +135,28 @@ async function recordViews(tx: Tx, now: Date, session: SessionContext, views: re
 }
 
 /**
+ * A push answer as a desk speaking `version` reads it: before protocol 4 a conflict had no
+ * `changeReason`, and such a desk's strict schema refuses an answer carrying one, so it goes.
+ */
+export function pushResponseFor(version: number, response: PushResponse): PushResponse {
+  if (version >= 4) return response;
+  return {
+    ...response,
+    results: response.results.map((r) => (r.conflicts.length ? { ...r, conflicts: r.conflicts.map(({ changeReason: _newer, ...c }) => c) } : r)),
+  };
+}
+
+/**
  * An erased customer's conflict values leave the stored results of their mutations (issue 11): the
- * outcome stays (a replay is still answered), the values a conflict showed do not.
+ * outcome stays (a replay is still answered), the values a conflict showed, and the reason of the
+ * change it met (free text that may name the customer), do not.
  */
 export async function forgetConflictValues(tx: Tx, customerId: string): Promise<void> {
   const rows = await tx.selectFrom('client_mutations').select(['mutation_id', 'result']).where('customer_id', '=', customerId).execute();
   for (const row of rows) {
     const result = JSON.parse(row.result) as MutationResult;
     if (!result.conflicts.length) continue;
-    const stripped: MutationResult = { ...result, conflicts: result.conflicts.map((c) => ({ ...c, base: null, mine: null, theirs: null })) };
+    const stripped: MutationResult = { ...result, conflicts: result.conflicts.map((c) => ({ ...c, base: null, mine: null, theirs: null, ...(c.changeReason === undefined ? {} : { changeReason: null }) })) };
     await tx.updateTable('client_mutations').set({ result: JSON.stringify(stripped) }).where('mutation_id', '=', row.mutation_id).execute();
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CareDeskError, Id, mayPerform, parseOrThrow, type VerifyRequest, type VerifyResponse } from '../../domain';
+import { CareDeskError, Id, OPERATIONS, PolicyError, callerNotVerified, mayPerform, needsVerifiedCaller, parseOrThrow, type OnlineOperationName, type Role, type VerificationAttempts, type VerifyRequest, type VerifyResponse } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -41,15 +41,7 @@ export async function verifyCaller(
   const now = ctx.clock();
   const audit = { action: 'caller.verification', userId: user.id, role: user.role, deviceId: session.deviceId, entity: 'customer', entityId: customerId, customerId, detail: `method ${request.method}` } as const;
   return inTransaction(ctx.db, async (tx) => {
-    const since = new Date(now.getTime() - CALLER_VERIFICATION.windowMs).toISOString();
-    const { n } = await tx
-      .selectFrom('verifications')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('customer_id', '=', customerId)
-      .where('verified', '=', 0)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    const failures = Number(n);
+    const failures = (await recentFailures(tx, customerId, now)).length;
     if (failures >= CALLER_VERIFICATION.maxFailures) {
       await appendAudit(tx, now, { ...audit, outcome: 'denied', detail: `${audit.detail}; attempts exhausted` });
       return { verified: false, attemptsLeft: 0, verificationId: null, validUntil: null };
@@ -71,6 +63,31 @@ export async function verifyCaller(
   });
 }
 
+/** The times of this customer's failed attempts still counted at `now` (within `windowMs`), newest first. */
+async function recentFailures(db: CentralDb | Tx, customerId: string, now: Date): Promise<string[]> {
+  const since = new Date(now.getTime() - CALLER_VERIFICATION.windowMs).toISOString();
+  const rows = await db.selectFrom('verifications').select('at').where('customer_id', '=', customerId).where('verified', '=', 0).where('at', '>', since).orderBy('at', 'desc').execute();
+  return rows.map((r) => r.at);
+}
+
+/**
+ * A customer's attempts left now, before anyone asks the caller anything (the count is per customer
+ * across all users: no desk can know it alone), and at 0 until when: the moment the oldest failure
+ * that still locks leaves the window. A read for the roles that verify callers; not audited (it is a
+ * count, no answer is checked).
+ */
+export async function verificationAttempts(ctx: Pick<StoreContext, 'db' | 'clock'>, session: SessionContext, customerIdParam: string): Promise<VerificationAttempts> {
+  if (!mayPerform('customer.verifyCaller', session.user.role)) throw new CareDeskError('forbidden', `the ${session.user.role} role does not verify callers`);
+  const customerId = parseOrThrow(Id, customerIdParam, ['customerId']);
+  const secrets = await ctx.db.selectFrom('caller_secrets').select('customer_id').where('customer_id', '=', customerId).executeTakeFirst();
+  if (!secrets) throw new CareDeskError('not_found', 'no such customer, or no verification answers on file');
+  const now = ctx.clock();
+  const failures = await recentFailures(ctx.db, customerId, now);
+  const { maxFailures, windowMs } = CALLER_VERIFICATION;
+  if (failures.length < maxFailures) return { attemptsLeft: maxFailures - failures.length, lockedUntil: null };
+  return { attemptsLeft: 0, lockedUntil: new Date(Date.parse(failures[maxFailures - 1]!) + windowMs).toISOString() };
+}
+
 /** What a verification says about an edit that arrives now: covers it, ran out before it arrived, or none. */
 export type VerificationCoverage = { covered: true; verifiedAt: string } | { covered: false; expired: true; verifiedAt: string } | { covered: false; expired: false };
 
@@ -80,10 +97,12 @@ export type VerificationCoverage = { covered: true; verifiedAt: string } | { cov
  * `outageGraceMs` before. The desk's `createdAt` plays no part: a hostile or mistaken desk could
  * backdate it (an edit pushed long after the call, dated within the window) or date it in the future.
  * A real verification that ran out is `expired`, which the push holds for review instead of applying.
+ * `graceMs` is the outage grace of a pushed edit; an online call (`checkCaller`) gets none.
  */
 export async function verificationCoverage(
   db: CentralDb,
   check: { verificationId: string | null; userId: string; customerId: string | null; receivedAt: Date },
+  { graceMs = CALLER_VERIFICATION.outageGraceMs }: { graceMs?: number } = {},
 ): Promise<VerificationCoverage> {
   if (!check.verificationId || !check.customerId) return { covered: false, expired: false };
   const row = await db
@@ -96,9 +115,40 @@ export async function verificationCoverage(
     .executeTakeFirst();
   if (!row) return { covered: false, expired: false };
   const age = check.receivedAt.getTime() - Date.parse(row.at);
-  const { validityMs, outageGraceMs } = CALLER_VERIFICATION;
-  if (age <= validityMs + outageGraceMs) return { covered: true, verifiedAt: row.at };
+  if (age <= CALLER_VERIFICATION.validityMs + graceMs) return { covered: true, verifiedAt: row.at };
   return { covered: false, expired: true, verifiedAt: row.at };
+}
+
+/** An online operation done on a call, as the store judged its caller: the verification to record with it (null: none needed), or why it is refused. */
+export type CallerCheck = { ok: true; verificationId: string | null } | { ok: false; error: PolicyError; why: string };
+
+/**
+ * The check of an online operation declared `verifiedCaller` (domain/operations.ts), made before it
+ * changes anything: when `needsVerifiedCaller` says so for this role and input, `verificationId` must
+ * be this user's successful verification of `customerId` — the customer the store finds the record
+ * belongs to, never the desk's word — made at most `validityMs` before now by the store's clock. No
+ * outage grace: an online call reaches the store as it is made, it never waits in an outbox.
+ */
+export async function checkCaller(
+  db: CentralDb,
+  name: OnlineOperationName,
+  who: { userId: string; role: Role },
+  customerId: string,
+  input: Record<string, unknown> & { verificationId?: string | null },
+  now: Date,
+): Promise<CallerCheck> {
+  const op = OPERATIONS[name];
+  if (!needsVerifiedCaller(op, who.role, input)) return { ok: true, verificationId: null };
+  const verificationId = input.verificationId ?? null;
+  const coverage = await verificationCoverage(db, { verificationId, userId: who.userId, customerId, receivedAt: now }, { graceMs: 0 });
+  if (coverage.covered) return { ok: true, verificationId };
+  const why = !verificationId
+    ? 'no caller verification sent'
+    : coverage.expired
+      ? `the caller was verified ${Math.floor((now.getTime() - Date.parse(coverage.verifiedAt)) / 60_000)} minutes ago; a verification covers ${CALLER_VERIFICATION.validityMs / 60_000}`
+      : 'not a successful verification of this customer by this user';
+  const issue = callerNotVerified(op);
+  return { ok: false, why, error: new PolicyError(`Not done: ${issue.message} (${why}).`, [issue]) };
 }
 
 /** Whether `userId` verified this customer's caller within a verification's window before `now` (a reply that discloses account data needs it). */

@@ -3,7 +3,7 @@ import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTi
 import { Username } from '../entities/identity';
 import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, QUEUE_ENTITIES, type OnlineOperationName } from '../operations';
 import { Role } from '../roles';
-import { ErasureCertificate, HistoryResponse, MutationHold } from '../sync/protocol';
+import { ErasureCertificate, HistoryResponse, MutationHold, VerificationAttempts } from '../sync/protocol';
 import { rule } from '../validation/rule';
 import { ChangeReason, requiredText } from '../validation/text';
 import { CHANNEL_NAMES, EVENT_NAMES, type ChannelName, type EventName } from './channels';
@@ -69,6 +69,8 @@ export const QueuedChange = PendingChange.extend({
   customerId: Id.nullable(),
   /** the customer's name as this desk has it (null: not on this desk) */
   customerName: z.string().nullable(),
+  /** waiting, and never handed to the central store: the user may still take it back */
+  discardable: z.boolean(),
 });
 export type QueuedChange = z.infer<typeof QueuedChange>;
 
@@ -108,17 +110,29 @@ export const BillingView = z.object({
 });
 export type BillingView = z.infer<typeof BillingView>;
 
+/**
+ * One conflicting field as the rep decides it: both values side by side, each with who, when and why —
+ * the rep's own change (its reason, when they made it) and the change that got there first.
+ */
 export const ConflictView = z.object({
   mutationId: Id,
   customerId: z.string(),
   customerName: z.string(),
+  /** whether the customer is on this desk, so that their profile can be opened from the conflict */
+  customerVisible: z.boolean(),
+  accountNumber: z.string().nullable(),
   field: z.string(),
   base: z.unknown(),
   mine: z.unknown(),
+  /** the reason the rep gave with their change */
+  reason: z.string(),
+  /** when the rep made their change */
+  createdAt: IsoDateTime,
   theirs: z.unknown(),
+  /** who made the change that set `theirs`, when, and why (null: not recorded, or from a store before protocol 4) */
   changedBy: z.string().nullable(),
   changedAt: IsoDateTime.nullable(),
-  createdAt: IsoDateTime,
+  changeReason: z.string().nullable(),
 });
 export type ConflictView = z.infer<typeof ConflictView>;
 
@@ -132,6 +146,12 @@ export const SyncStatus = z.object({
   held: z.number().int(),
   /** during a first sync: rows received and rows expected, for the progress bar */
   progress: z.object({ received: z.number().int(), total: z.number().int() }).nullable(),
+  /**
+   * while this desk's first sync is not complete (running, or cut short and waiting to resume): how
+   * many customers it holds so far. A search that finds no one then says so, since the caller may
+   * simply not have arrived yet. Null once the first sync is over.
+   */
+  firstSync: z.object({ customers: z.number().int().min(0) }).nullable(),
   error: z.string().nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
@@ -228,6 +248,8 @@ export const CONSOLE_CONTRACT = {
     unlocked: true, passive: true,
   },
   'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true, passive: true },
+  /** online only: the caller's attempts left before the first question (the central store counts them across all users) */
+  'customers.verificationAttempts': { input: z.strictObject({ customerId: Id }), output: VerificationAttempts, unlocked: true, passive: true },
   'conflicts.list': { input: Empty, output: z.array(ConflictView), unlocked: true, passive: true },
   'conflicts.resolve': {
     input: z.strictObject({ mutationId: Id, field: z.string().max(60), keep: z.enum(['mine', 'theirs']) }),
@@ -238,6 +260,8 @@ export const CONSOLE_CONTRACT = {
   /** every change this desk holds for the central store, oldest first: waiting, in conflict, refused or held */
   'changes.list': { input: Empty, output: z.array(QueuedChange), unlocked: true, passive: true },
   'changes.dismiss': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
+  /** takes back a change waiting to send that the central store has not seen */
+  'changes.discard': { input: z.strictObject({ mutationId: Id }), output: z.object({ ok: z.literal(true) }), unlocked: true },
   /** a customer's billing tab; opening it is a read of billing data, reported for the audit log */
   'billing.open': { input: z.strictObject({ customerId: Id }), output: BillingView, unlocked: true, passive: true },
   /**

@@ -133,6 +133,8 @@ export function demoCustomer(index: number, options: DemoOptions): DemoCustomer 
     plan: faker.helpers.arrayElement(SERVICE_PLANS),
     status: customer.accountStatus === 'suspended' ? 'suspended' : 'active',
     e911Address: serviceAddress,
+    // at the service address: nothing for network operations to review (domain/e911.ts)
+    e911Review: null,
     activatedAt: customer.createdAt,
   }));
 

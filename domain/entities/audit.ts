@@ -47,6 +47,12 @@ export const AUDIT_ACTIONS = [
   'erasure.retention_purged',
   /** an email inquiry ingested by the central store (no user): ids and counts only, never the address or the text */
   'inquiry.ingested',
+  /** a line's E911 address updated online (serviceLine.setE911Address): field names, never the address */
+  'e911.updated',
+  /** the central store flagged a line for network operations: the service address changed and the line's E911 address is not it */
+  'e911.review_flagged',
+  /** the central store cleared a line's flag: the service address is its E911 address again */
+  'e911.review_cleared',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARD_BRANDS, ChangeReason, PostalAddress, ZipCode, optionalText, rule } from '../validation';
+import { CARD_BRANDS, ChangeReason, Currency, PostalAddress, ZipCode, optionalText, rule } from '../validation';
 import { Cents, Id, IsoDate, IsoDateTime } from './common';
 
 export const BILLING_STATUSES = ['current', 'past_due', 'collections', 'closed'] as const;
@@ -7,8 +7,10 @@ export const BILLING_STATUSES = ['current', 'past_due', 'collections', 'closed']
 export const BillingAccount = z.strictObject({
   id: Id,
   customerId: Id,
+  /** in minor units of `currency` (cents of a dollar, yen themselves), as every amount of the account's invoices, payments and adjustments */
   balanceCents: Cents,
-  currency: z.literal('USD'),
+  /** the account's currency (ISO 4217): every amount of it is in its minor units */
+  currency: Currency,
   dueDate: IsoDate,
   status: z.enum(BILLING_STATUSES),
   autopay: z.boolean(),
@@ -98,6 +100,13 @@ export const ADJUSTMENT_KINDS = ['credit', 'adjustment'] as const;
 export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
 export const ADJUSTMENT_STATUSES = ['awaiting_approval', 'applied', 'declined'] as const;
 export type AdjustmentStatus = (typeof ADJUSTMENT_STATUSES)[number];
+/**
+ * Who asked for a credit or an adjustment: the customer on the phone (`caller`, which needs the
+ * caller verified, as `billingAccount.recordAdjustment` declares), or no one outside billing
+ * (`internal`: a correction the clerk found). The clerk says which; the record keeps it.
+ */
+export const ADJUSTMENT_REQUESTERS = ['caller', 'internal'] as const;
+export type AdjustmentRequester = (typeof ADJUSTMENT_REQUESTERS)[number];
 export const BillingAdjustment = z.strictObject({
   id: Id,
   customerId: Id,
@@ -118,6 +127,10 @@ export const BillingAdjustment = z.strictObject({
   decisionReason: ChangeReason.optional(),
   /** for a reversal: the adjustment it takes back, by the opposite amount */
   reverses: Id.optional(),
+  /** absent on adjustments recorded before the clerk was asked */
+  requestedBy: z.enum(ADJUSTMENT_REQUESTERS).optional(),
+  /** the caller verification it rested on (a caller's request); null for an internal one, absent on older records */
+  verificationId: Id.nullable().optional(),
 });
 export type BillingAdjustment = z.infer<typeof BillingAdjustment>;
 
@@ -143,6 +156,7 @@ export const NewAdjustment = z
       rule('adjustment.limit', `at most $${MAX_ADJUSTMENT_CENTS / 100} at once`),
     ),
     reason: ChangeReason,
+    requestedBy: z.enum(ADJUSTMENT_REQUESTERS),
   })
   .refine((a) => a.kind !== 'credit' || a.amountCents < 0, { ...rule('adjustment.credit_lowers', 'a credit lowers the balance'), path: ['amountCents'] });
 export type NewAdjustment = z.infer<typeof NewAdjustment>;

@@ -39,7 +39,11 @@ export const FIELD_POLICY = {
     number:           [R,       R,       W,       R,          R,          H],
     plan:             [R,       R,       W,       R,          R,          H],
     status:           [R,       R,       W,       R,          R,          H],
-    e911Address:      [R,       R,       W,       R,          R,          H],
+    // changed online only (serviceLine.setE911Address, domain/operations.ts: network operations, and
+    // care reps and supervisors on a verified call to the service address): never an offline edit
+    e911Address:      [R,       R,       R,       R,          R,          H],
+    // the central store's flag for network operations (domain/e911.ts), never a desk's
+    e911Review:       [R,       R,       R,       R,          R,          H],
     activatedAt:      [R,       R,       R,       R,          R,          H],
   },
   billingAccount: {
@@ -116,6 +120,8 @@ export const FIELD_POLICY = {
     decidedAt:        [H,       R,       H,       R,          R,          H],
     decisionReason:   [H,       R,       H,       R,          R,          H],
     reverses:         [H,       R,       H,       R,          R,          H],
+    requestedBy:      [H,       R,       H,       R,          R,          H],
+    verificationId:   [H,       R,       H,       R,          R,          H],
   },
   lead: {
     id:               [R,       H,       H,       R,          R,          H],

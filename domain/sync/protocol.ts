@@ -19,6 +19,7 @@ export const API = {
   pull: '/v1/sync/pull',
   push: '/v1/sync/push',
   events: '/v1/sync/events',
+  /** POST: a caller's answer checked; GET: the customer's attempts left before anyone answers */
   verify: (customerId: string) => `/v1/customers/${customerId}/verification`,
   /** online only: a new card for a payment method (the card number goes here and into the card vault, nowhere else) */
   replaceCard: (paymentMethodId: string) => `/v1/payment-methods/${paymentMethodId}/replacement`,
@@ -41,9 +42,12 @@ export const API = {
  * Version 2: a push may carry `purged`, the customers the desk has erased from its cache (issue 11).
  * Version 3: the store's generation (`StoreGeneration`): a pull's `begin` line carries it, and a desk
  * names the one it synced with in its pulls and pushes, so that a restore of the store is not missed.
- * Version 4: the sign-in and session answers carry the store's billing policy (`billing`: above what a
- * credit or an adjustment waits for a supervisor's approval), and an adjustment is answered with its
- * approval state (`BillingAdjustment.status` and the fields after it); an older desk is sent neither.
+ * Version 4: a conflict carries the reason of the change it met (`ConflictInfo.changeReason`), so the
+ * rep weighs both changes' reasons; the sign-in and session answers carry the store's billing policy
+ * (`billing`: above what a credit or an adjustment waits for a supervisor's approval), and an
+ * adjustment is answered with its approval state (`BillingAdjustment.status` and the fields after it).
+ * The store leaves all of these out for older desks, whose strict schemas would refuse a whole answer
+ * over a field they do not know.
  */
 export const PROTOCOL = { version: 4, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
@@ -207,6 +211,10 @@ export const PushRequest = z.strictObject({
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
+/**
+ * A field both sides changed since the base (DESIGN §5): the values, and who set `theirs`, when and
+ * why — the change in the record's history that last set the field.
+ */
 export const ConflictInfo = z.strictObject({
   field: z.string(),
   base: z.unknown(),
@@ -214,6 +222,12 @@ export const ConflictInfo = z.strictObject({
   theirs: z.unknown(),
   changedBy: z.string().nullable(),
   changedAt: IsoDateTime.nullable(),
+  /**
+   * protocol 4: the reason given with the change that set `theirs` (null: none recorded, e.g. seeded
+   * data, or erased with the customer); absent from results of older stores and conflicts a desk
+   * filed before it existed
+   */
+  changeReason: z.string().nullable().optional(),
 });
 export type ConflictInfo = z.infer<typeof ConflictInfo>;
 
@@ -263,6 +277,21 @@ export const VerifyResponse = z.strictObject({
   validUntil: IsoDateTime.nullable(),
 });
 export type VerifyResponse = z.infer<typeof VerifyResponse>;
+/**
+ * A caller's attempts left before anyone asks them anything (`GET API.verify`): failed attempts are
+ * counted per customer across all users, so only the central store knows. At 0, `lockedUntil` says
+ * when the oldest counted failure leaves the window and an attempt may be made again.
+ */
+export const VerificationAttempts = z.strictObject({ attemptsLeft: z.number().int().min(0), lockedUntil: IsoDateTime.nullable() });
+export type VerificationAttempts = z.infer<typeof VerificationAttempts>;
+
+/**
+ * What a request for an online operation done on a call carries (`verifiedCaller` in
+ * domain/operations.ts): the caller verification it rests on. The central store checks that it is a
+ * successful verification of this customer by this user within its window, by the store's clock;
+ * null or absent when the desk has none (refused if the operation needs one).
+ */
+const CallerReference = { verificationId: Id.nullable().optional() };
 
 // ── billing: online-only calls ──────────────────────────────────────────────────────────────
 /**
@@ -273,14 +302,15 @@ export type VerifyResponse = z.infer<typeof VerifyResponse>;
 export const ReplaceCardRequest = z.strictObject({
   replacementId: Id,
   card: z.record(z.string().max(40), z.unknown()),
+  ...CallerReference,
 });
 export type ReplaceCardRequest = z.infer<typeof ReplaceCardRequest>;
 /** Only ever the masked form (PCI DSS 3.4.1): a strict schema, so nothing else can come through. */
 export const ReplaceCardResponse = z.strictObject({ paymentMethod: PaymentMethod, replaced: Id });
 export type ReplaceCardResponse = z.infer<typeof ReplaceCardResponse>;
 
-export const AdjustmentRequest = NewAdjustment;
-export type AdjustmentRequest = NewAdjustment;
+export const AdjustmentRequest = NewAdjustment.safeExtend(CallerReference);
+export type AdjustmentRequest = z.infer<typeof AdjustmentRequest>;
 export const AdjustmentResponse = z.strictObject({ adjustment: BillingAdjustment, balanceCents: z.number().int() });
 /** The adjustment fields a desk of protocol 3 or older knows (its schema is strict): what such a desk is answered. */
 export const ADJUSTMENT_FIELDS_BEFORE_APPROVALS = ['id', 'customerId', 'billingAccountId', 'kind', 'amountCents', 'reason', 'recordedBy', 'recordedAt'] as const;

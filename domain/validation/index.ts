@@ -4,3 +4,4 @@ export * from './phone';
 export * from './email';
 export * from './address';
 export * from './card';
+export * from './currency';

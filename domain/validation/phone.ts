@@ -40,6 +40,21 @@ export function phoneDigits(e164: string): string {
   return e164.startsWith('+1') ? e164.slice(2) : e164.replace(/\D/g, '');
 }
 
+/** A number in E.164 inside free text: a + and 7 to 15 digits, not part of a longer run of digits. */
+const E164_IN_TEXT = /(?<![\d+])\+[1-9]\d{6,14}(?!\d)/g;
+
+/**
+ * Free text (an invoice line, a reason, an email) with every valid E.164 number in it formatted as
+ * `formatPhone` reads it ("+12128672247" reads "(212) 867-2247"); anything that is not a valid
+ * number stays as written. For display only: stored text keeps what was written.
+ */
+export function formatPhonesInText(text: string): string {
+  return text.replace(E164_IN_TEXT, (number) => (normalisePhone(number) === number ? formatPhone(number) : number));
+}
+
+/** A stored number as people read it: a North American one nationally, "(212) 867-2247"; any other with its country code, "+44 20 7183 8750". */
 export function formatPhone(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.countryCallingCode === '1' ? parsed.formatNational() : parsed.formatInternational();
 }

@@ -9,6 +9,8 @@ export const queryKeys = {
   queuedChanges: ['changes.list'] as const,
   customer: (customerId: string) => ['customer', customerId] as const,
   billing: (customerId: string) => ['billing', customerId] as const,
+  /** a caller's attempts left, read from the central store (counted there across all users) */
+  verificationAttempts: (customerId: string) => ['verificationAttempts', customerId] as const,
   /** lists of one entity's records (queues); any change to a record of it makes them stale */
   records: (entity: EntityName) => ['records', entity] as const,
   /** a record's change history, read from the central store */

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { AdjustmentKind } from '../../domain/entities/billing';
+import type { AdjustmentKind, AdjustmentRequester } from '../../domain/entities/billing';
 import { invoke } from '../api/client';
 import { queryKeys } from './queries';
 import { useCustomerView } from './useCustomerView';
@@ -21,7 +21,7 @@ export function useBilling(customerId: string) {
     onSuccess: refresh,
   });
   const adjustment = useMutation({
-    mutationFn: (input: { kind: AdjustmentKind; amountCents: number; reason: string }) => invoke('billingAccount.recordAdjustment', { customerId, ...input }),
+    mutationFn: (input: { kind: AdjustmentKind; amountCents: number; reason: string; requestedBy: AdjustmentRequester }) => invoke('billingAccount.recordAdjustment', { customerId, ...input }),
     onSuccess: refresh,
   });
   const reversal = useMutation({
@@ -35,7 +35,7 @@ export function useBilling(customerId: string) {
     [cardReplacement.mutateAsync],
   );
   const recordAdjustment = useCallback(
-    async (kind: AdjustmentKind, amountCents: number, reason: string) => (await adjustment.mutateAsync({ kind, amountCents, reason })).adjustment,
+    async (kind: AdjustmentKind, amountCents: number, reason: string, requestedBy: AdjustmentRequester) => (await adjustment.mutateAsync({ kind, amountCents, reason, requestedBy })).adjustment,
     [adjustment.mutateAsync],
   );
 

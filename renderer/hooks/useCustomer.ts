@@ -1,6 +1,9 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect } from 'react';
 import type { ChannelOutput } from '../../domain/console/contract';
+import type { VerificationAttempts } from '../../domain/sync/protocol';
 import { invoke } from '../api/client';
+import { queryKeys } from './queries';
 import { useCustomerView } from './useCustomerView';
 import { useFieldEdit } from './useRecordChange';
 
@@ -14,6 +17,7 @@ type VerifyResult = ChannelOutput<'customer.verifyCaller'>;
  * notices when a pending change has left the outbox without a conflict: confirmed.
  */
 export function useCustomer(customerId: string | null) {
+  const client = useQueryClient();
   const { view: profile, setView: setProfile, error, confirmed, track, dismiss } = useCustomerView('customer', customerId, (id) => invoke('customers.open', { customerId: id }));
 
   // a verification lasts as long as the central store said; then editing closes again
@@ -35,10 +39,32 @@ export function useCustomer(customerId: string | null) {
       if (!customerId) throw new Error('no customer open');
       const result = await invoke('customer.verifyCaller', { customerId, method, answer });
       setProfile((p) => (p && p.customer.id === customerId ? { ...p, verification: { ...result } } : p));
+      // the store's count now; at 0 it is read again for the time the caller is locked out until
+      const attempts = queryKeys.verificationAttempts(customerId);
+      client.setQueryData<VerificationAttempts>(attempts, { attemptsLeft: result.attemptsLeft, lockedUntil: null });
+      if (!result.verified && result.attemptsLeft === 0) void client.invalidateQueries({ queryKey: attempts });
       return result;
     },
-    [customerId, setProfile],
+    [customerId, setProfile, client],
   );
 
   return { profile, error, confirmed, update, verify, dismiss };
+}
+
+/**
+ * A caller's attempts left before anyone asks them anything, read from the central store (failures
+ * count per customer across all users, so the desk cannot know alone): asked each time the
+ * verification shows and is not done, online; while the caller is locked out, asked again every
+ * half minute, so that the form comes back when the lock ends.
+ */
+export function useVerificationAttempts(customerId: string, enabled: boolean): VerificationAttempts | null {
+  const query = useQuery({
+    queryKey: queryKeys.verificationAttempts(customerId),
+    queryFn: () => invoke('customers.verificationAttempts', { customerId }),
+    enabled,
+    staleTime: 0,
+    gcTime: 0,
+    refetchInterval: (q) => (q.state.data?.attemptsLeft === 0 ? 30_000 : false),
+  });
+  return enabled ? (query.data ?? null) : null;
 }

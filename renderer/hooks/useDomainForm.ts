@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { get, useForm, type FieldError, type FieldErrors, type FieldValues, type Path, type Resolver, type SubmitHandler, type UseFormReturn, type DefaultValues } from 'react-hook-form';
 import { CareDeskError, type FieldIssue } from '../../domain/errors';
 import { messageOf } from '../api/client';
+import { draftOf, keepDraft } from './useWorkspace';
 
 export interface DomainFormOptions<V extends FieldValues> {
   defaultValues: DefaultValues<V>;
@@ -14,6 +15,12 @@ export interface DomainFormOptions<V extends FieldValues> {
   shows: (field: string) => boolean;
   /** how the form's notice starts: "Not saved", "Not recorded"… */
   refusal: string;
+  /**
+   * The key under which the workstation core keeps what is typed, as it is typed, until the form is
+   * sent or cancelled (`forgetDraft`): a lock, a shortcut or another view loses none of it, and the
+   * form opens again with it (issue 13). None: nothing is kept.
+   */
+  draft?: string | null;
 }
 
 /** A react-hook-form resolver over the domain's issues: each error keeps the domain's rule as its type. */
@@ -41,12 +48,24 @@ export function issueOf(errors: FieldErrors, field: string): FieldIssue | undefi
  * focused (`shouldFocusError`), nothing sent while a rule is broken, and a server's refusal put on
  * the fields it names (`setError`) with the reason in the form's notice.
  */
-export function useDomainForm<V extends FieldValues>({ defaultValues, check, fieldOf = (issue) => issue.field, shows, refusal }: DomainFormOptions<V>) {
+export function useDomainForm<V extends FieldValues>({ defaultValues, check, fieldOf = (issue) => issue.field, shows, refusal, draft = null }: DomainFormOptions<V>) {
   const latestCheck = useRef(check);
   latestCheck.current = check;
   const [resolver] = useState(() => domainResolver<V>(() => latestCheck.current, fieldOf));
-  const form: UseFormReturn<V> = useForm<V>({ defaultValues, resolver, mode: 'onChange', shouldFocusError: true });
+  // a draft kept from before (a lock, another view) is where the user left it
+  const [kept] = useState(() => draftOf(draft));
+  const form: UseFormReturn<V> = useForm<V>({ defaultValues: { ...defaultValues, ...kept } as DefaultValues<V>, resolver, mode: 'onChange', shouldFocusError: true });
   const [notice, setNotice] = useState<{ text: string; otherIssues: FieldIssue[] } | null>(null);
+
+  // every keystroke is kept by the core until the form is sent or cancelled
+  useEffect(() => {
+    if (!draft) return;
+    const watching = form.watch((values, { type }) => type === 'change' && keepDraft(draft, values as Record<string, unknown>));
+    return () => watching.unsubscribe();
+  }, [form, draft]);
+  const forgetDraft = useCallback(() => {
+    if (draft) keepDraft(draft, null);
+  }, [draft]);
 
   // a new keystroke answers the refusal: its notice goes
   useEffect(() => {
@@ -96,5 +115,7 @@ export function useDomainForm<V extends FieldValues>({ defaultValues, check, fie
     formError: notice?.text ?? null,
     /** issues for a field this form does not show (e.g. the caller's verification) */
     otherIssues: notice?.otherIssues ?? [],
+    /** the form was sent or cancelled: its kept draft goes */
+    forgetDraft,
   };
 }

@@ -51,9 +51,10 @@ export const PREVIEW_LABEL = 'Preview: the console without the Electron shell, f
 function labelAsPreview(text: string): void {
   addEventListener('DOMContentLoaded', () => {
     document.title = `${document.title} (preview)`;
-    const label = document.createElement('div');
+    // a landmark of its own (complementary), so that nothing on the page is outside one
+    const label = document.createElement('aside');
     label.textContent = text;
-    label.setAttribute('role', 'note');
+    label.setAttribute('aria-label', 'Preview');
     label.dataset.testid = 'preview-label';
     Object.assign(label.style, {
       position: 'fixed', bottom: '36px', right: '12px', zIndex: '2147483647', pointerEvents: 'none',

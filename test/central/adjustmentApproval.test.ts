@@ -38,14 +38,14 @@ describe('credits and adjustments above the approval threshold', () => {
   const reverse = (s: TestSession, i: number, adjustmentId: string, id: string = randomUUID()) => h.operation(s, 'billingAdjustment.reverse', { id, billingAccountId: account(i).id, adjustmentId, reason: 'Recorded on the wrong account' });
   const rulesOf = (res: { json: { error?: { issues?: { rule: string }[] } } }) => res.json.error?.issues?.map((i) => i.rule);
   async function recorded(i: number, amountCents: number, id: string = randomUUID()): Promise<BillingAdjustment> {
-    const res = await h.adjust(clerk, account(i).id, { id, kind: amountCents < 0 ? 'credit' : 'adjustment', amountCents, reason: 'Outage on the 3rd' });
+    const res = await h.adjust(clerk, account(i).id, { id, kind: amountCents < 0 ? 'credit' : 'adjustment', amountCents, reason: 'Outage on the 3rd', requestedBy: 'internal' });
     expect(res.status, res.text).toBe(200);
     return BillingAdjustment.parse(res.json.adjustment);
   }
 
   it('records one above the threshold as awaiting approval, with who, when and why, and leaves the balance', async () => {
     const before = await balance(0);
-    const res = await h.adjust(clerk, account(0).id, { kind: 'credit', amountCents: -THRESHOLD - 1, reason: 'Outage credit for the month' });
+    const res = await h.adjust(clerk, account(0).id, { kind: 'credit', amountCents: -THRESHOLD - 1, reason: 'Outage credit for the month', requestedBy: 'internal' });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toMatchObject({ balanceCents: before, adjustment: { status: 'awaiting_approval', approvalAboveCents: THRESHOLD, recordedBy: clerk.user.displayName, recordedById: clerk.user.id, recordedAt: h.clock().toISOString(), amountCents: -THRESHOLD - 1 } });
     expect(await balance(0)).toBe(before);
@@ -64,7 +64,7 @@ describe('credits and adjustments above the approval threshold', () => {
   });
 
   it('judges by its own threshold: the desk cannot say the state, the decider or the amount of a reversal (400 naming the field)', async () => {
-    const forged = await h.adjust(clerk, account(0).id, { kind: 'credit', amountCents: -20_000, reason: 'Outage', status: 'applied' });
+    const forged = await h.adjust(clerk, account(0).id, { kind: 'credit', amountCents: -20_000, reason: 'Outage', status: 'applied', requestedBy: 'internal' });
     expect([forged.status, rulesOf(forged)]).toEqual([400, ['unknown_field']]);
     expect(forged.json.error.issues[0].message).toContain('"status"');
     const waiting = await recorded(0, -20_000);
@@ -130,7 +130,7 @@ describe('credits and adjustments above the approval threshold', () => {
 
   it('refuses its recorder, even once made a supervisor', async () => {
     const promoted = await h.session('billing_clerk');
-    const res = await h.adjust(promoted, account(4).id, { kind: 'credit', amountCents: -12_000, reason: 'Porting delay' });
+    const res = await h.adjust(promoted, account(4).id, { kind: 'credit', amountCents: -12_000, reason: 'Porting delay', requestedBy: 'internal' });
     await h.store.db.updateTable('users').set({ role: 'supervisor' }).where('id', '=', promoted.user.id).execute();
     const own = await decide(promoted, res.json.adjustment.id, 'approve');
     expect([own.status, rulesOf(own)]).toEqual([403, ['adjustment.same_person']]);
@@ -148,7 +148,7 @@ describe('credits and adjustments above the approval threshold', () => {
     // the clerk's desk retries the recording after a lost answer: it gets the record as it is now, and nothing moves twice
     expect(await recorded(5, -40_000, id)).toMatchObject({ status: 'applied' });
     expect(await balance(5)).toBe(before - 40_000);
-    const other = await h.adjust(clerk, account(5).id, { id, kind: 'credit', amountCents: -41_000, reason: 'Outage' });
+    const other = await h.adjust(clerk, account(5).id, { id, kind: 'credit', amountCents: -41_000, reason: 'Outage', requestedBy: 'internal' });
     expect(other.status).toBe(409);
 
     const small = await recorded(5, -2_000);
@@ -240,7 +240,7 @@ describe('credits and adjustments above the approval threshold', () => {
     expect((await h.call(device.agent, 'GET', API.session, { token: current.json.token, ...v(PROTOCOL.version) })).json.billing).toEqual({ adjustmentApprovalAboveCents: THRESHOLD });
     const older = await h.call(device.agent, 'POST', API.session, { body: { username: user.username, password: PASSWORD }, ...v(3) });
     expect(older.json.billing).toBeUndefined();
-    const answer = await h.call(device.agent, 'POST', API.adjustments(account(1).id), { token: older.json.token, body: { id: randomUUID(), kind: 'credit', amountCents: -50_000, reason: 'Outage' }, ...v(3) });
+    const answer = await h.call(device.agent, 'POST', API.adjustments(account(1).id), { token: older.json.token, body: { id: randomUUID(), kind: 'credit', amountCents: -50_000, reason: 'Outage', requestedBy: 'internal' }, ...v(3) });
     expect(Object.keys(answer.json.adjustment).sort()).toEqual(['amountCents', 'billingAccountId', 'customerId', 'id', 'kind', 'reason', 'recordedAt', 'recordedBy']);
     // the store still holds it for approval, whatever the desk knows
     expect((await stored(answer.json.adjustment.id)).status).toBe('awaiting_approval');

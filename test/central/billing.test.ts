@@ -32,6 +32,9 @@ describe('billing at the central store', () => {
   afterAll(() => h.dispose());
 
   const methodOf = (i: number) => h.customer(i).paymentMethods[0]!;
+  /** the clerk's verification of each customer's caller, as a desk sends it with a card (billingCaller.test.ts attacks it) */
+  const onCall = new Map<number, string>();
+  const caller = async (i: number) => ({ verificationId: onCall.get(i) ?? onCall.set(i, await h.verified(clerk, i)).get(i)! });
   const vaultRow = (id: string) => h.store.db.selectFrom('card_vault').selectAll().where('payment_method_id', '=', id).executeTakeFirst();
   const auditRows = (action: string) => h.store.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq').execute();
 
@@ -41,7 +44,7 @@ describe('billing at the central store', () => {
 
     beforeAll(async () => {
       replacementId = randomUUID();
-      response = await h.replaceCard(clerk, methodOf(0).id, goodCard, replacementId);
+      response = await h.replaceCard(clerk, methodOf(0).id, goodCard, replacementId, await caller(0));
     });
 
     it('stores the card in the vault, encrypted, and answers with the masked form only', async () => {
@@ -65,7 +68,7 @@ describe('billing at the central store', () => {
     });
 
     it('answers a retry with the same replacement id without replacing anything twice', async () => {
-      const again = await h.replaceCard(clerk, methodOf(0).id, goodCard, replacementId);
+      const again = await h.replaceCard(clerk, methodOf(0).id, goodCard, replacementId, await caller(0));
       expect(again.status).toBe(200);
       expect(again.json.paymentMethod.id).toBe(replacementId);
       expect(await h.store.db.selectFrom('card_vault').select('payment_method_id').where('customer_id', '=', h.customer(0).customer.id).execute()).toHaveLength(Object.keys(h.customer(0).secrets.cardNumbers).length);
@@ -74,6 +77,7 @@ describe('billing at the central store', () => {
     it('writes an audit event naming the fields, with user, role, device and time, and no card number', async () => {
       const [row] = (await auditRows('card.replace')).filter((r) => r.outcome === 'ok');
       expect(row).toMatchObject({ user_id: clerk.user.id, role: 'billing_clerk', device_id: clerk.device.id, entity: 'paymentMethod', entity_id: replacementId, customer_id: h.customer(0).customer.id });
+      expect(row!.detail).toContain(`caller verification ${onCall.get(0)}`);
       expect(JSON.parse(row!.fields)).toEqual(['brand', 'last4', 'expMonth', 'expYear', 'holderName', 'billingZip']);
       expect(row!.at).toMatch(/^\d{4}-\d\d-\d\dT/);
     });
@@ -86,7 +90,7 @@ describe('billing at the central store', () => {
     ])('refuses %s, naming the rule, and saves nothing', async (_what, change, field, rule) => {
       const target = methodOf(1);
       const before = { record: await h.record('paymentMethod', target.id), vault: await vaultRow(target.id) };
-      const res = await h.replaceCard(clerk, target.id, { ...goodCard, ...change });
+      const res = await h.replaceCard(clerk, target.id, { ...goodCard, ...change }, undefined, await caller(1));
       expect(res.status).toBe(400);
       expect(res.json.error).toMatchObject({ code: 'validation', issues: [expect.objectContaining({ field, rule })] });
       expect({ record: await h.record('paymentMethod', target.id), vault: await vaultRow(target.id) }).toEqual(before);
@@ -96,7 +100,8 @@ describe('billing at the central store', () => {
 
     it('lets no other role put a card on file, and audits the attempt', async () => {
       for (const who of [rep, supervisor]) {
-        const res = await h.replaceCard(who, methodOf(2).id, goodCard);
+        // even with a verification of the caller of their own
+        const res = await h.replaceCard(who, methodOf(2).id, goodCard, undefined, { verificationId: await h.verified(who, 2) });
         expect(res.status).toBe(403);
         expect(res.json.error.code).toBe('forbidden');
       }
@@ -117,9 +122,9 @@ describe('billing at the central store', () => {
 
     it('records a credit with who and when, and lowers the balance in the same transaction', async () => {
       const before = await balance(4);
-      const res = await h.adjust(clerk, account(4).id, { kind: 'credit', amountCents: -1250, reason: 'Outage on the 3rd' });
+      const res = await h.adjust(clerk, account(4).id, { kind: 'credit', amountCents: -1250, reason: 'Outage on the 3rd', requestedBy: 'caller', ...(await caller(4)) });
       expect(res.status).toBe(200);
-      expect(res.json.adjustment).toMatchObject({ kind: 'credit', amountCents: -1250, reason: 'Outage on the 3rd', recordedBy: clerk.user.displayName, customerId: h.customer(4).customer.id, status: 'applied' });
+      expect(res.json.adjustment).toMatchObject({ kind: 'credit', amountCents: -1250, reason: 'Outage on the 3rd', recordedBy: clerk.user.displayName, customerId: h.customer(4).customer.id, requestedBy: 'caller', verificationId: onCall.get(4), status: 'applied' });
       expect(await balance(4)).toBe(before - 1250);
       expect(res.json.balanceCents).toBe(before - 1250);
       const [row] = await auditRows('billing.adjustment');
@@ -130,20 +135,20 @@ describe('billing at the central store', () => {
 
     it('records an adjustment once, however often it is sent', async () => {
       const before = await balance(5);
-      const body = { id: randomUUID(), kind: 'adjustment', amountCents: 900, reason: 'Late fee reinstated' };
+      const body = { id: randomUUID(), kind: 'adjustment', amountCents: 900, reason: 'Late fee reinstated', requestedBy: 'internal' };
       expect((await h.adjust(clerk, account(5).id, body)).status).toBe(200);
       expect((await h.adjust(clerk, account(5).id, body)).status).toBe(200);
       expect(await balance(5)).toBe(before + 900);
     });
 
     it('refuses a credit that would raise the balance, naming the rule', async () => {
-      const res = await h.adjust(clerk, account(4).id, { kind: 'credit', amountCents: 500, reason: 'Wrong sign' });
+      const res = await h.adjust(clerk, account(4).id, { kind: 'credit', amountCents: 500, reason: 'Wrong sign', requestedBy: 'internal' });
       expect(res.status).toBe(400);
       expect(res.json.error.issues).toEqual([expect.objectContaining({ field: 'amountCents', rule: 'adjustment.credit_lowers' })]);
     });
 
     it('refuses a care rep', async () => {
-      const res = await h.adjust(rep, account(4).id, { kind: 'credit', amountCents: -100, reason: 'Trying' });
+      const res = await h.adjust(rep, account(4).id, { kind: 'credit', amountCents: -100, reason: 'Trying', requestedBy: 'caller', verificationId: await h.verified(rep, 4) });
       expect(res.status).toBe(403);
     });
   });

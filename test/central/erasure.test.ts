@@ -81,7 +81,7 @@ describe('an approved erasure at the central store', () => {
     expect(await h.store.db.selectFrom('card_vault').selectAll().where('customer_id', '=', customer.id).execute()).toEqual([]);
     expect((await h.store.db.selectFrom('record_history').select('reason').where('customer_id', '=', customer.id).execute()).every((r) => r.reason === null)).toBe(true);
     const stored = await h.store.db.selectFrom('client_mutations').select('result').where('mutation_id', '=', conflict.id).executeTakeFirstOrThrow();
-    expect((JSON.parse(stored.result) as MutationResult).conflicts).toEqual([expect.objectContaining({ field: 'email', base: null, mine: null, theirs: null })]);
+    expect((JSON.parse(stored.result) as MutationResult).conflicts).toEqual([expect.objectContaining({ field: 'email', base: null, mine: null, theirs: null, changeReason: null })]);
     // the certificate's evidence: ids, entities, field names, categories, bases — no value
     const erasure = await h.store.db.selectFrom('erasures').selectAll().where('request_id', '=', request.entityId).executeTakeFirstOrThrow();
     expect(erasure.approved_by).toBe(supervisor.user.id);

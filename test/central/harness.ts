@@ -151,12 +151,15 @@ export class Harness {
     return { status: res.status, lines, contentType: res.headers['content-type'] as string | undefined };
   }
 
-  async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[] } = {}): Promise<Reply> {
-    return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] } });
+  /** `protocol`: the sync protocol version the desk speaks (no header: a desk from before it, version 1) */
+  async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[]; protocol?: number } = {}): Promise<Reply> {
+    const headers = options.protocol === undefined ? {} : { headers: { [PROTOCOL.header]: String(options.protocol) } };
+    return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] }, ...headers });
   }
 
-  async replaceCard(session: TestSession, paymentMethodId: string, card: Record<string, unknown>, replacementId: string = randomUUID()): Promise<Reply> {
-    return this.call(session.device.agent, 'POST', API.replaceCard(paymentMethodId), { token: session.token, body: { replacementId, card } });
+  /** `extra`: the rest of the body, e.g. the caller verification it rests on (`verificationId`) */
+  async replaceCard(session: TestSession, paymentMethodId: string, card: Record<string, unknown>, replacementId: string = randomUUID(), extra: Record<string, unknown> = {}): Promise<Reply> {
+    return this.call(session.device.agent, 'POST', API.replaceCard(paymentMethodId), { token: session.token, body: { replacementId, card, ...extra } });
   }
 
   /** as this build's desk sends it (its protocol version: the answer carries the approval state) */
@@ -171,6 +174,18 @@ export class Harness {
 
   async verify(session: TestSession, customerId: string, method: 'ssn_last4' | 'account_pin', answer: string): Promise<Reply> {
     return this.call(session.device.agent, 'POST', API.verify(customerId), { token: session.token, body: { method, answer } });
+  }
+
+  /** The i-th demo customer's caller verified by `session` with the right answer: the verification's id. */
+  async verified(session: TestSession, i: number): Promise<string> {
+    const { customer, secrets } = this.customer(i);
+    const res = await this.verify(session, customer.id, 'ssn_last4', secrets.ssnLast4);
+    if (res.status !== 200 || !res.json.verified) throw new Error(`verification failed: ${res.text}`);
+    return res.json.verificationId as string;
+  }
+
+  async verificationAttempts(session: TestSession, customerId: string): Promise<Reply> {
+    return this.call(session.device.agent, 'GET', API.verify(customerId), { token: session.token });
   }
 
   private readonly seqs = new Map<string, number>();

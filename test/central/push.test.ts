@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, PushResponse, nextStates, type Mutation } from '../../domain';
+import { API, PROTOCOL, PushResponse, nextStates, type Mutation } from '../../domain';
 import { Harness, type TestSession } from './harness';
 
 describe('push', () => {
@@ -9,7 +9,7 @@ describe('push', () => {
   const next = (s: TestSession) => h.nextSeq(s);
 
   beforeAll(async () => {
-    h = await Harness.start({ customers: 8 });
+    h = await Harness.start({ customers: 11 });
     rep = await h.session('care_rep');
   });
   afterAll(() => h.dispose());
@@ -74,6 +74,53 @@ describe('push', () => {
       conflicts: [{ field: 'firstName', base: customer.firstName, mine: 'Alicia', theirs: 'Alice', changedBy: rep.user.displayName, changedAt: expect.any(String) }],
     });
     expect((await h.record('customer', customer.id)).data.firstName).toBe('Alice');
+  });
+
+  it('names who set the value a conflict met, when, and the reason they gave: that field’s change, not the record’s last one (protocol 4)', async () => {
+    const { customer } = h.customer(8);
+    const other = await h.session('care_rep');
+    const third = await h.session('supervisor');
+    const base = { email: customer.email };
+    const first = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, base, { email: 'first@example.org' }, { verificationId: await verified(rep, 8), reason: 'Caller spelled out the new address' });
+    expect((await pushOk(rep, [first])).results[0]!.status).toBe('applied');
+    const setAt = (await h.store.db.selectFrom('record_history').select('at').where('mutation_id', '=', first.id).executeTakeFirstOrThrow()).at;
+    // a later change of another field is not the change the conflict met
+    const later = h.mutation(third, next(third), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Later' }, { verificationId: await verified(third, 8), reason: 'Surname after marriage' });
+    expect((await pushOk(third, [later])).results[0]!.status).toBe('applied');
+
+    const stale = h.mutation(other, next(other), { entity: 'customer', id: customer.id }, base, { email: 'second@example.org' }, { verificationId: await verified(other, 8) });
+    const res = await h.push(other, [stale], { protocol: PROTOCOL.version });
+    expect(res.status, res.text).toBe(200);
+    expect(PushResponse.parse(res.json).results[0]).toMatchObject({
+      status: 'conflict',
+      conflicts: [{ field: 'email', base: customer.email, mine: 'second@example.org', theirs: 'first@example.org', changedBy: rep.user.displayName, changedAt: setAt, changeReason: 'Caller spelled out the new address' }],
+    });
+    // a resend gets the same answer
+    expect((await h.push(other, [stale], { protocol: PROTOCOL.version })).json).toEqual(res.json);
+  });
+
+  it('gives a desk older than protocol 4 its conflict without the reason its strict schema does not know', async () => {
+    const { customer } = h.customer(9);
+    const other = await h.session('care_rep');
+    const base = { firstName: customer.firstName };
+    const first = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, base, { firstName: 'Ann' }, { verificationId: await verified(rep, 9), reason: 'Goes by Ann' });
+    expect((await pushOk(rep, [first])).results[0]!.status).toBe('applied');
+    const stale = h.mutation(other, next(other), { entity: 'customer', id: customer.id }, base, { firstName: 'Anna' }, { verificationId: await verified(other, 9) });
+    for (const protocol of [3, undefined]) {
+      const res = await h.push(other, [stale], { protocol });
+      expect(res.status, res.text).toBe(200);
+      const [conflict] = (res.json as PushResponse).results[0]!.conflicts;
+      expect(conflict).toMatchObject({ field: 'firstName', theirs: 'Ann', changedBy: rep.user.displayName });
+      expect(conflict).not.toHaveProperty('changeReason');
+    }
+  });
+
+  it('says when a conflict met a value no one changed since it was loaded: the record’s own time, no one named, no reason', async () => {
+    const { customer } = h.customer(10);
+    const loaded = (await h.store.db.selectFrom('records').select('updated_at').where('entity', '=', 'customer').where('id', '=', customer.id).executeTakeFirstOrThrow()).updated_at;
+    const hostile = h.mutation(rep, next(rep), { entity: 'customer', id: customer.id }, { email: 'never.there@example.org' }, { email: 'mine@example.org' }, { verificationId: await verified(rep, 10) });
+    const res = await h.push(rep, [hostile], { protocol: PROTOCOL.version });
+    expect(PushResponse.parse(res.json).results[0]!.conflicts).toEqual([{ field: 'email', base: 'never.there@example.org', mine: 'mine@example.org', theirs: customer.email, changedBy: null, changedAt: loaded, changeReason: null }]);
   });
 
   it('applies both edits when two clients change different fields from the same base', async () => {

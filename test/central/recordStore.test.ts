@@ -33,7 +33,7 @@ describe('the record store', () => {
   it('keeps a credit’s reason in the history of the account and of the adjustment', async () => {
     const clerk = await h.session('billing_clerk');
     const { billingAccount } = h.customer(1);
-    const res = await h.adjust(clerk, billingAccount.id, { kind: 'credit', amountCents: -1500, reason: 'Outage on the line for two days' });
+    const res = await h.adjust(clerk, billingAccount.id, { kind: 'credit', amountCents: -1500, reason: 'Outage on the line for two days', requestedBy: 'internal' });
     expect(res.status, res.text).toBe(200);
     const history = await recordHistory(h.store.db, 'billingAccount', billingAccount.id);
     expect(history).toEqual([expect.objectContaining({ kind: 'update', fields: ['balanceCents'], reason: 'Outage on the line for two days', userId: clerk.user.id })]);

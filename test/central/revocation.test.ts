@@ -23,7 +23,10 @@ const SESSION_ROUTES: Record<keyof typeof API, [Method, string][]> = {
   pull: [['GET', `${API.pull}?cursor=0`]],
   push: [['POST', API.push]],
   events: [['GET', API.events]],
-  verify: [['POST', API.verify(randomUUID())]],
+  verify: [
+    ['GET', API.verify(randomUUID())],
+    ['POST', API.verify(randomUUID())],
+  ],
   replaceCard: [['POST', API.replaceCard(randomUUID())]],
   adjustments: [['POST', API.adjustments(randomUUID())]],
   history: [['GET', API.history('customer', randomUUID())]],

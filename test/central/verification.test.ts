@@ -39,10 +39,39 @@ describe('caller verification', () => {
     expect((await h.verify(other, customer.id, 'account_pin', secrets.accountPin)).json.verified).toBe(true);
   });
 
-  it('is only for roles that change customer records', async () => {
+  it('is for the roles that do something on a call: care reps, supervisors and billing clerks (issue 13), no one else', async () => {
     const clerk = await h.session('billing_clerk');
-    const res = await h.verify(clerk, h.customer(0).customer.id, 'ssn_last4', h.customer(0).secrets.ssnLast4);
-    expect(res.status).toBe(403);
+    expect((await h.verify(clerk, h.customer(0).customer.id, 'ssn_last4', h.customer(0).secrets.ssnLast4)).json.verified).toBe(true);
+    for (const role of ['network_ops', 'compliance', 'admin'] as const) {
+      const other = await h.session(role);
+      const res = await h.verify(other, h.customer(0).customer.id, 'ssn_last4', h.customer(0).secrets.ssnLast4);
+      expect([role, res.status]).toEqual([role, 403]);
+      expect([role, (await h.verificationAttempts(other, h.customer(0).customer.id)).status]).toEqual([role, 403]);
+    }
+  });
+
+  it('says the attempts left before the first one, counted per customer across users, and at 0 until when the caller is locked out', async () => {
+    const { customer, secrets } = h.customer(5);
+    const clerk = await h.session('billing_clerk');
+    const attempts = async (session: TestSession) => (await h.verificationAttempts(session, customer.id)).json;
+    expect(await attempts(clerk)).toEqual({ attemptsLeft: 3, lockedUntil: null });
+    const first = h.clock();
+    await h.verify(rep, customer.id, 'ssn_last4', wrong(secrets.ssnLast4));
+    expect(await attempts(clerk)).toEqual({ attemptsLeft: 2, lockedUntil: null });
+    h.clock.advance(60_000);
+    await h.verify(clerk, customer.id, 'ssn_last4', wrong(secrets.ssnLast4));
+    h.clock.advance(60_000);
+    await h.verify(rep, customer.id, 'account_pin', wrong(secrets.accountPin));
+    // locked until the first of the three failures leaves the 15-minute window
+    const lockedUntil = new Date(first.getTime() + 15 * 60_000).toISOString();
+    expect(await attempts(rep)).toEqual({ attemptsLeft: 0, lockedUntil });
+    h.clock.advance(15 * 60_000 - 2 * 60_000 - 1000);
+    expect(await attempts(rep)).toEqual({ attemptsLeft: 0, lockedUntil });
+    h.clock.advance(1000);
+    expect(await attempts(rep)).toEqual({ attemptsLeft: 1, lockedUntil: null });
+    // reading counts as no attempt
+    expect((await h.store.db.selectFrom('verifications').select('id').where('customer_id', '=', customer.id).execute()).length).toBe(3);
+    expect((await h.verificationAttempts(rep, randomUUID())).status).toBe(404);
   });
 
   it('answers not found for an unknown customer', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NewAdjustment, ValidationError, cardDetailsIssues, cardExpired, issuesFromZod, luhnCheckDigit, parseCardDetails } from '../../domain';
+import { BillingAdjustment, NewAdjustment, ValidationError, cardDetailsIssues, cardExpired, issuesFromZod, luhnCheckDigit, parseCardDetails } from '../../domain';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const PAN = (() => {
@@ -73,16 +73,29 @@ describe('a credit or adjustment', () => {
     return r.success ? [] : issuesFromZod(r.error).map((i) => `${i.field}:${i.rule}`);
   };
 
-  it('takes a kind, an amount in cents and a reason', () => {
-    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit' })).toEqual([]);
-    expect(issues({ id, kind: 'adjustment', amountCents: 2500, reason: 'Late fee reinstated' })).toEqual([]);
+  it('takes a kind, an amount in cents, a reason and who asked for it', () => {
+    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit', requestedBy: 'caller' })).toEqual([]);
+    expect(issues({ id, kind: 'adjustment', amountCents: 2500, reason: 'Late fee reinstated', requestedBy: 'internal' })).toEqual([]);
+  });
+
+  it('still reads a credit recorded before who asked was kept, and keeps who asked and the verification on a new one', () => {
+    const recorded = { id, customerId: id, billingAccountId: id, kind: 'credit', amountCents: -1500, reason: 'Outage credit', recordedBy: 'Bea Billing', recordedAt: '2026-03-01T10:00:00.000Z' };
+    expect(BillingAdjustment.safeParse(recorded).success).toBe(true);
+    expect(BillingAdjustment.parse({ ...recorded, requestedBy: 'caller', verificationId: id })).toMatchObject({ requestedBy: 'caller', verificationId: id });
+    expect(BillingAdjustment.parse({ ...recorded, requestedBy: 'internal', verificationId: null })).toMatchObject({ requestedBy: 'internal', verificationId: null });
+  });
+
+  it('asks who asked for it: the caller or no one outside billing', () => {
+    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit' })).toEqual(['requestedBy:one_of']);
+    expect(issues({ id, kind: 'credit', amountCents: -1500, reason: 'Outage credit', requestedBy: 'supervisor' })).toEqual(['requestedBy:one_of']);
   });
 
   it('refuses a credit that would raise the balance, a zero amount, one over the limit, and no reason', () => {
-    expect(issues({ id, kind: 'credit', amountCents: 1500, reason: 'Outage credit' })).toEqual(['amountCents:adjustment.credit_lowers']);
-    expect(issues({ id, kind: 'adjustment', amountCents: 0, reason: 'Correction' })).toEqual(['amountCents:adjustment.amount']);
-    expect(issues({ id, kind: 'adjustment', amountCents: -900_000, reason: 'Correction' })).toEqual(['amountCents:adjustment.limit']);
-    expect(issues({ id, kind: 'adjustment', amountCents: 100, reason: ' ' })).toEqual(['reason:reason.required']);
+    const asked = { requestedBy: 'caller' };
+    expect(issues({ id, kind: 'credit', amountCents: 1500, reason: 'Outage credit', ...asked })).toEqual(['amountCents:adjustment.credit_lowers']);
+    expect(issues({ id, kind: 'adjustment', amountCents: 0, reason: 'Correction', ...asked })).toEqual(['amountCents:adjustment.amount']);
+    expect(issues({ id, kind: 'adjustment', amountCents: -900_000, reason: 'Correction', ...asked })).toEqual(['amountCents:adjustment.limit']);
+    expect(issues({ id, kind: 'adjustment', amountCents: 100, reason: ' ', ...asked })).toEqual(['reason:reason.required']);
   });
 });
 

@@ -172,7 +172,7 @@ describe('every free-text field of every entity and input uses the one text rule
     ['billing adjustment', 'decisionReason', BillingAdjustment, adjustment],
     ['adjustment decision', 'reason', AdjustmentDecisionRequest, { adjustmentId: id, decision: 'decline', reason: 'Already credited' }],
     ['adjustment reversal', 'reason', AdjustmentReversalRequest, { id, billingAccountId: id, adjustmentId: id, reason: 'Wrong account' }],
-    ['new adjustment', 'reason', NewAdjustment, { id, kind: 'credit', amountCents: -500, reason: 'outage' }],
+    ['new adjustment', 'reason', NewAdjustment, { id, kind: 'credit', amountCents: -500, reason: 'outage', requestedBy: 'caller' }],
     ['erasure request', 'reason', ErasureRequest, erasure],
     ['disclosure record', 'requester', DisclosureRecord, disclosure],
     ['sharing record', 'partner', SharingRecord, sharing],

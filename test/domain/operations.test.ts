@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALLER_ROLES, ValidationError, assertOperationPaths, editOperationFor, mutationNeedsVerifiedCaller, needsVerifiedCaller, provisionalRecord, validateCreate, ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
+import { CALLER_ROLES, ONLINE_ONLY_PATHS, ValidationError, assertOperationPaths, onlineOnlyViolations, validateChanges, editOperationFor, mutationNeedsVerifiedCaller, needsVerifiedCaller, provisionalRecord, validateCreate, ENTITY_SCHEMAS, FIELD_POLICY, LIFECYCLES, MUTABLE_PATHS, OPERATIONS, ROLES, accessOf, editablePaths, mayPerform, performers, policyField, valueSchemaAt, type EntityName, type Operation } from '../../domain';
 
 /** The operation declarations (domain/operations.ts): consistent with the entities and the field policy, and what is derived from them. */
 describe('operations', () => {
@@ -56,7 +56,7 @@ describe('operations', () => {
   it('derives the paths a mutation may change (what MUTABLE_PATHS listed by hand before)', () => {
     expect(Object.fromEntries(Object.entries(MUTABLE_PATHS).map(([entity, paths]) => [entity, [...paths!].sort()]))).toEqual({
       customer: ['consents.marketingCalls', 'consents.marketingEmail', 'consents.partnerSharing', 'consents.sms', 'email', 'firstName', 'lastName', 'mailingAddress', 'phones', 'serviceAddress'],
-      serviceLine: ['e911Address', 'number', 'plan', 'status'],
+      serviceLine: ['number', 'plan', 'status'],
       billingAccount: ['autopay', 'billingAddress', 'status'],
       invoice: ['status'],
       lead: ['email', 'firstName', 'lastName', 'location', 'mailingAddress', 'phone', 'requestedServices', 'status'],
@@ -69,9 +69,10 @@ describe('operations', () => {
   it('derives who may do what from the field policy and the lifecycles', () => {
     expect(performers('customer.editContact')).toEqual(['care_rep', 'supervisor']);
     expect(performers('serviceLine.edit')).toEqual(['network_ops']);
+    expect(performers('serviceLine.setE911Address')).toEqual(['network_ops', 'care_rep', 'supervisor']);
     expect(performers('billingAccount.edit')).toEqual(['billing_clerk']);
     expect(performers('erasureRequest.decide')).toEqual(['supervisor', 'compliance']);
-    expect(performers('customer.verifyCaller')).toEqual(['care_rep', 'supervisor']);
+    expect(performers('customer.verifyCaller')).toEqual(['care_rep', 'billing_clerk', 'supervisor']);
     expect(performers('erasureRequest.file')).toEqual(['care_rep', 'supervisor']);
     expect(performers('lead.create')).toEqual(['care_rep', 'supervisor']);
     expect(editablePaths('customer', 'billing_clerk')).toEqual([]);
@@ -80,7 +81,8 @@ describe('operations', () => {
   });
 
   it('asks a verified caller of the roles that talk to callers, for the operations declared on a call, and judges a pushed mutation by what it changes', () => {
-    expect(CALLER_ROLES).toEqual(['care_rep', 'supervisor']);
+    // who performs something on a call: reps and supervisors correct the record, clerks replace cards and record credits
+    expect(CALLER_ROLES).toEqual(['care_rep', 'billing_clerk', 'supervisor']);
     expect(needsVerifiedCaller(OPERATIONS['customer.editContact'], 'care_rep')).toBe(true);
     expect(needsVerifiedCaller(OPERATIONS['customer.editContact'], 'billing_clerk')).toBe(false);
     expect(needsVerifiedCaller(OPERATIONS['billingAccount.edit'], 'billing_clerk')).toBe(false);
@@ -89,6 +91,30 @@ describe('operations', () => {
     expect(mutationNeedsVerifiedCaller('erasureRequest', ['customerId', 'reason'], 'create', 'care_rep')).toBe(true);
     expect(mutationNeedsVerifiedCaller('erasureRequest', ['status'], undefined, 'supervisor')).toBe(false);
     expect(mutationNeedsVerifiedCaller('lead', ['firstName'], 'create', 'care_rep')).toBe(false);
+  });
+
+  it('asks a billing clerk for a verified caller for a card replacement and a credit the caller asked for, and for none of the edits they make off a call', () => {
+    expect(needsVerifiedCaller(OPERATIONS['paymentMethod.replaceCard'], 'billing_clerk')).toBe(true);
+    expect(needsVerifiedCaller(OPERATIONS['billingAccount.recordAdjustment'], 'billing_clerk', { requestedBy: 'caller' })).toBe(true);
+    expect(needsVerifiedCaller(OPERATIONS['billingAccount.recordAdjustment'], 'billing_clerk', { requestedBy: 'internal' })).toBe(false);
+    // a request that does not say who asked is taken as not the caller's only by the schema's refusal, never here
+    expect(needsVerifiedCaller(OPERATIONS['billingAccount.recordAdjustment'], 'billing_clerk', {})).toBe(false);
+    for (const name of ['billingAccount.edit', 'billingAccount.setStatus', 'invoice.setStatus'] as const) expect(needsVerifiedCaller(OPERATIONS[name], 'billing_clerk'), name).toBe(false);
+    expect(mutationNeedsVerifiedCaller('billingAccount', ['billingAddress'], undefined, 'billing_clerk')).toBe(false);
+    expect(mutationNeedsVerifiedCaller('billingAccount', ['status'], undefined, 'billing_clerk')).toBe(false);
+    expect(mutationNeedsVerifiedCaller('invoice', ['status'], undefined, 'billing_clerk')).toBe(false);
+    // verifying a caller is itself no operation on a call
+    expect(needsVerifiedCaller(OPERATIONS['customer.verifyCaller'], 'billing_clerk')).toBe(false);
+  });
+
+  it('declares each condition on a field of the operation’s own input, and the value that means the caller asked as one of its values', () => {
+    for (const [name, op] of ops) {
+      if (op.kind !== 'online' || !op.verifiedCaller || op.verifiedCaller === true) continue;
+      const { field, is } = op.verifiedCaller.when;
+      const schema = op.input.shape[field] as { safeParse: (v: unknown) => { success: boolean } } | undefined;
+      expect(schema, `${name}: ${field}`).toBeDefined();
+      expect(schema!.safeParse(is).success, `${name}: ${field} = ${is}`).toBe(true);
+    }
   });
 
   it('finds the one operation that edits a set of fields, so that a view names fields and never an operation', () => {
@@ -100,6 +126,21 @@ describe('operations', () => {
     expect(editOperationFor('customer', [])).toBeUndefined();
     expect(() => assertOperationPaths('erasureRequest.decide', ['status', 'reason'])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'reason', rule: 'operation.field' })] }));
     expect(() => assertOperationPaths('customer.editConsents', ['consents.sms'])).not.toThrow();
+  });
+
+  it('keeps the E911 address out of every offline operation: only its online operation changes it, and a mutation naming it is refused by that rule', () => {
+    expect(OPERATIONS['serviceLine.setE911Address']).toMatchObject({ kind: 'online', changes: ['e911Address', 'e911Review'], sendsQueuedFirst: true, audit: 'e911.updated' });
+    expect(ONLINE_ONLY_PATHS).toEqual({ serviceLine: ['e911Address', 'e911Review'] });
+    for (const [name, op] of ops) if (op.kind !== 'online') expect(op.kind === 'transition' ? [] : op.fields, name).not.toContain('e911Address');
+    expect(editOperationFor('serviceLine', ['e911Address'])).toBeUndefined();
+    for (const role of ROLES) expect(editablePaths('serviceLine', role), role).not.toContain('e911Address');
+    expect(onlineOnlyViolations('serviceLine', ['plan', 'e911Address', 'e911Review'])).toEqual([
+      { field: 'e911Address', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.setE911Address') },
+      { field: 'e911Review', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.setE911Address') },
+    ]);
+    const address = { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' };
+    expect(() => validateChanges('serviceLine', { e911Address: address })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'e911Address', rule: 'operation.online_only' })] }));
+    expect(() => assertOperationPaths('serviceLine.edit', ['plan', 'e911Address'])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'e911Address', rule: 'operation.field' })] }));
   });
 
   it('shows a record created on a desk with its initial status until the store’s copy comes', () => {

@@ -1,4 +1,5 @@
 import { customerNo, nameOf, openCustomer, signInAndSync, ui, verifyCaller } from './support/consoleUi';
+import { customerInCentral } from './support/centralRecords';
 import { capture, expect, PASSWORD, test } from './support/fixtures';
 
 /**
@@ -112,6 +113,8 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
   await signInAndSync(page, 'billing.bea');
   const c = customerNo(6);
   await openCustomer(page, c);
+  // the caller asks for the credit on this call: verified first (issue 13)
+  await verifyCaller(page, c);
   await page.keyboard.press('Alt+B');
   await expect(page.getByRole('region', { name: 'Account history' })).toBeVisible();
   await page.keyboard.press('Alt+R');
@@ -212,7 +215,7 @@ test('the verification’s window is shown as minutes left, warns in its last fi
   await expect(ui(page).answer).toBeVisible();
 });
 
-test('the status bar’s waiting changes open the list of what this workstation holds, with each one’s state and reason', async ({ openDesk }) => {
+test('the status bar’s waiting changes open the list of what this workstation holds, with each one’s state and reason; one never sent is discarded', async ({ openDesk, central }) => {
   const { page, link } = await openDesk();
   const u = ui(page);
   await signInAndSync(page, 'care.rep');
@@ -227,19 +230,39 @@ test('the status bar’s waiting changes open the list of what this workstation 
   await u.reason.fill('Caller has a new address');
   await u.reason.press('Enter');
   await expect(u.status.pending).toHaveText('1 waiting to send');
+  // a slip: the first name typed into this caller's record
+  await page.keyboard.press('Alt+N');
+  await page.getByLabel('First name', { exact: true }).fill('Mistaken');
+  await u.reason.fill('Caller spelled their name');
+  await u.reason.press('Enter');
+  await expect(u.status.pending).toHaveText('2 waiting to send');
+  await expect(u.profileName).toHaveText(`Mistaken ${c.customer.lastName}`);
 
   await u.status.pending.click();
   const list = page.getByRole('dialog', { name: 'Changes on this workstation' });
-  const item = list.getByRole('listitem').filter({ hasText: nameOf(c) });
-  await expect(item).toContainText('Email');
+  const item = list.getByRole('listitem').filter({ hasText: 'Email' });
+  await expect(item).toContainText(nameOf(c));
   await expect(item).toContainText('Waiting to send');
   await expect(item).toContainText('“Caller has a new address”');
   await capture(page, 'queued-edits');
+
+  const slip = list.getByRole('listitem').filter({ hasText: 'First name' });
+  await slip.getByRole('button', { name: /^Discard the change to First name/ }).click();
+  await expect(slip.getByRole('group')).toContainText('It was never sent: the record goes back to what the central store last said.');
+  // Keep is where the focus lands: Enter does not throw the change away
+  await expect(slip.getByRole('button', { name: 'Keep it' })).toBeFocused();
+  await capture(page, 'queued-edits-discard');
+  await slip.getByRole('button', { name: 'Discard change' }).click();
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(u.status.pending).toHaveText('1 waiting to send');
   await page.keyboard.press('Escape');
   await expect(list).toHaveCount(0);
+  await expect(u.profileName).toHaveText(nameOf(c));
 
   link.restore();
   await expect(u.status.pending).toHaveText('0 waiting to send', { timeout: 30_000 });
+  await expect.poll(async () => (await customerInCentral(central, c.customer.id)).email).toBe('held.offline@example.org');
+  expect((await customerInCentral(central, c.customer.id)).firstName).toBe(c.customer.firstName);
   await u.status.pending.click();
   await expect(list).toContainText('Nothing is waiting');
 });

@@ -140,6 +140,13 @@ test('a rep reads an ingested email with its card number and SSN removed, replie
   // a general answer is sent: a card number typed by mistake is removed from what leaves
   await discloses.uncheck();
   await expect(refusal).toHaveCount(0);
+  // the rep looks something up in another view: the reply waits as typed, and is open again on return
+  await page.getByRole('navigation', { name: 'Console views' }).getByRole('button', { name: /^Customers/ }).click();
+  await expect(pane).toHaveCount(0);
+  await page.getByRole('navigation', { name: 'Console views' }).getByRole('button', { name: /^Inquiries/ }).click();
+  await row.click();
+  await expect(text).toHaveValue(/one-time activation fee of \$25\.00/);
+  await expect(discloses).not.toBeChecked();
   await text.fill('Hello Dana,\n\nplease never send a card number such as 4111 1111 1111 1111 by email.\nWe will call you about the charge.\n\nCustomer Care');
   await text.press('Control+Enter');
   const sent = pane.locator('.inquiry-sent');

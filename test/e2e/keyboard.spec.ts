@@ -100,6 +100,15 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   await expect(a.page.getByLabel('ZIP')).toBeFocused();
   await retype(a.page, '02110');
   await keys(a).press('Enter');
+  // the E911 step the correction opens (e911.spec.ts): on its first choice; Esc is "Not now", which says what happens instead
+  const e911 = a.page.getByRole('dialog', { name: 'Update the E911 address too?' });
+  await expect(e911.getByRole('button', { name: 'Update E911 now' })).toBeFocused();
+  await keys(a).press('Escape');
+  await expect(e911.getByRole('status')).toContainText('E911 not updated');
+  await expect(e911.getByRole('button', { name: 'Done' })).toBeFocused();
+  await keys(a).press('Enter');
+  await expect(e911).toHaveCount(0);
+  await expect(a.page.getByRole('button', { name: 'Edit service address' })).toBeFocused();
   await expect(ua.section('Service address')).toContainText(/12 Harbor Street\s*Boston, MA 02110/);
   await expect(ua.section('Service address').getByText('Confirmed')).toBeVisible({ timeout: 20_000 });
   await expect(ua.section('Phones').getByText('Confirmed')).toBeVisible();
@@ -144,10 +153,14 @@ test('the keyboard alone is enough for every scenario', async ({ openDesk, centr
   b.link.restore();
   await expect(ub.status.conflicts).toHaveText('1 conflict', { timeout: 60_000 });
   await keys(b).press('Alt+2');
-  const row = b.page.getByRole('row').filter({ hasText: nameOf(c) });
-  await expect(row).toContainText('rose.version@example.com');
-  await expect(row).toContainText('casey.version@example.com');
-  await tabTo(b.page, row.getByRole('button', { name: /^Keep current/ }));
+  const card = b.page.getByRole('list', { name: 'Unresolved conflicts' }).getByRole('listitem').filter({ hasText: nameOf(c) });
+  await expect(card).toContainText('rose.version@example.com');
+  await expect(card).toContainText('casey.version@example.com');
+  // nothing is chosen for the rep: into the choice, an arrow picks the current value, then confirm
+  await tabTo(b.page, card.getByRole('radio', { name: /^Your change/ }));
+  await keys(b).press('ArrowDown');
+  await expect(card.getByRole('radio', { name: /^Current value/ })).toBeChecked();
+  await tabTo(b.page, card.getByRole('button', { name: /^Keep the current value/ }));
   await keys(b).press('Enter');
   await expect(b.page.getByText('No conflicts.')).toBeVisible();
   await expect(ub.status.conflicts).toHaveText('0 conflicts', { timeout: 20_000 });
@@ -206,6 +219,13 @@ test("the keyboard alone is enough for a billing clerk's work", async ({ openDes
   await expect(page.getByRole('tab', { name: /^Overview/ })).toHaveAttribute('aria-selected', 'true');
   await keys.press('ArrowRight');
   await expect(b.tab).toHaveAttribute('aria-selected', 'true');
+
+  // the caller verified before anything is done for them (issue 13): Alt+V, the digits, Enter
+  await keys.press('Alt+V');
+  await expect(u.answer).toBeFocused();
+  await keys.type(c.secrets.ssnLast4);
+  await keys.press('Enter');
+  await expect(page.getByText('Caller verified')).toBeVisible();
 
   // a card replaced: Tab to the button, type the card, Enter
   await tabTo(page, b.methods.getByRole('button', { name: 'Replace card' }));

@@ -1,6 +1,8 @@
 import type { Page } from '@playwright/test';
 import { customerNo, nameOf, openCustomer, signInAndSync, ui } from './support/consoleUi';
-import { capture, expect, test } from './support/fixtures';
+import { wrongAnswer } from './support/centralRecords';
+import { capture, expect, PASSWORD, test } from './support/fixtures';
+import { eventually } from '../support/workstation';
 
 /**
  * The window's own minimum is 1024 px wide (electron/main/windowOptions.ts): every view works there
@@ -33,8 +35,9 @@ async function fitsAt1024(page: Page, what: string) {
 
 test.use({ customers: 60 });
 
-test('a care rep’s views fit the 1024 px window: the profile with an editor open, conflicts, leads, inquiries', async ({ openDesk }) => {
-  const { page } = await openDesk();
+test('a care rep’s views fit the 1024 px window: the profile with an editor open, a conflict, leads, inquiries', async ({ openDesk }) => {
+  const desk = await openDesk();
+  const { page } = desk;
   await page.setViewportSize({ width: 1024, height: 768 });
   const u = ui(page);
   await signInAndSync(page, 'care.rep');
@@ -54,13 +57,38 @@ test('a care rep’s views fit the 1024 px window: the profile with an editor op
   await capture(page, 'rep-profile-1024');
   await page.keyboard.press('Escape');
 
+  // a real conflict to lay out: this desk, cut off, and another rep's desk change the caller's phones
+  // (both through their desks' console API here; console.spec.ts makes one through the screens)
+  const other = await openDesk({ name: 'desk B' });
+  await other.ws.call('session.signIn', { username: 'care.rose', password: PASSWORD });
+  await eventually(async () => ((await other.ws.call('sync.status')).lastSyncAt ? true : null), 30_000, 'desk B synced');
+  await other.ws.call('customer.verifyCaller', { customerId: c.customer.id, method: 'ssn_last4', answer: c.secrets.ssnLast4 });
+  desk.link.cut();
+  await expect(u.status.online).toHaveText('Offline', { timeout: 30_000 });
+  await desk.ws.call('records.change', { operation: 'customer.editContact', id: c.customer.id, values: { phones: [{ kind: 'mobile', number: '+12125550143' }] }, reason: 'Caller gave a new mobile, +12125550143, and dropped the old one' });
+  await other.ws.call('records.change', { operation: 'customer.editContact', id: c.customer.id, values: { phones: [{ kind: 'mobile', number: '+16465550188' }, { kind: 'work', number: '+13125550199' }] }, reason: 'Account holder’s daughter reported the old mobile lost' });
+  await eventually(async () => ((await other.ws.call('sync.status')).pending === 0 ? true : null), 20_000, 'desk B’s change stored');
+  desk.link.restore();
+  await expect(u.status.conflicts).toHaveText('1 conflict', { timeout: 60_000 });
+
   for (const [key, heading] of [['Alt+2', 'Conflicts'], ['Alt+5', 'Leads'], ['Alt+6', 'Inquiries']] as const) {
     // from outside any field, as a rep moving on would be
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press(key);
     await expect(page.getByRole('heading', { name: new RegExp(`^${heading}`) }).first()).toBeVisible();
     await fitsAt1024(page, heading);
-    if (heading === 'Conflicts') await capture(page, 'conflicts-1024');
+    if (heading === 'Conflicts') {
+      const card = page.getByRole('list', { name: 'Unresolved conflicts' }).getByRole('listitem').filter({ hasText: nameOf(c) });
+      await expect(card.getByRole('radio')).toHaveCount(2);
+      for (const radio of await card.getByRole('radio').all()) await expect(radio).not.toBeChecked();
+      // phones as the console shows them, in the values and in the reason, never raw E.164
+      await expect(card).toContainText('(212) 555-0143');
+      await expect(card).toContainText('Caller gave a new mobile, (212) 555-0143');
+      await expect(card).toContainText('Rose Ortega');
+      await expect(card).not.toContainText('+1');
+      await fitsAt1024(page, 'a conflict');
+      await capture(page, 'conflicts-1024');
+    }
   }
   await page.keyboard.press('Alt+5');
   await page.keyboard.press('Alt+N');
@@ -70,18 +98,36 @@ test('a care rep’s views fit the 1024 px window: the profile with an editor op
   void nameOf;
 });
 
-test('a billing clerk’s billing tab fits the 1024 px window, with the adjustment form open', async ({ openDesk }) => {
+test('a billing clerk’s billing tab fits the 1024 px window, with the caller’s verification and the adjustment form open', async ({ openDesk }) => {
   const { page } = await openDesk();
   await page.setViewportSize({ width: 1024, height: 768 });
+  const u = ui(page);
   await signInAndSync(page, 'billing.bea');
   const c = customerNo(4);
   await openCustomer(page, c);
   await page.keyboard.press('Alt+B');
   await expect(page.getByRole('region', { name: /^Invoices/ })).toBeVisible();
-  await fitsAt1024(page, 'the billing tab');
+  // the caller not verified, a wrong answer given: the attempts left and why no card can be replaced yet
+  await expect(page.getByTestId('attempts-left')).toHaveText('3 attempts left');
+  await u.answer.fill(wrongAnswer(c.secrets.ssnLast4));
+  await u.answer.press('Enter');
+  await expect(page.getByTestId('attempts-left')).toHaveText('2 attempts left');
+  await expect(page.getByText('Verify the caller first: a card is replaced only')).toBeVisible();
+  await fitsAt1024(page, 'the billing tab, caller not verified');
+  await capture(page, 'billing-verification-1024');
+  // the adjustment form asks who asked for it, and a caller's credit waits for the verification
   await page.getByRole('button', { name: /^Record a credit or adjustment/ }).click();
+  await expect(page.getByText('Verify the caller first: a credit the caller asks for')).toBeVisible();
   await fitsAt1024(page, 'the billing tab with the adjustment form');
+  await page.getByRole('button', { name: /^Review/ }).scrollIntoViewIfNeeded();
   await capture(page, 'billing-tab-1024');
+  await u.answer.fill(c.secrets.ssnLast4);
+  await u.answer.press('Enter');
+  await expect(page.getByTestId('verify-window')).toBeVisible();
+  await expect(page.getByText('Verify the caller first')).toHaveCount(0);
+  await fitsAt1024(page, 'the billing tab, caller verified');
+  await page.evaluate(() => document.querySelector('.customers-detail')?.scrollTo(0, 0));
+  await capture(page, 'billing-verified-1024');
 });
 
 test('supervisor’s approvals and compliance’s legal holds fit the 1024 px window', async ({ openDesk }) => {

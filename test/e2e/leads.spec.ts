@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { customerNo, nameOf, signInAndSync, ui } from './support/consoleUi';
-import { capture, expect, test, type Desk } from './support/fixtures';
+import { capture, expect, PASSWORD, test, type Desk } from './support/fixtures';
 import { tabTo } from './support/keyboard';
 import type { TestCentral } from '../support/central';
 
@@ -260,6 +260,16 @@ test('offline, a lead is created by keyboard alone and reaches the central store
   }
   await keys.type('CA');
   await expect(form.getByLabel('State')).toHaveValue('CA');
+  // a lock in the middle of the call (offline too): the lead half typed is where it was after the unlock
+  await keys.press('Control+Shift+L');
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
+  await expect(page.getByText('Okafor')).toHaveCount(0);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await expect(form.getByLabel('Last name')).toHaveValue('Okafor');
+  await expect(form.getByLabel('City')).toHaveValue('Oakland');
+  await expect(form.getByLabel('State')).toHaveValue('CA');
+  await form.getByLabel('State').focus();
   await keys.press('Tab');
   await keys.type('94612');
   await keys.press('Tab');

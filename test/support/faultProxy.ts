@@ -26,7 +26,7 @@ export class FaultProxy {
   private dripRate: number | null = null;
   private readonly lifetime: NodeJS.Timeout;
   /** what the faults did so far: a test shows its fault was hit, not dodged */
-  readonly tally = { connections: 0, dropped: 0, reset: 0, stalled: 0, bytes: { down: 0, up: 0 } };
+  readonly tally = { connections: 0, refused: 0, dropped: 0, reset: 0, stalled: 0, bytes: { down: 0, up: 0 } };
   port = 0;
 
   private constructor(
@@ -107,7 +107,10 @@ export class FaultProxy {
   }
 
   private accept(desk: Socket): void {
-    if (this.cutOff) return void desk.destroy();
+    if (this.cutOff) {
+      this.tally.refused++;
+      return void desk.destroy();
+    }
     this.tally.connections++;
     const link = new Link(desk, connect(this.upstreamPort(), '127.0.0.1'), {
       dripRate: () => this.dripRate,

@@ -7,7 +7,7 @@ import type { StoreContext } from '../../context';
 import { registerClient } from '../../sync/clients';
 import { refuseStalePull } from '../../sync/generation';
 import { pullLines } from '../../sync/pull';
-import { push } from '../../sync/push';
+import { push, pushResponseFor } from '../../sync/push';
 import { sessionOf } from '../access';
 import type { InternalErrors } from '../internalErrors';
 
@@ -39,7 +39,7 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErro
   // a malformed push is refused whole, before anything of it is applied (DESIGN §8)
   app.post(API.push, async (request) => {
     const body = parseOrThrow(PushRequest, request.body);
-    return PushResponse.parse(await push(ctx, sessionOf(request), body));
+    return PushResponse.parse(pushResponseFor(request.syncProtocol, await push(ctx, sessionOf(request), body)));
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BillingView } from '../../../domain/console/contract';
-import type { AdjustmentKind, PaymentMethod } from '../../../domain/entities';
+import type { AdjustmentKind, AdjustmentRequester, PaymentMethod } from '../../../domain/entities';
 import { CareDeskError, PolicyError, parseOrThrow } from '../../../domain/errors';
 import { editablePaths, mayPerform } from '../../../domain/operations';
 import { visibleEntities } from '../../../domain/policy';
@@ -10,7 +10,7 @@ import type { OpenSession } from '../session/session';
 import { billingPolicyOf } from '../session/unlockContact';
 import { VIEW_AUDIT_INTERVAL_MS } from './customers';
 import { pendingChange } from './edits';
-import { assertMayPerform, performOnline } from './operations';
+import { assertMayPerform, callerVerificationFor, performOnline } from './operations';
 
 type Row = Record<string, unknown> & { id: string };
 const byNewest = (key: string) => (a: Row, b: Row) => String(b[key] ?? '').localeCompare(String(a[key] ?? ''));
@@ -57,23 +57,29 @@ export function openBilling(s: OpenSession, customerId: string): BillingView {
  * A new card in place of a payment method (PCI DSS 3.4.1, 3.5.1, 3.3.1). The card is checked with
  * the domain's rules here, then sent straight to the central store: it never enters the cache, the
  * outbox, an event or an error message. What comes back is the masked form; the next pull brings
- * the new payment method into the cache like any record.
+ * the new payment method into the cache like any record. The customer reads it out on a call: it
+ * goes with this session's verification of their caller, or not at all.
  */
 export async function replaceCard(s: OpenSession, customerId: string, paymentMethodId: string, card: Record<string, unknown>): Promise<{ paymentMethod: PaymentMethod }> {
   assertMayPerform(s, 'paymentMethod.replaceCard');
   const current = s.cache.getRecord('paymentMethod', paymentMethodId);
   if (!current || current.customerId !== customerId) throw new CareDeskError('not_found', 'This payment method is not in your cache (it may have been replaced already).');
+  const verificationId = callerVerificationFor(s, 'paymentMethod.replaceCard', customerId, {});
   parseCardDetails(card, s.clock());
-  const result = await performOnline(s, 'paymentMethod.replaceCard', (token) => s.client.replaceCard(token, paymentMethodId, { replacementId: randomUUID(), card }));
+  const result = await performOnline(s, 'paymentMethod.replaceCard', (token) => s.client.replaceCard(token, paymentMethodId, { replacementId: randomUUID(), card, verificationId }));
   return { paymentMethod: result.paymentMethod };
 }
 
-/** A credit or adjustment with its reason: online only, against the balance the central store holds now. */
-export async function recordAdjustment(s: OpenSession, customerId: string, kind: AdjustmentKind, amountCents: number, reason: string) {
+/**
+ * A credit or adjustment with its reason: online only, against the balance the central store holds
+ * now. One the caller asked for goes with this session's verification of them; an internal one with none.
+ */
+export async function recordAdjustment(s: OpenSession, customerId: string, kind: AdjustmentKind, amountCents: number, reason: string, requestedBy: AdjustmentRequester) {
   assertMayPerform(s, 'billingAccount.recordAdjustment');
   const account = s.cache.recordsOfCustomer('billingAccount', customerId)[0];
   if (!account) throw new CareDeskError('not_found', 'This customer has no billing account in your cache.');
-  const request = parseOrThrow(AdjustmentRequest, { id: randomUUID(), kind, amountCents, reason });
+  const verificationId = callerVerificationFor(s, 'billingAccount.recordAdjustment', customerId, { requestedBy });
+  const request = parseOrThrow(AdjustmentRequest, { id: randomUUID(), kind, amountCents, reason, requestedBy, verificationId });
   const result = await performOnline(s, 'billingAccount.recordAdjustment', (token) => s.client.recordAdjustment(token, String(account.id), request));
   return { adjustment: result.adjustment };
 }

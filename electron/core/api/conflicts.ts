@@ -10,13 +10,18 @@ export function listConflicts(s: OpenSession): ConflictView[] {
       mutationId: entry.mutationId,
       customerId: entry.customerId ?? entry.entityId,
       customerName,
+      customerVisible: customer !== null,
+      accountNumber: typeof customer?.accountNumber === 'string' ? customer.accountNumber : null,
       field: c.field,
       base: c.base,
       mine: c.mine,
+      reason: entry.reason,
+      createdAt: entry.createdAt,
       theirs: c.theirs,
       changedBy: c.changedBy,
       changedAt: c.changedAt,
-      createdAt: entry.createdAt,
+      // conflicts filed before protocol 4 carry no reason of the other change
+      changeReason: c.changeReason ?? null,
     }));
   });
 }

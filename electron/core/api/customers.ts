@@ -1,12 +1,12 @@
 import type { CustomerProfile, SearchHit } from '../../../domain/console/contract';
-import { CareDeskError, parseOrThrow } from '../../../domain/errors';
-import { OPERATIONS, editablePaths, needsVerifiedCaller } from '../../../domain/operations';
+import { CareDeskError, PolicyError, parseOrThrow } from '../../../domain/errors';
+import { OPERATIONS, editablePaths, mayPerform, needsVerifiedCaller } from '../../../domain/operations';
 import { planSearch, type SearchKind } from '../../../domain/search';
 import { VerifyRequest } from '../../../domain/sync/protocol';
 import type { PostalAddress } from '../../../domain/validation';
 import type { OpenSession } from '../session/session';
 import { pendingChange } from './edits';
-import { isCurrent, performOnline } from './operations';
+import { callOnline, isCurrent, performOnline } from './operations';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -82,4 +82,10 @@ export async function verifyCaller(s: OpenSession, customerId: string, method: '
     attemptsLeft: result.attemptsLeft,
   });
   return result;
+}
+
+/** The caller's attempts left before anyone asks them anything: only the central store counts them (per customer, across all users). */
+export function verificationAttempts(s: OpenSession, customerId: string) {
+  if (!mayPerform('customer.verifyCaller', s.user.role)) throw new PolicyError(`the ${s.user.role} role does not verify callers`);
+  return callOnline(s, 'read the caller’s attempts left', (token) => s.client.verificationAttempts(token, customerId));
 }

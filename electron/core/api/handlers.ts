@@ -1,7 +1,7 @@
 import type { Session } from '../session/session';
 import { openBilling, recordAdjustment, replaceCard } from './billing';
 import { listConflicts, resolveConflict } from './conflicts';
-import { openCustomer, searchCustomers, verifyCaller } from './customers';
+import { openCustomer, searchCustomers, verificationAttempts, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline, routedOperationHandlers } from './operations';
 import { listChanges, listQueue } from './queues';
@@ -26,6 +26,7 @@ export function createHandlerTable(session: Session): HandlerTable {
     'customers.search': async ({ query, kind, limit }) => searchCustomers(open(), query, kind, limit),
     'customers.open': async ({ customerId }) => openCustomer(open(), customerId),
     'customer.verifyCaller': ({ customerId, method, answer }) => verifyCaller(open(), customerId, method, answer),
+    'customers.verificationAttempts': ({ customerId }) => verificationAttempts(open(), customerId),
     'conflicts.list': async () => listConflicts(open()),
     'conflicts.resolve': async ({ mutationId, field, keep }) => resolveConflict(open(), mutationId, field, keep),
     'changes.list': async () => listChanges(open()),
@@ -33,9 +34,14 @@ export function createHandlerTable(session: Session): HandlerTable {
       open().cache.dismissRejected(mutationId);
       return { ok: true as const };
     },
+    'changes.discard': async ({ mutationId }) => {
+      const s = open();
+      s.announce([s.cache.discardPending(mutationId)]);
+      return { ok: true as const };
+    },
     'billing.open': async ({ customerId }) => openBilling(open(), customerId),
     'paymentMethod.replaceCard': ({ customerId, paymentMethodId, card }) => replaceCard(open(), customerId, paymentMethodId, card),
-    'billingAccount.recordAdjustment': ({ customerId, kind, amountCents, reason }) => recordAdjustment(open(), customerId, kind, amountCents, reason),
+    'billingAccount.recordAdjustment': ({ customerId, kind, amountCents, reason, requestedBy }) => recordAdjustment(open(), customerId, kind, amountCents, reason, requestedBy),
     'records.change': async ({ operation, id, values, reason }) => performOffline(open(), operation, id, values, reason),
     'records.history': ({ entity, id }) => {
       const s = open();

@@ -7,10 +7,12 @@ import { assertOperationPaths, validateChanges, validateCreate } from '../../../
 import {
   OPERATIONS,
   ROUTED_OPERATION_NAMES,
+  callerNotVerified,
   mayPerform,
   needsVerifiedCaller,
   type OfflineOperation,
   type OfflineOperationName,
+  type OnlineOperation,
   type OnlineOperationName,
   type OperationInput,
   type OperationOutput,
@@ -39,7 +41,7 @@ export function performOffline(s: OpenSession, name: OfflineOperationName, id: s
   s.engine.kick();
   const record = { entity: op.entity, id: queued.mutation.entityId, customerId: queued.customerId };
   s.announce([record]);
-  return { ...record, mutationId: queued.mutation.id, change: pendingChange({ ...queued.mutation, customerId: queued.customerId, status: 'pending', conflicts: [], rejection: null, hold: null }) };
+  return { ...record, mutationId: queued.mutation.id, change: pendingChange({ ...queued.mutation, customerId: queued.customerId, status: 'pending', conflicts: [], rejection: null, hold: null, sentIn: null }) };
 }
 
 interface Queued {
@@ -82,13 +84,32 @@ function requireId(id: string | undefined): string {
 /** The verification a change done on a call rests on, or null when its declaration asks for none from this role. */
 function verifiedCaller(s: OpenSession, op: OfflineOperation, customerId: string | null, now: Date): string | null {
   if (!needsVerifiedCaller(op, s.user.role)) return null;
-  const v = customerId ? s.verifications.get(customerId) : undefined;
-  if (!v?.verified || !v.verificationId || !isCurrent(v.validUntil, now)) {
+  const verificationId = currentVerification(s, customerId, now);
+  if (!verificationId) {
     throw new CareDeskError('forbidden', 'Verify the caller before changing their record.', [
       { field: 'verification', rule: 'verification.required', message: 'the caller is not verified (or the verification expired)' },
     ]);
   }
-  return v.verificationId;
+  return verificationId;
+}
+
+/**
+ * The verification an online operation done on a call rests on (its declaration's `verifiedCaller`,
+ * read with its input), sent with it for the central store to check again; null when it asks none
+ * of this role for this input. Refused before anything is sent when this desk holds no current one.
+ */
+export function callerVerificationFor(s: OpenSession, name: OnlineOperationName, customerId: string, input: Record<string, unknown>): string | null {
+  const op = OPERATIONS[name];
+  if (!needsVerifiedCaller(op, s.user.role, input)) return null;
+  const verificationId = currentVerification(s, customerId, s.clock());
+  if (!verificationId) throw new PolicyError(`Verify the caller before you ${op.does}.`, [callerNotVerified(op)]);
+  return verificationId;
+}
+
+/** This session's verification of the customer's caller while its window is open by the desk's clock, else null. */
+function currentVerification(s: OpenSession, customerId: string | null, now: Date): string | null {
+  const v = customerId ? s.verifications.get(customerId) : undefined;
+  return v?.verified && v.verificationId && isCurrent(v.validUntil, now) ? v.verificationId : null;
 }
 
 export function isCurrent(validUntil: string | null, now: Date): boolean {
@@ -103,7 +124,10 @@ export function isCurrent(validUntil: string | null, now: Date): boolean {
  */
 export async function performOnline<T>(s: OpenSession, name: OnlineOperationName, call: (token: string) => Promise<T>): Promise<T> {
   assertMayPerform(s, name);
-  const result = await callOnline(s, OPERATIONS[name].does, call, { changes: true });
+  const op: OnlineOperation = OPERATIONS[name];
+  // it rests on what this desk has just queued (a corrected service address): that goes first; a push that fails leaves the desk offline, said below
+  if (op.sendsQueuedFirst) await callOnline(s, op.does, () => s.engine.syncNow(), { changes: true });
+  const result = await callOnline(s, op.does, call, { changes: true });
   void s.engine.syncNow();
   return result;
 }

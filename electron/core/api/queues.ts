@@ -37,6 +37,6 @@ export function listQueue(s: OpenSession, entity: QueueEntity): { record: Row; c
 export function listChanges(s: OpenSession): QueuedChange[] {
   return s.cache.queuedChanges().map((entry) => {
     const customer = entry.customerId ? s.cache.getRecord('customer', entry.customerId) : null;
-    return { ...pendingChange(entry), entity: entry.entity, entityId: entry.entityId, customerId: entry.customerId, customerName: customer ? displayName(customer) : null };
+    return { ...pendingChange(entry), entity: entry.entity, entityId: entry.entityId, customerId: entry.customerId, customerName: customer ? displayName(customer) : null, discardable: entry.status === 'pending' && entry.sentIn === null };
   });
 }

@@ -188,6 +188,34 @@ export class Outbox {
     this.deps.table.remove(mutationId);
   }
 
+  /**
+   * The user takes back a change the central store has not seen: it leaves the outbox and the record
+   * shows what the store last said. One handed to a push that was not answered may have been applied
+   * already, so it stays until the store's answer (refused `discard.sent`); the numbers after it close
+   * up, so the store's sequence has no gap.
+   */
+  discardPending(mutationId: string): RecordRef {
+    const entry = this.deps.table.byId(mutationId);
+    if (entry?.status !== 'pending') throw new CareDeskError('not_found', 'no change waiting to send with that id');
+    if (entry.sentIn) {
+      throw new CareDeskError('conflict', 'This change was being sent when the line dropped and may have reached the central store: its answer at the next contact decides (change the field again then, if needed).');
+    }
+    const freed = this.deps.table.withdraw(entry);
+    if (Number(this.deps.meta.get(META.lastMutationSeq) ?? 0) >= freed) this.deps.meta.set(META.lastMutationSeq, String(freed - 1));
+    if (entry.customerId) this.deps.reindexCustomer(entry.customerId);
+    return { entity: entry.entity, id: entry.entityId, customerId: entry.customerId };
+  }
+
+  /** Marks mutations as carried by push `attempt` (see OutboxTable.markSent). */
+  markSent(ids: readonly string[], attempt: string): void {
+    this.deps.table.markSent(ids, attempt);
+  }
+
+  /** Push `attempt` failed before anything was sent. */
+  unmarkSent(attempt: string): void {
+    this.deps.table.unmarkSent(attempt);
+  }
+
   counts(): OutboxCounts {
     return this.deps.table.counts();
   }

@@ -23,6 +23,8 @@ export interface OutboxEntry extends Mutation {
   rejection: Rejection | null;
   /** for status `held`: why */
   hold: MutationHold | null;
+  /** the push attempt that carried it and was not answered: it may have reached the central store */
+  sentIn: string | null;
 }
 
 interface OutboxRow {
@@ -42,6 +44,7 @@ interface OutboxRow {
   conflicts: string | null;
   rejection: string | null;
   hold: string | null;
+  sent_in: string | null;
 }
 
 /** Rows of the `outbox` table; the rules about them live in outbox.ts. */
@@ -70,6 +73,9 @@ export class OutboxTable {
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck(),
       numberingOrder: db.prepare("SELECT id, seq, status = 'pending' AS pending FROM outbox ORDER BY pending, seq"),
       setSeq: db.prepare('UPDATE outbox SET seq = ? WHERE id = ?'),
+      markSent: db.prepare("UPDATE outbox SET sent_in = ? WHERE id = ? AND status = 'pending' AND sent_in IS NULL"),
+      unmarkSent: db.prepare('UPDATE outbox SET sent_in = NULL WHERE sent_in = ?'),
+      pendingAfter: db.prepare("SELECT id, seq FROM outbox WHERE status = 'pending' AND seq > ? ORDER BY seq"),
       counts: db.prepare(
         `SELECT coalesce(sum(status = 'pending'), 0) AS pending,
                 coalesce(sum(CASE WHEN status = 'conflict' THEN json_array_length(conflicts) ELSE 0 END), 0) AS conflicts,
@@ -161,6 +167,29 @@ export class OutboxTable {
     return erasing.length;
   }
 
+  /** Marks pending entries as carried by push `attempt`; one an earlier unanswered attempt carried keeps that one's mark. */
+  markSent(ids: readonly string[], attempt: string): void {
+    for (const id of ids) this.statements.markSent.run(attempt, id);
+  }
+
+  /** Push `attempt` sent nothing after all: what it marked may be taken back again. */
+  unmarkSent(attempt: string): void {
+    this.statements.unmarkSent.run(attempt);
+  }
+
+  /**
+   * Takes a pending entry that never left this desk out of the outbox, and the pending entries after
+   * it one number down: the central store, which never saw its number, expects the next one there.
+   * Returns the number freed at the end.
+   */
+  withdraw(entry: OutboxEntry): number {
+    this.statements.remove.run(entry.id);
+    const after = this.statements.pendingAfter.all(entry.seq) as { id: string; seq: number }[];
+    // in order, so each row steps into the number the previous one left
+    for (const row of after) this.statements.setSeq.run(row.seq - 1, row.id);
+    return after.length ? after[after.length - 1]!.seq : entry.seq;
+  }
+
   maxSeq(): number {
     return this.statements.maxSeq.get() as number;
   }
@@ -192,7 +221,7 @@ export function recordKey(entity: string, id: string): string {
 }
 
 /** The mutation as it goes on the wire, without the outbox's own fields. */
-export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejection: _r, hold: _h, ...mutation }: OutboxEntry): Mutation {
+export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejection: _r, hold: _h, sentIn: _t, ...mutation }: OutboxEntry): Mutation {
   return mutation;
 }
 
@@ -214,5 +243,6 @@ function toEntry(row: OutboxRow): OutboxEntry {
     conflicts: row.conflicts ? (JSON.parse(row.conflicts) as ConflictInfo[]) : [],
     rejection: row.rejection ? (JSON.parse(row.rejection) as Rejection) : null,
     hold: row.hold ? (JSON.parse(row.hold) as MutationHold) : null,
+    sentIn: row.sent_in,
   };
 }

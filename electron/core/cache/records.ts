@@ -28,7 +28,7 @@ interface RecordRow {
 }
 
 const WHOLE_QUEUES = QUEUE_ENTITIES.filter((e) => !QUEUE_MARKS[e]);
-/** The WHERE term of a queue's partial index: migration 005's for whole entities, 006's for an entity only some of whose records are a queue's. */
+/** The WHERE term of a queue's partial index: migration 005's for whole entities, 007's for an entity only some of whose records are a queue's. */
 function queueIndexTerm(entity: QueueEntity): string {
   const mark = QUEUE_MARKS[entity];
   return mark ? `b.entity = '${entity}' AND json_extract(b.data, '$.${mark}') IS NOT NULL` : `b.entity IN (${WHOLE_QUEUES.map((e) => `'${e}'`).join(', ')}) AND b.entity = '${entity}'`;
@@ -149,7 +149,7 @@ export class RecordTable {
     return [...latest.values()].filter((row) => !this.deletedDuringInitialSync(row)).map(toRecord);
   }
 
-  /** Every record of a queue (QUEUE_ENTITIES and QUEUE_MARKS, domain/operations.ts), through the partial index of migration 005 or 006 (its WHERE term is restated in the query: SQLite uses a partial index only for a query that says the same). */
+  /** Every record of a queue (QUEUE_ENTITIES and QUEUE_MARKS, domain/operations.ts), through the partial index of migration 005 or 007 (its WHERE term is restated in the query: SQLite uses a partial index only for a query that says the same). */
   ofEntity(entity: QueueEntity): StoredRecord[] {
     const rows = this.queueStatement(entity).all([]) as RecordRow[];
     if (!this.mode.initial) return rows.map(toRecord);

@@ -98,6 +98,11 @@ export class SearchIndex {
     this.db.exec("DELETE FROM customer_search; INSERT INTO phone_search (phone_search) VALUES ('delete-all');");
   }
 
+  /** How many customers have search keys: every customer this cache holds (a scan while a first sync has its indexes aside). */
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM customer_search').pluck().get() as number;
+  }
+
   /** Writes rows buffered by a first sync. */
   flush(): void {
     this.append.flush();

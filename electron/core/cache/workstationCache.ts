@@ -312,6 +312,12 @@ export class WorkstationCache {
     this.switchMode(false);
   }
 
+  /** How many customers this cache holds; while a first sync runs, a scan (ask it once, then count what arrives). */
+  customerCount(): number {
+    this.live();
+    return this.searchIndex.count();
+  }
+
   // ── search ────────────────────────────────────────────────────────────────────────────────
   search(plans: readonly SearchPlan[], limit: number): SearchMatch[] {
     this.live();
@@ -359,6 +365,23 @@ export class WorkstationCache {
 
   dismissRejected(mutationId: string): void {
     this.transaction(() => this.outbox.dismissRejected(mutationId));
+  }
+
+  /** Takes back a change the central store has not seen (Outbox.discardPending); returns the record whose view changed. */
+  discardPending(mutationId: string): RecordRef {
+    this.live();
+    return namingFullDisk(() => this.transaction(() => this.outbox.discardPending(mutationId)));
+  }
+
+  /** Marks mutations as carried by push `attempt`: from then on the user cannot take them back, unless the attempt sent nothing (`unmarkSent`). */
+  markSent(ids: readonly string[], attempt: string): void {
+    this.live();
+    if (ids.length) this.transaction(() => this.outbox.markSent(ids, attempt));
+  }
+
+  unmarkSent(attempt: string): void {
+    this.live();
+    this.transaction(() => this.outbox.unmarkSent(attempt));
   }
 
   outboxCounts(): OutboxCounts {

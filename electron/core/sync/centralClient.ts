@@ -17,6 +17,7 @@ import {
   SessionInfo,
   liveStreamSilenceMs,
   SignInResponse,
+  VerificationAttempts,
   VerifyResponse,
   type AdjustmentRequest,
   type EnrolRequest,
@@ -59,6 +60,18 @@ export const DEFAULT_TIMEOUTS: ClientTimeouts = {
   liveSilenceMs: liveStreamSilenceMs(),
 };
 
+/**
+ * The central store was not reached: the request could not have been delivered (no connection, or
+ * no TLS session to carry it). A push that fails so changed nothing at the store, for certain.
+ */
+export class NotSentError extends CareDeskError {
+  constructor(message: string) {
+    super('offline', message);
+    this.name = 'NotSentError';
+  }
+}
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** Network-level failures that mean "the central store is not reachable now": work on offline. */
 const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_ABORTED', 'ABORT_ERR']);
 
@@ -66,6 +79,10 @@ function transportError(err: unknown): CareDeskError {
   if (err instanceof CareDeskError) return err;
   const e = err as { code?: string; cause?: { code?: string }; message?: string };
   const code = e.code ?? e.cause?.code ?? '';
+  const said = `${e.message ?? ''} ${(e.cause as { message?: string } | undefined)?.message ?? ''}`;
+  if (NOT_CONNECTED_CODES.has(code) || /before secure TLS connection was established/.test(said)) {
+    return new NotSentError('The central store cannot be reached; working offline.');
+  }
   if (OFFLINE_CODES.has(code) || e.message?.includes('other side closed')) {
     return new CareDeskError('offline', 'The central store cannot be reached; working offline.');
   }
@@ -139,6 +156,11 @@ export class CentralClient {
 
   verify(token: string, customerId: string, body: VerifyRequest) {
     return this.call('POST', API.verify(customerId), token, body, VerifyResponse);
+  }
+
+  /** A customer's verification attempts left now (counted across all users) and, at 0, until when. */
+  verificationAttempts(token: string, customerId: string) {
+    return this.call('GET', API.verify(customerId), token, null, VerificationAttempts);
   }
 
   /**

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
 import type { RecordRef, SyncStatus } from '../../../domain/console/contract';
 import { revocationScopeOf, staleSyncState, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
 import { META, type WorkstationCache } from '../cache';
-import type { CentralClient } from './centralClient';
+import { NotSentError, type CentralClient } from './centralClient';
 
 export interface SyncEngineDeps {
   cache: WorkstationCache;
@@ -39,6 +40,8 @@ export class SyncEngine {
   private lastSyncAt: string | null = null;
   private error: string | null = null;
   private progress: { received: number; total: number } | null = null;
+  /** while the first sync is not complete: the customers the cache holds, counted once and then as they arrive */
+  private firstSyncCustomers: number | null = null;
   private inflight: Promise<void> | null = null;
   private rerun = false;
   private failures = 0;
@@ -84,8 +87,20 @@ export class SyncEngine {
       rejected: counts.rejected,
       held: counts.held,
       progress: this.progress,
+      firstSync: this.firstSync(),
       error: this.error,
     };
+  }
+
+  /** Whether the first sync is still to finish (running, or cut short), with the customers it brought so far. */
+  private firstSync(): SyncStatus['firstSync'] {
+    const { cache } = this.deps;
+    if (!cache.isInitialSync() && cache.getMeta(META.cursor) !== null) {
+      this.firstSyncCustomers = null;
+      return null;
+    }
+    this.firstSyncCustomers ??= cache.customerCount();
+    return { customers: this.firstSyncCustomers };
   }
 
   /** A local edit was queued: push it now. */
@@ -171,7 +186,12 @@ export class SyncEngine {
       // the store generation this desk synced with: a store restored since refuses the push whole (`resync_required`)
       const generation = cache.getMeta(META.generation);
       const body = { clientId, mutations, views, ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
+      // from here the store may take them: the user can no longer take them back (Outbox.discardPending)
+      const attempt = randomUUID();
+      cache.markSent(mutations.map((m) => m.id), attempt);
       const response = await client.push(token, body, this.halt.signal).catch((err: unknown) => {
+        // a cache closed meanwhile (a lock) keeps the marks: the store's answer settles them later
+        if (err instanceof NotSentError) ignoringClosed(() => cache.unmarkSent(attempt));
         // a slow link may carry a small push within the timeouts where a large one never fits:
         // resending the same batch would time out for ever, so the next one is half as large
         if (err instanceof CareDeskError && err.code === 'offline') this.pushBatch = Math.max(1, Math.ceil(Math.max(mutations.length, views.length) / 2));
@@ -195,7 +215,11 @@ export class SyncEngine {
     const { cache, client } = this.deps;
     // a first sync cut short (a full disk, a crash) has a cursor but is not over: it resumes as one
     const initial = cache.isInitialSync() || cache.getMeta('cursor') === null;
-    if (initial) cache.beginInitialSync();
+    if (initial) {
+      cache.beginInitialSync();
+      // a first sync resumed after a cut holds customers already (a store restore leaves none)
+      this.firstSyncCustomers = cache.customerCount();
+    }
     try {
       let more = true;
       // one progress bar for the whole sync: a long pull arrives in several responses, and each
@@ -222,6 +246,7 @@ export class SyncEngine {
           if (cursor === null) return;
           const affected = cache.applyPull(changes, cursor);
           received += changes.length;
+          if (initial) this.firstSyncCustomers = Math.max(0, (this.firstSyncCustomers ?? 0) + customersIn(changes));
           if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
           if (!initial && affected.length) this.deps.onRecordsChanged(affected);
           this.emit();
@@ -343,4 +368,19 @@ export class SyncEngine {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}
+
+function ignoringClosed(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the cache is closed: nothing to mark
+  }
+}
+
+/** Customers a page of a first sync adds (a deletion, an erasure meanwhile, takes one away). */
+function customersIn(changes: readonly PullChange[]): number {
+  let n = 0;
+  for (const change of changes) if (change.entity === 'customer') n += change.t === 'put' ? 1 : -1;
+  return n;
 }

@@ -9,7 +9,7 @@ import { FormTextField } from '../../components/FormField';
 import { Icon } from '../../components/Icon';
 import { Notice } from '../../components/Notice';
 import { QueuedChange } from '../../components/QueuedChange';
-import { dateTime } from '../../format';
+import { dateTime, phonesInText } from '../../format';
 import { queryKeys } from '../../hooks/queries';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { useReasonForm } from '../customers/edit/useReasonForm';
@@ -117,7 +117,7 @@ function Summary({ kind, item }: Entry) {
           </dd>
         </div>
       </dl>
-      <div className="change-reason">“{asked.reason}”</div>
+      <div className="change-reason">“{phonesInText(asked.reason)}”</div>
     </div>
   );
 }

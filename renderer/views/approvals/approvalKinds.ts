@@ -4,7 +4,7 @@ import { adjustmentStatus } from '../../../domain/adjustments';
 import type { OfflineOperationName, OperationName, QueueEntity } from '../../../domain/operations';
 import { invoke } from '../../api/client';
 import type { Tone } from '../../components/Badge';
-import { cents, centsIn, dateTime } from '../../format';
+import { dateTime, money, moneyWithCode } from '../../format';
 import { adjustmentName, adjustmentState, balanceEffect } from '../billing/adjustmentLabels';
 import { CertificateToggle } from '../erasure/CertificateToggle';
 import { ERASURE_STATUS, scopeLabel } from '../erasure/erasureLabels';
@@ -83,8 +83,8 @@ const ADJUSTMENTS_ABOVE_THRESHOLD: ApprovalKind = {
   facts: (item) => {
     const amount = Number(item.record.amountCents);
     return [
-      { label: 'Amount', value: `${amount < 0 ? '−' : '+'}${centsIn(Math.abs(amount), item.currency)}, ${balanceEffect(amount)}` },
-      { label: 'Needs approval', value: `above ${cents(item.record.approvalAboveCents)}` },
+      { label: 'Amount', value: `${amount < 0 ? '−' : '+'}${moneyWithCode(Math.abs(amount), item.currency)}, ${balanceEffect(amount)}` },
+      { label: 'Needs approval', value: `above ${money(item.record.approvalAboveCents, item.currency)}` },
     ];
   },
   asked: (r) => ({ verb: 'recorded', by: text(r.recordedBy), at: r.recordedAt, reason: String(r.reason ?? '') }),

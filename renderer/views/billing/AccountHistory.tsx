@@ -1,13 +1,13 @@
 import { useRef, useState } from 'react';
 import type { BillingView } from '../../../domain/console/contract';
 import { adjustmentStatus, reversalOf, reversalRefusal } from '../../../domain/adjustments';
-import type { AdjustmentKind, BillingAdjustment } from '../../../domain/entities/billing';
+import type { AdjustmentKind, AdjustmentRequester, BillingAdjustment } from '../../../domain/entities/billing';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { Panel } from '../../components/Panel';
 import { useHotkeys } from '../../hooks/useHotkeys';
-import { cents, dateTime } from '../../format';
+import { dateTime, money, phonesInText } from '../../format';
 import { AdjustmentForm } from './AdjustmentForm';
 import { ReverseForm } from './ReverseForm';
 import { adjustmentName, adjustmentState, balanceEffect } from './adjustmentLabels';
@@ -15,6 +15,11 @@ import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 import { SHORTCUTS } from '../../shortcuts';
 
 type Adjustment = BillingView['adjustments'][number];
+/** who asked, as the record keeps it (absent on credits recorded before it was asked) */
+const REQUESTER_LABELS: Record<AdjustmentRequester, { label: string; title: string }> = {
+  caller: { label: 'Caller asked', title: 'Asked for by the customer on a call, their caller verified' },
+  internal: { label: 'Internal', title: 'A correction no customer asked for' },
+};
 
 /** Where a recorded one stands, for the notice after it is recorded. */
 function recordedNotice(recorded: BillingAdjustment, what: string): string {
@@ -32,14 +37,19 @@ function recordedNotice(recorded: BillingAdjustment, what: string): string {
 export function AccountHistory(props: {
   adjustments: BillingView['adjustments'];
   billingAccountId: string | null;
+  /** the account's: every amount here is in its minor units */
+  currency: string | undefined;
   online: boolean;
   mayRecord: boolean;
   mayReverse: boolean;
   approvalAboveCents: number | null;
-  onRecord: (kind: AdjustmentKind, amountCents: number, reason: string) => Promise<BillingAdjustment>;
+  /** whether one asked for by `requestedBy` waits for the caller's verification now */
+  callerMissing: (requestedBy: AdjustmentRequester) => boolean;
+  onVerifyFirst: () => void;
+  onRecord: (kind: AdjustmentKind, amountCents: number, reason: string, requestedBy: AdjustmentRequester) => Promise<BillingAdjustment>;
   onReverse: (adjustmentId: string, id: string, reason: string) => Promise<BillingAdjustment>;
 }) {
-  const { adjustments, online, mayRecord } = props;
+  const { adjustments, currency, online, mayRecord } = props;
   const [recording, setRecording] = useState(false);
   const [reversing, setReversing] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -51,7 +61,7 @@ export function AccountHistory(props: {
   const finish = (recorded: BillingAdjustment | null) => {
     setRecording(false);
     if (recorded) {
-      setDone(recordedNotice(recorded, `${adjustmentName(recorded)} of ${cents(Math.abs(recorded.amountCents))}`));
+      setDone(recordedNotice(recorded, `${adjustmentName(recorded)} of ${money(Math.abs(recorded.amountCents), currency)}`));
       focusAfterRender(() => doneRef.current);
     } else {
       focusAfterRender(() => button.current);
@@ -60,7 +70,7 @@ export function AccountHistory(props: {
   const finishReversing = (original: string, reversal: BillingAdjustment | null) => {
     setReversing(null);
     if (reversal) {
-      setDone(recordedNotice(reversal, `Reversal of ${cents(Math.abs(reversal.amountCents))}`));
+      setDone(recordedNotice(reversal, `Reversal of ${money(Math.abs(reversal.amountCents), currency)}`));
       focusAfterRender(() => doneRef.current);
     } else {
       focusAfterRender(() => document.getElementById(`reverse-${original}`));
@@ -87,7 +97,17 @@ export function AccountHistory(props: {
           <Icon name="wifiOff" size={13} /> Offline: credits and adjustments are recorded at the central store. This opens again when the status bar says Online.
         </p>
       )}
-      {recording && <AdjustmentForm online={online} approvalAboveCents={props.approvalAboveCents} onRecord={props.onRecord} onDone={finish} />}
+      {recording && (
+        <AdjustmentForm
+          currency={currency}
+          online={online}
+          approvalAboveCents={props.approvalAboveCents}
+          callerMissing={props.callerMissing}
+          onVerifyFirst={props.onVerifyFirst}
+          onRecord={props.onRecord}
+          onDone={finish}
+        />
+      )}
       {done && (
         <p className="notice notice-good card-done" role="status" tabIndex={-1} ref={doneRef}>
           <Icon name="check" size={15} />
@@ -114,12 +134,17 @@ export function AccountHistory(props: {
                     <Badge tone={a.reverses ? 'info' : a.kind === 'credit' ? 'good' : 'neutral'}>{adjustmentName(a)}</Badge>
                     <span className="money">
                       {amount < 0 ? '−' : '+'}
-                      {cents(Math.abs(amount))}
+                      {money(Math.abs(amount), currency)}
                     </span>
                     <span className="history-effect">{status === 'applied' ? balanceEffect(amount) : status === 'declined' ? 'did not move the balance' : `${balanceEffect(amount)} once approved`}</span>
                     {status !== 'applied' && <Badge tone={state.tone}>{state.label}</Badge>}
+                    {a.requestedBy && !a.reverses && (
+                      <Badge tone={a.requestedBy === 'caller' ? 'info' : 'neutral'} title={REQUESTER_LABELS[a.requestedBy].title}>
+                        {REQUESTER_LABELS[a.requestedBy].label}
+                      </Badge>
+                    )}
                   </div>
-                  <div className="history-reason">“{a.reason}”</div>
+                  <div className="history-reason">“{phonesInText(a.reason ?? '')}”</div>
                   {status === 'awaiting_approval' && <p className="history-state">The balance is unchanged until a supervisor approves it.</p>}
                   {a.decidedAt && (
                     <p className="history-state">
@@ -131,7 +156,7 @@ export function AccountHistory(props: {
                       Takes back{' '}
                       {original ? (
                         <button type="button" className="history-link" onClick={() => goTo(original.id)}>
-                          the {adjustmentName(original).toLowerCase()} of {cents(Math.abs(original.amountCents ?? 0))} recorded {dateTime(original.recordedAt)}
+                          the {adjustmentName(original).toLowerCase()} of {money(Math.abs(original.amountCents ?? 0), currency)} recorded {dateTime(original.recordedAt)}
                         </button>
                       ) : (
                         'an adjustment no longer shown'
@@ -147,7 +172,7 @@ export function AccountHistory(props: {
                       {adjustmentStatus(reversal) === 'awaiting_approval' && ', waiting for a supervisor’s approval'}
                     </p>
                   )}
-                  {reversing === a.id && <ReverseForm original={a} online={online} approvalAboveCents={props.approvalAboveCents} onReverse={(id, reason) => props.onReverse(a.id, id, reason)} onDone={(r) => finishReversing(a.id, r)} />}
+                  {reversing === a.id && <ReverseForm original={a} currency={currency} online={online} approvalAboveCents={props.approvalAboveCents} onReverse={(id, reason) => props.onReverse(a.id, id, reason)} onDone={(r) => finishReversing(a.id, r)} />}
                 </div>
                 <div className="history-who">
                   <span className="strong">{a.recordedBy}</span>

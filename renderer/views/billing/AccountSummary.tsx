@@ -5,11 +5,12 @@ import { Badge } from '../../components/Badge';
 import { Panel } from '../../components/Panel';
 import type { ConfirmedChange } from '../../hooks/useConfirmedChanges';
 import { useHotkeys } from '../../hooks/useHotkeys';
-import { cents, date, statusTone, titleCase } from '../../format';
+import { date, money, statusTone, titleCase } from '../../format';
 import { EditableField } from '../customers/EditableField';
 import { AddressEditor } from '../customers/edit/AddressEditor';
 import { MARK_RANK, type Mark } from '../customers/changeMarks';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
+import { DraftKey, draftOf } from '../../hooks/useWorkspace';
 import { SHORTCUTS } from '../../shortcuts';
 
 /** The most urgent state among the changes to one field of the account. */
@@ -22,7 +23,10 @@ function markOf(path: string, billing: BillingView, confirmed: readonly Confirme
 /** Balance, due date, status and autopay; the billing address, which a billing clerk corrects with a reason. */
 export function AccountSummary({ billing, confirmed, onSave }: { billing: BillingView; confirmed: readonly ConfirmedChange[]; onSave: (changes: Record<string, unknown>, reason: string) => Promise<unknown> }) {
   const account = billing.account;
-  const [editing, setEditing] = useState(false);
+  // the correction being typed is kept by the core under the customer's key (issue 13: a lock, another tab or
+  // another customer loses none of it; an erasure of the customer takes it with their other drafts)
+  const draftKey = typeof account?.customerId === 'string' ? `${account.customerId}:billingAddress` : null;
+  const [editing, setEditing] = useState(() => draftOf(draftKey) !== null);
   const editButton = useRef<HTMLButtonElement>(null);
   const focusAfterRender = useFocusAfterRender();
   const mayEdit = billing.editablePaths.includes('billingAddress');
@@ -44,7 +48,7 @@ export function AccountSummary({ billing, confirmed, onSave }: { billing: Billin
         <div>
           <dt>Balance</dt>
           <dd className={`money big ${(account.balanceCents ?? 0) > 0 ? 'owing' : ''}`} data-testid="balance">
-            {cents(account.balanceCents)}
+            {money(account.balanceCents, account.currency)}
           </dd>
         </div>
         <div>
@@ -68,7 +72,11 @@ export function AccountSummary({ billing, confirmed, onSave }: { billing: Billin
           mark={markOf('billingAddress', billing, confirmed)}
           edit={mayEdit ? { shortcut: SHORTCUTS.billingAddress, locked: false, onEdit: () => setEditing(true), buttonRef: editButton } : null}
           editing={editing}
-          editor={<AddressEditor customer={account} entity="billingAccount" path="billingAddress" label="Billing address" onSave={onSave} onClose={close} />}
+          editor={
+            <DraftKey.Provider value={draftKey}>
+              <AddressEditor customer={account} entity="billingAccount" path="billingAddress" label="Billing address" onSave={onSave} onClose={close} />
+            </DraftKey.Provider>
+          }
         >
           <AddressLines value={account.billingAddress} />
         </EditableField>

@@ -5,12 +5,12 @@ import { Badge } from '../../components/Badge';
 import { Icon } from '../../components/Icon';
 import { Panel } from '../../components/Panel';
 import { SelectField } from '../../components/SelectField';
-import { cents, date, periodMonth, statusTone, titleCase } from '../../format';
+import { date, money, periodMonth, phonesInText, statusTone, titleCase } from '../../format';
 
 type Invoice = BillingView['invoices'][number];
 
-/** Invoices, newest first, filtered by status and by billing period; each opens to its lines. */
-export function InvoicesPanel({ invoices }: { invoices: Invoice[] }) {
+/** Invoices, newest first, filtered by status and by billing period; each opens to its lines. Amounts in the account's currency. */
+export function InvoicesPanel({ invoices, currency }: { invoices: Invoice[]; currency: string | undefined }) {
   const [status, setStatus] = useState('');
   const [period, setPeriod] = useState('');
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
@@ -69,7 +69,7 @@ export function InvoicesPanel({ invoices }: { invoices: Invoice[] }) {
                     </td>
                     <td className="nowrap wide-only">{date(invoice.issuedAt)}</td>
                     <td className="nowrap">{date(invoice.dueDate)}</td>
-                    <td className="num money">{cents(invoice.amountCents)}</td>
+                    <td className="num money">{money(invoice.amountCents, currency)}</td>
                     <td>
                       <Badge tone={statusTone(invoice.status)}>{titleCase(invoice.status)}</Badge>
                     </td>
@@ -91,13 +91,13 @@ export function InvoicesPanel({ invoices }: { invoices: Invoice[] }) {
                           <tbody>
                             {(invoice.lines ?? []).map((line, i) => (
                               <tr key={i}>
-                                <td>{line.description}</td>
-                                <td className="num money">{cents(line.amountCents)}</td>
+                                <td>{phonesInText(line.description ?? '')}</td>
+                                <td className="num money">{money(line.amountCents, currency)}</td>
                               </tr>
                             ))}
                             <tr className="total">
                               <td>Total</td>
-                              <td className="num money">{cents(invoice.amountCents)}</td>
+                              <td className="num money">{money(invoice.amountCents, currency)}</td>
                             </tr>
                           </tbody>
                         </table>

@@ -5,6 +5,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { Panel } from '../../components/Panel';
 import { cardBrandLabel, cardExpiry } from '../../format';
+import { SHORTCUTS } from '../../shortcuts';
 
 /** The cards on file, in masked form only: brand, •••• last 4, expiry, holder and billing ZIP. */
 export function PaymentMethodsPanel(props: {
@@ -15,9 +16,15 @@ export function PaymentMethodsPanel(props: {
   onStartReplace: (paymentMethodId: string) => void;
   /** what the last replacement did, to read out */
   done: string | null;
+  /** a card is replaced for a verified caller only, and this one is not (yet, or any more) */
+  callerMissing: boolean;
+  /** to the caller's verification */
+  onVerifyFirst: () => void;
   buttonRef: (paymentMethodId: string, el: HTMLButtonElement | null) => void;
 }) {
-  const { billing, online, replacing, done } = props;
+  const { billing, online, replacing, done, callerMissing } = props;
+  // offline first: the caller cannot be verified offline either
+  const blocked = !online ? 'replace-offline' : callerMissing ? 'replace-unverified' : undefined;
   const doneRef = useRef<HTMLParagraphElement>(null);
   const methods = billing.paymentMethods;
   return (
@@ -52,8 +59,8 @@ export function PaymentMethodsPanel(props: {
                 variant="ghost"
                 icon="sync"
                 className="card-replace"
-                disabled={!online || replacing !== null}
-                aria-describedby={!online ? 'replace-offline' : undefined}
+                disabled={blocked !== undefined || replacing !== null}
+                aria-describedby={blocked}
                 onClick={() => props.onStartReplace(m.id)}
                 ref={(el) => props.buttonRef(m.id, el)}
               >
@@ -63,10 +70,20 @@ export function PaymentMethodsPanel(props: {
           </li>
         ))}
       </ul>
-      {billing.may.replaceCard && !online && !replacing && (
+      {billing.may.replaceCard && !replacing && blocked === 'replace-offline' && (
         <p id="replace-offline" className="offline-reason">
           <Icon name="wifiOff" size={13} /> Offline: replacing a card needs the central store. It opens again when the status bar says Online.
         </p>
+      )}
+      {billing.may.replaceCard && !replacing && blocked === 'replace-unverified' && (
+        <div className="caller-reason">
+          <p id="replace-unverified">
+            <Icon name="shield" size={13} /> Verify the caller first: a card is replaced only for a caller verified on this call.
+          </p>
+          <Button variant="ghost" onClick={props.onVerifyFirst} shortcut={SHORTCUTS.verify}>
+            Verify the caller
+          </Button>
+        </div>
       )}
     </Panel>
   );

@@ -1,10 +1,10 @@
 import type { BillingView } from '../../../domain/console/contract';
 import { Badge } from '../../components/Badge';
 import { Panel } from '../../components/Panel';
-import { cents, date, maskedCard, statusTone, titleCase } from '../../format';
+import { date, maskedCard, money, statusTone, titleCase } from '../../format';
 
 /** Payments, newest first, with the card each was taken from (masked) and why a failed one failed. */
-export function PaymentsPanel({ payments, methods }: { payments: BillingView['payments']; methods: BillingView['paymentMethods'] }) {
+export function PaymentsPanel({ payments, methods, currency }: { payments: BillingView['payments']; methods: BillingView['paymentMethods']; currency: string | undefined }) {
   const methodOf = (id: unknown) => methods.find((m) => m.id === id);
   return (
     <Panel id="payments" title={`Payments (${payments.length})`}>
@@ -27,7 +27,7 @@ export function PaymentsPanel({ payments, methods }: { payments: BillingView['pa
             {payments.map((p) => (
               <tr key={p.id} className={p.status === 'failed' ? 'is-failed' : undefined}>
                 <td className="nowrap">{date(p.at)}</td>
-                <td className="num money">{cents(p.amountCents)}</td>
+                <td className="num money">{money(p.amountCents, currency)}</td>
                 <td className="nowrap">
                   <PaymentCard payment={p} onFile={methodOf(p.paymentMethodId)} />
                 </td>

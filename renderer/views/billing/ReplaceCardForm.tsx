@@ -37,8 +37,15 @@ function cardIssues(draft: CardDraft): FieldIssue[] {
  * code. On submit the card goes straight to the central store; the number is then cleared from
  * this form and its state whatever the outcome, and is never shown again except as the last 4.
  */
-export function ReplaceCardForm(props: { method: { id: string; brand?: string; last4?: string; holderName?: string; billingZip?: string }; online: boolean; onReplace: (card: Record<string, unknown>) => Promise<PaymentMethod>; onDone: (replaced: PaymentMethod | null) => void }) {
-  const { method, online } = props;
+export function ReplaceCardForm(props: {
+  method: { id: string; brand?: string; last4?: string; holderName?: string; billingZip?: string };
+  online: boolean;
+  /** the caller's verification ran out while the form was open: nothing is sent until they are verified again */
+  callerMissing: boolean;
+  onReplace: (card: Record<string, unknown>) => Promise<PaymentMethod>;
+  onDone: (replaced: PaymentMethod | null) => void;
+}) {
+  const { method, online, callerMissing } = props;
   const domain = useDomainForm<CardDraft>({
     defaultValues: { cardNumber: '', expiry: '', holderName: method.holderName ?? '', billingZip: method.billingZip ?? '' },
     check: cardIssues,
@@ -70,7 +77,7 @@ export function ReplaceCardForm(props: { method: { id: string; brand?: string; l
         domain.refused(err, { focus: false, suffix: ' The card number was cleared; ask the customer to read it again.' });
       }
     },
-    () => (online ? null : 'Not replaced: this workstation is offline.'),
+    () => (!online ? 'Not replaced: this workstation is offline.' : callerMissing ? 'Not replaced: verify the caller first.' : null),
   );
 
   const onKeyDown = closeOnEscape(() => {
@@ -119,9 +126,10 @@ export function ReplaceCardForm(props: { method: { id: string; brand?: string; l
           <FormTextField control={control} name="holderName" label="Name on the card" maxLength={110} />
         </div>
         {!online && <Notice tone="warn">Offline: replacing a card needs the central store. This form sends nothing until the status bar says Online.</Notice>}
+        {online && callerMissing && <Notice tone="warn">The caller&rsquo;s verification ran out: verify them again (Alt+V) before replacing the card.</Notice>}
         <FormRefusal form={domain} />
         <div className="edit-actions">
-          <Button type="submit" variant="primary" busy={domain.busy} disabled={!online} shortcut="Enter">
+          <Button type="submit" variant="primary" busy={domain.busy} disabled={!online || callerMissing} shortcut="Enter">
             Replace card
           </Button>
           <Button onClick={() => (clearNumber(), props.onDone(null))} shortcut="Esc">

@@ -4,7 +4,8 @@ import type { BillingAdjustment } from '../../../domain/entities/billing';
 import { Button } from '../../components/Button';
 import { FormTextField } from '../../components/FormField';
 import { FormRefusal } from '../../components/Notice';
-import { cents, dateTime } from '../../format';
+import { dateTime, money } from '../../format';
+import { isCurrencyCode, type CurrencyCode } from '../../../domain/validation/currency';
 import { closeOnEscape } from '../../hooks/useHotkeys';
 import { useReasonForm } from '../customers/edit/useReasonForm';
 import { ApprovalNotice } from './AdjustmentForm';
@@ -20,17 +21,21 @@ type Adjustment = Partial<BillingAdjustment> & { id: string };
  */
 export function ReverseForm({
   original,
+  currency: accountCurrency,
   online,
   approvalAboveCents,
   onReverse,
   onDone,
 }: {
   original: Adjustment;
+  /** the account's: the amounts are in its minor units */
+  currency: string | undefined;
   online: boolean;
   approvalAboveCents: number | null;
   onReverse: (id: string, reason: string) => Promise<BillingAdjustment>;
   onDone: (reversal: BillingAdjustment | null) => void;
 }) {
+  const currency: CurrencyCode = isCurrencyCode(accountCurrency) ? accountCurrency : 'USD';
   const [id] = useState(() => crypto.randomUUID());
   const domain = useReasonForm('Not reversed');
   const [review, setReview] = useState<string | null>(null);
@@ -41,7 +46,7 @@ export function ReverseForm({
   }, [review]);
 
   const amount = -(original.amountCents ?? 0);
-  const what = `${adjustmentName(original).toLowerCase()} of ${cents(Math.abs(original.amountCents ?? 0))}`;
+  const what = `${adjustmentName(original).toLowerCase()} of ${money(Math.abs(original.amountCents ?? 0), currency)}`;
   const submit = domain.submit(
     async ({ reason }) => setReview(reason.trim()),
     () => (online ? null : 'Not reversed: this workstation is offline.'),
@@ -66,16 +71,16 @@ export function ReverseForm({
       <div className="adjust-review" role="group" aria-label="Review the reversal" onKeyDown={onKeyDown}>
         <div className="adjust-review-summary" ref={summary} tabIndex={-1}>
           <p className="adjust-review-amount">
-            Reversal of <span className="money">{cents(Math.abs(amount))}</span> <span className="muted">USD</span>
+            Reversal of <span className="money">{money(Math.abs(amount), currency)}</span> <span className="muted">{currency}</span>
           </p>
           <p>
-            It takes back the {what} recorded {dateTime(original.recordedAt)}: {held ? 'once approved, it' : 'recording it'} {balanceEffect(amount)} by {cents(Math.abs(amount))}. Reason: “{review}”
+            It takes back the {what} recorded {dateTime(original.recordedAt)}: {held ? 'once approved, it' : 'recording it'} {balanceEffect(amount)} by {money(Math.abs(amount), currency)}. Reason: “{review}”
           </p>
-          <ApprovalNotice amountCents={amount} approvalAboveCents={approvalAboveCents} />
+          <ApprovalNotice amountCents={amount} approvalAboveCents={approvalAboveCents} currency={currency} />
         </div>
         <div className="edit-actions">
           <Button variant="primary" busy={sending} disabled={!online} onClick={() => void confirm()}>
-            Confirm the reversal of {cents(Math.abs(amount))}
+            Confirm the reversal of {money(Math.abs(amount), currency)}
           </Button>
           <Button onClick={() => setReview(null)} shortcut="Esc">
             Back to the form

@@ -1,29 +1,30 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ConflictView } from '../../../domain/console/contract';
 import { messageOf } from '../../api/client';
-import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { Notice } from '../../components/Notice';
 import { useConflicts } from '../../hooks/useConflicts';
-import { dateTime, fieldLabel, fieldValue } from '../../format';
+import { fieldLabel } from '../../format';
+import type { CustomerToOpen } from '../../navigation';
+import { ConflictCard, type Keep } from './ConflictCard';
 
 /**
  * Conflicts from the field-level merge (DESIGN §5): someone changed a field after the rep saw it.
- * Each shows the field, the rep's value, the current value and who changed it; the rep keeps
- * theirs or applies their own. Nothing is dropped without the rep choosing.
+ * Each shows both values side by side with who changed each, when and why; the rep picks one and
+ * confirms it, and nothing is picked for them. Nothing is dropped without the rep choosing.
  */
-export function ConflictsView() {
+export function ConflictsView({ onOpenCustomer }: { onOpenCustomer: (customer: CustomerToOpen) => void }) {
   const { conflicts, error, resolve } = useConflicts();
   const [message, setMessage] = useState<{ tone: 'good' | 'bad'; text: string } | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [resolved, setResolved] = useState(0);
 
-  // after a choice, the focus goes to the next conflict (or the heading when none is left)
+  // after a choice, the focus goes to the next conflict's choice (or the heading when none is left)
   useEffect(() => {
-    if (resolved) (document.querySelector<HTMLButtonElement>('.conflict-actions button') ?? headingRef.current)?.focus();
+    if (resolved) (document.querySelector<HTMLInputElement>('.conflict-card input[type="radio"]') ?? headingRef.current)?.focus();
   }, [resolved]);
 
-  async function choose(conflict: ConflictView, keep: 'mine' | 'theirs') {
+  async function choose(conflict: ConflictView, keep: Keep) {
     try {
       const rest = await resolve(conflict, keep);
       setMessage({ tone: 'good', text: `${fieldLabel(conflict.field)} of ${conflict.customerName}: ${keep === 'mine' ? 'your value is being applied' : 'the current value is kept'}. ${rest.length ? `${rest.length} left.` : 'No conflicts left.'}` });
@@ -39,7 +40,7 @@ export function ConflictsView() {
         <h1 ref={headingRef} tabIndex={-1}>
           Conflicts
         </h1>
-        <p className="muted">A field you changed was changed by someone else before your change arrived. Choose which value the customer's record keeps.</p>
+        <p className="muted">A field you changed was changed by someone else before your change arrived. Compare the two changes and choose which value the customer’s record keeps.</p>
       </header>
       {message && <Notice tone={message.tone}>{message.text}</Notice>}
       {error && <Notice tone="bad">{error}</Notice>}
@@ -50,46 +51,11 @@ export function ConflictsView() {
         </div>
       )}
       {conflicts && conflicts.length > 0 && (
-        <table className="table conflict-table">
-          <caption className="sr-only">Unresolved conflicts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Customer</th>
-              <th scope="col">Field</th>
-              <th scope="col">Your value</th>
-              <th scope="col">Current value</th>
-              <th scope="col">Changed by</th>
-              <th scope="col">
-                <span className="sr-only">Resolve</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {conflicts.map((c) => (
-              <tr key={`${c.mutationId}:${c.field}`}>
-                <td className="strong">{c.customerName}</td>
-                <td>
-                  <div>{fieldLabel(c.field)}</div>
-                  <div className="small muted">was {fieldValue(c.field, c.base)}</div>
-                </td>
-                <td className="value-mine">{fieldValue(c.field, c.mine)}</td>
-                <td className="value-theirs">{fieldValue(c.field, c.theirs)}</td>
-                <td>
-                  <div>{c.changedBy ?? 'unknown'}</div>
-                  <div className="small muted">{dateTime(c.changedAt)}</div>
-                </td>
-                <td className="conflict-actions">
-                  <Button onClick={() => void choose(c, 'theirs')} aria-label={`Keep current ${fieldLabel(c.field).toLowerCase()} of ${c.customerName}`}>
-                    Keep current
-                  </Button>
-                  <Button variant="primary" onClick={() => void choose(c, 'mine')} aria-label={`Apply mine to ${fieldLabel(c.field).toLowerCase()} of ${c.customerName}`}>
-                    Apply mine
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ol className="conflict-list" aria-label="Unresolved conflicts">
+          {conflicts.map((c) => (
+            <ConflictCard key={`${c.mutationId}:${c.field}`} conflict={c} onChoose={(keep) => choose(c, keep)} onOpenCustomer={onOpenCustomer} />
+          ))}
+        </ol>
       )}
     </div>
   );

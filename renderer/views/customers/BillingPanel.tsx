@@ -1,7 +1,7 @@
 import type { CustomerProfile } from '../../../domain/console/contract';
 import { Badge } from '../../components/Badge';
 import { Panel } from '../../components/Panel';
-import { cents, date, statusTone, titleCase } from '../../format';
+import { date, money, statusTone, titleCase } from '../../format';
 
 /** The billing summary this role may read (balance, due date, status); payment data never reaches a care rep. */
 export function BillingPanel({ billing }: { billing: CustomerProfile['billing'] }) {
@@ -14,7 +14,7 @@ export function BillingPanel({ billing }: { billing: CustomerProfile['billing'] 
           {'balanceCents' in billing && (
             <div>
               <dt>Balance</dt>
-              <dd className={`money ${(billing.balanceCents ?? 0) > 0 ? 'owing' : ''}`}>{cents(billing.balanceCents)}</dd>
+              <dd className={`money ${(billing.balanceCents ?? 0) > 0 ? 'owing' : ''}`}>{money(billing.balanceCents, billing.currency)}</dd>
             </div>
           )}
           {'dueDate' in billing && (

@@ -11,6 +11,7 @@ import { time } from '../../format';
 import { domainResolver } from '../../hooks/useDomainForm';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
+import { useVerificationAttempts } from '../../hooks/useCustomer';
 
 type Method = 'ssn_last4' | 'account_pin';
 const METHODS: { value: Method; label: string }[] = [
@@ -31,8 +32,21 @@ function answerIssues({ answer }: Answer): FieldIssue[] {
 const resolver = domainResolver<Answer>(() => answerIssues, (issue) => issue.field);
 
 /**
- * The rep types what the caller answers; the central store checks it (the answer never lives on
- * the workstation) and says verified or not, and how many attempts are left.
+ * What a verified caller opens, said the way the user meets it: the record's editors for those who
+ * correct it on a call (care reps, supervisors), the card and the credits the caller asks for for
+ * billing clerks (domain/operations.ts: the operations each performs that declare `verifiedCaller`).
+ */
+const OPENS = {
+  record: { pending: 'Editing opens once the caller is verified.', open: 'Editing is open' },
+  billing: { pending: 'Replacing a card and recording a credit the caller asks for open once the caller is verified.', open: 'Card replacement and credits the caller asks for are open' },
+} as const;
+
+/**
+ * The user types what the caller answers; the central store checks it (the answer never lives on
+ * the workstation) and says verified or not. The attempts left (counted by the store per customer,
+ * across all users) show before the first one; at none left, until when the caller is locked out.
+ * Shown to every role that verifies callers: care reps and supervisors before they edit, billing
+ * clerks before a card replacement or a credit the caller asks for.
  */
 export function CallerVerification(props: {
   profile: CustomerProfile;
@@ -41,6 +55,7 @@ export function CallerVerification(props: {
 }) {
   const { profile, onVerify, answerRef } = props;
   const v = profile.verification;
+  const opens = profile.verificationRequired ? OPENS.record : OPENS.billing;
   // the answer's error shows after a first try, then follows what is typed
   const form = useForm<Answer>({ defaultValues: { method: 'ssn_last4', answer: '' }, resolver, mode: 'onSubmit', reValidateMode: 'onChange', shouldFocusError: true });
   const method = useController({ control: form.control, name: 'method' }).field;
@@ -49,9 +64,9 @@ export function CallerVerification(props: {
   const focusAfterRender = useFocusAfterRender();
   // answers are checked only at the central store: offline, the rep knows before the caller reads their digits
   const online = useSyncStatus()?.online ?? true;
-
-  if (!profile.verificationRequired) return null;
-  const noAttemptsLeft = v?.attemptsLeft === 0 && !v.verified;
+  const attempts = useVerificationAttempts(profile.customer.id, online && !v?.verified);
+  const attemptsLeft = attempts?.attemptsLeft ?? v?.attemptsLeft ?? null;
+  const noAttemptsLeft = attemptsLeft === 0 && !v?.verified;
 
   const send = form.handleSubmit(async ({ method, answer }) => {
     setOutcome(null);
@@ -73,7 +88,7 @@ export function CallerVerification(props: {
     answerRef.current?.focus();
   };
 
-  if (v?.verified) return <VerifiedWindow validUntil={v.validUntil} />;
+  if (v?.verified) return <VerifiedWindow validUntil={v.validUntil} opens={opens.open} />;
 
   return (
     <section className={`verify ${noAttemptsLeft ? 'verify-blocked' : 'verify-needed'}`} aria-labelledby="verify-title">
@@ -82,14 +97,17 @@ export function CallerVerification(props: {
         <h2 id="verify-title" className="verify-title">
           Caller not verified
         </h2>
-        {v?.attemptsLeft != null && (
+        {attemptsLeft != null && (
           <span className="verify-attempts" data-testid="attempts-left">
-            {v.attemptsLeft} {v.attemptsLeft === 1 ? 'attempt' : 'attempts'} left
+            {attemptsLeft} {attemptsLeft === 1 ? 'attempt' : 'attempts'} left
           </span>
         )}
       </div>
       {noAttemptsLeft ? (
-        <p className="verify-detail">No attempts are left for this customer. The caller cannot be verified by phone now; offer a call back.</p>
+        <p className="verify-detail" data-testid="verify-locked">
+          No attempts are left for this customer: the caller is locked out{attempts?.lockedUntil ? ` until ${time(attempts.lockedUntil).slice(0, 5)}` : ' for now'}. They cannot be verified by phone
+          before then; offer a call back.
+        </p>
       ) : !online ? (
         <p className="verify-detail verify-offline" data-testid="verify-offline">
           Offline: a caller can be verified only at the central store. Do not ask for their digits now; offer a call back, or ask them to hold until the status bar says Online.
@@ -130,7 +148,7 @@ export function CallerVerification(props: {
               {outcome.text}
             </p>
           )}
-          {!outcome && <p className="verify-detail">Editing opens once the caller is verified.</p>}
+          {!outcome && <p className="verify-detail">{opens.pending}</p>}
         </form>
       )}
     </section>
@@ -145,7 +163,7 @@ const WINDOW_WARN_MINUTES = 5;
  * warning in the last five. When it closes the profile asks for the caller again (useCustomer). The
  * central store's clock decides; this counts by the desk's.
  */
-function VerifiedWindow({ validUntil }: { validUntil: string | null }) {
+function VerifiedWindow({ validUntil, opens }: { validUntil: string | null; opens: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const tick = setInterval(() => setNow(Date.now()), 15_000);
@@ -157,13 +175,14 @@ function VerifiedWindow({ validUntil }: { validUntil: string | null }) {
     <section className={`verify verify-window ${ending ? 'verify-ending' : 'verify-ok'}`} aria-label="Caller verification">
       <Icon name="shieldCheck" size={22} />
       <div>
-        <h2 className="verify-title" role="status">
-          Caller verified
-        </h2>
+        {/* announced as it appears; a heading may not itself be a live region (axe: aria-allowed-role) */}
+        <div role="status">
+          <h2 className="verify-title">Caller verified</h2>
+        </div>
         <p className="verify-detail" data-testid="verify-window">
           {minutes === null
-            ? 'Editing is open.'
-            : `Editing is open for ${minutes} more ${minutes === 1 ? 'minute' : 'minutes'} (until ${time(validUntil).slice(0, 5)}).${ending ? ' Save what you are changing now.' : ''}`}
+            ? `${opens}.`
+            : `${opens} for ${minutes} more ${minutes === 1 ? 'minute' : 'minutes'} (until ${time(validUntil).slice(0, 5)}).${ending ? ' Save what you are changing now.' : ''}`}
         </p>
       </div>
     </section>

@@ -2,7 +2,7 @@ import type { PendingChange } from '../../../domain/console/contract';
 import { Button } from '../../components/Button';
 import { Panel } from '../../components/Panel';
 import type { ConfirmedChange } from '../../hooks/useCustomer';
-import { fieldLabel, time } from '../../format';
+import { fieldLabel, phonesInText, time } from '../../format';
 import { ChangeMark } from './ChangeMark';
 
 /** Every outcome of the rep's edits stays visible: pending, confirmed, in conflict, held for review or rejected with the reason. */
@@ -18,7 +18,7 @@ export function ChangesPanel({ changes, confirmed, onDismiss }: { changes: reado
               <span className="change-fields">{c.fields.map(fieldLabel).join(', ')}</span>
               <span className="change-time">{time(c.createdAt)}</span>
             </div>
-            <div className="change-reason">“{c.reason}”</div>
+            <div className="change-reason">“{phonesInText(c.reason)}”</div>
             {c.status === 'pending' && <div className="change-note">Waiting for the central store.</div>}
             {c.status === 'conflict' && <div className="change-note">Changed by someone else meanwhile: resolve under Conflicts (Alt+2).</div>}
             {c.status === 'held' && c.hold && (
@@ -29,7 +29,7 @@ export function ChangesPanel({ changes, confirmed, onDismiss }: { changes: reado
             )}
             {c.status === 'rejected' && c.rejection && (
               <div className="change-note tone-bad">
-                {c.rejection.message}
+                {phonesInText(c.rejection.message)}
                 {c.rejection.issues.map((i) => (
                   <code key={i.field + i.rule} className="rule">
                     {i.field}: {i.rule}
@@ -49,7 +49,7 @@ export function ChangesPanel({ changes, confirmed, onDismiss }: { changes: reado
               <span className="change-fields">{c.fields.map(fieldLabel).join(', ')}</span>
               <span className="change-time">{time(c.confirmedAt)}</span>
             </div>
-            <div className="change-reason">“{c.reason}”</div>
+            <div className="change-reason">“{phonesInText(c.reason)}”</div>
           </li>
         ))}
       </ul>

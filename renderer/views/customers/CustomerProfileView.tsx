@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { mayPerform } from '../../../domain/operations';
 import { visibleEntities } from '../../../domain/policy/fieldPolicy';
 import type { Role } from '../../../domain/roles';
 import { Notice } from '../../components/Notice';
@@ -13,6 +14,7 @@ import { ChangesPanel } from './ChangesPanel';
 import { SECTIONS, SECTION_IDS, type SectionId } from './changeMarks';
 import { ConsentsStrip } from './ConsentsStrip';
 import { ContactPanel } from './ContactPanel';
+import { E911FollowDialog, e911OfferOf, type E911Offer } from './E911FollowDialog';
 import { ErasurePanel } from './ErasurePanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ProfileHeader } from './ProfileHeader';
@@ -23,7 +25,8 @@ import { SHORTCUTS } from '../../shortcuts';
 /**
  * The customer as this role may see it: exactly what the projection holds. Editing opens only
  * for a verified caller (when the role must verify), one section at a time, each with a reason.
- * Roles that see invoices and payments get a billing tab beside the overview.
+ * Roles that see invoices and payments get a billing tab beside the overview; the caller's
+ * verification stays above both, for every role that verifies callers.
  */
 export function CustomerProfileView({ customerId, openSeq, quiet = false, role, tabs, tab, onTab }: { customerId: string; openSeq: number; quiet?: boolean; role: Role; tabs: readonly ProfileTab[]; tab: ProfileTab; onTab: (tab: ProfileTab) => void }) {
   const { profile, error, confirmed, update, verify, dismiss } = useCustomer(customerId);
@@ -35,6 +38,8 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
   useEffect(() => updateWorkspace({ editing }), [editing]);
   const [announcement, setAnnouncement] = useState('');
   const [returnFocus, setReturnFocus] = useState<SectionId | null>(null);
+  // a corrected service address offers, on the same call, to move the lines' E911 address with it
+  const [e911, setE911] = useState<E911Offer | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const answerRef = useRef<HTMLInputElement>(null);
   const editButtons = useRef<Partial<Record<SectionId, HTMLButtonElement | null>>>({});
@@ -70,18 +75,26 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
     setAnnouncement(saved ? `${SECTIONS[section].label} saved on this workstation: pending until the central store confirms.` : '');
   };
 
-  // back to the section's Edit button once the editor has gone
+  // back to the section's Edit button once the editor has gone (and the E911 step it opened)
   useEffect(() => {
-    if (!returnFocus || editing) return;
+    if (!returnFocus || editing || e911) return;
     editButtons.current[returnFocus]?.focus();
     setReturnFocus(null);
-  }, [returnFocus, editing]);
+  }, [returnFocus, editing, e911]);
 
   useHotkeys({
     ...Object.fromEntries(tabs.map((t) => [TAB_LABELS[t].shortcut, () => onTab(t)])),
     [SHORTCUTS.verify]: () => answerRef.current?.focus(),
     ...Object.fromEntries(SECTION_IDS.map((id) => [`Alt+${SECTIONS[id].key}`, () => startEdit(id)])),
   });
+
+  // the offer is worked out from the profile as it was before the save: the lines at the old address
+  const save = async (changes: Record<string, unknown>, reason: string) => {
+    const offer = profile && mayPerform('serviceLine.setE911Address', role) ? e911OfferOf(profile, changes, reason) : null;
+    const saved = await update(changes, reason);
+    if (offer) setE911(offer);
+    return saved;
+  };
 
   if (error) return <Notice tone="bad">{error}</Notice>;
   if (!profile) return <div className="profile-loading" aria-busy="true" aria-label="Opening customer" />;
@@ -99,7 +112,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
     <article className="profile" aria-labelledby="profile-name">
       <div className="profile-top">
         <ProfileHeader customer={profile.customer} headingRef={headingRef} />
-        <CallerVerification profile={profile} onVerify={verify} answerRef={answerRef} />
+        {mayPerform('customer.verifyCaller', role) && <CallerVerification profile={profile} onVerify={verify} answerRef={answerRef} />}
       </div>
       <p className="sr-only" role="status">
         {announcement}
@@ -116,7 +129,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
           <>
             <ConsentsStrip profile={profile} confirmed={confirmed} onSave={update} {...sectionProps('consents')} />
             <div className="profile-grid">
-              <ContactPanel profile={profile} confirmed={confirmed} onSave={update} section={sectionProps} />
+              <ContactPanel profile={profile} confirmed={confirmed} onSave={save} section={sectionProps} />
               <div className="profile-col">
                 <BillingPanel billing={profile.billing} />
                 <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} />
@@ -127,10 +140,11 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
             </div>
           </>
         ) : (
-          <BillingTab customerId={customerId} />
+          <BillingTab customerId={customerId} role={role} verification={profile.verification} onVerifyFirst={() => answerRef.current?.focus()} />
         )}
       </div>
       </DraftKey.Provider>
+      {e911 && <E911FollowDialog offer={e911} onClose={() => setE911(null)} />}
     </article>
   );
 }

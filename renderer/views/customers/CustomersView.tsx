@@ -12,7 +12,7 @@ import type { SearchBox } from './useSearchBox';
  * Results on the left, the open customer on the right: the rep never loses the list while on a call.
  * The chosen profile tab stays as the user moves from customer to customer.
  */
-export function CustomersView({ search, progress, role }: { search: SearchBox; progress: SyncStatus['progress']; role: Role }) {
+export function CustomersView({ search, progress, firstSync, role }: { search: SearchBox; progress: SyncStatus['progress']; firstSync: SyncStatus['firstSync']; role: Role }) {
   const [tab, setTabState] = useState<ProfileTab>(() => workspaceNow()?.tab ?? 'overview');
   const setTab = (next: ProfileTab) => {
     setTabState(next);
@@ -20,12 +20,12 @@ export function CustomersView({ search, progress, role }: { search: SearchBox; p
   };
   return (
     <div className="customers">
-      <SearchResults search={search} />
+      <SearchResults search={search} firstSync={firstSync} syncing={progress !== null} />
       <div className="customers-detail">
         {search.opened ? (
           <CustomerProfileView key={search.opened.id} customerId={search.opened.id} openSeq={search.opened.seq} quiet={search.opened.quiet} role={role} tabs={profileTabs(role)} tab={tab} onTab={setTab} />
         ) : (
-          <FindACustomer progress={progress} />
+          <FindACustomer progress={progress} firstSync={firstSync} />
         )}
       </div>
     </div>

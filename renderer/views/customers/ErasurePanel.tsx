@@ -7,7 +7,7 @@ import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
-import { dateTime } from '../../format';
+import { dateTime, phonesInText } from '../../format';
 import { useQueue } from '../../hooks/useQueue';
 import { useRecordChange } from '../../hooks/useRecordChange';
 import { EditFrame } from './edit/EditFrame';
@@ -86,7 +86,7 @@ export function ErasurePanel({ customerId, role, verified }: { customerId: strin
                   <span className="strong">{scopeLabel(record)}</span>
                   <span className="change-time">{dateTime(record.filedAt)}</span>
                 </div>
-                <div className="change-reason">“{String(record.reason)}”</div>
+                <div className="change-reason">“{phonesInText(String(record.reason))}”</div>
               </li>
             );
           })}

@@ -6,7 +6,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 const count = new Intl.NumberFormat('en-US');
 
 /** What the detail pane shows before a customer is open: how to search, or the first sync under way. */
-export function FindACustomer({ progress }: { progress: SyncStatus['progress'] }) {
+export function FindACustomer({ progress, firstSync }: { progress: SyncStatus['progress']; firstSync: SyncStatus['firstSync'] }) {
   if (progress) {
     const pct = progress.total ? Math.round((progress.received / progress.total) * 100) : 0;
     return (
@@ -14,6 +14,11 @@ export function FindACustomer({ progress }: { progress: SyncStatus['progress'] }
         <Icon name="sync" size={28} />
         <h1>Preparing this workstation</h1>
         <p>Customer records are being copied into your encrypted cache. Search is at full speed once the copy is complete.</p>
+        {firstSync && (
+          <p>
+            <strong>{count.format(firstSync.customers)}</strong> {firstSync.customers === 1 ? 'customer is' : 'customers are'} already here to search; a caller not found may not be here yet.
+          </p>
+        )}
         <div className="sync-card">
           <ProgressBar value={progress.received} max={progress.total} label="Records copied" />
           <div className="sync-card-numbers">

@@ -5,7 +5,7 @@ import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
 import { Panel } from '../../components/Panel';
 import { invoke, messageOf } from '../../api/client';
-import { dateTime, fieldLabel } from '../../format';
+import { dateTime, fieldLabel, phonesInText } from '../../format';
 import { queryKeys } from '../../hooks/queries';
 
 const KIND_LABELS = { create: 'Created', update: 'Changed', delete: 'Removed' } as const;
@@ -52,7 +52,7 @@ export function HistoryPanel({ entity, id, title = 'History' }: { entity: Entity
                 <span className="change-time">{dateTime(entry.at)}</span>
               </div>
               <div className="change-note">by {entry.by ?? 'the central store'}</div>
-              {entry.reason && <div className="change-reason">“{entry.reason}”</div>}
+              {entry.reason && <div className="change-reason">“{phonesInText(entry.reason)}”</div>}
             </li>
           ))}
         </ul>

@@ -1,12 +1,26 @@
 import { useEffect } from 'react';
+import type { SyncStatus } from '../../../domain/console/contract';
 import { Badge } from '../../components/Badge';
 import { phone, statusTone, titleCase } from '../../format';
 import type { SearchBox } from './useSearchBox';
 
 const MATCHED_BY = { phone: 'Phone', name: 'Name', email: 'Email', account: 'Account' } as const;
+const count = new Intl.NumberFormat('en-US');
+
+/**
+ * What a search can promise while the first sync has not brought every customer: how many are here so
+ * far. "No customer matches" would tell the rep the caller is not a customer, when they may simply
+ * not be on this desk yet.
+ */
+function firstSyncNote(firstSync: NonNullable<SyncStatus['firstSync']>, syncing: boolean): string {
+  const available = `${count.format(firstSync.customers)} ${firstSync.customers === 1 ? 'customer' : 'customers'} available so far`;
+  return syncing
+    ? `${available} — the first sync is still running; a caller not found may not be here yet.`
+    : `${available} — the first sync has not finished (it resumes when this workstation reaches the central store); a caller not found may not be here yet.`;
+}
 
 /** The results of the search box: a listbox the box drives with the arrow keys (aria-activedescendant). */
-export function SearchResults({ search }: { search: SearchBox }) {
+export function SearchResults({ search, firstSync, syncing }: { search: SearchBox; firstSync: SyncStatus['firstSync']; syncing: boolean }) {
   const { hits, results, query, active, opened } = search;
   useEffect(() => {
     if (active) document.getElementById(`result-${active.id}`)?.scrollIntoView({ block: 'nearest' });
@@ -25,8 +39,14 @@ export function SearchResults({ search }: { search: SearchBox }) {
       <div className="results-head" aria-live="polite">
         {summary}
       </div>
-      {text && !results.searching && !results.error && hits.length === 0 && (
+      {text && !results.searching && !results.error && hits.length === 0 && !firstSync && (
         <p className="results-empty">No customer matches “{text}”. Try the last digits of a phone number, or a surname.</p>
+      )}
+      {text && !results.searching && !results.error && firstSync && (
+        <p className="results-empty results-first-sync" data-testid="first-sync-note">
+          {hits.length === 0 && <>Not found yet: “{text}”. </>}
+          {firstSyncNote(firstSync, syncing)}
+        </p>
       )}
       {hits.length > 0 && (
         <ul id="search-results" role="listbox" aria-label="Customers found" className="results-list">

@@ -15,7 +15,8 @@ import type { useQueue } from '../../hooks/useQueue';
 import { StepForm } from '../customers/edit/StepForm';
 import { inquiryStatus, paragraphsOf, stepLabel, subjectOf } from './inquiryLabels';
 import { LinkCustomerForm } from './LinkCustomerForm';
-import { ReplyForm } from './ReplyForm';
+import { ReplyForm, replyDraftKey } from './ReplyForm';
+import { draftOf } from '../../hooks/useWorkspace';
 import { SHORTCUTS } from '../../shortcuts';
 
 export type InquiryEntry = NonNullable<ReturnType<typeof useQueue>['items']>[number];
@@ -33,7 +34,8 @@ export function InquiryDetail({ item, role, online }: { item: InquiryEntry; role
   const status = String(record.status);
   const subject = subjectOf(record);
   const headingId = useId();
-  const [open, setOpen] = useState<Open>(null);
+  // a reply left half written (a lock, another inquiry) opens again as it was
+  const [open, setOpen] = useState<Open>(() => (draftOf(replyDraftKey(record.id)) ? { kind: 'reply' } : null));
   const [sent, setSent] = useState<InquiryReplyResult | null>(null);
   const [linked, setLinked] = useState(false);
   const actions = useRef<HTMLDivElement>(null);

@@ -22,10 +22,14 @@ type Draft = Omit<InquiryReplyRequest, 'inquiryId'>;
  * store (a reply about an account on an inquiry not linked, or to an address not on file for a
  * caller not verified) is shown on the field it names with its rule.
  */
+/** The key of a reply being written to one inquiry: kept by the core as it is typed, until sent or cancelled. */
+export const replyDraftKey = (inquiryId: string) => `${inquiryId}:reply`;
+
 export function ReplyForm({ inquiryId, returnAddress, subject, online, onDone }: { inquiryId: string; returnAddress: string; subject: string; online: boolean; onDone: (sent: InquiryReplyResult | null) => void }) {
   const ids = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const domain = useDomainForm<Draft>({
+    draft: replyDraftKey(inquiryId),
     defaultValues: { body: '', disclosesAccountData: false },
     check: (draft) => {
       const parsed = InquiryReplyRequest.safeParse({ inquiryId, ...draft });
@@ -39,13 +43,16 @@ export function ReplyForm({ inquiryId, returnAddress, subject, online, onDone }:
 
   const send = domain.submit(async (draft) => {
     try {
-      onDone(await invoke('inquiry.reply', InquiryReplyRequest.parse({ inquiryId, ...draft })));
+      const result = await invoke('inquiry.reply', InquiryReplyRequest.parse({ inquiryId, ...draft }));
+      domain.forgetDraft();
+      onDone(result);
     } catch (err) {
       domain.refused(err);
     }
   });
 
-  const escape = closeOnEscape(() => onDone(null));
+  const cancel = () => (domain.forgetDraft(), onDone(null));
+  const escape = closeOnEscape(cancel);
   const onKeyDown = (event: KeyboardEvent) => {
     // Ctrl+Enter sends from the text (Enter alone is a new line there)
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -99,7 +106,7 @@ export function ReplyForm({ inquiryId, returnAddress, subject, online, onDone }:
         <Button type="submit" variant="primary" icon="mail" busy={domain.busy} shortcut={SHORTCUTS.sendReply}>
           Send the reply
         </Button>
-        <Button onClick={() => onDone(null)} shortcut="Esc">
+        <Button onClick={cancel} shortcut="Esc">
           Cancel
         </Button>
       </div>

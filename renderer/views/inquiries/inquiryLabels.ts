@@ -1,5 +1,6 @@
 import type { Inquiry } from '../../../domain/entities/prospects';
 import type { Tone } from '../../components/Badge';
+import { phonesInText } from '../../format';
 
 type InquiryStatus = Inquiry['status'];
 
@@ -19,11 +20,11 @@ const STEP_LABELS: Partial<Record<InquiryStatus, { action: string; example: stri
 export const stepLabel = (to: string) => STEP_LABELS[to as InquiryStatus] ?? { action: `Move to ${to}`, example: '' };
 
 /** An inquiry's subject as a heading or a list line: an email may have none. */
-export const subjectOf = (record: Record<string, unknown>) => (typeof record.subject === 'string' && record.subject.trim() ? record.subject : '(no subject)');
+export const subjectOf = (record: Record<string, unknown>) => (typeof record.subject === 'string' && record.subject.trim() ? phonesInText(record.subject) : '(no subject)');
 
-/** An email's body as the paragraphs it was written in (blank lines between them); line breaks inside a paragraph are kept by the style. */
+/** An email's body as the paragraphs it was written in (blank lines between them), its phone numbers formatted; line breaks inside a paragraph are kept by the style. */
 export const paragraphsOf = (body: unknown) =>
-  String(body ?? '')
+  phonesInText(String(body ?? ''))
     .split(/\n[ \t]*\n/)
     .map((p) => p.replace(/^\n+|\n+$/g, ''))
     .filter((p) => p.trim() !== '');

@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type Ref } from 'react';
 import { useWatch } from 'react-hook-form';
 import { LeadConversionRequest, type DuplicateCandidate, type LeadConversionResult } from '../../../domain/entities/prospects';
-import { SERVICE_PLANS, PLAN_PRICES } from '../../../domain/entities/service';
+import { SERVICE_PLANS, PLAN_CURRENCY, PLAN_PRICES } from '../../../domain/entities/service';
 import type { FieldIssue } from '../../../domain/errors';
 import { invoke } from '../../api/client';
 import { AddressFields, addressDraft, addressOf, type AddressDraft } from '../../components/AddressFields';
@@ -10,7 +10,7 @@ import { FieldError } from '../../components/FieldError';
 import { FormTextField } from '../../components/FormField';
 import { Icon } from '../../components/Icon';
 import { FormRefusal } from '../../components/Notice';
-import { cents } from '../../format';
+import { money } from '../../format';
 import { useDomainForm } from '../../hooks/useDomainForm';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 import { domainIssues } from './domainIssues';
@@ -121,7 +121,7 @@ export function ConvertLeadForm({ lead, name, online, onDone }: { lead: Record<s
               {SERVICE_PLANS.map((plan, i) => (
                 <tr key={plan}>
                   <th scope="row">{plan}</th>
-                  <td className="num">{cents(PLAN_PRICES[plan].monthlyCents)}</td>
+                  <td className="num">{money(PLAN_PRICES[plan].monthlyCents, PLAN_CURRENCY)}</td>
                   <td>
                     <FormTextField
                       control={control}
@@ -141,7 +141,7 @@ export function ConvertLeadForm({ lead, name, online, onDone }: { lead: Record<s
             <tfoot>
               <tr>
                 <th scope="row">Monthly total</th>
-                <td className="num money">{cents(monthly)}</td>
+                <td className="num money">{money(monthly, PLAN_CURRENCY)}</td>
                 <td />
               </tr>
             </tfoot>

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { invoke, messageOf } from '../../api/client';
 import { Notice } from '../../components/Notice';
-import { dateTime, fieldLabel } from '../../format';
+import { dateTime, fieldLabel, phonesInText } from '../../format';
 import { queryKeys } from '../../hooks/queries';
 
 const KIND_LABELS = { create: 'Created', update: 'Changed', delete: 'Removed' } as const;
@@ -26,7 +26,7 @@ export function LeadHistory({ id, name }: { id: string; name: string }) {
             <span>by {entry.by ?? 'the central store'}</span>
             <span className="change-time">{dateTime(entry.at)}</span>
           </div>
-          {entry.reason && <div className="change-reason">“{entry.reason}”</div>}
+          {entry.reason && <div className="change-reason">“{phonesInText(entry.reason)}”</div>}
         </li>
       ))}
     </ul>

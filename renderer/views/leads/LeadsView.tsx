@@ -12,7 +12,8 @@ import type { Conversion } from './ConvertLeadForm';
 import type { CustomerToOpen } from '../../navigation';
 import { LeadItem } from './LeadItem';
 import { LEAD_STATUS } from './leadLabels';
-import { NewLeadForm } from './NewLeadForm';
+import { NEW_LEAD_DRAFT, NewLeadForm } from './NewLeadForm';
+import { draftOf } from '../../hooks/useWorkspace';
 import { SHORTCUTS } from '../../shortcuts';
 
 type Filter = 'all' | (typeof LEAD_STATUSES)[number];
@@ -28,7 +29,8 @@ export function LeadsView({ role, onOpenCustomer }: { role: Role; onOpenCustomer
   const online = useSyncStatus()?.online ?? false;
   const filterName = useId();
   const [filter, setFilter] = useState<Filter>('all');
-  const [creating, setCreating] = useState(false);
+  // a lead left half typed (a lock, another view) opens again as it was
+  const [creating, setCreating] = useState(() => draftOf(NEW_LEAD_DRAFT) !== null);
   const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
   const [conversion, setConversion] = useState<Conversion | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);

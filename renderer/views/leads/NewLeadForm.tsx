@@ -59,6 +59,8 @@ const EMPTY: LeadDraft = {
   requestedServices: '',
   reason: '',
 };
+/** The one new lead being typed on this desk, kept by the core as it is typed (no lead id exists before it is created). */
+export const NEW_LEAD_DRAFT = '00000000-0000-0000-0000-000000000000:newLead';
 const REASONS = ['Prequalification call', 'Quote call', 'Prospect asked to be called back'];
 
 /**
@@ -70,6 +72,7 @@ export function NewLeadForm({ onDone }: { onDone: (created: { id: string; name: 
   const change = useRecordChange();
   const reasons = useId();
   const domain = useDomainForm<LeadDraft>({
+    draft: NEW_LEAD_DRAFT,
     defaultValues: EMPTY,
     check: leadIssues,
     fieldOf,
@@ -82,13 +85,15 @@ export function NewLeadForm({ onDone }: { onDone: (created: { id: string; name: 
     const { reason, ...values } = NewLead.parse(valuesOf(draft));
     try {
       const { id } = await change({ operation: 'lead.create', values: Object.fromEntries(CREATE.fields.map((field) => [field, values[field]])), reason });
+      domain.forgetDraft();
       onDone({ id, name: `${values.firstName} ${values.lastName}` });
     } catch (err) {
       domain.refused(err);
     }
   });
 
-  const onKeyDown = closeOnEscape(() => onDone(null));
+  const cancel = () => (domain.forgetDraft(), onDone(null));
+  const onKeyDown = closeOnEscape(cancel);
 
   return (
     <form className="lead-form" aria-label="New lead" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
@@ -116,7 +121,7 @@ export function NewLeadForm({ onDone }: { onDone: (created: { id: string; name: 
         <Button type="submit" variant="primary" icon="plus" busy={domain.busy} shortcut="Enter">
           Create the lead
         </Button>
-        <Button onClick={() => onDone(null)} shortcut="Esc">
+        <Button onClick={cancel} shortcut="Esc">
           Cancel
         </Button>
       </div>

@@ -101,8 +101,8 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           <OfflineBanner status={status} />
           {restored && (
             <div className="console-view">
-          {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} role={user.role} />}
-          {view === 'conflicts' && <ConflictsView />}
+          {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} firstSync={status?.firstSync ?? null} role={user.role} />}
+          {view === 'conflicts' && <ConflictsView onOpenCustomer={openCustomer} />}
           {view === 'approvals' && <ApprovalsView role={user.role} />}
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}

@@ -1,11 +1,12 @@
+import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueuedChange } from '../../../domain/console/contract';
-import { invoke } from '../../api/client';
+import { invoke, messageOf } from '../../api/client';
 import { Badge, type Tone } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Notice } from '../../components/Notice';
-import { dateTime, fieldLabel } from '../../format';
+import { dateTime, fieldLabel, phonesInText } from '../../format';
 import { queryKeys } from '../../hooks/queries';
 
 /** What each outbox state is called here: never the account's own "pending" (issue 13). */
@@ -19,7 +20,8 @@ const STATES: Record<QueuedChange['status'], { label: string; tone: Tone; says: 
 /**
  * Every change this desk holds for the central store (from the status bar), oldest first: whose record,
  * what, why, when, and its state, with the store's reason for a refusal. Send now asks for a sync; a
- * refusal, once read, is dismissed.
+ * refusal, once read, is dismissed; a change the store has not seen can be discarded (asked twice: the
+ * record goes back to what the store last said).
  */
 export function QueuedEdits({ onClose }: { onClose: () => void }) {
   const client = useQueryClient();
@@ -46,10 +48,12 @@ export function QueuedEdits({ onClose }: { onClose: () => void }) {
                   <Badge tone={state.tone}>{state.label}</Badge>
                   <span className="muted small">{dateTime(c.createdAt)}</span>
                 </div>
-                <div className="queued-reason">“{c.reason}”</div>
-                {c.status === 'rejected' && c.rejection ? (
+                <div className="queued-reason">“{phonesInText(c.reason)}”</div>
+                {c.discardable ? (
+                  <Discard change={c} onDone={refresh} />
+                ) : c.status === 'rejected' && c.rejection ? (
                   <div className="decision-refused">
-                    <Notice tone="bad">Refused: {c.rejection.message}</Notice>
+                    <Notice tone="bad">Refused: {phonesInText(c.rejection.message)}</Notice>
                     <Button variant="ghost" onClick={() => void invoke('changes.dismiss', { mutationId: c.mutationId }).then(refresh)}>
                       Dismiss
                     </Button>
@@ -63,5 +67,44 @@ export function QueuedEdits({ onClose }: { onClose: () => void }) {
         </ol>
       )}
     </Dialog>
+  );
+}
+
+/** Discard, then a second, explicit step: what goes back to what, and Keep as the default. */
+function Discard({ change, onDone }: { change: QueuedChange; onDone: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const what = `${change.fields.map(fieldLabel).join(', ')} of ${change.customerName ?? 'this record'}`;
+  async function discard() {
+    try {
+      await invoke('changes.discard', { mutationId: change.mutationId });
+      onDone();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
+  if (!asking) {
+    return (
+      <div className="queued-actions">
+        <p className="muted small">{STATES.pending.says}</p>
+        <Button variant="ghost" onClick={() => setAsking(true)} aria-label={`Discard the change to ${what}`}>
+          Discard
+        </Button>
+      </div>
+    );
+  }
+  return (
+    <div className="queued-actions" role="group" aria-label={`Discard the change to ${what}?`}>
+      <p className="small">
+        Discard the change to {what}? It was never sent: the record goes back to what the central store last said.
+      </p>
+      {error && <Notice tone="bad">{error}</Notice>}
+      <Button onClick={() => setAsking(false)} autoFocus>
+        Keep it
+      </Button>
+      <Button variant="danger" onClick={() => void discard()}>
+        Discard change
+      </Button>
+    </div>
   );
 }

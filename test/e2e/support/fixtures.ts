@@ -102,13 +102,20 @@ export const test = base.extend<Fixtures, { renderer: { url: string; origin: str
 });
 
 /**
- * A view as the rep sees it: saved as a screenshot under test/e2e/screenshots/ and checked with
- * axe, which must find no serious or critical violation.
+ * A view as the rep sees it: saved as a screenshot under test/e2e/screenshots/ and checked with axe
+ * in the light and the dark theme, which must find no violation of any severity (minor ones too:
+ * an unlabelled region is as real to a screen-reader user as a missing name). The page is left in
+ * the colour scheme it had.
  */
 export async function capture(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), `axe on ${name}`).toEqual([]);
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    found.push(...violations.map((v) => `${colorScheme}: ${v.id} (${v.impact}): ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`));
+  }
+  await page.emulateMedia({ colorScheme: null });
+  expect(found, `axe on ${name}`).toEqual([]);
 }

@@ -53,7 +53,7 @@ describe('a credit above the approval threshold, desk to desk', () => {
   });
 
   it('records it awaiting approval; the balance on the clerk’s desk does not move', async () => {
-    const { adjustment } = await clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -ABOVE, reason: 'Outage credit for the quarter' });
+    const { adjustment } = await clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -ABOVE, reason: 'Outage credit for the quarter', requestedBy: 'internal' });
     expect(adjustment).toMatchObject({ status: 'awaiting_approval', approvalAboveCents: DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS });
     waitingId = adjustment.id;
     const view = await eventually(async () => {

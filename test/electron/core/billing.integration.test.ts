@@ -27,6 +27,13 @@ let clerk: TestWorkstation;
 let rep: TestWorkstation;
 const recorder = recordResponseBodies();
 
+/** The customer's caller verified on this desk, as a clerk does on the call before a card or a credit they ask for. */
+async function verified(ws: TestWorkstation, d: ReturnType<typeof demo>): Promise<string> {
+  const result = await ws.call('customer.verifyCaller', { customerId: d.customer.id, method: 'ssn_last4', answer: d.secrets.ssnLast4 });
+  expect(result.verified).toBe(true);
+  return result.verificationId!;
+}
+
 async function signedIn(username: string): Promise<TestWorkstation> {
   const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
   await ws.call('session.signIn', { username, password: PASSWORD });
@@ -122,9 +129,30 @@ describe("a billing clerk's workstation", () => {
     expect(JSON.parse(row.data!).billingAddress).toEqual(address);
   });
 
+  it('asks the central store for a caller’s attempts left before the first one', async () => {
+    const d = demo(11);
+    expect(await clerk.call('customers.verificationAttempts', { customerId: d.customer.id })).toEqual({ attemptsLeft: 3, lockedUntil: null });
+    await clerk.call('customer.verifyCaller', { customerId: d.customer.id, method: 'account_pin', answer: d.secrets.accountPin === '0000' ? '1111' : '0000' });
+    // counted per customer across users: the rep's desk sees the clerk's miss
+    expect(await rep.call('customers.verificationAttempts', { customerId: d.customer.id })).toEqual({ attemptsLeft: 2, lockedUntil: null });
+  });
+
+  it('refuses a card replacement and a credit the caller asked for before the caller is verified, naming the rule, and sends nothing', async () => {
+    const d = demo(12);
+    const refusal = { code: 'forbidden', issues: [expect.objectContaining({ field: 'verificationId', rule: 'caller.not_verified' })] };
+    await expect(clerk.call('paymentMethod.replaceCard', { customerId: d.customer.id, paymentMethodId: d.paymentMethods[0]!.id, card: card() })).rejects.toMatchObject(refusal);
+    await expect(clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -500, reason: 'Goodwill', requestedBy: 'caller' })).rejects.toMatchObject(refusal);
+    const denied = await central.store.db.selectFrom('audit_log').select('seq').where('customer_id', '=', d.customer.id).where('outcome', '=', 'denied').execute();
+    expect(denied).toEqual([]);
+    // a correction no one asked for needs no caller, and says so on the record
+    const { adjustment } = await clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'adjustment', amountCents: 300, reason: 'Billing error corrected', requestedBy: 'internal' });
+    expect(adjustment).toMatchObject({ requestedBy: 'internal', verificationId: null });
+  });
+
   it('refuses an invalid card in the core, naming the rule, and sends nothing', async () => {
     const d = demo(6);
     const methodId = d.paymentMethods[0]!.id;
+    await verified(clerk, d);
     const attempts: [Record<string, unknown>, string][] = [
       [card({ cardNumber: PAN.slice(0, -1) + String((Number(PAN.at(-1)) + 1) % 10) }), 'card.luhn'],
       [card({ expMonth: 1, expYear: year - 1 }), 'card.expired'],
@@ -142,6 +170,7 @@ describe("a billing clerk's workstation", () => {
 
   it('refuses a card replacement while offline, with a clear message, and saves nothing anywhere', async () => {
     const d = demo(7);
+    await verified(clerk, d);
     await central.stop();
     await eventually(async () => !(await clerk.call('sync.status')).online, 15_000, 'offline');
     const err = await clerk.call('paymentMethod.replaceCard', { customerId: d.customer.id, paymentMethodId: d.paymentMethods[0]!.id, card: card() }).catch((e: unknown) => e);
@@ -156,6 +185,7 @@ describe("a billing clerk's workstation", () => {
   it('replaces a card online: the answer is masked, and the next pull brings the new payment method', async () => {
     const d = demo(8);
     const old = d.paymentMethods[0]!;
+    const verificationId = await verified(clerk, d);
     const spaced = PAN.match(/.{4}/g)!.join(' ');
     const { paymentMethod } = await clerk.call('paymentMethod.replaceCard', { customerId: d.customer.id, paymentMethodId: old.id, card: card({ cardNumber: spaced }) });
     expect(paymentMethod).toMatchObject({ brand: 'visa', last4: PAN.slice(-4), expMonth: 4, expYear: year + 2, holderName: 'Morgan Reyes', billingZip: '94107', isDefault: old.isDefault });
@@ -164,12 +194,15 @@ describe("a billing clerk's workstation", () => {
       return v.paymentMethods.some((m) => m.id === paymentMethod.id) ? v : null;
     }, 15_000, 'new card pulled');
     expect(view.paymentMethods.map((m) => m.id)).not.toContain(old.id);
+    const audit = await central.store.db.selectFrom('audit_log').select('detail').where('action', '=', 'card.replace').where('entity_id', '=', paymentMethod.id).executeTakeFirstOrThrow();
+    expect(audit.detail).toContain(`caller verification ${verificationId}`);
   });
 
-  it('records a credit online; it arrives in the account history with who and when', async () => {
+  it('records a credit the caller asked for online, with the verification; it arrives in the account history with who and when', async () => {
     const d = demo(9);
-    const { adjustment } = await clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -2000, reason: 'Outage credit' });
-    expect(adjustment).toMatchObject({ kind: 'credit', amountCents: -2000, recordedBy: 'clerk one' });
+    const verificationId = await verified(clerk, d);
+    const { adjustment } = await clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -2000, reason: 'Outage credit', requestedBy: 'caller' });
+    expect(adjustment).toMatchObject({ kind: 'credit', amountCents: -2000, recordedBy: 'clerk one', requestedBy: 'caller', verificationId });
     const view = await eventually(async () => {
       const v = await clerk.call('billing.open', { customerId: d.customer.id });
       return v.adjustments.some((a) => a.id === adjustment.id) ? v : null;
@@ -182,7 +215,7 @@ describe("a billing clerk's workstation", () => {
     const d = demo(10);
     await central.stop();
     await eventually(async () => !(await clerk.call('sync.status')).online, 15_000, 'offline');
-    await expect(clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -100, reason: 'Goodwill' })).rejects.toMatchObject({ code: 'offline' });
+    await expect(clerk.call('billingAccount.recordAdjustment', { customerId: d.customer.id, kind: 'credit', amountCents: -100, reason: 'Goodwill', requestedBy: 'internal' })).rejects.toMatchObject({ code: 'offline' });
     await central.restart();
     await eventually(async () => (await clerk.call('sync.status')).online, 30_000, 'online again');
   });

@@ -231,6 +231,58 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Yarrow' });
   });
 
+  it('takes back an edit no push carried, and numbers the ones after it down so the store sees no gap', () => {
+    const first = cache.enqueueMutation(rename('First'));
+    const mistake = cache.enqueueMutation(rename('Mistake', 'typed into the wrong caller'));
+    const last = cache.enqueueMutation(rename('Last'));
+    expect(cache.discardPending(mistake.id)).toEqual({ entity: 'customer', id: alice.id, customerId: alice.id });
+    expect(cache.pendingMutations(10).map((m) => [m.id, m.seq])).toEqual([
+      [first.id, 1],
+      [last.id, 2],
+    ]);
+    expect(cache.enqueueMutation(rename('Next')).seq).toBe(3);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Next' });
+  });
+
+  it('takes back the last edit and hands its number to the next one', () => {
+    const only = cache.enqueueMutation(rename('Mistake'));
+    cache.discardPending(only.id);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName });
+    expect(nameHits('mistake')).toEqual([]);
+    expect(cache.enqueueMutation(rename('Right')).seq).toBe(only.seq);
+  });
+
+  it('keeps an edit a push carried without an answer: it may be applied already; a later attempt that sent nothing does not clear that', () => {
+    const edit = cache.enqueueMutation(rename('Sent'));
+    cache.markSent([edit.id], 'attempt-1');
+    const refused = (() => {
+      try {
+        cache.discardPending(edit.id);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(refused).toBeInstanceOf(CareDeskError);
+    expect((refused as CareDeskError).message).toMatch(/may have reached the central store/);
+    // the retry never connected: its own marks go, the first attempt's stays
+    cache.markSent([edit.id], 'attempt-2');
+    cache.unmarkSent('attempt-2');
+    expect(() => cache.discardPending(edit.id)).toThrow(/may have reached/);
+    // an attempt that sent nothing leaves what it carried free to take back
+    const later = cache.enqueueMutation(rename('Later'));
+    cache.markSent([later.id], 'attempt-3');
+    cache.unmarkSent('attempt-3');
+    cache.discardPending(later.id);
+    expect(cache.pendingMutations(10).map((m) => m.id)).toEqual([edit.id]);
+  });
+
+  it('refuses to take back what is not waiting to send', () => {
+    const edit = cache.enqueueMutation(rename('Zed'));
+    cache.recordResults([result(edit.id, edit.seq, 'rejected', { rejection: { code: 'validation', message: 'no', issues: [] } })]);
+    expect(() => cache.discardPending(edit.id)).toThrow(/no change waiting to send/);
+    expect(() => cache.discardPending(VERIFICATION)).toThrow(/no change waiting to send/);
+  });
+
   it('keeps view events until they are reported', () => {
     const opened = cache.recordView('customer', alice.id);
     const other = cache.recordView('customer', customers[4]!.customer.id);

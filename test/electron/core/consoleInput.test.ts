@@ -22,6 +22,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'customers.search': [{ query: '' }, 'query'],
   'customers.open': [{ customerId: 'not-a-uuid' }, 'customerId'],
   'customer.verifyCaller': [{ customerId: '00000000-0000-4000-8000-000000000000', method: 'dob', answer: '1234' }, 'method'],
+  'customers.verificationAttempts': [{ customerId: 'not-a-uuid' }, 'customerId'],
   'records.change': [{ operation: 'customer.editContact', id: '00000000-0000-4000-8000-000000000000', values: {}, reason: 'x' }, 'reason'],
   'records.history': [{ entity: 'users', id: '00000000-0000-4000-8000-000000000000' }, 'entity'],
   'records.list': [{ entity: 'customer' }, 'entity'],
@@ -30,16 +31,21 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'conflicts.resolve': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', keep: 'both' }, 'keep'],
   'changes.list': [{ extra: 1 }, '(input)'],
   'changes.dismiss': [{ mutationId: 42 }, 'mutationId'],
+  'changes.discard': [{ mutationId: 'x' }, 'mutationId'],
   'sync.status': [{ extra: 1 }, '(input)'],
   'sync.now': [{ extra: 1 }, '(input)'],
   'billing.open': [{ customerId: 'nope' }, 'customerId'],
   'paymentMethod.replaceCard': [{ customerId: '00000000-0000-4000-8000-000000000000', paymentMethodId: 'nope', card: {} }, 'paymentMethodId'],
-  'billingAccount.recordAdjustment': [{ customerId: '00000000-0000-4000-8000-000000000000', kind: 'gift', amountCents: 100, reason: 'goodwill' }, 'kind'],
+  'billingAccount.recordAdjustment': [{ customerId: '00000000-0000-4000-8000-000000000000', kind: 'credit', amountCents: -100, reason: 'goodwill', requestedBy: 'customer' }, 'requestedBy'],
   'billingAdjustment.decide': [{ adjustmentId: '00000000-0000-4000-8000-000000000000', decision: 'applied', reason: 'checked the ticket' }, 'decision'],
   'billingAdjustment.reverse': [{ id: '00000000-0000-4000-8000-000000000000', billingAccountId: '00000000-0000-4000-8000-000000000000', adjustmentId: 'nope', reason: 'wrong account' }, 'adjustmentId'],
   'lead.convert': [{ leadId: '00000000-0000-4000-8000-000000000000', serviceAddress: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, plans: [] }, 'plans'],
   'inquiry.reply': [{ inquiryId: '00000000-0000-4000-8000-000000000000', body: 'Hello', disclosesAccountData: 'yes' }, 'disclosesAccountData'],
   'sharing.export': [{ partner: 'Acme Print', purpose: 'leads' }, 'purpose'],
+  'serviceLine.setE911Address': [
+    { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
+    'address.zip',
+  ],
 };
 
 let core: WorkstationCore;

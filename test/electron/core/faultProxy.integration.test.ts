@@ -38,7 +38,7 @@ let seeded = CUSTOMERS;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: CUSTOMERS, users: { 'rep.first': 'care_rep', 'rep.later': 'care_rep', 'rep.push': 'care_rep', 'rep.slow': 'care_rep', 'rep.lock': 'care_rep', 'rep.poke': 'care_rep' }, heartbeatMs: HEARTBEAT_MS });
+  central = await startTestCentral({ customers: CUSTOMERS, users: { 'rep.first': 'care_rep', 'rep.later': 'care_rep', 'rep.push': 'care_rep', 'rep.slow': 'care_rep', 'rep.lock': 'care_rep', 'rep.poke': 'care_rep', 'rep.take': 'care_rep' }, heartbeatMs: HEARTBEAT_MS });
 });
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -453,5 +453,49 @@ describe('the live-update stream', () => {
     expect(d.statuses.filter((s) => !s.online)).toEqual([]);
     d.proxy.heal();
     await expectCacheIsCentral(d);
+  });
+});
+
+describe('taking back a change (issue 13: the queued-edits list discards)', () => {
+  let d: Desk;
+  beforeAll(async () => {
+    d = await desk('rep.take');
+  });
+  const listed = async (customerId: string) => (await d.ws.call('changes.list')).find((c) => c.entityId === customerId);
+
+  it('discards an edit the store never saw, and the next one arrives with no gap in the sequence', async () => {
+    const [mistake, kept] = [await editToMake(d), await editToMake(d)];
+    const before = await emailOf(mistake.id);
+    d.statuses.length = 0;
+    // the line is down before the edits are made (a request written to a connection that was dropped
+    // at that moment may have gone out, and such an edit stays until the store answers: see below)
+    d.proxy.cut();
+    await waitingOffline(d);
+    const refused = d.proxy.tally.refused;
+    await queue(d, mistake, 'typed into the wrong caller');
+    await queue(d, kept);
+    // the desk tried to send both while the line was down: a push that never connected sent nothing
+    await eventually(() => d.proxy.tally.refused > refused, 15_000, 'a push tried');
+    expect(await listed(mistake.id)).toMatchObject({ status: 'pending', discardable: true });
+
+    await d.ws.call('changes.discard', { mutationId: (await listed(mistake.id))!.mutationId });
+    expect(await listed(mistake.id)).toBeUndefined();
+    expect((await d.ws.call('customers.open', { customerId: mistake.id })).customer.email).toBe(before);
+    expect((await d.status()).pending).toBe(1);
+
+    d.proxy.heal();
+    expect(await synced(d)).toMatchObject({ pending: 0, rejected: 0, conflicts: 0 });
+    await expectAppliedOnce([kept]);
+    expect(await emailOf(mistake.id)).toBe(before);
+    expect(await updatesOf(mistake.id)).toBe(mistake.before);
+    // and the sequence goes on: a later edit is applied too
+    const later = await editToMake(d);
+    await queue(d, later);
+    await synced(d);
+    await expectAppliedOnce([later]);
+  });
+
+  it('refuses to discard what is not waiting: an unknown id', async () => {
+    await expect(d.ws.call('changes.discard', { mutationId: randomUUID() })).rejects.toThrow(/no change waiting to send/);
   });
 });

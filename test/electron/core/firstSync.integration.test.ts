@@ -41,19 +41,25 @@ describe('a first sync over several pull responses', () => {
     cache.setMeta('client_id', clientId);
     await client.registerClient(token, clientId);
     const progress: NonNullable<SyncStatus['progress']>[] = [];
+    // how many customers a search could find, as each page of the first sync lands
+    const available: number[] = [];
     const engine = new SyncEngine({
       cache,
       client,
       clientId,
       token: () => token,
       clock: () => new Date(),
-      onStatus: (s) => void (s.progress && progress.push(s.progress)),
+      onStatus: (s) => {
+        if (s.progress) progress.push(s.progress);
+        if (s.progress && s.firstSync) available.push(s.firstSync.customers);
+      },
       onRecordsChanged: () => undefined,
       onRevoked: () => undefined,
       onSignInNeeded: () => undefined,
       pullLimit: 100,
       batchSize: 40,
     });
+    expect(engine.status().firstSync).toEqual({ customers: 0 });
     await engine.syncNow();
     expect(engine.status().error).toBeNull();
 
@@ -69,6 +75,13 @@ describe('a first sync over several pull responses', () => {
     expect(progress.at(-1)!.received).toBe(Number(expected.n));
     // more than one response: 100 rows each
     expect(progress.length).toBeGreaterThan(Number(expected.n) / 100);
+
+    // the customers a search could find so far, counted as they arrive, never past what the cache holds
+    expect(available.length).toBeGreaterThan(1);
+    for (let i = 1; i < available.length; i++) expect(available[i]!).toBeGreaterThanOrEqual(available[i - 1]!);
+    expect(available.at(-1)).toBe(120);
+    expect(available.some((n) => n > 0 && n < 120)).toBe(true);
+    expect(engine.status().firstSync).toBeNull();
 
     const last = demoCustomer(119, { seed: DEMO_SEED, historyMonths: 2 }).customer;
     expect(cache.search([{ kind: 'account', term: last.accountNumber.toLowerCase() }], 5).map((m) => m.customerId)).toEqual([last.id]);

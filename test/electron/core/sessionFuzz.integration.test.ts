@@ -65,9 +65,11 @@ const TEMPLATES: Partial<Record<ChannelName, Record<string, unknown>>> = {
   'records.history': { entity: 'customer', id: demo(0).customer.id },
   'conflicts.resolve': { mutationId: demo(0).customer.id, field: 'email', keep: 'mine' },
   'changes.dismiss': { mutationId: demo(0).customer.id },
+  'changes.discard': { mutationId: demo(0).customer.id },
   'billing.open': { customerId: demo(0).customer.id },
   'paymentMethod.replaceCard': { customerId: demo(0).customer.id, paymentMethodId: demo(0).paymentMethods[0]!.id, card: { cardNumber: '4111111111111111', expMonth: 4, expYear: 2030, holderName: 'Morgan Reyes', billingZip: '94107' } },
-  'billingAccount.recordAdjustment': { customerId: demo(0).customer.id, kind: 'credit', amountCents: 100, reason: 'goodwill credit' },
+  'customers.verificationAttempts': { customerId: demo(1).customer.id },
+  'billingAccount.recordAdjustment': { customerId: demo(0).customer.id, kind: 'credit', amountCents: 100, reason: 'goodwill credit', requestedBy: 'caller' },
 };
 
 /** the channel's valid input with any of its fields replaced by a hostile one (values: hostile fields and values; operation: any declared one too) */

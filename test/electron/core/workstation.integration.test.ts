@@ -277,6 +277,18 @@ describe('two workstations, one field', () => {
       return list.length ? list : null;
     }, 30_000, 'conflict on b');
     expect(conflicts).toEqual([expect.objectContaining({ customerId: id, field: 'email', base: original, mine: 'from.b@example.com', theirs: 'from.a@example.com' })]);
+    // both sides with who, when and why: the rep's own reason and time, and the change that got there first
+    const c = demo(30).customer;
+    expect(conflicts[0]).toMatchObject({
+      customerName: `${c.firstName} ${c.lastName}`,
+      customerVisible: true,
+      accountNumber: c.accountNumber,
+      reason: 'caller on line B',
+      createdAt: expect.any(String),
+      changedBy: expect.any(String),
+      changedAt: expect.any(String),
+      changeReason: 'caller on line A',
+    });
     expect((await centralCustomer(id)).email).toBe('from.a@example.com');
 
     await b.call('conflicts.resolve', { mutationId: conflicts[0]!.mutationId, field: 'email', keep: 'mine' });

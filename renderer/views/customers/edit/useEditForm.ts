@@ -1,9 +1,9 @@
-import { useEffect, useState, type BaseSyntheticEvent } from 'react';
+import type { BaseSyntheticEvent } from 'react';
 import type { Control, DefaultValues, FieldValues } from 'react-hook-form';
 import type { FieldIssue } from '../../../../domain/errors';
 import type { EntityName } from '../../../../domain/entities';
 import { useDomainForm } from '../../../hooks/useDomainForm';
-import { draftOf, keepDraft, useDraftKey } from '../../../hooks/useWorkspace';
+import { useDraftKey } from '../../../hooks/useWorkspace';
 import { changeIssues, reasonIssue } from './rules';
 
 type WithReason<V> = V & { reason: string };
@@ -27,11 +27,10 @@ export interface EditFormOptions<V extends FieldValues> {
  * broken; a refusal from the core lands on the fields it names.
  */
 export function useEditForm<V extends FieldValues>({ values, changesOf, shows, onSave, onClose, entity = 'customer' }: EditFormOptions<V>) {
-  // a draft kept from before a lock is where the rep left it (issue 13)
-  const draftKey = useDraftKey();
-  const [kept] = useState(() => draftOf(draftKey));
+  // what is typed is kept by the core under the editor's key until it is saved or cancelled (issue 13)
   const domain = useDomainForm<WithReason<V>>({
-    defaultValues: { ...values, reason: '', ...kept } as DefaultValues<WithReason<V>>,
+    draft: useDraftKey(),
+    defaultValues: { ...values, reason: '' } as DefaultValues<WithReason<V>>,
     check: (v) => {
       const reason = reasonIssue(v.reason);
       return [...changeIssues(changesOf(v), entity), ...(reason ? [reason] : [])];
@@ -40,14 +39,8 @@ export function useEditForm<V extends FieldValues>({ values, changesOf, shows, o
     refusal: 'Not saved',
   });
 
-  // every keystroke is kept by the core until the edit is saved or cancelled
-  useEffect(() => {
-    if (!draftKey) return;
-    const watching = domain.form.watch((draft, { type }) => type === 'change' && keepDraft(draftKey, draft as Record<string, unknown>));
-    return () => watching.unsubscribe();
-  }, [domain.form, draftKey]);
   const close = (saved: boolean) => {
-    if (draftKey) keepDraft(draftKey, null);
+    domain.forgetDraft();
     onClose(saved);
   };
 
