@@ -97,6 +97,27 @@ describe('credits and adjustments above the approval threshold', () => {
     expect(history.at(-1)).toEqual({ reason: 'Outage confirmed by network ops', user_id: supervisor.user.id });
   });
 
+  it('holds a credit the caller asked for with who asked and the verification it rested on, and keeps both through the approval', async () => {
+    const verificationId = await h.verified(clerk, 6);
+    const res = await h.adjust(clerk, account(6).id, { kind: 'credit', amountCents: -THRESHOLD - 500, reason: 'Outage on the 3rd', requestedBy: 'caller', verificationId });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.adjustment).toMatchObject({ status: 'awaiting_approval', requestedBy: 'caller', verificationId });
+    const [recordedRow] = await auditRows('billing.adjustment', res.json.adjustment.id);
+    expect(recordedRow!.detail).toContain(`caller verification ${verificationId}`);
+    // the verification runs out before the supervisor decides: the approval is not a new caller request
+    h.clock.advance(31 * 60_000);
+    const approved = await decide(supervisor, res.json.adjustment.id, 'approve');
+    expect(approved.status, approved.text).toBe(200);
+    expect(await stored(res.json.adjustment.id)).toMatchObject({ status: 'applied', requestedBy: 'caller', verificationId });
+  });
+
+  it('refuses a caller’s credit above the threshold without a verification before holding anything', async () => {
+    const id = randomUUID();
+    const res = await h.adjust(clerk, account(6).id, { id, kind: 'credit', amountCents: -THRESHOLD - 500, reason: 'Outage on the 3rd', requestedBy: 'caller' });
+    expect([res.status, rulesOf(res)]).toEqual([403, ['caller.not_verified']]);
+    expect(await h.store.db.selectFrom('records').select('id').where('id', '=', id).execute()).toEqual([]);
+  });
+
   it('refuses to approve twice, to approve a declined one, or to decline an applied one, naming the rule; the balance stays', async () => {
     const approved = await recorded(3, -15_000);
     expect((await decide(supervisor, approved.id, 'approve')).status).toBe(200);

@@ -49,6 +49,7 @@ test('a $1,500 credit waits for a supervisor, who approves it in Approvals; the 
   await expect(item).toContainText(`account ${c.customer.accountNumber}`);
   await expect(item).toContainText('−$1,500.00 USD, lowers the balance');
   await expect(item).toContainText('above $500.00');
+  await expect(item).toContainText(/Asked by\s*no one: an internal correction/);
   await expect(item).toContainText('Bea Billing');
   await expect(item).toContainText('“Outage credit for the quarter”');
   await item.getByLabel('Reason for the decision').fill('Outage confirmed by network operations');

@@ -1,11 +1,12 @@
 import type { ComponentType } from 'react';
 import type { ChannelOutput } from '../../../domain/console/contract';
 import { adjustmentStatus } from '../../../domain/adjustments';
+import type { AdjustmentRequester } from '../../../domain/entities/billing';
 import type { OfflineOperationName, OperationName, QueueEntity } from '../../../domain/operations';
 import { invoke } from '../../api/client';
 import type { Tone } from '../../components/Badge';
 import { dateTime, money, moneyWithCode } from '../../format';
-import { adjustmentName, adjustmentState, balanceEffect } from '../billing/adjustmentLabels';
+import { REQUESTER_LABELS, adjustmentName, adjustmentState, balanceEffect } from '../billing/adjustmentLabels';
 import { CertificateToggle } from '../erasure/CertificateToggle';
 import { ERASURE_STATUS, scopeLabel } from '../erasure/erasureLabels';
 
@@ -82,9 +83,11 @@ const ADJUSTMENTS_ABOVE_THRESHOLD: ApprovalKind = {
   status: (r) => adjustmentState(r),
   facts: (item) => {
     const amount = Number(item.record.amountCents);
+    const requester = item.record.reverses ? null : (item.record.requestedBy as AdjustmentRequester | undefined);
     return [
       { label: 'Amount', value: `${amount < 0 ? '−' : '+'}${moneyWithCode(Math.abs(amount), item.currency)}, ${balanceEffect(amount)}` },
       { label: 'Needs approval', value: `above ${money(item.record.approvalAboveCents, item.currency)}` },
+      ...(requester ? [{ label: 'Asked by', value: REQUESTER_LABELS[requester].who }] : []),
     ];
   },
   asked: (r) => ({ verb: 'recorded', by: text(r.recordedBy), at: r.recordedAt, reason: String(r.reason ?? '') }),

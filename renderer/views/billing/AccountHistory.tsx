@@ -10,16 +10,11 @@ import { useHotkeys } from '../../hooks/useHotkeys';
 import { dateTime, money, phonesInText } from '../../format';
 import { AdjustmentForm } from './AdjustmentForm';
 import { ReverseForm } from './ReverseForm';
-import { adjustmentName, adjustmentState, balanceEffect } from './adjustmentLabels';
+import { REQUESTER_LABELS, adjustmentName, adjustmentState, balanceEffect } from './adjustmentLabels';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
 import { SHORTCUTS } from '../../shortcuts';
 
 type Adjustment = BillingView['adjustments'][number];
-/** who asked, as the record keeps it (absent on credits recorded before it was asked) */
-const REQUESTER_LABELS: Record<AdjustmentRequester, { label: string; title: string }> = {
-  caller: { label: 'Caller asked', title: 'Asked for by the customer on a call, their caller verified' },
-  internal: { label: 'Internal', title: 'A correction no customer asked for' },
-};
 
 /** Where a recorded one stands, for the notice after it is recorded. */
 function recordedNotice(recorded: BillingAdjustment, what: string): string {

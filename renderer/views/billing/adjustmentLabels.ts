@@ -1,5 +1,5 @@
 import { adjustmentStatus } from '../../../domain/adjustments';
-import type { BillingAdjustment } from '../../../domain/entities/billing';
+import type { AdjustmentRequester, BillingAdjustment } from '../../../domain/entities/billing';
 import type { Tone } from '../../components/Badge';
 
 type Adjustment = Partial<BillingAdjustment>;
@@ -26,3 +26,9 @@ export function adjustmentState(a: Adjustment): { label: string; tone: Tone } {
 export function balanceEffect(amountCents: number): string {
   return amountCents < 0 ? 'lowers the balance' : 'raises the balance';
 }
+
+/** Who asked, as the record keeps it (absent on credits recorded before it was asked): the history's badge and the approver's fact. */
+export const REQUESTER_LABELS: Record<AdjustmentRequester, { label: string; title: string; who: string }> = {
+  caller: { label: 'Caller asked', title: 'Asked for by the customer on a call, their caller verified', who: 'the caller, verified on the call' },
+  internal: { label: 'Internal', title: 'A correction no customer asked for', who: 'no one: an internal correction' },
+};
