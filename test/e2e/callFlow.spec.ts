@@ -108,7 +108,7 @@ test('a lock mid-call keeps the call: after the unlock the same customer, the ca
   await expect(page.getByText('Caller verified')).toBeVisible();
 });
 
-test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goes back with what was typed, nothing recorded', async ({ openDesk, central }) => {
+test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goes back with what was typed, a lock keeps it, nothing recorded', async ({ openDesk, central }) => {
   const { page } = await openDesk();
   await signInAndSync(page, 'billing.bea');
   const c = customerNo(6);
@@ -135,6 +135,13 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
 
   await page.keyboard.press('Escape');
   await expect(page.getByLabel('Amount (USD)')).toHaveValue('1500');
+  // a lock before the clerk corrects it: the credit being typed is where it was after the unlock
+  await page.keyboard.press('Control+Shift+L');
+  await expect(page.getByRole('heading', { name: 'Console locked' })).toBeVisible();
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page.getByLabel('Amount (USD)')).toHaveValue('1500');
+  await expect(page.getByLabel('Reason', { exact: true })).toHaveValue('Outage on the 3rd');
   await page.getByLabel('Amount (USD)').fill('15.00');
   await page.getByLabel('Amount (USD)').press('Enter');
   await expect(review).toContainText('Credit of $15.00 USD');
@@ -144,6 +151,12 @@ test('a credit typed as 1500 for 15.00 stops at the review as $1,500.00; Esc goe
   await expect(page.getByRole('region', { name: /Account history/i }).getByRole('listitem').filter({ hasText: 'Outage on the 3rd' })).toContainText(/Credit\s*−\$15\.00/, { timeout: 20_000 });
   const recorded = await central.store.db.selectFrom('records').select('data').where('entity', '=', 'billingAdjustment').where('customer_id', '=', c.customer.id).execute();
   expect(recorded.map((r) => JSON.parse(String(r.data)).amountCents)).toEqual([-1500]);
+  // recorded: nothing is kept for the form, which another tab and back leaves closed
+  await page.keyboard.press('Alt+O');
+  await expect(page.getByRole('region', { name: 'Account history' })).toHaveCount(0);
+  await page.keyboard.press('Alt+B');
+  await expect(page.getByRole('region', { name: 'Account history' })).toBeVisible();
+  await expect(page.getByLabel('Amount (USD)')).toHaveCount(0);
 });
 
 test('the idle lock is announced a minute ahead with a countdown, and any key keeps the console open', async ({ openDesk }) => {

@@ -12,6 +12,7 @@ import { AdjustmentForm } from './AdjustmentForm';
 import { ReverseForm } from './ReverseForm';
 import { REQUESTER_LABELS, adjustmentName, adjustmentState, balanceEffect } from './adjustmentLabels';
 import { useFocusAfterRender } from '../../hooks/useFocusAfterRender';
+import { draftOf } from '../../hooks/useWorkspace';
 import { SHORTCUTS } from '../../shortcuts';
 
 type Adjustment = BillingView['adjustments'][number];
@@ -32,6 +33,8 @@ function recordedNotice(recorded: BillingAdjustment, what: string): string {
 export function AccountHistory(props: {
   adjustments: BillingView['adjustments'];
   billingAccountId: string | null;
+  /** the key a credit being typed is kept under (`customerId:adjustment`): it opens again with what was typed */
+  draftKey: string | null;
   /** the account's: every amount here is in its minor units */
   currency: string | undefined;
   online: boolean;
@@ -45,7 +48,7 @@ export function AccountHistory(props: {
   onReverse: (adjustmentId: string, id: string, reason: string) => Promise<BillingAdjustment>;
 }) {
   const { adjustments, currency, online, mayRecord } = props;
-  const [recording, setRecording] = useState(false);
+  const [recording, setRecording] = useState(() => draftOf(props.draftKey) !== null);
   const [reversing, setReversing] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -95,6 +98,7 @@ export function AccountHistory(props: {
       {recording && (
         <AdjustmentForm
           currency={currency}
+          draft={props.draftKey}
           online={online}
           approvalAboveCents={props.approvalAboveCents}
           callerMissing={props.callerMissing}

@@ -83,14 +83,17 @@ const fieldOf = (issue: FieldIssue) => (issue.field === 'amountCents' ? 'amount'
  */
 export function AdjustmentForm({
   currency: accountCurrency,
+  draft,
   online,
   approvalAboveCents,
   callerMissing,
   onVerifyFirst,
   onRecord,
-  onDone,
+  onDone: done,
 }: {
   currency: string | undefined;
+  /** the key the core keeps what is typed under until it is recorded or cancelled (a lock, another tab or customer loses none of it) */
+  draft: string | null;
   online: boolean;
   /** the central store's threshold, given at sign-in (null when it gave none) */
   approvalAboveCents: number | null;
@@ -110,7 +113,13 @@ export function AdjustmentForm({
     fieldOf,
     shows: (field) => field === 'amount' || field === 'reason',
     refusal: 'Not recorded',
+    draft,
   });
+  // recorded or cancelled: what was typed is no longer kept
+  const onDone = (recorded: BillingAdjustment | null) => {
+    domain.forgetDraft();
+    done(recorded);
+  };
   const { control } = domain;
   // the sign of the amount follows the kind: a new kind checks the amount again
   const kind = useController({ control, name: 'kind', rules: { deps: ['amount'] } }).field;

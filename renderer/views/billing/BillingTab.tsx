@@ -83,6 +83,7 @@ export function BillingTab({ customerId, role, verification, onVerifyFirst }: { 
       <AccountHistory
         adjustments={b.adjustments}
         billingAccountId={b.account?.id ?? null}
+        draftKey={`${customerId}:adjustment`}
         currency={b.account?.currency}
         online={online}
         mayRecord={b.may.recordAdjustment}
