@@ -27,6 +27,9 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   revoke-device ID                       a lost or retired workstation: it is refused and wipes its caches and keys
   disable-user USERNAME                  the user is refused and their workstations wipe their cache
   enable-user USERNAME                   the user may sign in again (with a fresh cache)
+  list-lockouts                          usernames locked after too many failed sign-ins (passwords or codes)
+  lift-lockout USERNAME                  let a locked user sign in again (after confirming who they are)
+  reset-second-factor USERNAME           a lost phone: the user enrols a new second factor at their next sign-in
   seed-demo N [--seed S] [--history-months M]   N demo customers with their accounts, leads and inquiries
   demo-users                             one user per role, with generated passwords
   verify-audit                           recompute the audit log's hash chain
@@ -208,6 +211,34 @@ const commands: Record<string, () => Promise<void>> = {
       const { user, changed } = await central.admin.enableUser((await central.admin.userNamed(username)).id, operator());
       if (!changed) return console.log(`${user.username} is already active; nothing changed`);
       console.log(`enabled ${user.username} (${user.role}): they may sign in again`);
+    });
+  },
+
+  async 'list-lockouts'() {
+    await withCentral(async (central) => {
+      const lockouts = await central.admin.listLockouts(operator());
+      if (!lockouts.length) return console.log('no username is locked');
+      printTable(
+        ['username', 'role', 'locked (UTC)', 'until (UTC)', 'wrong passwords', 'wrong codes'],
+        lockouts.map((l) => [l.username, l.role ?? '(no such user)', when(l.lockedAt), when(l.lockedUntil), String(l.failures.password), String(l.failures.code)]),
+      );
+    });
+  },
+
+  async 'lift-lockout'() {
+    const username = requiredArg('username', 'lift-lockout USERNAME');
+    await withCentral(async (central) => {
+      if (await central.admin.liftLockout(username, operator())) console.log(`lifted the lockout of ${username}: they may sign in again`);
+      else console.log(`${username} is not locked; nothing changed`);
+    });
+  },
+
+  async 'reset-second-factor'() {
+    const username = requiredArg('username', 'reset-second-factor USERNAME');
+    await withCentral(async (central) => {
+      const user = await central.admin.userNamed(username);
+      if (await central.admin.resetSecondFactor(user.id, operator())) console.log(`reset ${user.username}'s second factor: they enrol a new one at their next sign-in`);
+      else console.log(`${user.username} has no second factor; nothing changed`);
     });
   },
 

@@ -14,6 +14,8 @@ export interface StoreContext {
   clock: Clock;
   /** server-wide secret mixed into caller-verification hashes, kept outside the database */
   pepper: Buffer;
+  /** seals users' TOTP secrets and keys recovery-code hashes (identity/secondFactorSecrets.ts), kept outside the database */
+  secondFactorKey: Buffer;
   ca: CertificateAuthority;
   feed: ChangeFeed;
   sessionPolicy: SessionPolicy;

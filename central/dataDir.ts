@@ -23,6 +23,7 @@ export const DATA_FILES = {
   database: 'central.sqlite',
   pepper: 'pepper.key',
   cardKeys: 'card-keys.json',
+  secondFactorKey: 'second-factor.key',
   erasureLedger: 'erasure-ledger.jsonl',
   config: 'config.json',
   caCert: 'pki/ca.pem',
@@ -43,6 +44,8 @@ const Config = z.strictObject({
     })
     .optional(),
   pepperFile: z.string().optional(),
+  /** the key that seals users' TOTP secrets and keys the hashes of recovery codes (identity/secondFactorSecrets.ts) */
+  secondFactorKeyFile: z.string().optional(),
   /** the card vault's master key file (billing/masterKeys.ts); kept apart from the database and its backups */
   cardKeyFile: z.string().optional(),
   /** the erasure ledger (erasure/ledger.ts); on other storage than the database's backups */
@@ -65,6 +68,8 @@ export interface DataDirMaterial {
   config: CentralConfig;
   databaseFile: string;
   pepper: Buffer;
+  /** seals TOTP secrets and keys recovery-code hashes; made on first start when absent */
+  secondFactorKey: Buffer;
   /** the card vault's master key file, made on first start when absent */
   cardKeyFile: string;
   erasureLedgerFile: string;
@@ -96,6 +101,15 @@ function loadPepper(dataDir: string, config: CentralConfig): Buffer {
   const file = config.pepperFile ? resolveIn(dataDir, config.pepperFile) : join(dataDir, DATA_FILES.pepper);
   if (!existsSync(file)) writeSecret(file, randomBytes(32).toString('base64') + '\n');
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+/** 32 random bytes, base64, made on first start: without it a copy of the database holds no usable second factor. */
+function loadSecondFactorKey(dataDir: string, config: CentralConfig): Buffer {
+  const file = resolveIn(dataDir, config.secondFactorKeyFile ?? DATA_FILES.secondFactorKey);
+  if (!existsSync(file)) writeSecret(file, randomBytes(32).toString('base64') + '\n');
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new CareDeskError('validation', `${file} does not hold a 256-bit key`);
+  return key;
 }
 
 function resolveIn(dataDir: string, path: string): string {
@@ -141,6 +155,7 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
     config,
     databaseFile: join(dataDir, DATA_FILES.database),
     pepper: loadPepper(dataDir, config),
+    secondFactorKey: loadSecondFactorKey(dataDir, config),
     cardKeyFile,
     erasureLedgerFile: resolveIn(dataDir, config.erasureLedgerFile ?? DATA_FILES.erasureLedger),
     mailRelay: config.mailRelay ? smtpRelay(config.mailRelay, (p) => resolveIn(dataDir, p)) : null,

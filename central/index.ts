@@ -59,6 +59,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     db,
     clock: options.clock ?? (() => new Date()),
     pepper: material.pepper,
+    secondFactorKey: material.secondFactorKey,
     ca: material.ca,
     feed: inProcessChangeFeed(),
     sessionPolicy: options.sessionPolicy ?? material.config.sessionPolicy ?? DEFAULT_SESSION_POLICY,

@@ -5,6 +5,7 @@ import { LIFECYCLES, creatingStep } from './lifecycles';
 import type { FieldIssue } from './errors';
 import { accessOf, policyField } from './policy';
 import { ROLES, type Role } from './roles';
+import { ADMINISTERING_ROLES, LockoutLiftRequest, LockoutLiftResult, LockoutListRequest, LockoutListResult, SecondFactorResetRequest, SecondFactorResetResult } from './secondFactor';
 import { VERIFICATION_METHODS, VerifyResponse } from './sync/protocol';
 import { ChangeReason } from './validation/text';
 
@@ -64,8 +65,10 @@ export interface TransitionOperation extends Declared {
  * none, and the record keeps which it was).
  */
 export type CallerCondition = true | { when: { field: string; is: string } };
-export interface OnlineOperation extends Declared {
+export interface OnlineOperation extends Omit<Declared, 'entity'> {
   kind: 'online';
+  /** the entity it changes or reads; null for one that touches no customer record (the audit log) */
+  entity: EntityName | null;
   roles: readonly Role[];
   /**
    * done on a call: the request carries the verification it rests on (`verificationId`), which the
@@ -253,6 +256,37 @@ const DECLARED = {
     input: SharingExportRequest,
     output: SharingExportResult,
   },
+  // ── sign-in lockouts and second factors (issue 14): the administrator's, no customer record ──
+  /** the usernames locked now after too many failed sign-ins (passwords or codes), with what failed; an audited read */
+  'lockout.list': {
+    kind: 'online',
+    entity: null,
+    roles: ADMINISTERING_ROLES,
+    does: 'list the sign-in lockouts',
+    audit: 'session.lockouts_listed',
+    input: LockoutListRequest,
+    output: LockoutListResult,
+  },
+  /** an administrator who has confirmed the user's identity lets them sign in again before the lockout ends (PCI DSS 8.3.4) */
+  'lockout.lift': {
+    kind: 'online',
+    entity: null,
+    roles: ADMINISTERING_ROLES,
+    does: 'lift a sign-in lockout',
+    audit: 'session.lockout_lifted',
+    input: LockoutLiftRequest,
+    output: LockoutLiftResult,
+  },
+  /** a lost phone: the user's second factor and recovery codes go, and they enrol again at their next sign-in */
+  'secondFactor.reset': {
+    kind: 'online',
+    entity: null,
+    roles: ADMINISTERING_ROLES,
+    does: "reset a user's second factor",
+    audit: 'user.second_factor_reset',
+    input: SecondFactorResetRequest,
+    output: SecondFactorResetResult,
+  },
 } as const satisfies Record<string, Operation>;
 
 /**
@@ -344,7 +378,7 @@ export function editOperationFor(entity: EntityName, paths: readonly string[]): 
 
 /** The fields that only an online operation changes, per entity (`changes`): no mutation may write them. */
 export const ONLINE_ONLY_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
-  if (op.kind === 'online' && op.changes) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
+  if (op.kind === 'online' && op.changes && op.entity) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
   return paths;
 }, {});
 
@@ -362,7 +396,7 @@ export function onlineOnlyViolations(entity: EntityName, paths: readonly string[
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
 export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
   const own = op.kind === 'edit' ? op.fields : op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : [];
-  if (own.length) paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
+  if (own.length && op.kind !== 'online') paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
   return paths;
 }, {});
 

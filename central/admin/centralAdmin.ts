@@ -1,9 +1,10 @@
-import { CareDeskError, type Role, type User } from '../../domain';
+import { CareDeskError, type Lockout, type Role, type User } from '../../domain';
 import { verifyAuditChain, type AuditVerification } from '../audit/auditLog';
 import { rotateMasterKey, type RotationSummary } from '../billing/rotateMasterKey';
 import type { StoreContext } from '../context';
 import { disableUser, enableUser, type StatusChange } from '../identity/accountStatus';
 import { createEnrolmentCode, listDevices, revokeDevice, type DeviceListing, type DeviceRevocation } from '../identity/devices';
+import { liftSignInLockout, lockoutsNow, resetUserSecondFactor } from '../identity/lockoutAdmin';
 import { generatePassword } from '../identity/passwords';
 import { revokeSessions } from '../identity/sessions';
 import { addUser, findUserByUsername, userOf, type NewUser } from '../identity/users';
@@ -29,6 +30,12 @@ export interface CentralAdmin {
   verifyAudit(): Promise<AuditVerification>;
   /** every card's data key wrapped under a new master key; the old key leaves the key file */
   rotateMasterKey(): Promise<RotationSummary>;
+  /** the sign-in lockouts in force (the `lockout.list` operation's function; an audited read) */
+  listLockouts(actor?: AdminActor): Promise<Lockout[]>;
+  /** lifts a username's lockout in force (`lockout.lift`); false when none was */
+  liftLockout(username: string, actor?: AdminActor): Promise<boolean>;
+  /** the user enrols a new second factor at their next sign-in (`secondFactor.reset`); false when they had none */
+  resetSecondFactor(userId: string, actor?: AdminActor): Promise<boolean>;
 }
 
 /** Who made a change, for its audit row: the CLI names the operating-system account that ran it. */
@@ -83,5 +90,8 @@ export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }):
     revokeSessionsOf: (userId) => revokeSessions(ctx, { userId }, 'session', 'sessions revoked by an administrator'),
     verifyAudit: () => verifyAuditChain(ctx.db),
     rotateMasterKey: () => rotateMasterKey(ctx.db, files.cardKeyFile, ctx.clock()),
+    listLockouts: async (actor) => (await lockoutsNow(ctx, { label: actor?.by ?? DEFAULT_ACTOR })).lockouts,
+    liftLockout: async (username, actor) => (await liftSignInLockout(ctx, { username: username.trim().toLowerCase() }, { label: actor?.by ?? DEFAULT_ACTOR })).lifted,
+    resetSecondFactor: async (userId, actor) => (await resetUserSecondFactor(ctx, { userId }, { label: actor?.by ?? DEFAULT_ACTOR })).reset,
   };
 }

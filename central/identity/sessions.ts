@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CareDeskError, type RevocationScope, type SessionInfo, type SessionPolicy, type SignInRequest, type SignInResponse, type User } from '../../domain';
+import { CareDeskError, needsSecondFactor, type RevocationScope, type SecondFactorChallenge, type SessionInfo, type SessionPolicy, type SignInRequest, type SignInResponse, type User } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { Clock, StoreContext } from '../context';
 import { inTransaction, type Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 import { checkPassword } from './passwords';
 import { recordRevocation, type Revocation } from './revocations';
-import { clearFailures, isThrottled, recordFailure } from './signInThrottle';
+import { activeLockout, clearFailures, lockedOut, recordFailure } from './lockouts';
+import { beginSecondFactor } from './secondFactor';
 import { findUserByUsername, userOf } from './users';
 
 /** A session lasts one working day; the workstation's idle lock (session policy) is much shorter. */
@@ -37,23 +38,28 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-type SignInDeps = Pick<StoreContext, 'db' | 'clock' | 'sessionPolicy'>;
+type SignInDeps = Pick<StoreContext, 'db' | 'clock' | 'sessionPolicy' | 'secondFactorKey'>;
 
-export async function signIn(ctx: SignInDeps, request: SignInRequest, deviceId: string): Promise<SignInResponse> {
+/**
+ * The password step of a sign-in. A role without a second factor gets its session here; one with a
+ * second factor (domain/secondFactor.ts) gets a challenge, which only the second-factor step takes
+ * (identity/secondFactor.ts). A locked username is refused before its password is even checked.
+ */
+export async function signIn(ctx: SignInDeps, request: SignInRequest, deviceId: string): Promise<SignInResponse | SecondFactorChallenge> {
   const { db, clock } = ctx;
   const now = clock();
-  if (await isThrottled(db, request.username, now)) {
+  if (await activeLockout(db, request.username, now)) {
     await inTransaction(db, (tx) =>
-      appendAudit(tx, now, { action: 'session.sign_in_failed', outcome: 'denied', deviceId, detail: `rate limited: ${request.username}` }),
+      appendAudit(tx, now, { action: 'session.sign_in_failed', outcome: 'denied', deviceId, detail: `locked out: ${request.username}` }),
     );
-    throw new CareDeskError('rate_limited', 'too many failed sign-ins; try again in a few minutes');
+    throw lockedOut();
   }
   const row = await findUserByUsername(db, request.username);
   const passwordOk = await checkPassword(row?.password_hash ?? null, request.password);
   if (!row || !passwordOk) {
     await inTransaction(db, async (tx) => {
-      await recordFailure(tx, request.username, now);
-      await appendAudit(tx, now, { action: 'session.sign_in_failed', outcome: 'failed', userId: row?.id, role: row?.role as User['role'], deviceId, detail: `username ${request.username}` });
+      await appendAudit(tx, now, { action: 'session.sign_in_failed', outcome: 'failed', userId: row?.id, role: row?.role as User['role'], deviceId, detail: `username ${request.username}: wrong password` });
+      await recordFailure(tx, now, { username: request.username, kind: 'password', userId: row?.id, role: row?.role as User['role'] | undefined, deviceId });
     });
     throw new CareDeskError('unauthenticated', 'wrong username or password');
   }
@@ -64,16 +70,20 @@ export async function signIn(ctx: SignInDeps, request: SignInRequest, deviceId: 
     );
     throw userDisabled();
   }
+  if (needsSecondFactor(user.role)) return beginSecondFactor(ctx, user, deviceId);
+  return inTransaction(db, (tx) => openSession(tx, ctx, user, deviceId, now));
+}
+
+/** A new session for `user` on `deviceId`, in the caller's transaction: the end of every successful sign-in. */
+export async function openSession(tx: Tx, ctx: Pick<StoreContext, 'sessionPolicy'>, user: User, deviceId: string, now: Date, detail?: string): Promise<SignInResponse> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS).toISOString();
-  await inTransaction(db, async (tx) => {
-    await clearFailures(tx, user.username, now);
-    await tx
-      .insertInto('sessions')
-      .values({ token_hash: tokenHash(token), user_id: user.id, device_id: deviceId, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null })
-      .execute();
-    await appendAudit(tx, now, { action: 'session.sign_in', outcome: 'ok', userId: user.id, role: user.role, deviceId });
-  });
+  await clearFailures(tx, user.username, now);
+  await tx
+    .insertInto('sessions')
+    .values({ token_hash: tokenHash(token), user_id: user.id, device_id: deviceId, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null })
+    .execute();
+  await appendAudit(tx, now, { action: 'session.sign_in', outcome: 'ok', userId: user.id, role: user.role, deviceId, detail: detail ?? null });
   return { token, expiresAt, serverTime: now.toISOString(), user, policy: ctx.sessionPolicy satisfies SessionPolicy };
 }
 

@@ -6,6 +6,7 @@ import { reverseAdjustment } from '../billing/adjustmentReversal';
 import type { StoreContext } from '../context';
 import { sessionOf } from '../http/access';
 import type { SessionContext } from '../identity/sessions';
+import { signInAdminHandlers } from '../identity/lockoutAdmin';
 import { replyToInquiry } from '../inquiries/reply';
 import { convertLead } from '../leads/convert';
 import { setE911Address } from '../serviceLines/e911';
@@ -29,6 +30,7 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,
   'serviceLine.setE911Address': setE911Address,
+  ...signInAdminHandlers,
 };
 
 export async function takeOperation<N extends RoutedOperationName>(ctx: StoreContext, session: SessionContext, name: N, body: unknown): Promise<OperationOutput<N>> {

@@ -109,7 +109,16 @@ export interface CentralSchema {
     reviewed_by: string | null;
     reviewed_at: string | null;
   };
-  sign_in_failures: { id: string; username: string; at: string };
+  /** `kind`: what failed, a password or a second-factor code (identity/lockouts.ts) */
+  sign_in_failures: { id: string; username: string; at: string; kind: string };
+  /** a username locked after too many failed sign-ins, until `locked_until` or an administrator lifts it */
+  sign_in_lockouts: { id: string; username: string; user_id: string | null; locked_at: string; locked_until: string; password_failures: number; code_failures: number; lifted_at: string | null; lifted_by: string | null };
+  /** a user's TOTP secret, sealed (identity/secondFactorSecrets.ts), and the time step of the last code accepted */
+  second_factors: { user_id: string; secret_sealed: string; enrolled_at: string; last_step: number };
+  /** recovery codes as keyed hashes; each signs in once */
+  recovery_codes: { code_hash: string; user_id: string; created_at: string; used_at: string | null };
+  /** half-done sign-ins (the password proven, the code not yet): the token's hash, bound to the device */
+  sign_in_challenges: { token_hash: string; user_id: string; device_id: string; created_at: string; expires_at: string; used_at: string | null; enrol_secret_sealed: string | null };
   /** failed enrolment attempts per source address, for the enrolment rate limit */
   enrolment_failures: { id: string; source: string; at: string };
   /** ended sessions, in `revocation_seq` order, read by every process serving event streams */

@@ -38,6 +38,13 @@ export const CHANNEL_NAMES = [
   'serviceLine.setE911Address',
   'sync.status',
   'sync.now',
+  // sign-in's second factor and the administrator's lockouts (issue 14)
+  'session.secondFactor',
+  'session.recoveryCodesSaved',
+  'session.reauthenticate',
+  'lockout.list',
+  'lockout.lift',
+  'secondFactor.reset',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 

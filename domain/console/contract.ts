@@ -3,6 +3,7 @@ import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTi
 import { Username } from '../entities/identity';
 import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, QUEUE_ENTITIES, type OnlineOperationName } from '../operations';
 import { Role } from '../roles';
+import { RecoveryCode, TotpCode } from '../secondFactor';
 import { ErasureCertificate, HistoryResponse, MutationHold, VerificationAttempts } from '../sync/protocol';
 import { rule } from '../validation/rule';
 import { ChangeReason, requiredText } from '../validation/text';
@@ -17,6 +18,13 @@ export { CHANNEL_NAMES, EVENT_NAMES };
  * client derives from the same table, so the three cannot drift apart.
  */
 
+export const SecondFactorPrompt = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('code') }),
+  z.object({ step: z.literal('enrol'), secret: z.string(), otpauthUri: z.string() }),
+  z.object({ step: z.literal('recovery_codes'), codes: z.array(z.string()) }),
+]);
+export type SecondFactorPrompt = z.infer<typeof SecondFactorPrompt>;
+
 export const SessionState = z.object({
   state: z.enum(['not_enrolled', 'signed_out', 'locked', 'unlocked']),
   user: z.object({ id: Id, username: z.string(), displayName: z.string(), role: Role }).nullable(),
@@ -24,6 +32,17 @@ export const SessionState = z.object({
   online: z.boolean(),
   /** why the workstation cannot keep a cache, e.g. no OS keychain; shown plainly, never worked around */
   blocker: z.string().nullable(),
+  /**
+   * signed out, the password proven, the second factor asked (issue 14): a code (`code`), or at
+   * enrolment the secret to add to an authenticator app (`enrol`), then the recovery codes, shown once
+   * (`recovery_codes`) before the console opens. Absent or null otherwise.
+   */
+  secondFactor: SecondFactorPrompt.nullable().optional(),
+  /**
+   * unlocked, but the central store's session has ended (it expired): the console asks for the
+   * password (and a code, for a role with a second factor) where it is, and sync resumes. Absent or null otherwise.
+   */
+  reauth: z.object({ secondFactor: z.boolean() }).nullable().optional(),
 });
 export type SessionState = z.infer<typeof SessionState>;
 
@@ -298,6 +317,12 @@ export const CONSOLE_CONTRACT = {
   'erasure.certificate': { input: z.strictObject({ requestId: Id }), output: ErasureCertificate, unlocked: true, passive: true },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true, passive: true },
   'sync.now': { input: Empty, output: SyncStatus, unlocked: true },
+  /** the second step of a sign-in (SessionState.secondFactor): the code of the moment, or one recovery code */
+  'session.secondFactor': { input: z.union([z.strictObject({ code: TotpCode }), z.strictObject({ recoveryCode: RecoveryCode })]), output: SessionState, unlocked: false },
+  /** the recovery codes shown at enrolment were kept: the console opens */
+  'session.recoveryCodesSaved': { input: Empty, output: SessionState, unlocked: false },
+  /** the central store's session ended while the console is unlocked: signs in again where the user is, and sync resumes */
+  'session.reauthenticate': { input: z.strictObject({ password: Password, code: TotpCode.optional(), recoveryCode: RecoveryCode.optional() }), output: SessionState, unlocked: true },
   ...onlineChannels(),
 } as const satisfies Record<ChannelName, ChannelSpec>;
 

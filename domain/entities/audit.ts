@@ -53,6 +53,16 @@ export const AUDIT_ACTIONS = [
   'e911.review_flagged',
   /** the central store cleared a line's flag: the service address is its E911 address again */
   'e911.review_cleared',
+  /** a username locked after too many failed sign-ins (passwords or codes, PCI DSS 8.3.4): counts only, never what was typed */
+  'session.locked_out',
+  /** an administrator lifted a sign-in lockout */
+  'session.lockout_lifted',
+  /** an administrator listed the sign-in lockouts */
+  'session.lockouts_listed',
+  /** a user added a second factor (TOTP) at sign-in; recovery codes were issued */
+  'session.second_factor_enrolled',
+  /** an administrator reset a user's second factor: they enrol again at their next sign-in */
+  'user.second_factor_reset',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -15,6 +15,8 @@ export const API = {
   health: '/v1/health',
   enrol: '/v1/devices/enrol',
   session: '/v1/session',
+  /** the second step of a sign-in that needs a second factor (issue 14): the challenge and a code */
+  secondFactor: '/v1/session/second-factor',
   clients: '/v1/sync/clients',
   pull: '/v1/sync/pull',
   push: '/v1/sync/push',

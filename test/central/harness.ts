@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { generate } from 'otplib';
 import { Agent, request } from 'undici';
 import { startCentralStore, type CentralStore, type InternalErrorLog, type SeedSummary } from '../../central';
-import { API, PROTOCOL, PullLine, ServerEvent, type Mutation, type Role, type User } from '../../domain';
+import { API, PROTOCOL, PullLine, ServerEvent, TOTP, type Mutation, type Role, type User } from '../../domain';
 import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
 
 /**
@@ -132,11 +133,44 @@ export class Harness {
     return this.call(device.agent, 'POST', API.session, { body: { username, password } });
   }
 
+  /** each second-factor user's TOTP secret as enrolment showed it, and the last time step this harness used */
+  readonly totpSecrets = new Map<string, { secret: string; lastStep: number }>();
+
+  /**
+   * The code an authenticator app shows `username` now (by the store's clock), never one this harness
+   * used before: the next step's when this one's is spent (the store allows one step of drift), the
+   * clock moved on a step when that is spent too.
+   */
+  async totp(username: string): Promise<string> {
+    const known = this.totpSecrets.get(username);
+    if (!known) throw new Error(`no second factor enrolled by the harness for ${username}`);
+    let now = Math.floor(this.clock().getTime() / 1000 / TOTP.periodSeconds);
+    if (known.lastStep > now) {
+      this.clock.advance(TOTP.periodSeconds * 1000);
+      now += 1;
+    }
+    const step = Math.max(now, known.lastStep + 1);
+    known.lastStep = step;
+    return generate({ secret: known.secret, epoch: step * TOTP.periodSeconds });
+  }
+
+  /**
+   * The whole sign-in as a desk does it: the password, then (for a role with a second factor) a code,
+   * enrolling the first time with the secret offered. The reply of the last step.
+   */
+  async signInFully(device: TestDevice, username: string, password = PASSWORD): Promise<Reply> {
+    const first = await this.signIn(device, username, password);
+    const step = first.json?.secondFactor;
+    if (first.status !== 200 || !step) return first;
+    if (step.enrol) this.totpSecrets.set(username, { secret: step.enrol.secret, lastStep: 0 });
+    return this.call(device.agent, 'POST', API.secondFactor, { body: { challenge: step.challenge, code: await this.totp(username) } });
+  }
+
   /** A user of `role` signed in on a freshly enrolled device (or `device`), with a registered client id. */
   async session(role: Role, device?: TestDevice): Promise<TestSession> {
     const desk = device ?? (await this.enrol());
     const user = await this.addUser(role);
-    const res = await this.signIn(desk, user.username);
+    const res = await this.signInFully(desk, user.username);
     if (res.status !== 200) throw new Error(`sign-in failed: ${res.text}`);
     const clientId = randomUUID();
     const registered = await this.call(desk.agent, 'POST', API.clients, { token: res.json.token, body: { clientId } });

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { API, EnrolRequest, type BillingPolicy, EnrolResponse, SessionInfo, SignInRequest, SignInResponse, parseOrThrow } from '../../../domain';
+import { API, EnrolRequest, type BillingPolicy, EnrolResponse, SecondFactorChallenge, SecondFactorRequest, SecondFactorSignIn, SessionInfo, SignInRequest, SignInResponse, parseOrThrow } from '../../../domain';
 import type { StoreContext } from '../../context';
 import { enrolDevice } from '../../identity/devices';
 import { enrolmentSource } from '../../identity/enrolmentThrottle';
+import { finishSecondFactor } from '../../identity/secondFactor';
 import { sessionInfo, signIn, signOut } from '../../identity/sessions';
 import { deviceOf, sessionOf } from '../access';
 
@@ -28,7 +29,16 @@ function billingPolicy(ctx: Pick<StoreContext, 'adjustmentApprovalAboveCents'>, 
 export function identityRoutes(app: FastifyInstance, ctx: StoreContext): void {
   app.post(API.session, { config: { access: 'device' } }, async (request) => {
     const body = parseOrThrow(SignInRequest, request.body);
-    return SignInResponse.parse({ ...(await signIn(ctx, body, deviceOf(request).id)), ...billingPolicy(ctx, request.syncProtocol) });
+    const answer = await signIn(ctx, body, deviceOf(request).id);
+    // a role with a second factor gets a challenge, not a session (domain/secondFactor.ts)
+    if ('secondFactor' in answer) return SecondFactorChallenge.parse(answer);
+    return SignInResponse.parse({ ...answer, ...billingPolicy(ctx, request.syncProtocol) });
+  });
+
+  // the second step, for the same device: the challenge and a code (a challenge is no bearer token)
+  app.post(API.secondFactor, { config: { access: 'device' } }, async (request) => {
+    const body = parseOrThrow(SecondFactorRequest, request.body);
+    return SecondFactorSignIn.parse({ ...(await finishSecondFactor(ctx, body, deviceOf(request).id)), ...billingPolicy(ctx, request.syncProtocol) });
   });
 
   // the access check has done the work: the token is good, its user active, its device enrolled

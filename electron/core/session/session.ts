@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
-import type { IdleState, RecordRef, SessionState, VerificationState } from '../../../domain/console/contract';
+import type { IdleState, RecordRef, SecondFactorPrompt, SessionState, VerificationState } from '../../../domain/console/contract';
+import { needsSecondFactor, type SecondFactorSignIn } from '../../../domain/secondFactor';
 import { DEFAULT_SESSION_POLICY, SessionPolicy, User } from '../../../domain/entities';
-import { defaultEnrolmentUrl, revocationScopeOf, type RevocationScope } from '../../../domain/sync/protocol';
+import { defaultEnrolmentUrl, revocationScopeOf, type RevocationScope, type SignInResponse } from '../../../domain/sync/protocol';
 import { openCache, type WorkstationCache } from '../cache';
 import type { WorkstationConfig } from '../config';
 import { createDeviceRequest, forgetDeviceIdentity, loadDeviceIdentity, saveDeviceIdentity } from '../device/identity';
@@ -64,6 +65,12 @@ export class Session {
   private endedCallOf: string | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
+  /**
+   * A sign-in between its password and its second factor (issue 14): the challenge the store gave, and
+   * the password, which opens the cache once the code is accepted. Kept in this process only, for the
+   * challenge's few minutes; at enrolment, the finished sign-in waits here while the recovery codes are shown.
+   */
+  private pending: { username: string; password: string; challenge: string; expiresAt: number; prompt: SecondFactorPrompt; signedIn: SignInResponse | null } | null = null;
   /** revocations run one at a time: a stream event and a refused request may report the same one */
   private revoking: Promise<void> = Promise.resolve();
 
@@ -93,6 +100,9 @@ export class Session {
       policy: this.open?.policy ?? null,
       online: this.open ? this.open.engine.status().online : false,
       blocker: this.deps.blocker,
+      secondFactor: this.state === 'signed_out' && this.pending ? this.pending.prompt : null,
+      // the store's session ended while the cache is open: sign in again where the user is
+      reauth: this.open && this.open.token === null ? { secondFactor: needsSecondFactor(this.open.user.role) } : null,
     };
   }
 
@@ -141,9 +151,10 @@ export class Session {
     const vault = this.requireVault();
     const client = this.requireClient();
     if (this.open) await this.lock();
-    let signedIn;
+    this.pending = null;
+    let answer;
     try {
-      signedIn = await client.signIn({ username, password });
+      answer = await client.signIn({ username, password });
     } catch (err) {
       // Offline: the password alone opens this workstation's cache (DESIGN §4).
       const userId = vault.userIdFor(username);
@@ -152,6 +163,94 @@ export class Session {
       }
       throw await this.wipeIfRevoked(err, userId);
     }
+    if ('secondFactor' in answer) {
+      const { challenge, expiresAt, enrol } = answer.secondFactor;
+      const prompt: SecondFactorPrompt = enrol ? { step: 'enrol', secret: enrol.secret, otpauthUri: enrol.otpauthUri } : { step: 'code' };
+      this.pending = { username, password, challenge, expiresAt: Date.parse(expiresAt), prompt, signedIn: null };
+      return this.changed();
+    }
+    return this.openSignedIn(answer, password);
+  }
+
+  /**
+   * The second step of a sign-in (issue 14): the code of the moment, or a recovery code. At
+   * enrolment the recovery codes are shown first (`recovery_codes`); otherwise the cache opens.
+   */
+  async secondFactor(proof: { code: string } | { recoveryCode: string }): Promise<SessionState> {
+    const pending = this.pending;
+    if (!pending || pending.signedIn) throw new CareDeskError('unauthenticated', 'Sign in with your username and password first.');
+    if (pending.expiresAt <= this.deps.clock().getTime()) {
+      this.pending = null;
+      this.changed();
+      throw new CareDeskError('unauthenticated', 'This sign-in took too long: enter your username and password again.');
+    }
+    let signedIn: SecondFactorSignIn;
+    try {
+      signedIn = await this.requireClient().secondFactor({ challenge: pending.challenge, ...proof });
+    } catch (err) {
+      // a lockout, an expired challenge or a revocation ends this attempt; a wrong code may be typed again
+      if (err instanceof CareDeskError && (err.code !== 'unauthenticated' || !err.issues.length)) {
+        this.pending = null;
+        this.changed();
+        throw await this.wipeIfRevoked(err, this.requireVault().userIdFor(pending.username));
+      }
+      throw err;
+    }
+    const { recoveryCodes, ...session } = signedIn;
+    if (recoveryCodes?.length) {
+      pending.signedIn = session;
+      pending.prompt = { step: 'recovery_codes', codes: recoveryCodes };
+      return this.changed();
+    }
+    this.pending = null;
+    return this.openSignedIn(session, pending.password);
+  }
+
+  /** The recovery codes shown at enrolment were kept: the console opens on the finished sign-in. */
+  async recoveryCodesSaved(): Promise<SessionState> {
+    const pending = this.pending;
+    if (!pending?.signedIn) throw new CareDeskError('unauthenticated', 'Sign in with your username and password first.');
+    this.pending = null;
+    return this.openSignedIn(pending.signedIn, pending.password);
+  }
+
+  /**
+   * The central store's session ended (it expired) while the cache is open (issue 14): the user signs
+   * in again where they are — the password, and a code for a role with a second factor — and sync
+   * resumes with the new token; the cache, the workspace and the outbox stay as they are. A disabled
+   * account or a revoked workstation gets no resume: it is wiped, as at any contact.
+   */
+  async reauthenticate(input: { password: string; code?: string; recoveryCode?: string }): Promise<SessionState> {
+    const open = this.unlocked();
+    const client = this.requireClient();
+    let signedIn: SignInResponse;
+    try {
+      const answer = await client.signIn({ username: open.user.username, password: input.password });
+      if ('secondFactor' in answer) {
+        const proof = input.code ? { code: input.code } : input.recoveryCode ? { recoveryCode: input.recoveryCode } : null;
+        if (!proof) throw new CareDeskError('validation', 'enter the code your authenticator app shows', [{ field: 'code', rule: 'required', message: 'required for your role' }]);
+        const { recoveryCodes: _none, ...session } = await client.secondFactor({ challenge: answer.secondFactor.challenge, ...proof });
+        signedIn = session;
+      } else {
+        signedIn = answer;
+      }
+    } catch (err) {
+      throw await this.wipeIfRevoked(err, open.user.id);
+    }
+    // the username now names another account: this cache is not theirs
+    if (signedIn.user.id !== open.user.id || this.open !== open) throw new CareDeskError('unauthenticated', 'Sign out and sign in again.');
+    recordSignIn(open.cache, signedIn, this.deps.clock);
+    open.policy = signedIn.policy;
+    open.token = signedIn.token;
+    this.touch();
+    open.engine.resume();
+    return this.changed();
+  }
+
+  /** A finished online sign-in: the user's cache opened (or made) with the password, the client registered, sync started. */
+  private async openSignedIn(signedIn: SignInResponse, password: string): Promise<SessionState> {
+    const vault = this.requireVault();
+    const client = this.requireClient();
     const { user, policy, token } = signedIn;
     let key: Buffer;
     if (vault.hasCache(user.id)) {
@@ -221,6 +320,7 @@ export class Session {
   }
 
   async signOut(): Promise<SessionState> {
+    this.pending = null;
     const token = this.open?.token;
     // the call is over: what was kept for a lock goes (now, or when a cache shut by the lock opens again)
     if (this.open) this.open.cache.keepWorkspace(null);
@@ -315,6 +415,8 @@ export class Session {
       onRevoked: (scope) => void this.revoke(scope, user.id),
       onSignInNeeded: () => {
         session.token = null;
+        // the console asks for the password (and a code) where the user is (SessionState.reauth)
+        if (this.open === session) this.changed();
       },
       retry,
       batchSize,

@@ -61,6 +61,9 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
       }
     }
     const signedIn = await client.signIn({ username: local.user.username, password }, signal);
+    // a role with a second factor: the password alone renews no session; the console opens offline and
+    // asks for the password and a code where the user is (SessionState.reauth), and sync resumes then
+    if ('secondFactor' in signedIn) return null;
     // the username now names another account: this cache is not theirs, stay offline
     if (signedIn.user.id !== local.user.id) return null;
     recordSignIn(local.cache, signedIn, clock);

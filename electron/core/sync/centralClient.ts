@@ -16,7 +16,6 @@ import {
   ServerEvent,
   SessionInfo,
   liveStreamSilenceMs,
-  SignInResponse,
   VerificationAttempts,
   VerifyResponse,
   type AdjustmentRequest,
@@ -27,6 +26,7 @@ import {
   type VerifyRequest,
 } from '../../../domain/sync/protocol';
 import type { EntityName } from '../../../domain/entities';
+import { SecondFactorSignIn, SignInAnswer, type SecondFactorRequest } from '../../../domain/secondFactor';
 import { OPERATIONS, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../../domain/operations';
 import { ndjsonLines } from './ndjson';
 
@@ -132,9 +132,14 @@ export class CentralClient {
     return this.call('POST', API.enrol, null, body, EnrolResponse);
   }
 
-  /** `signal` bounds the wait, e.g. at unlock, which goes on offline rather than hang */
+  /** `signal` bounds the wait, e.g. at unlock, which goes on offline rather than hang; a role with a second factor is answered a challenge */
   signIn(body: SignInRequest, signal?: AbortSignal) {
-    return this.call('POST', API.session, null, body, SignInResponse, signal);
+    return this.call('POST', API.session, null, body, SignInAnswer, signal);
+  }
+
+  /** The second step of a sign-in (issue 14): the challenge and a code, or a recovery code. */
+  secondFactor(body: SecondFactorRequest, signal?: AbortSignal) {
+    return this.call('POST', API.secondFactor, null, body, SecondFactorSignIn, signal);
   }
 
   /** Whether the session is still good (its user active, its device enrolled), with the policy now in force. */

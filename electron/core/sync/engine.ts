@@ -53,6 +53,7 @@ export class SyncEngine {
   /** aborted by `stop`: a push or pull stalled on the network must not hold up a lock (and the cache key) until it times out */
   private halt = new AbortController();
   private stopped = false;
+  private listening = false;
   private readonly retry: { baseMs: number; maxMs: number };
 
   constructor(private readonly deps: SyncEngineDeps) {
@@ -298,8 +299,30 @@ export class SyncEngine {
     this.retryTimer.unref?.();
   }
 
-  /** The live-update stream: a poke means the change log advanced; reconnects with backoff. */
+  /**
+   * A new session token after the user signed in again where they were (issue 14): the stream
+   * reconnects (unless its loop is still running) and a sync runs now, sending what waited.
+   */
+  resume(): void {
+    if (this.stopped) return;
+    this.error = null;
+    void this.listen();
+    void this.syncNow();
+  }
+
+  /** The live-update stream, one loop at a time. */
   private async listen(): Promise<void> {
+    if (this.listening) return;
+    this.listening = true;
+    try {
+      await this.listenLoop();
+    } finally {
+      this.listening = false;
+    }
+  }
+
+  /** A poke means the change log advanced; reconnects with backoff. */
+  private async listenLoop(): Promise<void> {
     let attempt = 0;
     while (!this.stopped) {
       const token = this.deps.token();

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS } from '../../../domain/entities';
 import { demoCustomer } from '../../../domain/demo/generator';
-import { DEMO_SEED, PASSWORD, startTestCentral, type TestCentral } from '../../support/central';
+import { DEMO_SEED, startTestCentral, type TestCentral } from '../../support/central';
 import { eventually, startWorkstation, type TestWorkstation } from '../../support/workstation';
+import { signInDesk } from '../../support/secondFactor';
 
 /**
  * Issue 13 across desks: the clerk's desk learns the store's approval threshold at sign-in and its
@@ -22,7 +23,7 @@ let rep: TestWorkstation;
 
 async function signedIn(username: string): Promise<TestWorkstation> {
   const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
-  await ws.call('session.signIn', { username, password: PASSWORD });
+  await signInDesk(ws, username);
   await ws.call('sync.now');
   return ws;
 }

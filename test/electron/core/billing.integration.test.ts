@@ -7,9 +7,10 @@ import { accessOf } from '../../../domain/policy';
 import type { EntityName } from '../../../domain/entities';
 import { cacheContents } from '../../support/cacheContents';
 import { filesUnder, foundInFiles, foundInTexts, spellings, testCardNumber } from '../../support/cardLeaks';
-import { DEMO_SEED, PASSWORD, startTestCentral, type TestCentral } from '../../support/central';
+import { DEMO_SEED, startTestCentral, type TestCentral } from '../../support/central';
 import { recordResponseBodies } from '../../support/responseRecorder';
 import { eventually, startWorkstation, type TestWorkstation } from '../../support/workstation';
+import { signInDesk } from '../../support/secondFactor';
 
 /**
  * A billing clerk's workstation against a real central store: the billing projection in the
@@ -36,7 +37,7 @@ async function verified(ws: TestWorkstation, d: ReturnType<typeof demo>): Promis
 
 async function signedIn(username: string): Promise<TestWorkstation> {
   const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
-  await ws.call('session.signIn', { username, password: PASSWORD });
+  await signInDesk(ws, username);
   await ws.call('sync.now');
   return ws;
 }

@@ -46,6 +46,12 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
     'address.zip',
   ],
+  'session.secondFactor': [{ code: '12345' }, 'code'],
+  'session.recoveryCodesSaved': [{ extra: 1 }, '(input)'],
+  'session.reauthenticate': [{ password: 'a long enough password', code: 'abcdef' }, 'code'],
+  'lockout.list': [{ extra: 1 }, '(input)'],
+  'lockout.lift': [{ username: 'A b' }, 'username'],
+  'secondFactor.reset': [{ userId: 'not-a-uuid' }, 'userId'],
 };
 
 let core: WorkstationCore;

@@ -12,6 +12,7 @@ import type { Vault } from '../../../electron/core/vault';
 import { decryptedPages } from '../../support/decryptedPages';
 import { cacheConnection } from '../../support/fullDisk';
 import { startWorkstation, eventually, type TestWorkstation } from '../../support/workstation';
+import { signInDesk } from '../../support/secondFactor';
 
 /**
  * The desk's offline pipeline for every declared operation (domain/operations.ts, issue 10): records
@@ -43,7 +44,7 @@ async function desk(username: string): Promise<TestWorkstation> {
     deviceName: `desk of ${username}`,
     sync: { retry: { baseMs: 100, maxMs: 500 } },
   });
-  await ws.call('session.signIn', { username, password: PASSWORD });
+  await signInDesk(ws, username);
   await ws.call('sync.now');
   return ws;
 }

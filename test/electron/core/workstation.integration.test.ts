@@ -3,6 +3,7 @@ import { demoCustomer } from '../../../domain/demo/generator';
 import { CareDeskError } from '../../../domain/errors';
 import { startTestCentral, DEMO_SEED, PASSWORD, type TestCentral } from '../../support/central';
 import { startWorkstation, eventually, type TestWorkstation } from '../../support/workstation';
+import { signInDesk } from '../../support/secondFactor';
 import { CentralClient } from '../../../electron/core/sync/centralClient';
 import { loadDeviceIdentity } from '../../../electron/core/device/identity';
 import { openOsKeychain } from '../../../electron/core/keychain';
@@ -20,7 +21,7 @@ const workstations: TestWorkstation[] = [];
 async function workstation(username: string): Promise<TestWorkstation> {
   const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
   workstations.push(ws);
-  await ws.call('session.signIn', { username, password: PASSWORD });
+  await signInDesk(ws, username);
   await ws.call('sync.now');
   return ws;
 }
