@@ -26,6 +26,11 @@ export function useSession() {
     enrol: (code: string, deviceName: string) => run(() => invoke('device.enrol', { code, deviceName })),
     lock: () => run(() => invoke('session.lock', {})),
     signOut: () => run(() => invoke('session.signOut', {})),
+    /** the second step of a sign-in (issue 14): the code of the moment, or a recovery code */
+    secondFactor: (proof: { code: string } | { recoveryCode: string }) => run(() => invoke('session.secondFactor', proof)),
+    recoveryCodesSaved: () => run(() => invoke('session.recoveryCodesSaved', {})),
+    /** the store's session ended while the console is open: sign in again where the user is */
+    reauthenticate: (input: { password: string; code?: string; recoveryCode?: string }) => run(() => invoke('session.reauthenticate', input)),
   };
 }
 

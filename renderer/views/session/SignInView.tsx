@@ -4,11 +4,12 @@ import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
 import { TextField } from '../../components/TextField';
 import type { SessionApi } from '../../hooks/useSession';
+import { SecondFactorStep } from './SecondFactorStep';
 import { SessionFrame } from './SessionFrame';
 
 const HINTS: Record<string, string> = {
   unauthenticated: 'Check the username and password and try again.',
-  rate_limited: 'Too many attempts: wait a minute before trying again.',
+  rate_limited: 'Too many failed attempts: ask an administrator to lift the lockout, or wait 30 minutes.',
   offline: 'The central store cannot be reached. If you have signed in on this workstation before, your password still opens your cache.',
   disk_full: "Free some space on this computer's disk, then sign in again.",
 };
@@ -18,6 +19,10 @@ export function SignInView({ api }: { api: SessionApi }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; hint?: string } | null>(null);
+
+  // the password is proven; the second factor is asked (issue 14)
+  const prompt = api.session?.secondFactor;
+  if (prompt) return <SecondFactorStep api={api} prompt={prompt} />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -29,6 +34,8 @@ export function SignInView({ api }: { api: SessionApi }) {
     setError(null);
     try {
       await api.signIn(username.trim(), password);
+      setPassword('');
+      setBusy(false);
     } catch (err) {
       setPassword('');
       setError({ message: messageOf(err), hint: HINTS[codeOf(err) ?? ''] });

@@ -12,12 +12,14 @@ import { CustomersView } from '../customers/CustomersView';
 import { LegalHoldsView } from '../holds/LegalHoldsView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
+import { LockoutsPanel } from '../admin/LockoutsPanel';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
 import { IdleWarning } from './IdleWarning';
 import { OfflineBanner } from './OfflineBanner';
 import { QueuedEdits } from './QueuedEdits';
+import { ReauthPrompt } from './ReauthPrompt';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
@@ -98,7 +100,8 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
       <div className="console-body">
         <NavRail items={nav} current={view} onSelect={setView} conflicts={status?.conflicts ?? 0} />
         <main id="main" className="console-main" ref={mainRef} tabIndex={-1} aria-busy={!restored || undefined}>
-          <OfflineBanner status={status} />
+          {/* a session that ended is not an outage: the prompt says what waits and why */}
+          {session.reauth ? <ReauthPrompt api={api} reauth={session.reauth} /> : <OfflineBanner status={status} />}
           {restored && (
             <div className="console-view">
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} firstSync={status?.firstSync ?? null} role={user.role} />}
@@ -107,6 +110,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
+          {view === 'lockouts' && <LockoutsPanel />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}

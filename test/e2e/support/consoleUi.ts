@@ -2,6 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { demoCustomer, type DemoCustomer } from '../../../domain/demo/generator';
 import { formatPhone, phoneDigits } from '../../../domain/validation/phone';
 import { DEMO_SEED, PASSWORD } from '../../support/central';
+import { rememberSecret, totpFor } from '../../support/secondFactor';
 
 /** The n-th seeded demo customer, as the central store has it, with its caller-verification answers. */
 export function customerNo(index: number): DemoCustomer {
@@ -35,12 +36,35 @@ export function ui(page: Page) {
   };
 }
 
+/**
+ * Signs in from the sign-in screen. A role with a second factor (domain/secondFactor.ts) enrols at
+ * its first sign-in, the way a user with an authenticator app does: the secret is read from the
+ * enrolment step's text, its code computed with otplib (test/support/secondFactor.ts), the recovery
+ * codes acknowledged; at a later sign-in the code of the moment is typed.
+ */
 export async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
   const u = ui(page);
   await u.username.fill(username);
   await u.password.fill(password);
   await u.password.press('Enter');
+  await passSecondFactor(page, username);
   await expect(u.search).toBeVisible();
+}
+
+/** After the password: the second factor's steps, if the role has them; nothing otherwise. */
+export async function passSecondFactor(page: Page, username: string): Promise<void> {
+  const code = page.getByLabel('Authentication code');
+  const shell = page.locator('.console');
+  await expect(shell.or(code)).toBeVisible();
+  if (await shell.isVisible()) return;
+  const secret = page.getByTestId('totp-secret');
+  if (await secret.isVisible()) rememberSecret(username, (await secret.innerText()).replace(/\s+/g, ''));
+  await code.fill(await totpFor(username));
+  await code.press('Enter');
+  const saved = page.getByRole('button', { name: 'I have saved these codes' });
+  await expect(shell.or(saved)).toBeVisible();
+  if (await saved.isVisible()) await saved.click();
+  await expect(shell).toBeVisible();
 }
 
 /** Signed in and the first sync done: the status bar says when it last synced. */
