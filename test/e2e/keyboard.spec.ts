@@ -4,6 +4,7 @@ import { expect, PASSWORD, test, type Desk } from './support/fixtures';
 import { testCardNumber } from '../support/cardLeaks';
 import { billingUi, customerWhere } from './support/billingUi';
 import { retype, tabTo } from './support/keyboard';
+import { rememberSecret, totpFor } from '../support/secondFactor';
 
 /**
  * Every scenario of the console, done with the keyboard alone: no click, no fill, only keys
@@ -203,6 +204,13 @@ test("the keyboard alone is enough for a billing clerk's work", async ({ openDes
   await keys.type('billing.bea');
   await keys.press('Tab');
   await keys.type(PASSWORD);
+  await keys.press('Enter');
+  // the second factor by keyboard too (issue 14): the code field has the focus, then the recovery codes' one button
+  await expect(page.getByLabel('Authentication code')).toBeFocused();
+  rememberSecret('billing.bea', (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, ''));
+  await keys.type(await totpFor('billing.bea'));
+  await keys.press('Enter');
+  await expect(page.getByRole('button', { name: 'I have saved these codes' })).toBeFocused();
   await keys.press('Enter');
   await expect(u.status.lastSync).not.toContainText('not yet', { timeout: 30_000 });
   await keys.press('Control+K');

@@ -61,7 +61,7 @@ export function SecondFactorStep({ api, prompt }: { api: SessionApi; prompt: Sec
             </li>
           ))}
         </ol>
-        <Button variant="primary" className="btn-block" onClick={() => void api.recoveryCodesSaved()}>
+        <Button variant="primary" className="btn-block" autoFocus onClick={() => void api.recoveryCodesSaved()}>
           I have saved these codes
         </Button>
       </SessionFrame>
