@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +13,7 @@ import { purgeStaleLeads } from './leads/retention';
 import { describeRun, ingestMailDrop } from './inquiries/mailDrop';
 import { backupTo } from './storage/database';
 import { openCentral, startCentralStore, type OpenedCentral } from './index';
+import { commandLine } from './policy';
 
 /**
  * The administrator's command line: `npm run central -- <command> [options]`.
@@ -35,6 +36,8 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   restore --from FILE                    with the store stopped: the database from a backup, then every erasure in the ledger again
   purge-retained                         delete the billing records erasures kept whose retention has ended, and leads never converted past leadRetentionDays (serve does it hourly)
   ingest-mail [--from DIR]               email inquiries from a folder of .eml files or a Maildir (default: config mailDrop)
+  publish-policy --changes TEXT | --changes-file FILE   publish the next privacy-policy version with what changed
+  policy-versions                        each privacy-policy version: who acknowledged it, who has not yet
   serve [--port P] [--enrolment-port E] [--host H]
                                          serve over HTTPS: the API for enrolled devices on P (default
                                          127.0.0.1:8443) and enrolment on E (default P + 1)
@@ -58,6 +61,8 @@ const { values: options, positionals } = parseArgs({
     host: { type: 'string' },
     to: { type: 'string' },
     from: { type: 'string' },
+    changes: { type: 'string' },
+    'changes-file': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -292,6 +297,28 @@ const commands: Record<string, () => Promise<void>> = {
       console.log(describeRun(run) || 'no message waiting');
       // a refused message is dealt with (moved to failed/, its reason beside it); one the store could not take is not
       if (run.failed.length) process.exitCode = 1;
+    });
+  },
+
+  // privacy-policy versions (issue 14): the functions the admin's console calls
+  async 'publish-policy'() {
+    const file = options['changes-file'];
+    const changes = file ? readFileSync(file, 'utf8') : options.changes;
+    if (changes === undefined) throw new CareDeskError('validation', 'give --changes TEXT or --changes-file FILE: what changed in this version');
+    await withCentral(async (central) => {
+      const published = await central.policy.publish({ changes }, commandLine(operator().by));
+      console.log(`published privacy-policy version ${published.version}: every staff user acknowledges it at their next sign-in`);
+    });
+  },
+
+  async 'policy-versions'() {
+    await withCentral(async (central) => {
+      const { versions } = await central.policy.list(commandLine(operator().by));
+      if (!versions.length) return console.log('no privacy-policy version is published');
+      printTable(
+        ['version', 'published (UTC)', 'by', 'acknowledged', 'a later one', 'not yet'],
+        versions.map((v) => [String(v.version), when(v.publishedAt), v.publishedBy, String(v.acknowledged.length), String(v.acknowledgedLater.length), v.notYet.map((u) => u.username).join(', ') || '-']),
+      );
     });
   },
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { E911_UPDATE } from './e911';
 import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
+import { POLICY_ENTITY, PolicyAcknowledgeRequest, PolicyAcknowledgeResult, PolicyPublishRequest, PolicyPublishResult, PolicyStatus, PolicyVersionList, type PolicyEntity } from './policyVersions';
 import type { FieldIssue } from './errors';
 import { accessOf, policyField } from './policy';
 import { ROLES, type Role } from './roles';
@@ -37,6 +38,8 @@ interface Declared {
 export interface CreateContext {
   userId: string;
   at: string;
+  /** the privacy-policy version in force at the store when it creates the record (domain/policyVersions.ts); null: none published */
+  policyVersion?: number | null;
 }
 export interface CreateOperation extends Declared {
   kind: 'create';
@@ -64,8 +67,10 @@ export interface TransitionOperation extends Declared {
  * none, and the record keeps which it was).
  */
 export type CallerCondition = true | { when: { field: string; is: string } };
-export interface OnlineOperation extends Declared {
+export interface OnlineOperation extends Omit<Declared, 'entity'> {
   kind: 'online';
+  /** a record's entity, or what the central store keeps apart from records (policy versions: domain/policyVersions.ts) */
+  entity: EntityName | PolicyEntity;
   roles: readonly Role[];
   /**
    * done on a call: the request carries the verification it rests on (`verificationId`), which the
@@ -119,7 +124,8 @@ const DECLARED = {
     kind: 'create',
     entity: 'lead',
     fields: ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices'],
-    owned: ({ at }) => ({ createdAt: at, convertedCustomerId: null }),
+    // the policy version in force when the prospect gave their details: the store's, never the desk's (issue 14)
+    owned: ({ at, policyVersion }) => ({ createdAt: at, convertedCustomerId: null, ...(policyVersion ? { policyVersion } : {}) }),
     verifiedCaller: false,
     audit: 'record.create',
   },
@@ -253,6 +259,47 @@ const DECLARED = {
     input: SharingExportRequest,
     output: SharingExportResult,
   },
+  // ---- privacy-policy versions (issue 14, domain/policyVersions.ts): online, at the central store only
+  /** an admin publishes a new version with what changed; the store numbers it, and it is never edited */
+  'policyVersion.publish': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ['admin'],
+    does: 'publish a privacy-policy version',
+    audit: 'policy.published',
+    input: PolicyPublishRequest,
+    output: PolicyPublishResult,
+  },
+  /** every staff user, for themselves: the version in force, their acknowledgement, what changed since */
+  'policyVersion.status': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ROLES,
+    does: 'check the privacy policy in force',
+    audit: 'policy.read',
+    input: z.strictObject({}),
+    output: PolicyStatus,
+  },
+  /** every staff user acknowledges a published version for themselves; the store records when and from which device */
+  'policyVersion.acknowledge': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ROLES,
+    does: 'acknowledge the privacy policy',
+    audit: 'policy.acknowledged',
+    input: PolicyAcknowledgeRequest,
+    output: PolicyAcknowledgeResult,
+  },
+  /** the versions with who acknowledged each and who has not yet (staff names only: an audited read) */
+  'policyVersion.list': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ['admin'],
+    does: 'list privacy-policy acknowledgements',
+    audit: 'policy.read',
+    input: z.strictObject({}),
+    output: PolicyVersionList,
+  },
 } as const satisfies Record<string, Operation>;
 
 /**
@@ -344,7 +391,7 @@ export function editOperationFor(entity: EntityName, paths: readonly string[]): 
 
 /** The fields that only an online operation changes, per entity (`changes`): no mutation may write them. */
 export const ONLINE_ONLY_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
-  if (op.kind === 'online' && op.changes) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
+  if (op.kind === 'online' && op.changes) paths[op.entity as EntityName] = [...(paths[op.entity as EntityName] ?? []), ...op.changes];
   return paths;
 }, {});
 
@@ -362,7 +409,7 @@ export function onlineOnlyViolations(entity: EntityName, paths: readonly string[
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
 export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
   const own = op.kind === 'edit' ? op.fields : op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : [];
-  if (own.length) paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
+  if (own.length) paths[op.entity as EntityName] = [...(paths[op.entity as EntityName] ?? []), ...own];
   return paths;
 }, {});
 

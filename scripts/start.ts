@@ -46,6 +46,8 @@ async function localCentralStore(): Promise<{ store: CentralStore; configFile: s
     writeFileSync(seededMarker, new Date().toISOString());
     console.log('done.');
   }
+  // the privacy policy in force (issue 14): version 1, unless one is published already
+  await store.policy.seedDemo();
   const users = await store.admin.seedDemoUsers();
   const credentials = join(STATE, 'demo-users.txt');
   const created = users.filter((u) => u.password);

@@ -10,6 +10,7 @@ import { replyToInquiry } from '../inquiries/reply';
 import { convertLead } from '../leads/convert';
 import { setE911Address } from '../serviceLines/e911';
 import { exportForPartner } from '../sharing/partnerExport';
+import { acknowledgePolicy, listFromConsole, policyStatus, publishFromConsole } from '../policy/policyVersions';
 import { inTransaction } from '../storage/database';
 import type { z } from 'zod';
 
@@ -29,6 +30,11 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,
   'serviceLine.setE911Address': setE911Address,
+  // privacy-policy versions (issue 14): the CLI calls the same functions (policy/policyVersions.ts)
+  'policyVersion.publish': publishFromConsole,
+  'policyVersion.status': (ctx, session) => policyStatus(ctx, session),
+  'policyVersion.acknowledge': acknowledgePolicy,
+  'policyVersion.list': (ctx, session) => listFromConsole(ctx, session),
 };
 
 export async function takeOperation<N extends RoutedOperationName>(ctx: StoreContext, session: SessionContext, name: N, body: unknown): Promise<OperationOutput<N>> {

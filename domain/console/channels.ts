@@ -36,6 +36,11 @@ export const CHANNEL_NAMES = [
   'inquiry.reply',
   'sharing.export',
   'serviceLine.setE911Address',
+  // privacy-policy versions (issue 14): the operations' own channels, derived from domain/operations.ts
+  'policyVersion.publish',
+  'policyVersion.status',
+  'policyVersion.acknowledge',
+  'policyVersion.list',
   'sync.status',
   'sync.now',
 ] as const;

@@ -53,6 +53,13 @@ export const AUDIT_ACTIONS = [
   'e911.review_flagged',
   /** the central store cleared a line's flag: the service address is its E911 address again */
   'e911.review_cleared',
+  // privacy-policy versions (issue 14, domain/policyVersions.ts)
+  /** an admin published a new privacy-policy version: its number, never edited afterwards */
+  'policy.published',
+  /** a staff user acknowledged a privacy-policy version (the version, the device; the store's clock) */
+  'policy.acknowledged',
+  /** the acknowledgements of the policy versions read by an admin (who has, who has not yet) */
+  'policy.read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -28,6 +28,8 @@ export const FIELD_POLICY = {
     serviceAddress:   [W,       R,       R,       W,          R,          H],
     mailingAddress:   [W,       R,       H,       W,          R,          H],
     consents:         [W,       R,       H,       W,          R,          H],
+    // the privacy-policy version each consent was given under: the central store's stamp (issue 14), never a desk's
+    consentPolicyVersions:[R,   R,       H,       R,          R,          H],
     // set by the central store when the customer's contact data is erased (domain/erasure.ts): every desk holding the customer purges then
     erasedContactAt:  [R,       R,       R,       R,          R,          H],
     createdAt:        [R,       R,       R,       R,          R,          H],
@@ -135,6 +137,8 @@ export const FIELD_POLICY = {
     status:           [W,       H,       H,       W,          R,          H],
     createdAt:        [R,       H,       H,       R,          R,          H],
     convertedCustomerId:[R,     H,       H,       R,          R,          H],
+    // the privacy-policy version in force when the lead was created: the central store's stamp (issue 14)
+    policyVersion:    [R,       H,       H,       R,          R,          H],
   },
   inquiry: {
     id:               [R,       H,       H,       R,          R,          H],

@@ -7,14 +7,15 @@ describe('operations', () => {
 
   it.each(ops.filter(([, op]) => op.kind === 'edit'))('%s: every field it edits exists in the entity schema and has a policy row', (_name, op) => {
     for (const path of (op as Extract<Operation, { kind: 'edit' }>).fields) {
-      expect(valueSchemaAt(op.entity, path), path).not.toBeNull();
+      expect(valueSchemaAt(op.entity as EntityName, path), path).not.toBeNull();
       expect(Object.keys(FIELD_POLICY[op.entity as keyof typeof FIELD_POLICY])).toContain(policyField(path));
     }
   });
 
   it.each(ops.filter(([, op]) => op.kind === 'create'))('%s: the desk’s fields, the store’s own, the status and the id make up the whole record, each once', (_name, op) => {
     const create = op as Extract<Operation, { kind: 'create' }>;
-    const owned = Object.keys(create.owned({ userId: 'u', at: '2026-12-02T00:00:00.000Z' }));
+    // with a privacy-policy version in force, which the store stamps on the records that carry one (issue 14)
+    const owned = Object.keys(create.owned({ userId: 'u', at: '2026-12-02T00:00:00.000Z', policyVersion: 1 }));
     const all = [...create.fields, ...owned, LIFECYCLES[create.entity]!.field, 'id'];
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual(Object.keys((ENTITY_SCHEMAS[create.entity] as unknown as { shape: object }).shape).sort());

@@ -46,6 +46,11 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
     'address.zip',
   ],
+  // privacy-policy versions (issue 14)
+  'policyVersion.publish': [{ changes: 'short' }, 'changes'],
+  'policyVersion.status': [{ userId: '00000000-0000-4000-8000-000000000000' }, '(input)'],
+  'policyVersion.acknowledge': [{ version: 0 }, 'version'],
+  'policyVersion.list': [{ extra: 1 }, '(input)'],
 };
 
 let core: WorkstationCore;
