@@ -8,7 +8,7 @@ import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries';
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | 'policy';
 
 export interface NavItem {
   view: ViewId;
@@ -23,6 +23,8 @@ const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shiel
 const HOLDS: NavItem = { view: 'holds', label: 'Legal holds', icon: 'scale', shortcut: 'Alt+4' };
 const LEADS: NavItem = { view: 'leads', label: 'Leads', icon: 'userPlus', shortcut: 'Alt+5' };
 const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox', shortcut: 'Alt+6' };
+// issue 14: privacy-policy versions, for whoever publishes them (admins)
+const POLICY: NavItem = { view: 'policy', label: 'Privacy policy', icon: 'shield', shortcut: 'Alt+9' };
 
 /**
  * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
@@ -36,6 +38,7 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['legalHold.place'], HOLDS],
   [['lead.create'], LEADS],
   [['inquiry.reply'], INQUIRIES],
+  [['policyVersion.publish'], POLICY],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */
