@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, POLICY_CHANGES_MAX, PolicyAcknowledgeResult, PolicyPublishResult, PolicyStatus, PolicyVersionList, PushResponse, ROLES, mustAcknowledge, type Mutation, type Role } from '../../domain';
 import { commandLine } from '../../central/policy';
+import { centralCli } from '../support/cli';
 import { Harness, PASSWORD, type TestSession } from './harness';
 
 /**
@@ -253,5 +254,20 @@ describe('privacy-policy versions', () => {
       const ops = (await h.pull(sessions.network_ops)).lines.flatMap((l) => (l.t === 'put' && l.entity === 'customer' ? [l] : []));
       expect(ops.every((l) => !('consentPolicyVersions' in l.data))).toBe(true);
     });
+  });
+
+  it('publishes and lists from the command line, as a second process against the store while it serves', { timeout: 180_000 }, async () => {
+    const before = (await h.store.db.selectFrom('policy_versions').select('version').execute()).length;
+    const published = await centralCli(h.dataDir, 'publish-policy', '--changes', 'Published from the command line: nothing else changed.');
+    expect(published.code, published.stderr).toBe(0);
+    expect(published.stdout).toContain(`published privacy-policy version ${before + 1}`);
+    expect((await status(sessions.supervisor)).current).toMatchObject({ version: before + 1, publishedBy: expect.stringMatching(/^the command line \(OS user .+\)$/) });
+    expect((await audits('policy.published')).at(-1)).toMatchObject({ user_id: null, outcome: 'ok', entity_id: String(before + 1) });
+    const refused = await centralCli(h.dataDir, 'publish-policy', '--changes', 'short');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('changes: at least 10 characters (min_length)');
+    const listed = await centralCli(h.dataDir, 'policy-versions');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^version\s+published \(UTC\)\s+by\s+acknowledged/);
   });
 });
