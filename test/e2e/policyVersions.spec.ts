@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { commandLine } from '../../central/policy';
 import { mustAcknowledge } from '../../domain/policyVersions';
-import { ui } from './support/consoleUi';
+import { customerNo, openCustomer, ui } from './support/consoleUi';
 import { PASSWORD, capture, expect, test } from './support/fixtures';
 
 /**
@@ -98,6 +98,21 @@ test('after publishing version 2, the next sign-in asks for acknowledgement and 
   // the admin who published it is staff too: asked at their own next sign-in
   await expect(view.getByRole('list', { name: 'Not yet acknowledged version 2' })).toContainText('Ada Admin');
   await capture(admin.page, 'admin-policy-versions');
+
+  // a consent the rep records now carries version 2, as the store stamps it, and the profile says so
+  const c = customerNo(7);
+  await rep.ws.call('customer.verifyCaller', { customerId: c.customer.id, method: 'ssn_last4', answer: c.secrets.ssnLast4 });
+  await rep.ws.call('records.change', { operation: 'customer.editConsents', id: c.customer.id, values: { 'consents.sms': !c.customer.consents.sms }, reason: 'Caller changed their text-message choice' });
+  await expect.poll(async () => (await central.store.db.selectFrom('records').select('data').where('entity', '=', 'customer').where('id', '=', c.customer.id).executeTakeFirstOrThrow()).data, { timeout: 20_000 }).toContain('"consentPolicyVersions":{"sms":2}');
+  await openCustomer(rep.page, c);
+  await expect(rep.page.locator('.consent', { hasText: 'Text messages' })).toContainText('policy v2', { timeout: 20_000 });
+  await expect(rep.page.locator('.consent', { hasText: 'Marketing email' })).not.toContainText('policy v');
+
+  // the admin's view at the window's narrowest, 1024 px: nothing reaches past the window
+  await admin.page.setViewportSize({ width: 1024, height: 768 });
+  await expect(view.getByRole('table', { name: 'Who acknowledged version 2' })).toBeVisible();
+  expect(await admin.page.evaluate(() => [...document.querySelectorAll('.policy-versions *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length)).toBe(0);
+  expect(await admin.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
   // an unlock that reaches the store asks for a version published since the sign-in
   await rep.page.keyboard.press('Control+Shift+L');
