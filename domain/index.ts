@@ -16,3 +16,5 @@ export * from './adjustments';
 export * from './redaction';
 export * from './sharing';
 export * from './e911';
+export * from './disclosure';
+export * from './subjectAccess';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { E911_UPDATE } from './e911';
-import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import type { FieldIssue } from './errors';
 import { accessOf, policyField } from './policy';
@@ -253,6 +253,40 @@ const DECLARED = {
     input: SharingExportRequest,
     output: SharingExportResult,
   },
+  // --- issue 14, compliance: the disclosure register and the subject access report ---
+  /**
+   * A legal disclosure recorded before anything leaves (domain/disclosure.ts): the items its legal
+   * basis allows, prepared by one compliance officer; nothing is released until another approves.
+   */
+  'disclosure.prepare': {
+    kind: 'online',
+    entity: 'disclosureRecord',
+    roles: ['compliance'],
+    does: 'prepare a legal disclosure',
+    audit: 'disclosure.prepared',
+    input: DisclosurePrepareRequest,
+    output: DisclosureResult,
+  },
+  /** approved by a compliance officer other than its preparer: the store then reads the items and hands them over */
+  'disclosure.approve': {
+    kind: 'online',
+    entity: 'disclosureRecord',
+    roles: ['compliance'],
+    does: 'approve a legal disclosure',
+    audit: 'disclosure.approved',
+    input: DisclosureApproveRequest,
+    output: DisclosureResult,
+  },
+  /** everything held about one customer and who received it (domain/subjectAccess.ts), an audited export */
+  'subjectAccess.report': {
+    kind: 'online',
+    entity: 'customer',
+    roles: ['compliance'],
+    does: 'make a subject access report',
+    audit: 'subject_access.exported',
+    input: SubjectAccessRequest,
+    output: SubjectAccessResult,
+  },
 } as const satisfies Record<string, Operation>;
 
 /**
@@ -280,7 +314,7 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
-export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment'] as const satisfies readonly EntityName[];
+export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord'] as const satisfies readonly EntityName[];
 export type QueueEntity = (typeof QUEUE_ENTITIES)[number];
 /**
  * A queue entity most of whose records are no queue's: the field whose presence makes one of its

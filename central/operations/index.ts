@@ -10,6 +10,8 @@ import { replyToInquiry } from '../inquiries/reply';
 import { convertLead } from '../leads/convert';
 import { setE911Address } from '../serviceLines/e911';
 import { exportForPartner } from '../sharing/partnerExport';
+import { approveDisclosure, prepareDisclosure } from '../compliance/disclosures';
+import { subjectAccessReport } from '../compliance/subjectAccess';
 import { inTransaction } from '../storage/database';
 import type { z } from 'zod';
 
@@ -29,6 +31,10 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,
   'serviceLine.setE911Address': setE911Address,
+  // issue 14, compliance
+  'disclosure.prepare': prepareDisclosure,
+  'disclosure.approve': approveDisclosure,
+  'subjectAccess.report': subjectAccessReport,
 };
 
 export async function takeOperation<N extends RoutedOperationName>(ctx: StoreContext, session: SessionContext, name: N, body: unknown): Promise<OperationOutput<N>> {

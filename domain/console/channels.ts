@@ -36,6 +36,9 @@ export const CHANNEL_NAMES = [
   'inquiry.reply',
   'sharing.export',
   'serviceLine.setE911Address',
+  'disclosure.prepare',
+  'disclosure.approve',
+  'subjectAccess.report',
   'sync.status',
   'sync.now',
 ] as const;

@@ -53,6 +53,12 @@ export const AUDIT_ACTIONS = [
   'e911.review_flagged',
   /** the central store cleared a line's flag: the service address is its E911 address again */
   'e911.review_cleared',
+  /** issue 14, compliance: a legal disclosure prepared (ids, basis, item names; never a value) */
+  'disclosure.prepared',
+  /** issue 14, compliance: a prepared disclosure approved by another officer, its items released (names, never values) */
+  'disclosure.approved',
+  /** issue 14, compliance: a subject access report made for a customer (counts and the file's SHA-256) */
+  'subject_access.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

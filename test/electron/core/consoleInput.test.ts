@@ -46,6 +46,10 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
     'address.zip',
   ],
+  // issue 14, compliance
+  'disclosure.prepare': [{ id: '00000000-0000-4000-8000-000000000000', customerId: '00000000-0000-4000-8000-000000000000', requester: 'Detective Ruiz', legalBasis: 'ecpa_subpoena', fieldsDisclosed: ['name', 'ssn'], documentReference: 'SUB-1', nonDisclosureOrder: false }, 'fieldsDisclosed.1'],
+  'disclosure.approve': [{ disclosureId: 'nope' }, 'disclosureId'],
+  'subjectAccess.report': [{ customerId: '00000000-0000-4000-8000-000000000000', format: 'pdf' }, '(input)'],
 };
 
 let core: WorkstationCore;
