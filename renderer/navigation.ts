@@ -8,7 +8,9 @@ import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries';
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | ComplianceViewId;
+/** issue 14: the compliance officer's registers and reports */
+type ComplianceViewId = 'disclosures' | 'sharing' | 'subjects';
 
 export interface NavItem {
   view: ViewId;
@@ -23,6 +25,10 @@ const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shiel
 const HOLDS: NavItem = { view: 'holds', label: 'Legal holds', icon: 'scale', shortcut: 'Alt+4' };
 const LEADS: NavItem = { view: 'leads', label: 'Leads', icon: 'userPlus', shortcut: 'Alt+5' };
 const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox', shortcut: 'Alt+6' };
+// issue 14, compliance
+const DISCLOSURES: NavItem = { view: 'disclosures', label: 'Disclosures', icon: 'shield', shortcut: 'Alt+7' };
+const SHARING: NavItem = { view: 'sharing', label: 'Partner sharing', icon: 'share', shortcut: 'Alt+8' };
+const SUBJECT_ACCESS: NavItem = { view: 'subjects', label: 'Subject access', icon: 'fileText', shortcut: 'Alt+9' };
 
 /**
  * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
@@ -36,6 +42,10 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['legalHold.place'], HOLDS],
   [['lead.create'], LEADS],
   [['inquiry.reply'], INQUIRIES],
+  // issue 14: the disclosure register, the sharing register and its exports, subject access reports
+  [['disclosure.prepare', 'disclosure.approve'], DISCLOSURES],
+  [['sharing.export'], SHARING],
+  [['subjectAccess.report'], SUBJECT_ACCESS],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */

@@ -10,6 +10,9 @@ import { ConflictsView } from '../conflicts/ConflictsView';
 import { ApprovalsView } from '../approvals/ApprovalsView';
 import { CustomersView } from '../customers/CustomersView';
 import { LegalHoldsView } from '../holds/LegalHoldsView';
+import { DisclosuresView } from '../compliance/DisclosuresView';
+import { SharingView } from '../compliance/SharingView';
+import { SubjectAccessView } from '../compliance/SubjectAccessView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
 import { useSearchBox } from '../customers/useSearchBox';
@@ -107,6 +110,9 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
+          {view === 'disclosures' && <DisclosuresView userId={user.id} />}
+          {view === 'sharing' && <SharingView userId={user.id} />}
+          {view === 'subjects' && <SubjectAccessView />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}
