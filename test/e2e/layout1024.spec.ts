@@ -140,3 +140,43 @@ test('supervisor’s approvals and compliance’s legal holds fit the 1024 px wi
     await fitsAt1024(page, heading);
   }
 });
+
+// issue 14: the compliance officer's registers and reports
+test('compliance’s disclosures, partner sharing and subject access fit the 1024 px window', async ({ openDesk }) => {
+  test.setTimeout(180_000);
+  const { page, ws } = await openDesk({ name: 'comp.cora' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await signInAndSync(page, 'comp.cora');
+  const c = customerNo(7);
+  // a register entry of each kind to lay out: a disclosure waiting for approval, an export
+  await ws.call('disclosure.prepare', { id: crypto.randomUUID(), customerId: c.customer.id, requester: 'Det. A. Ruiz, Reno Police Department, Special Investigations Unit', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['name', 'serviceAddress', 'phones', 'invoices', 'payments'], documentReference: 'Court order 2026-CR-0412-B', nonDisclosureOrder: true });
+
+  await page.keyboard.press('Alt+7');
+  await expect(page.getByRole('heading', { name: 'Disclosure register' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Disclosures awaiting approval' }).getByRole('listitem')).toHaveCount(1, { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Record a disclosure' }).click();
+  await page.getByLabel('Legal basis').selectOption({ label: 'Court order (ECPA)' });
+  await fitsAt1024(page, 'the disclosure register with the form open');
+
+  // the form's customer field has the focus, where an Alt chord is typing: the rail instead
+  await page.getByRole('navigation', { name: 'Console views' }).getByRole('button', { name: /Partner sharing/ }).click();
+  await page.getByRole('textbox', { name: 'Partner' }).fill('Northwind Collections and Recovery Services LLC');
+  await page.getByLabel('Purpose').selectOption('collections');
+  const exported = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Make the export' }).click();
+  await exported;
+  await expect(page.getByRole('row').filter({ hasText: 'Northwind Collections and Recovery Services LLC' })).toBeVisible({ timeout: 20_000 });
+  await fitsAt1024(page, 'partner sharing with its register');
+  await capture(page, 'compliance-sharing-1024');
+
+  await page.keyboard.press('Alt+9');
+  const access = page.getByRole('region', { name: 'Subject access' });
+  const who = access.getByRole('combobox', { name: 'Customer', exact: true });
+  await who.fill(c.customer.accountNumber);
+  await expect(access.getByRole('option').first()).toContainText(nameOf(c));
+  await who.press('Enter');
+  await page.getByRole('button', { name: 'Make the report' }).click();
+  await expect(page.getByRole('region', { name: `Report for ${nameOf(c)}` })).toBeVisible();
+  await fitsAt1024(page, 'a subject access report');
+  await capture(page, 'compliance-subject-access-1024');
+});
