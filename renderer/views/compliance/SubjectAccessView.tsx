@@ -144,7 +144,8 @@ function Report({ name, file }: { name: string; file: SubjectAccessResult }) {
       </div>
       <section aria-labelledby="accesses-title">
         <h3 id="accesses-title">Accesses and changes ({report.accesses.length})</h3>
-        <table className="table register" aria-labelledby="accesses-title">
+        {report.accesses.length === 0 && <p className="muted">No access is recorded.</p>}
+        <table className="table register" aria-labelledby="accesses-title" hidden={report.accesses.length === 0}>
           <thead>
             <tr>
               <th scope="col">When</th>
