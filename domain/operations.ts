@@ -3,6 +3,7 @@ import { E911_UPDATE } from './e911';
 import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import type { FieldIssue } from './errors';
+import { AUDIT_READERS, AuditPage, AuditQuery } from './auditView';
 import { accessOf, policyField } from './policy';
 import { ROLES, type Role } from './roles';
 import { VERIFICATION_METHODS, VerifyResponse } from './sync/protocol';
@@ -64,8 +65,10 @@ export interface TransitionOperation extends Declared {
  * none, and the record keeps which it was).
  */
 export type CallerCondition = true | { when: { field: string; is: string } };
-export interface OnlineOperation extends Declared {
+export interface OnlineOperation extends Omit<Declared, 'entity'> {
   kind: 'online';
+  /** the entity it changes or reads; null for one that touches no customer record (the audit log) */
+  entity: EntityName | null;
   roles: readonly Role[];
   /**
    * done on a call: the request carries the verification it rests on (`verificationId`), which the
@@ -253,6 +256,20 @@ const DECLARED = {
     input: SharingExportRequest,
     output: SharingExportResult,
   },
+  /**
+   * The audit view (issue 14): the hash-chained log, read through the scope of the reader's role
+   * (auditView.ts: own actions, the team's, all, all without values) and the field policy, both applied
+   * by the central store; the read is itself audited.
+   */
+  'audit.search': {
+    kind: 'online',
+    entity: null,
+    roles: AUDIT_READERS,
+    does: 'read the audit log',
+    audit: 'audit.read',
+    input: AuditQuery,
+    output: AuditPage,
+  },
 } as const satisfies Record<string, Operation>;
 
 /**
@@ -344,7 +361,7 @@ export function editOperationFor(entity: EntityName, paths: readonly string[]): 
 
 /** The fields that only an online operation changes, per entity (`changes`): no mutation may write them. */
 export const ONLINE_ONLY_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
-  if (op.kind === 'online' && op.changes) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
+  if (op.kind === 'online' && op.changes && op.entity) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
   return paths;
 }, {});
 
@@ -362,7 +379,7 @@ export function onlineOnlyViolations(entity: EntityName, paths: readonly string[
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
 export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
   const own = op.kind === 'edit' ? op.fields : op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : [];
-  if (own.length) paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
+  if (own.length && op.kind !== 'online') paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
   return paths;
 }, {});
 

@@ -14,6 +14,7 @@ import './styles/edit.css';
 import './styles/conflicts.css';
 import './styles/approvals.css';
 import './styles/holds.css';
+import './styles/audit.css';
 import './styles/leads.css';
 import './styles/inquiries.css';
 import './styles/billing.css';

@@ -8,7 +8,7 @@ import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries';
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | 'audit';
 
 export interface NavItem {
   view: ViewId;
@@ -23,6 +23,7 @@ const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shiel
 const HOLDS: NavItem = { view: 'holds', label: 'Legal holds', icon: 'scale', shortcut: 'Alt+4' };
 const LEADS: NavItem = { view: 'leads', label: 'Leads', icon: 'userPlus', shortcut: 'Alt+5' };
 const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox', shortcut: 'Alt+6' };
+const AUDIT: NavItem = { view: 'audit', label: 'Audit log', icon: 'receipt', shortcut: 'Alt+9' };
 
 /**
  * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
@@ -36,6 +37,8 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['legalHold.place'], HOLDS],
   [['lead.create'], LEADS],
   [['inquiry.reply'], INQUIRIES],
+  // the audit log for every role with a scope of it (domain/auditView.ts: own, team, all, all without values)
+  [['audit.search'], AUDIT],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */

@@ -36,6 +36,7 @@ export const CHANNEL_NAMES = [
   'inquiry.reply',
   'sharing.export',
   'serviceLine.setE911Address',
+  'audit.search',
   'sync.status',
   'sync.now',
 ] as const;

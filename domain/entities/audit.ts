@@ -53,6 +53,10 @@ export const AUDIT_ACTIONS = [
   'e911.review_flagged',
   /** the central store cleared a line's flag: the service address is its E911 address again */
   'e911.review_cleared',
+  /** the audit view read (audit.search): the reader's scope, the filters' names and the row count, never a filter's value */
+  'audit.read',
+  /** a search of the desk's cache: its kind and result count, never the query text (reported with the desk's push) */
+  'customer.search',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -4,7 +4,7 @@ import { Workspace, type RecordRef } from '../../../domain/console/contract';
 import { provisionalRecord } from '../../../domain/mutations';
 import { applyChanges } from '../../../domain/records';
 import type { SearchPlan } from '../../../domain/search';
-import type { Mutation, MutationResult, PullChange, ViewEvent } from '../../../domain/sync/protocol';
+import type { Mutation, MutationResult, PullChange, SearchEvent, ViewEvent } from '../../../domain/sync/protocol';
 import { namingFullDisk } from './diskFull';
 import { buildIndexes, setIndexesAside } from './initialSync';
 import { META, MetaTable } from './meta';
@@ -402,9 +402,25 @@ export class WorkstationCache {
   }
 
   // ── view events ───────────────────────────────────────────────────────────────────────────
-  recordView(entity: EntityName, id: string): ViewEvent {
+  recordView(entity: EntityName, id: string, searchId?: string): ViewEvent {
     this.live();
-    return namingFullDisk(() => this.views.record(entity, id));
+    return namingFullDisk(() => this.views.record(entity, id, searchId));
+  }
+
+  /** A search made on this desk (kinds and count, never the query), or the one being typed updated: its id. */
+  recordSearch(kinds: SearchEvent['kinds'], resultCount: number, continuing: string | null): string {
+    this.live();
+    return namingFullDisk(() => this.views.recordSearch(kinds, resultCount, continuing));
+  }
+
+  pendingSearches(limit: number): SearchEvent[] {
+    this.live();
+    return this.views.pendingSearches(limit);
+  }
+
+  clearSearches(ids: readonly string[]): number {
+    this.live();
+    return namingFullDisk(() => this.views.clearSearches(ids));
   }
 
   pendingViews(limit: number): ViewEvent[] {

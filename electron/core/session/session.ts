@@ -25,6 +25,8 @@ export interface OpenSession {
   verifications: Map<string, VerificationState>;
   /** when each customer's profile view was last recorded for the audit log */
   viewsRecorded: Map<string, number>;
+  /** the search last made (issue 14's audit): its event id, when, the customers it found, whether one was opened from it */
+  lastSearch: { id: string; at: number; found: ReadonlySet<string>; opened: boolean } | null;
   clock: () => Date;
   /** tells open views that these records changed on this desk */
   announce: (records: RecordRef[]) => void;
@@ -303,7 +305,7 @@ export class Session {
     this.carried = null;
     if (this.endedCallOf === user.id) cache.keepWorkspace(null);
     this.endedCallOf = null;
-    const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications, viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
+    const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications, viewsRecorded: new Map(), lastSearch: null, engine: null as unknown as SyncEngine };
     session.engine = new SyncEngine({
       cache,
       client,

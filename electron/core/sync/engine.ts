@@ -182,10 +182,11 @@ export class SyncEngine {
       const mutations = cache.pendingMutations(batch);
       const views = cache.pendingViews(batch);
       const purged = cache.pendingPurges(batch);
-      if (mutations.length === 0 && views.length === 0 && purged.length === 0) return;
+      const searches = cache.pendingSearches(batch);
+      if (mutations.length === 0 && views.length === 0 && purged.length === 0 && searches.length === 0) return;
       // the store generation this desk synced with: a store restored since refuses the push whole (`resync_required`)
       const generation = cache.getMeta(META.generation);
-      const body = { clientId, mutations, views, ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
+      const body = { clientId, mutations, views, ...(searches.length ? { searches } : {}), ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
       // from here the store may take them: the user can no longer take them back (Outbox.discardPending)
       const attempt = randomUUID();
       cache.markSent(mutations.map((m) => m.id), attempt);
@@ -200,6 +201,7 @@ export class SyncEngine {
       this.pushBatch = Math.min(PUSH_BATCH, batch * 2);
       const affected = cache.recordResults(response.results);
       cache.clearViews(views.map((v) => v.id));
+      if (searches.length) cache.clearSearches(searches.map((e) => e.id));
       if (purged.length) cache.clearPurges(purged);
       if (affected.length) this.deps.onRecordsChanged(affected);
       this.emit();
@@ -207,7 +209,7 @@ export class SyncEngine {
       if (response.results.some((r) => r.rejection?.code === 'sequence_gap')) {
         throw new CareDeskError('internal', 'The central store is missing an earlier change from this workstation.');
       }
-      if (mutations.length < batch && views.length < batch && purged.length < batch) return;
+      if (mutations.length < batch && views.length < batch && purged.length < batch && searches.length < batch) return;
     }
   }
 

@@ -46,6 +46,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
     'address.zip',
   ],
+  'audit.search': [{ from: '2026-12-02T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, 'to'],
 };
 
 let core: WorkstationCore;
