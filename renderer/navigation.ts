@@ -1,3 +1,4 @@
+import { AUDIT_SCOPES } from '../domain/auditView';
 import { performers, type OperationName } from '../domain/operations';
 import { visibleEntities } from '../domain/policy/fieldPolicy';
 import type { Role } from '../domain/roles';
@@ -44,8 +45,10 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
 /** A role's views: those of its work, then the workflows it performs. */
 const views = (role: Role, items: readonly NavItem[]): readonly NavItem[] => [
   ...items,
-  ...WORKFLOW_VIEWS.filter(([operations]) => operations.some((operation) => performers(operation).includes(role))).map(([, item]) => item),
+  ...WORKFLOW_VIEWS.filter(([operations]) => operations.some((operation) => performers(operation).includes(role))).map(([, item]) => named(item, role)),
 ];
+/** A supervisor's audit log is their team's activity (their scope of it, domain/auditView.ts), and is named so. */
+const named = (item: NavItem, role: Role): NavItem => (item.view === 'audit' && AUDIT_SCOPES[role] === 'team' ? { ...item, label: 'Team activity' } : item);
 
 export const NAVIGATION: Record<Role, readonly NavItem[]> = {
   care_rep: views('care_rep', [CUSTOMERS, CONFLICTS]),

@@ -29,7 +29,7 @@ const dayBound = (day: string, end: boolean) => (day ? new Date(`${day}T${end ? 
  * action and period here, and by a person or a customer picked from a row. Online only: nothing of
  * the log is kept on the desk.
  */
-export function AuditView() {
+export function AuditView({ title = 'Audit log' }: { title?: string }) {
   const [filters, setFilters] = useState<Filters>({});
   const [days, setDays] = useState({ from: '', to: '' });
   const { userName, customerName, ...query } = filters;
@@ -49,10 +49,10 @@ export function AuditView() {
   ].filter((c): c is { label: string; clear: () => void } => !!c);
 
   return (
-    <div className="queue-page audit" role="region" aria-label="Audit log" tabIndex={0}>
+    <div className="queue-page audit" role="region" aria-label={title} tabIndex={0}>
       <header className="view-header queue-header">
         <div>
-          <h1 tabIndex={-1}>Audit log</h1>
+          <h1 tabIndex={-1}>{title}</h1>
           <p className="muted">
             {scope ? AUDIT_SCOPE_TEXT[scope] : 'What was done, by whom and when, as the central store recorded it.'} Read from the central store; nothing of it is kept on this workstation, and
             reading it is recorded too.

@@ -108,7 +108,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
-          {view === 'audit' && <AuditView />}
+          {view === 'audit' && <AuditView title={nav.find((item) => item.view === 'audit')?.label} />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}
