@@ -130,8 +130,8 @@ test('a billing clerk’s billing tab fits the 1024 px window, with the caller�
   await capture(page, 'billing-verified-1024');
 });
 
-test('supervisor’s approvals and compliance’s legal holds fit the 1024 px window', async ({ openDesk }) => {
-  for (const [user, key, heading] of [['sup.sam', 'Alt+3', 'Approvals'], ['comp.cora', 'Alt+4', 'Legal holds']] as const) {
+test('supervisor’s approvals, compliance’s legal holds and the audit log fit the 1024 px window', async ({ openDesk }) => {
+  for (const [user, key, heading] of [['sup.sam', 'Alt+3', 'Approvals'], ['comp.cora', 'Alt+4', 'Legal holds'], ['comp.cora', 'Alt+9', 'Audit log']] as const) {
     const { page } = await openDesk({ name: user });
     await page.setViewportSize({ width: 1024, height: 768 });
     await signInAndSync(page, user);
