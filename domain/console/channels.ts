@@ -36,6 +36,8 @@ export const CHANNEL_NAMES = [
   'inquiry.reply',
   'sharing.export',
   'serviceLine.setE911Address',
+  'serviceLine.setStatus',
+  'serviceLine.changePlan',
   'sync.status',
   'sync.now',
 ] as const;

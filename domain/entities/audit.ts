@@ -53,6 +53,10 @@ export const AUDIT_ACTIONS = [
   'e911.review_flagged',
   /** the central store cleared a line's flag: the service address is its E911 address again */
   'e911.review_cleared',
+  /** network operations changed a line's plan online (serviceLine.changePlan): the field, never a value */
+  'line.plan_changed',
+  /** network operations took a line's status a step of its lifecycle online (serviceLine.setStatus) */
+  'line.status_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -46,6 +46,8 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
     'address.zip',
   ],
+  'serviceLine.setStatus': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'active', status: 'disconnected', reason: 'Porting request' }, 'status'],
+  'serviceLine.changePlan': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'Business Line', plan: 'Gold', reason: 'Upgrade' }, 'plan'],
 };
 
 let core: WorkstationCore;
