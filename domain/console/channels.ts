@@ -26,6 +26,7 @@ export const CHANNEL_NAMES = [
   'records.change',
   'records.history',
   'records.list',
+  'serviceLines.list',
   'erasure.certificate',
   'billing.open',
   'paymentMethod.replaceCard',
