@@ -12,6 +12,7 @@ import { CustomersView } from '../customers/CustomersView';
 import { LegalHoldsView } from '../holds/LegalHoldsView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
+import { ServiceLinesView } from '../serviceLines/ServiceLinesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
@@ -107,6 +108,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
+          {(view === 'lines' || view === 'review') && <ServiceLinesView key={view} mode={view} role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}
