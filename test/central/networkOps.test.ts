@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PushResponse, ROLES, ServiceLine, ServiceLineChangeResult, performers, type PostalAddress, type Role } from '../../domain';
+import { API, PushResponse, ROLES, ROUTED_OPERATION_NAMES, ServiceLine, ServiceLineChangeResult, performers, type PostalAddress, type Role } from '../../domain';
 import type { DemoCustomer } from '../../domain/demo/generator';
 import { Harness, type TestSession } from './harness';
 
@@ -204,6 +204,32 @@ describe('network operations: service lines online', () => {
     }
     expect(await line(l.id)).toEqual(ServiceLine.parse(l));
     expect((await auditOf(l.id, 'record.update_rejected')).length).toBe(4);
+  });
+
+  it('refuses network operations everything else: every other online operation, the caller, card and money routes, and pushed writes of what is not theirs', async () => {
+    const c = freshCustomer();
+    for (const name of ROUTED_OPERATION_NAMES.filter((n) => !performers(n).includes('network_ops'))) {
+      const res = await h.operation(ops, name, {});
+      expect([res.status, res.json.error.code], name).toEqual([403, 'forbidden']);
+      expect(res.json.error.message, name).toContain('network_ops');
+    }
+    for (const [path, body] of [
+      [API.verify(c.customer.id), { method: 'ssn_last4', answer: c.secrets.ssnLast4 }],
+      [API.replaceCard(c.paymentMethods[0]?.id ?? c.customer.id), { replacementId: c.customer.id, card: {} }],
+      [API.adjustments(c.billingAccount.id), { id: c.customer.id, kind: 'credit', amountCents: -500, reason: 'Goodwill', requestedBy: 'internal' }],
+    ] as const) {
+      const res = await h.call(ops.device.agent, 'POST', path, { token: ops.token, body });
+      expect(res.status, `${path}: ${res.text}`).toBe(403);
+    }
+    // a customer's contact data is read only for them; the billing account is not theirs at all
+    const pushed = await h.push(ops, [
+      h.mutation(ops, h.nextSeq(ops), { entity: 'customer', id: c.customer.id }, { firstName: c.customer.firstName }, { firstName: 'Forged' }),
+      h.mutation(ops, h.nextSeq(ops), { entity: 'billingAccount', id: c.billingAccount.id }, { autopay: c.billingAccount.autopay }, { autopay: !c.billingAccount.autopay }),
+    ]);
+    expect(PushResponse.parse(pushed.json).results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((await h.record('customer', c.customer.id)).data.firstName).toBe(c.customer.firstName);
+    const denied = await h.store.db.selectFrom('audit_log').select(['action', 'outcome']).where('user_id', '=', ops.user.id).where('detail', 'like', '%not for this role%').execute();
+    expect(denied.length).toBe(ROUTED_OPERATION_NAMES.filter((n) => !performers(n).includes('network_ops')).length);
   });
 
   it('sends network operations a customer’s name, phones and service address, never the email, mailing address or consents', async () => {
