@@ -183,7 +183,7 @@ export const ServiceLineListing = z.object({
   lines: z.array(
     z.object({
       line: ServiceLine.partial().extend({ id: Id }),
-      customer: z.object({ id: Id, name: z.string(), accountNumber: z.string().nullable(), phones: z.array(CustomerPhone), serviceAddress: PostalAddress.nullable() }).nullable(),
+      customer: z.object({ id: Id, name: z.string(), phones: z.array(CustomerPhone), serviceAddress: PostalAddress.nullable() }).nullable(),
     }),
   ),
   /** how many lines the query has (past `capped`, at least that many): the list shows the first `limit` */

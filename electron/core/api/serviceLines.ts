@@ -27,7 +27,6 @@ export function listServiceLines(s: OpenSession, query: ServiceLineQuery): Servi
         c && {
           id,
           name: displayName(c),
-          accountNumber: typeof c.accountNumber === 'string' ? c.accountNumber : null,
           phones: Array.isArray(c.phones) ? (c.phones as ListedCustomer['phones']) : [],
           serviceAddress: (c.serviceAddress as ListedCustomer['serviceAddress']) ?? null,
         },

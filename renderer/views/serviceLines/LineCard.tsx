@@ -38,9 +38,7 @@ export function LineCard({ entry, onEdit, action }: { entry: LineEntry; onEdit: 
           <dt>Customer</dt>
           <dd>
             {customer ? (
-              <>
-                <span className="strong">{customer.name}</span> <span className="mono muted">{customer.accountNumber ?? ''}</span>
-              </>
+              <span className="strong">{customer.name}</span>
             ) : (
               'Not on this desk'
             )}

@@ -32,9 +32,7 @@ export function LineEditDialog({ entry, role, start, onClose, onDone }: { entry:
       <dl className="line-facts line-summary">
         <div>
           <dt>Customer</dt>
-          <dd>
-            {customer?.name ?? 'Not on this desk'} <span className="mono muted">{customer?.accountNumber ?? ''}</span>
-          </dd>
+          <dd>{customer?.name ?? 'Not on this desk'}</dd>
         </div>
         <div>
           <dt>Phones</dt>
