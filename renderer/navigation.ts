@@ -9,7 +9,9 @@ import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | 'audit';
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | NetworkOpsViewId | 'audit';
+/** network operations' views (issue 14): the service lines, and the E911 review queue */
+export type NetworkOpsViewId = 'lines' | 'review';
 
 export interface NavItem {
   view: ViewId;
@@ -25,6 +27,9 @@ const HOLDS: NavItem = { view: 'holds', label: 'Legal holds', icon: 'scale', sho
 const LEADS: NavItem = { view: 'leads', label: 'Leads', icon: 'userPlus', shortcut: 'Alt+5' };
 const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox', shortcut: 'Alt+6' };
 const AUDIT: NavItem = { view: 'audit', label: 'Audit log', icon: 'receipt', shortcut: 'Alt+9' };
+// issue 14: network operations' service lines and the lines flagged for an E911 review
+const SERVICE_LINES: NavItem = { view: 'lines', label: 'Service lines', icon: 'line', shortcut: 'Alt+7' };
+const E911_REVIEW: NavItem = { view: 'review', label: 'E911 review', icon: 'alert', shortcut: 'Alt+8' };
 
 /**
  * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
@@ -40,6 +45,10 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['inquiry.reply'], INQUIRIES],
   // the audit log for every role with a scope of it (domain/auditView.ts: own, team, all, all without values)
   [['audit.search'], AUDIT],
+  // the lines and the review queue are the work of whoever changes a line's plan and status: network operations
+  // (a rep also sets an E911 address, on a verified call, from the customer's profile: never from the queue)
+  [['serviceLine.changePlan', 'serviceLine.setStatus'], SERVICE_LINES],
+  [['serviceLine.changePlan', 'serviceLine.setStatus'], E911_REVIEW],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */

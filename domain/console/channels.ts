@@ -26,6 +26,7 @@ export const CHANNEL_NAMES = [
   'records.change',
   'records.history',
   'records.list',
+  'serviceLines.list',
   'erasure.certificate',
   'billing.open',
   'paymentMethod.replaceCard',
@@ -37,6 +38,8 @@ export const CHANNEL_NAMES = [
   'sharing.export',
   'serviceLine.setE911Address',
   'audit.search',
+  'serviceLine.setStatus',
+  'serviceLine.changePlan',
   'sync.status',
   'sync.now',
 ] as const;

@@ -57,6 +57,10 @@ export const AUDIT_ACTIONS = [
   'audit.read',
   /** a search of the desk's cache: its kind and result count, never the query text (reported with the desk's push) */
   'customer.search',
+  /** network operations changed a line's plan online (serviceLine.changePlan): the field, never a value */
+  'line.plan_changed',
+  /** network operations took a line's status a step of its lifecycle online (serviceLine.setStatus) */
+  'line.status_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -39,6 +39,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'e911.review_cleared': 'E911 review cleared',
   'audit.read': 'Audit log read',
   'customer.search': 'Customer search',
+  'line.plan_changed': 'Line plan changed',
+  'line.status_changed': 'Line status changed',
 };
 
 export const AUDIT_OUTCOME_TONES: Record<string, { label: string; tone: Tone }> = {

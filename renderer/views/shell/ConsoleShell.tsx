@@ -13,6 +13,7 @@ import { LegalHoldsView } from '../holds/LegalHoldsView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
 import { AuditView } from '../audit/AuditView';
+import { ServiceLinesView } from '../serviceLines/ServiceLinesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
@@ -109,6 +110,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
           {view === 'audit' && <AuditView title={nav.find((item) => item.view === 'audit')?.label} />}
+          {(view === 'lines' || view === 'review') && <ServiceLinesView key={view} mode={view} role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}

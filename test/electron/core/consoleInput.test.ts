@@ -26,6 +26,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'records.change': [{ operation: 'customer.editContact', id: '00000000-0000-4000-8000-000000000000', values: {}, reason: 'x' }, 'reason'],
   'records.history': [{ entity: 'users', id: '00000000-0000-4000-8000-000000000000' }, 'entity'],
   'records.list': [{ entity: 'customer' }, 'entity'],
+  'serviceLines.list': [{ by: 'status', status: 'disconnected' }, 'status'],
   'erasure.certificate': [{ requestId: 'not-an-id' }, 'requestId'],
   'conflicts.list': [{ extra: 1 }, '(input)'],
   'conflicts.resolve': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', keep: 'both' }, 'keep'],
@@ -47,6 +48,8 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
     'address.zip',
   ],
   'audit.search': [{ from: '2026-12-02T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, 'to'],
+  'serviceLine.setStatus': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'active', status: 'disconnected', reason: 'Porting request' }, 'status'],
+  'serviceLine.changePlan': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'Business Line', plan: 'Gold', reason: 'Upgrade' }, 'plan'],
 };
 
 let core: WorkstationCore;

@@ -2,7 +2,7 @@
  * Searches of this cache, kept until they are reported to the audit log (issue 14): their kinds and
  * result count, never the query; and the search a profile was opened from, on its view event.
  */
-export const version = 8;
+export const version = 9;
 export const name = 'search_events';
 
 export const sql = /* sql */ `
