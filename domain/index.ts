@@ -16,3 +16,4 @@ export * from './adjustments';
 export * from './redaction';
 export * from './sharing';
 export * from './e911';
+export * from './admin';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { API, CareDeskError, OPERATIONS, ROUTED_OPERATION_NAMES, mayPerform, parseOrThrow, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../domain';
+import { ADMIN_HANDLERS } from '../admin/adminOperations';
 import { appendAudit } from '../audit/auditLog';
 import { decideAdjustment } from '../billing/adjustmentApproval';
 import { reverseAdjustment } from '../billing/adjustmentReversal';
@@ -29,6 +30,7 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,
   'serviceLine.setE911Address': setE911Address,
+  ...ADMIN_HANDLERS,
 };
 
 export async function takeOperation<N extends RoutedOperationName>(ctx: StoreContext, session: SessionContext, name: N, body: unknown): Promise<OperationOutput<N>> {

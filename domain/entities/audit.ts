@@ -53,6 +53,20 @@ export const AUDIT_ACTIONS = [
   'e911.review_flagged',
   /** the central store cleared a line's flag: the service address is its E911 address again */
   'e911.review_cleared',
+  // ---- administration (issue 14, domain/admin.ts): who did it, to whom, never a password or a code
+  /** an admin listed staff accounts or workstations */
+  'admin.viewed',
+  'user.created',
+  'user.role_changed',
+  /** a grant of admin or compliance (PRIVILEGED_ROLES), on a line of its own beside the creation or role change */
+  'user.privilege_granted',
+  'user.team_assigned',
+  'user.password_reset',
+  /** disabled by the store itself after INACTIVITY_DISABLE_DAYS without a sign-in (PCI DSS 8.2.6) */
+  'user.disabled_inactive',
+  'team.saved',
+  'enrolment.code_issued',
+  'session_policy.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

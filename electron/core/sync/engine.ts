@@ -228,7 +228,7 @@ export class SyncEngine {
       while (more && !this.stopped) {
         more = false;
         const from = { cursor: Number(cache.getMeta(META.cursor) ?? 0), generation: cache.getMeta(META.generation) };
-        await client.pull(token, from, this.deps.pullLimit, (lines: PullLine[]) => {
+        await client.pull(token, { ...from, pending: cache.outboxCounts().pending }, this.deps.pullLimit, (lines: PullLine[]) => {
           const changes: PullChange[] = [];
           let cursor: number | null = null;
           for (const line of lines) {

@@ -46,6 +46,19 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
     'address.zip',
   ],
+  // administration (issue 14)
+  'admin.users': [{ all: true }, '(input)'],
+  'admin.createUser': [{ username: 'Ada Admin', displayName: 'Ada', role: 'admin' }, 'username'],
+  'admin.disableUser': [{ userId: 'me' }, 'userId'],
+  'admin.enableUser': [{ userId: 7 }, 'userId'],
+  'admin.changeRole': [{ userId: '00000000-0000-4000-8000-000000000000', role: 'root' }, 'role'],
+  'admin.assignTeam': [{ userId: '00000000-0000-4000-8000-000000000000', teamId: 'blue' }, 'teamId'],
+  'admin.resetPassword': [{ userId: '00000000-0000-4000-8000-000000000000', password: 'chosen-by-the-admin' }, '(input)'],
+  'admin.saveTeam': [{ name: '', leads: [] }, 'name'],
+  'admin.devices': [{ all: true }, '(input)'],
+  'admin.revokeDevice': [{ deviceId: '../../etc' }, 'deviceId'],
+  'admin.issueEnrolmentCode': [{ hours: 24 * 30 }, 'hours'],
+  'admin.setSessionPolicy': [{ idleLockMinutes: 60, maxOfflineHours: 72 }, 'idleLockMinutes'],
 };
 
 let core: WorkstationCore;
