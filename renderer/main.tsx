@@ -18,6 +18,7 @@ import './styles/leads.css';
 import './styles/inquiries.css';
 import './styles/billing.css';
 import './styles/e911.css';
+import './styles/admin.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -8,7 +8,9 @@ import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries';
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | AdminViewId;
+/** the administrator's views (issue 14): no customer view among them */
+export type AdminViewId = 'users' | 'devices';
 
 export interface NavItem {
   view: ViewId;
@@ -23,6 +25,9 @@ const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shiel
 const HOLDS: NavItem = { view: 'holds', label: 'Legal holds', icon: 'scale', shortcut: 'Alt+4' };
 const LEADS: NavItem = { view: 'leads', label: 'Leads', icon: 'userPlus', shortcut: 'Alt+5' };
 const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox', shortcut: 'Alt+6' };
+// the administrator's views: seen by no other role (no one else performs their operations), so their shortcuts start again at Alt+1
+const USERS: NavItem = { view: 'users', label: 'Users', icon: 'users', shortcut: 'Alt+1' };
+const DEVICES: NavItem = { view: 'devices', label: 'Workstations', icon: 'shield', shortcut: 'Alt+2' };
 
 /**
  * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
@@ -36,6 +41,8 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['legalHold.place'], HOLDS],
   [['lead.create'], LEADS],
   [['inquiry.reply'], INQUIRIES],
+  [['admin.users'], USERS],
+  [['admin.devices'], DEVICES],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */

@@ -16,6 +16,9 @@ export const queryKeys = {
   /** a record's change history, read from the central store */
   history: (entity: EntityName, id: string) => ['history', entity, id] as const,
   conflicts: ['conflicts'] as const,
+  /** what an administrator reads online from the central store (issue 14): staff and teams, workstations, codes and the session policy */
+  adminUsers: ['admin', 'users'] as const,
+  adminDevices: ['admin', 'devices'] as const,
   searches: ['search'] as const,
   search: (query: string, kind: SearchKindOption) => ['search', query, kind] as const,
 };

@@ -140,3 +140,24 @@ test('supervisor’s approvals and compliance’s legal holds fit the 1024 px wi
     await fitsAt1024(page, heading);
   }
 });
+
+test('the administrator’s users (a user opened beside the list) and workstations fit the 1024 px window', async ({ openDesk }) => {
+  const rep = await openDesk({ name: 'front desk' });
+  await signInAndSync(rep.page, 'care.rep');
+  const { page } = await openDesk({ name: 'admin desk' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const u = ui(page);
+  await u.username.fill('admin.ada');
+  await u.password.fill(PASSWORD);
+  await u.password.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  await fitsAt1024(page, 'the users');
+  await page.getByRole('button', { name: 'Casey Care' }).click();
+  await expect(page.getByRole('region', { name: 'Casey Care' })).toContainText('front desk');
+  await fitsAt1024(page, 'the users with one opened');
+  await capture(page, 'admin-users-1024');
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { name: 'Workstations', level: 1 })).toBeVisible();
+  await fitsAt1024(page, 'the workstations');
+  await capture(page, 'admin-devices-1024');
+});

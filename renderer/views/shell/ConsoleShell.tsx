@@ -12,6 +12,8 @@ import { CustomersView } from '../customers/CustomersView';
 import { LegalHoldsView } from '../holds/LegalHoldsView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
+import { DevicesView } from '../admin/DevicesView';
+import { UsersView } from '../admin/UsersView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
@@ -107,6 +109,8 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
+          {view === 'users' && <UsersView selfId={user.id} />}
+          {view === 'devices' && <DevicesView />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}
