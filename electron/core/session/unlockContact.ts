@@ -1,5 +1,5 @@
 import { CareDeskError } from '../../../domain/errors';
-import { BillingPolicy, type SessionPolicy, type User } from '../../../domain/entities';
+import { BillingPolicy, User, type SessionPolicy } from '../../../domain/entities';
 import { revocationScopeOf, type SignInResponse } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from '../sync/centralClient';
@@ -11,6 +11,19 @@ export interface LocalCache {
   policy: SessionPolicy;
   /** the stored session token while unexpired */
   token: string | null;
+}
+
+export const ROLE_CHANGED_RULE = 'session.role_changed';
+const roleChanged = () =>
+  new CareDeskError('unauthenticated', 'An administrator changed your role: the data this workstation held for your old role has been removed. Sign in again.', [
+    { field: 'role', rule: ROLE_CHANGED_RULE, message: 'role changed by an administrator' },
+  ]);
+export const isRoleChange = (err: CareDeskError) => err.issues.some((i) => i.rule === ROLE_CHANGED_RULE);
+
+/** Whether a cache was made for another role than the user's now (its stored user, from its last sign-in). */
+export function heldForAnotherRole(cache: WorkstationCache, user: User): boolean {
+  const stored = User.safeParse(JSON.parse(cache.getMeta('user') ?? 'null'));
+  return stored.success && stored.data.role !== user.role;
 }
 
 /** How long unlock waits for the central store before it opens the cache offline. */
@@ -63,6 +76,8 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
     const signedIn = await client.signIn({ username: local.user.username, password }, signal);
     // the username now names another account: this cache is not theirs, stay offline
     if (signedIn.user.id !== local.user.id) return null;
+    // an administrator changed the role: this cache is the old role's projection (issue 14)
+    if (signedIn.user.role !== local.user.role) return roleChanged();
     recordSignIn(local.cache, signedIn, clock);
     Object.assign(local, { user: signedIn.user, policy: signedIn.policy, token: signedIn.token });
     return null;

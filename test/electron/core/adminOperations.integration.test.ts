@@ -31,7 +31,7 @@ const deviceIdOf = (ws: TestWorkstation) => (JSON.parse(readFileSync(join(ws.dat
 const keychainEntry = async (ws: TestWorkstation, account: string) => (await openOsKeychain(ws.keychainService)).get(account);
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: 20, users: { 'admin.ada': 'admin', 'rep.conflicted': 'care_rep', 'rep.lost': 'care_rep', 'rep.policy': 'care_rep' } });
+  central = await startTestCentral({ customers: 20, users: { 'admin.ada': 'admin', 'rep.conflicted': 'care_rep', 'rep.lost': 'care_rep', 'rep.policy': 'care_rep', 'rep.promoted': 'care_rep', 'rep.moved': 'care_rep', 'rep.away': 'care_rep' } });
   admin = await signedIn('admin.ada');
 });
 afterAll(async () => {
@@ -95,6 +95,43 @@ describe('admin operations from the admin’s desk', () => {
     expect((await rep.call('session.status')).policy).toEqual({ idleLockMinutes: 3, maxOfflineHours: 12 });
     expect(await rep.call('session.idle', {})).toMatchObject({ idleLockMinutes: 3 });
     expect((await rep.call('session.idle', {})).lockInMs).toBeLessThanOrEqual(3 * 60_000);
+  });
+
+  it('a new role wipes the old role’s cache: at once on a connected desk, at unlock on a locked one; the next sign-in starts a fresh cache', async () => {
+    const connected = await signedIn('rep.promoted');
+    const connectedId = await userId('rep.promoted');
+    expect(await admin.call('admin.changeRole', { userId: connectedId, role: 'billing_clerk' })).toMatchObject({ changed: true, sessionsEnded: 1 });
+    await eventually(async () => (await connected.call('session.status')).state === 'signed_out', 15_000, 'connected desk signed out');
+    expect(cacheFiles(connected, connectedId)).toEqual([]);
+
+    const locked = await signedIn('rep.moved');
+    const lockedId = await userId('rep.moved');
+    const { customer } = demoCustomer(4, { seed: DEMO_SEED, historyMonths: 2 });
+    expect((await locked.call('customers.search', { query: customer.email! })).length).toBe(1);
+    await locked.call('session.lock');
+    await admin.call('admin.changeRole', { userId: lockedId, role: 'network_ops' });
+    expect(cacheFiles(locked, lockedId)).toEqual(expect.arrayContaining(['cache.db']));
+    await expect(locked.call('session.unlock', { password: PASSWORD })).rejects.toMatchObject({ code: 'unauthenticated', message: expect.stringContaining('changed your role') });
+    expect(cacheFiles(locked, lockedId)).toEqual([]);
+    expect((await locked.call('session.status')).state).toBe('signed_out');
+    await locked.call('session.signIn', { username: 'rep.moved', password: PASSWORD });
+    await locked.call('sync.now');
+    expect((await locked.call('session.status')).user).toMatchObject({ role: 'network_ops' });
+    // network operations do not read emails: the fresh cache has none to find
+    expect(await locked.call('customers.search', { query: customer.email! })).toEqual([]);
+  });
+
+  it('a signed-out desk holding the old role’s cache starts a fresh one at the next sign-in', async () => {
+    const ws = await signedIn('rep.away');
+    const id = await userId('rep.away');
+    const { customer } = demoCustomer(5, { seed: DEMO_SEED, historyMonths: 2 });
+    expect((await ws.call('customers.search', { query: customer.email! })).length).toBe(1);
+    await ws.call('session.signOut');
+    const before = readFileSync(join(ws.dataDir, 'users', id, 'vault.json'), 'utf8');
+    await admin.call('admin.changeRole', { userId: id, role: 'network_ops' });
+    await ws.call('session.signIn', { username: 'rep.away', password: PASSWORD });
+    expect(JSON.parse(readFileSync(join(ws.dataDir, 'users', id, 'vault.json'), 'utf8')).wrappedKey).not.toEqual(JSON.parse(before).wrappedKey);
+    expect(await ws.call('customers.search', { query: customer.email! })).toEqual([]);
   });
 
   it('refuses the admin’s desk every customer channel: it holds no customer', async () => {
