@@ -31,7 +31,7 @@ const deviceIdOf = (ws: TestWorkstation) => (JSON.parse(readFileSync(join(ws.dat
 const keychainEntry = async (ws: TestWorkstation, account: string) => (await openOsKeychain(ws.keychainService)).get(account);
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: 20, users: { 'admin.ada': 'admin', 'rep.conflicted': 'care_rep', 'rep.lost': 'care_rep', 'rep.policy': 'care_rep', 'rep.promoted': 'care_rep', 'rep.moved': 'care_rep', 'rep.away': 'care_rep' } });
+  central = await startTestCentral({ customers: 20, users: { 'admin.ada': 'admin', 'rep.conflicted': 'care_rep', 'rep.lost': 'care_rep', 'rep.policy': 'care_rep', 'rep.promoted': 'care_rep', 'rep.moved': 'care_rep', 'rep.away': 'care_rep', 'rep.reset': 'care_rep' } });
   admin = await signedIn('admin.ada');
 });
 afterAll(async () => {
@@ -119,6 +119,18 @@ describe('admin operations from the admin’s desk', () => {
     expect((await locked.call('session.status')).user).toMatchObject({ role: 'network_ops' });
     // network operations do not read emails: the fresh cache has none to find
     expect(await locked.call('customers.search', { query: customer.email! })).toEqual([]);
+  });
+
+  it('a password reset wipes the cache of a locked desk at its unlock: the old password opens nothing more', async () => {
+    const ws = await signedIn('rep.reset');
+    const id = await userId('rep.reset');
+    await ws.call('session.lock');
+    const { temporaryPassword } = await admin.call('admin.resetPassword', { userId: id });
+    await expect(ws.call('session.unlock', { password: PASSWORD })).rejects.toMatchObject({ code: 'unauthenticated', message: expect.stringContaining('reset by an administrator') });
+    expect(cacheFiles(ws, id)).toEqual([]);
+    expect((await ws.call('session.status')).state).toBe('signed_out');
+    await ws.call('session.signIn', { username: 'rep.reset', password: temporaryPassword });
+    expect((await ws.call('session.status')).state).toBe('unlocked');
   });
 
   it('a signed-out desk holding the old role’s cache starts a fresh one at the next sign-in', async () => {
