@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { E911_UPDATE } from './e911';
-import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
 import { ADMIN_INPUTS, ADMIN_OUTPUTS, AdminUserRef, DeviceDirectory, StaffDirectory, StatusChangeResult, type AdminEntity } from './admin';
 import { SessionPolicy } from './entities/identity';
 import { LIFECYCLES, creatingStep } from './lifecycles';
@@ -107,6 +107,15 @@ export type Operation = CreateOperation | EditOperation | TransitionOperation | 
 const edit = (entity: EntityName, fields: readonly string[], { verifiedCaller = false } = {}): EditOperation => ({ kind: 'edit', entity, fields, verifiedCaller, audit: 'record.update' });
 const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, verifiedCaller: false, audit: 'record.update' });
 
+/** The roles that take a step of `entity`'s lifecycle: an online status change's performers, read from the lifecycle. */
+function lifecycleRoles(entity: EntityName): Role[] {
+  return ROLES.filter((role) => (LIFECYCLES[entity]?.transitions ?? []).some((t) => t.from !== null && t.by.includes(role)));
+}
+/** The roles the field policy lets write `field` of `entity`: an online change of that field's performers. */
+function policyWriters(entity: EntityName, field: string): Role[] {
+  return ROLES.filter((role) => accessOf(entity, field, role) === 'write');
+}
+
 /** Every operation but the caller's verification, whose roles are derived from them (CALLER_ROLES). */
 const DECLARED = {
   /** a care rep files it on a verified call; a supervisor or compliance officer other than the filer decides */
@@ -131,7 +140,8 @@ const DECLARED = {
   'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress'], { verifiedCaller: true }),
   /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
   'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`), { verifiedCaller: true }),
-  'serviceLine.edit': edit('serviceLine', ['number', 'plan']),
+  /** a number corrected; a line's plan and status are changed online (serviceLine.changePlan, serviceLine.setStatus) */
+  'serviceLine.edit': edit('serviceLine', ['number']),
   /**
    * Where dispatchers are sent (domain/e911.ts): online only, never queued (a queued E911 change that
    * waits silently is a life-safety risk). Network operations set any valid address; a care rep or a
@@ -149,7 +159,33 @@ const DECLARED = {
     input: E911UpdateRequest,
     output: E911UpdateResult,
   },
-  'serviceLine.setStatus': transition('serviceLine'),
+  /**
+   * Network operations (issue 14): a line's status, a step of its lifecycle (lifecycles.ts, which names
+   * who takes each step), and its plan, whoever the field policy lets write it, both online against
+   * the value the store holds now (`expected`): they drive provisioning and billing, and a desk's old
+   * picture of the line must not overwrite a newer change. A pushed mutation that writes either is
+   * refused (`changes`), whatever the desk.
+   */
+  'serviceLine.setStatus': {
+    kind: 'online',
+    entity: 'serviceLine',
+    roles: lifecycleRoles('serviceLine'),
+    does: "change a line's status",
+    audit: 'line.status_changed',
+    changes: ['status'],
+    input: ServiceLineStatusChange,
+    output: ServiceLineChangeResult,
+  },
+  'serviceLine.changePlan': {
+    kind: 'online',
+    entity: 'serviceLine',
+    roles: policyWriters('serviceLine', 'plan'),
+    does: "change a line's plan",
+    audit: 'line.plan_changed',
+    changes: ['plan'],
+    input: ServiceLinePlanChange,
+    output: ServiceLineChangeResult,
+  },
   'billingAccount.setStatus': transition('billingAccount'),
   'billingAccount.edit': edit('billingAccount', ['autopay', 'billingAddress']),
   /**

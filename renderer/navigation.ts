@@ -8,7 +8,9 @@ import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | AdminViewId;
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | NetworkOpsViewId | AdminViewId;
+/** network operations' views (issue 14): the service lines, and the E911 review queue */
+export type NetworkOpsViewId = 'lines' | 'review';
 /** the administrator's views (issue 14): no customer view among them */
 export type AdminViewId = 'users' | 'devices';
 
@@ -25,6 +27,9 @@ const APPROVALS: NavItem = { view: 'approvals', label: 'Approvals', icon: 'shiel
 const HOLDS: NavItem = { view: 'holds', label: 'Legal holds', icon: 'scale', shortcut: 'Alt+4' };
 const LEADS: NavItem = { view: 'leads', label: 'Leads', icon: 'userPlus', shortcut: 'Alt+5' };
 const INQUIRIES: NavItem = { view: 'inquiries', label: 'Inquiries', icon: 'inbox', shortcut: 'Alt+6' };
+// issue 14: network operations' service lines and the lines flagged for an E911 review
+const SERVICE_LINES: NavItem = { view: 'lines', label: 'Service lines', icon: 'line', shortcut: 'Alt+7' };
+const E911_REVIEW: NavItem = { view: 'review', label: 'E911 review', icon: 'alert', shortcut: 'Alt+8' };
 // the administrator's views: seen by no other role (no one else performs their operations), so their shortcuts start again at Alt+1
 const USERS: NavItem = { view: 'users', label: 'Users', icon: 'users', shortcut: 'Alt+1' };
 const DEVICES: NavItem = { view: 'devices', label: 'Workstations', icon: 'shield', shortcut: 'Alt+2' };
@@ -41,6 +46,10 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['legalHold.place'], HOLDS],
   [['lead.create'], LEADS],
   [['inquiry.reply'], INQUIRIES],
+  // the lines and the review queue are the work of whoever changes a line's plan and status: network operations
+  // (a rep also sets an E911 address, on a verified call, from the customer's profile: never from the queue)
+  [['serviceLine.changePlan', 'serviceLine.setStatus'], SERVICE_LINES],
+  [['serviceLine.changePlan', 'serviceLine.setStatus'], E911_REVIEW],
   [['admin.users'], USERS],
   [['admin.devices'], DEVICES],
 ];

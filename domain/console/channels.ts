@@ -26,6 +26,7 @@ export const CHANNEL_NAMES = [
   'records.change',
   'records.history',
   'records.list',
+  'serviceLines.list',
   'erasure.certificate',
   'billing.open',
   'paymentMethod.replaceCard',
@@ -49,6 +50,8 @@ export const CHANNEL_NAMES = [
   'admin.revokeDevice',
   'admin.issueEnrolmentCode',
   'admin.setSessionPolicy',
+  'serviceLine.setStatus',
+  'serviceLine.changePlan',
   'sync.status',
   'sync.now',
 ] as const;

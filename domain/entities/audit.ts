@@ -67,6 +67,10 @@ export const AUDIT_ACTIONS = [
   'team.saved',
   'enrolment.code_issued',
   'session_policy.changed',
+  /** network operations changed a line's plan online (serviceLine.changePlan): the field, never a value */
+  'line.plan_changed',
+  /** network operations took a line's status a step of its lifecycle online (serviceLine.setStatus) */
+  'line.status_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -13,7 +13,7 @@ import { Outbox, type MutationDraft, type OutboxConflict, type OutboxCounts, typ
 import { OutboxTable, recordKey, type OutboxEntry } from './outboxTable';
 import { recordKeyHash } from './recordKeys';
 import type { QueueEntity } from '../../../domain/operations';
-import { RecordTable, type CachedRecord, type StoredRecord } from './records';
+import { RecordTable, type CachedRecord, type ServiceLineFilter, type StoredRecord } from './records';
 import { SearchIndex, type SearchMatch } from './searchIndex';
 import type { Db, SyncMode } from './sqlite';
 import { ViewLog } from './viewLog';
@@ -269,6 +269,20 @@ export class WorkstationCache {
     const known = new Set(stored.map((r) => r.id));
     const created = this.outboxTable.pendingCreatesOf(entity).filter((entry) => !known.has(entry.entityId));
     return [...stored.map((r) => this.withPendingEdits(r)), ...created.map((entry) => this.withPendingEditsOf(entity, entry.entityId, provisionalRecord(entity, entry.entityId, entry.changes)))];
+  }
+
+  /** Service lines of a status, or flagged for an E911 review (oldest flag first), as the user should see them, with how many there are. */
+  serviceLines(filter: ServiceLineFilter, limit: number): { lines: Data[]; total: number } {
+    this.live();
+    const { rows, total } = this.records.serviceLines(filter, limit);
+    return { lines: rows.map((r) => this.withPendingEdits(r)), total };
+  }
+
+  /** `EXPLAIN QUERY PLAN` of a service line list's two statements. */
+  serviceLineQueryPlan(by: ServiceLineFilter['by']): string[] {
+    const db = this.live();
+    const params = by === 'status' ? ['active', 1] : [1];
+    return this.records.serviceLineStatements(by).flatMap((statement) => (db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(params) as { detail: string }[]).map((row) => row.detail));
   }
 
   /** `EXPLAIN QUERY PLAN` of the statement that lists a queue: how the tests show it never scans every record. */

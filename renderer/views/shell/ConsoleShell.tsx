@@ -14,6 +14,7 @@ import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
 import { DevicesView } from '../admin/DevicesView';
 import { UsersView } from '../admin/UsersView';
+import { ServiceLinesView } from '../serviceLines/ServiceLinesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
@@ -111,6 +112,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'inquiries' && <InquiriesView role={user.role} />}
           {view === 'users' && <UsersView selfId={user.id} />}
           {view === 'devices' && <DevicesView />}
+          {(view === 'lines' || view === 'review') && <ServiceLinesView key={view} mode={view} role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}

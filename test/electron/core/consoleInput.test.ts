@@ -26,6 +26,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'records.change': [{ operation: 'customer.editContact', id: '00000000-0000-4000-8000-000000000000', values: {}, reason: 'x' }, 'reason'],
   'records.history': [{ entity: 'users', id: '00000000-0000-4000-8000-000000000000' }, 'entity'],
   'records.list': [{ entity: 'customer' }, 'entity'],
+  'serviceLines.list': [{ by: 'status', status: 'disconnected' }, 'status'],
   'erasure.certificate': [{ requestId: 'not-an-id' }, 'requestId'],
   'conflicts.list': [{ extra: 1 }, '(input)'],
   'conflicts.resolve': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', keep: 'both' }, 'keep'],
@@ -59,6 +60,8 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'admin.revokeDevice': [{ deviceId: '../../etc' }, 'deviceId'],
   'admin.issueEnrolmentCode': [{ hours: 24 * 30 }, 'hours'],
   'admin.setSessionPolicy': [{ idleLockMinutes: 60, maxOfflineHours: 72 }, 'idleLockMinutes'],
+  'serviceLine.setStatus': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'active', status: 'disconnected', reason: 'Porting request' }, 'status'],
+  'serviceLine.changePlan': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'Business Line', plan: 'Gold', reason: 'Upgrade' }, 'plan'],
 };
 
 let core: WorkstationCore;
