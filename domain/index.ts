@@ -17,3 +17,4 @@ export * from './redaction';
 export * from './sharing';
 export * from './e911';
 export * from './auditView';
+export * from './admin';

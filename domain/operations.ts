@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { E911_UPDATE } from './e911';
 import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
+import { ADMIN_INPUTS, ADMIN_OUTPUTS, AdminUserRef, DeviceDirectory, StaffDirectory, StatusChangeResult, type AdminEntity } from './admin';
+import { SessionPolicy } from './entities/identity';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import type { FieldIssue } from './errors';
 import { AUDIT_READERS, AuditPage, AuditQuery } from './auditView';
@@ -67,8 +69,8 @@ export interface TransitionOperation extends Declared {
 export type CallerCondition = true | { when: { field: string; is: string } };
 export interface OnlineOperation extends Omit<Declared, 'entity'> {
   kind: 'online';
-  /** the entity it changes or reads; null for one that touches no customer record (the audit log) */
-  entity: EntityName | null;
+  /** a record's entity, what an administrator manages (domain/admin.ts), which is no record, or null for what touches neither (the audit log) */
+  entity: EntityName | AdminEntity | null;
   roles: readonly Role[];
   /**
    * done on a call: the request carries the verification it rests on (`verificationId`), which the
@@ -292,6 +294,28 @@ const DECLARED = {
     input: SharingExportRequest,
     output: SharingExportResult,
   },
+  // ---- administration (issue 14): online only, for the admin role, never a customer record (domain/admin.ts).
+  // The CLI calls the same central functions (central/admin/). Every one is an audit event.
+  'admin.users': { kind: 'online', entity: 'user', roles: ['admin'], does: 'list staff accounts', audit: 'admin.viewed', input: z.strictObject({}), output: StaffDirectory },
+  /** the store makes a one-time password for the admin to hand over; a grant of admin or compliance is audited on a line of its own */
+  'admin.createUser': { kind: 'online', entity: 'user', roles: ['admin'], does: 'create a staff account', audit: 'user.created', input: ADMIN_INPUTS.createUser, output: ADMIN_OUTPUTS.userWithPassword },
+  /** the user's sessions end and every desk holding their cache wipes it; never oneself, never the last active admin */
+  'admin.disableUser': { kind: 'online', entity: 'user', roles: ['admin'], does: 'disable a staff account', audit: 'user.disabled', input: AdminUserRef, output: StatusChangeResult },
+  'admin.enableUser': { kind: 'online', entity: 'user', roles: ['admin'], does: 'enable a staff account', audit: 'user.enabled', input: AdminUserRef, output: StatusChangeResult },
+  /** a desk's cache is the old role's projection: the user's sessions end and their caches are wiped; never one's own role, never the last admin's */
+  'admin.changeRole': { kind: 'online', entity: 'user', roles: ['admin'], does: "change a staff account's role", audit: 'user.role_changed', input: ADMIN_INPUTS.changeRole, output: StatusChangeResult },
+  'admin.assignTeam': { kind: 'online', entity: 'user', roles: ['admin'], does: 'assign a user to a team', audit: 'user.team_assigned', input: ADMIN_INPUTS.assignTeam, output: StatusChangeResult },
+  /** a new one-time password; the old one wrapped the user's caches, which are wiped */
+  'admin.resetPassword': { kind: 'online', entity: 'user', roles: ['admin'], does: "reset a staff account's password", audit: 'user.password_reset', input: AdminUserRef, output: ADMIN_OUTPUTS.userWithPassword },
+  /** a team and the supervisors who lead it */
+  'admin.saveTeam': { kind: 'online', entity: 'team', roles: ['admin'], does: 'save a team', audit: 'team.saved', input: ADMIN_INPUTS.saveTeam, output: ADMIN_OUTPUTS.team },
+  'admin.devices': { kind: 'online', entity: 'device', roles: ['admin'], does: 'list workstations', audit: 'admin.viewed', input: z.strictObject({}), output: DeviceDirectory },
+  /** the workstation is refused from its next request and wipes every cache and its keys */
+  'admin.revokeDevice': { kind: 'online', entity: 'device', roles: ['admin'], does: 'revoke a workstation', audit: 'device.revoked', input: ADMIN_INPUTS.revokeDevice, output: ADMIN_OUTPUTS.deviceRevoked },
+  /** one workstation, a few hours: shown once, stored only hashed */
+  'admin.issueEnrolmentCode': { kind: 'online', entity: 'enrolmentCode', roles: ['admin'], does: 'issue an enrolment code', audit: 'enrolment.code_issued', input: ADMIN_INPUTS.issueEnrolmentCode, output: ADMIN_OUTPUTS.enrolmentCode },
+  /** held by the store, given to every desk at sign-in and unlock (idle lock, maximum offline age) */
+  'admin.setSessionPolicy': { kind: 'online', entity: 'sessionPolicy', roles: ['admin'], does: 'set the session policy', audit: 'session_policy.changed', input: SessionPolicy, output: ADMIN_OUTPUTS.policy },
   /**
    * The audit view (issue 14): the hash-chained log, read through the scope of the reader's role
    * (auditView.ts: own actions, the team's, all, all without values) and the field policy, both applied
@@ -397,7 +421,7 @@ export function editOperationFor(entity: EntityName, paths: readonly string[]): 
 
 /** The fields that only an online operation changes, per entity (`changes`): no mutation may write them. */
 export const ONLINE_ONLY_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
-  if (op.kind === 'online' && op.changes && op.entity) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
+  if (op.kind === 'online' && op.changes) paths[op.entity as EntityName] = [...(paths[op.entity as EntityName] ?? []), ...op.changes];
   return paths;
 }, {});
 
@@ -415,7 +439,7 @@ export function onlineOnlyViolations(entity: EntityName, paths: readonly string[
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
 export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
   const own = op.kind === 'edit' ? op.fields : op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : [];
-  if (own.length && op.kind !== 'online') paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
+  if (own.length) paths[op.entity as EntityName] = [...(paths[op.entity as EntityName] ?? []), ...own];
   return paths;
 }, {});
 

@@ -19,6 +19,7 @@ import './styles/leads.css';
 import './styles/inquiries.css';
 import './styles/billing.css';
 import './styles/e911.css';
+import './styles/admin.css';
 import './styles/serviceLines.css';
 
 createRoot(document.getElementById('root')!).render(

@@ -9,9 +9,11 @@ import { APPROVAL_KINDS } from './views/approvals/approvalKinds';
  * The console's navigation, built per role from the start: each role sees the views of its work.
  * Views of other roles come in later releases; until then they see what is built for them.
  */
-export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | NetworkOpsViewId | 'audit';
+export type ViewId = 'customers' | 'conflicts' | 'approvals' | 'holds' | 'leads' | 'inquiries' | NetworkOpsViewId | AdminViewId | 'audit';
 /** network operations' views (issue 14): the service lines, and the E911 review queue */
 export type NetworkOpsViewId = 'lines' | 'review';
+/** the administrator's views (issue 14): no customer view among them */
+export type AdminViewId = 'users' | 'devices';
 
 export interface NavItem {
   view: ViewId;
@@ -30,6 +32,9 @@ const AUDIT: NavItem = { view: 'audit', label: 'Audit log', icon: 'receipt', sho
 // issue 14: network operations' service lines and the lines flagged for an E911 review
 const SERVICE_LINES: NavItem = { view: 'lines', label: 'Service lines', icon: 'line', shortcut: 'Alt+7' };
 const E911_REVIEW: NavItem = { view: 'review', label: 'E911 review', icon: 'alert', shortcut: 'Alt+8' };
+// the administrator's views: seen by no other role (no one else performs their operations), so their shortcuts start again at Alt+1
+const USERS: NavItem = { view: 'users', label: 'Users', icon: 'users', shortcut: 'Alt+1' };
+const DEVICES: NavItem = { view: 'devices', label: 'Workstations', icon: 'shield', shortcut: 'Alt+2' };
 
 /**
  * The views of a workflow, each for whoever performs its operation (domain/lifecycles.ts), never for
@@ -49,6 +54,8 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   // (a rep also sets an E911 address, on a verified call, from the customer's profile: never from the queue)
   [['serviceLine.changePlan', 'serviceLine.setStatus'], SERVICE_LINES],
   [['serviceLine.changePlan', 'serviceLine.setStatus'], E911_REVIEW],
+  [['admin.users'], USERS],
+  [['admin.devices'], DEVICES],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */

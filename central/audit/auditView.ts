@@ -3,6 +3,7 @@ import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { inTransaction } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
+import { teamMembersOf } from '../teams/teams';
 import { appendAudit } from './auditLog';
 
 /**
@@ -73,7 +74,7 @@ export async function searchAudit(ctx: Pick<StoreContext, 'db' | 'clock'>, sessi
 async function authorsIn(db: CentralDb, scope: AuditScope, userId: string): Promise<string[] | null> {
   if (scope === 'all' || scope === 'all_without_values') return null;
   if (scope === 'own') return [userId];
-  return [userId, ...(await teamMembersLedBy(db, userId))];
+  return [...new Set([userId, ...(await teamMembersOf(db, userId))])];
 }
 
 /** A customer's name from their stored record (an erased customer has none). */
@@ -82,9 +83,4 @@ function nameOf(data: string | null): string | null {
   const customer = JSON.parse(data) as { firstName?: unknown; lastName?: unknown };
   const name = [customer.firstName, customer.lastName].filter((part): part is string => typeof part === 'string' && part.length > 0).join(' ');
   return name || null;
-}
-
-// TEMPORARY until teams land from wt-admin (not to be committed)
-async function teamMembersLedBy(_db: CentralDb, _userId: string): Promise<string[]> {
-  throw new CareDeskError('internal', 'teams pending');
 }

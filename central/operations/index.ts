@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { API, CareDeskError, OPERATIONS, ValidationError, ROUTED_OPERATION_NAMES, mayPerform, parseOrThrow, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../domain';
+import { ADMIN_HANDLERS } from '../admin/adminOperations';
 import { appendAudit } from '../audit/auditLog';
 import { searchAudit } from '../audit/auditView';
 import { decideAdjustment } from '../billing/adjustmentApproval';
@@ -32,6 +33,7 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'sharing.export': exportForPartner,
   'serviceLine.setE911Address': setE911Address,
   'audit.search': searchAudit,
+  ...ADMIN_HANDLERS,
   'serviceLine.setStatus': setLineStatus,
   'serviceLine.changePlan': changeLinePlan,
 };

@@ -19,6 +19,9 @@ export const queryKeys = {
   serviceLines: ['serviceLines'] as const,
   serviceLineList: (query: object) => ['serviceLines', query] as const,
   conflicts: ['conflicts'] as const,
+  /** what an administrator reads online from the central store (issue 14): staff and teams, workstations, codes and the session policy */
+  adminUsers: ['admin', 'users'] as const,
+  adminDevices: ['admin', 'devices'] as const,
   searches: ['search'] as const,
   search: (query: string, kind: SearchKindOption) => ['search', query, kind] as const,
 };

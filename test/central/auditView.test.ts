@@ -13,7 +13,7 @@ import { Harness, type TestSession } from './harness';
  */
 describe('the audit view', () => {
   let h: Harness;
-  const s = {} as Record<'rep' | 'otherRep' | 'clerk' | 'compliance' | 'admin' | 'netops', TestSession>;
+  const s = {} as Record<'rep' | 'otherRep' | 'clerk' | 'compliance' | 'admin' | 'netops' | 'supervisor', TestSession>;
 
   beforeAll(async () => {
     h = await Harness.start({ customers: 4 });
@@ -23,6 +23,7 @@ describe('the audit view', () => {
     s.compliance = await h.session('compliance');
     s.admin = await h.session('admin');
     s.netops = await h.session('network_ops');
+    s.supervisor = await h.session('supervisor');
     // rows of several kinds by several people: a verified contact edit, another rep's, a clerk's credit
     for (const [who, i] of [[s.rep, 0], [s.otherRep, 1]] as const) {
       const { customer } = h.customer(i);
@@ -80,6 +81,22 @@ describe('the audit view', () => {
     expect(signIns.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('gives a supervisor their team’s activity: the members of the teams they lead, and no one else', async () => {
+    expect((await search(s.supervisor)).json.scope).toBe('team');
+    // leading no team yet: their own actions only
+    expect(new Set((await rowsOf(s.supervisor)).map((r) => r.user?.id))).toEqual(new Set([s.supervisor.user.id]));
+    const team = await h.operation(s.admin, 'admin.saveTeam', { name: 'Care team East', leads: [s.supervisor.user.id] });
+    expect(team.status, team.text).toBe(200);
+    const assigned = await h.operation(s.admin, 'admin.assignTeam', { userId: s.rep.user.id, teamId: team.json.team.id });
+    expect(assigned.status, assigned.text).toBe(200);
+    const edits = await rowsOf(s.supervisor, { action: 'record.update' });
+    expect(edits.map((r) => r.user?.id)).toEqual([s.rep.user.id]);
+    expect(edits[0]).toMatchObject({ customer: { name: expect.stringContaining('-Ortiz') }, fields: ['email', 'lastName'] });
+    // another rep's rows, asked for by name, are not the team's
+    expect(await rowsOf(s.supervisor, { userId: s.otherRep.user.id })).toEqual([]);
+    expect(await rowsOf(s.supervisor, { action: 'billing.adjustment' })).toEqual([]);
+  });
+
   it('refuses network operations, which has no audit view, and audits the refusal', async () => {
     const res = await search(s.netops);
     expect([res.status, res.json.error.code]).toEqual([403, 'forbidden']);
@@ -88,7 +105,7 @@ describe('the audit view', () => {
   });
 
   it('names no field a reader may not read, in any row of any reader’s scope', async () => {
-    for (const who of [s.rep, s.clerk, s.compliance, s.admin]) {
+    for (const who of [s.rep, s.clerk, s.supervisor, s.compliance, s.admin]) {
       for (const row of await rowsOf(who, { limit: 200 })) {
         if (!row.entity || !(ENTITY_NAMES as readonly string[]).includes(row.entity)) continue;
         for (const field of row.fields) expect(accessOf(row.entity as EntityName, field.split('.')[0]!, who.user.role), `${who.user.role} ${row.action} ${field}`).not.toBe('hidden');

@@ -7,7 +7,7 @@ describe('operations', () => {
 
   it.each(ops.filter(([, op]) => op.kind === 'edit'))('%s: every field it edits exists in the entity schema and has a policy row', (_name, op) => {
     for (const path of (op as Extract<Operation, { kind: 'edit' }>).fields) {
-      expect(valueSchemaAt(op.entity as EntityName, path), path).not.toBeNull();
+      expect(valueSchemaAt((op as Extract<Operation, { kind: 'edit' }>).entity, path), path).not.toBeNull();
       expect(Object.keys(FIELD_POLICY[op.entity as keyof typeof FIELD_POLICY])).toContain(policyField(path));
     }
   });

@@ -57,3 +57,33 @@ test('compliance reads every action, the rep’s search and view among them, nev
   await expect(own.getByLabel('Action')).not.toHaveValue('');
   await capture(clerk.page, 'billing-audit-own');
 });
+
+test('a supervisor’s Team activity holds the actions of the team they lead, and no one else’s', async ({ openDesk, central }) => {
+  const db = central.store.db;
+  const idOf = async (username: string) => (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+  const team = await central.store.admin.saveTeam({ name: 'Care team North', leads: [await idOf('sup.sam')] });
+  await central.store.admin.assignTeam(await idOf('care.rep'), team.id);
+
+  // two reps search and open customers: only one of them is in Sam's team
+  for (const [username, index] of [['care.rep', 2], ['care.rose', 3]] as const) {
+    const desk = await openDesk({ name: `${username} desk` });
+    await signInAndSync(desk.page, username);
+    await openCustomer(desk.page, customerNo(index));
+    await desk.ws.call('sync.now');
+  }
+  await expect
+    .poll(async () => (await db.selectFrom('audit_log').select('seq').where('action', '=', 'record.view').execute()).length, { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(2);
+
+  const sup = await openDesk({ name: 'supervisor desk' });
+  await signInAndSync(sup.page, 'sup.sam');
+  await expect(sup.page.getByRole('navigation', { name: 'Console views' }).getByRole('button', { name: /Team activity/ })).toBeVisible();
+  await sup.page.keyboard.press('Alt+9');
+  const activity = sup.page.getByRole('region', { name: 'Team activity' });
+  await expect(activity).toContainText('Your actions and those of the teams you lead.');
+  await expect(activity.getByRole('row').filter({ hasText: 'Profile viewed' }).first()).toContainText('Casey Care');
+  await expect(activity.getByRole('row').filter({ hasText: 'Profile viewed' }).first()).toContainText(nameOf(customerNo(2)));
+  await expect(activity).not.toContainText('Rose Ortega');
+  await expect(activity).not.toContainText(nameOf(customerNo(3)));
+  await capture(sup.page, 'supervisor-team-activity');
+});

@@ -141,6 +141,27 @@ test('supervisor’s approvals, compliance’s legal holds and the audit log fit
   }
 });
 
+test('the administrator’s users (a user opened beside the list) and workstations fit the 1024 px window', async ({ openDesk }) => {
+  const rep = await openDesk({ name: 'front desk' });
+  await signInAndSync(rep.page, 'care.rep');
+  const { page } = await openDesk({ name: 'admin desk' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const u = ui(page);
+  await u.username.fill('admin.ada');
+  await u.password.fill(PASSWORD);
+  await u.password.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  await fitsAt1024(page, 'the users');
+  await page.getByRole('button', { name: 'Casey Care' }).click();
+  await expect(page.getByRole('region', { name: 'Casey Care' })).toContainText('front desk');
+  await fitsAt1024(page, 'the users with one opened');
+  await capture(page, 'admin-users-1024');
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { name: 'Workstations', level: 1 })).toBeVisible();
+  await fitsAt1024(page, 'the workstations');
+  await capture(page, 'admin-devices-1024');
+});
+
 test('network operations’ service lines, a line’s E911 form and the E911 review queue fit the 1024 px window', async ({ openDesk }) => {
   // two desks, and axe over a page of every active line twice
   test.setTimeout(240_000);

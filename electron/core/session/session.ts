@@ -11,7 +11,7 @@ import { CentralClient } from '../sync/centralClient';
 import { SyncEngine } from '../sync/engine';
 import type { Vault } from '../vault';
 import type { CoreEvents } from './events';
-import { contactAtUnlock, recordSignIn, type LocalCache } from './unlockContact';
+import { contactAtUnlock, heldForAnotherRole, isRoleChange, recordSignIn, type LocalCache } from './unlockContact';
 
 /** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
 export interface OpenSession {
@@ -168,7 +168,13 @@ export class Session {
     } else {
       key = await vault.create(user.id, user.username, password);
     }
-    const cache = this.openCache(vault.cachePath(user.id), key);
+    let cache = this.openCache(vault.cachePath(user.id), key);
+    // an administrator changed the role: this cache is the old role's projection, so it goes and a fresh one starts (issue 14)
+    if (heldForAnotherRole(cache, user)) {
+      cache.close();
+      await vault.wipe(user.id);
+      cache = this.openCache(vault.cachePath(user.id), await vault.create(user.id, user.username, password));
+    }
     try {
       recordSignIn(cache, signedIn, this.deps.clock);
       let clientId = cache.getMeta('client_id');
@@ -200,6 +206,11 @@ export class Session {
       const refused = await contactAtUnlock(this.requireClient(), local, password, this.deps.clock);
       if (refused) {
         local.cache.close();
+        // a new role: the old role's cache goes, the user signs in again for a fresh one
+        if (isRoleChange(refused)) {
+          await this.revoke('user', local.user.id);
+          throw refused;
+        }
         throw await this.wipeIfRevoked(refused, local.user.id);
       }
       return this.startLocal(local);

@@ -230,7 +230,7 @@ export class SyncEngine {
       while (more && !this.stopped) {
         more = false;
         const from = { cursor: Number(cache.getMeta(META.cursor) ?? 0), generation: cache.getMeta(META.generation) };
-        await client.pull(token, from, this.deps.pullLimit, (lines: PullLine[]) => {
+        await client.pull(token, { ...from, pending: unsentEdits(cache.outboxCounts()) }, this.deps.pullLimit, (lines: PullLine[]) => {
           const changes: PullChange[] = [];
           let cursor: number | null = null;
           for (const line of lines) {
@@ -385,4 +385,13 @@ function customersIn(changes: readonly PullChange[]): number {
   let n = 0;
   for (const change of changes) if (change.entity === 'customer') n += change.t === 'put' ? 1 : -1;
   return n;
+}
+
+/**
+ * The edits a wipe of this cache would lose, as the desk tells the store with each pull (the admin
+ * sees it before disabling a user or revoking the desk): waiting to send, or in conflict and not
+ * yet resolved. Refused ones are the rep's to read, held ones are kept by the store.
+ */
+function unsentEdits(counts: { pending: number; conflicts: number }): number {
+  return counts.pending + counts.conflicts;
 }

@@ -41,6 +41,16 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'customer.search': 'Customer search',
   'line.plan_changed': 'Line plan changed',
   'line.status_changed': 'Line status changed',
+  'admin.viewed': 'Staff or workstations listed',
+  'user.created': 'User created',
+  'user.role_changed': 'Role changed',
+  'user.privilege_granted': 'Privileged role granted',
+  'user.team_assigned': 'Team assigned',
+  'user.password_reset': 'Password reset',
+  'user.disabled_inactive': 'User disabled (inactive 90 days)',
+  'team.saved': 'Team saved',
+  'enrolment.code_issued': 'Enrolment code issued',
+  'session_policy.changed': 'Session policy changed',
 };
 
 export const AUDIT_OUTCOME_TONES: Record<string, { label: string; tone: Tone }> = {

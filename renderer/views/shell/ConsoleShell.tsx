@@ -13,6 +13,8 @@ import { LegalHoldsView } from '../holds/LegalHoldsView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
 import { AuditView } from '../audit/AuditView';
+import { DevicesView } from '../admin/DevicesView';
+import { UsersView } from '../admin/UsersView';
 import { ServiceLinesView } from '../serviceLines/ServiceLinesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
@@ -110,6 +112,8 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
           {view === 'audit' && <AuditView title={nav.find((item) => item.view === 'audit')?.label} />}
+          {view === 'users' && <UsersView selfId={user.id} />}
+          {view === 'devices' && <DevicesView />}
           {(view === 'lines' || view === 'review') && <ServiceLinesView key={view} mode={view} role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
             </div>

@@ -21,6 +21,8 @@ export const USERS: Record<string, { displayName: string; role: Role }> = {
   'billing.bea': { displayName: 'Bea Billing', role: 'billing_clerk' },
   'sup.sam': { displayName: 'Sam Supervisor', role: 'supervisor' },
   'comp.cora': { displayName: 'Cora Compliance', role: 'compliance' },
+  // the administrator (issue 14: admin.spec.ts)
+  'admin.ada': { displayName: 'Ada Admin', role: 'admin' },
   // issue 14: network operations
   'netops.nia': { displayName: 'Nia Netops', role: 'network_ops' },
 };
