@@ -18,3 +18,5 @@ export * from './sharing';
 export * from './e911';
 export * from './disclosure';
 export * from './subjectAccess';
+export * from './auditView';
+export * from './admin';

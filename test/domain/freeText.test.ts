@@ -26,6 +26,7 @@ import {
   User,
   CardDetails,
   ENTITY_NAMES,
+  ADMIN_INPUTS,
   ENTITY_SCHEMAS,
   type EntityName,
 } from '../../domain';
@@ -184,6 +185,9 @@ describe('every free-text field of every entity and input uses the one text rule
     ['pushed mutation', 'reason', Mutation, mutation],
     ['enrolment request', 'deviceName', EnrolRequest, enrol],
     ['console enrolment', 'deviceName', CONSOLE_CONTRACT['device.enrol'].input, { code: 'ABCD-EFGH-1234', deviceName: 'desk' }],
+    // administration (issue 14)
+    ['new staff account', 'displayName', ADMIN_INPUTS.createUser, { username: 'jane', displayName: 'Jane Rep', role: 'care_rep' }],
+    ['team', 'name', ADMIN_INPUTS.saveTeam, { name: 'North', leads: [] }],
   ];
   const withLine2 = (record: Record<string, unknown>) => set(record, 'serviceAddress.line2', 'Apt 4');
   it.each(cases)('%s: %s', (_entity, field, schema, valid) => {

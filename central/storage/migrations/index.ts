@@ -9,6 +9,7 @@ import * as m007 from './007_erasure';
 import * as m008 from './008_erasure_acks';
 import * as m009 from './009_erasure_scope';
 import * as m010 from './010_inquiry_mail';
+import * as mTeamsAndAdmin from './011_teams_and_admin';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008_erasure_acks': m008,
   '009_erasure_scope': m009,
   '010_inquiry_mail': m010,
+  '011_teams_and_admin': mTeamsAndAdmin,
 };

@@ -15,6 +15,10 @@ import { SharingView } from '../compliance/SharingView';
 import { SubjectAccessView } from '../compliance/SubjectAccessView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
+import { AuditView } from '../audit/AuditView';
+import { DevicesView } from '../admin/DevicesView';
+import { UsersView } from '../admin/UsersView';
+import { ServiceLinesView } from '../serviceLines/ServiceLinesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
@@ -113,6 +117,10 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'disclosures' && <DisclosuresView userId={user.id} />}
           {view === 'sharing' && <SharingView userId={user.id} />}
           {view === 'subjects' && <SubjectAccessView />}
+          {view === 'audit' && <AuditView title={nav.find((item) => item.view === 'audit')?.label} />}
+          {view === 'users' && <UsersView selfId={user.id} />}
+          {view === 'devices' && <DevicesView />}
+          {(view === 'lines' || view === 'review') && <ServiceLinesView key={view} mode={view} role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}
