@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { CareDeskError, ROLES, Role } from '../domain';
+import { CareDeskError, INACTIVITY_DISABLE_DAYS, ROLES, Role, SessionPolicy, parseOrThrow } from '../domain';
 import { generatePassword } from './identity/passwords';
 import { DATA_FILES } from './dataDir';
 import { certificateFingerprint } from './pki/certificates';
@@ -28,6 +28,13 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   revoke-device ID                       a lost or retired workstation: it is refused and wipes its caches and keys
   disable-user USERNAME                  the user is refused and their workstations wipe their cache
   enable-user USERNAME                   the user may sign in again (with a fresh cache)
+  list-users                             staff accounts: username, role, status, team, last active, desks and their pending edits
+  change-role USERNAME --role R          a new role: the user's sessions end and their desks wipe the old role's cache
+  reset-password USERNAME                a new one-time password (printed once); the user's desks wipe their cache
+  create-team --name N [--lead USERNAME] a team, led by a supervisor
+  assign-team USERNAME --team N          put the user in the team named N ("" for none)
+  session-policy [--idle-minutes M] [--max-offline-hours H]   show or set the policy desks get at sign-in and unlock
+  disable-inactive                       disable accounts without a sign-in for 90 days (serve does it hourly)
   seed-demo N [--seed S] [--history-months M]   N demo customers with their accounts, leads and inquiries
   demo-users                             one user per role, with generated passwords
   verify-audit                           recompute the audit log's hash chain
@@ -63,6 +70,11 @@ const { values: options, positionals } = parseArgs({
     from: { type: 'string' },
     changes: { type: 'string' },
     'changes-file': { type: 'string' },
+    name: { type: 'string' },
+    lead: { type: 'string' },
+    team: { type: 'string' },
+    'idle-minutes': { type: 'string' },
+    'max-offline-hours': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -172,7 +184,8 @@ const commands: Record<string, () => Promise<void>> = {
     const uses = numberOption('uses', options.uses) ?? 1;
     const hours = numberOption('hours', options.hours) ?? 24;
     await withCentral(async (central) => {
-      console.log(`enrolment code: ${await central.admin.createEnrolmentCode({ uses, hours })}   (${uses} use(s), ${hours} hours)`);
+      const { code, expiresAt } = await central.admin.issueEnrolmentCode({ uses, hours }, operator());
+      console.log(`enrolment code: ${code}   (${uses} use(s), ${hours} hours, until ${when(expiresAt)} UTC)`);
     });
   },
 
@@ -213,6 +226,78 @@ const commands: Record<string, () => Promise<void>> = {
       const { user, changed } = await central.admin.enableUser((await central.admin.userNamed(username)).id, operator());
       if (!changed) return console.log(`${user.username} is already active; nothing changed`);
       console.log(`enabled ${user.username} (${user.role}): they may sign in again`);
+    });
+  },
+
+  // ---- the administrator's operations (issue 14): the same central functions as the console's admin.* operations
+  async 'list-users'() {
+    await withCentral(async (central) => {
+      const { users, teams } = await central.admin.staffDirectory(operator());
+      const teamName = (id: string | null) => teams.find((t) => t.id === id)?.name ?? '-';
+      printTable(
+        ['username', 'role', 'status', 'team', 'last active (UTC)', 'desks (pending edits)'],
+        users.map((u) => [u.username, u.role, u.status, teamName(u.teamId), when(u.lastActiveAt), u.desks.map((d) => `${d.deviceName}${d.revoked ? ' (revoked)' : ''}: ${d.pending}`).join(', ') || '-']),
+      );
+    });
+  },
+
+  async 'change-role'() {
+    const username = requiredArg('username', 'change-role USERNAME --role R');
+    const role = Role.safeParse(options.role);
+    if (!role.success) throw new CareDeskError('validation', `give --role (${ROLES.join(', ')})`);
+    await withCentral(async (central) => {
+      const { user, changed, sessionsEnded } = await central.admin.changeRole((await central.admin.userNamed(username)).id, role.data, operator());
+      if (!changed) return console.log(`${user.username} is already ${user.role}; nothing changed`);
+      console.log(`${user.username} is now ${user.role}: ${sessionsEnded} live session(s) ended; their desks wipe the old role's cache`);
+    });
+  },
+
+  async 'reset-password'() {
+    const username = requiredArg('username', 'reset-password USERNAME');
+    await withCentral(async (central) => {
+      const { user, temporaryPassword } = await central.admin.resetPassword((await central.admin.userNamed(username)).id, operator());
+      console.log(`new password for ${user.username}: ${temporaryPassword}   (shown once: hand it over safely)`);
+    });
+  },
+
+  async 'create-team'() {
+    if (!options.name) throw new CareDeskError('validation', 'give --name');
+    await withCentral(async (central) => {
+      const leads = options.lead ? [(await central.admin.userNamed(options.lead)).id] : [];
+      const team = await central.admin.saveTeam({ name: options.name!, leads }, operator());
+      console.log(`team ${team.name} (${team.id}) with ${team.leads.length} lead(s)`);
+    });
+  },
+
+  async 'assign-team'() {
+    const username = requiredArg('username', 'assign-team USERNAME --team NAME');
+    if (options.team === undefined) throw new CareDeskError('validation', 'give --team NAME ("" for none)');
+    await withCentral(async (central) => {
+      const { teams } = await central.admin.staffDirectory(operator());
+      const team = options.team ? teams.find((t) => t.name === options.team) : null;
+      if (team === undefined) throw new CareDeskError('not_found', `no team named ${options.team}`);
+      const { user, changed } = await central.admin.assignTeam((await central.admin.userNamed(username)).id, team?.id ?? null, operator());
+      console.log(changed ? `${user.username} is now in ${team?.name ?? 'no team'}` : `${user.username} was already there; nothing changed`);
+    });
+  },
+
+  async 'session-policy'() {
+    const idle = numberOption('idle-minutes', options['idle-minutes']);
+    const offline = numberOption('max-offline-hours', options['max-offline-hours']);
+    await withCentral(async (central) => {
+      let policy = await central.admin.sessionPolicy();
+      if (idle !== undefined || offline !== undefined) {
+        policy = await central.admin.setSessionPolicy(parseOrThrow(SessionPolicy, { idleLockMinutes: idle ?? policy.idleLockMinutes, maxOfflineHours: offline ?? policy.maxOfflineHours }), operator());
+      }
+      console.log(`idle lock ${policy.idleLockMinutes} min, maximum offline ${policy.maxOfflineHours} h`);
+    });
+  },
+
+  async 'disable-inactive'() {
+    await withCentral(async (central) => {
+      const { disabled, kept } = await central.admin.disableInactiveUsers();
+      console.log(`disabled ${disabled.length} account(s) without a sign-in for ${INACTIVITY_DISABLE_DAYS} days${disabled.length ? `: ${disabled.map((u) => u.username).join(', ')}` : ''}`);
+      if (kept.length) console.log(`kept the last active administrator, inactive too: ${kept.join(', ')}`);
     });
   },
 

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { Clock, StoreContext } from '../context';
 import { inTransaction, type Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
+import { sessionPolicyOf } from '../admin/workstations';
 import { checkPassword } from './passwords';
 import { recordRevocation, type Revocation } from './revocations';
 import { clearFailures, isThrottled, recordFailure } from './signInThrottle';
@@ -38,6 +39,7 @@ export function tokenHash(token: string): string {
 }
 
 type SignInDeps = Pick<StoreContext, 'db' | 'clock' | 'sessionPolicy'>;
+// the policy in force is the admin's, held by the store (admin/workstations.ts), given at every sign-in and session check
 
 export async function signIn(ctx: SignInDeps, request: SignInRequest, deviceId: string): Promise<SignInResponse> {
   const { db, clock } = ctx;
@@ -74,7 +76,7 @@ export async function signIn(ctx: SignInDeps, request: SignInRequest, deviceId: 
       .execute();
     await appendAudit(tx, now, { action: 'session.sign_in', outcome: 'ok', userId: user.id, role: user.role, deviceId });
   });
-  return { token, expiresAt, serverTime: now.toISOString(), user, policy: ctx.sessionPolicy satisfies SessionPolicy };
+  return { token, expiresAt, serverTime: now.toISOString(), user, policy: (await sessionPolicyOf(ctx)) satisfies SessionPolicy };
 }
 
 /**
@@ -98,8 +100,8 @@ export async function authenticate(db: CentralDb, clock: Clock, token: string, d
 }
 
 /** What `GET API.session` answers: the session is still good, with the policy in force now. */
-export function sessionInfo(ctx: Pick<StoreContext, 'clock' | 'sessionPolicy'>, session: SessionContext): SessionInfo {
-  return { user: session.user, expiresAt: session.expiresAt, serverTime: ctx.clock().toISOString(), policy: ctx.sessionPolicy };
+export async function sessionInfo(ctx: Pick<StoreContext, 'db' | 'clock' | 'sessionPolicy'>, session: SessionContext): Promise<SessionInfo> {
+  return { user: session.user, expiresAt: session.expiresAt, serverTime: ctx.clock().toISOString(), policy: await sessionPolicyOf(ctx) };
 }
 
 /**

@@ -37,7 +37,16 @@ export interface CentralSchema {
     status: string;
     password_hash: string;
     created_at: string;
+    /** the team the admin put them in (teams), or null */
+    team_id: string | null;
+    /** when an admin last enabled or disabled the account (null: never) */
+    status_changed_at: string | null;
   };
+  /** teams of users, each led by supervisors (team_leads); central/teams/teams.ts owns both */
+  teams: { id: string; name: string; created_at: string };
+  team_leads: { team_id: string; user_id: string };
+  /** each desk's outbox of each user as it last said (its pull's header), for the admin (central/admin/deskReports.ts) */
+  device_reports: { device_id: string; user_id: string; pending: number; reported_at: string };
   sessions: {
     token_hash: string;
     user_id: string;

@@ -172,14 +172,20 @@ export const FIELD_POLICY = {
     releasedBy:       [H,       H,       H,       R,          R,          H],
     releasedAt:       [H,       H,       H,       R,          R,          H],
   },
+  // issue 14: written only by the central store (disclosure.prepare, disclosure.approve: online, never an outbox); compliance's register
   disclosureRecord: {
-    id:               [H,       H,       H,       H,          W,          H],
-    customerId:       [H,       H,       H,       H,          W,          H],
-    requester:        [H,       H,       H,       H,          W,          H],
-    legalBasis:       [H,       H,       H,       H,          W,          H],
-    fieldsDisclosed:  [H,       H,       H,       H,          W,          H],
-    approvedBy:       [H,       H,       H,       H,          W,          H],
-    at:               [H,       H,       H,       H,          W,          H],
+    id:               [H,       H,       H,       H,          R,          H],
+    customerId:       [H,       H,       H,       H,          R,          H],
+    requester:        [H,       H,       H,       H,          R,          H],
+    legalBasis:       [H,       H,       H,       H,          R,          H],
+    fieldsDisclosed:  [H,       H,       H,       H,          R,          H],
+    documentReference:[H,       H,       H,       H,          R,          H],
+    nonDisclosureOrder:[H,      H,       H,       H,          R,          H],
+    status:           [H,       H,       H,       H,          R,          H],
+    preparedBy:       [H,       H,       H,       H,          R,          H],
+    preparedAt:       [H,       H,       H,       H,          R,          H],
+    approvedBy:       [H,       H,       H,       H,          R,          H],
+    approvedAt:       [H,       H,       H,       H,          R,          H],
   },
   // made by the central store with the file it describes (sharing.export); read in the register, never edited
   sharingRecord: {

@@ -40,14 +40,14 @@ test('after publishing version 2, the next sign-in asks for acknowledgement and 
   await expect(ui(rep.page).search).toBeVisible();
   expect((await ackRows('care.rep')).map((r) => r.version)).toEqual([1]);
 
-  // the admin too (every staff user), then the Privacy policy view: Alt+9, in the admin's navigation only
+  // the admin too (every staff user), then the Privacy policy view: Alt+3, in the admin's navigation only
   await typeSignIn(admin.page, 'admin.ada');
   await expect(admin.page.getByRole('button', { name: 'I have read version 1' })).toBeFocused();
   await admin.page.keyboard.press('Enter');
   const views = (page: Page) => page.getByRole('navigation', { name: 'Console views' }).getByRole('button');
   await expect(views(admin.page).filter({ hasText: 'Privacy policy' })).toHaveCount(1);
   await expect(views(rep.page).filter({ hasText: 'Privacy policy' })).toHaveCount(0);
-  await admin.page.keyboard.press('Alt+9');
+  await admin.page.keyboard.press('Alt+3');
   const view = admin.page.getByRole('region', { name: 'Privacy policy versions' });
   await expect(view.getByRole('heading', { name: 'Version 1', exact: true, level: 2 })).toBeVisible();
 

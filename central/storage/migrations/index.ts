@@ -9,8 +9,9 @@ import * as m007 from './007_erasure';
 import * as m008 from './008_erasure_acks';
 import * as m009 from './009_erasure_scope';
 import * as m010 from './010_inquiry_mail';
-// issue 14: privacy-policy versions (numbered at merge)
-import * as mPolicyVersions from './011_policy_versions';
+import * as mTeamsAndAdmin from './011_teams_and_admin';
+// issue 14: privacy-policy versions 
+import * as mPolicyVersions from './012_policy_versions';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -27,5 +28,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008_erasure_acks': m008,
   '009_erasure_scope': m009,
   '010_inquiry_mail': m010,
-  '011_policy_versions': mPolicyVersions,
+  '011_teams_and_admin': mTeamsAndAdmin,
+  '012_policy_versions': mPolicyVersions,
 };
