@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { CareDeskError, ROLES, Role } from '../domain';
+import { CareDeskError, INACTIVITY_DISABLE_DAYS, ROLES, Role, SessionPolicy, parseOrThrow } from '../domain';
 import { generatePassword } from './identity/passwords';
 import { DATA_FILES } from './dataDir';
 import { certificateFingerprint } from './pki/certificates';
@@ -13,6 +13,7 @@ import { purgeStaleLeads } from './leads/retention';
 import { describeRun, ingestMailDrop } from './inquiries/mailDrop';
 import { backupTo } from './storage/database';
 import { openCentral, startCentralStore, type OpenedCentral } from './index';
+import { commandLine } from './policy';
 
 /**
  * The administrator's command line: `npm run central -- <command> [options]`.
@@ -30,6 +31,13 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   list-lockouts                          usernames locked after too many failed sign-ins (passwords or codes)
   lift-lockout USERNAME                  let a locked user sign in again (after confirming who they are)
   reset-second-factor USERNAME           a lost phone: the user enrols a new second factor at their next sign-in
+  list-users                             staff accounts: username, role, status, team, last active, desks and their pending edits
+  change-role USERNAME --role R          a new role: the user's sessions end and their desks wipe the old role's cache
+  reset-password USERNAME                a new one-time password (printed once); the user's desks wipe their cache
+  create-team --name N [--lead USERNAME] a team, led by a supervisor
+  assign-team USERNAME --team N          put the user in the team named N ("" for none)
+  session-policy [--idle-minutes M] [--max-offline-hours H]   show or set the policy desks get at sign-in and unlock
+  disable-inactive                       disable accounts without a sign-in for 90 days (serve does it hourly)
   seed-demo N [--seed S] [--history-months M]   N demo customers with their accounts, leads and inquiries
   demo-users                             one user per role, with generated passwords
   verify-audit                           recompute the audit log's hash chain
@@ -38,6 +46,8 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   restore --from FILE                    with the store stopped: the database from a backup, then every erasure in the ledger again
   purge-retained                         delete the billing records erasures kept whose retention has ended, and leads never converted past leadRetentionDays (serve does it hourly)
   ingest-mail [--from DIR]               email inquiries from a folder of .eml files or a Maildir (default: config mailDrop)
+  publish-policy --changes TEXT | --changes-file FILE   publish the next privacy-policy version with what changed
+  policy-versions                        each privacy-policy version: who acknowledged it, who has not yet
   serve [--port P] [--enrolment-port E] [--host H]
                                          serve over HTTPS: the API for enrolled devices on P (default
                                          127.0.0.1:8443) and enrolment on E (default P + 1)
@@ -61,6 +71,13 @@ const { values: options, positionals } = parseArgs({
     host: { type: 'string' },
     to: { type: 'string' },
     from: { type: 'string' },
+    changes: { type: 'string' },
+    'changes-file': { type: 'string' },
+    name: { type: 'string' },
+    lead: { type: 'string' },
+    team: { type: 'string' },
+    'idle-minutes': { type: 'string' },
+    'max-offline-hours': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -170,7 +187,8 @@ const commands: Record<string, () => Promise<void>> = {
     const uses = numberOption('uses', options.uses) ?? 1;
     const hours = numberOption('hours', options.hours) ?? 24;
     await withCentral(async (central) => {
-      console.log(`enrolment code: ${await central.admin.createEnrolmentCode({ uses, hours })}   (${uses} use(s), ${hours} hours)`);
+      const { code, expiresAt } = await central.admin.issueEnrolmentCode({ uses, hours }, operator());
+      console.log(`enrolment code: ${code}   (${uses} use(s), ${hours} hours, until ${when(expiresAt)} UTC)`);
     });
   },
 
@@ -225,6 +243,18 @@ const commands: Record<string, () => Promise<void>> = {
     });
   },
 
+  // ---- the administrator's operations (issue 14): the same central functions as the console's admin.* operations
+  async 'list-users'() {
+    await withCentral(async (central) => {
+      const { users, teams } = await central.admin.staffDirectory(operator());
+      const teamName = (id: string | null) => teams.find((t) => t.id === id)?.name ?? '-';
+      printTable(
+        ['username', 'role', 'status', 'team', 'last active (UTC)', 'desks (pending edits)'],
+        users.map((u) => [u.username, u.role, u.status, teamName(u.teamId), when(u.lastActiveAt), u.desks.map((d) => `${d.deviceName}${d.revoked ? ' (revoked)' : ''}: ${d.pending}`).join(', ') || '-']),
+      );
+    });
+  },
+
   async 'lift-lockout'() {
     const username = requiredArg('username', 'lift-lockout USERNAME');
     await withCentral(async (central) => {
@@ -239,6 +269,66 @@ const commands: Record<string, () => Promise<void>> = {
       const user = await central.admin.userNamed(username);
       if (await central.admin.resetSecondFactor(user.id, operator())) console.log(`reset ${user.username}'s second factor: they enrol a new one at their next sign-in`);
       else console.log(`${user.username} has no second factor; nothing changed`);
+    });
+  },
+
+  async 'change-role'() {
+    const username = requiredArg('username', 'change-role USERNAME --role R');
+    const role = Role.safeParse(options.role);
+    if (!role.success) throw new CareDeskError('validation', `give --role (${ROLES.join(', ')})`);
+    await withCentral(async (central) => {
+      const { user, changed, sessionsEnded } = await central.admin.changeRole((await central.admin.userNamed(username)).id, role.data, operator());
+      if (!changed) return console.log(`${user.username} is already ${user.role}; nothing changed`);
+      console.log(`${user.username} is now ${user.role}: ${sessionsEnded} live session(s) ended; their desks wipe the old role's cache`);
+    });
+  },
+
+  async 'reset-password'() {
+    const username = requiredArg('username', 'reset-password USERNAME');
+    await withCentral(async (central) => {
+      const { user, temporaryPassword } = await central.admin.resetPassword((await central.admin.userNamed(username)).id, operator());
+      console.log(`new password for ${user.username}: ${temporaryPassword}   (shown once: hand it over safely)`);
+    });
+  },
+
+  async 'create-team'() {
+    if (!options.name) throw new CareDeskError('validation', 'give --name');
+    await withCentral(async (central) => {
+      const leads = options.lead ? [(await central.admin.userNamed(options.lead)).id] : [];
+      const team = await central.admin.saveTeam({ name: options.name!, leads }, operator());
+      console.log(`team ${team.name} (${team.id}) with ${team.leads.length} lead(s)`);
+    });
+  },
+
+  async 'assign-team'() {
+    const username = requiredArg('username', 'assign-team USERNAME --team NAME');
+    if (options.team === undefined) throw new CareDeskError('validation', 'give --team NAME ("" for none)');
+    await withCentral(async (central) => {
+      const { teams } = await central.admin.staffDirectory(operator());
+      const team = options.team ? teams.find((t) => t.name === options.team) : null;
+      if (team === undefined) throw new CareDeskError('not_found', `no team named ${options.team}`);
+      const { user, changed } = await central.admin.assignTeam((await central.admin.userNamed(username)).id, team?.id ?? null, operator());
+      console.log(changed ? `${user.username} is now in ${team?.name ?? 'no team'}` : `${user.username} was already there; nothing changed`);
+    });
+  },
+
+  async 'session-policy'() {
+    const idle = numberOption('idle-minutes', options['idle-minutes']);
+    const offline = numberOption('max-offline-hours', options['max-offline-hours']);
+    await withCentral(async (central) => {
+      let policy = await central.admin.sessionPolicy();
+      if (idle !== undefined || offline !== undefined) {
+        policy = await central.admin.setSessionPolicy(parseOrThrow(SessionPolicy, { idleLockMinutes: idle ?? policy.idleLockMinutes, maxOfflineHours: offline ?? policy.maxOfflineHours }), operator());
+      }
+      console.log(`idle lock ${policy.idleLockMinutes} min, maximum offline ${policy.maxOfflineHours} h`);
+    });
+  },
+
+  async 'disable-inactive'() {
+    await withCentral(async (central) => {
+      const { disabled, kept } = await central.admin.disableInactiveUsers();
+      console.log(`disabled ${disabled.length} account(s) without a sign-in for ${INACTIVITY_DISABLE_DAYS} days${disabled.length ? `: ${disabled.map((u) => u.username).join(', ')}` : ''}`);
+      if (kept.length) console.log(`kept the last active administrator, inactive too: ${kept.join(', ')}`);
     });
   },
 
@@ -323,6 +413,28 @@ const commands: Record<string, () => Promise<void>> = {
       console.log(describeRun(run) || 'no message waiting');
       // a refused message is dealt with (moved to failed/, its reason beside it); one the store could not take is not
       if (run.failed.length) process.exitCode = 1;
+    });
+  },
+
+  // privacy-policy versions (issue 14): the functions the admin's console calls
+  async 'publish-policy'() {
+    const file = options['changes-file'];
+    const changes = file ? readFileSync(file, 'utf8') : options.changes;
+    if (changes === undefined) throw new CareDeskError('validation', 'give --changes TEXT or --changes-file FILE: what changed in this version');
+    await withCentral(async (central) => {
+      const published = await central.policy.publish({ changes }, commandLine(operator().by));
+      console.log(`published privacy-policy version ${published.version}: every staff user acknowledges it at their next sign-in`);
+    });
+  },
+
+  async 'policy-versions'() {
+    await withCentral(async (central) => {
+      const { versions } = await central.policy.list(commandLine(operator().by));
+      if (!versions.length) return console.log('no privacy-policy version is published');
+      printTable(
+        ['version', 'published (UTC)', 'by', 'acknowledged', 'a later one', 'not yet'],
+        versions.map((v) => [String(v.version), when(v.publishedAt), v.publishedBy, String(v.acknowledged.length), String(v.acknowledgedLater.length), v.notYet.map((u) => u.username).join(', ') || '-']),
+      );
     });
   },
 

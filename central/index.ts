@@ -1,5 +1,6 @@
 import { DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS, DEFAULT_LEAD_RETENTION_DAYS, DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_PROTOCOLS, type ProtocolRange, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
+import { centralPolicy, type CentralPolicy } from './policy';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
 import { reconcileLedger } from './erasure/ledger';
@@ -22,6 +23,7 @@ export type { SeedOptions, SeedSummary } from './admin/seedDemo';
 export type { AuditVerification } from './audit/auditLog';
 export type { NewUser } from './identity/users';
 export type { CentralSchema } from './storage/schema';
+export type { CentralPolicy, PolicyActor } from './policy';
 export type { Clock } from './context';
 export type { InternalErrorEntry, InternalErrorLog } from './http/internalErrors';
 
@@ -44,6 +46,8 @@ export interface OpenedCentral {
   dataDir: string;
   db: CentralDb;
   admin: CentralAdmin;
+  /** privacy-policy versions (issue 14): the functions the admin's console operations call */
+  policy: CentralPolicy;
   context: StoreContext;
   tls: { certPem: string; keyPem: string; caPem: string };
   /** the mail drop config.json names (`serve` reads it on a schedule), or null */
@@ -77,6 +81,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     dataDir: options.dataDir,
     db,
     admin: centralAdmin(context, { cardKeyFile: material.cardKeyFile }),
+    policy: centralPolicy(context),
     context,
     tls: { ...material.server, caPem: material.ca.certPem },
     mailDrop: material.mailDrop,
@@ -98,6 +103,8 @@ export interface CentralStore {
   /** for tests that inspect the store */
   db: CentralDb;
   admin: CentralAdmin;
+  /** privacy-policy versions (issue 14) */
+  policy: CentralPolicy;
   /** what monitoring reads: errors the store did not expect (each also logged, see http/internalErrors.ts) */
   metrics: { readonly internalErrors: number };
   close(): Promise<void>;
@@ -151,6 +158,7 @@ export async function startCentralStore(
       dataDir: central.dataDir,
       db: central.db,
       admin: central.admin,
+      policy: central.policy,
       metrics: {
         get internalErrors() {
           return internalErrors.count;

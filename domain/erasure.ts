@@ -71,8 +71,10 @@ export const CONTACT_ERASURE = {
   entities: ['lead', 'inquiry'] as readonly EntityName[],
   /** the customer record once its contact data is erased */
   strip(customer: Customer, at: string): Customer {
+    // the withdrawn consents were given under no policy version (issue 14): their stamps go with them
+    const { consentPolicyVersions: _given, ...kept } = customer;
     return {
-      ...customer,
+      ...kept,
       email: null,
       phones: customer.phones.slice(0, 1),
       mailingAddress: customer.serviceAddress,

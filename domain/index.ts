@@ -17,3 +17,8 @@ export * from './redaction';
 export * from './sharing';
 export * from './e911';
 export * from './secondFactor';
+export * from './policyVersions';
+export * from './disclosure';
+export * from './subjectAccess';
+export * from './auditView';
+export * from './admin';

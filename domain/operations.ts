@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { E911_UPDATE } from './e911';
-import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, SharingExportRequest, SharingExportResult, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, type AuditAction, type EntityName } from './entities';
+import { ADMIN_INPUTS, ADMIN_OUTPUTS, AdminUserRef, DeviceDirectory, StaffDirectory, StatusChangeResult, type AdminEntity } from './admin';
+import { SessionPolicy } from './entities/identity';
 import { LIFECYCLES, creatingStep } from './lifecycles';
+import { POLICY_ENTITY, PolicyAcknowledgeRequest, PolicyAcknowledgeResult, PolicyPublishRequest, PolicyPublishResult, PolicyStatus, PolicyVersionList, type PolicyEntity } from './policyVersions';
 import type { FieldIssue } from './errors';
+import { AUDIT_READERS, AuditPage, AuditQuery } from './auditView';
 import { accessOf, policyField } from './policy';
 import { ROLES, type Role } from './roles';
 import { ADMINISTERING_ROLES, LockoutLiftRequest, LockoutLiftResult, LockoutListRequest, LockoutListResult, SecondFactorResetRequest, SecondFactorResetResult } from './secondFactor';
@@ -38,6 +42,8 @@ interface Declared {
 export interface CreateContext {
   userId: string;
   at: string;
+  /** the privacy-policy version in force at the store when it creates the record (domain/policyVersions.ts); null: none published */
+  policyVersion?: number | null;
 }
 export interface CreateOperation extends Declared {
   kind: 'create';
@@ -67,8 +73,8 @@ export interface TransitionOperation extends Declared {
 export type CallerCondition = true | { when: { field: string; is: string } };
 export interface OnlineOperation extends Omit<Declared, 'entity'> {
   kind: 'online';
-  /** the entity it changes or reads; null for one that touches no customer record (the audit log) */
-  entity: EntityName | null;
+  /** a record's entity, what an administrator manages (domain/admin.ts) or the central store keeps apart from records (policy versions: domain/policyVersions.ts), which is no record, or null for what touches neither (the audit log) */
+  entity: EntityName | AdminEntity | PolicyEntity | null;
   roles: readonly Role[];
   /**
    * done on a call: the request carries the verification it rests on (`verificationId`), which the
@@ -106,6 +112,15 @@ export type Operation = CreateOperation | EditOperation | TransitionOperation | 
 const edit = (entity: EntityName, fields: readonly string[], { verifiedCaller = false } = {}): EditOperation => ({ kind: 'edit', entity, fields, verifiedCaller, audit: 'record.update' });
 const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, verifiedCaller: false, audit: 'record.update' });
 
+/** The roles that take a step of `entity`'s lifecycle: an online status change's performers, read from the lifecycle. */
+function lifecycleRoles(entity: EntityName): Role[] {
+  return ROLES.filter((role) => (LIFECYCLES[entity]?.transitions ?? []).some((t) => t.from !== null && t.by.includes(role)));
+}
+/** The roles the field policy lets write `field` of `entity`: an online change of that field's performers. */
+function policyWriters(entity: EntityName, field: string): Role[] {
+  return ROLES.filter((role) => accessOf(entity, field, role) === 'write');
+}
+
 /** Every operation but the caller's verification, whose roles are derived from them (CALLER_ROLES). */
 const DECLARED = {
   /** a care rep files it on a verified call; a supervisor or compliance officer other than the filer decides */
@@ -122,7 +137,8 @@ const DECLARED = {
     kind: 'create',
     entity: 'lead',
     fields: ['firstName', 'lastName', 'email', 'phone', 'mailingAddress', 'location', 'requestedServices'],
-    owned: ({ at }) => ({ createdAt: at, convertedCustomerId: null }),
+    // the policy version in force when the prospect gave their details: the store's, never the desk's (issue 14)
+    owned: ({ at, policyVersion }) => ({ createdAt: at, convertedCustomerId: null, ...(policyVersion ? { policyVersion } : {}) }),
     verifiedCaller: false,
     audit: 'record.create',
   },
@@ -130,7 +146,8 @@ const DECLARED = {
   'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress'], { verifiedCaller: true }),
   /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
   'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`), { verifiedCaller: true }),
-  'serviceLine.edit': edit('serviceLine', ['number', 'plan']),
+  /** a number corrected; a line's plan and status are changed online (serviceLine.changePlan, serviceLine.setStatus) */
+  'serviceLine.edit': edit('serviceLine', ['number']),
   /**
    * Where dispatchers are sent (domain/e911.ts): online only, never queued (a queued E911 change that
    * waits silently is a life-safety risk). Network operations set any valid address; a care rep or a
@@ -148,7 +165,33 @@ const DECLARED = {
     input: E911UpdateRequest,
     output: E911UpdateResult,
   },
-  'serviceLine.setStatus': transition('serviceLine'),
+  /**
+   * Network operations (issue 14): a line's status, a step of its lifecycle (lifecycles.ts, which names
+   * who takes each step), and its plan, whoever the field policy lets write it, both online against
+   * the value the store holds now (`expected`): they drive provisioning and billing, and a desk's old
+   * picture of the line must not overwrite a newer change. A pushed mutation that writes either is
+   * refused (`changes`), whatever the desk.
+   */
+  'serviceLine.setStatus': {
+    kind: 'online',
+    entity: 'serviceLine',
+    roles: lifecycleRoles('serviceLine'),
+    does: "change a line's status",
+    audit: 'line.status_changed',
+    changes: ['status'],
+    input: ServiceLineStatusChange,
+    output: ServiceLineChangeResult,
+  },
+  'serviceLine.changePlan': {
+    kind: 'online',
+    entity: 'serviceLine',
+    roles: policyWriters('serviceLine', 'plan'),
+    does: "change a line's plan",
+    audit: 'line.plan_changed',
+    changes: ['plan'],
+    input: ServiceLinePlanChange,
+    output: ServiceLineChangeResult,
+  },
   'billingAccount.setStatus': transition('billingAccount'),
   'billingAccount.edit': edit('billingAccount', ['autopay', 'billingAddress']),
   /**
@@ -256,6 +299,117 @@ const DECLARED = {
     input: SharingExportRequest,
     output: SharingExportResult,
   },
+  // --- issue 14, compliance: the disclosure register and the subject access report ---
+  /**
+   * A legal disclosure recorded before anything leaves (domain/disclosure.ts): the items its legal
+   * basis allows, prepared by one compliance officer; nothing is released until another approves.
+   */
+  'disclosure.prepare': {
+    kind: 'online',
+    entity: 'disclosureRecord',
+    roles: ['compliance'],
+    does: 'prepare a legal disclosure',
+    audit: 'disclosure.prepared',
+    input: DisclosurePrepareRequest,
+    output: DisclosureResult,
+  },
+  /** approved by a compliance officer other than its preparer: the store then reads the items and hands them over */
+  'disclosure.approve': {
+    kind: 'online',
+    entity: 'disclosureRecord',
+    roles: ['compliance'],
+    does: 'approve a legal disclosure',
+    audit: 'disclosure.approved',
+    input: DisclosureApproveRequest,
+    output: DisclosureResult,
+  },
+  /** everything held about one customer and who received it (domain/subjectAccess.ts), an audited export */
+  'subjectAccess.report': {
+    kind: 'online',
+    entity: 'customer',
+    roles: ['compliance'],
+    does: 'make a subject access report',
+    audit: 'subject_access.exported',
+    input: SubjectAccessRequest,
+    output: SubjectAccessResult,
+  },
+  // ---- administration (issue 14): online only, for the admin role, never a customer record (domain/admin.ts).
+  // The CLI calls the same central functions (central/admin/). Every one is an audit event.
+  'admin.users': { kind: 'online', entity: 'user', roles: ['admin'], does: 'list staff accounts', audit: 'admin.viewed', input: z.strictObject({}), output: StaffDirectory },
+  /** the store makes a one-time password for the admin to hand over; a grant of admin or compliance is audited on a line of its own */
+  'admin.createUser': { kind: 'online', entity: 'user', roles: ['admin'], does: 'create a staff account', audit: 'user.created', input: ADMIN_INPUTS.createUser, output: ADMIN_OUTPUTS.userWithPassword },
+  /** the user's sessions end and every desk holding their cache wipes it; never oneself, never the last active admin */
+  'admin.disableUser': { kind: 'online', entity: 'user', roles: ['admin'], does: 'disable a staff account', audit: 'user.disabled', input: AdminUserRef, output: StatusChangeResult },
+  'admin.enableUser': { kind: 'online', entity: 'user', roles: ['admin'], does: 'enable a staff account', audit: 'user.enabled', input: AdminUserRef, output: StatusChangeResult },
+  /** a desk's cache is the old role's projection: the user's sessions end and their caches are wiped; never one's own role, never the last admin's */
+  'admin.changeRole': { kind: 'online', entity: 'user', roles: ['admin'], does: "change a staff account's role", audit: 'user.role_changed', input: ADMIN_INPUTS.changeRole, output: StatusChangeResult },
+  'admin.assignTeam': { kind: 'online', entity: 'user', roles: ['admin'], does: 'assign a user to a team', audit: 'user.team_assigned', input: ADMIN_INPUTS.assignTeam, output: StatusChangeResult },
+  /** a new one-time password; the old one wrapped the user's caches, which are wiped */
+  'admin.resetPassword': { kind: 'online', entity: 'user', roles: ['admin'], does: "reset a staff account's password", audit: 'user.password_reset', input: AdminUserRef, output: ADMIN_OUTPUTS.userWithPassword },
+  /** a team and the supervisors who lead it */
+  'admin.saveTeam': { kind: 'online', entity: 'team', roles: ['admin'], does: 'save a team', audit: 'team.saved', input: ADMIN_INPUTS.saveTeam, output: ADMIN_OUTPUTS.team },
+  'admin.devices': { kind: 'online', entity: 'device', roles: ['admin'], does: 'list workstations', audit: 'admin.viewed', input: z.strictObject({}), output: DeviceDirectory },
+  /** the workstation is refused from its next request and wipes every cache and its keys */
+  'admin.revokeDevice': { kind: 'online', entity: 'device', roles: ['admin'], does: 'revoke a workstation', audit: 'device.revoked', input: ADMIN_INPUTS.revokeDevice, output: ADMIN_OUTPUTS.deviceRevoked },
+  /** one workstation, a few hours: shown once, stored only hashed */
+  'admin.issueEnrolmentCode': { kind: 'online', entity: 'enrolmentCode', roles: ['admin'], does: 'issue an enrolment code', audit: 'enrolment.code_issued', input: ADMIN_INPUTS.issueEnrolmentCode, output: ADMIN_OUTPUTS.enrolmentCode },
+  /** held by the store, given to every desk at sign-in and unlock (idle lock, maximum offline age) */
+  'admin.setSessionPolicy': { kind: 'online', entity: 'sessionPolicy', roles: ['admin'], does: 'set the session policy', audit: 'session_policy.changed', input: SessionPolicy, output: ADMIN_OUTPUTS.policy },
+  /**
+   * The audit view (issue 14): the hash-chained log, read through the scope of the reader's role
+   * (auditView.ts: own actions, the team's, all, all without values) and the field policy, both applied
+   * by the central store; the read is itself audited.
+   */
+  'audit.search': {
+    kind: 'online',
+    entity: null,
+    roles: AUDIT_READERS,
+    does: 'read the audit log',
+    audit: 'audit.read',
+    input: AuditQuery,
+    output: AuditPage,
+  },
+  // ---- privacy-policy versions (issue 14, domain/policyVersions.ts): online, at the central store only
+  /** an admin publishes a new version with what changed; the store numbers it, and it is never edited */
+  'policyVersion.publish': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ['admin'],
+    does: 'publish a privacy-policy version',
+    audit: 'policy.published',
+    input: PolicyPublishRequest,
+    output: PolicyPublishResult,
+  },
+  /** every staff user, for themselves: the version in force, their acknowledgement, what changed since */
+  'policyVersion.status': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ROLES,
+    does: 'check the privacy policy in force',
+    audit: 'policy.read',
+    input: z.strictObject({}),
+    output: PolicyStatus,
+  },
+  /** every staff user acknowledges a published version for themselves; the store records when and from which device */
+  'policyVersion.acknowledge': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ROLES,
+    does: 'acknowledge the privacy policy',
+    audit: 'policy.acknowledged',
+    input: PolicyAcknowledgeRequest,
+    output: PolicyAcknowledgeResult,
+  },
+  /** the versions with who acknowledged each and who has not yet (staff names only: an audited read) */
+  'policyVersion.list': {
+    kind: 'online',
+    entity: POLICY_ENTITY,
+    roles: ['admin'],
+    does: 'list privacy-policy acknowledgements',
+    audit: 'policy.read',
+    input: z.strictObject({}),
+    output: PolicyVersionList,
+  },
   // ── sign-in lockouts and second factors (issue 14): the administrator's, no customer record ──
   /** the usernames locked now after too many failed sign-ins (passwords or codes), with what failed; an audited read */
   'lockout.list': {
@@ -314,7 +468,7 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
-export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment'] as const satisfies readonly EntityName[];
+export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord'] as const satisfies readonly EntityName[];
 export type QueueEntity = (typeof QUEUE_ENTITIES)[number];
 /**
  * A queue entity most of whose records are no queue's: the field whose presence makes one of its
@@ -378,7 +532,7 @@ export function editOperationFor(entity: EntityName, paths: readonly string[]): 
 
 /** The fields that only an online operation changes, per entity (`changes`): no mutation may write them. */
 export const ONLINE_ONLY_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
-  if (op.kind === 'online' && op.changes && op.entity) paths[op.entity] = [...(paths[op.entity] ?? []), ...op.changes];
+  if (op.kind === 'online' && op.changes) paths[op.entity as EntityName] = [...(paths[op.entity as EntityName] ?? []), ...op.changes];
   return paths;
 }, {});
 
@@ -396,7 +550,7 @@ export function onlineOnlyViolations(entity: EntityName, paths: readonly string[
 /** The paths a mutation may change, per entity: the fields of its edits and the status field of its transitions. */
 export const MUTABLE_PATHS: Partial<Record<EntityName, readonly string[]>> = declared.reduce<Partial<Record<EntityName, string[]>>>((paths, op) => {
   const own = op.kind === 'edit' ? op.fields : op.kind === 'transition' ? [LIFECYCLES[op.entity]!.field] : [];
-  if (own.length && op.kind !== 'online') paths[op.entity] = [...(paths[op.entity] ?? []), ...own];
+  if (own.length) paths[op.entity as EntityName] = [...(paths[op.entity as EntityName] ?? []), ...own];
   return paths;
 }, {});
 

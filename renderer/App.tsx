@@ -4,6 +4,7 @@ import { EnrolView } from './views/session/EnrolView';
 import { SignInView } from './views/session/SignInView';
 import { UnlockView } from './views/session/UnlockView';
 import { ConsoleShell } from './views/shell/ConsoleShell';
+import { PolicyGate } from './views/policy/PolicyGate';
 
 /** Which screen the workstation shows follows the core's session state, and nothing else. */
 export function App() {
@@ -20,6 +21,11 @@ export function App() {
     case 'locked':
       return <UnlockView api={api} session={session} />;
     case 'unlocked':
-      return <ConsoleShell api={api} session={session} />;
+      // a privacy-policy version this user has not acknowledged comes first (issue 14)
+      return (
+        <PolicyGate api={api} userId={session.user!.id}>
+          <ConsoleShell api={api} session={session} />
+        </PolicyGate>
+      );
   }
 }

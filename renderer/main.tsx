@@ -14,11 +14,16 @@ import './styles/edit.css';
 import './styles/conflicts.css';
 import './styles/approvals.css';
 import './styles/holds.css';
+import './styles/audit.css';
 import './styles/leads.css';
 import './styles/inquiries.css';
 import './styles/billing.css';
 import './styles/e911.css';
 import './styles/secondFactor.css';
+import './styles/policy.css';
+import './styles/compliance.css';
+import './styles/admin.css';
+import './styles/serviceLines.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -46,6 +46,8 @@ async function localCentralStore(): Promise<{ store: CentralStore; configFile: s
     writeFileSync(seededMarker, new Date().toISOString());
     console.log('done.');
   }
+  // the privacy policy in force (issue 14): version 1, unless one is published already
+  if (await store.policy.seedDemo()) console.log('Privacy-policy version 1 published: each user acknowledges it at their first sign-in.');
   const users = await store.admin.seedDemoUsers();
   const credentials = join(STATE, 'demo-users.txt');
   const created = users.filter((u) => u.password);

@@ -1,4 +1,4 @@
-import { CareDeskError, type Lockout, type Role, type User } from '../../domain';
+import { CareDeskError, type Lockout, type Role, type SessionPolicy, type StaffDirectory, type Team, type User } from '../../domain';
 import { verifyAuditChain, type AuditVerification } from '../audit/auditLog';
 import { rotateMasterKey, type RotationSummary } from '../billing/rotateMasterKey';
 import type { StoreContext } from '../context';
@@ -9,6 +9,10 @@ import { generatePassword } from '../identity/passwords';
 import { revokeSessions } from '../identity/sessions';
 import { addUser, findUserByUsername, userOf, type NewUser } from '../identity/users';
 import { seedDemo, type SeedOptions, type SeedSummary } from './seedDemo';
+import { disableInactiveUsers, type InactivitySweep } from './inactivity';
+import { commandLine } from './operator';
+import { assignTeam, changeRole, resetPassword, saveTeam, staffDirectory } from './staff';
+import { issueEnrolmentCode, sessionPolicyOf, setSessionPolicy } from './workstations';
 
 /** What an administrator does to the store, from the CLI or from tests. */
 export interface CentralAdmin {
@@ -28,6 +32,17 @@ export interface CentralAdmin {
   listDevices(): Promise<DeviceListing[]>;
   revokeSessionsOf(userId: string): Promise<number>;
   verifyAudit(): Promise<AuditVerification>;
+  // the administrator's operations (issue 14), the same functions the console's admin.* operations call
+  changeRole(userId: string, role: Role, actor?: AdminActor): Promise<StatusChange>;
+  resetPassword(userId: string, actor?: AdminActor): Promise<{ user: User; temporaryPassword: string }>;
+  saveTeam(input: { id?: string; name: string; leads: readonly string[] }, actor?: AdminActor): Promise<Team>;
+  assignTeam(userId: string, teamId: string | null, actor?: AdminActor): Promise<StatusChange>;
+  staffDirectory(actor?: AdminActor): Promise<StaffDirectory>;
+  issueEnrolmentCode(options: { hours: number; uses?: number }, actor?: AdminActor): Promise<{ code: string; expiresAt: string }>;
+  setSessionPolicy(policy: SessionPolicy, actor?: AdminActor): Promise<SessionPolicy>;
+  sessionPolicy(): Promise<SessionPolicy>;
+  /** accounts without a sign-in for 90 days disabled now (PCI DSS 8.2.6; `serve` does it hourly) */
+  disableInactiveUsers(): Promise<InactivitySweep>;
   /** every card's data key wrapped under a new master key; the old key leaves the key file */
   rotateMasterKey(): Promise<RotationSummary>;
   /** the sign-in lockouts in force (the `lockout.list` operation's function; an audited read) */
@@ -68,8 +83,8 @@ export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }):
       if (!row) throw new CareDeskError('not_found', `no such user: ${username}`);
       return userOf(row);
     },
-    disableUser: (userId, actor) => disableUser(ctx, userId, actor?.by ?? DEFAULT_ACTOR),
-    enableUser: (userId, actor) => enableUser(ctx, userId, actor?.by ?? DEFAULT_ACTOR),
+    disableUser: (userId, actor) => disableUser(ctx, userId, commandLine(actor?.by ?? DEFAULT_ACTOR)),
+    enableUser: (userId, actor) => enableUser(ctx, userId, commandLine(actor?.by ?? DEFAULT_ACTOR)),
     createEnrolmentCode: (options) => createEnrolmentCode(ctx, options),
     seedDemo: (count, options) => seedDemo(ctx, count, options),
     async seedDemoUsers() {
@@ -83,15 +98,40 @@ export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }):
         await addUser(ctx.db, ctx.clock, { ...demo, password });
         out.push({ username: demo.username, role: demo.role, password });
       }
+      await seedDemoTeam(ctx);
       return out;
     },
-    revokeDevice: (deviceId, actor) => revokeDevice(ctx, deviceId, actor?.by ?? DEFAULT_ACTOR),
+    revokeDevice: (deviceId, actor) => revokeDevice(ctx, deviceId, commandLine(actor?.by ?? DEFAULT_ACTOR)),
     listDevices: () => listDevices(ctx.db),
     revokeSessionsOf: (userId) => revokeSessions(ctx, { userId }, 'session', 'sessions revoked by an administrator'),
     verifyAudit: () => verifyAuditChain(ctx.db),
+    changeRole: (userId, role, actor) => changeRole(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), userId, role),
+    resetPassword: (userId, actor) => resetPassword(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), userId),
+    saveTeam: (input, actor) => saveTeam(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), input),
+    assignTeam: (userId, teamId, actor) => assignTeam(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), userId, teamId),
+    staffDirectory: (actor) => staffDirectory(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR)),
+    issueEnrolmentCode: (options, actor) => issueEnrolmentCode(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), options),
+    setSessionPolicy: (policy, actor) => setSessionPolicy(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), policy),
+    sessionPolicy: () => sessionPolicyOf(ctx),
+    disableInactiveUsers: () => disableInactiveUsers(ctx),
     rotateMasterKey: () => rotateMasterKey(ctx.db, files.cardKeyFile, ctx.clock()),
     listLockouts: async (actor) => (await lockoutsNow(ctx, { label: actor?.by ?? DEFAULT_ACTOR })).lockouts,
     liftLockout: async (username, actor) => (await liftSignInLockout(ctx, { username: username.trim().toLowerCase() }, { label: actor?.by ?? DEFAULT_ACTOR })).lifted,
     resetSecondFactor: async (userId, actor) => (await resetUserSecondFactor(ctx, { userId }, { label: actor?.by ?? DEFAULT_ACTOR })).reset,
   };
+}
+
+/** The demo team: led by the demo supervisor, with the demo care rep and the supervisor in it (once). */
+export const DEMO_TEAM = { name: 'Care team North', lead: 'supervisor', members: ['care.rep', 'supervisor'] } as const;
+
+async function seedDemoTeam(ctx: StoreContext): Promise<void> {
+  if (await ctx.db.selectFrom('teams').select('id').where('name', '=', DEMO_TEAM.name).executeTakeFirst()) return;
+  const lead = await findUserByUsername(ctx.db, DEMO_TEAM.lead);
+  if (!lead || lead.role !== 'supervisor') return;
+  const operator = commandLine('the demo data');
+  const team = await saveTeam(ctx, operator, { name: DEMO_TEAM.name, leads: [lead.id] });
+  for (const username of DEMO_TEAM.members) {
+    const member = await findUserByUsername(ctx.db, username);
+    if (member) await assignTeam(ctx, operator, member.id, team.id);
+  }
 }

@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import { purgeStaleLeads } from '../leads/retention';
 import { checkpoint, inTransaction } from '../storage/database';
+import { disableInactiveUsers } from '../admin/inactivity';
 
 /**
  * The end of retention (issue 11): billing records an erasure kept at their legal minimum
@@ -98,6 +99,8 @@ export async function scheduleRetentionPurge(
       const { unreadable } = await purgeRetained(ctx);
       // leads never converted go at the end of their purpose, on the same schedule (leads/retention.ts)
       await purgeStaleLeads(ctx);
+      // accounts unused for 90 days are disabled on the same schedule (PCI DSS 8.2.6, admin/inactivity.ts); each is an audit row
+      await disableInactiveUsers(ctx);
       if (unreadable.length) report(`${unreadable.length} retained record(s) kept, their retain-until unreadable: ${unreadable.map((r) => `${r.entity} ${r.id}`).join(', ')}`);
     } catch (err) {
       report(err instanceof Error ? err.message : String(err));

@@ -1,5 +1,5 @@
 import { CareDeskError, type User } from '../../domain';
-import { appendAudit } from '../audit/auditLog';
+import { appendAdminAudit, guarded, isLastActiveAdmin, LAST_ADMIN_ISSUE, Refusal, selfIssue, type Operator } from '../admin/operator';
 import type { StoreContext } from '../context';
 import { inTransaction } from '../storage/database';
 import { endSessions, USER_DISABLED_REASON } from './sessions';
@@ -18,38 +18,48 @@ type Deps = Pick<StoreContext, 'db' | 'clock' | 'feed'>;
  * Disables an account: it cannot sign in, its live sessions end with a `user` revocation, and every
  * workstation holding its cache wipes it — at once over an open event stream, otherwise at its next
  * contact, which is answered `user_disabled` (DESIGN §4). One transaction with its audit row.
- * `by` names who did it, for the audit row (the CLI gives the operating-system account).
+ * Guardrails (issue 14): no one disables themselves, and the last active admin stays.
  */
-export async function disableUser(ctx: Deps, userId: string, by: string): Promise<StatusChange> {
+export async function disableUser(ctx: Deps, userId: string, operator: Operator): Promise<StatusChange> {
   const now = ctx.clock();
-  const outcome = await inTransaction(ctx.db, async (tx) => {
-    const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', userId).executeTakeFirst();
-    if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
-    if (row.status === 'disabled') return { user: userOf(row), changed: false, revocation: null };
-    await setUserStatus(tx, userId, 'disabled');
-    const revocation = await endSessions(tx, now, { userId }, 'user', USER_DISABLED_REASON);
-    await appendAudit(tx, now, {
-      action: 'user.disabled',
-      outcome: 'ok',
-      entity: 'user',
-      entityId: userId,
-      detail: `${row.username} disabled by ${by}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
-    });
-    return { user: userOf({ ...row, status: 'disabled' }), changed: true, revocation };
-  });
+  const outcome = await guarded(ctx, operator, 'user.disabled', { entity: 'user', id: userId }, () =>
+    inTransaction(ctx.db, async (tx) => {
+      const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', userId).executeTakeFirst();
+      if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
+      if (row.status === 'disabled') return { user: userOf(row), changed: false, revocation: null };
+      const self = selfIssue(operator, userId, 'disable');
+      if (self) throw new Refusal('forbidden', self);
+      if (await isLastActiveAdmin(tx, userId)) throw new Refusal('conflict', LAST_ADMIN_ISSUE);
+      await setUserStatus(tx, userId, 'disabled');
+      await tx.updateTable('users').set({ status_changed_at: now.toISOString() }).where('id', '=', userId).execute();
+      const revocation = await endSessions(tx, now, { userId }, 'user', USER_DISABLED_REASON);
+      await appendAdminAudit(tx, now, operator, {
+        action: 'user.disabled',
+        outcome: 'ok',
+        entity: 'user',
+        entityId: userId,
+        detail: `${row.username} disabled by ${operator.by}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
+      });
+      return { user: userOf({ ...row, status: 'disabled' }), changed: true, revocation };
+    }),
+  );
   if (outcome.revocation) ctx.feed.publish({ kind: 'revoked', ...outcome.revocation });
   return { user: outcome.user, changed: outcome.changed, sessionsEnded: outcome.revocation?.sessions.length ?? 0 };
 }
 
-/** Lets a disabled account sign in again; its old sessions stay ended, and a desk starts a fresh cache. */
-export async function enableUser(ctx: Pick<StoreContext, 'db' | 'clock'>, userId: string, by: string): Promise<StatusChange> {
+/**
+ * Lets a disabled account sign in again; its old sessions stay ended, and a desk starts a fresh
+ * cache. The 90-day inactivity rule counts from now (`status_changed_at`).
+ */
+export async function enableUser(ctx: Pick<StoreContext, 'db' | 'clock'>, userId: string, operator: Operator): Promise<StatusChange> {
   const now = ctx.clock();
   return inTransaction(ctx.db, async (tx) => {
     const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', userId).executeTakeFirst();
     if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
     if (row.status === 'active') return { user: userOf(row), changed: false, sessionsEnded: 0 };
     await setUserStatus(tx, userId, 'active');
-    await appendAudit(tx, now, { action: 'user.enabled', outcome: 'ok', entity: 'user', entityId: userId, detail: `${row.username} enabled by ${by}` });
+    await tx.updateTable('users').set({ status_changed_at: now.toISOString() }).where('id', '=', userId).execute();
+    await appendAdminAudit(tx, now, operator, { action: 'user.enabled', outcome: 'ok', entity: 'user', entityId: userId, detail: `${row.username} enabled by ${operator.by}` });
     return { user: userOf({ ...row, status: 'active' }), changed: true, sessionsEnded: 0 };
   });
 }

@@ -7,6 +7,7 @@ import { inTransaction } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 import { assertNotThrottled, failureAuditDetail, recentEnrolmentFailures, recordEnrolmentFailure } from './enrolmentThrottle';
 import { endSessions } from './sessions';
+import type { Operator } from '../admin/operator';
 
 /**
  * Workstations prove themselves with a device certificate (mutual TLS). An admin hands out a
@@ -115,7 +116,7 @@ export interface DeviceRevocation {
  * end with a `device` revocation (an open event stream is told within seconds, whichever process
  * revoked it), and the workstation wipes every cache and its keys. One transaction with its audit row.
  */
-export async function revokeDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, deviceId: string, by: string): Promise<DeviceRevocation> {
+export async function revokeDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, deviceId: string, operator: Operator): Promise<DeviceRevocation> {
   const now = ctx.clock();
   const outcome = await inTransaction(ctx.db, async (tx) => {
     const row = await tx.selectFrom('devices').select(['id', 'name', 'enrolled_at', 'revoked_at']).where('id', '=', deviceId).executeTakeFirst();
@@ -124,13 +125,16 @@ export async function revokeDevice(ctx: Pick<StoreContext, 'db' | 'clock' | 'fee
     if (row.revoked_at !== null) return { device, changed: false, revocation: null };
     await tx.updateTable('devices').set({ revoked_at: now.toISOString() }).where('id', '=', deviceId).execute();
     const revocation = await endSessions(tx, now, { deviceId }, 'device', 'device revoked');
+    // the row's device is the one revoked (as it always was); who revoked it is its user, or the detail for the CLI
     await appendAudit(tx, now, {
       action: 'device.revoked',
       outcome: 'ok',
+      userId: operator.userId,
+      role: operator.role,
       deviceId,
       entity: 'device',
       entityId: deviceId,
-      detail: `${row.name} revoked by ${by}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
+      detail: `${row.name} revoked by ${operator.by}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
     });
     return { device: { ...device, revokedAt: now.toISOString() }, changed: true, revocation };
   });

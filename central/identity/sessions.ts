@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { Clock, StoreContext } from '../context';
 import { inTransaction, type Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
+import { sessionPolicyOf } from '../admin/workstations';
 import { checkPassword } from './passwords';
 import { recordRevocation, type Revocation } from './revocations';
 import { activeLockout, clearFailures, lockedOut, recordFailure } from './lockouts';
@@ -39,6 +40,7 @@ export function tokenHash(token: string): string {
 }
 
 type SignInDeps = Pick<StoreContext, 'db' | 'clock' | 'sessionPolicy' | 'secondFactorKey'>;
+// the policy in force is the admin's, held by the store (admin/workstations.ts), given at every sign-in and session check
 
 /**
  * The password step of a sign-in. A role without a second factor gets its session here; one with a
@@ -84,7 +86,7 @@ export async function openSession(tx: Tx, ctx: Pick<StoreContext, 'sessionPolicy
     .values({ token_hash: tokenHash(token), user_id: user.id, device_id: deviceId, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null })
     .execute();
   await appendAudit(tx, now, { action: 'session.sign_in', outcome: 'ok', userId: user.id, role: user.role, deviceId, detail: detail ?? null });
-  return { token, expiresAt, serverTime: now.toISOString(), user, policy: ctx.sessionPolicy satisfies SessionPolicy };
+  return { token, expiresAt, serverTime: now.toISOString(), user, policy: (await sessionPolicyOf({ db: tx, sessionPolicy: ctx.sessionPolicy })) satisfies SessionPolicy };
 }
 
 /**
@@ -108,8 +110,8 @@ export async function authenticate(db: CentralDb, clock: Clock, token: string, d
 }
 
 /** What `GET API.session` answers: the session is still good, with the policy in force now. */
-export function sessionInfo(ctx: Pick<StoreContext, 'clock' | 'sessionPolicy'>, session: SessionContext): SessionInfo {
-  return { user: session.user, expiresAt: session.expiresAt, serverTime: ctx.clock().toISOString(), policy: ctx.sessionPolicy };
+export async function sessionInfo(ctx: Pick<StoreContext, 'db' | 'clock' | 'sessionPolicy'>, session: SessionContext): Promise<SessionInfo> {
+  return { user: session.user, expiresAt: session.expiresAt, serverTime: ctx.clock().toISOString(), policy: await sessionPolicyOf(ctx) };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { API, CareDeskError, OPERATIONS, ROUTED_OPERATION_NAMES, mayPerform, parseOrThrow, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../domain';
+import { API, CareDeskError, OPERATIONS, ValidationError, ROUTED_OPERATION_NAMES, mayPerform, parseOrThrow, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../domain';
+import { ADMIN_HANDLERS } from '../admin/adminOperations';
 import { appendAudit } from '../audit/auditLog';
+import { searchAudit } from '../audit/auditView';
 import { decideAdjustment } from '../billing/adjustmentApproval';
 import { reverseAdjustment } from '../billing/adjustmentReversal';
 import type { StoreContext } from '../context';
@@ -10,7 +12,11 @@ import { signInAdminHandlers } from '../identity/lockoutAdmin';
 import { replyToInquiry } from '../inquiries/reply';
 import { convertLead } from '../leads/convert';
 import { setE911Address } from '../serviceLines/e911';
+import { changeLinePlan, setLineStatus } from '../serviceLines/lineChanges';
 import { exportForPartner } from '../sharing/partnerExport';
+import { acknowledgePolicy, listFromConsole, policyStatus, publishFromConsole } from '../policy/policyVersions';
+import { approveDisclosure, prepareDisclosure } from '../compliance/disclosures';
+import { subjectAccessReport } from '../compliance/subjectAccess';
 import { inTransaction } from '../storage/database';
 import type { z } from 'zod';
 
@@ -31,6 +37,19 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'sharing.export': exportForPartner,
   'serviceLine.setE911Address': setE911Address,
   ...signInAdminHandlers,
+  // privacy-policy versions (issue 14): the CLI calls the same functions (policy/policyVersions.ts)
+  'policyVersion.publish': publishFromConsole,
+  'policyVersion.status': (ctx, session) => policyStatus(ctx, session),
+  'policyVersion.acknowledge': acknowledgePolicy,
+  'policyVersion.list': (ctx, session) => listFromConsole(ctx, session),
+  // issue 14, compliance
+  'disclosure.prepare': prepareDisclosure,
+  'disclosure.approve': approveDisclosure,
+  'subjectAccess.report': subjectAccessReport,
+  'audit.search': searchAudit,
+  ...ADMIN_HANDLERS,
+  'serviceLine.setStatus': setLineStatus,
+  'serviceLine.changePlan': changeLinePlan,
 };
 
 export async function takeOperation<N extends RoutedOperationName>(ctx: StoreContext, session: SessionContext, name: N, body: unknown): Promise<OperationOutput<N>> {
@@ -43,7 +62,28 @@ export async function takeOperation<N extends RoutedOperationName>(ctx: StoreCon
     throw new CareDeskError('forbidden', `the ${user.role} role may not ${op.does}`);
   }
   const declared: { input: z.ZodType; output: z.ZodType } = op;
-  const input = parseOrThrow(declared.input, body ?? {}) as OperationInput<N>;
+  let input: OperationInput<N>;
+  try {
+    input = parseOrThrow(declared.input, body ?? {}) as OperationInput<N>;
+  } catch (err) {
+    // a body its declaration refuses (a forged field, a value out of its set) is a write attempt too: audited with the fields and rules, never a value
+    if (err instanceof ValidationError) {
+      const issues = err.issues.slice(0, 20);
+      await inTransaction(ctx.db, (tx) =>
+        appendAudit(tx, ctx.clock(), {
+          action: op.audit,
+          userId: user.id,
+          role: user.role,
+          deviceId: session.deviceId,
+          entity: op.entity,
+          outcome: 'denied',
+          fields: [...new Set(issues.map((i) => i.field.slice(0, 60)))],
+          detail: `${name}: input refused (${[...new Set(issues.map((i) => i.rule))].join(', ')})`.slice(0, 500),
+        }),
+      );
+    }
+    throw err;
+  }
   return declared.output.parse(await HANDLERS[name](ctx, session, input)) as OperationOutput<N>;
 }
 

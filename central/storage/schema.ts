@@ -37,7 +37,16 @@ export interface CentralSchema {
     status: string;
     password_hash: string;
     created_at: string;
+    /** the team the admin put them in (teams), or null */
+    team_id: string | null;
+    /** when an admin last enabled or disabled the account (null: never) */
+    status_changed_at: string | null;
   };
+  /** teams of users, each led by supervisors (team_leads); central/teams/teams.ts owns both */
+  teams: { id: string; name: string; created_at: string };
+  team_leads: { team_id: string; user_id: string };
+  /** each desk's outbox of each user as it last said (its pull's header), for the admin (central/admin/deskReports.ts) */
+  device_reports: { device_id: string; user_id: string; pending: number; reported_at: string };
   sessions: {
     token_hash: string;
     user_id: string;
@@ -66,6 +75,10 @@ export interface CentralSchema {
   retained_records: { entity: string; id: string; customer_id: string; data: string; basis: string; retain_until: string; request_id: string };
   /** the Message-ID (unique) and References of each inquiry ingested from email, for a reply; central only (inquiries/ingest.ts owns it) */
   inquiry_mail: { inquiry_id: string; message_id: string; references_header: string | null; ingested_at: string };
+  /** privacy-policy versions, numbered by the store and never changed once published (policy/policyVersions.ts owns it) */
+  policy_versions: { version: number; changes: string; published_at: string; published_by: string; published_by_user_id: string | null };
+  /** one per user and version acknowledged: the store's time, the device signed in on (policy/policyVersions.ts owns it) */
+  policy_acknowledgements: { user_id: string; version: number; acknowledged_at: string; device_id: string };
   caller_secrets: { customer_id: string; salt: string; ssn_last4_hash: string; pin_hash: string };
   verifications: {
     id: string;

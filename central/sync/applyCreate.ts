@@ -2,6 +2,7 @@ import { ValidationError, creatingStep, mutationNeedsVerifiedCaller, validateCre
 import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
+import { versionInForce } from '../policy/policyVersions';
 import { verificationCoverage } from '../verification/callerVerification';
 import { rejected, type MutationOutcome } from './mutationOutcome';
 
@@ -19,7 +20,8 @@ export async function applyCreate(tx: Tx, session: SessionContext, m: Mutation, 
   if (creating && !creating.by.includes(user.role)) return refuse('forbidden', `a ${user.role} may not create a ${m.entity}`, [{ field: '(entity)', rule: 'create.not_allowed', message: `for ${creating.by.join(', ')}` }]);
   let created: { data: Record<string, unknown>; customerId: string | null };
   try {
-    created = validateCreate(m.entity, m.entityId, m.changes, { userId: user.id, at: now.toISOString() });
+    // the privacy-policy version in force is the store's to say (a lead carries it), never the desk's
+    created = validateCreate(m.entity, m.entityId, m.changes, { userId: user.id, at: now.toISOString(), policyVersion: await versionInForce(tx) });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const notAllowed = err.issues.some((i) => i.rule === 'create.not_allowed');

@@ -9,6 +9,7 @@ import {
   mutationNeedsVerifiedCaller,
   onlineOnlyViolations,
   validateChanges,
+  stampConsents,
   stepStamp,
   stepViolation,
   writeViolations,
@@ -24,6 +25,7 @@ import { CALLER_VERIFICATION, verificationCoverage } from '../verification/calle
 import { holdMutation } from '../verification/heldMutations';
 import type { LedgerEntry } from '../erasure/ledger';
 import { reviewE911AfterAddressChange } from '../serviceLines/e911Review';
+import { versionInForce } from '../policy/policyVersions';
 import { applyCreate } from './applyCreate';
 import { runStepEffect, stepGuardViolation } from './stepRules';
 import { rejected, type MutationOutcome } from './mutationOutcome';
@@ -121,6 +123,10 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     // who took a stamped step and when: the store's own fields, from the pusher and its clock
     let next = { ...applyChanges(current, merge.apply), ...stepStamp(m.entity, current, merge.apply, user, now.toISOString()) };
     if (m.entity === 'customer') next = { ...next, updatedAt: now.toISOString() };
+    // each consent given now carries the privacy-policy version in force at the store, never a desk's word (issue 14)
+    if (m.entity === 'customer' && Object.keys(merge.apply).some((path) => path.startsWith('consents.'))) {
+      next = { ...next, ...stampConsents(current, Object.keys(merge.apply), await versionInForce(tx)) };
+    }
     // a record linked to a customer by this change (an inquiry) belongs to them from now on, so that their erasure reaches it
     const [seq] = await writeRecords(tx, [{ op: 'update', entity: m.entity, id: m.entityId, customerId: customerIdOf(m.entity, next), data: next, fields: Object.keys(merge.apply) }], {
       at: now,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BILLING_ENTITIES, CareDeskError, canonicalJson, mutationAuditAction, type Mutation, type MutationResult, type PushRequest, type PushResponse, type ViewEvent } from '../../domain';
+import { BILLING_ENTITIES, CareDeskError, canonicalJson, mutationAuditAction, type Mutation, type MutationResult, type PushRequest, type PushResponse, type SearchEvent, type ViewEvent } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -48,6 +48,7 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'er
     appendToLedger(ctx.erasureLedgerFile, erasures);
     await checkpoint(ctx.db);
   }
+  if (body.searches?.length) await inTransaction(ctx.db, (tx) => recordSearches(tx, ctx.clock(), session, body.searches!));
   if (body.views.length) await inTransaction(ctx.db, (tx) => recordViews(tx, ctx.clock(), session, body.views));
   if (body.purged?.length) await inTransaction(ctx.db, (tx) => confirmPurges(tx, session, body.clientId, body.purged!, ctx.clock()));
   const head = await changeHead(ctx.db);
@@ -128,8 +129,27 @@ async function recordViews(tx: Tx, now: Date, session: SessionContext, views: re
       entity: view.entity,
       entityId: view.entityId,
       customerId: record?.customerId ?? null,
-      detail: `viewed at ${view.at}`,
+      detail: `viewed at ${view.at}${view.searchId ? `; opened from search ${view.searchId}` : ''}`,
       eventId: view.id,
+    });
+  }
+}
+
+/** Searches made on the workstation, one audit row each, once per search id: the kinds and the count, never a query (the desk never sends one). */
+async function recordSearches(tx: Tx, now: Date, session: SessionContext, searches: readonly SearchEvent[]): Promise<void> {
+  for (const search of searches) {
+    const seen = await tx.selectFrom('audit_log').select('seq').where('event_id', '=', search.id).executeTakeFirst();
+    if (seen) continue;
+    await appendAudit(tx, now, {
+      action: 'customer.search',
+      outcome: 'ok',
+      userId: session.user.id,
+      role: session.user.role,
+      deviceId: session.deviceId,
+      // the search's own id, which the views opened from it name
+      entityId: search.id,
+      detail: `${search.kinds.join(' or ')} search at ${search.at}: ${search.resultCount} ${search.resultCount === 1 ? 'result' : 'results'}`,
+      eventId: search.id,
     });
   }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTime, Payment, PaymentMethod, ServiceLine, SessionPolicy, type EntityName } from '../entities';
+import { BillingAccount, BillingAdjustment, ENTITY_NAMES, Id, Invoice, IsoDateTime, Payment, PaymentMethod, SERVICE_LINE_STATUSES, ServiceLine, SessionPolicy, type EntityName } from '../entities';
+import { CustomerPhone } from '../entities/customer';
+import { PostalAddress } from '../validation/address';
 import { Username } from '../entities/identity';
 import { OFFLINE_OPERATION_NAMES, ONLINE_OPERATION_NAMES, OPERATIONS, QUEUE_ENTITIES, type OnlineOperationName } from '../operations';
 import { Role } from '../roles';
@@ -185,6 +187,30 @@ export type ChangeReceipt = z.infer<typeof ChangeReceipt>;
 
 const Empty = z.strictObject({});
 
+/**
+ * Network operations' lists of service lines (issue 14), from this desk's cache: a status's lines, the
+ * lines the central store flagged for an E911 review (oldest flag first), or one customer's lines.
+ */
+export const ServiceLineQuery = z.discriminatedUnion('by', [
+  z.strictObject({ by: z.literal('status'), status: z.enum(SERVICE_LINE_STATUSES), limit: z.number().int().min(1).max(500).default(200) }),
+  z.strictObject({ by: z.literal('review'), limit: z.number().int().min(1).max(500).default(200) }),
+  z.strictObject({ by: z.literal('customer'), customerId: Id }),
+]);
+export type ServiceLineQuery = z.infer<typeof ServiceLineQuery>;
+/** A line with its customer as network operations work with them: the name, phones and service address only (DESIGN §3). */
+export const ServiceLineListing = z.object({
+  lines: z.array(
+    z.object({
+      line: ServiceLine.partial().extend({ id: Id }),
+      customer: z.object({ id: Id, name: z.string(), phones: z.array(CustomerPhone), serviceAddress: PostalAddress.nullable() }).nullable(),
+    }),
+  ),
+  /** how many lines the query has (past `capped`, at least that many): the list shows the first `limit` */
+  total: z.number().int(),
+  capped: z.boolean(),
+});
+export type ServiceLineListing = z.infer<typeof ServiceLineListing>;
+
 /** Time left before the idle lock (DESIGN §4, PCI DSS 8.2.8), by the core's clock. */
 export const IdleState = z.object({ lockInMs: z.number().int().min(0), idleLockMinutes: z.number().int() });
 export type IdleState = z.infer<typeof IdleState>;
@@ -313,6 +339,8 @@ export const CONSOLE_CONTRACT = {
     ),
     unlocked: true, passive: true,
   },
+  /** network operations' service lines by status, flagged for an E911 review, or of one customer, from the cache */
+  'serviceLines.list': { input: ServiceLineQuery, output: ServiceLineListing, unlocked: true, passive: true },
   /** online only: what an erasure did, as proof (approvers and compliance; an audited read) */
   'erasure.certificate': { input: z.strictObject({ requestId: Id }), output: ErasureCertificate, unlocked: true, passive: true },
   'sync.status': { input: Empty, output: SyncStatus, unlocked: true, passive: true },

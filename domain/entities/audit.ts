@@ -63,6 +63,41 @@ export const AUDIT_ACTIONS = [
   'session.second_factor_enrolled',
   /** an administrator reset a user's second factor: they enrol again at their next sign-in */
   'user.second_factor_reset',
+  // privacy-policy versions (issue 14, domain/policyVersions.ts)
+  /** an admin published a new privacy-policy version: its number, never edited afterwards */
+  'policy.published',
+  /** a staff user acknowledged a privacy-policy version (the version, the device; the store's clock) */
+  'policy.acknowledged',
+  /** the acknowledgements of the policy versions read by an admin (who has, who has not yet) */
+  'policy.read',
+  /** issue 14, compliance: a legal disclosure prepared (ids, basis, item names; never a value) */
+  'disclosure.prepared',
+  /** issue 14, compliance: a prepared disclosure approved by another officer, its items released (names, never values) */
+  'disclosure.approved',
+  /** issue 14, compliance: a subject access report made for a customer (counts and the file's SHA-256) */
+  'subject_access.exported',
+  /** the audit view read (audit.search): the reader's scope, the filters' names and the row count, never a filter's value */
+  'audit.read',
+  /** a search of the desk's cache: its kind and result count, never the query text (reported with the desk's push) */
+  'customer.search',
+  // ---- administration (issue 14, domain/admin.ts): who did it, to whom, never a password or a code
+  /** an admin listed staff accounts or workstations */
+  'admin.viewed',
+  'user.created',
+  'user.role_changed',
+  /** a grant of admin or compliance (PRIVILEGED_ROLES), on a line of its own beside the creation or role change */
+  'user.privilege_granted',
+  'user.team_assigned',
+  'user.password_reset',
+  /** disabled by the store itself after INACTIVITY_DISABLE_DAYS without a sign-in (PCI DSS 8.2.6) */
+  'user.disabled_inactive',
+  'team.saved',
+  'enrolment.code_issued',
+  'session_policy.changed',
+  /** network operations changed a line's plan online (serviceLine.changePlan): the field, never a value */
+  'line.plan_changed',
+  /** network operations took a line's status a step of its lifecycle online (serviceLine.setStatus) */
+  'line.status_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -27,6 +27,15 @@ export const CONSENT_LABELS: Record<ConsentKey, string> = {
 export const Consents = z.strictObject(Object.fromEntries(CONSENT_KEYS.map((k) => [k, z.boolean()])) as Record<ConsentKey, z.ZodBoolean>);
 export type Consents = z.infer<typeof Consents>;
 
+/** A privacy-policy version's number (domain/policyVersions.ts: the central store numbers them from 1). */
+export const PolicyVersionNumber = z.number().int().min(1).max(1_000_000);
+/**
+ * The policy version in force when each consent was given: the central store stamps it when it
+ * records the consent (issue 14), never a desk. A record from before it has none, and reads as before.
+ */
+export const ConsentPolicyVersions = z.strictObject(Object.fromEntries(CONSENT_KEYS.map((k) => [k, PolicyVersionNumber.optional()])) as Record<ConsentKey, z.ZodOptional<typeof PolicyVersionNumber>>);
+export type ConsentPolicyVersions = z.infer<typeof ConsentPolicyVersions>;
+
 export const Phones = z
   .array(CustomerPhone)
   .refine((phones) => phones.length >= 1, rule('phones.min', 'at least one phone number'))
@@ -45,6 +54,7 @@ export const Customer = z.strictObject({
   serviceAddress: PostalAddress,
   mailingAddress: PostalAddress,
   consents: Consents,
+  consentPolicyVersions: ConsentPolicyVersions.optional(),
   /** when the customer's contact data was erased at their request (domain/erasure.ts): the central store's field, never a desk's */
   erasedContactAt: IsoDateTime.nullable().optional(),
   createdAt: IsoDateTime,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EmailAddress, PhoneNumber, PostalAddress, freeText, optionalText } from '../validation';
 import { Id, IsoDateTime, personName } from './common';
+import { PolicyVersionNumber } from './customer';
 import { SERVICE_PLANS } from './service';
 
 /**
@@ -22,6 +23,8 @@ export const Lead = z.strictObject({
   status: z.enum(LEAD_STATUSES),
   createdAt: IsoDateTime,
   convertedCustomerId: Id.nullable(),
+  /** the privacy-policy version in force when the lead was created: the central store's stamp (issue 14); none on older leads, or when none was published */
+  policyVersion: PolicyVersionNumber.optional(),
 });
 export type Lead = z.infer<typeof Lead>;
 

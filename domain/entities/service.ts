@@ -69,3 +69,31 @@ export const E911UpdateResult = z.object({
   reviewCleared: z.boolean(),
 });
 export type E911UpdateResult = z.infer<typeof E911UpdateResult>;
+
+/**
+ * Network operations change a line's plan and status online (issue 14), against what the central
+ * store holds now: plans and statuses drive provisioning and billing, so a change made on an old
+ * picture of the line must not land silently. `expected` is the value the desk showed: another one at
+ * the store is a conflict (unless it already holds the value asked for: a retry changes nothing).
+ */
+export const ServiceLinePlanChange = z.strictObject({
+  lineId: Id,
+  expected: z.enum(SERVICE_PLANS),
+  plan: z.enum(SERVICE_PLANS),
+  reason: ChangeReason,
+});
+export type ServiceLinePlanChange = z.infer<typeof ServiceLinePlanChange>;
+/** The status is a step of the line's lifecycle (domain/lifecycles.ts), from the status the desk showed. */
+export const ServiceLineStatusChange = z.strictObject({
+  lineId: Id,
+  expected: z.enum(SERVICE_LINE_STATUSES),
+  status: z.enum(SERVICE_LINE_STATUSES),
+  reason: ChangeReason,
+});
+export type ServiceLineStatusChange = z.infer<typeof ServiceLineStatusChange>;
+/** What a plan or status change answers: the line as the store holds it now (`unchanged`: it already had the value). */
+export const ServiceLineChangeResult = z.object({
+  status: z.enum(['updated', 'unchanged']),
+  line: ServiceLine,
+});
+export type ServiceLineChangeResult = z.infer<typeof ServiceLineChangeResult>;

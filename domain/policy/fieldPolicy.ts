@@ -28,6 +28,8 @@ export const FIELD_POLICY = {
     serviceAddress:   [W,       R,       R,       W,          R,          H],
     mailingAddress:   [W,       R,       H,       W,          R,          H],
     consents:         [W,       R,       H,       W,          R,          H],
+    // the privacy-policy version each consent was given under: the central store's stamp (issue 14), never a desk's
+    consentPolicyVersions:[R,   R,       H,       R,          R,          H],
     // set by the central store when the customer's contact data is erased (domain/erasure.ts): every desk holding the customer purges then
     erasedContactAt:  [R,       R,       R,       R,          R,          H],
     createdAt:        [R,       R,       R,       R,          R,          H],
@@ -135,6 +137,8 @@ export const FIELD_POLICY = {
     status:           [W,       H,       H,       W,          R,          H],
     createdAt:        [R,       H,       H,       R,          R,          H],
     convertedCustomerId:[R,     H,       H,       R,          R,          H],
+    // the privacy-policy version in force when the lead was created: the central store's stamp (issue 14)
+    policyVersion:    [R,       H,       H,       R,          R,          H],
   },
   inquiry: {
     id:               [R,       H,       H,       R,          R,          H],
@@ -168,14 +172,20 @@ export const FIELD_POLICY = {
     releasedBy:       [H,       H,       H,       R,          R,          H],
     releasedAt:       [H,       H,       H,       R,          R,          H],
   },
+  // issue 14: written only by the central store (disclosure.prepare, disclosure.approve: online, never an outbox); compliance's register
   disclosureRecord: {
-    id:               [H,       H,       H,       H,          W,          H],
-    customerId:       [H,       H,       H,       H,          W,          H],
-    requester:        [H,       H,       H,       H,          W,          H],
-    legalBasis:       [H,       H,       H,       H,          W,          H],
-    fieldsDisclosed:  [H,       H,       H,       H,          W,          H],
-    approvedBy:       [H,       H,       H,       H,          W,          H],
-    at:               [H,       H,       H,       H,          W,          H],
+    id:               [H,       H,       H,       H,          R,          H],
+    customerId:       [H,       H,       H,       H,          R,          H],
+    requester:        [H,       H,       H,       H,          R,          H],
+    legalBasis:       [H,       H,       H,       H,          R,          H],
+    fieldsDisclosed:  [H,       H,       H,       H,          R,          H],
+    documentReference:[H,       H,       H,       H,          R,          H],
+    nonDisclosureOrder:[H,      H,       H,       H,          R,          H],
+    status:           [H,       H,       H,       H,          R,          H],
+    preparedBy:       [H,       H,       H,       H,          R,          H],
+    preparedAt:       [H,       H,       H,       H,          R,          H],
+    approvedBy:       [H,       H,       H,       H,          R,          H],
+    approvedAt:       [H,       H,       H,       H,          R,          H],
   },
   // made by the central store with the file it describes (sharing.export); read in the register, never edited
   sharingRecord: {

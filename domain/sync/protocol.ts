@@ -50,14 +50,17 @@ export const API = {
  * adjustment is answered with its approval state (`BillingAdjustment.status` and the fields after it).
  * The store leaves all of these out for older desks, whose strict schemas would refuse a whole answer
  * over a field they do not know.
+ * Version 5: a push may carry `searches` (`SearchEvent`: the kinds of a search of the desk's cache and
+ * its result count, never the query), and a view may name the search it was opened from (`searchId`),
+ * for the audit log (issue 14). Older desks send neither; the store takes both from any desk.
  */
-export const PROTOCOL = { version: 4, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 5, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 4 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 5 };
 
 /** Why a desk speaking `version` cannot talk to a store speaking `range`, or null when it can. */
 export function protocolMismatch(version: number, range: ProtocolRange): string | null {
@@ -199,13 +202,33 @@ export const ViewEvent = z.strictObject({
   entity: EntityNameSchema,
   entityId: z.string().max(64),
   at: IsoDateTime,
+  /** protocol 5: the search (`SearchEvent.id`) whose results it was opened from */
+  searchId: Id.optional(),
 });
 export type ViewEvent = z.infer<typeof ViewEvent>;
+
+/** What a search is recorded as (issue 14): how the desk searched (the kinds its plan used) and how many it found. */
+export const SEARCH_EVENT_KINDS = ['phone', 'name', 'email', 'account'] as const;
+/**
+ * A search of the desk's cache, reported for the audit log: the kinds searched and the result count,
+ * never the query text (a phone number or a name typed into a search box is itself personal data).
+ * Searches typed in one go (each keystroke a search) are one event, updated until a result is opened
+ * or the typing pauses.
+ */
+export const SearchEvent = z.strictObject({
+  id: Id,
+  kinds: z.array(z.enum(SEARCH_EVENT_KINDS)).min(1).max(SEARCH_EVENT_KINDS.length),
+  resultCount: z.number().int().min(0).max(10_000),
+  at: IsoDateTime,
+});
+export type SearchEvent = z.infer<typeof SearchEvent>;
 
 export const PushRequest = z.strictObject({
   clientId: Id,
   mutations: z.array(Mutation).max(LIMITS.maxMutationsPerPush),
   views: z.array(ViewEvent).max(LIMITS.maxMutationsPerPush),
+  /** protocol 5: searches made on the desk since its last push */
+  searches: z.array(SearchEvent).max(LIMITS.maxMutationsPerPush).optional(),
   /** protocol 2: customers this desk has erased from its cache (rows, search index, outbox, views; WAL checkpointed) since its last push */
   purged: z.array(Id).max(LIMITS.maxMutationsPerPush).optional(),
   /** protocol 3: the store generation this desk last synced with; the store refuses another one whole (`resync_required`): it was restored since */

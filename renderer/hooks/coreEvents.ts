@@ -16,6 +16,7 @@ export function refreshRecords(client: QueryClient, records: readonly RecordRef[
     ...[...entities].map((entity) => client.invalidateQueries({ queryKey: queryKeys.records(entity) })),
     ...records.map((r) => client.invalidateQueries({ queryKey: queryKeys.history(r.entity, r.id) })),
     client.invalidateQueries({ queryKey: queryKeys.searches }),
+    ...(entities.has('serviceLine') || entities.has('customer') ? [client.invalidateQueries({ queryKey: queryKeys.serviceLines })] : []),
   ]);
 }
 

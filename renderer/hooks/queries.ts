@@ -15,7 +15,13 @@ export const queryKeys = {
   records: (entity: EntityName) => ['records', entity] as const,
   /** a record's change history, read from the central store */
   history: (entity: EntityName, id: string) => ['history', entity, id] as const,
+  /** network operations' lists of service lines (a status's, the E911 review queue, a customer's): any line or customer change makes them stale */
+  serviceLines: ['serviceLines'] as const,
+  serviceLineList: (query: object) => ['serviceLines', query] as const,
   conflicts: ['conflicts'] as const,
+  /** what an administrator reads online from the central store (issue 14): staff and teams, workstations, codes and the session policy */
+  adminUsers: ['admin', 'users'] as const,
+  adminDevices: ['admin', 'devices'] as const,
   searches: ['search'] as const,
   search: (query: string, kind: SearchKindOption) => ['search', query, kind] as const,
 };

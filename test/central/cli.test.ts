@@ -153,7 +153,8 @@ describe('admin command line', () => {
     const verified = await cli(dataDir, 'verify-audit');
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/audit log intact/);
-  });
+    // seven runs of the CLI, each its own Node process: a loaded machine takes minutes, not one
+  }, 180_000);
 
   it('refuses a serve port that is not a number, naming the option, before listening', async () => {
     const serve = await cli(dataDir, 'serve', '--port', '0', '--enrolment-port', 'eight');

@@ -190,7 +190,7 @@ describe('E911 follows the service address', () => {
     for (const [s, changes] of [
       [ops, { e911Address: ELSEWHERE }],
       [rep, { e911Address: NEW }],
-      [ops, { plan: 'Business Line', e911Review: null }],
+      [ops, { number: l.number, e911Review: null }],
     ] as const) {
       const result = await pushOne(s, h.mutation(s, h.nextSeq(s), { entity: 'serviceLine', id: l.id }, { e911Address: l.e911Address, plan: l.plan }, changes, { verificationId }));
       expect(result.status).toBe('rejected');

@@ -163,13 +163,15 @@ describe('push', () => {
     expect((await h.record('billingAccount', billingAccount.id)).data.status).toBe(to);
   });
 
-  it('lets network operations change a service line plan without caller verification', async () => {
+  it('refuses network operations a pushed plan change: a line’s plan is changed online only (serviceLine.changePlan, test/central/networkOps.test.ts)', async () => {
     const ops = await h.session('network_ops');
     const [line] = h.customer(5).serviceLines;
     const plan = line!.plan === 'Business Line' ? 'Residential Basic' : 'Business Line';
     const m = h.mutation(ops, next(ops), { entity: 'serviceLine', id: line!.id }, { plan: line!.plan }, { plan });
-    expect((await pushOk(ops, [m])).results[0]!.status).toBe('applied');
-    expect((await h.record('serviceLine', line!.id)).data.plan).toBe(plan);
+    const [result] = (await pushOk(ops, [m])).results;
+    expect(result!.status).toBe('rejected');
+    expect(result!.rejection?.issues).toEqual([expect.objectContaining({ field: 'plan', rule: 'operation.online_only' })]);
+    expect((await h.record('serviceLine', line!.id)).data.plan).toBe(line!.plan);
   });
 
   it("refuses a push under another user's client id, applying nothing", async () => {

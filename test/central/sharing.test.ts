@@ -116,6 +116,11 @@ describe('partner sharing', () => {
       const forged = await exportFor(compliance, { partner: 'Any Partner', purpose: 'collections', ...extra });
       expect([forged.status, forged.json.error.issues[0].rule], JSON.stringify(extra)).toEqual([400, 'unknown_field']);
     }
+    // nor the register's own fields: a client cannot forge the row count, the counts, the hash, who or when (issue 14)
+    for (const forged of [{ customerCount: 0 }, { optedOutCount: 0 }, { sha256: 'a'.repeat(64) }, { exportedBy: rep.user.id }, { at: '2020-01-01T00:00:00.000Z' }, { fields: ['account_number'] }]) {
+      const res = await exportFor(compliance, { partner: 'Any Partner', purpose: 'collections', ...forged });
+      expect([res.status, res.json.error.issues[0].rule], JSON.stringify(forged)).toEqual([400, 'unknown_field']);
+    }
     expect((await h.store.db.selectFrom('records').select('id').where('entity', '=', 'sharingRecord').execute()).length).toBe(before);
 
     // a purpose's declaration cannot draw on them either: every declared purpose passes, these do not

@@ -23,9 +23,11 @@ import {
   ServiceLine,
   SharingExportRequest,
   SharingRecord,
+  PolicyPublishRequest,
   User,
   CardDetails,
   ENTITY_NAMES,
+  ADMIN_INPUTS,
   ENTITY_SCHEMAS,
   type EntityName,
 } from '../../domain';
@@ -135,7 +137,7 @@ describe('every free-text field of every entity and input uses the one text rule
   const adjustment = { id, customerId: id, billingAccountId: id, kind: 'credit', amountCents: -500, reason: 'Service outage', recordedBy: 'Billing team', recordedAt: at, recordedById: id, status: 'declined', approvalAboveCents: 50_000, decidedBy: 'Sam Supervisor', decidedAt: at, decisionReason: 'Already credited', reverses: id };
   const erasure = { id, customerId: id, filedBy: id, filedAt: at, reason: 'customer asked', status: 'pending', decidedBy: null, decidedAt: null };
   const hold = { id, customerId: id, kind: 'ecpa_preservation', reference: 'Subpoena 2026-114', status: 'active', placedBy: id, placedAt: at, releasedBy: null, releasedAt: null };
-  const disclosure = { id, customerId: id, requester: 'County court', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['email'], approvedBy: id, at };
+  const disclosure = { id, customerId: id, requester: 'County court', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['email'], documentReference: 'Order 2026-CV-11', nonDisclosureOrder: false, status: 'approved', preparedBy: id, preparedAt: at, approvedBy: id, approvedAt: at };
   const sharing = { id, partner: 'Acme Billing', purpose: 'collections', fields: ['account_number'], customerCount: 3, optedOutCount: 1, sha256: 'a'.repeat(64), exportedBy: id, at };
   const user = { id, username: 'jane', displayName: 'Jane Rep', role: 'care_rep', status: 'active' };
   const device = { id, name: 'desk 4', certificateFingerprint: 'a'.repeat(64), enrolledAt: at, revokedAt: null };
@@ -175,14 +177,19 @@ describe('every free-text field of every entity and input uses the one text rule
     ['new adjustment', 'reason', NewAdjustment, { id, kind: 'credit', amountCents: -500, reason: 'outage', requestedBy: 'caller' }],
     ['erasure request', 'reason', ErasureRequest, erasure],
     ['disclosure record', 'requester', DisclosureRecord, disclosure],
+    ['disclosure record', 'documentReference', DisclosureRecord, disclosure],
     ['sharing record', 'partner', SharingRecord, sharing],
     ['sharing export', 'partner', SharingExportRequest, { partner: 'Acme Print', purpose: 'paper_statements' }],
+    ['privacy-policy version', 'changes', PolicyPublishRequest, { changes: 'Call recordings are kept for 30 days.' }],
     ['user', 'displayName', User, user],
     ['device', 'name', Device, device],
     ['new card', 'holderName', CardDetails, card],
     ['pushed mutation', 'reason', Mutation, mutation],
     ['enrolment request', 'deviceName', EnrolRequest, enrol],
     ['console enrolment', 'deviceName', CONSOLE_CONTRACT['device.enrol'].input, { code: 'ABCD-EFGH-1234', deviceName: 'desk' }],
+    // administration (issue 14)
+    ['new staff account', 'displayName', ADMIN_INPUTS.createUser, { username: 'jane', displayName: 'Jane Rep', role: 'care_rep' }],
+    ['team', 'name', ADMIN_INPUTS.saveTeam, { name: 'North', leads: [] }],
   ];
   const withLine2 = (record: Record<string, unknown>) => set(record, 'serviceAddress.line2', 'Apt 4');
   it.each(cases)('%s: %s', (_entity, field, schema, valid) => {

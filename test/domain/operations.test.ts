@@ -7,14 +7,15 @@ describe('operations', () => {
 
   it.each(ops.filter(([, op]) => op.kind === 'edit'))('%s: every field it edits exists in the entity schema and has a policy row', (_name, op) => {
     for (const path of (op as Extract<Operation, { kind: 'edit' }>).fields) {
-      expect(valueSchemaAt(op.entity as EntityName, path), path).not.toBeNull();
+      expect(valueSchemaAt((op as Extract<Operation, { kind: 'edit' }>).entity, path), path).not.toBeNull();
       expect(Object.keys(FIELD_POLICY[op.entity as keyof typeof FIELD_POLICY])).toContain(policyField(path));
     }
   });
 
   it.each(ops.filter(([, op]) => op.kind === 'create'))('%s: the desk’s fields, the store’s own, the status and the id make up the whole record, each once', (_name, op) => {
     const create = op as Extract<Operation, { kind: 'create' }>;
-    const owned = Object.keys(create.owned({ userId: 'u', at: '2026-12-02T00:00:00.000Z' }));
+    // with a privacy-policy version in force, which the store stamps on the records that carry one (issue 14)
+    const owned = Object.keys(create.owned({ userId: 'u', at: '2026-12-02T00:00:00.000Z', policyVersion: 1 }));
     const all = [...create.fields, ...owned, LIFECYCLES[create.entity]!.field, 'id'];
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual(Object.keys((ENTITY_SCHEMAS[create.entity] as unknown as { shape: object }).shape).sort());
@@ -44,9 +45,9 @@ describe('operations', () => {
     expect(validateCreate('erasureRequest', id, { customerId, scope: 'contact', reason: 'Caller asked' }, ctx).data.scope).toBe('contact');
   });
 
-  it('leaves no field a role may write without an operation that writes it, for the entities edited on desks', () => {
+  it('leaves no field a role may write without an operation that writes it (offline, or online by its `changes`), for the entities edited on desks', () => {
     for (const entity of Object.keys(MUTABLE_PATHS) as EntityName[]) {
-      const covered = new Set(MUTABLE_PATHS[entity]!.map(policyField));
+      const covered = new Set([...MUTABLE_PATHS[entity]!, ...(ONLINE_ONLY_PATHS[entity] ?? [])].map(policyField));
       for (const field of Object.keys(FIELD_POLICY[entity as keyof typeof FIELD_POLICY])) {
         if (ROLES.some((role) => accessOf(entity, field, role) === 'write')) expect(covered, `${entity}.${field}`).toContain(field);
       }
@@ -56,7 +57,8 @@ describe('operations', () => {
   it('derives the paths a mutation may change (what MUTABLE_PATHS listed by hand before)', () => {
     expect(Object.fromEntries(Object.entries(MUTABLE_PATHS).map(([entity, paths]) => [entity, [...paths!].sort()]))).toEqual({
       customer: ['consents.marketingCalls', 'consents.marketingEmail', 'consents.partnerSharing', 'consents.sms', 'email', 'firstName', 'lastName', 'mailingAddress', 'phones', 'serviceAddress'],
-      serviceLine: ['number', 'plan', 'status'],
+      // a line's plan and status are changed online by network operations (issue 14)
+      serviceLine: ['number'],
       billingAccount: ['autopay', 'billingAddress', 'status'],
       invoice: ['status'],
       lead: ['email', 'firstName', 'lastName', 'location', 'mailingAddress', 'phone', 'requestedServices', 'status'],
@@ -130,17 +132,32 @@ describe('operations', () => {
 
   it('keeps the E911 address out of every offline operation: only its online operation changes it, and a mutation naming it is refused by that rule', () => {
     expect(OPERATIONS['serviceLine.setE911Address']).toMatchObject({ kind: 'online', changes: ['e911Address', 'e911Review'], sendsQueuedFirst: true, audit: 'e911.updated' });
-    expect(ONLINE_ONLY_PATHS).toEqual({ serviceLine: ['e911Address', 'e911Review'] });
+    expect(ONLINE_ONLY_PATHS).toEqual({ serviceLine: ['e911Address', 'e911Review', 'status', 'plan'] });
     for (const [name, op] of ops) if (op.kind !== 'online') expect(op.kind === 'transition' ? [] : op.fields, name).not.toContain('e911Address');
     expect(editOperationFor('serviceLine', ['e911Address'])).toBeUndefined();
     for (const role of ROLES) expect(editablePaths('serviceLine', role), role).not.toContain('e911Address');
-    expect(onlineOnlyViolations('serviceLine', ['plan', 'e911Address', 'e911Review'])).toEqual([
+    expect(onlineOnlyViolations('serviceLine', ['number', 'e911Address', 'e911Review'])).toEqual([
       { field: 'e911Address', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.setE911Address') },
       { field: 'e911Review', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.setE911Address') },
     ]);
     const address = { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' };
     expect(() => validateChanges('serviceLine', { e911Address: address })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'e911Address', rule: 'operation.online_only' })] }));
-    expect(() => assertOperationPaths('serviceLine.edit', ['plan', 'e911Address'])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'e911Address', rule: 'operation.field' })] }));
+    expect(() => assertOperationPaths('serviceLine.edit', ['number', 'e911Address'])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'e911Address', rule: 'operation.field' })] }));
+  });
+
+  it('changes a line’s plan and status online only (issue 14): network operations, from the field policy and the lifecycle, and no outbox carries them', () => {
+    expect(OPERATIONS['serviceLine.setStatus']).toMatchObject({ kind: 'online', changes: ['status'], audit: 'line.status_changed' });
+    expect(OPERATIONS['serviceLine.changePlan']).toMatchObject({ kind: 'online', changes: ['plan'], audit: 'line.plan_changed' });
+    expect(performers('serviceLine.setStatus')).toEqual(['network_ops']);
+    expect(performers('serviceLine.changePlan')).toEqual(['network_ops']);
+    for (const role of ROLES) expect(editablePaths('serviceLine', role), role).toEqual(role === 'network_ops' ? ['number'] : []);
+    expect(editOperationFor('serviceLine', ['plan'])).toBeUndefined();
+    expect(editOperationFor('serviceLine', ['status'])).toBeUndefined();
+    expect(onlineOnlyViolations('serviceLine', ['plan', 'status'])).toEqual([
+      { field: 'plan', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.changePlan') },
+      { field: 'status', rule: 'operation.online_only', message: expect.stringContaining('serviceLine.setStatus') },
+    ]);
+    expect(() => validateChanges('serviceLine', { plan: 'Business Line' })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'plan', rule: 'operation.online_only' })] }));
   });
 
   it('shows a record created on a desk with its initial status until the store’s copy comes', () => {

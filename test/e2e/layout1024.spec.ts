@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { customerNo, nameOf, openCustomer, signInAndSync, ui } from './support/consoleUi';
+import { customerNo, nameOf, openCustomer, passSecondFactor, signInAndSync, ui } from './support/consoleUi';
 import { wrongAnswer } from './support/centralRecords';
 import { capture, expect, PASSWORD, test } from './support/fixtures';
 import { eventually } from '../support/workstation';
@@ -130,8 +130,8 @@ test('a billing clerk’s billing tab fits the 1024 px window, with the caller�
   await capture(page, 'billing-verified-1024');
 });
 
-test('supervisor’s approvals and compliance’s legal holds fit the 1024 px window', async ({ openDesk }) => {
-  for (const [user, key, heading] of [['sup.sam', 'Alt+3', 'Approvals'], ['comp.cora', 'Alt+4', 'Legal holds']] as const) {
+test('supervisor’s approvals, compliance’s legal holds and the audit log fit the 1024 px window', async ({ openDesk }) => {
+  for (const [user, key, heading] of [['sup.sam', 'Alt+3', 'Approvals'], ['comp.cora', 'Alt+4', 'Legal holds'], ['comp.cora', 'Alt+0', 'Audit log']] as const) {
     const { page } = await openDesk({ name: user });
     await page.setViewportSize({ width: 1024, height: 768 });
     await signInAndSync(page, user);
@@ -139,4 +139,103 @@ test('supervisor’s approvals and compliance’s legal holds fit the 1024 px wi
     await expect(page.getByRole('heading', { name: new RegExp(`^${heading}`) }).first()).toBeVisible();
     await fitsAt1024(page, heading);
   }
+});
+
+// issue 14: the compliance officer's registers and reports
+test('compliance’s disclosures, partner sharing and subject access fit the 1024 px window', async ({ openDesk }) => {
+  test.setTimeout(180_000);
+  const { page, ws } = await openDesk({ name: 'comp.cora' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await signInAndSync(page, 'comp.cora');
+  const c = customerNo(7);
+  // a register entry of each kind to lay out: a disclosure waiting for approval, an export
+  await ws.call('disclosure.prepare', { id: crypto.randomUUID(), customerId: c.customer.id, requester: 'Det. A. Ruiz, Reno Police Department, Special Investigations Unit', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['name', 'serviceAddress', 'phones', 'invoices', 'payments'], documentReference: 'Court order 2026-CR-0412-B', nonDisclosureOrder: true });
+
+  await page.keyboard.press('Alt+7');
+  await expect(page.getByRole('heading', { name: 'Disclosure register' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Disclosures awaiting approval' }).getByRole('listitem')).toHaveCount(1, { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Record a disclosure' }).click();
+  await page.getByLabel('Legal basis').selectOption({ label: 'Court order (ECPA)' });
+  await fitsAt1024(page, 'the disclosure register with the form open');
+
+  // the form's customer field has the focus, where an Alt chord is typing: the rail instead
+  await page.getByRole('navigation', { name: 'Console views' }).getByRole('button', { name: /Partner sharing/ }).click();
+  await page.getByRole('textbox', { name: 'Partner' }).fill('Northwind Collections and Recovery Services LLC');
+  await page.getByLabel('Purpose').selectOption('collections');
+  const exported = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Make the export' }).click();
+  await exported;
+  await expect(page.getByRole('row').filter({ hasText: 'Northwind Collections and Recovery Services LLC' })).toBeVisible({ timeout: 20_000 });
+  await fitsAt1024(page, 'partner sharing with its register');
+  await capture(page, 'compliance-sharing-1024');
+
+  await page.keyboard.press('Alt+9');
+  const access = page.getByRole('region', { name: 'Subject access' });
+  const who = access.getByRole('combobox', { name: 'Customer', exact: true });
+  await who.fill(c.customer.accountNumber);
+  await expect(access.getByRole('option').first()).toContainText(nameOf(c));
+  await who.press('Enter');
+  await page.getByRole('button', { name: 'Make the report' }).click();
+  await expect(page.getByRole('region', { name: `Report for ${nameOf(c)}` })).toBeVisible();
+  await fitsAt1024(page, 'a subject access report');
+  await capture(page, 'compliance-subject-access-1024');
+});
+
+test('the administrator’s users (a user opened beside the list) and workstations fit the 1024 px window', async ({ openDesk }) => {
+  const rep = await openDesk({ name: 'front desk' });
+  await signInAndSync(rep.page, 'care.rep');
+  const { page } = await openDesk({ name: 'admin desk' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const u = ui(page);
+  await u.username.fill('admin.ada');
+  await u.password.fill(PASSWORD);
+  await u.password.press('Enter');
+  await passSecondFactor(page, 'admin.ada');
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  await fitsAt1024(page, 'the users');
+  await page.getByRole('button', { name: 'Casey Care' }).click();
+  await expect(page.getByRole('region', { name: 'Casey Care' })).toContainText('front desk');
+  await fitsAt1024(page, 'the users with one opened');
+  await capture(page, 'admin-users-1024');
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { name: 'Workstations', level: 1 })).toBeVisible();
+  await fitsAt1024(page, 'the workstations');
+  await capture(page, 'admin-devices-1024');
+});
+
+test('network operations’ service lines, a line’s E911 form and the E911 review queue fit the 1024 px window', async ({ openDesk }) => {
+  // two desks, and axe over a page of every active line twice
+  test.setTimeout(240_000);
+  // a customer who moved: the central store flags the line for the review queue (a rep's desk, through its console API)
+  const rep = await openDesk({ name: 'rep desk' });
+  await rep.ws.call('session.signIn', { username: 'care.rep', password: PASSWORD });
+  await eventually(async () => ((await rep.ws.call('sync.status')).lastSyncAt ? true : null), 30_000, 'the rep desk synced');
+  const c = customerNo(11);
+  await rep.ws.call('customer.verifyCaller', { customerId: c.customer.id, method: 'ssn_last4', answer: c.secrets.ssnLast4 });
+  await rep.ws.call('records.change', { operation: 'customer.editContact', id: c.customer.id, values: { serviceAddress: { line1: '1200 Northwest Marshall Street', line2: 'Suite 400', city: 'Portland', state: 'OR', zip: '97209' } }, reason: 'Customer moved' });
+  await eventually(async () => ((await rep.ws.call('sync.status')).pending === 0 ? true : null), 20_000, 'the correction stored');
+
+  const { page } = await openDesk({ name: 'netops desk' });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await signInAndSync(page, 'netops.nia');
+  await page.keyboard.press('Alt+7');
+  await expect(page.getByRole('heading', { name: /^Active lines/ })).toBeVisible();
+  await fitsAt1024(page, 'the service lines');
+  await capture(page, 'network-ops-service-lines-1024');
+
+  await page.keyboard.press('Alt+8');
+  const review = page.getByRole('region', { name: 'E911 review' });
+  await expect(review.getByRole('listitem').first()).toContainText(nameOf(c));
+  await fitsAt1024(page, 'the E911 review queue');
+  await review.getByRole('button', { name: /^Review line/ }).first().click();
+  const dialog = page.getByRole('dialog', { name: /^Line / });
+  await expect(dialog.getByLabel('Address line 1')).toHaveValue('1200 Northwest Marshall Street');
+  await fitsAt1024(page, 'a line’s E911 form');
+  // the dialog stays within the window; what does not fit scrolls inside it, up and down only
+  const box = (await dialog.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(1024);
+  expect(box.y + box.height).toBeLessThanOrEqual(768);
+  await dialog.getByRole('button', { name: 'Update E911 address' }).scrollIntoViewIfNeeded();
+  await expect(dialog.getByRole('button', { name: 'Update E911 address' })).toBeInViewport();
+  await capture(page, 'network-ops-line-edit-1024');
 });

@@ -42,7 +42,7 @@ export function identityRoutes(app: FastifyInstance, ctx: StoreContext): void {
   });
 
   // the access check has done the work: the token is good, its user active, its device enrolled
-  app.get(API.session, async (request) => SessionInfo.parse({ ...sessionInfo(ctx, sessionOf(request)), ...billingPolicy(ctx, request.syncProtocol) }));
+  app.get(API.session, async (request) => SessionInfo.parse({ ...(await sessionInfo(ctx, sessionOf(request))), ...billingPolicy(ctx, request.syncProtocol) }));
 
   app.delete(API.session, async (request, reply) => {
     await signOut(ctx, sessionOf(request));

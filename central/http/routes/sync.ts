@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { API, PullQuery, PushRequest, PushResponse, RegisterClientRequest, RegisterClientResponse, parseOrThrow } from '../../../domain';
 import { auditBillingReads } from '../../billing/billingReads';
 import type { StoreContext } from '../../context';
+import { noteDeskReport, PENDING_HEADER } from '../../admin/workstations';
 import { registerClient } from '../../sync/clients';
 import { refuseStalePull } from '../../sync/generation';
 import { pullLines } from '../../sync/pull';
@@ -27,6 +28,8 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErro
     const session = sessionOf(request);
     // a cursor from before a restore is refused before anything streams (protocol 3)
     await refuseStalePull(ctx, session, request.syncProtocol, query);
+    // the desk's word on its outbox, for the admin's view of what a wipe would lose (admin/workstations.ts)
+    await noteDeskReport(ctx, session, request.headers[PENDING_HEADER]);
     // Readable.from pulls the next page only when the socket has drained: memory stays flat at any size
     const lines = auditBillingReads(ctx, session, pullLines(ctx, session, { ...query, announceGeneration: request.syncProtocol >= 3 }));
     const body = Readable.from(reportingFailure(lines, (err) => internalErrors.record(request, err)), { objectMode: false });

@@ -9,7 +9,10 @@ import * as m007 from './007_erasure';
 import * as m008 from './008_erasure_acks';
 import * as m009 from './009_erasure_scope';
 import * as m010 from './010_inquiry_mail';
-import * as m011SecondFactor from './011_second_factor';
+import * as mTeamsAndAdmin from './011_teams_and_admin';
+// issue 14: privacy-policy versions 
+import * as mPolicyVersions from './012_policy_versions';
+import * as m011SecondFactor from './013_second_factor';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -26,5 +29,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008_erasure_acks': m008,
   '009_erasure_scope': m009,
   '010_inquiry_mail': m010,
-  '011_second_factor': m011SecondFactor,
+  '011_teams_and_admin': mTeamsAndAdmin,
+  '012_policy_versions': mPolicyVersions,
+  '013_second_factor': m011SecondFactor,
 };

@@ -15,10 +15,31 @@ export function displayName(customer: Record<string, unknown>): string {
   return [customer.firstName, customer.lastName].filter((v) => typeof v === 'string').join(' ') || '(no name)';
 }
 
+/** Searches typed in one go (each keystroke a search) are one audit event while they follow each other this closely and nothing is opened. */
+export const SEARCH_AUDIT_PAUSE_MS = 10_000;
+
 export function searchCustomers(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchHit[] {
   const plans = planSearch(query, kind);
   if (plans.length === 0) return [];
   const phoneTerm = plans.find((p) => p.kind === 'phone')?.term;
+  const hits = findCustomers(s, plans, limit, phoneTerm);
+  recordSearch(s, [...new Set(plans.map((p) => p.kind))], hits);
+  return hits;
+}
+
+/**
+ * A search is a sensitive read (issue 14): it is reported for the audit log with its kinds and
+ * result count, never the query. The search being typed is updated rather than repeated.
+ */
+function recordSearch(s: OpenSession, kinds: SearchKind[], hits: readonly SearchHit[]): void {
+  const now = s.clock().getTime();
+  const last = s.lastSearch;
+  const continuing = last && !last.opened && now - last.at < SEARCH_AUDIT_PAUSE_MS ? last.id : null;
+  const id = s.cache.recordSearch(kinds, hits.length, continuing);
+  s.lastSearch = { id, at: now, found: new Set(hits.map((h) => h.id)), opened: false };
+}
+
+function findCustomers(s: OpenSession, plans: ReturnType<typeof planSearch>, limit: number, phoneTerm: string | undefined): SearchHit[] {
   return s.cache.search(plans, limit).flatMap(({ customerId, matchedBy }) => {
     const c = s.cache.effectiveRecord('customer', customerId);
     if (!c) return [];
@@ -64,10 +85,13 @@ export function openCustomer(s: OpenSession, customerId: string): CustomerProfil
   const profile = customerProfile(s, customerId);
   const now = s.clock().getTime();
   const last = s.viewsRecorded.get(customerId);
-  if (last === undefined || now - last >= VIEW_AUDIT_INTERVAL_MS) {
-    s.cache.recordView('customer', customerId);
+  // opened from the last search's results: the view names it, so the log says which search found whom
+  const search = s.lastSearch?.found.has(customerId) ? s.lastSearch : null;
+  if (last === undefined || now - last >= VIEW_AUDIT_INTERVAL_MS || (search && !search.opened)) {
+    s.cache.recordView('customer', customerId, search?.id);
     s.viewsRecorded.set(customerId, now);
   }
+  if (search) s.lastSearch = { ...search, opened: true };
   return profile;
 }
 

@@ -5,6 +5,7 @@ import { openCustomer, searchCustomers, verificationAttempts, verifyCaller } fro
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline, routedOperationHandlers } from './operations';
 import { listChanges, listQueue } from './queues';
+import { listServiceLines } from './serviceLines';
 
 /** The console API handler table: one function per contract channel (domain/console/contract.ts). */
 export function createHandlerTable(session: Session): HandlerTable {
@@ -51,6 +52,7 @@ export function createHandlerTable(session: Session): HandlerTable {
       return callOnline(s, 'read the change history', (token) => s.client.history(token, entity, id));
     },
     'records.list': async ({ entity }) => listQueue(open(), entity),
+    'serviceLines.list': async (query) => listServiceLines(open(), query),
     'erasure.certificate': ({ requestId }) => {
       const s = open();
       return callOnline(s, 'read an erasure certificate', (token) => s.client.erasureCertificate(token, requestId));

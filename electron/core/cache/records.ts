@@ -34,6 +34,11 @@ function queueIndexTerm(entity: QueueEntity): string {
   return mark ? `b.entity = '${entity}' AND json_extract(b.data, '$.${mark}') IS NOT NULL` : `b.entity IN (${WHOLE_QUEUES.map((e) => `'${e}'`).join(', ')}) AND b.entity = '${entity}'`;
 }
 
+/** Which service lines network operations list: a status's, or those the central store flagged for an E911 review. */
+export type ServiceLineFilter = { by: 'status'; status: string } | { by: 'review' };
+/** A service line list counts up to this many: past it the console says "more than". */
+export const LINE_COUNT_CAP = 10_000;
+
 const SELECT = 'SELECT r.rid, r.seq, b.entity, b.id, b.customer_id, b.data FROM record AS r CROSS JOIN record_body AS b ON b.rid = r.rid';
 
 /**
@@ -48,6 +53,7 @@ export class RecordTable {
   private readonly appendBodies: BatchInsert;
   private nextRid: number | null = null;
   private readonly queueStatements: Partial<Record<QueueEntity, ReturnType<Db['prepare']>>> = {};
+  private readonly lineStatements: Partial<Record<ServiceLineFilter['by'], [ReturnType<Db['prepare']>, ReturnType<Db['prepare']>]>> = {};
 
   constructor(private readonly db: Db, private readonly mode: SyncMode) {
     this.statements = {
@@ -164,6 +170,32 @@ export class RecordTable {
     return (this.queueStatements[entity] ??= this.db.prepare(
       `SELECT r.rid, r.seq, b.entity, b.id, b.customer_id, b.data FROM record_body AS b CROSS JOIN record AS r ON r.rid = b.rid WHERE ${queueIndexTerm(entity)}`,
     ));
+  }
+
+  /**
+   * Service lines for network operations (migration 008): those of a status in the order they came,
+   * or those flagged for an E911 review, oldest flag first; at most `limit`, with how many there are
+   * (counted up to LINE_COUNT_CAP, so that a count never reads a million lines).
+   */
+  serviceLines(filter: ServiceLineFilter, limit: number): { rows: StoredRecord[]; total: number } {
+    const [list, count] = this.serviceLineStatements(filter.by);
+    const args: unknown[] = filter.by === 'status' ? [filter.status] : [];
+    const rows = list.all([...args, limit]) as RecordRow[];
+    const total = count.get([...args, LINE_COUNT_CAP]) as number;
+    if (!this.mode.initial) return { rows: rows.map(toRecord), total };
+    const latest = new Map<string, RecordRow>();
+    for (const row of rows) if ((latest.get(row.id)?.seq ?? -1) <= row.seq) latest.set(row.id, row);
+    return { rows: [...latest.values()].filter((row) => !this.deletedDuringInitialSync(row)).map(toRecord), total };
+  }
+
+  /** The two statements of a service line list: its page, and its count (also for the test that shows their plans use the index). */
+  serviceLineStatements(by: ServiceLineFilter['by']): [ReturnType<Db['prepare']>, ReturnType<Db['prepare']>] {
+    const term = by === 'status' ? "b.entity = 'serviceLine' AND json_extract(b.data, '$.status') = ?" : "b.entity = 'serviceLine' AND json_extract(b.data, '$.e911Review') IS NOT NULL";
+    const order = by === 'status' ? 'b.rid' : "json_extract(b.data, '$.e911Review.since'), b.rid";
+    return (this.lineStatements[by] ??= [
+      this.db.prepare(`SELECT r.rid, r.seq, b.entity, b.id, b.customer_id, b.data FROM record_body AS b CROSS JOIN record AS r ON r.rid = b.rid WHERE ${term} ORDER BY ${order} LIMIT ?`),
+      this.db.prepare(`SELECT count(*) FROM (SELECT 1 FROM record_body AS b WHERE ${term} LIMIT ?)`).pluck(),
+    ]);
   }
 
   private locate(entity: EntityName, id: string): { rid: number; seq: number } | null {

@@ -4,7 +4,7 @@ import { Workspace, type RecordRef } from '../../../domain/console/contract';
 import { provisionalRecord } from '../../../domain/mutations';
 import { applyChanges } from '../../../domain/records';
 import type { SearchPlan } from '../../../domain/search';
-import type { Mutation, MutationResult, PullChange, ViewEvent } from '../../../domain/sync/protocol';
+import type { Mutation, MutationResult, PullChange, SearchEvent, ViewEvent } from '../../../domain/sync/protocol';
 import { namingFullDisk } from './diskFull';
 import { buildIndexes, setIndexesAside } from './initialSync';
 import { META, MetaTable } from './meta';
@@ -13,7 +13,7 @@ import { Outbox, type MutationDraft, type OutboxConflict, type OutboxCounts, typ
 import { OutboxTable, recordKey, type OutboxEntry } from './outboxTable';
 import { recordKeyHash } from './recordKeys';
 import type { QueueEntity } from '../../../domain/operations';
-import { RecordTable, type CachedRecord, type StoredRecord } from './records';
+import { RecordTable, type CachedRecord, type ServiceLineFilter, type StoredRecord } from './records';
 import { SearchIndex, type SearchMatch } from './searchIndex';
 import type { Db, SyncMode } from './sqlite';
 import { ViewLog } from './viewLog';
@@ -271,6 +271,20 @@ export class WorkstationCache {
     return [...stored.map((r) => this.withPendingEdits(r)), ...created.map((entry) => this.withPendingEditsOf(entity, entry.entityId, provisionalRecord(entity, entry.entityId, entry.changes)))];
   }
 
+  /** Service lines of a status, or flagged for an E911 review (oldest flag first), as the user should see them, with how many there are. */
+  serviceLines(filter: ServiceLineFilter, limit: number): { lines: Data[]; total: number } {
+    this.live();
+    const { rows, total } = this.records.serviceLines(filter, limit);
+    return { lines: rows.map((r) => this.withPendingEdits(r)), total };
+  }
+
+  /** `EXPLAIN QUERY PLAN` of a service line list's two statements. */
+  serviceLineQueryPlan(by: ServiceLineFilter['by']): string[] {
+    const db = this.live();
+    const params = by === 'status' ? ['active', 1] : [1];
+    return this.records.serviceLineStatements(by).flatMap((statement) => (db.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(params) as { detail: string }[]).map((row) => row.detail));
+  }
+
   /** `EXPLAIN QUERY PLAN` of the statement that lists a queue: how the tests show it never scans every record. */
   queueQueryPlan(entity: QueueEntity): string[] {
     const db = this.live();
@@ -402,9 +416,25 @@ export class WorkstationCache {
   }
 
   // ── view events ───────────────────────────────────────────────────────────────────────────
-  recordView(entity: EntityName, id: string): ViewEvent {
+  recordView(entity: EntityName, id: string, searchId?: string): ViewEvent {
     this.live();
-    return namingFullDisk(() => this.views.record(entity, id));
+    return namingFullDisk(() => this.views.record(entity, id, searchId));
+  }
+
+  /** A search made on this desk (kinds and count, never the query), or the one being typed updated: its id. */
+  recordSearch(kinds: SearchEvent['kinds'], resultCount: number, continuing: string | null): string {
+    this.live();
+    return namingFullDisk(() => this.views.recordSearch(kinds, resultCount, continuing));
+  }
+
+  pendingSearches(limit: number): SearchEvent[] {
+    this.live();
+    return this.views.pendingSearches(limit);
+  }
+
+  clearSearches(ids: readonly string[]): number {
+    this.live();
+    return namingFullDisk(() => this.views.clearSearches(ids));
   }
 
   pendingViews(limit: number): ViewEvent[] {

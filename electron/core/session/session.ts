@@ -12,7 +12,7 @@ import { CentralClient } from '../sync/centralClient';
 import { SyncEngine } from '../sync/engine';
 import type { Vault } from '../vault';
 import type { CoreEvents } from './events';
-import { contactAtUnlock, recordSignIn, type LocalCache } from './unlockContact';
+import { contactAtUnlock, heldForAnotherRole, isRoleChange, recordSignIn, type LocalCache } from './unlockContact';
 
 /** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
 export interface OpenSession {
@@ -26,6 +26,8 @@ export interface OpenSession {
   verifications: Map<string, VerificationState>;
   /** when each customer's profile view was last recorded for the audit log */
   viewsRecorded: Map<string, number>;
+  /** the search last made (issue 14's audit): its event id, when, the customers it found, whether one was opened from it */
+  lastSearch: { id: string; at: number; found: ReadonlySet<string>; opened: boolean } | null;
   clock: () => Date;
   /** tells open views that these records changed on this desk */
   announce: (records: RecordRef[]) => void;
@@ -265,7 +267,13 @@ export class Session {
     } else {
       key = await vault.create(user.id, user.username, password);
     }
-    const cache = this.openCache(vault.cachePath(user.id), key);
+    let cache = this.openCache(vault.cachePath(user.id), key);
+    // an administrator changed the role: this cache is the old role's projection, so it goes and a fresh one starts (issue 14)
+    if (heldForAnotherRole(cache, user)) {
+      cache.close();
+      await vault.wipe(user.id);
+      cache = this.openCache(vault.cachePath(user.id), await vault.create(user.id, user.username, password));
+    }
     try {
       recordSignIn(cache, signedIn, this.deps.clock);
       let clientId = cache.getMeta('client_id');
@@ -297,6 +305,11 @@ export class Session {
       const refused = await contactAtUnlock(this.requireClient(), local, password, this.deps.clock);
       if (refused) {
         local.cache.close();
+        // a new role: the old role's cache goes, the user signs in again for a fresh one
+        if (isRoleChange(refused)) {
+          await this.revoke('user', local.user.id);
+          throw refused;
+        }
         throw await this.wipeIfRevoked(refused, local.user.id);
       }
       return this.startLocal(local);
@@ -403,7 +416,7 @@ export class Session {
     this.carried = null;
     if (this.endedCallOf === user.id) cache.keepWorkspace(null);
     this.endedCallOf = null;
-    const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications, viewsRecorded: new Map(), engine: null as unknown as SyncEngine };
+    const session: OpenSession = { user, policy, cache, client, token, clock, announce, verifications, viewsRecorded: new Map(), lastSearch: null, engine: null as unknown as SyncEngine };
     session.engine = new SyncEngine({
       cache,
       client,

@@ -1,5 +1,5 @@
 import { CareDeskError } from '../../../domain/errors';
-import { BillingPolicy, type SessionPolicy, type User } from '../../../domain/entities';
+import { BillingPolicy, User, type SessionPolicy } from '../../../domain/entities';
 import { revocationScopeOf, type SignInResponse } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from '../sync/centralClient';
@@ -11,6 +11,25 @@ export interface LocalCache {
   policy: SessionPolicy;
   /** the stored session token while unexpired */
   token: string | null;
+}
+
+export const ROLE_CHANGED_RULE = 'session.role_changed';
+const roleChanged = () =>
+  new CareDeskError('unauthenticated', 'An administrator changed your role: the data this workstation held for your old role has been removed. Sign in again.', [
+    { field: 'role', rule: ROLE_CHANGED_RULE, message: 'role changed by an administrator' },
+  ]);
+export const PASSWORD_RESET_RULE = 'session.password_reset';
+const passwordReset = () =>
+  new CareDeskError('unauthenticated', 'Your password was reset by an administrator: the data this workstation held for you has been removed. Sign in with the new password.', [
+    { field: 'password', rule: PASSWORD_RESET_RULE, message: 'password reset by an administrator' },
+  ]);
+/** What unlock learnt from the store that makes this user's cache go (a new role, a new password): the user signs in afresh. */
+export const isRoleChange = (err: CareDeskError) => err.issues.some((i) => i.rule === ROLE_CHANGED_RULE || i.rule === PASSWORD_RESET_RULE);
+
+/** Whether a cache was made for another role than the user's now (its stored user, from its last sign-in). */
+export function heldForAnotherRole(cache: WorkstationCache, user: User): boolean {
+  const stored = User.safeParse(JSON.parse(cache.getMeta('user') ?? 'null'));
+  return stored.success && stored.data.role !== user.role;
 }
 
 /** How long unlock waits for the central store before it opens the cache offline. */
@@ -41,9 +60,10 @@ export function billingPolicyOf(cache: WorkstationCache): BillingPolicy | null {
  * contact"; a locked desk has no event stream to hear it on). With a live token: is the session
  * still good. Without one (expired, or ended by an administrator): a sign-in with the password just
  * typed, which renews the session. Updates `local` and its cache with what the store says, and
- * returns the refusal to wipe on — `user_disabled` or `device_not_enrolled` — or null. Any other
- * outcome (unreachable within UNLOCK_CONTACT_MS, the password changed elsewhere, rate-limited) is
- * null too: the offline unlock goes ahead and sync tries again.
+ * returns the refusal to wipe on — `user_disabled` or `device_not_enrolled`, or this user's cache
+ * alone when an administrator changed the role or reset the password (`isRoleChange`) — or null. Any
+ * other outcome (unreachable within UNLOCK_CONTACT_MS, rate-limited) is null too: the offline unlock
+ * goes ahead and sync tries again.
  */
 export async function contactAtUnlock(client: CentralClient, local: LocalCache, password: string, clock: () => Date): Promise<CareDeskError | null> {
   const signal = AbortSignal.timeout(UNLOCK_CONTACT_MS);
@@ -60,16 +80,22 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
         if (!(err instanceof CareDeskError) || err.code !== 'unauthenticated') throw err;
       }
     }
-    const signedIn = await client.signIn({ username: local.user.username, password }, signal);
+    const signedIn = await client.signIn({ username: local.user.username, password }, signal).catch((err: unknown) => {
+      // the store refuses the very password that opened this cache: an administrator reset it (issue 14), so this cache goes
+      throw err instanceof CareDeskError && err.code === 'unauthenticated' ? passwordReset() : err;
+    });
     // a role with a second factor: the password alone renews no session; the console opens offline and
     // asks for the password and a code where the user is (SessionState.reauth), and sync resumes then
     if ('secondFactor' in signedIn) return null;
     // the username now names another account: this cache is not theirs, stay offline
     if (signedIn.user.id !== local.user.id) return null;
+    // an administrator changed the role: this cache is the old role's projection (issue 14)
+    if (signedIn.user.role !== local.user.role) return roleChanged();
     recordSignIn(local.cache, signedIn, clock);
     Object.assign(local, { user: signedIn.user, policy: signedIn.policy, token: signedIn.token });
     return null;
   } catch (err) {
+    if (err instanceof CareDeskError && isRoleChange(err)) return err;
     const revoked = err instanceof CareDeskError && revocationScopeOf(err.code) !== null;
     return revoked ? err : null;
   }

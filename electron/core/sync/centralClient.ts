@@ -27,6 +27,7 @@ import {
 } from '../../../domain/sync/protocol';
 import type { EntityName } from '../../../domain/entities';
 import { SecondFactorSignIn, SignInAnswer, type SecondFactorRequest } from '../../../domain/secondFactor';
+import { PENDING_HEADER } from '../../../domain/admin';
 import { OPERATIONS, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../../domain/operations';
 import { ndjsonLines } from './ndjson';
 
@@ -201,14 +202,15 @@ export class CentralClient {
    */
   async pull(
     token: string,
-    { cursor, generation }: { cursor: number; generation: string | null },
+    { cursor, generation, pending }: { cursor: number; generation: string | null; pending?: number },
     limit: number | undefined,
     onBatch: (lines: PullLine[]) => void | Promise<void>,
     batchSize = 5_000,
     signal?: AbortSignal,
   ): Promise<void> {
     const query = `cursor=${cursor}${limit ? `&limit=${limit}` : ''}${generation ? `&generation=${encodeURIComponent(generation)}` : ''}`;
-    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal });
+    // the outbox's size rides along for the admin's view of this desk (PENDING_HEADER): never more than a count
+    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal, headers: pending === undefined ? {} : { [PENDING_HEADER]: String(pending) } });
     await this.assertOk(res);
     let batch: PullLine[] = [];
     let ended = false;
@@ -277,9 +279,9 @@ export class CentralClient {
     path: string,
     token: string | null,
     body: unknown,
-    options: { bodyTimeout?: number; signal?: AbortSignal; accept?: string },
+    options: { bodyTimeout?: number; signal?: AbortSignal; accept?: string; headers?: Record<string, string> },
   ): Promise<Dispatcher.ResponseData> {
-    const headers: Record<string, string> = { accept: options.accept ?? 'application/json', [PROTOCOL.header]: String(PROTOCOL.version) };
+    const headers: Record<string, string> = { ...options.headers, accept: options.accept ?? 'application/json', [PROTOCOL.header]: String(PROTOCOL.version) };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== null) headers['content-type'] = 'application/json';
     try {

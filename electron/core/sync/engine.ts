@@ -183,10 +183,11 @@ export class SyncEngine {
       const mutations = cache.pendingMutations(batch);
       const views = cache.pendingViews(batch);
       const purged = cache.pendingPurges(batch);
-      if (mutations.length === 0 && views.length === 0 && purged.length === 0) return;
+      const searches = cache.pendingSearches(batch);
+      if (mutations.length === 0 && views.length === 0 && purged.length === 0 && searches.length === 0) return;
       // the store generation this desk synced with: a store restored since refuses the push whole (`resync_required`)
       const generation = cache.getMeta(META.generation);
-      const body = { clientId, mutations, views, ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
+      const body = { clientId, mutations, views, ...(searches.length ? { searches } : {}), ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
       // from here the store may take them: the user can no longer take them back (Outbox.discardPending)
       const attempt = randomUUID();
       cache.markSent(mutations.map((m) => m.id), attempt);
@@ -201,6 +202,7 @@ export class SyncEngine {
       this.pushBatch = Math.min(PUSH_BATCH, batch * 2);
       const affected = cache.recordResults(response.results);
       cache.clearViews(views.map((v) => v.id));
+      if (searches.length) cache.clearSearches(searches.map((e) => e.id));
       if (purged.length) cache.clearPurges(purged);
       if (affected.length) this.deps.onRecordsChanged(affected);
       this.emit();
@@ -208,7 +210,7 @@ export class SyncEngine {
       if (response.results.some((r) => r.rejection?.code === 'sequence_gap')) {
         throw new CareDeskError('internal', 'The central store is missing an earlier change from this workstation.');
       }
-      if (mutations.length < batch && views.length < batch && purged.length < batch) return;
+      if (mutations.length < batch && views.length < batch && purged.length < batch && searches.length < batch) return;
     }
   }
 
@@ -229,7 +231,7 @@ export class SyncEngine {
       while (more && !this.stopped) {
         more = false;
         const from = { cursor: Number(cache.getMeta(META.cursor) ?? 0), generation: cache.getMeta(META.generation) };
-        await client.pull(token, from, this.deps.pullLimit, (lines: PullLine[]) => {
+        await client.pull(token, { ...from, pending: unsentEdits(cache.outboxCounts()) }, this.deps.pullLimit, (lines: PullLine[]) => {
           const changes: PullChange[] = [];
           let cursor: number | null = null;
           for (const line of lines) {
@@ -406,4 +408,13 @@ function customersIn(changes: readonly PullChange[]): number {
   let n = 0;
   for (const change of changes) if (change.entity === 'customer') n += change.t === 'put' ? 1 : -1;
   return n;
+}
+
+/**
+ * The edits a wipe of this cache would lose, as the desk tells the store with each pull (the admin
+ * sees it before disabling a user or revoking the desk): waiting to send, or in conflict and not
+ * yet resolved. Refused ones are the rep's to read, held ones are kept by the store.
+ */
+function unsentEdits(counts: { pending: number; conflicts: number }): number {
+  return counts.pending + counts.conflicts;
 }

@@ -14,6 +14,8 @@ export function ConsentsStrip({ profile, confirmed, onSave, ...section }: Profil
   const consents = profile.customer.consents as Partial<Record<ConsentKey, boolean>> | undefined;
   if (!consents) return null;
   const mark = sectionMark('consents', profile.changes, confirmed);
+  // the privacy-policy version each consent was recorded under, as the central store stamped it (issue 14); none on older records
+  const givenUnder = (profile.customer.consentPolicyVersions ?? {}) as Partial<Record<ConsentKey, number>>;
   return (
     <section className={`consents ${section.editing ? 'is-editing' : ''}`} aria-labelledby="consents-title">
       <div className="consents-head">
@@ -35,7 +37,10 @@ export function ConsentsStrip({ profile, confirmed, onSave, ...section }: Profil
               <li key={key} className={`consent ${yes ? 'consent-yes' : 'consent-no'}`}>
                 <Icon name={yes ? 'check' : 'x'} size={15} />
                 <span className="consent-label">{CONSENT_LABELS[key]}</span>
-                <span className="consent-value">{yes ? 'Agrees' : 'Opted out'}</span>
+                <span className="consent-value">
+                  {yes ? 'Agrees' : 'Opted out'}
+                  {givenUnder[key] !== undefined && <span className="consent-policy"> · policy v{givenUnder[key]}</span>}
+                </span>
               </li>
             );
           })}

@@ -12,9 +12,16 @@ const labelOf = (hit: SearchHit) => `${hit.name} · ${hit.accountNumber ?? 'no a
  * local cache as one types, ↑ ↓ through the results, Enter picks, Esc clears): a combobox over a
  * short list of results. Typing again drops the pick.
  */
-export function CustomerPicker({ label, picked, onPick, issue, ref }: { label: string; picked: SearchHit | null; onPick: (hit: SearchHit | null) => void; issue?: FieldIssue; ref?: Ref<HTMLInputElement> }) {
+export function CustomerPicker({ label, picked, onPick, issue, ref, autoFocus }: { label: string; picked: SearchHit | null; onPick: (hit: SearchHit | null) => void; issue?: FieldIssue; ref?: Ref<HTMLInputElement>; autoFocus?: boolean }) {
   const search = useSearchBox();
   const listId = useId();
+  // a customer picked before (a draft kept across a lock) shows as picked
+  // only when the picker first shows (a pick made here sets the text itself)
+  const [shown] = useState(picked);
+  const { setQuery } = search;
+  useEffect(() => {
+    if (shown) setQuery(labelOf(shown));
+  }, [shown, setQuery]);
   const [typed, setTyped] = useState(false);
   const expanded = typed && !picked && search.query.trim() !== '' && search.hits.length > 0;
   const optionId = (hit: SearchHit) => `${listId}-${hit.id}`;
@@ -45,6 +52,7 @@ export function CustomerPicker({ label, picked, onPick, issue, ref }: { label: s
     <div className="customer-picker">
       <TextField
         ref={ref}
+        autoFocus={autoFocus}
         label={label}
         value={search.query}
         onValue={(text) => {

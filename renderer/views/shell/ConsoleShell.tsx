@@ -10,9 +10,17 @@ import { ConflictsView } from '../conflicts/ConflictsView';
 import { ApprovalsView } from '../approvals/ApprovalsView';
 import { CustomersView } from '../customers/CustomersView';
 import { LegalHoldsView } from '../holds/LegalHoldsView';
+import { DisclosuresView } from '../compliance/DisclosuresView';
+import { SharingView } from '../compliance/SharingView';
+import { SubjectAccessView } from '../compliance/SubjectAccessView';
 import { LeadsView } from '../leads/LeadsView';
 import { InquiriesView } from '../inquiries/InquiriesView';
 import { LockoutsPanel } from '../admin/LockoutsPanel';
+import { PolicyVersionsView } from '../policy/PolicyVersionsView';
+import { AuditView } from '../audit/AuditView';
+import { DevicesView } from '../admin/DevicesView';
+import { UsersView } from '../admin/UsersView';
+import { ServiceLinesView } from '../serviceLines/ServiceLinesView';
 import { useSearchBox } from '../customers/useSearchBox';
 import { NoViewsYet } from '../placeholder/NoViewsYet';
 import { NavRail } from './NavRail';
@@ -111,6 +119,14 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'inquiries' && <InquiriesView role={user.role} />}
           {view === 'lockouts' && <LockoutsPanel />}
+          {view === 'policy' && <PolicyVersionsView />}
+          {view === 'disclosures' && <DisclosuresView userId={user.id} />}
+          {view === 'sharing' && <SharingView userId={user.id} />}
+          {view === 'subjects' && <SubjectAccessView />}
+          {view === 'audit' && <AuditView title={nav.find((item) => item.view === 'audit')?.label} />}
+          {view === 'users' && <UsersView selfId={user.id} />}
+          {view === 'devices' && <DevicesView />}
+          {(view === 'lines' || view === 'review') && <ServiceLinesView key={view} mode={view} role={user.role} />}
           {!view && <NoViewsYet role={user.role} />}
             </div>
           )}

@@ -63,7 +63,7 @@ export function StatusBar({ status, nav, onShowConflicts, onShowHelp, onShowQueu
         <span className="sr-only">Keyboard shortcuts</span>
         {/* the role's view shortcuts where the bar has room, "Shortcuts" where it has not */}
         <span className="status-hint" aria-hidden="true">
-          {[`${chordLabel('Ctrl+K')} search`, ...nav.map((item) => `${chordLabel(item.shortcut)} ${item.label.toLowerCase()}`)].join(' · ')}
+          {[...(nav.some((item) => item.view === 'customers') ? [`${chordLabel('Ctrl+K')} search`] : []), ...nav.map((item) => `${chordLabel(item.shortcut)} ${item.label.toLowerCase()}`)].join(' · ')}
         </span>
         <span className="status-hint-short" aria-hidden="true">
           Shortcuts

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { demoCustomer, type DemoCustomer } from '../../../domain/demo/generator';
 import { formatPhone, phoneDigits } from '../../../domain/validation/phone';
 import { DEMO_SEED, PASSWORD } from '../../support/central';
@@ -51,10 +51,12 @@ export async function signIn(page: Page, username: string, password = PASSWORD):
   await expect(u.search).toBeVisible();
 }
 
-/** After the password: the second factor's steps, if the role has them; nothing otherwise. */
-export async function passSecondFactor(page: Page, username: string): Promise<void> {
+/**
+ * After the password: the second factor's steps, if the role has them; nothing otherwise. `shell` is
+ * what shows once signed in: the console, or a step before it such as the privacy-policy acknowledgement.
+ */
+export async function passSecondFactor(page: Page, username: string, shell: Locator = page.locator('.console')): Promise<void> {
   const code = page.getByLabel('Authentication code');
-  const shell = page.locator('.console');
   await expect(shell.or(code)).toBeVisible();
   if (await shell.isVisible()) return;
   const secret = page.getByTestId('totp-secret');

@@ -21,8 +21,12 @@ export const USERS: Record<string, { displayName: string; role: Role }> = {
   'billing.bea': { displayName: 'Bea Billing', role: 'billing_clerk' },
   'sup.sam': { displayName: 'Sam Supervisor', role: 'supervisor' },
   'comp.cora': { displayName: 'Cora Compliance', role: 'compliance' },
-  // issue 14's second factor: the administrator who lists and lifts sign-in lockouts
+  // issue 14: a second compliance officer, who approves what Cora prepares (a disclosure needs another officer)
+  'comp.cole': { displayName: 'Cole Counsel', role: 'compliance' },
+  // the administrator (issue 14: admin.spec.ts)
   'admin.ada': { displayName: 'Ada Admin', role: 'admin' },
+  // issue 14: network operations
+  'netops.nia': { displayName: 'Nia Netops', role: 'network_ops' },
 };
 
 /** One care desk: a browser page on the built renderer, wired to its own workstation core, on its own network link. */

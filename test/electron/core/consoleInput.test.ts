@@ -26,6 +26,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'records.change': [{ operation: 'customer.editContact', id: '00000000-0000-4000-8000-000000000000', values: {}, reason: 'x' }, 'reason'],
   'records.history': [{ entity: 'users', id: '00000000-0000-4000-8000-000000000000' }, 'entity'],
   'records.list': [{ entity: 'customer' }, 'entity'],
+  'serviceLines.list': [{ by: 'status', status: 'disconnected' }, 'status'],
   'erasure.certificate': [{ requestId: 'not-an-id' }, 'requestId'],
   'conflicts.list': [{ extra: 1 }, '(input)'],
   'conflicts.resolve': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', keep: 'both' }, 'keep'],
@@ -52,6 +53,31 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'lockout.list': [{ extra: 1 }, '(input)'],
   'lockout.lift': [{ username: 'A b' }, 'username'],
   'secondFactor.reset': [{ userId: 'not-a-uuid' }, 'userId'],
+  // privacy-policy versions (issue 14)
+  'policyVersion.publish': [{ changes: 'short' }, 'changes'],
+  'policyVersion.status': [{ userId: '00000000-0000-4000-8000-000000000000' }, '(input)'],
+  'policyVersion.acknowledge': [{ version: 0 }, 'version'],
+  'policyVersion.list': [{ extra: 1 }, '(input)'],
+  // issue 14, compliance
+  'disclosure.prepare': [{ id: '00000000-0000-4000-8000-000000000000', customerId: '00000000-0000-4000-8000-000000000000', requester: 'Detective Ruiz', legalBasis: 'ecpa_subpoena', fieldsDisclosed: ['name', 'ssn'], documentReference: 'SUB-1', nonDisclosureOrder: false }, 'fieldsDisclosed.1'],
+  'disclosure.approve': [{ disclosureId: 'nope' }, 'disclosureId'],
+  'subjectAccess.report': [{ customerId: '00000000-0000-4000-8000-000000000000', format: 'pdf' }, '(input)'],
+  'audit.search': [{ from: '2026-12-02T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, 'to'],
+  // administration (issue 14)
+  'admin.users': [{ all: true }, '(input)'],
+  'admin.createUser': [{ username: 'Ada Admin', displayName: 'Ada', role: 'admin' }, 'username'],
+  'admin.disableUser': [{ userId: 'me' }, 'userId'],
+  'admin.enableUser': [{ userId: 7 }, 'userId'],
+  'admin.changeRole': [{ userId: '00000000-0000-4000-8000-000000000000', role: 'root' }, 'role'],
+  'admin.assignTeam': [{ userId: '00000000-0000-4000-8000-000000000000', teamId: 'blue' }, 'teamId'],
+  'admin.resetPassword': [{ userId: '00000000-0000-4000-8000-000000000000', password: 'chosen-by-the-admin' }, '(input)'],
+  'admin.saveTeam': [{ name: '', leads: [] }, 'name'],
+  'admin.devices': [{ all: true }, '(input)'],
+  'admin.revokeDevice': [{ deviceId: '../../etc' }, 'deviceId'],
+  'admin.issueEnrolmentCode': [{ hours: 24 * 30 }, 'hours'],
+  'admin.setSessionPolicy': [{ idleLockMinutes: 60, maxOfflineHours: 72 }, 'idleLockMinutes'],
+  'serviceLine.setStatus': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'active', status: 'disconnected', reason: 'Porting request' }, 'status'],
+  'serviceLine.changePlan': [{ lineId: '00000000-0000-4000-8000-000000000000', expected: 'Business Line', plan: 'Gold', reason: 'Upgrade' }, 'plan'],
 };
 
 let core: WorkstationCore;

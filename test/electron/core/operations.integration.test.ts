@@ -72,7 +72,7 @@ async function cacheFileAndKey(ws: TestWorkstation, username: string): Promise<[
 }
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: 12, users: { 'rep.ops': 'care_rep', 'sup.ops': 'supervisor', 'comp.ops': 'compliance' } });
+  central = await startTestCentral({ customers: 12, users: { 'rep.ops': 'care_rep', 'sup.ops': 'supervisor', 'comp.ops': 'compliance', 'comp2.ops': 'compliance' } });
   rep = await desk('rep.ops');
   supervisor = await desk('sup.ops');
 });
@@ -347,6 +347,41 @@ describe('a partner file on the compliance desk (issue 14)', () => {
   });
 });
 
+describe('the disclosure register and a subject access report on compliance desks (issue 14)', () => {
+  it('records a disclosure through one officer’s desk, releases it through another’s, and keeps no report file in either cache', async () => {
+    const comp = await desk('comp.ops');
+    const comp2 = await desk('comp2.ops');
+    try {
+      const { customer } = demo(6);
+      const id = randomUUID();
+      const prepared = await comp.call('disclosure.prepare', { id, customerId: customer.id, requester: 'Det. Ruiz, Reno PD', legalBasis: 'ecpa_subpoena', fieldsDisclosed: ['name', 'phones'], documentReference: 'SUB-2026-18', nonDisclosureOrder: true });
+      expect(prepared.record).toMatchObject({ status: 'prepared', preparedBy: await userId('comp.ops') });
+      // the preparer's own approval is refused by the central store, with its rule
+      await expect(comp.call('disclosure.approve', { disclosureId: id })).rejects.toMatchObject({ code: 'forbidden', issues: [expect.objectContaining({ rule: 'disclosure.same_person' })] });
+      // the register entry reaches the other officer's desk, who approves it
+      await comp2.call('sync.now');
+      await eventually(async () => ((await comp2.call('records.list', { entity: 'disclosureRecord' })).some((i) => i.record.id === id) ? true : null), 20_000, 'the register entry on the other desk');
+      const approved = await comp2.call('disclosure.approve', { disclosureId: id });
+      expect(approved.disclosed).toEqual([
+        { field: 'name', label: 'Name', value: `${customer.firstName} ${customer.lastName}` },
+        { field: 'phones', label: 'Telephone numbers', value: customer.phones.map((p) => p.number).join('; ') },
+      ]);
+
+      const report = await comp.call('subjectAccess.report', { customerId: customer.id });
+      expect(report.report.disclosures).toEqual([]); // under a non-disclosure order
+      await comp.call('sync.now');
+      await eventually(() => (cacheOf(comp).storedRecord('disclosureRecord', id)?.data.status === 'approved' ? true : null), 20_000, 'the approval on the preparer’s desk');
+      const pages = decryptedPages(...(await cacheFileAndKey(comp, 'comp.ops')));
+      expect(pages.includes(Buffer.from(id))).toBe(true); // the register entry is there: the scan finds it
+      expect(pages.includes(Buffer.from(report.sha256))).toBe(false);
+      expect(pages.includes(Buffer.from(report.file.slice(0, 120)))).toBe(false);
+    } finally {
+      await comp.dispose();
+      await comp2.dispose();
+    }
+  });
+});
+
 describe('a cache whose outbox a previous CareDesk wrote', () => {
   it('upgrades at the next sign-in and delivers the edit it holds, once', async () => {
     const ws = await desk('rep.ops');
@@ -359,6 +394,8 @@ describe('a cache whose outbox a previous CareDesk wrote', () => {
       const db = cacheConnection(cacheOf(ws));
       db.exec(MIGRATIONS[1]!.sql);
       db.exec("DROP INDEX record_body_queue; DROP INDEX record_body_marked_queue; INSERT INTO phone_search (phone_search, rank) VALUES ('secure-delete', 0);");
+      // nor network operations' line indexes (008), the search events (009)
+      db.exec('DROP INDEX record_body_line_status; DROP INDEX record_body_line_review; DROP TABLE search_event; ALTER TABLE view_event DROP COLUMN search_id;');
       db.pragma('user_version = 2');
       expect((db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name)).not.toContain('op');
       expect(db.prepare('SELECT id FROM outbox').pluck().all()).toEqual([mutationId]);
