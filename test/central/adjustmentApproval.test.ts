@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { API, BillingAdjustment, PROTOCOL, SignInResponse, type PullLine } from '../../domain';
 import { Harness, PASSWORD, type TestSession } from './harness';
 
@@ -256,10 +257,11 @@ describe('credits and adjustments above the approval threshold', () => {
     const device = await h.enrol();
     const user = await h.addUser('billing_clerk');
     const v = (version: number) => ({ headers: { [PROTOCOL.header]: String(version) } });
-    const current = await h.call(device.agent, 'POST', API.session, { body: { username: user.username, password: PASSWORD }, ...v(PROTOCOL.version) });
-    expect(SignInResponse.parse(current.json).billing).toEqual({ adjustmentApprovalAboveCents: THRESHOLD });
+    // a billing clerk signs in with the second factor (issue 14): the billing policy comes with the session
+    const current = await h.signInFully(device, user.username, PASSWORD, v(PROTOCOL.version).headers);
+    expect(SignInResponse.safeExtend({ recoveryCodes: z.array(z.string()).optional() }).parse(current.json).billing).toEqual({ adjustmentApprovalAboveCents: THRESHOLD });
     expect((await h.call(device.agent, 'GET', API.session, { token: current.json.token, ...v(PROTOCOL.version) })).json.billing).toEqual({ adjustmentApprovalAboveCents: THRESHOLD });
-    const older = await h.call(device.agent, 'POST', API.session, { body: { username: user.username, password: PASSWORD }, ...v(3) });
+    const older = await h.signInFully(device, user.username, PASSWORD, v(3).headers);
     expect(older.json.billing).toBeUndefined();
     const answer = await h.call(device.agent, 'POST', API.adjustments(account(1).id), { token: older.json.token, body: { id: randomUUID(), kind: 'credit', amountCents: -50_000, reason: 'Outage', requestedBy: 'internal' }, ...v(3) });
     expect(Object.keys(answer.json.adjustment).sort()).toEqual(['amountCents', 'billingAccountId', 'customerId', 'id', 'kind', 'reason', 'recordedAt', 'recordedBy']);

@@ -252,7 +252,7 @@ describe('accounts inactive for 90 days (PCI DSS 8.2.6)', () => {
       const busy = await h3.addUser('billing_clerk');
       const reenabled = await h3.addUser('care_rep');
       h3.clock.advance(60 * DAY);
-      expect((await h3.signIn(await h3.enrol(), busy.username)).status).toBe(200);
+      expect((await h3.signInFully(await h3.enrol(), busy.username)).status).toBe(200);
       await h3.store.admin.disableUser(reenabled.id, { by: 'test' });
       await h3.store.admin.enableUser(reenabled.id, { by: 'test' });
       h3.clock.advance(29 * DAY);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { rememberSecret, totpFor } from '../support/secondFactor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCentral, startCentralStore } from '../../central';
 import { API } from '../../domain';
@@ -47,7 +48,12 @@ describe('admin command line', () => {
       const desk = new Agent({ connect: { ca: store.caPem, cert: certificatePem, key: keyPem } });
       const signIn = await request(new URL(API.session, store.url), { method: 'POST', dispatcher: desk, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
       expect(signIn.statusCode).toBe(200);
-      expect(((await signIn.body.json()) as { user: { role: string } }).user.role).toBe('admin');
+      // an administrator signs in with a second factor (issue 14): enrolled at this first sign-in
+      const { secondFactor } = (await signIn.body.json()) as { secondFactor: { challenge: string; enrol: { secret: string } } };
+      rememberSecret('admin', secondFactor.enrol.secret);
+      const second = await request(new URL(API.secondFactor, store.url), { method: 'POST', dispatcher: desk, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challenge: secondFactor.challenge, code: await totpFor('admin') }) });
+      expect(second.statusCode).toBe(200);
+      expect(((await second.body.json()) as { user: { role: string } }).user.role).toBe('admin');
       await desk.destroy();
     } finally {
       await anonymous.destroy();

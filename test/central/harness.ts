@@ -129,8 +129,8 @@ export class Harness {
     return this.store.admin.addUser({ username, displayName: `Test ${username}`, role, password: PASSWORD });
   }
 
-  async signIn(device: TestDevice, username: string, password = PASSWORD): Promise<Reply> {
-    return this.call(device.agent, 'POST', API.session, { body: { username, password } });
+  async signIn(device: TestDevice, username: string, password = PASSWORD, headers?: Record<string, string>): Promise<Reply> {
+    return this.call(device.agent, 'POST', API.session, { body: { username, password }, ...(headers ? { headers } : {}) });
   }
 
   /** each second-factor user's TOTP secret as enrolment showed it, and the last time step this harness used */
@@ -158,12 +158,12 @@ export class Harness {
    * The whole sign-in as a desk does it: the password, then (for a role with a second factor) a code,
    * enrolling the first time with the secret offered. The reply of the last step.
    */
-  async signInFully(device: TestDevice, username: string, password = PASSWORD): Promise<Reply> {
-    const first = await this.signIn(device, username, password);
+  async signInFully(device: TestDevice, username: string, password = PASSWORD, headers?: Record<string, string>): Promise<Reply> {
+    const first = await this.signIn(device, username, password, headers);
     const step = first.json?.secondFactor;
     if (first.status !== 200 || !step) return first;
     if (step.enrol) this.totpSecrets.set(username, { secret: step.enrol.secret, lastStep: 0 });
-    return this.call(device.agent, 'POST', API.secondFactor, { body: { challenge: step.challenge, code: await this.totp(username) } });
+    return this.call(device.agent, 'POST', API.secondFactor, { body: { challenge: step.challenge, code: await this.totp(username) }, ...(headers ? { headers } : {}) });
   }
 
   /** A user of `role` signed in on a freshly enrolled device (or `device`), with a registered client id. */

@@ -128,7 +128,7 @@ describe('privacy-policy versions', () => {
     for (const role of ROLES) {
       const user = sessions[role].user;
       // the user's next sign-in: a new session on their desk
-      const signIn = await h.signIn(sessions[role].device, user.username, PASSWORD);
+      const signIn = await h.signInFully(sessions[role].device, user.username, PASSWORD);
       expect(signIn.status, signIn.text).toBe(200);
       const next: TestSession = { ...sessions[role], token: signIn.json.token };
       const asked = await status(next);

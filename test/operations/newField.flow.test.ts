@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoCustomer } from '../../domain/demo/generator';
-import { startTestCentral, DEMO_SEED, PASSWORD, type TestCentral } from '../support/central';
+import { startTestCentral, DEMO_SEED, type TestCentral } from '../support/central';
+import { signInDesk } from '../support/secondFactor';
 import { startWorkstation, eventually, type TestWorkstation } from '../support/workstation';
 
 /**
@@ -18,7 +19,8 @@ let two: TestWorkstation;
 
 async function desk(username: string) {
   const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
-  await ws.call('session.signIn', { username, password: PASSWORD });
+  // a billing clerk with the second factor (issue 14), a rep with the password alone
+  await signInDesk(ws, username);
   await ws.call('sync.now');
   return ws;
 }
