@@ -7,6 +7,7 @@ import type { TestCentral } from '../support/central';
 import { customerNo, nameOf, signInAndSync, ui } from './support/consoleUi';
 import { capture, expect, PASSWORD, test } from './support/fixtures';
 import { tabTo } from './support/keyboard';
+import { rememberSecret, totpFor } from '../support/secondFactor';
 
 /**
  * The compliance officer's registers (issue 14), on two compliance desks against a real central
@@ -205,6 +206,13 @@ test('the keyboard alone is enough for a compliance officer’s registers and re
   await keys.type('comp.cora');
   await keys.press('Tab');
   await keys.type(PASSWORD);
+  await keys.press('Enter');
+  // the second factor by keyboard too (issue 14): the code field has the focus, then the recovery codes' one button
+  await expect(page.getByLabel('Authentication code')).toBeFocused();
+  rememberSecret('comp.cora', (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, ''));
+  await keys.type(await totpFor('comp.cora'));
+  await keys.press('Enter');
+  await expect(page.getByRole('button', { name: 'I have saved these codes' })).toBeFocused();
   await keys.press('Enter');
   await expect(u.status.lastSync).not.toContainText('not yet', { timeout: 30_000 });
 
