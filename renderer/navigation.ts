@@ -62,8 +62,6 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['disclosure.prepare', 'disclosure.approve'], DISCLOSURES],
   [['sharing.export'], SHARING],
   [['subjectAccess.report'], SUBJECT_ACCESS],
-  // the audit log for every role with a scope of it (domain/auditView.ts: own, team, all, all without values)
-  [['audit.search'], AUDIT],
   // the lines and the review queue are the work of whoever changes a line's plan and status: network operations
   // (a rep also sets an E911 address, on a verified call, from the customer's profile: never from the queue)
   [['serviceLine.changePlan', 'serviceLine.setStatus'], SERVICE_LINES],
@@ -72,6 +70,8 @@ const WORKFLOW_VIEWS: readonly (readonly [readonly OperationName[], NavItem])[] 
   [['admin.devices'], DEVICES],
   [['policyVersion.publish'], POLICY],
   [['lockout.list'], LOCKOUTS],
+  // the audit log for every role with a scope of it (domain/auditView.ts: own, team, all, all without values)
+  [['audit.search'], AUDIT],
 ];
 
 /** A role's views: those of its work, then the workflows it performs. */

@@ -66,7 +66,7 @@ test('compliance records a disclosure another officer releases, exports a partne
   const c = customerNo(20);
 
   // the views go to whoever performs their operations (compliance), with their shortcuts, and to no one else
-  await expect(views(page)).toHaveText([/Customers/, /Approvals/, /Legal holds/, /Disclosures/, /Partner sharing/, /Subject access/]);
+  await expect(views(page)).toHaveText([/Customers/, /Approvals/, /Legal holds/, /Disclosures/, /Partner sharing/, /Subject access/, /Audit log/]);
   await expect(views(rep.page).filter({ hasText: /Disclosures|Partner sharing|Subject access/ })).toHaveCount(0);
 
   // --- a disclosure: the legal basis decides the items offered ---

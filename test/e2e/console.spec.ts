@@ -311,7 +311,7 @@ test('an invalid phone or ZIP is refused at the field, naming the rule, and noth
 test('navigation follows the role: a billing clerk reads customers and corrects no contact data', async ({ openDesk }) => {
   const { page } = await openDesk();
   await signInAndSync(page, 'billing.bea');
-  await expect(page.getByRole('navigation', { name: 'Console views' }).getByRole('button')).toHaveText([/Customers/, /Conflicts/]);
+  await expect(page.getByRole('navigation', { name: 'Console views' }).getByRole('button')).toHaveText([/Customers/, /Conflicts/, /Audit log/]);
   const c = customerNo(5);
   await openCustomer(page, c);
   await expect(page.getByRole('region', { name: 'Billing summary' })).toBeVisible();

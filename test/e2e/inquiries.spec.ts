@@ -53,7 +53,7 @@ test('a rep reads an ingested email with its card number and SSN removed, replie
   const { page } = rep;
 
   // the view goes to whoever answers inquiries (care reps and supervisors), with its own shortcut
-  await expect(views(rep)).toHaveText([/Customers/, /Conflicts/, /Leads/, /Inquiries/]);
+  await expect(views(rep)).toHaveText([/Customers/, /Conflicts/, /Leads/, /Inquiries/, /Audit log/]);
   await expect(page.locator('.status-hint')).toContainText('Alt+6 inquiries');
 
   // two emails reach the central store's ingestion; the older one holds a card number, an SSN and an attachment

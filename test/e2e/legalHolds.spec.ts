@@ -20,7 +20,7 @@ test('compliance places a legal hold from its view, the approval it blocks says 
 
   // the view goes to whoever places holds (compliance), with its own shortcut, and to no one else
   const views = (desk: typeof rep) => desk.page.getByRole('navigation', { name: 'Console views' }).getByRole('button');
-  await expect(views(comp)).toHaveText([/Customers/, /Approvals/, /Legal holds/, /Disclosures/, /Partner sharing/, /Subject access/]);
+  await expect(views(comp)).toHaveText([/Customers/, /Approvals/, /Legal holds/, /Disclosures/, /Partner sharing/, /Subject access/, /Audit log/]);
   for (const other of [sup, rep]) await expect(views(other).filter({ hasText: 'Legal holds' })).toHaveCount(0);
   await expect(comp.page.locator('.status-hint')).toContainText('Alt+4 legal holds');
 
