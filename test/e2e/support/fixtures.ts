@@ -118,14 +118,14 @@ export async function capture(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
   const found: string[] = [];
   // a colour scheme switched under axe must be the scheme's colours, not a button's 80 ms transition
-  // between the two (a loaded machine let axe sample one half-way: a contrast failure of no real colour)
-  const still = await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
+  // between the two (a loaded machine let axe sample one half-way: a contrast failure of no real colour);
+  // the renderer's CSP refuses an injected style, so each check waits for the transitions to end
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 5_000 });
     const { violations } = await new AxeBuilder({ page }).analyze();
     found.push(...violations.map((v) => `${colorScheme}: ${v.id} (${v.impact}): ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`));
   }
-  await still.evaluate((style) => style.parentNode?.removeChild(style));
   await page.emulateMedia({ colorScheme: null });
   expect(found, `axe on ${name}`).toEqual([]);
 }
