@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUDIT_ACTIONS, ENTITY_NAMES, Id, IsoDateTime, type EntityName } from './entities';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES, ENTITY_NAMES, Id, IsoDateTime, type EntityName } from './entities';
 import { accessOf } from './policy';
 import { Role, type Role as RoleName } from './roles';
 
@@ -17,10 +17,19 @@ export const AUDIT_SCOPES = {
   compliance: 'all',
   admin: 'all_without_values',
 } as const satisfies Record<RoleName, AuditScope | null>;
-export type AuditScope = 'own' | 'team' | 'all' | 'all_without_values';
+export const AUDIT_SCOPE_NAMES = ['own', 'team', 'all', 'all_without_values'] as const;
+export type AuditScope = (typeof AUDIT_SCOPE_NAMES)[number];
 export const AUDIT_READERS: readonly RoleName[] = (Object.keys(AUDIT_SCOPES) as RoleName[]).filter((role) => AUDIT_SCOPES[role] !== null);
 
-export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed', 'conflict', 'held'] as const;
+/**
+ * Whether `reader` sees customers' names in the audit view: not a reader without values (the admin),
+ * and only if the field policy lets it read a customer's name. The store does not even read the
+ * names for any other reader.
+ */
+export function readsCustomerNames(reader: RoleName): boolean {
+  return AUDIT_SCOPES[reader] !== 'all_without_values' && accessOf('customer', 'lastName', reader) !== 'hidden';
+}
+
 export const AUDIT_PAGE = { default: 50, max: 200 } as const;
 
 /** The filters of the audit view: who, which customer, which action, when; a page ends before `before` (a row's seq). */
@@ -60,7 +69,7 @@ export const AuditViewRow = z.strictObject({
 export type AuditViewRow = z.infer<typeof AuditViewRow>;
 
 export const AuditPage = z.strictObject({
-  scope: z.enum(['own', 'team', 'all', 'all_without_values']),
+  scope: z.enum(AUDIT_SCOPE_NAMES),
   rows: z.array(AuditViewRow),
   /** the `before` of the next page, null at the end */
   next: z.number().int().nullable(),
@@ -96,7 +105,6 @@ export function auditRowFor(reader: RoleName, row: StoredAuditRow): AuditViewRow
   const withoutValues = AUDIT_SCOPES[reader] === 'all_without_values';
   const entity = row.entity;
   const visible = isEntity(entity) ? row.fields.filter((field) => accessOf(entity, field.split('.')[0]!, reader) !== 'hidden') : [...row.fields];
-  const readsNames = !withoutValues && accessOf('customer', 'lastName', reader) !== 'hidden';
   return AuditViewRow.parse({
     seq: row.seq,
     at: row.at,
@@ -106,7 +114,7 @@ export function auditRowFor(reader: RoleName, row: StoredAuditRow): AuditViewRow
     outcome: row.outcome,
     entity,
     entityId: row.entityId,
-    customer: row.customerId ? { id: row.customerId, name: readsNames ? row.customerName : null } : null,
+    customer: row.customerId ? { id: row.customerId, name: readsCustomerNames(reader) ? row.customerName : null } : null,
     fields: visible,
     hiddenFields: row.fields.length - visible.length,
     detail: withoutValues && row.customerId ? null : row.detail,

@@ -1,5 +1,5 @@
-import { DISCLOSABLE_FIELD_NAMES, type BillingAccount, type Customer, type DisclosableFieldName, type Invoice, type LegalBasis, type Payment, type PaymentMethod, type ServiceLine } from './entities';
-import { formatAddress, type PostalAddress } from './validation';
+import { DISCLOSABLE_FIELD_NAMES, PLAN_CURRENCY, type BillingAccount, type Customer, type DisclosableFieldName, type Invoice, type LegalBasis, type Payment, type PaymentMethod, type ServiceLine } from './entities';
+import { formatAddress, formatMoney, type PostalAddress } from './validation';
 import type { FieldIssue } from './errors';
 
 /**
@@ -84,7 +84,8 @@ export interface DisclosureSource {
 }
 
 const postal = (a: PostalAddress | null | undefined) => (a ? formatAddress(a) : '');
-const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
+// amounts are in minor units of the account's currency (yen have no cents, dinars three digits); with no account, the price list's
+const money = (minor: number, account: BillingAccount | null) => formatMoney(minor, account?.currency ?? PLAN_CURRENCY);
 
 const VALUES: Record<DisclosableFieldName, (s: DisclosureSource) => string> = {
   name: ({ customer }) => `${customer.firstName} ${customer.lastName}`,
@@ -98,8 +99,8 @@ const VALUES: Record<DisclosableFieldName, (s: DisclosureSource) => string> = {
   e911Address: ({ serviceLines }) => serviceLines.map((l) => `${l.number}: ${postal(l.e911Address)}`).join('; '),
   paymentMeans: ({ paymentMethods }) => paymentMethods.map((m) => `${m.brand} ending ${m.last4}`).join('; '),
   billingAddress: ({ billingAccount }) => postal(billingAccount?.billingAddress),
-  invoices: ({ invoices, billingAccount }) => invoices.map((i) => `${i.number} ${i.periodStart}–${i.periodEnd} ${money(i.amountCents, billingAccount?.currency ?? 'USD')} ${i.status}`).join('; '),
-  payments: ({ payments, billingAccount }) => payments.map((p) => `${p.at.slice(0, 10)} ${money(p.amountCents, billingAccount?.currency ?? 'USD')} ${p.status}`).join('; '),
+  invoices: ({ invoices, billingAccount }) => invoices.map((i) => `${i.number} ${i.periodStart}–${i.periodEnd} ${money(i.amountCents, billingAccount)} ${i.status}`).join('; '),
+  payments: ({ payments, billingAccount }) => payments.map((p) => `${p.at.slice(0, 10)} ${money(p.amountCents, billingAccount)} ${p.status}`).join('; '),
 };
 
 /** The items of an approved disclosure, each with its value as text, in the order the register names them. */

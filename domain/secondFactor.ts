@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BillingPolicy, Id, IsoDateTime, SessionPolicy, User, type EntityName } from './entities';
+import { Id, IsoDateTime, type EntityName } from './entities';
 import { Username } from './entities/identity';
 import { visibleEntities } from './policy';
 import { SignInResponse } from './sync/protocol';
@@ -51,6 +51,9 @@ export const RecoveryCode = z
   .toLowerCase()
   .refine((value) => RECOVERY_CODES.pattern.test(value), rule('recovery_code.format', 'a recovery code as it was shown: four groups of four letters and digits'));
 
+/** The one-use token of a password step that awaits its code (stored only hashed by the store). */
+const ChallengeToken = z.string().min(20).max(200);
+
 /**
  * What the password step answers a role with a second factor: not a session, a challenge that only
  * the second-factor step takes (bound to this device, short-lived). `enrol`: the user has no second
@@ -58,7 +61,7 @@ export const RecoveryCode = z
  */
 export const SecondFactorChallenge = z.strictObject({
   secondFactor: z.strictObject({
-    challenge: z.string().min(20).max(200),
+    challenge: ChallengeToken,
     expiresAt: IsoDateTime,
     enrol: z.strictObject({ secret: z.string().min(16).max(64), otpauthUri: z.string().max(500) }).nullable(),
   }),
@@ -71,21 +74,13 @@ export type SignInAnswer = z.infer<typeof SignInAnswer>;
 
 /** The second step: the challenge and either the code of the moment or one recovery code. */
 export const SecondFactorRequest = z.union([
-  z.strictObject({ challenge: z.string().min(20).max(200), code: TotpCode }),
-  z.strictObject({ challenge: z.string().min(20).max(200), recoveryCode: RecoveryCode }),
+  z.strictObject({ challenge: ChallengeToken, code: TotpCode }),
+  z.strictObject({ challenge: ChallengeToken, recoveryCode: RecoveryCode }),
 ]);
 export type SecondFactorRequest = z.infer<typeof SecondFactorRequest>;
 
 /** A finished sign-in (the same as a password-only one), and at enrolment the recovery codes, shown once. */
-export const SecondFactorSignIn = z.strictObject({
-  token: z.string(),
-  expiresAt: IsoDateTime,
-  serverTime: IsoDateTime,
-  user: User,
-  policy: SessionPolicy,
-  billing: BillingPolicy.optional(),
-  recoveryCodes: z.array(z.string()).optional(),
-});
+export const SecondFactorSignIn = SignInResponse.safeExtend({ recoveryCodes: z.array(z.string()).optional() });
 export type SecondFactorSignIn = z.infer<typeof SecondFactorSignIn>;
 
 // ── the administrator's operations (domain/operations.ts) ──────────────────────────────────────

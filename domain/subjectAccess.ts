@@ -1,4 +1,5 @@
-import type { EntityName } from './entities';
+import { ENTITY_NAMES, type AuditAction, type EntityName } from './entities';
+import { OPERATIONS, type OperationName, type Operation } from './operations';
 
 /**
  * A subject access report (issue 14): what a customer is told the provider holds about them and who
@@ -22,5 +23,25 @@ export function reportedDisclosure(record: { status: string; nonDisclosureOrder:
   return record.status === 'approved' && !record.nonDisclosureOrder;
 }
 
-/** Audit actions that count as a change of the customer's data in the recipients' tally; every other access is a view. */
-export const CHANGING_ACTIONS: readonly string[] = ['record.create', 'record.update', 'card.replace', 'billing.adjustment', 'billing.adjustment_decided', 'billing.adjustment_reversed', 'lead.converted', 'e911.updated', 'erasure.completed'];
+/**
+ * The online operations on a customer's records that change nothing held about them: a check of the
+ * caller, a read, something sent (a partner's file, a reply to the customer, whose inquiry the store
+ * marks answered as its own step). Their audit rows count as views.
+ */
+const NOT_CHANGING: readonly OperationName[] = ['customer.verifyCaller', 'subjectAccess.report', 'sharing.export', 'inquiry.reply'];
+
+/**
+ * Audit actions that count as a change of the customer's data in the recipients' tally; every other
+ * access is a view. Derived from the operations (domain/operations.ts): what every offline one writes
+ * (a create, an edit) and every online one on a record but those above, so that a new operation on a
+ * customer's records counts as a change without being listed here; and the store's own erasure,
+ * which no operation declares. A withheld entity's operations are left out with their rows.
+ */
+export const CHANGING_ACTIONS: readonly AuditAction[] = [
+  ...new Set<AuditAction>([
+    ...(Object.entries(OPERATIONS) as [OperationName, Operation][])
+      .filter(([name, op]) => op.kind !== 'online' || ((ENTITY_NAMES as readonly unknown[]).includes(op.entity) && !WITHHELD_ENTITIES.includes(op.entity as EntityName) && !NOT_CHANGING.includes(name)))
+      .map(([, op]) => op.audit),
+    'erasure.completed',
+  ]),
+];

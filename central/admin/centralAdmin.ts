@@ -85,7 +85,7 @@ export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }):
     },
     disableUser: (userId, actor) => disableUser(ctx, userId, commandLine(actor?.by ?? DEFAULT_ACTOR)),
     enableUser: (userId, actor) => enableUser(ctx, userId, commandLine(actor?.by ?? DEFAULT_ACTOR)),
-    createEnrolmentCode: (options) => createEnrolmentCode(ctx, options),
+    createEnrolmentCode: async (options) => (await createEnrolmentCode(ctx.db, ctx.clock(), options)).code,
     seedDemo: (count, options) => seedDemo(ctx, count, options),
     async seedDemoUsers() {
       const out: DemoUserCredentials[] = [];

@@ -1,11 +1,8 @@
 import { INACTIVITY_DISABLE_DAYS } from '../../domain';
-import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
-import { endSessions, USER_DISABLED_REASON } from '../identity/sessions';
-import type { Revocation } from '../identity/revocations';
-import { inTransaction } from '../storage/database';
+import { disableUser } from '../identity/accountStatus';
 import type { CentralDb } from '../storage/schema';
-import { isLastActiveAdmin } from './operator';
+import { isLastActiveAdmin, THE_STORE } from './operator';
 
 /**
  * PCI DSS 8.2.6: an account unused for 90 days is disabled by the store itself, with the same effect
@@ -39,21 +36,16 @@ export async function disableInactiveUsers(ctx: Pick<StoreContext, 'db' | 'clock
   const active = await ctx.db.selectFrom('users').select(['id', 'username']).where('status', '=', 'active').orderBy('username').execute();
   const due = active.filter((u) => (last.get(u.id) ?? '') < cutoff);
   const sweep: InactivitySweep = { disabled: [], kept: [] };
-  const revocations: Revocation[] = [];
-  await inTransaction(ctx.db, async (tx) => {
-    for (const user of due) {
-      if (await isLastActiveAdmin(tx, user.id)) {
-        sweep.kept.push(user.username);
-        continue;
-      }
-      await tx.updateTable('users').set({ status: 'disabled', status_changed_at: now.toISOString() }).where('id', '=', user.id).execute();
-      const revocation = await endSessions(tx, now, { userId: user.id }, 'user', USER_DISABLED_REASON);
-      if (revocation) revocations.push(revocation);
-      const lastActiveAt = last.get(user.id)!;
-      await appendAudit(tx, now, { action: 'user.disabled_inactive', outcome: 'ok', entity: 'user', entityId: user.id, detail: `${user.username}: no sign-in since ${lastActiveAt} (${INACTIVITY_DISABLE_DAYS} days, PCI DSS 8.2.6)` });
-      sweep.disabled.push({ id: user.id, username: user.username, lastActiveAt });
+  for (const user of due) {
+    // kept before disableUser would refuse it: a refusal on the log at every hourly sweep would tell nothing new
+    if (await isLastActiveAdmin(ctx.db, user.id)) {
+      sweep.kept.push(user.username);
+      continue;
     }
-  });
-  for (const revocation of revocations) ctx.feed.publish({ kind: 'revoked', ...revocation });
+    const lastActiveAt = last.get(user.id)!;
+    const rule = { action: 'user.disabled_inactive', detail: `${user.username}: no sign-in since ${lastActiveAt} (${INACTIVITY_DISABLE_DAYS} days, PCI DSS 8.2.6)` } as const;
+    const { changed } = await disableUser(ctx, user.id, THE_STORE, rule);
+    if (changed) sweep.disabled.push({ id: user.id, username: user.username, lastActiveAt });
+  }
   return sweep;
 }

@@ -3,6 +3,7 @@ import { appendAudit, type AuditEntry } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { inTransaction, type Tx } from '../storage/database';
+import type { CentralDb } from '../storage/schema';
 
 /**
  * Who performs an administrator's action, for its guardrails and its audit row: a signed-in admin
@@ -26,6 +27,9 @@ export function operatorOf(session: SessionContext): Operator {
 export function commandLine(by: string): Operator {
   return { userId: null, role: null, deviceId: null, by };
 }
+
+/** The store acting on a rule of its own (PCI DSS 8.2.6: an account unused for 90 days), with no user or device behind it. */
+export const THE_STORE: Operator = { userId: null, role: null, deviceId: null, by: 'the store' };
 
 /** An audit row of an admin action, naming who did it. */
 export function appendAdminAudit(tx: Tx, at: Date, operator: Operator, entry: Omit<AuditEntry, 'userId' | 'role' | 'deviceId'>): Promise<void> {
@@ -52,8 +56,8 @@ export function selfIssue(operator: Operator, userId: string, what: 'role' | 'di
 }
 
 /** Whether taking `userId` out of the active admins would leave none (the last admin is protected). */
-export async function isLastActiveAdmin(tx: Tx, userId: string): Promise<boolean> {
-  const admins = await tx.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').execute();
+export async function isLastActiveAdmin(db: CentralDb, userId: string): Promise<boolean> {
+  const admins = await db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').execute();
   return admins.length === 1 && admins[0]!.id === userId;
 }
 

@@ -4,7 +4,7 @@ import type { StoreContext } from '../context';
 import type { StatusChange } from '../identity/accountStatus';
 import { generatePassword, hashPassword } from '../identity/passwords';
 import { endSessions } from '../identity/sessions';
-import { addUser, userOf } from '../identity/users';
+import { insertUser, userOf } from '../identity/users';
 import { inTransaction, type Tx } from '../storage/database';
 import { listTeams, placeInTeam, writeTeam } from '../teams/teams';
 import { appendAdminAudit, guarded, isLastActiveAdmin, LAST_ADMIN_ISSUE, Refusal, selfIssue, type Operator } from './operator';
@@ -29,22 +29,19 @@ async function auditGrant(tx: Tx, at: Date, operator: Operator, user: { id: stri
   await appendAdminAudit(tx, at, operator, { action: 'user.privilege_granted', outcome: 'ok', entity: 'user', entityId: user.id, fields: ['role'], detail: `${user.username} granted ${ROLE_LABELS[role]} (${role}) by ${operator.by}` });
 }
 
-/** A new account with a one-time password for the admin to hand over, in a team if given. */
+/** A new account with a one-time password for the admin to hand over, in a team if given: an unknown team leaves no account behind. */
 export async function createStaffUser(ctx: Deps, operator: Operator, input: { username: string; displayName: string; role: Role; teamId: string | null }): Promise<{ user: User; temporaryPassword: string }> {
   const temporaryPassword = generatePassword();
-  const user = await addUser(ctx.db, ctx.clock, { username: input.username, displayName: input.displayName, role: input.role, password: temporaryPassword });
+  const passwordHash = await hashPassword(temporaryPassword);
   const now = ctx.clock();
-  try {
-    await inTransaction(ctx.db, async (tx) => {
-      if (input.teamId) await placeInTeam(tx, user.id, input.teamId);
-      await appendAdminAudit(tx, now, operator, { action: 'user.created', outcome: 'ok', entity: 'user', entityId: user.id, fields: ['username', 'displayName', 'role', ...(input.teamId ? ['teamId'] : [])], detail: `${user.username} (${user.role}) created by ${operator.by}` });
-      await auditGrant(tx, now, operator, user, user.role);
-    });
-  } catch (err) {
-    // an unknown team: the account is not left behind half made
-    await ctx.db.deleteFrom('users').where('id', '=', user.id).execute();
-    throw err;
-  }
+  // the account and its audit row together: a crash between them would leave an account no row tells of
+  const user = await inTransaction(ctx.db, async (tx) => {
+    const user = await insertUser(tx, now, { username: input.username, displayName: input.displayName, role: input.role }, passwordHash);
+    if (input.teamId) await placeInTeam(tx, user.id, input.teamId);
+    await appendAdminAudit(tx, now, operator, { action: 'user.created', outcome: 'ok', entity: 'user', entityId: user.id, fields: ['username', 'displayName', 'role', ...(input.teamId ? ['teamId'] : [])], detail: `${user.username} (${user.role}) created by ${operator.by}` });
+    await auditGrant(tx, now, operator, user, user.role);
+    return user;
+  });
   return { user, temporaryPassword };
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_SESSION_POLICY, PENDING_HEADER, SessionPolicy, type DeviceDirectory, type DeviceOverview } from '../../domain';
+import { DEFAULT_SESSION_POLICY, SessionPolicy, type DeviceDirectory, type DeviceOverview } from '../../domain';
 import type { StoreContext } from '../context';
 import { createEnrolmentCode, revokeDevice, type DeviceRevocation } from '../identity/devices';
 import type { SessionContext } from '../identity/sessions';
@@ -14,8 +14,6 @@ import { appendAdminAudit, type Operator } from './operator';
 
 /** A desk's word on its outbox above this is absurd, and is not recorded. */
 const MAX_REPORTED_PENDING = 1_000_000;
-
-export { PENDING_HEADER };
 
 /** Records a desk's contact (a pull) and its pending count for this user, when it says one. */
 export async function noteDeskReport(ctx: Pick<StoreContext, 'db' | 'clock'>, session: SessionContext, header: string | string[] | undefined): Promise<void> {
@@ -58,12 +56,13 @@ export async function setSessionPolicy(ctx: Pick<StoreContext, 'db' | 'clock' | 
 
 /** A code for one workstation, `hours` long; the code is shown once and stored only hashed. Audited, never with the code. */
 export async function issueEnrolmentCode(ctx: Pick<StoreContext, 'db' | 'clock'>, operator: Operator, options: { hours: number; uses?: number }): Promise<{ code: string; expiresAt: string }> {
-  const code = await createEnrolmentCode(ctx, options);
-  const expiresAt = new Date(ctx.clock().getTime() + options.hours * 3_600_000).toISOString();
-  await inTransaction(ctx.db, (tx) =>
-    appendAdminAudit(tx, ctx.clock(), operator, { action: 'enrolment.code_issued', outcome: 'ok', entity: 'enrolmentCode', detail: `${options.uses ?? 1} use(s), ${options.hours} h, until ${expiresAt}, by ${operator.by}` }),
-  );
-  return { code, expiresAt };
+  const now = ctx.clock();
+  // the code and its audit row together: a crash between them would leave a usable code no row tells of
+  return inTransaction(ctx.db, async (tx) => {
+    const issued = await createEnrolmentCode(tx, now, options);
+    await appendAdminAudit(tx, now, operator, { action: 'enrolment.code_issued', outcome: 'ok', entity: 'enrolmentCode', detail: `${options.uses ?? 1} use(s), ${options.hours} h, until ${issued.expiresAt}, by ${operator.by}` });
+    return issued;
+  });
 }
 
 export function revokeWorkstation(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, operator: Operator, deviceId: string): Promise<DeviceRevocation> {

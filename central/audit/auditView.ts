@@ -1,4 +1,4 @@
-import { AUDIT_PAGE, AUDIT_SCOPES, CareDeskError, auditRowFor, type AuditPage, type AuditQuery, type AuditScope, type StoredAuditRow } from '../../domain';
+import { AUDIT_PAGE, AUDIT_SCOPES, CareDeskError, auditRowFor, readsCustomerNames, type AuditPage, type AuditQuery, type AuditScope, type StoredAuditRow } from '../../domain';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { inTransaction } from '../storage/database';
@@ -22,8 +22,9 @@ export async function searchAudit(ctx: Pick<StoreContext, 'db' | 'clock'>, sessi
   let q = ctx.db
     .selectFrom('audit_log as a')
     .leftJoin('users as u', 'u.id', 'a.user_id')
-    .leftJoin('records as c', (join) => join.onRef('c.id', '=', 'a.customer_id').on('c.entity', '=', 'customer'))
-    .select(['a.seq', 'a.at', 'a.user_id', 'u.display_name', 'a.role', 'a.device_id', 'a.action', 'a.outcome', 'a.entity', 'a.entity_id', 'a.customer_id', 'a.fields', 'a.detail', 'c.data as customer'])
+    .select(['a.seq', 'a.at', 'a.user_id', 'u.display_name', 'a.role', 'a.device_id', 'a.action', 'a.outcome', 'a.entity', 'a.entity_id', 'a.customer_id', 'a.fields', 'a.detail'])
+    // a customer's record is read only for a reader who sees their name: the admin's page never loads one
+    .$if(readsCustomerNames(user.role), (qb) => qb.leftJoin('records as c', (join) => join.onRef('c.id', '=', 'a.customer_id').on('c.entity', '=', 'customer')).select('c.data as customer'))
     .orderBy('a.seq', 'desc')
     .limit(limit + 1);
   if (authors) q = q.where('a.user_id', 'in', authors);
@@ -48,7 +49,7 @@ export async function searchAudit(ctx: Pick<StoreContext, 'db' | 'clock'>, sessi
       entity: r.entity,
       entityId: r.entity_id,
       customerId: r.customer_id,
-      customerName: nameOf(r.customer),
+      customerName: nameOf(r.customer ?? null),
       fields: JSON.parse(r.fields) as string[],
       detail: r.detail,
     } satisfies StoredAuditRow),

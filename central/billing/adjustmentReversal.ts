@@ -26,7 +26,7 @@ export async function reverseAdjustment(ctx: StoreContext, session: SessionConte
     const stored = await readRecord(tx, 'billingAdjustment', request.adjustmentId);
     if (!stored?.data) throw new CareDeskError('not_found', 'no such credit or adjustment');
     const original = BillingAdjustment.parse(stored.data);
-    const others = (await recordsOfCustomer(tx, original.customerId)).filter((r) => r.entity === 'billingAdjustment').map((r) => BillingAdjustment.parse(r.data));
+    const others = (await recordsOfCustomer(tx, original.customerId, 'billingAdjustment')).map((r) => BillingAdjustment.parse(r.data));
     const refusal = reversalRefusal(original, request.billingAccountId, others);
     if (refusal) return { refused: refusal, customerId: original.customerId };
     const account = BillingAccount.parse((await readRecord(tx, 'billingAccount', original.billingAccountId))?.data);

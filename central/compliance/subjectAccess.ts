@@ -56,7 +56,7 @@ export async function subjectAccessReport(ctx: Pick<StoreContext, 'db' | 'clock'
     for (const a of accesses) {
       if (!a.role || a.outcome !== 'ok') continue;
       const entry = tally.get(a.role) ?? { role: a.role, viewed: 0, changed: 0 };
-      if (CHANGING_ACTIONS.includes(a.action)) entry.changed += 1;
+      if ((CHANGING_ACTIONS as readonly string[]).includes(a.action)) entry.changed += 1;
       else entry.viewed += 1;
       tally.set(a.role, entry);
     }

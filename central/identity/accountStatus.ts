@@ -14,15 +14,23 @@ export interface StatusChange {
 
 type Deps = Pick<StoreContext, 'db' | 'clock' | 'feed'>;
 
+/** The store's own rule that disables an account (admin/inactivity.ts): its audit action and its reason, in place of an administrator's. */
+export interface DisablingRule {
+  action: 'user.disabled_inactive';
+  detail: string;
+}
+
 /**
  * Disables an account: it cannot sign in, its live sessions end with a `user` revocation, and every
  * workstation holding its cache wipes it — at once over an open event stream, otherwise at its next
- * contact, which is answered `user_disabled` (DESIGN §4). One transaction with its audit row.
- * Guardrails (issue 14): no one disables themselves, and the last active admin stays.
+ * contact, which is answered `user_disabled` (DESIGN §4). One transaction with its audit row, which
+ * names the administrator, or the store and its `rule`. Guardrails (issue 14): no one disables
+ * themselves, and the last active admin stays.
  */
-export async function disableUser(ctx: Deps, userId: string, operator: Operator): Promise<StatusChange> {
+export async function disableUser(ctx: Deps, userId: string, operator: Operator, rule?: DisablingRule): Promise<StatusChange> {
   const now = ctx.clock();
-  const outcome = await guarded(ctx, operator, 'user.disabled', { entity: 'user', id: userId }, () =>
+  const action = rule?.action ?? 'user.disabled';
+  const outcome = await guarded(ctx, operator, action, { entity: 'user', id: userId }, () =>
     inTransaction(ctx.db, async (tx) => {
       const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', userId).executeTakeFirst();
       if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
@@ -34,11 +42,11 @@ export async function disableUser(ctx: Deps, userId: string, operator: Operator)
       await tx.updateTable('users').set({ status_changed_at: now.toISOString() }).where('id', '=', userId).execute();
       const revocation = await endSessions(tx, now, { userId }, 'user', USER_DISABLED_REASON);
       await appendAdminAudit(tx, now, operator, {
-        action: 'user.disabled',
+        action,
         outcome: 'ok',
         entity: 'user',
         entityId: userId,
-        detail: `${row.username} disabled by ${operator.by}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
+        detail: `${rule?.detail ?? `${row.username} disabled by ${operator.by}`}; ${revocation?.sessions.length ?? 0} live session(s) ended`,
       });
       return { user: userOf({ ...row, status: 'disabled' }), changed: true, revocation };
     }),

@@ -25,18 +25,21 @@ function codeHash(code: string): string {
   return createHash('sha256').update(normaliseCode(code)).digest('hex');
 }
 
-export async function createEnrolmentCode(ctx: Pick<StoreContext, 'db' | 'clock'>, options: { uses?: number; hours?: number } = {}): Promise<string> {
+/**
+ * A code for one workstation (or `uses`), `hours` long, in the caller's transaction when it has one
+ * (with its audit row). The code is returned once, with when it ends; only its hash is stored.
+ */
+export async function createEnrolmentCode(db: CentralDb, now: Date, options: { uses?: number; hours?: number } = {}): Promise<{ code: string; expiresAt: string }> {
   const uses = options.uses ?? 1;
   const hours = options.hours ?? 24;
   if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new CareDeskError('validation', 'uses must be 1 to 1000', [{ field: 'uses', rule: 'range', message: '1 to 1000' }]);
   if (!(hours > 0 && hours <= 24 * 30)) throw new CareDeskError('validation', 'hours must be above 0 and at most 720', [{ field: 'hours', rule: 'range', message: 'up to 30 days' }]);
-  const now = ctx.clock();
   // 16 symbols of 30: about 78 bits, beyond online guessing without a rate limit
   const symbols = Array.from({ length: 16 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
   const code = symbols.match(/.{4}/g)!.join('-');
   const expiresAt = new Date(now.getTime() + hours * 3_600_000).toISOString();
-  await ctx.db.insertInto('enrolment_codes').values({ code_hash: codeHash(code), uses_left: uses, expires_at: expiresAt, created_at: now.toISOString() }).execute();
-  return code;
+  await db.insertInto('enrolment_codes').values({ code_hash: codeHash(code), uses_left: uses, expires_at: expiresAt, created_at: now.toISOString() }).execute();
+  return { code, expiresAt };
 }
 
 const codeRefused = () =>

@@ -18,7 +18,19 @@ export function userOf(row: Pick<CentralSchema['users'], 'id' | 'username' | 'di
 }
 
 export async function addUser(db: CentralDb, clock: Clock, input: NewUser): Promise<User> {
-  const user = parseOrThrow(NewUser, input);
+  const { password, ...account } = parseOrThrow(NewUser, input);
+  return insertUser(db, clock(), account, await hashPassword(password));
+}
+
+/** What an account is besides its password. */
+const NewAccount = NewUser.omit({ password: true });
+
+/**
+ * Adds an account whose password is already hashed, in the caller's transaction when it has one
+ * (with the account's audit row): the hash is slow on purpose, and is made before a transaction opens.
+ */
+export async function insertUser(db: CentralDb, at: Date, input: z.input<typeof NewAccount>, passwordHash: string): Promise<User> {
+  const user = parseOrThrow(NewAccount, input);
   const taken = await db.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst();
   if (taken) throw new CareDeskError('conflict', `the username ${user.username} is taken`, [{ field: 'username', rule: 'username.unique', message: 'already taken' }]);
   const row = {
@@ -27,8 +39,8 @@ export async function addUser(db: CentralDb, clock: Clock, input: NewUser): Prom
     display_name: user.displayName,
     role: user.role,
     status: 'active',
-    password_hash: await hashPassword(user.password),
-    created_at: clock().toISOString(),
+    password_hash: passwordHash,
+    created_at: at.toISOString(),
   };
   await db.insertInto('users').values(row).execute();
   return userOf(row);

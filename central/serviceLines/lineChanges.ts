@@ -47,7 +47,8 @@ async function changeLine(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed'>, sess
     const line = ServiceLine.parse(stored.data);
     const customerId = stored.customerId;
     if (line[change.field] === to) {
-      await appendAudit(tx, now, { ...audit, outcome: 'ok', customerId, detail: `already ${change.field} ${to}: nothing changed` });
+      // the field, never its value: an audit row names what, a plan or a status is the customer's data
+      await appendAudit(tx, now, { ...audit, outcome: 'ok', customerId, fields: [change.field], detail: `the ${change.field} asked for was already held: nothing changed` });
       return { result: { status: 'unchanged', line }, head: null };
     }
     if (line[change.field] !== request.expected) {

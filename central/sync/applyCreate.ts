@@ -1,4 +1,4 @@
-import { ValidationError, creatingStep, mutationNeedsVerifiedCaller, validateCreate, type FieldIssue, type Mutation } from '../../domain';
+import { ENTITY_SCHEMAS, ValidationError, creatingStep, mutationNeedsVerifiedCaller, validateCreate, type FieldIssue, type Mutation } from '../../domain';
 import type { SessionContext } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
@@ -20,8 +20,9 @@ export async function applyCreate(tx: Tx, session: SessionContext, m: Mutation, 
   if (creating && !creating.by.includes(user.role)) return refuse('forbidden', `a ${user.role} may not create a ${m.entity}`, [{ field: '(entity)', rule: 'create.not_allowed', message: `for ${creating.by.join(', ')}` }]);
   let created: { data: Record<string, unknown>; customerId: string | null };
   try {
-    // the privacy-policy version in force is the store's to say (a lead carries it), never the desk's
-    created = validateCreate(m.entity, m.entityId, m.changes, { userId: user.id, at: now.toISOString(), policyVersion: await versionInForce(tx) });
+    // the privacy-policy version in force is the store's to say, never the desk's; read only for a record that carries one (a lead)
+    const policyVersion = 'policyVersion' in ENTITY_SCHEMAS[m.entity].shape ? await versionInForce(tx) : null;
+    created = validateCreate(m.entity, m.entityId, m.changes, { userId: user.id, at: now.toISOString(), policyVersion });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const notAllowed = err.issues.some((i) => i.rule === 'create.not_allowed');

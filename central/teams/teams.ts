@@ -36,12 +36,6 @@ export async function teamsLedBy(db: CentralDb, supervisorId: string): Promise<s
   return rows.map((r) => r.team_id);
 }
 
-/** The team a user is in, or null. */
-export async function teamOf(db: CentralDb, userId: string): Promise<string | null> {
-  const row = await db.selectFrom('users').select('team_id').where('id', '=', userId).executeTakeFirst();
-  return row?.team_id ?? null;
-}
-
 export async function listTeams(db: CentralDb): Promise<Team[]> {
   const teams = await db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute();
   const leads = await db.selectFrom('team_leads').select(['team_id', 'user_id']).orderBy('user_id').execute();

@@ -100,6 +100,8 @@ export const AUDIT_ACTIONS = [
   'line.status_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/** how an audited action ended: done, refused, broke, met a newer change, or held for a supervisor's review */
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed', 'conflict', 'held'] as const;
 
 /**
  * One row of the hash-chained audit log. It names fields, never their values: the log must
@@ -116,7 +118,7 @@ export const AuditEvent = z.strictObject({
   entityId: z.string().nullable(),
   customerId: Id.nullable(),
   fields: z.array(z.string()),
-  outcome: z.enum(['ok', 'denied', 'failed', 'conflict', 'held']),
+  outcome: z.enum(AUDIT_OUTCOMES),
   detail: z.string().max(500).nullable(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;

@@ -20,12 +20,17 @@ export function useWorkstations() {
 
 type AdminChange = 'admin.createUser' | 'admin.disableUser' | 'admin.enableUser' | 'admin.changeRole' | 'admin.assignTeam' | 'admin.resetPassword' | 'admin.saveTeam' | 'admin.revokeDevice' | 'admin.issueEnrolmentCode' | 'admin.setSessionPolicy';
 
-/** One admin operation; what the admin reads is fetched again after it, whatever the outcome. */
+/**
+ * One admin operation; what the admin reads is fetched again after it, whatever the outcome. Its
+ * answer may be a temporary password or an enrolment code, shown once by the form that asked: the
+ * query client keeps no copy of it (gcTime 0) to outlive the form across a lock or a sign-out.
+ */
 export function useAdminChange<C extends AdminChange>(channel: C) {
   const client = useQueryClient();
   const mutation = useMutation({
     mutationFn: (input: ChannelInput<C>) => invoke(channel, input) as Promise<ChannelOutput<C>>,
     onSettled: () => client.invalidateQueries({ queryKey: ['admin'] }),
+    gcTime: 0,
   });
   return mutation.mutateAsync;
 }

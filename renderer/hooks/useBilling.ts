@@ -19,6 +19,8 @@ export function useBilling(customerId: string) {
   const cardReplacement = useMutation({
     mutationFn: ({ paymentMethodId, card }: { paymentMethodId: string; card: Record<string, unknown> }) => invoke('paymentMethod.replaceCard', { customerId, paymentMethodId, card }),
     onSuccess: refresh,
+    // its variables are the card as typed, full number included (PCI DSS 3.4.1): the query client keeps no copy
+    gcTime: 0,
   });
   const adjustment = useMutation({
     mutationFn: (input: { kind: AdjustmentKind; amountCents: number; reason: string; requestedBy: AdjustmentRequester }) => invoke('billingAccount.recordAdjustment', { customerId, ...input }),

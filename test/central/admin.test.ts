@@ -262,6 +262,8 @@ describe('accounts inactive for 90 days (PCI DSS 8.2.6)', () => {
       const sweep = await h3.store.admin.disableInactiveUsers();
       expect(sweep.disabled.map((u) => u.username)).toEqual([idle.user.username]);
       expect(sweep.kept).toEqual([onlyAdmin.username]);
+      // kept without a refusal on the log: the sweep runs every hour
+      expect(await h3.store.db.selectFrom('audit_log').select('seq').where('entity_id', '=', onlyAdmin.id).where('outcome', '=', 'denied').execute()).toEqual([]);
       const rows = await h3.store.db.selectFrom('audit_log').select(['entity_id', 'outcome', 'detail']).where('action', '=', 'user.disabled_inactive').execute();
       expect(rows).toEqual([{ entity_id: idle.user.id, outcome: 'ok', detail: expect.stringContaining('PCI DSS 8.2.6') }]);
       // disabled like an admin's disabling: the signed-in desk's token is answered user_disabled

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISCLOSABLE_FIELD_NAMES, DisclosureRecord, DisclosureResult, LEGAL_BASES, LEGAL_BASIS_RULES, ROLES, disclosureFieldIssues, type DisclosableFieldName } from '../../domain';
+import { DISCLOSABLE_FIELD_NAMES, DisclosureRecord, DisclosureResult, LEGAL_BASES, LEGAL_BASIS_RULES, ROLES, disclosedItems, disclosureFieldIssues, type DisclosableFieldName, type DisclosureSource } from '../../domain';
 import { Harness, type TestSession } from './harness';
 
 /**
@@ -180,5 +180,16 @@ describe('legal bases, declared as data', () => {
     const beyondSubpoena = DISCLOSABLE_FIELD_NAMES.filter((f) => !(LEGAL_BASIS_RULES.ecpa_subpoena.fields as readonly DisclosableFieldName[]).includes(f));
     expect(beyondSubpoena).toEqual(expect.arrayContaining(['invoices', 'payments', 'billingAddress']));
     expect(disclosureFieldIssues('ecpa_subpoena', beyondSubpoena).every((i) => i.rule === 'disclosure.beyond_basis')).toBe(true);
+  });
+
+  it('states an amount in the minor units of the account’s currency: yen have no cents', () => {
+    const held = (currency: string) =>
+      ({
+        billingAccount: { currency },
+        invoices: [{ number: 'INV-1', periodStart: '2026-01-01', periodEnd: '2026-01-31', amountCents: 1250, status: 'paid' }],
+        payments: [{ at: '2026-02-01T09:00:00.000Z', amountCents: 1250, status: 'settled' }],
+      }) as unknown as DisclosureSource;
+    expect(disclosedItems(['invoices', 'payments'], held('JPY')).map((i) => i.value)).toEqual(['INV-1 2026-01-01–2026-01-31 ¥1,250 paid', '2026-02-01 ¥1,250 settled']);
+    expect(disclosedItems(['invoices'], held('USD'))[0]!.value).toBe('INV-1 2026-01-01–2026-01-31 $12.50 paid');
   });
 });

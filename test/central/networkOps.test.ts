@@ -136,6 +136,8 @@ describe('network operations: service lines online', () => {
     expect(await line(l.id)).toMatchObject({ plan: otherPlan(l.plan), status: 'active' });
     expect((await historyOf(l.id)).length).toBe(1);
     expect((await auditOf(l.id, 'line.plan_changed')).map((a) => a.outcome)).toEqual(['ok', 'ok', 'conflict']);
+    // the replay's row names the field, never the plan it already held
+    expect(JSON.stringify(await auditOf(l.id, 'line.plan_changed'))).not.toContain(otherPlan(l.plan));
     expect((await auditOf(l.id, 'line.status_changed')).map((a) => [a.outcome, a.detail])).toEqual([['conflict', 'status changed since the desk read it']]);
   });
 

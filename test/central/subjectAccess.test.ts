@@ -24,7 +24,7 @@ describe('subject access report', () => {
   };
 
   beforeAll(async () => {
-    h = await Harness.start({ customers: 3 });
+    h = await Harness.start({ customers: 6 });
     officer = await h.session('compliance');
     other = await h.session('compliance');
     rep = await h.session('care_rep');
@@ -86,6 +86,16 @@ describe('subject access report', () => {
     await disclose(2, { requester: 'County Court Clerk', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['name', 'invoices'], documentReference: 'ORDER-9' });
     const { report: r } = SubjectAccessResult.parse((await report(officer, { customerId: c.id })).json);
     expect(r.disclosures.map((d) => d.requester)).toEqual(['County Court Clerk']);
+  });
+
+  it('counts a line’s plan changed online as a change by network operations, not a view', async () => {
+    const c = [3, 4, 5].map((i) => h.customer(i)).find((x) => x.serviceLines[0]!.status !== 'ported_out')!;
+    const l = c.serviceLines[0]!;
+    const ops = await h.session('network_ops');
+    const change = await h.operation(ops, 'serviceLine.changePlan', { lineId: l.id, expected: l.plan, plan: l.plan === 'Business Line' ? 'Residential Basic' : 'Business Line', reason: 'Customer upgraded on the order desk' });
+    expect(change.status, change.text).toBe(200);
+    const { report: r } = SubjectAccessResult.parse((await report(officer, { customerId: c.customer.id })).json);
+    expect(r.recipients.find((x) => x.role === 'network_ops')).toEqual({ role: 'network_ops', viewed: 0, changed: 1 });
   });
 
   it('is compliance’s alone, refuses an unknown customer and forged fields, and records nothing for a refusal', async () => {

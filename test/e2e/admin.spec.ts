@@ -106,10 +106,10 @@ test('an administrator manages users, teams and workstations, sees no customer, 
   expect(existsSync(join(rep.ws.dataDir, 'device.json'))).toBe(false);
   expect(existsSync(join(rep.ws.dataDir, 'users'))).toBe(false);
 
-  // every admin action is in the audit log, by the admin
+  // every admin action is in the audit log, by the admin: with its second factor's enrolment, and the search above, which found nothing
   const adminId = (await central.store.db.selectFrom('users').select('id').where('username', '=', 'admin.ada').executeTakeFirstOrThrow()).id;
   const actions = await central.store.db.selectFrom('audit_log').select('action').where('user_id', '=', adminId).where('outcome', '=', 'ok').execute();
-  expect(new Set(actions.map((a) => a.action))).toEqual(new Set(['session.sign_in', 'sync.pull', 'admin.viewed', 'team.saved', 'user.created', 'user.team_assigned', 'user.disabled', 'enrolment.code_issued', 'session_policy.changed', 'device.revoked']));
+  expect(new Set(actions.map((a) => a.action))).toEqual(new Set(['session.sign_in', 'session.second_factor_enrolled', 'customer.search', 'sync.pull', 'admin.viewed', 'team.saved', 'user.created', 'user.team_assigned', 'user.disabled', 'enrolment.code_issued', 'session_policy.changed', 'device.revoked']));
 });
 
 test('the keyboard alone is enough for the administrator', async ({ openDesk, central }) => {

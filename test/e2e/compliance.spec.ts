@@ -177,7 +177,7 @@ test('compliance records a disclosure another officer releases, exports a partne
   await expect(report).toContainText('Upstream Carrier Abuse Desk');
   await expect(report).not.toContainText('Ruiz');
   await expect(report.getByRole('table', { name: 'Recipients by role' }).getByRole('row').filter({ hasText: 'Care rep' })).toHaveText(/Care rep\s*1\s*0/);
-  await expect(report.getByRole('table', { name: /^Accesses and changes/ })).toContainText('Verified the caller');
+  await expect(report.getByRole('table', { name: /^Accesses and changes/ })).toContainText('Caller verification');
   const reporting = page.waitForEvent('download');
   await report.getByRole('button', { name: 'Save the report' }).click();
   const sar = await fileOf(await reporting);

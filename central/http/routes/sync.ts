@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
-import { API, PullQuery, PushRequest, PushResponse, RegisterClientRequest, RegisterClientResponse, parseOrThrow } from '../../../domain';
+import { API, PENDING_HEADER, PullQuery, PushRequest, PushResponse, RegisterClientRequest, RegisterClientResponse, parseOrThrow } from '../../../domain';
 import { auditBillingReads } from '../../billing/billingReads';
 import type { StoreContext } from '../../context';
-import { noteDeskReport, PENDING_HEADER } from '../../admin/workstations';
+import { noteDeskReport } from '../../admin/workstations';
 import { registerClient } from '../../sync/clients';
 import { refuseStalePull } from '../../sync/generation';
 import { pullLines } from '../../sync/pull';

@@ -10,9 +10,10 @@ import * as m008 from './008_erasure_acks';
 import * as m009 from './009_erasure_scope';
 import * as m010 from './010_inquiry_mail';
 import * as mTeamsAndAdmin from './011_teams_and_admin';
-// issue 14: privacy-policy versions 
+// issue 14: privacy-policy versions
 import * as mPolicyVersions from './012_policy_versions';
-import * as m011SecondFactor from './013_second_factor';
+import * as mSecondFactor from './013_second_factor';
+import * as mAuditViewIndexes from './014_audit_view_indexes';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -31,5 +32,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010_inquiry_mail': m010,
   '011_teams_and_admin': mTeamsAndAdmin,
   '012_policy_versions': mPolicyVersions,
-  '013_second_factor': m011SecondFactor,
+  '013_second_factor': mSecondFactor,
+  '014_audit_view_indexes': mAuditViewIndexes,
 };

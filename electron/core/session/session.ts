@@ -12,7 +12,8 @@ import { CentralClient } from '../sync/centralClient';
 import { SyncEngine } from '../sync/engine';
 import type { Vault } from '../vault';
 import type { CoreEvents } from './events';
-import { contactAtUnlock, heldForAnotherRole, isRoleChange, recordSignIn, type LocalCache } from './unlockContact';
+import { PendingSignInHold, stepDeadline } from './pendingSignIn';
+import { challengedAnotherRole, changedSinceOpened, contactAtUnlock, heldForAnotherRole, isRoleChange, recordSignIn, type LocalCache } from './unlockContact';
 
 /** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
 export interface OpenSession {
@@ -67,17 +68,14 @@ export class Session {
   private endedCallOf: string | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
-  /**
-   * A sign-in between its password and its second factor (issue 14): the challenge the store gave, and
-   * the password, which opens the cache once the code is accepted. Kept in this process only, for the
-   * challenge's few minutes; at enrolment, the finished sign-in waits here while the recovery codes are shown.
-   */
-  private pending: { username: string; password: string; challenge: string; expiresAt: number; prompt: SecondFactorPrompt; signedIn: SignInResponse | null } | null = null;
+  /** A sign-in between its password and its second factor: kept in this process only, and only until its step expires. */
+  private readonly pending: PendingSignInHold;
   /** revocations run one at a time: a stream event and a refused request may report the same one */
   private revoking: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: Deps) {
     this.lastActivity = deps.clock().getTime();
+    this.pending = new PendingSignInHold(deps.clock, () => this.changed());
   }
 
   async init(): Promise<void> {
@@ -102,7 +100,7 @@ export class Session {
       policy: this.open?.policy ?? null,
       online: this.open ? this.open.engine.status().online : false,
       blocker: this.deps.blocker,
-      secondFactor: this.state === 'signed_out' && this.pending ? this.pending.prompt : null,
+      secondFactor: this.state === 'signed_out' && this.pending.current ? this.pending.current.prompt : null,
       // the store's session ended while the cache is open: sign in again where the user is
       reauth: this.open && this.open.token === null ? { secondFactor: needsSecondFactor(this.open.user.role) } : null,
     };
@@ -153,7 +151,7 @@ export class Session {
     const vault = this.requireVault();
     const client = this.requireClient();
     if (this.open) await this.lock();
-    this.pending = null;
+    this.pending.drop();
     let answer;
     try {
       answer = await client.signIn({ username, password });
@@ -168,7 +166,7 @@ export class Session {
     if ('secondFactor' in answer) {
       const { challenge, expiresAt, enrol } = answer.secondFactor;
       const prompt: SecondFactorPrompt = enrol ? { step: 'enrol', secret: enrol.secret, otpauthUri: enrol.otpauthUri } : { step: 'code' };
-      this.pending = { username, password, challenge, expiresAt: Date.parse(expiresAt), prompt, signedIn: null };
+      this.pending.hold({ username, password, challenge, expiresAt: stepDeadline(this.deps.clock(), expiresAt), prompt, signedIn: null });
       return this.changed();
     }
     return this.openSignedIn(answer, password);
@@ -179,48 +177,56 @@ export class Session {
    * enrolment the recovery codes are shown first (`recovery_codes`); otherwise the cache opens.
    */
   async secondFactor(proof: { code: string } | { recoveryCode: string }): Promise<SessionState> {
-    const pending = this.pending;
+    const pending = this.pending.current;
     if (!pending || pending.signedIn) throw new CareDeskError('unauthenticated', 'Sign in with your username and password first.');
-    if (pending.expiresAt <= this.deps.clock().getTime()) {
-      this.pending = null;
-      this.changed();
-      throw new CareDeskError('unauthenticated', 'This sign-in took too long: enter your username and password again.');
-    }
+    this.refuseIfExpired(pending.expiresAt);
     let signedIn: SecondFactorSignIn;
     try {
       signedIn = await this.requireClient().secondFactor({ challenge: pending.challenge, ...proof });
     } catch (err) {
       // a lockout, an expired challenge or a revocation ends this attempt; a wrong code may be typed again
       if (err instanceof CareDeskError && (err.code !== 'unauthenticated' || !err.issues.length)) {
-        this.pending = null;
+        this.pending.drop();
         this.changed();
         throw await this.wipeIfRevoked(err, this.requireVault().userIdFor(pending.username));
       }
       throw err;
     }
+    // signed out, signed in afresh or expired while the code was checked: this attempt is over
+    if (this.pending.current !== pending) throw new CareDeskError('unauthenticated', 'Sign in with your username and password first.');
     const { recoveryCodes, ...session } = signedIn;
     if (recoveryCodes?.length) {
-      pending.signedIn = session;
-      pending.prompt = { step: 'recovery_codes', codes: recoveryCodes };
+      // the codes and the finished session wait for the user no longer than a challenge would
+      this.pending.hold({ ...pending, signedIn: session, prompt: { step: 'recovery_codes', codes: recoveryCodes }, expiresAt: stepDeadline(this.deps.clock()) });
       return this.changed();
     }
-    this.pending = null;
+    this.pending.drop();
     return this.openSignedIn(session, pending.password);
   }
 
   /** The recovery codes shown at enrolment were kept: the console opens on the finished sign-in. */
   async recoveryCodesSaved(): Promise<SessionState> {
-    const pending = this.pending;
+    const pending = this.pending.current;
     if (!pending?.signedIn) throw new CareDeskError('unauthenticated', 'Sign in with your username and password first.');
-    this.pending = null;
+    this.refuseIfExpired(pending.expiresAt);
+    this.pending.drop();
     return this.openSignedIn(pending.signedIn, pending.password);
+  }
+
+  /** A step of a half-done sign-in past its deadline by this clock (its timer not yet run): it ends here. */
+  private refuseIfExpired(expiresAt: number): void {
+    if (expiresAt > this.deps.clock().getTime()) return;
+    this.pending.drop();
+    this.changed();
+    throw new CareDeskError('unauthenticated', 'This sign-in took too long: enter your username and password again.');
   }
 
   /**
    * The central store's session ended (it expired) while the cache is open (issue 14): the user signs
    * in again where they are — the password, and a code for a role with a second factor — and sync
    * resumes with the new token; the cache, the workspace and the outbox stay as they are. A disabled
-   * account or a revoked workstation gets no resume: it is wiped, as at any contact.
+   * account or a revoked workstation gets no resume: it is wiped, as at any contact; nor does a new
+   * role or a password reset by an administrator: this user's cache goes, as at unlock.
    */
   async reauthenticate(input: { password: string; code?: string; recoveryCode?: string }): Promise<SessionState> {
     const open = this.unlocked();
@@ -229,6 +235,11 @@ export class Session {
     try {
       const answer = await client.signIn({ username: open.user.username, password: input.password });
       if ('secondFactor' in answer) {
+        const newRole = challengedAnotherRole(open);
+        if (newRole) {
+          await this.revoke('user', open.user.id);
+          throw newRole;
+        }
         const proof = input.code ? { code: input.code } : input.recoveryCode ? { recoveryCode: input.recoveryCode } : null;
         if (!proof) throw new CareDeskError('validation', 'enter the code your authenticator app shows', [{ field: 'code', rule: 'required', message: 'required for your role' }]);
         const { recoveryCodes: _none, ...session } = await client.secondFactor({ challenge: answer.secondFactor.challenge, ...proof });
@@ -239,8 +250,16 @@ export class Session {
     } catch (err) {
       throw await this.wipeIfRevoked(err, open.user.id);
     }
-    // the username now names another account: this cache is not theirs
-    if (signedIn.user.id !== open.user.id || this.open !== open) throw new CareDeskError('unauthenticated', 'Sign out and sign in again.');
+    // the username now names another account, or the cache was shut meanwhile: this cache is not theirs to resume
+    const stale = () => signedIn.user.id !== open.user.id || this.open !== open;
+    if (stale()) throw new CareDeskError('unauthenticated', 'Sign out and sign in again.');
+    // a new role or a reset password: the old role's projection, or a cache for the old password, does not stay open
+    const changed = await changedSinceOpened(this.requireVault(), open, signedIn, input.password);
+    if (changed) {
+      await this.revoke('user', open.user.id);
+      throw changed;
+    }
+    if (stale()) throw new CareDeskError('unauthenticated', 'Sign out and sign in again.');
     recordSignIn(open.cache, signedIn, this.deps.clock);
     open.policy = signedIn.policy;
     open.token = signedIn.token;
@@ -333,7 +352,7 @@ export class Session {
   }
 
   async signOut(): Promise<SessionState> {
-    this.pending = null;
+    this.pending.drop();
     const token = this.open?.token;
     // the call is over: what was kept for a lock goes (now, or when a cache shut by the lock opens again)
     if (this.open) this.open.cache.keepWorkspace(null);

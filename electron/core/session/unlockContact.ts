@@ -1,8 +1,10 @@
 import { CareDeskError } from '../../../domain/errors';
 import { BillingPolicy, User, type SessionPolicy } from '../../../domain/entities';
+import { needsSecondFactor } from '../../../domain/secondFactor';
 import { revocationScopeOf, type SignInResponse } from '../../../domain/sync/protocol';
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from '../sync/centralClient';
+import type { Vault } from '../vault';
 
 /** A cache opened with the user's password and not yet shown: what unlock checks with the central store first. */
 export interface LocalCache {
@@ -13,12 +15,12 @@ export interface LocalCache {
   token: string | null;
 }
 
-export const ROLE_CHANGED_RULE = 'session.role_changed';
+const ROLE_CHANGED_RULE = 'session.role_changed';
 const roleChanged = () =>
   new CareDeskError('unauthenticated', 'An administrator changed your role: the data this workstation held for your old role has been removed. Sign in again.', [
     { field: 'role', rule: ROLE_CHANGED_RULE, message: 'role changed by an administrator' },
   ]);
-export const PASSWORD_RESET_RULE = 'session.password_reset';
+const PASSWORD_RESET_RULE = 'session.password_reset';
 const passwordReset = () =>
   new CareDeskError('unauthenticated', 'Your password was reset by an administrator: the data this workstation held for you has been removed. Sign in with the new password.', [
     { field: 'password', rule: PASSWORD_RESET_RULE, message: 'password reset by an administrator' },
@@ -100,3 +102,26 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
     return revoked ? err : null;
   }
 }
+
+/**
+ * What a sign-in again where the user is (the store's session ended while the cache is open) learns
+ * that makes this user's cache go, as at unlock: a new role (the open cache is the old role's
+ * projection), or a password the store accepts but the cache does not open with — an administrator
+ * reset it, and the user signed in with the new one. Returns that refusal, or null.
+ */
+export async function changedSinceOpened(vault: Vault, open: { user: User }, signedIn: SignInResponse, password: string): Promise<CareDeskError | null> {
+  if (signedIn.user.role !== open.user.role) return roleChanged();
+  try {
+    (await vault.unlock(open.user.id, password)).fill(0);
+    return null;
+  } catch (err) {
+    if (err instanceof CareDeskError && err.code === 'unauthenticated') return passwordReset();
+    throw err;
+  }
+}
+
+/**
+ * A sign-in again answered with a second-factor challenge for a user whose cache holds a role
+ * without one: the store's account has another role now (the challenge names none).
+ */
+export const challengedAnotherRole = (open: { user: User }) => (needsSecondFactor(open.user.role) ? null : roleChanged());

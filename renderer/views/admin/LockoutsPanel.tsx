@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Lockout } from '../../../domain/secondFactor';
+import { SIGN_IN_LOCKOUT, type Lockout } from '../../../domain/secondFactor';
 import { ROLE_LABELS } from '../../../domain/roles';
 import { invoke, messageOf } from '../../api/client';
 import { Badge } from '../../components/Badge';
@@ -42,7 +42,7 @@ export function LockoutsPanel() {
       <header className="view-header queue-header">
         <div>
           <h1 tabIndex={-1}>Sign-in lockouts</h1>
-          <p className="muted">A username is locked for 30 minutes after 10 failed sign-ins (wrong passwords and wrong codes together). Lift a lockout only once you have confirmed who is asking.</p>
+          <p className="muted">A username is locked for {SIGN_IN_LOCKOUT.minutes} minutes after {SIGN_IN_LOCKOUT.maxFailures} failed sign-ins (wrong passwords and wrong codes together). Lift a lockout only once you have confirmed who is asking.</p>
         </div>
         <Button icon="sync" busy={isFetching} onClick={() => void refetch()}>
           Refresh

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { INACTIVITY_DISABLE_DAYS } from '../../../domain/admin';
 import type { User } from '../../../domain/entities';
 import { ROLE_LABELS } from '../../../domain/roles';
 import { Badge } from '../../components/Badge';
@@ -32,7 +33,7 @@ export function UsersView({ selfId }: { selfId: string }) {
       <header className="view-header queue-header">
         <div>
           <h1 tabIndex={-1}>Users</h1>
-          <p className="muted">Staff accounts, their roles and teams, and the workstations holding their cache. Accounts unused for 90 days are disabled by the central store.</p>
+          <p className="muted">Staff accounts, their roles and teams, and the workstations holding their cache. Accounts unused for {INACTIVITY_DISABLE_DAYS} days are disabled by the central store.</p>
         </div>
         {!creating && (
           <Button ref={newButton} variant="primary" icon="userPlus" onClick={() => (setCreated(null), setCreating(true))}>

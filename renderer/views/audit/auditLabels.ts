@@ -1,3 +1,4 @@
+import { INACTIVITY_DISABLE_DAYS } from '../../../domain/admin';
 import type { AuditAction } from '../../../domain/entities/audit';
 import type { AuditScope } from '../../../domain/auditView';
 import type { Tone } from '../../components/Badge';
@@ -47,7 +48,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'user.privilege_granted': 'Privileged role granted',
   'user.team_assigned': 'Team assigned',
   'user.password_reset': 'Password reset',
-  'user.disabled_inactive': 'User disabled (inactive 90 days)',
+  'user.disabled_inactive': `User disabled (inactive ${INACTIVITY_DISABLE_DAYS} days)`,
   'team.saved': 'Team saved',
   'enrolment.code_issued': 'Enrolment code issued',
   'session_policy.changed': 'Session policy changed',

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { SearchHit } from '../../../domain/console/contract';
 import { DISCLOSABLE_FIELDS, LEGAL_BASIS_RULES } from '../../../domain/disclosure';
+import type { AuditAction } from '../../../domain/entities/audit';
 import type { DisclosableFieldName, SubjectAccessResult } from '../../../domain/entities/compliance';
 import type { FieldIssue } from '../../../domain/errors';
 import { ROLE_LABELS, type Role } from '../../../domain/roles';
@@ -8,22 +9,12 @@ import { invoke, messageOf } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
 import { date, dateTime } from '../../format';
+import { AUDIT_ACTION_LABELS } from '../audit/auditLabels';
 import { CustomerPicker } from '../holds/CustomerPicker';
 import { saveFile } from './saveFile';
 
 /** How many of the changes and accesses the view lists; the file holds them all. */
 const SHOWN = 15;
-const roleLabel = (role: string | null) => (role ? (ROLE_LABELS[role as Role] ?? role) : 'The central store');
-const ACTION_LABELS: Record<string, string> = {
-  'record.view': 'Viewed',
-  'record.history': 'Read the change history',
-  'record.create': 'Created',
-  'record.update': 'Changed',
-  'billing.read': 'Read billing data',
-  'caller.verification': 'Verified the caller',
-  'subject_access.exported': 'Made a subject access report',
-  'card.replace': 'Replaced a card',
-};
 
 /**
  * A subject access report (issue 14): the customer found with the console's search; the central
@@ -122,7 +113,7 @@ function Report({ name, file }: { name: string; file: SubjectAccessResult }) {
             <tbody>
               {report.recipients.map((r) => (
                 <tr key={r.role}>
-                  <td>{roleLabel(r.role)}</td>
+                  <td>{ROLE_LABELS[r.role as Role] ?? r.role}</td>
                   <td className="num">{r.viewed}</td>
                   <td className="num">{r.changed}</td>
                 </tr>
@@ -162,11 +153,11 @@ function Report({ name, file }: { name: string; file: SubjectAccessResult }) {
                 <tr key={i}>
                   <td>{dateTime(a.at)}</td>
                   <td>
-                    {ACTION_LABELS[a.action] ?? a.action}
+                    {AUDIT_ACTION_LABELS[a.action as AuditAction] ?? a.action}
                     {a.outcome !== 'ok' && <span className="muted"> ({a.outcome})</span>}
                   </td>
                   <td>{a.entity ?? '—'}</td>
-                  <td>{roleLabel(a.role)}</td>
+                  <td>{a.role ? (ROLE_LABELS[a.role as Role] ?? a.role) : 'The central store'}</td>
                 </tr>
               ))}
           </tbody>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import QRCode from 'qrcode';
 import type { SecondFactorPrompt } from '../../../domain/console/contract';
+import { TOTP } from '../../../domain/secondFactor';
 import { codeOf, messageOf } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
@@ -10,7 +11,7 @@ import { SessionFrame } from './SessionFrame';
 
 const HINTS: Record<string, string> = {
   rate_limited: 'Ask an administrator to confirm who you are and lift the lockout, or wait until it ends.',
-  unauthenticated: 'Codes change every 30 seconds and each works once: wait for the next one and type it.',
+  unauthenticated: `Codes change every ${TOTP.periodSeconds} seconds and each works once: wait for the next one and type it.`,
 };
 
 /** The QR code of the secret's otpauth:// address, drawn on a canvas (the console loads no image from elsewhere). */
@@ -37,7 +38,7 @@ export function SecondFactorStep({ api, prompt }: { api: SessionApi; prompt: Sec
     event.preventDefault();
     const value = code.trim();
     if (!value) {
-      setError({ message: useRecovery ? 'Enter one of your recovery codes.' : 'Enter the 6-digit code your authenticator app shows.' });
+      setError({ message: useRecovery ? 'Enter one of your recovery codes.' : `Enter the ${TOTP.digits}-digit code your authenticator app shows.` });
       return;
     }
     setBusy(true);

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { SIGN_IN_LOCKOUT } from '../../../domain/secondFactor';
 import { codeOf, messageOf } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
@@ -9,7 +10,7 @@ import { SessionFrame } from './SessionFrame';
 
 const HINTS: Record<string, string> = {
   unauthenticated: 'Check the username and password and try again.',
-  rate_limited: 'Too many failed attempts: ask an administrator to lift the lockout, or wait 30 minutes.',
+  rate_limited: `Too many failed attempts: ask an administrator to lift the lockout, or wait ${SIGN_IN_LOCKOUT.minutes} minutes.`,
   offline: 'The central store cannot be reached. If you have signed in on this workstation before, your password still opens your cache.',
   disk_full: "Free some space on this computer's disk, then sign in again.",
 };
