@@ -36,6 +36,8 @@ export const ERASURE_RULES: Partial<Record<EntityName, ErasureRule>> = {
   order: { action: 'erase', category: 'orders' },
   lead: { action: 'erase', category: 'prospect details of a lead converted into this customer' },
   inquiry: { action: 'erase', category: 'email inquiries linked to the customer' },
+  // issue 14: an edit held for a supervisor's review holds the values it would set, and the rep's note
+  heldEdit: { action: 'erase', category: "edits held for a supervisor's review" },
   billingAccount: { action: 'retain', category: 'billing account (balance, status)', basis: TAX_RECORDS, retainYears: 7, strip: ['billingAddress'] },
   // line descriptions name the service numbers: the invoice's total and period are what is kept
   invoice: { action: 'retain', category: 'invoices', basis: TAX_RECORDS, retainYears: 7, strip: ['lines'] },
@@ -67,8 +69,8 @@ export const CONTACT_ERASURE = {
   /** the customer fields that stay, with their basis */
   kept: ['firstName', 'lastName', 'phones', 'serviceAddress'],
   basis: 'the service the customer keeps: the E911 and billing address, the account holder, one number to reach them',
-  /** records of the customer erased whole */
-  entities: ['lead', 'inquiry'] as readonly EntityName[],
+  /** records of the customer erased whole (a held edit holds contact values) */
+  entities: ['lead', 'inquiry', 'heldEdit'] as readonly EntityName[],
   /** the customer record once its contact data is erased */
   strip(customer: Customer, at: string): Customer {
     // the withdrawn consents were given under no policy version (issue 14): their stamps go with them

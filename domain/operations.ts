@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { E911_UPDATE } from './e911';
-import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, HeldEditDecisionRequest, HeldEditDecisionResult, type AuditAction, type EntityName } from './entities';
 import { ADMIN_INPUTS, ADMIN_OUTPUTS, AdminUserRef, DeviceDirectory, StaffDirectory, StatusChangeResult, type AdminEntity } from './admin';
 import { SessionPolicy } from './entities/identity';
 import { LIFECYCLES, creatingStep } from './lifecycles';
@@ -232,6 +232,21 @@ const DECLARED = {
     audit: 'billing.adjustment_reversed',
     input: AdjustmentReversalRequest,
     output: z.object({ adjustment: BillingAdjustment }),
+  },
+  /**
+   * An edit the central store held for review (entities/review.ts: an expired caller verification, a
+   * conflict a rep escalated): a supervisor other than the requester applies it, if its fields still
+   * hold what it was made against, or declines it; the requester's desk hears the decision at its
+   * next sync (protocol 6).
+   */
+  'heldEdit.decide': {
+    kind: 'online',
+    entity: 'heldEdit',
+    roles: ['supervisor'],
+    does: 'decide an edit held for review',
+    audit: 'held_edit.decided',
+    input: HeldEditDecisionRequest,
+    output: HeldEditDecisionResult,
   },
   'invoice.setStatus': transition('invoice'),
   /**
@@ -468,7 +483,7 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
-export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord'] as const satisfies readonly EntityName[];
+export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord', /* issue 14, edits held for review */ 'heldEdit'] as const satisfies readonly EntityName[];
 export type QueueEntity = (typeof QUEUE_ENTITIES)[number];
 /**
  * A queue entity most of whose records are no queue's: the field whose presence makes one of its
@@ -568,6 +583,14 @@ export function createOperationOf(entity: EntityName): CreateOperation | undefin
 export function mutationAuditAction(entity: EntityName, op: 'create' | undefined): AuditAction {
   return op === 'create' ? (createOperationOf(entity)?.audit ?? 'record.create') : 'record.update';
 }
+
+/**
+ * Who may ask a supervisor to decide a conflict rather than choose (protocol 6, `Mutation.escalation`):
+ * whoever edits records on a desk and does not decide held edits (`heldEdit.decide`) themselves.
+ */
+export const ESCALATING_ROLES: readonly Role[] = ROLES.filter(
+  (role) => !performers('heldEdit.decide').includes(role) && OFFLINE_OPERATION_NAMES.some((name) => OPERATIONS[name].kind === 'edit' && performers(name).includes(role)),
+);
 
 /** Whether `role` may take an online action. */
 export function mayPerform(operation: OnlineOperationName, role: Role): boolean {

@@ -5,9 +5,9 @@ import { forgetInquiryMail } from '../inquiries/ingest';
 import { expectConfirmations } from './confirmations';
 import type { Tx } from '../storage/database';
 import { forgetReasons, readRecord, recordsOfCustomer, writeRecords, type RecordWrite } from '../storage/recordStore';
-import { forgetConflictValues } from '../sync/push';
+import { forgetResultValues } from '../sync/push';
 import { forgetCaller } from '../verification/callerVerification';
-import { forgetHeldMutations } from '../verification/heldMutations';
+import { forgetHeldMutations } from '../review/heldMutations';
 
 /** One record in a certificate: ids, entity, field names and category, never a value. */
 export interface ErasedRecord {
@@ -41,7 +41,7 @@ export interface ErasureRun {
  * domain/erasure.ts says what happens to each kind of record): every record of the customer is
  * tombstoned, so each desk deletes it at its next pull; billing records the law requires are kept
  * apart at their legal minimum, out of every view; the change reasons, the verification answers and
- * their records, the held edits, the conflict values stored with push results and the card vault
+ * their records, the held edits, the conflict values and decline reasons stored with push results and the card vault
  * entries (with their wrapped data keys) go. The request itself stays, as evidence, with its
  * free-text reason cleared, and becomes `completed` (the central store's own step). What was erased
  * and kept is written down for the certificate, never a value.
@@ -59,7 +59,7 @@ export async function eraseCustomer(tx: Tx, run: ErasureRun): Promise<{ erased: 
   // the mail behind an erased inquiry (its Message-ID often names the sender)
   await forgetInquiryMail(tx, erased.filter((r) => r.entity === 'inquiry').map((r) => r.id));
   await forgetHeldMutations(tx, customerId);
-  await forgetConflictValues(tx, customerId);
+  await forgetResultValues(tx, customerId);
   // the account goes: so do its caller-verification secrets and its cards; a contact erasure keeps both for the account
   if (run.scope === 'account') await forgetCaller(tx, customerId);
   const cards = run.scope === 'account' ? await shredCards(tx, customerId) : 0;

@@ -34,6 +34,12 @@ export interface SessionContext {
   expiresAt: string;
 }
 
+/**
+ * Who makes a change: a session's user on its device, or, for a held edit a supervisor applies
+ * (review/heldEditDecision.ts), the user who made it on the device they sent it from: it is their edit.
+ */
+export type Actor = Pick<SessionContext, 'user' | 'deviceId'>;
+
 /** Tokens are stored only as their SHA-256: a copy of the database signs nobody in. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');

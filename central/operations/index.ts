@@ -10,6 +10,7 @@ import { sessionOf } from '../http/access';
 import type { SessionContext } from '../identity/sessions';
 import { signInAdminHandlers } from '../identity/lockoutAdmin';
 import { replyToInquiry } from '../inquiries/reply';
+import { decideHeldEdit } from '../review/heldEditDecision';
 import { convertLead } from '../leads/convert';
 import { setE911Address } from '../serviceLines/e911';
 import { changeLinePlan, setLineStatus } from '../serviceLines/lineChanges';
@@ -32,6 +33,8 @@ type Handler<N extends RoutedOperationName> = (ctx: StoreContext, session: Sessi
 const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'billingAdjustment.decide': decideAdjustment,
   'billingAdjustment.reverse': reverseAdjustment,
+  // issue 14: edits held for review
+  'heldEdit.decide': decideHeldEdit,
   'lead.convert': convertLead,
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,

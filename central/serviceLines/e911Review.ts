@@ -1,5 +1,5 @@
 import { PostalAddress, e911ReviewAfter, type E911Line } from '../../domain';
-import type { SessionContext } from '../identity/sessions';
+import type { Actor } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { recordsOfCustomer, writeRecords } from '../storage/recordStore';
 
@@ -14,7 +14,7 @@ import { recordsOfCustomer, writeRecords } from '../storage/recordStore';
  */
 export async function reviewE911AfterAddressChange(
   tx: Tx,
-  session: SessionContext,
+  session: Actor,
   change: { customerId: string; serviceAddress: unknown; mutationId: string; now: Date },
 ): Promise<void> {
   const serviceAddress = PostalAddress.safeParse(change.serviceAddress);

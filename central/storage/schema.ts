@@ -102,7 +102,7 @@ export interface CentralSchema {
     tag: string;
     created_at: string;
   };
-  /** mutations held for a supervisor's review, not applied (verification/heldMutations.ts owns it) */
+  /** mutations held for a supervisor's review, not applied (review/heldMutations.ts owns it) */
   held_mutations: {
     mutation_id: string;
     client_id: string;

@@ -1,5 +1,5 @@
 import { ENTITY_SCHEMAS, ValidationError, creatingStep, mutationNeedsVerifiedCaller, validateCreate, type FieldIssue, type Mutation } from '../../domain';
-import type { SessionContext } from '../identity/sessions';
+import type { Actor } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
 import { versionInForce } from '../policy/policyVersions';
@@ -13,7 +13,7 @@ import { rejected, type MutationOutcome } from './mutationOutcome';
  * taken is refused (`create.id_taken`): a replay of the same mutation never gets here, push.ts
  * answers it by its mutation id.
  */
-export async function applyCreate(tx: Tx, session: SessionContext, m: Mutation, now: Date): Promise<MutationOutcome> {
+export async function applyCreate(tx: Tx, session: Actor, m: Mutation, now: Date): Promise<MutationOutcome> {
   const { user } = session;
   const refuse = (code: string, message: string, issues: FieldIssue[] = [], customerId: string | null = null): MutationOutcome => ({ result: rejected(m, code, message, issues), customerId, wrote: false });
   const creating = creatingStep(m.entity);

@@ -18,17 +18,17 @@ import {
   type FieldIssue,
   type Mutation,
 } from '../../domain';
-import type { SessionContext } from '../identity/sessions';
+import type { Actor } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { readRecord, recordHistory, writeRecords, type StoredRecord } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
-import { holdMutation } from '../verification/heldMutations';
+import { holdMutation } from '../review/heldMutations';
 import type { LedgerEntry } from '../erasure/ledger';
 import { reviewE911AfterAddressChange } from '../serviceLines/e911Review';
 import { versionInForce } from '../policy/policyVersions';
 import { applyCreate } from './applyCreate';
 import { runStepEffect, stepGuardViolation } from './stepRules';
-import { rejected, type MutationOutcome } from './mutationOutcome';
+import { held, rejected, type MutationOutcome } from './mutationOutcome';
 
 
 /**
@@ -64,13 +64,23 @@ async function withTheirChanges(tx: Tx, stored: StoredRecord, conflicts: readonl
   });
 }
 
+export interface ApplyOptions {
+  /**
+   * A supervisor decided to apply this held edit (review/heldEditDecision.ts): the caller
+   * verification it was held for, or the rep's request for a decision, was the supervisor's to weigh,
+   * and is not weighed again. Every other check still runs, against the record as it is now.
+   */
+  reviewed?: boolean;
+}
+
 /**
  * Applies one mutation inside `tx` (DESIGN §5): the role's write set first (so a role learns
  * nothing of records it may not change), then the record, the values, the caller verification
- * (an edit that arrives after its verification ran out is held for review, not applied), and
- * finally the field-level three-way merge against what the store holds now.
+ * (an edit that arrives after its verification ran out is held for review, not applied), a rep's
+ * escalation of a conflict (held for a supervisor to decide, protocol 6), and finally the
+ * field-level three-way merge against what the store holds now.
  */
-export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation, now: Date): Promise<MutationOutcome> {
+export async function applyMutation(tx: Tx, session: Actor, m: Mutation, now: Date, { reviewed = false }: ApplyOptions = {}): Promise<MutationOutcome> {
   if (m.op === 'create') return applyCreate(tx, session, m, now);
   const { user } = session;
   // what only an online operation changes (an E911 address) never comes through an outbox, whatever the role: a modified desk
@@ -101,7 +111,7 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
   const guard = await stepGuardViolation(tx, m.entity, current, changes, customerId);
   if (guard) return refuse('forbidden', guard.message, [guard]);
 
-  if (mutationNeedsVerifiedCaller(m.entity, Object.keys(changes), undefined, user.role)) {
+  if (!reviewed && mutationNeedsVerifiedCaller(m.entity, Object.keys(changes), undefined, user.role)) {
     // judged by when the store receives the edit (`now`), never by the desk's createdAt
     const coverage = await verificationCoverage(tx, { verificationId: m.verificationId, userId: user.id, customerId, receivedAt: now });
     if (!coverage.covered && !coverage.expired) {
@@ -109,10 +119,20 @@ export async function applyMutation(tx: Tx, session: SessionContext, m: Mutation
     }
     if (!coverage.covered) {
       const late = minutes(now.getTime() - Date.parse(coverage.verifiedAt));
-      await holdMutation(tx, session, { mutation: m, customerId, reason: 'verification.expired', receivedAt: now, verifiedAt: coverage.verifiedAt, detail: `received ${late} minutes after the verification` });
+      const note = `received ${late} minutes after the caller was verified`;
+      // an expired verification is one of this record's customer (verificationCoverage)
+      await holdMutation(tx, session, { mutation: m, changes, customerId: customerId!, reason: 'verification.expired', receivedAt: now, verifiedAt: coverage.verifiedAt, note, detail: note });
       const message = `held for a supervisor's review: the central store received this change ${late} minutes after the caller was verified (a verification covers ${minutes(CALLER_VERIFICATION.validityMs)} minutes)`;
-      return { result: { id: m.id, seq: m.seq, status: 'held', applied: [], conflicts: [], rejection: null, held: { reason: 'verification.expired', message }, serverSeq: null }, customerId, wrote: false };
+      return { result: held(m, 'verification.expired', message), customerId, wrote: false };
     }
+  }
+
+  if (m.escalation && !reviewed) {
+    // a held edit is reviewed from the customer's record and goes with their erasure: a record of no customer has neither
+    if (!customerId) return refuse('validation', "only a change of a customer's records can be sent to a supervisor: resolve this conflict yourself", [{ field: 'escalation', rule: 'escalation.no_customer', message: 'this record belongs to no customer' }]);
+    // the rep's note may quote the values: the heldEdit record keeps it, the audit row does not
+    await holdMutation(tx, session, { mutation: m, changes, customerId, reason: 'conflict.escalated', receivedAt: now, verifiedAt: null, note: m.escalation.note, detail: 'the rep asked a supervisor to decide a conflict' });
+    return { result: held(m, 'conflict.escalated', "held for a supervisor's review: a supervisor decides between your change and the one it met"), customerId, wrote: false };
   }
 
   const merge = mergeFields(m.base, changes, (path) => getPath(current, path));

@@ -1,4 +1,4 @@
-import type { FieldIssue, Mutation, MutationResult } from '../../domain';
+import type { FieldIssue, HoldReason, Mutation, MutationResult } from '../../domain';
 import type { LedgerEntry } from '../erasure/ledger';
 
 /** What applying one pushed mutation came to (applyMutation.ts, applyCreate.ts). */
@@ -14,4 +14,9 @@ export interface MutationOutcome {
 
 export function rejected(m: Mutation, code: string, message: string, issues: FieldIssue[] = []): MutationResult {
   return { id: m.id, seq: m.seq, status: 'rejected', applied: [], conflicts: [], rejection: { code, message, issues }, held: null, serverSeq: null };
+}
+
+/** Nothing written: the store keeps it for a supervisor's review (review/heldMutations.ts). */
+export function held(m: Mutation, reason: HoldReason, message: string): MutationResult {
+  return { id: m.id, seq: m.seq, status: 'held', applied: [], conflicts: [], rejection: null, held: { reason, message }, serverSeq: null };
 }

@@ -1,4 +1,4 @@
-import { LIMITS, visibleEntities, type PullLine } from '../../domain';
+import { LIMITS, sentToProtocol, visibleEntities, type PullLine } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -12,14 +12,18 @@ export const PULL_PAGE_ROWS = 2000;
 export interface PullRequest {
   cursor: number;
   limit?: number;
-  /** the `begin` line names the store's generation (a desk speaking protocol 3; older ones refuse the field) */
-  announceGeneration?: boolean;
+  /**
+   * the sync protocol the desk speaks: what its strict schema takes (from protocol 3 the `begin` line
+   * names the store's generation; an entity newer than the desk is not sent, ENTITY_SINCE_PROTOCOL)
+   */
+  protocol: number;
 }
 
 /**
  * The changes since `cursor`, as NDJSON chunks (one per page), already projected for the session's
- * role (DESIGN §3): entities the role cannot see are not even read, and every row passes through
- * `project` before it is written. The consumer pulls the next page only when the socket has drained.
+ * role (DESIGN §3): entities the role cannot see, or the desk's protocol does not know, are not even
+ * read, and every row passes through `project` before it is written. The consumer pulls the next
+ * page only when the socket has drained.
  * `total` counts the role's rows from the cursor to the head, across pages, for a progress bar;
  * the `end` line marks a complete response — a stream that stops without it was cut.
  * Pages are separate queries, not one snapshot: a record changed while a pull runs moves past
@@ -28,7 +32,7 @@ export interface PullRequest {
 export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock' | 'generation'>, session: SessionContext, request: PullRequest): AsyncGenerator<string> {
   const { db } = ctx;
   const role = session.user.role;
-  const entities = visibleEntities(role);
+  const entities = visibleEntities(role).filter((entity) => sentToProtocol(entity, request.protocol));
   const limit = Math.min(request.limit ?? LIMITS.maxPullRows, LIMITS.maxPullRows);
   const head = await changeHead(db);
 
@@ -46,7 +50,7 @@ export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock' | 'gener
   };
   try {
     const total = await countChanges(db, { after, head, entities });
-    yield line({ t: 'begin', cursor: request.cursor, head, total, ...(request.announceGeneration ? { generation: ctx.generation } : {}) });
+    yield line({ t: 'begin', cursor: request.cursor, head, total, ...(request.protocol >= 3 ? { generation: ctx.generation } : {}) });
     while (entities.length && after < head) {
       const want = Math.min(PULL_PAGE_ROWS, limit - scanned);
       if (want <= 0) {

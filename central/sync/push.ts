@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BILLING_ENTITIES, CareDeskError, canonicalJson, mutationAuditAction, type Mutation, type MutationResult, type PushRequest, type PushResponse, type SearchEvent, type ViewEvent } from '../../domain';
+import { BILLING_ENTITIES, CareDeskError, HELD_EDIT_DECLINED, canonicalJson, mutationAuditAction, type Mutation, type MutationResult, type PushRequest, type PushResponse, type SearchEvent, type ViewEvent } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
@@ -95,7 +95,7 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
 }
 
 async function auditOutcome(tx: Tx, now: Date, session: SessionContext, m: Mutation, result: MutationResult, customerId: string | null): Promise<void> {
-  // a held edit's one audit row is written with its hold (verification/heldMutations.ts)
+  // a held edit's one audit row is written with its hold (review/heldMutations.ts)
   if (result.status === 'held') return;
   const { user } = session;
   await appendAudit(tx, now, {
@@ -167,17 +167,37 @@ export function pushResponseFor(version: number, response: PushResponse): PushRe
 }
 
 /**
- * An erased customer's conflict values leave the stored results of their mutations (issue 11): the
- * outcome stays (a replay is still answered), the values a conflict showed, and the reason of the
- * change it met (free text that may name the customer), do not.
+ * A held mutation's stored answer becomes the supervisor's decision (review/heldEditDecision.ts, in
+ * its transaction): the desk's resend of the held mutation, which every desk makes until it hears
+ * an outcome other than held, is answered with it (protocol 6).
  */
-export async function forgetConflictValues(tx: Tx, customerId: string): Promise<void> {
+export async function answerHeldMutation(tx: Tx, result: MutationResult): Promise<void> {
+  await tx.updateTable('client_mutations').set({ result: JSON.stringify(result) }).where('mutation_id', '=', result.id).execute();
+}
+
+/** What a declined edit's stored answer says once its customer is erased: the supervisor's reason is free text that may name them. */
+export const DECLINED_AFTER_ERASURE = "declined by a supervisor (the reason was erased with the customer's data)";
+
+/**
+ * An erased customer's values leave the stored results of their mutations (issue 11): the outcome
+ * stays (a replay is still answered), the values a conflict showed, the reason of the change it met
+ * and a supervisor's reason for declining a held edit (free text that may name the customer) do not.
+ * An edit still held goes with the customer (review/heldMutations.ts): its answer becomes final.
+ */
+export async function forgetResultValues(tx: Tx, customerId: string): Promise<void> {
   const rows = await tx.selectFrom('client_mutations').select(['mutation_id', 'result']).where('customer_id', '=', customerId).execute();
   for (const row of rows) {
     const result = JSON.parse(row.result) as MutationResult;
-    if (!result.conflicts.length) continue;
-    const stripped: MutationResult = { ...result, conflicts: result.conflicts.map((c) => ({ ...c, base: null, mine: null, theirs: null, ...(c.changeReason === undefined ? {} : { changeReason: null }) })) };
-    await tx.updateTable('client_mutations').set({ result: JSON.stringify(stripped) }).where('mutation_id', '=', row.mutation_id).execute();
+    const stripped = withoutValues(result);
+    if (stripped !== result) await tx.updateTable('client_mutations').set({ result: JSON.stringify(stripped) }).where('mutation_id', '=', row.mutation_id).execute();
   }
 }
 
+function withoutValues(result: MutationResult): MutationResult {
+  if (result.status === 'held') {
+    return { ...result, status: 'rejected', held: null, rejection: { code: 'erased', message: "the customer's data was erased before a supervisor decided this change", issues: [] } };
+  }
+  if (result.rejection?.code === HELD_EDIT_DECLINED) return { ...result, rejection: { ...result.rejection, message: DECLINED_AFTER_ERASURE } };
+  if (!result.conflicts.length) return result;
+  return { ...result, conflicts: result.conflicts.map((c) => ({ ...c, base: null, mine: null, theirs: null, ...(c.changeReason === undefined ? {} : { changeReason: null }) })) };
+}

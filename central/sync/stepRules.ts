@@ -1,5 +1,5 @@
 import { LEGAL_HOLD_LABELS, statusChange, type EntityName, type FieldIssue, type LegalHold } from '../../domain';
-import type { SessionContext } from '../identity/sessions';
+import type { Actor } from '../identity/sessions';
 import type { Tx } from '../storage/database';
 import { recordsOfCustomer } from '../storage/recordStore';
 import { eraseCustomer } from '../erasure/eraseCustomer';
@@ -22,7 +22,7 @@ export async function stepGuardViolation(tx: Tx, entity: EntityName, current: Re
 }
 
 /** Carries out the effect of the step `changes` took, if its lifecycle names one; the ledger entry of an erasure it carried out. */
-export async function runStepEffect(tx: Tx, session: SessionContext, entity: EntityName, id: string, before: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null, now: Date): Promise<LedgerEntry | null> {
+export async function runStepEffect(tx: Tx, session: Actor, entity: EntityName, id: string, before: Record<string, unknown>, changes: Record<string, unknown>, customerId: string | null, now: Date): Promise<LedgerEntry | null> {
   const step = statusChange(entity, before, changes)?.step;
   if (step?.effect !== 'erase' || !customerId) return null;
   // a request filed before scopes were offered erases the whole account

@@ -20,6 +20,7 @@ export const CHANNEL_NAMES = [
   'customers.verificationAttempts',
   'conflicts.list',
   'conflicts.resolve',
+  'conflicts.escalate',
   'changes.list',
   'changes.dismiss',
   'changes.discard',
@@ -36,6 +37,7 @@ export const CHANNEL_NAMES = [
   'lead.convert',
   'inquiry.reply',
   'sharing.export',
+  'heldEdit.decide',
   'serviceLine.setE911Address',
   // privacy-policy versions (issue 14): the operations' own channels, derived from domain/operations.ts
   'policyVersion.publish',

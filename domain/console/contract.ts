@@ -301,6 +301,16 @@ export const CONSOLE_CONTRACT = {
     output: z.array(ConflictView),
     unlocked: true,
   },
+  /**
+   * a conflicting field the user asks a supervisor to decide, with a note for them (protocol 6): my
+   * value goes to the central store as an escalation, which it holds for review; for the roles that
+   * do not decide held edits themselves (`ESCALATING_ROLES`)
+   */
+  'conflicts.escalate': {
+    input: z.strictObject({ mutationId: Id, field: z.string().max(60), note: Reason }),
+    output: z.array(ConflictView),
+    unlocked: true,
+  },
   /** drop a rejected change from the list once the rep has read why */
   /** every change this desk holds for the central store, oldest first: waiting, in conflict, refused or held */
   'changes.list': { input: Empty, output: z.array(QueuedChange), unlocked: true, passive: true },

@@ -98,6 +98,7 @@ export const AUDIT_ACTIONS = [
   'line.plan_changed',
   /** network operations took a line's status a step of its lifecycle online (serviceLine.setStatus) */
   'line.status_changed',
+  'held_edit.decided',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** how an audited action ended: done, refused, broke, met a newer change, or held for a supervisor's review */

@@ -3,6 +3,7 @@ import { BillingAccount, BillingAdjustment, Invoice, Order, Payment, PaymentMeth
 import { DisclosureRecord, ErasureRequest, LegalHold, SharingRecord } from './compliance';
 import { Customer } from './customer';
 import { Inquiry, Lead } from './prospects';
+import { HeldEdit } from './review';
 import { ServiceLine } from './service';
 
 export * from './common';
@@ -13,6 +14,7 @@ export * from './prospects';
 export * from './compliance';
 export * from './identity';
 export * from './audit';
+export * from './review';
 
 /** The entities the central store keeps as records and syncs, projected per role, to workstations. */
 export const ENTITY_SCHEMAS = {
@@ -30,6 +32,8 @@ export const ENTITY_SCHEMAS = {
   legalHold: LegalHold,
   disclosureRecord: DisclosureRecord,
   sharingRecord: SharingRecord,
+  /** issue 14: an edit held for a supervisor's review (entities/review.ts), synced to reviewers from protocol 6 */
+  heldEdit: HeldEdit,
 } as const satisfies Record<string, z.ZodObject>;
 
 export type EntityName = keyof typeof ENTITY_SCHEMAS;

@@ -199,6 +199,29 @@ export const FIELD_POLICY = {
     exportedBy:       [H,       H,       H,       H,          R,          H],
     at:               [H,       H,       H,       H,          R,          H],
   },
+  // issue 14: written only by the central store (held at a push, decided by heldEdit.decide, online); a supervisor's
+  // approvals queue; compliance reads what is held about a customer. Its values are the customer's contact data,
+  // which both roles read on the customer's own record.
+  heldEdit: {
+    id:               [H,       H,       H,       R,          R,          H],
+    customerId:       [H,       H,       H,       R,          R,          H],
+    recordEntity:     [H,       H,       H,       R,          R,          H],
+    recordId:         [H,       H,       H,       R,          R,          H],
+    changes:          [H,       H,       H,       R,          R,          H],
+    base:             [H,       H,       H,       R,          R,          H],
+    reason:           [H,       H,       H,       R,          R,          H],
+    heldFor:          [H,       H,       H,       R,          R,          H],
+    heldNote:         [H,       H,       H,       R,          R,          H],
+    requestedBy:      [H,       H,       H,       R,          R,          H],
+    requestedByName:  [H,       H,       H,       R,          R,          H],
+    heldAt:           [H,       H,       H,       R,          R,          H],
+    verifiedAt:       [H,       H,       H,       R,          R,          H],
+    status:           [H,       H,       H,       R,          R,          H],
+    decidedBy:        [H,       H,       H,       R,          R,          H],
+    decidedByName:    [H,       H,       H,       R,          R,          H],
+    decidedAt:        [H,       H,       H,       R,          R,          H],
+    decisionReason:   [H,       H,       H,       R,          R,          H],
+  },
 } as const satisfies Record<EntityName, Record<string, Row>>;
 
 /** Whose audit events a role may read: DESIGN §3's "audit log" row. */

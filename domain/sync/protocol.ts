@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BillingAdjustment, BillingPolicy, ENTITY_NAMES, ERASURE_SCOPES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
+import { BillingAdjustment, BillingPolicy, ENTITY_NAMES, HOLD_REASONS, ERASURE_SCOPES, Id, IsoDateTime, NewAdjustment, PaymentMethod, SessionPolicy, User } from '../entities';
 import type { EntityName } from '../entities';
 import { MAX_JSON_DEPTH } from '../records';
 import { Username } from '../entities/identity';
@@ -53,14 +53,24 @@ export const API = {
  * Version 5: a push may carry `searches` (`SearchEvent`: the kinds of a search of the desk's cache and
  * its result count, never the query), and a view may name the search it was opened from (`searchId`),
  * for the audit log (issue 14). Older desks send neither; the store takes both from any desk.
+ * Version 6: a mutation may carry `escalation` (a rep asks a supervisor to decide a conflict: the
+ * store holds it, `conflict.escalated`); a held mutation sent again is answered with the
+ * supervisor's decision once there is one (applied, or rejected `held_edit.declined`); and the
+ * reviewers' desks are sent `heldEdit` records. An older desk is sent no entity newer than it
+ * (`ENTITY_SINCE_PROTOCOL`), whose name its strict schema would refuse with the whole pull.
  */
-export const PROTOCOL = { version: 5, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 6, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 5 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 6 };
+
+/** The protocol from which a desk is sent records of an entity; an entity not named here, from the first. */
+export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 6 };
+/** Whether a desk speaking `version` may be sent records of `entity`. */
+export const sentToProtocol = (entity: EntityName, version: number) => (ENTITY_SINCE_PROTOCOL[entity] ?? 1) <= version;
 
 /** Why a desk speaking `version` cannot talk to a store speaking `range`, or null when it can. */
 export function protocolMismatch(version: number, range: ProtocolRange): string | null {
@@ -193,6 +203,12 @@ export const Mutation = z.strictObject({
   /** the caller verification issued by the central store, for roles that need one */
   verificationId: Id.nullable(),
   createdAt: IsoDateTime,
+  /**
+   * protocol 6: a rep met a conflict and asks a supervisor to decide (`base`: the other change's
+   * value, `changes`: theirs); the store holds it for review rather than applying it, and `note` is
+   * their word to the supervisor
+   */
+  escalation: z.strictObject({ note: ChangeReason }).optional(),
 });
 export type Mutation = z.infer<typeof Mutation>;
 
@@ -258,13 +274,6 @@ export type ConflictInfo = z.infer<typeof ConflictInfo>;
 
 export const FieldIssueSchema = z.strictObject({ field: z.string(), rule: z.string(), message: z.string() });
 
-/**
- * Why the central store held a mutation for a supervisor's review instead of applying it.
- * `verification.expired`: the caller verification it carries was good, but the store received the
- * edit after the verification's window (judged by the store's clock, never the desk's `createdAt`).
- */
-export const HOLD_REASONS = ['verification.expired'] as const;
-export type HoldReason = (typeof HOLD_REASONS)[number];
 export const MutationHold = z.strictObject({ reason: z.enum(HOLD_REASONS), message: z.string() });
 export type MutationHold = z.infer<typeof MutationHold>;
 

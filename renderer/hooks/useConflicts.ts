@@ -12,11 +12,17 @@ export function useConflicts() {
     mutationFn: ({ conflict, keep }: { conflict: ConflictView; keep: 'mine' | 'theirs' }) => invoke('conflicts.resolve', { mutationId: conflict.mutationId, field: conflict.field, keep }),
     onSuccess: (list) => client.setQueryData(queryKeys.conflicts, list),
   });
+  const escalation = useMutation({
+    mutationFn: ({ conflict, note }: { conflict: ConflictView; note: string }) => invoke('conflicts.escalate', { mutationId: conflict.mutationId, field: conflict.field, note }),
+    onSuccess: (list) => client.setQueryData(queryKeys.conflicts, list),
+  });
 
   return {
     conflicts: query.data ?? null,
     error: query.error ? messageOf(query.error) : null,
     resolve: (conflict: ConflictView, keep: 'mine' | 'theirs') => resolution.mutateAsync({ conflict, keep }),
+    /** a supervisor decides: the store holds my value for their review */
+    escalate: (conflict: ConflictView, note: string) => escalation.mutateAsync({ conflict, note }),
     reload: () => void query.refetch(),
   };
 }

@@ -139,6 +139,7 @@ describe('every free-text field of every entity and input uses the one text rule
   const hold = { id, customerId: id, kind: 'ecpa_preservation', reference: 'Subpoena 2026-114', status: 'active', placedBy: id, placedAt: at, releasedBy: null, releasedAt: null };
   const disclosure = { id, customerId: id, requester: 'County court', legalBasis: 'ecpa_court_order', fieldsDisclosed: ['email'], documentReference: 'Order 2026-CV-11', nonDisclosureOrder: false, status: 'approved', preparedBy: id, preparedAt: at, approvedBy: id, approvedAt: at };
   const sharing = { id, partner: 'Acme Billing', purpose: 'collections', fields: ['account_number'], customerCount: 3, optedOutCount: 1, sha256: 'a'.repeat(64), exportedBy: id, at };
+  const heldEdit = { id, customerId: id, recordEntity: 'customer', recordId: id, changes: { email: 'new@example.com' }, base: { email: 'old@example.com' }, reason: 'Caller gave a new address', heldFor: 'conflict.escalated', heldNote: 'The caller spelled it twice', requestedBy: id, requestedByName: 'Casey Care', heldAt: at, verifiedAt: null, status: 'applied', decidedBy: id, decidedByName: 'Sam Supervisor', decidedAt: at, decisionReason: 'Confirmed on a callback' };
   const user = { id, username: 'jane', displayName: 'Jane Rep', role: 'care_rep', status: 'active' };
   const device = { id, name: 'desk 4', certificateFingerprint: 'a'.repeat(64), enrolledAt: at, revokedAt: null };
   const card = { cardNumber: '4111111111111111', expMonth: 12, expYear: 2030, holderName: 'Jane Doe', billingZip: '78701' };
@@ -200,7 +201,7 @@ describe('every free-text field of every entity and input uses the one text rule
     expect(rulesAt(schema, set(base, field, '\u200B\u200B\u200B'), field)).toContain('text.invisible');
   });
   /** fields that hold names of other fields or issued identifiers, never text a person writes */
-  const IDENTIFIERS = new Set(['invoice:number', 'disclosureRecord:fieldsDisclosed.0', 'sharingRecord:fields.0']);
+  const IDENTIFIERS = new Set(['invoice:number', 'disclosureRecord:fieldsDisclosed.0', 'sharingRecord:fields.0', 'heldEdit:recordEntity', 'heldEdit:recordId']);
   /** every string a schema holds, as dotted paths into `value` (arrays by their first element) */
   const stringPaths = (schema: z.ZodType, value: unknown, prefix: string[] = []): string[] => {
     const def = (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
@@ -237,6 +238,7 @@ describe('every free-text field of every entity and input uses the one text rule
       legalHold: hold,
       disclosureRecord: disclosure,
       sharingRecord: sharing,
+      heldEdit,
     };
     let checked = 0;
     for (const entity of ENTITY_NAMES) {

@@ -1,8 +1,8 @@
 import { generate } from 'otplib';
 import type { SessionState } from '../../domain/console/contract';
 import { TOTP } from '../../domain/secondFactor';
-import { PASSWORD } from './central';
-import type { TestWorkstation } from './workstation';
+import { PASSWORD, type TestCentral } from './central';
+import { startWorkstation, type TestWorkstation } from './workstation';
 
 /**
  * What a user's authenticator app knows: each second-factor user's secret as enrolment showed it,
@@ -40,4 +40,13 @@ export async function signInDesk(ws: TestWorkstation, username: string, options:
   if (state.secondFactor && state.secondFactor.step !== 'recovery_codes') state = await ws.call('session.secondFactor', { code: await totpFor(username, options.clock) });
   if (state.secondFactor?.step === 'recovery_codes') state = await ws.call('session.recoveryCodesSaved');
   return state;
+}
+
+/** A workstation enrolled with `central`, signed in as `username` (through the second factor, for a role with one) and synced once; `into` keeps it for disposal. */
+export async function syncedDesk(central: TestCentral, username: string, into: TestWorkstation[]): Promise<TestWorkstation> {
+  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
+  into.push(ws);
+  await signInDesk(ws, username);
+  await ws.call('sync.now');
+  return ws;
 }

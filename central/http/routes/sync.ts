@@ -31,7 +31,7 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErro
     // the desk's word on its outbox, for the admin's view of what a wipe would lose (admin/workstations.ts)
     await noteDeskReport(ctx, session, request.headers[PENDING_HEADER]);
     // Readable.from pulls the next page only when the socket has drained: memory stays flat at any size
-    const lines = auditBillingReads(ctx, session, pullLines(ctx, session, { ...query, announceGeneration: request.syncProtocol >= 3 }));
+    const lines = auditBillingReads(ctx, session, pullLines(ctx, session, { ...query, protocol: request.syncProtocol }));
     const body = Readable.from(reportingFailure(lines, (err) => internalErrors.record(request, err)), { objectMode: false });
     const done = finished(body).catch(() => undefined);
     streaming.add(done);

@@ -1,4 +1,6 @@
 import type { ConflictView } from '../../../domain/console/contract';
+import { PolicyError } from '../../../domain/errors';
+import { ESCALATING_ROLES } from '../../../domain/operations';
 import type { OpenSession } from '../session/session';
 import { displayName } from './customers';
 
@@ -24,6 +26,14 @@ export function listConflicts(s: OpenSession): ConflictView[] {
       changeReason: c.changeReason ?? null,
     }));
   });
+}
+
+/** A supervisor decides: my value goes to the central store as an escalation, which it holds for review. */
+export function escalateConflict(s: OpenSession, mutationId: string, field: string, note: string): ConflictView[] {
+  if (!ESCALATING_ROLES.includes(s.user.role)) throw new PolicyError(`the ${s.user.role} role decides conflicts itself`);
+  s.cache.escalateConflict(mutationId, field, note);
+  s.engine.kick();
+  return listConflicts(s);
 }
 
 /** Keep theirs (drop my value) or apply mine over theirs (a new mutation based on their value). */

@@ -1,6 +1,6 @@
 import type { Session } from '../session/session';
 import { openBilling, recordAdjustment, replaceCard } from './billing';
-import { listConflicts, resolveConflict } from './conflicts';
+import { escalateConflict, listConflicts, resolveConflict } from './conflicts';
 import { openCustomer, searchCustomers, verificationAttempts, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline, routedOperationHandlers } from './operations';
@@ -33,6 +33,7 @@ export function createHandlerTable(session: Session): HandlerTable {
     'customers.verificationAttempts': ({ customerId }) => verificationAttempts(open(), customerId),
     'conflicts.list': async () => listConflicts(open()),
     'conflicts.resolve': async ({ mutationId, field, keep }) => resolveConflict(open(), mutationId, field, keep),
+    'conflicts.escalate': async ({ mutationId, field, note }) => escalateConflict(open(), mutationId, field, note),
     'changes.list': async () => listChanges(open()),
     'changes.dismiss': async ({ mutationId }) => {
       open().cache.dismissRejected(mutationId);

@@ -8,7 +8,7 @@ import { displayName } from './customers';
 import { pendingChange } from './edits';
 
 type Row = Record<string, unknown> & { id: string };
-const NEWEST_FIRST = ['filedAt', 'placedAt', 'createdAt', 'receivedAt', 'recordedAt', /* the registers (issue 14) */ 'preparedAt', 'at'];
+const NEWEST_FIRST = ['filedAt', 'placedAt', 'createdAt', 'receivedAt', 'recordedAt', /* the registers (issue 14) */ 'preparedAt', 'at', 'heldAt'];
 
 /**
  * A queue (erasure requests, legal holds, leads, inquiries, credits and adjustments held for approval)

@@ -20,6 +20,8 @@ export interface MutationDraft {
   reason: string;
   verificationId: string | null;
   createdAt?: string;
+  /** a conflict the user asks a supervisor to decide (protocol 6): the store holds it for review */
+  escalation?: { note: string };
 }
 
 /** A mutation the central store could not fully merge, with the fields still waiting for the user. */
@@ -58,6 +60,7 @@ export interface OutboxCounts {
 /** The result code with which the central store asks for a mutation again: it stays pending. */
 export const SEQUENCE_GAP = 'sequence_gap';
 const KEPT_MINE = ' (conflict resolved: kept mine)';
+const ESCALATED = ' (conflict escalated to a supervisor)';
 
 interface OutboxDeps {
   table: OutboxTable;
@@ -72,7 +75,8 @@ interface OutboxDeps {
  * the search index of its customer change together. Nothing here is dropped silently: a mutation
  * leaves the outbox when the central store applied it, when the user resolved every conflicting
  * field, or when the user dismissed its rejection. One the store held for review stays, shown as
- * held with the reason, until the review (a later issue) tells the desk its outcome.
+ * held with the reason, and is asked again (`held`) until the store answers a supervisor's
+ * decision: applied (it leaves), or declined (refused, with the supervisor's reason).
  */
 export class Outbox {
   constructor(private readonly deps: OutboxDeps) {}
@@ -93,6 +97,7 @@ export class Outbox {
       reason: draft.reason,
       verificationId: draft.verificationId,
       createdAt: draft.createdAt ?? this.deps.now().toISOString(),
+      ...(draft.escalation ? { escalation: draft.escalation } : {}),
     });
     this.deps.table.insert(mutation, draft.customerId);
     this.deps.meta.set(META.lastMutationSeq, String(seq));
@@ -109,7 +114,9 @@ export class Outbox {
     const touched = new Map<string, RecordRef>();
     for (const result of results) {
       const entry = this.deps.table.byId(result.id);
-      if (!entry || entry.status !== 'pending') continue;
+      // a held one asked again: answered held until a supervisor decides, then applied or declined
+      if (!entry || (entry.status !== 'pending' && entry.status !== 'held')) continue;
+      if (entry.status === 'held' && result.status === 'held') continue;
       if (result.status === 'applied') {
         this.deps.table.remove(result.id);
       } else if (result.status === 'conflict') {
@@ -149,25 +156,45 @@ export class Outbox {
    * Returns that new mutation, if any.
    */
   resolveConflict(mutationId: string, field: string, keep: 'mine' | 'theirs'): Mutation | null {
+    return this.settleConflict(mutationId, field, keep === 'mine' ? KEPT_MINE : null);
+  }
+
+  /**
+   * The user asks a supervisor to decide a conflicting field (protocol 6): my value is sent again
+   * against theirs, as when keeping mine, but marked as an escalation with the user's note, which
+   * the central store holds for review rather than applying. The field leaves the conflicts list.
+   */
+  escalateConflict(mutationId: string, field: string, note: string): Mutation {
+    return this.settleConflict(mutationId, field, ESCALATED, { note })!;
+  }
+
+  /** Takes one field out of a conflict; with `suffix`, sends my value again against theirs (its reason says how). */
+  private settleConflict(mutationId: string, field: string, suffix: string | null, escalation?: { note: string }): Mutation | null {
     const entry = this.deps.table.byId(mutationId);
     const conflict = entry?.status === 'conflict' ? entry.conflicts.find((c) => c.field === field) : undefined;
     if (!entry || !conflict) throw new CareDeskError('not_found', `no conflict on ${field} for that change`);
     let resent: Mutation | null = null;
-    if (keep === 'mine') {
+    if (suffix !== null) {
       resent = this.enqueue({
         entity: entry.entity,
         entityId: entry.entityId,
         customerId: entry.customerId,
         base: { [field]: conflict.theirs ?? null },
         changes: { [field]: conflict.mine ?? null },
-        reason: `${entry.reason.slice(0, LIMITS.maxReasonLength - KEPT_MINE.length)}${KEPT_MINE}`,
+        reason: `${entry.reason.slice(0, LIMITS.maxReasonLength - suffix.length)}${suffix}`,
         verificationId: entry.verificationId,
+        ...(escalation ? { escalation } : {}),
       });
     }
     const remaining = entry.conflicts.filter((c) => c.field !== field);
     if (remaining.length) this.deps.table.setStatus(mutationId, 'conflict', remaining, null);
     else this.deps.table.remove(mutationId);
     return resent;
+  }
+
+  /** The held mutations, to ask the central store again for a supervisor's decision (a resend is answered with it). */
+  held(limit: number): Mutation[] {
+    return this.deps.table.withStatus('held', limit).map(mutationOf);
   }
 
   rejected(): RejectedChange[] {

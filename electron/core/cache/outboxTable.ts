@@ -45,6 +45,7 @@ interface OutboxRow {
   rejection: string | null;
   hold: string | null;
   sent_in: string | null;
+  escalation: string | null;
 }
 
 /** Rows of the `outbox` table; the rules about them live in outbox.ts. */
@@ -54,8 +55,8 @@ export class OutboxTable {
   constructor(db: Db) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO outbox (seq, id, op, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status)
-         VALUES (@seq, @id, @op, @clientId, @entity, @entityId, @customerId, @base, @changes, @reason, @verificationId, @createdAt, 'pending')`,
+        `INSERT INTO outbox (seq, id, op, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status, escalation)
+         VALUES (@seq, @id, @op, @clientId, @entity, @entityId, @customerId, @base, @changes, @reason, @verificationId, @createdAt, 'pending', @escalation)`,
       ),
       byId: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       withStatus: db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY seq LIMIT ?'),
@@ -93,6 +94,7 @@ export class OutboxTable {
       customerId,
       base: JSON.stringify(mutation.base),
       changes: JSON.stringify(mutation.changes),
+      escalation: mutation.escalation ? JSON.stringify(mutation.escalation) : null,
     });
   }
 
@@ -238,6 +240,7 @@ function toEntry(row: OutboxRow): OutboxEntry {
     reason: row.reason,
     verificationId: row.verification_id,
     createdAt: row.created_at,
+    ...(row.escalation ? { escalation: JSON.parse(row.escalation) as Mutation['escalation'] } : {}),
     customerId: row.customer_id,
     status: row.status,
     conflicts: row.conflicts ? (JSON.parse(row.conflicts) as ConflictInfo[]) : [],

@@ -358,6 +358,12 @@ export class WorkstationCache {
     return this.outbox.pending(limit);
   }
 
+  /** The mutations the central store holds for a supervisor's review, to ask again for its decision. */
+  heldMutations(limit: number): Mutation[] {
+    this.live();
+    return this.outbox.held(limit);
+  }
+
   /** Files the push results (see Outbox.recordResults); returns the records whose effective view changed. */
   recordResults(results: readonly MutationResult[]): RecordRef[] {
     return this.transaction(() => this.outbox.recordResults(results));
@@ -370,6 +376,10 @@ export class WorkstationCache {
 
   resolveConflict(mutationId: string, field: string, keep: 'mine' | 'theirs'): Mutation | null {
     return this.transaction(() => this.outbox.resolveConflict(mutationId, field, keep));
+  }
+
+  escalateConflict(mutationId: string, field: string, note: string): Mutation {
+    return this.transaction(() => this.outbox.escalateConflict(mutationId, field, note));
   }
 
   rejected(): RejectedChange[] {

@@ -27,6 +27,8 @@ export interface SyncEngineDeps {
 }
 
 const PUSH_BATCH = 200;
+/** Held edits are asked about again when the store's head moved (a decision moves it), and at least this often. */
+const HELD_ASK_EVERY_MS = 5 * 60_000;
 /** starts over within one sync: a store that keeps answering `resync_required` is an error (retried with backoff), not a loop */
 const MAX_START_OVERS = 2;
 
@@ -48,6 +50,9 @@ export class SyncEngine {
   private startOvers = 0;
   /** mutations (and views) per push: halved after a push lost on the network, doubled after one that got through */
   private pushBatch = PUSH_BATCH;
+  /** the store's head at the last pull, and when and at which head the held edits were last asked about */
+  private storeHead: number | null = null;
+  private heldAsked: { head: number | null; at: number } | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private events: AbortController | null = null;
   /** aborted by `stop`: a push or pull stalled on the network must not hold up a lock (and the cache key) until it times out */
@@ -142,6 +147,7 @@ export class SyncEngine {
       await this.pull(token);
       // a pull that erased a customer: the central store hears of the purge now, not at the next edit
       if (this.deps.cache.pendingPurges(1).length) await this.push(token);
+      await this.askHeld(token);
       this.online = true;
       this.error = null;
       this.failures = 0;
@@ -214,6 +220,25 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * The edits the central store holds for a supervisor (protocol 6) are sent again, unchanged: the
+   * store applies nothing twice and answers each with its state, held until a supervisor decides,
+   * then applied or declined. Asked when the store's head moved since the last ask (a decision
+   * moves it) and otherwise every few minutes, not at every sync.
+   */
+  private async askHeld(token: string): Promise<void> {
+    const { cache, client, clientId } = this.deps;
+    const now = this.deps.clock().getTime();
+    if (this.heldAsked && this.heldAsked.head === this.storeHead && now - this.heldAsked.at < HELD_ASK_EVERY_MS) return;
+    const held = cache.heldMutations(PUSH_BATCH);
+    if (!held.length) return;
+    const generation = cache.getMeta(META.generation);
+    const response = await client.push(token, { clientId, mutations: held, views: [], ...(generation ? { generation } : {}) }, this.halt.signal);
+    this.heldAsked = { head: this.storeHead, at: now };
+    const affected = cache.recordResults(response.results);
+    if (affected.length) this.deps.onRecordsChanged(affected);
+  }
+
   private async pull(token: string): Promise<void> {
     const { cache, client } = this.deps;
     // a first sync cut short (a full disk, a crash) has a cursor but is not over: it resumes as one
@@ -239,6 +264,7 @@ export class SyncEngine {
               changes.push(line);
               cursor = line.seq;
             } else if (line.t === 'begin') {
+              this.storeHead = line.head;
               if (line.generation) this.adoptGeneration(from, line.head, line.generation);
               if (line.total > 0 && !this.progress) this.progress = { received: 0, total: line.total };
             } else {

@@ -110,7 +110,7 @@ function Summary({ kind, item }: Entry) {
           </div>
         ))}
         <div>
-          <dt>{asked.verb === 'filed' ? 'Filed' : 'Recorded'}</dt>
+          <dt>{asked.verb.charAt(0).toUpperCase() + asked.verb.slice(1)}</dt>
           <dd>
             {asked.by ? `${asked.by}, ` : ''}
             {dateTime(asked.at)}

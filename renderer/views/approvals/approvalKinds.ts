@@ -2,10 +2,11 @@ import type { ComponentType } from 'react';
 import type { ChannelOutput } from '../../../domain/console/contract';
 import { adjustmentStatus } from '../../../domain/adjustments';
 import type { AdjustmentRequester } from '../../../domain/entities/billing';
+import type { HoldReason } from '../../../domain/entities/review';
 import type { OfflineOperationName, OperationName, QueueEntity } from '../../../domain/operations';
 import { invoke } from '../../api/client';
 import type { Tone } from '../../components/Badge';
-import { dateTime, money, moneyWithCode } from '../../format';
+import { dateTime, fieldLabel, fieldValue, money, moneyWithCode } from '../../format';
 import { REQUESTER_LABELS, adjustmentName, adjustmentState, balanceEffect } from '../billing/adjustmentLabels';
 import { CertificateToggle } from '../erasure/CertificateToggle';
 import { ERASURE_STATUS, scopeLabel } from '../erasure/erasureLabels';
@@ -98,5 +99,36 @@ const ADJUSTMENTS_ABOVE_THRESHOLD: ApprovalKind = {
   route: { via: 'online', send: (item, approve, reason) => invoke('billingAdjustment.decide', { adjustmentId: item.record.id, decision: approve ? 'approve' : 'decline', reason }) },
 };
 
+/** Why the central store held an edit, as the supervisor reads it. */
+const HELD_FOR: Record<HoldReason, string> = {
+  'verification.expired': 'Sent after the caller’s verification ran out',
+  'conflict.escalated': 'Conflict: the rep asks you to decide',
+};
+
+const HELD_EDITS: ApprovalKind = {
+  entity: 'heldEdit',
+  decides: 'heldEdit.decide',
+  about: 'edits the central store held for your review — sent after the caller’s verification ran out, or a conflict a rep asked you to decide: applying one writes the rep’s value if the record still holds what it was made against',
+  name: (r) => (r.heldFor === 'conflict.escalated' ? 'Escalated conflict' : 'Held edit'),
+  waiting: (r) => r.status === 'held',
+  decided: (r) => r.status !== 'held',
+  status: (r) => (r.status === 'applied' ? { label: 'Applied', tone: 'good' } : r.status === 'declined' ? { label: 'Declined', tone: 'neutral' } : { label: 'Awaiting review', tone: 'warn' }),
+  facts: (item) => {
+    const changes = (item.record.changes ?? {}) as Record<string, unknown>;
+    const base = (item.record.base ?? {}) as Record<string, unknown>;
+    const against = item.record.heldFor === 'conflict.escalated' ? 'current' : 'was';
+    return [
+      { label: 'Held', value: `${HELD_FOR[item.record.heldFor as HoldReason] ?? String(item.record.heldFor)}: ${String(item.record.heldNote ?? '')}` },
+      ...Object.keys(changes).map((path) => ({ label: fieldLabel(path), value: `${against} ${fieldValue(path, base[path])} → proposed ${fieldValue(path, changes[path])}` })),
+    ];
+  },
+  asked: (r) => ({ verb: 'asked', by: text(r.requestedByName), at: r.heldAt, reason: String(r.reason ?? '') }),
+  outcome: (r) => (r.decidedAt ? `${r.status === 'applied' ? 'Applied' : 'Declined'} by ${text(r.decidedByName) ?? 'a supervisor'}, ${dateTime(r.decidedAt)}: “${text(r.decisionReason) ?? ''}”` : null),
+  approve: { label: 'Apply the change' },
+  decline: 'Decline',
+  placeholder: 'Confirmed with the customer on a callback…',
+  route: { via: 'online', send: (item, approve, reason) => invoke('heldEdit.decide', { heldEditId: String(item.record.id), decision: approve ? 'apply' : 'decline', reason }) },
+};
+
 /** Every kind the approvals queue holds, in the order the view introduces them. */
-export const APPROVAL_KINDS: readonly ApprovalKind[] = [ERASURE_REQUESTS, ADJUSTMENTS_ABOVE_THRESHOLD];
+export const APPROVAL_KINDS: readonly ApprovalKind[] = [ERASURE_REQUESTS, ADJUSTMENTS_ABOVE_THRESHOLD, HELD_EDITS];

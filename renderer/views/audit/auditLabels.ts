@@ -48,6 +48,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'user.privilege_granted': 'Privileged role granted',
   'user.team_assigned': 'Team assigned',
   'user.password_reset': 'Password reset',
+  'held_edit.decided': 'Held edit decided',
   'user.disabled_inactive': `User disabled (inactive ${INACTIVITY_DISABLE_DAYS} days)`,
   'team.saved': 'Team saved',
   'enrolment.code_issued': 'Enrolment code issued',

@@ -1,7 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { ConflictView } from '../../../domain/console/contract';
+import { CareDeskError, type FieldIssue } from '../../../domain/errors';
+import { messageOf } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
+import { TextAreaField } from '../../components/TextAreaField';
 import { dateTime, fieldLabel, fieldValue, phonesInText } from '../../format';
 import type { CustomerToOpen } from '../../navigation';
 
@@ -32,13 +35,33 @@ function sidesOf(c: ConflictView): [Side, Side] {
 /**
  * One conflicting field: both values side by side, each with who, when and why, and nothing chosen
  * for the rep. They pick a value and confirm it; confirming without a choice says so. The customer's
- * name opens their profile, to check the record before choosing.
+ * name opens their profile, to check the record before choosing. With `onEscalate`, the rep may
+ * instead ask a supervisor, with a note saying what they know: nothing is chosen then either.
  */
-export function ConflictCard({ conflict: c, onChoose, onOpenCustomer }: { conflict: ConflictView; onChoose: (keep: Keep) => Promise<void>; onOpenCustomer: (customer: CustomerToOpen) => void }) {
+export function ConflictCard({ conflict: c, onChoose, onEscalate, onOpenCustomer }: { conflict: ConflictView; onChoose: (keep: Keep) => Promise<void>; onEscalate?: (note: string) => Promise<void>; onOpenCustomer: (customer: CustomerToOpen) => void }) {
   const id = useId();
   const [choice, setChoice] = useState<Keep | null>(null);
   const [unchosen, setUnchosen] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [note, setNote] = useState('');
+  const [noteIssue, setNoteIssue] = useState<FieldIssue | undefined>(undefined);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const askButton = useRef<HTMLButtonElement>(null);
+
+  const escalate = async () => {
+    if (!onEscalate) return;
+    setBusy(true);
+    try {
+      await onEscalate(note);
+    } catch (err) {
+      // the contract names the note and the rule (empty, too long, invisible characters)
+      setNoteIssue((err instanceof CareDeskError ? err.issues : []).find((i) => i.field === 'note') ?? { field: 'note', rule: 'refused', message: messageOf(err) });
+      noteRef.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
   const field = fieldLabel(c.field);
   const what = `${field.toLowerCase()} of ${c.customerName}`;
 
@@ -118,11 +141,37 @@ export function ConflictCard({ conflict: c, onChoose, onOpenCustomer }: { confli
           </p>
         )}
         <div className="conflict-actions">
-          <Button type="submit" busy={busy}>
+          <Button type="submit" busy={busy && !asking}>
             {choice === 'mine' ? 'Apply your change' : choice === 'theirs' ? 'Keep the current value' : 'Keep the chosen value'}
             <span className="sr-only"> as the {what}</span>
           </Button>
+          {onEscalate && !asking && (
+            <Button ref={askButton} type="button" variant="ghost" icon="users" onClick={() => (setAsking(true), setTimeout(() => noteRef.current?.focus(), 0))}>
+              Ask a supervisor<span className="sr-only"> about the {what}</span>
+            </Button>
+          )}
         </div>
+        {onEscalate && asking && (
+          <div className="conflict-escalate">
+            <TextAreaField
+              ref={noteRef}
+              label="Note for the supervisor"
+              rows={3}
+              value={note}
+              onValue={(value) => (setNote(value), setNoteIssue(undefined))}
+              issue={noteIssue}
+              hint="What you know about the two values: the supervisor decides which one the record keeps, and the value stays as it is until then."
+            />
+            <div className="conflict-actions">
+              <Button type="button" variant="primary" busy={busy} onClick={() => void escalate()}>
+                Send to a supervisor
+              </Button>
+              <Button type="button" variant="ghost" onClick={() => (setAsking(false), setNoteIssue(undefined), setTimeout(() => askButton.current?.focus(), 0))}>
+                Cancel
+              </Button>
+            </div>
+          </div>
+        )}
       </form>
     </li>
   );

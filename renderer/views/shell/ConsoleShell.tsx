@@ -113,7 +113,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {restored && (
             <div className="console-view">
           {view === 'customers' && <CustomersView search={search} progress={status?.progress ?? null} firstSync={status?.firstSync ?? null} role={user.role} />}
-          {view === 'conflicts' && <ConflictsView onOpenCustomer={openCustomer} />}
+          {view === 'conflicts' && <ConflictsView role={user.role} onOpenCustomer={openCustomer} />}
           {view === 'approvals' && <ApprovalsView role={user.role} />}
           {view === 'holds' && <LegalHoldsView userId={user.id} />}
           {view === 'leads' && <LeadsView role={user.role} onOpenCustomer={openCustomer} />}

@@ -59,7 +59,7 @@ export function QueuedEdits({ onClose }: { onClose: () => void }) {
                     </Button>
                   </div>
                 ) : (
-                  <p className="muted small">{state.says}</p>
+                  <p className="muted small">{c.status === 'held' && c.hold ? `${c.hold.message.charAt(0).toUpperCase()}${phonesInText(c.hold.message.slice(1))}.` : state.says}</p>
                 )}
               </li>
             );

@@ -43,6 +43,8 @@ interface Fixtures {
   /** the central store's config.json (e.g. a `mailRelay`), written to its data dir and the store restarted on it before any desk opens; null: none */
   centralConfig: Record<string, unknown> | null;
   central: TestCentral;
+  /** the central store's clock: real time, moved ahead by `advance` (a caller's verification running out on the store's clock, not the desk's) */
+  storeClock: { now: () => Date; advance: (ms: number) => void };
   /** `drip`: bytes per second each way from the start; `sync`: shorter timeouts, so a stall shows within a test */
   openDesk: (options?: { name?: string; drip?: number; sync?: SyncTuning }) => Promise<Desk>;
 }
@@ -60,8 +62,12 @@ export const test = base.extend<Fixtures, { renderer: { url: string; origin: str
   ],
   customers: [300, { option: true }],
   centralConfig: [null, { option: true }],
-  central: async ({ customers, centralConfig }, use) => {
-    const central = await startTestCentral({ customers, users: {} });
+  storeClock: async ({}, use) => {
+    let offsetMs = 0;
+    await use({ now: () => new Date(Date.now() + offsetMs), advance: (ms) => void (offsetMs += ms) });
+  },
+  central: async ({ customers, centralConfig, storeClock }, use) => {
+    const central = await startTestCentral({ customers, users: {}, clock: storeClock.now });
     for (const [username, user] of Object.entries(USERS)) await central.store.admin.addUser({ username, ...user, password: PASSWORD });
     if (centralConfig) {
       // the store reads config.json when it starts

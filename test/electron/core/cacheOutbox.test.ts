@@ -219,6 +219,35 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(cache.changesOf('customer', alice.id)).toEqual([expect.objectContaining({ id: mutation.id, status: 'held', hold: held, rejection: null })]);
   });
 
+  it('asks again about a held edit, exactly as it was sent, until a supervisor decides: applied leaves, declined is refused with the reason', () => {
+    const applied = cache.enqueueMutation(rename('Zebedee'));
+    const declined = cache.enqueueMutation({ ...rename('Yarrow'), entityId: customers[4]!.customer.id, customerId: customers[4]!.customer.id, base: { lastName: customers[4]!.customer.lastName } });
+    const held = { reason: 'verification.expired' as const, message: "held for a supervisor's review" };
+    cache.recordResults([result(applied.id, applied.seq, 'held', { held }), result(declined.id, declined.seq, 'held', { held })]);
+    // the same mutations, byte for byte: the store answers a resend from what it stored for them
+    expect(cache.heldMutations(10)).toEqual([applied, declined]);
+    cache.recordResults([result(applied.id, applied.seq, 'held', { held })]);
+    expect(cache.outboxCounts().held).toBe(2);
+    const rejection = { code: 'held_edit.declined', message: 'declined by Sam Supervisor: the caller must call again', issues: [] };
+    cache.recordResults([result(applied.id, applied.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 }), result(declined.id, declined.seq, 'rejected', { rejection })]);
+    expect(cache.heldMutations(10)).toEqual([]);
+    expect(cache.changesOf('customer', alice.id)).toEqual([]);
+    expect(cache.rejected()).toEqual([expect.objectContaining({ mutationId: declined.id, rejection })]);
+  });
+
+  it('sends a conflicting field to a supervisor with the user’s note: my value against theirs, marked as an escalation, kept across a restart', () => {
+    const mutation = cache.enqueueMutation({ ...rename('Zebedee'), changes: { lastName: 'Zebedee', email: 'z@example.com' } });
+    const conflicts = [conflictOn('lastName', 'Zebedee', 'Smythe', alice.lastName), conflictOn('email', 'z@example.com', 'smythe@example.com', alice.email)];
+    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })]);
+    const escalation = cache.escalateConflict(mutation.id, 'lastName', 'the caller spelled it twice');
+    expect(escalation).toMatchObject({ seq: 2, base: { lastName: 'Smythe' }, changes: { lastName: 'Zebedee' }, escalation: { note: 'the caller spelled it twice' }, reason: 'caller spelled it (conflict escalated to a supervisor)' });
+    expect(cache.conflicts()[0]!.conflicts.map((c) => c.field)).toEqual(['email']);
+    cache.close();
+    cache = openCache({ file, key });
+    expect(cache.pendingMutations(10)).toEqual([escalation]);
+    expect(() => cache.escalateConflict(mutation.id, 'lastName', 'again')).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
   it('leaves an edit pending when the central store reports a sequence gap, so it is sent again', () => {
     const first = cache.enqueueMutation(rename('Zebedee'));
     const second = cache.enqueueMutation(rename('Yarrow'));

@@ -30,6 +30,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'erasure.certificate': [{ requestId: 'not-an-id' }, 'requestId'],
   'conflicts.list': [{ extra: 1 }, '(input)'],
   'conflicts.resolve': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', keep: 'both' }, 'keep'],
+  'conflicts.escalate': [{ mutationId: '00000000-0000-4000-8000-000000000000', field: 'email', note: '' }, 'note'],
   'changes.list': [{ extra: 1 }, '(input)'],
   'changes.dismiss': [{ mutationId: 42 }, 'mutationId'],
   'changes.discard': [{ mutationId: 'x' }, 'mutationId'],
@@ -42,6 +43,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'billingAdjustment.reverse': [{ id: '00000000-0000-4000-8000-000000000000', billingAccountId: '00000000-0000-4000-8000-000000000000', adjustmentId: 'nope', reason: 'wrong account' }, 'adjustmentId'],
   'lead.convert': [{ leadId: '00000000-0000-4000-8000-000000000000', serviceAddress: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, plans: [] }, 'plans'],
   'inquiry.reply': [{ inquiryId: '00000000-0000-4000-8000-000000000000', body: 'Hello', disclosesAccountData: 'yes' }, 'disclosesAccountData'],
+  'heldEdit.decide': [{ heldEditId: '00000000-0000-4000-8000-000000000000', decision: 'maybe', reason: 'Checked with the caller' }, 'decision'],
   'sharing.export': [{ partner: 'Acme Print', purpose: 'leads' }, 'purpose'],
   'serviceLine.setE911Address': [
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCustomer } from '../../../domain/demo/generator';
 import { CareDeskError } from '../../../domain/errors';
 import { startTestCentral, DEMO_SEED, PASSWORD, type TestCentral } from '../../support/central';
-import { startWorkstation, eventually, type TestWorkstation } from '../../support/workstation';
-import { signInDesk } from '../../support/secondFactor';
+import { eventually, type TestWorkstation } from '../../support/workstation';
+import { syncedDesk } from '../../support/secondFactor';
 import { CentralClient } from '../../../electron/core/sync/centralClient';
 import { loadDeviceIdentity } from '../../../electron/core/device/identity';
 import { openOsKeychain } from '../../../electron/core/keychain';
@@ -18,13 +18,7 @@ const demo = (i: number) => demoCustomer(i, { seed: DEMO_SEED, historyMonths: 2 
 let central: TestCentral;
 const workstations: TestWorkstation[] = [];
 
-async function workstation(username: string): Promise<TestWorkstation> {
-  const ws = await startWorkstation({ serverUrl: central.store.url, caPem: central.store.caPem, enrolmentCode: central.enrolmentCode, enrolmentUrl: central.store.enrolmentUrl, deviceName: `desk of ${username}` });
-  workstations.push(ws);
-  await signInDesk(ws, username);
-  await ws.call('sync.now');
-  return ws;
-}
+const workstation = (username: string) => syncedDesk(central, username, workstations);
 
 async function centralCustomer(id: string): Promise<Record<string, unknown>> {
   const row = await central.store.db.selectFrom('records').select(['data', 'seq']).where('entity', '=', 'customer').where('id', '=', id).executeTakeFirstOrThrow();
