@@ -14,7 +14,9 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // two spec files at a time: each test starts its own central store and desks (own ports, data
+  // dirs and keychain services), so files do not share state; CAREDESK_E2E_WORKERS=1 runs one at a time
+  workers: Number(process.env.CAREDESK_E2E_WORKERS ?? 2),
   retries: 0,
   forbidOnly: true,
   reporter: [['list'], ['./test/e2e/support/noSkipReporter.ts']],
