@@ -13,9 +13,9 @@ export default defineConfig({
   globalSetup: './test/e2e/support/globalSetup.ts',
   timeout: 120_000,
   expect: { timeout: 15_000 },
-  fullyParallel: false,
-  // two spec files at a time: each test starts its own central store and desks (own ports, data
-  // dirs and keychain services), so files do not share state; CAREDESK_E2E_WORKERS=1 runs one at a time
+  fullyParallel: true,
+  // two tests at a time, whatever their file: each test starts its own central store and desks (own
+  // ports, data dirs and keychain services), so no two share state; CAREDESK_E2E_WORKERS=1 runs one at a time
   workers: Number(process.env.CAREDESK_E2E_WORKERS ?? 2),
   retries: 0,
   forbidOnly: true,

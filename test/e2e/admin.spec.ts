@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { customerNo, nameOf, passSecondFactor, signInAndSync, ui } from './support/consoleUi';
-import { rememberSecret, totpFor } from '../support/secondFactor';
+import { customerNo, nameOf, passSecondFactor, signInAndSync, signInByKeys, ui } from './support/consoleUi';
 import { capture, expect, PASSWORD, test, type Desk } from './support/fixtures';
 import { retype, tabTo } from './support/keyboard';
 import { eventually } from '../support/workstation';
@@ -116,18 +115,8 @@ test('the keyboard alone is enough for the administrator', async ({ openDesk, ce
   test.setTimeout(180_000);
   const { page } = await openDesk({ name: 'admin desk' });
   const keys = page.keyboard;
-  await expect(ui(page).username).toBeFocused();
-  await keys.type('admin.ada');
-  await keys.press('Tab');
-  await keys.type(PASSWORD);
-  await keys.press('Enter');
-  // the second factor, by keys too: the code field takes the focus, then the recovery codes' button
-  await expect(page.getByLabel('Authentication code')).toBeFocused();
-  rememberSecret('admin.ada', (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, ''));
-  await keys.type(await totpFor('admin.ada'));
-  await keys.press('Enter');
-  await expect(page.getByRole('button', { name: 'I have saved these codes' })).toBeFocused();
-  await keys.press('Enter');
+  // the password and the second factor by keys too
+  await signInByKeys(page, 'admin.ada');
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
 
   // a new account, by keys

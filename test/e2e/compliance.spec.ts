@@ -4,10 +4,9 @@ import { parse } from 'csv-parse/sync';
 import type { Download, Page } from '@playwright/test';
 import { BillingAccount, Customer, SHARING_CONSENT, SHARING_PURPOSES, SubjectAccessReport } from '../../domain';
 import type { TestCentral } from '../support/central';
-import { customerNo, nameOf, signInAndSync, ui } from './support/consoleUi';
-import { capture, expect, PASSWORD, test } from './support/fixtures';
+import { customerNo, nameOf, signInAndSync, signInByKeys, ui } from './support/consoleUi';
+import { capture, expect, test } from './support/fixtures';
 import { tabTo } from './support/keyboard';
-import { rememberSecret, totpFor } from '../support/secondFactor';
 
 /**
  * The compliance officer's registers (issue 14), on two compliance desks against a real central
@@ -202,18 +201,8 @@ test('the keyboard alone is enough for a compliance officer’s registers and re
   const c = customerNo(24);
   await signInAndSync(cole.page, 'comp.cole');
 
-  await expect(u.username).toBeFocused();
-  await keys.type('comp.cora');
-  await keys.press('Tab');
-  await keys.type(PASSWORD);
-  await keys.press('Enter');
-  // the second factor by keyboard too (issue 14): the code field has the focus, then the recovery codes' one button
-  await expect(page.getByLabel('Authentication code')).toBeFocused();
-  rememberSecret('comp.cora', (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, ''));
-  await keys.type(await totpFor('comp.cora'));
-  await keys.press('Enter');
-  await expect(page.getByRole('button', { name: 'I have saved these codes' })).toBeFocused();
-  await keys.press('Enter');
+  // the password and the second factor by keyboard too (issue 14)
+  await signInByKeys(page, 'comp.cora');
   await expect(u.status.lastSync).not.toContainText('not yet', { timeout: 30_000 });
 
   // a disclosure: Alt+7, the button, the customer (Enter picks), the fields, the basis (arrows), the items (Space), Enter

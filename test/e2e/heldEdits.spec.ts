@@ -1,5 +1,5 @@
 import { customerInCentral } from './support/centralRecords';
-import { customerNo, nameOf, openCustomer, signInAndSync, ui, verifyCaller } from './support/consoleUi';
+import { customerNo, nameOf, openCustomer, signInAndSync, signInByKeys, ui, verifyCaller } from './support/consoleUi';
 import { capture, expect, test, type Desk } from './support/fixtures';
 import { tabTo } from './support/keyboard';
 
@@ -127,7 +127,14 @@ test('a conflict a rep escalated and an edit sent after its verification ran out
 
 test('a supervisor works the approvals queue and the team’s activity by the keyboard alone', async ({ openDesk, central }) => {
   test.setTimeout(240_000);
-  const { casey, rose, sam } = await twoRepsAndTheirSupervisor(openDesk);
+  const casey = await openDesk({ name: 'desk of Casey' });
+  const rose = await openDesk({ name: 'desk of Rose' });
+  const sam = await openDesk({ name: 'desk of Sam' });
+  await signInAndSync(casey.page, 'care.rep');
+  await signInAndSync(rose.page, 'care.rose');
+  // the supervisor signs in by keys too: the password, the second factor's code, the recovery codes' button
+  await signInByKeys(sam.page, 'sup.sam');
+  await expect(ui(sam.page).status.lastSync).not.toContainText('not yet', { timeout: 30_000 });
   const disputed = customerNo(43);
   await conflictOnEmail(casey, rose, disputed);
   await rose.page.getByRole('button', { name: /^Conflicts/ }).click();

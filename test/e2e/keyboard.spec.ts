@@ -1,10 +1,9 @@
 import { auditOf, customerInCentral, wrongAnswer } from './support/centralRecords';
-import { customerNo, digitsOf, formatPhone, nameOf, ui } from './support/consoleUi';
+import { customerNo, digitsOf, formatPhone, nameOf, signInByKeys, ui } from './support/consoleUi';
 import { expect, PASSWORD, test, type Desk } from './support/fixtures';
 import { testCardNumber } from '../support/cardLeaks';
 import { billingUi, customerWhere } from './support/billingUi';
 import { retype, tabTo } from './support/keyboard';
-import { rememberSecret, totpFor } from '../support/secondFactor';
 
 /**
  * Every scenario of the console, done with the keyboard alone: no click, no fill, only keys
@@ -200,18 +199,8 @@ test("the keyboard alone is enough for a billing clerk's work", async ({ openDes
   const year = new Date().getUTCFullYear();
   const c = customerWhere((d) => d.paymentMethods.length === 1, 60);
 
-  await expect(u.username).toBeFocused();
-  await keys.type('billing.bea');
-  await keys.press('Tab');
-  await keys.type(PASSWORD);
-  await keys.press('Enter');
-  // the second factor by keyboard too (issue 14): the code field has the focus, then the recovery codes' one button
-  await expect(page.getByLabel('Authentication code')).toBeFocused();
-  rememberSecret('billing.bea', (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, ''));
-  await keys.type(await totpFor('billing.bea'));
-  await keys.press('Enter');
-  await expect(page.getByRole('button', { name: 'I have saved these codes' })).toBeFocused();
-  await keys.press('Enter');
+  // the password and the second factor by keyboard too (issue 14)
+  await signInByKeys(page, 'billing.bea');
   await expect(u.status.lastSync).not.toContainText('not yet', { timeout: 30_000 });
   await keys.press('Control+K');
   await keys.type(c.customer.accountNumber);

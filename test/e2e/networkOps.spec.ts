@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import type { DemoCustomer } from '../../domain/demo/generator';
 import { formatAddress, type PostalAddress } from '../../domain/validation/address';
 import type { TestCentral } from '../support/central';
-import { customerNo, formatPhone, nameOf, signInAndSync, ui } from './support/consoleUi';
+import { customerNo, formatPhone, nameOf, signInAndSync, signInByKeys, ui } from './support/consoleUi';
 import { capture, expect, PASSWORD, test, type Desk } from './support/fixtures';
 import { retype, tabTo } from './support/keyboard';
 
@@ -152,11 +152,7 @@ test('network operations by the keyboard alone: the queue, a line resolved, a st
   const { page } = await openDesk({ name: 'netops desk' });
   const keys = page.keyboard;
   const u = ui(page);
-  await expect(u.username).toBeFocused();
-  await keys.type('netops.nia');
-  await keys.press('Tab');
-  await keys.type(PASSWORD);
-  await keys.press('Enter');
+  await signInByKeys(page, 'netops.nia');
   await expect(u.status.lastSync).not.toContainText('not yet', { timeout: 30_000 });
 
   // the queue, by its shortcut; the flagged line opened with Tab and Enter

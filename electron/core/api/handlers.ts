@@ -36,12 +36,15 @@ export function createHandlerTable(session: Session): HandlerTable {
     'conflicts.escalate': async ({ mutationId, field, note }) => escalateConflict(open(), mutationId, field, note),
     'changes.list': async () => listChanges(open()),
     'changes.dismiss': async ({ mutationId }) => {
-      open().cache.dismissRejected(mutationId);
+      const s = open();
+      s.cache.dismissRejected(mutationId);
+      s.engine.outboxChanged();
       return { ok: true as const };
     },
     'changes.discard': async ({ mutationId }) => {
       const s = open();
       s.announce([s.cache.discardPending(mutationId)]);
+      s.engine.outboxChanged();
       return { ok: true as const };
     },
     'billing.open': async ({ customerId }) => openBilling(open(), customerId),

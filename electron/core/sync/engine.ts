@@ -109,6 +109,11 @@ export class SyncEngine {
     return { customers: this.firstSyncCustomers };
   }
 
+  /** The outbox changed outside a sync (a change discarded, a refusal dismissed): the status bar hears its counts now. */
+  outboxChanged(): void {
+    this.emit();
+  }
+
   /** A local edit was queued: push it now. */
   kick(): void {
     this.emit();

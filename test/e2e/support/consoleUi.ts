@@ -69,6 +69,37 @@ export async function passSecondFactor(page: Page, username: string, shell: Loca
   await expect(shell).toBeVisible();
 }
 
+/**
+ * Signs in by the keyboard alone, from the sign-in screen whose username field has the focus: Tab to
+ * the password, Enter; for a role with a second factor, its code typed into the field that takes the
+ * focus (at the first sign-in, after reading the secret as `signIn` does) and the recovery codes'
+ * one button, focused, by Enter. Returns once the console shows.
+ */
+export async function signInByKeys(page: Page, username: string): Promise<void> {
+  const keys = page.keyboard;
+  const shell = page.locator('.console');
+  await expect(ui(page).username).toBeFocused();
+  await keys.type(username);
+  await keys.press('Tab');
+  await keys.type(PASSWORD);
+  await keys.press('Enter');
+  const code = page.getByLabel('Authentication code');
+  await expect(shell.or(code)).toBeVisible();
+  if (await shell.isVisible()) return;
+  await expect(code).toBeFocused();
+  const secret = page.getByTestId('totp-secret');
+  if (await secret.isVisible()) rememberSecret(username, (await secret.innerText()).replace(/\s+/g, ''));
+  await keys.type(await totpFor(username));
+  await keys.press('Enter');
+  const saved = page.getByRole('button', { name: 'I have saved these codes' });
+  await expect(shell.or(saved)).toBeVisible();
+  if (await saved.isVisible()) {
+    await expect(saved).toBeFocused();
+    await keys.press('Enter');
+  }
+  await expect(shell).toBeVisible();
+}
+
 /** Signed in and the first sync done: the status bar says when it last synced. */
 export async function signInAndSync(page: Page, username: string): Promise<void> {
   await signIn(page, username);

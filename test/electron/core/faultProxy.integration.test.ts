@@ -479,6 +479,8 @@ describe('taking back a change (issue 13: the queued-edits list discards)', () =
     expect(await listed(mistake.id)).toMatchObject({ status: 'pending', discardable: true });
 
     await d.ws.call('changes.discard', { mutationId: (await listed(mistake.id))!.mutationId });
+    // the status bar hears the new count at once, not at the next sync attempt
+    expect(d.statuses.at(-1)?.pending).toBe(1);
     expect(await listed(mistake.id)).toBeUndefined();
     expect((await d.ws.call('customers.open', { customerId: mistake.id })).customer.email).toBe(before);
     expect((await d.status()).pending).toBe(1);
