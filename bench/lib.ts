@@ -104,6 +104,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const engine = new SyncEngine({
     cache,
     client,
+    role: 'care_rep',
     clientId,
     token: () => token,
     clock: () => new Date(),

@@ -12,6 +12,8 @@ export const META = {
   lastMutationSeq: 'last_mutation_seq',
   /** present while a first sync runs */
   initialSync: 'initial_sync',
+  /** the sync protocol this cache last pulled with (absent: a cache from before protocol 6, which did not record it) */
+  syncProtocol: 'sync_protocol',
   /** customers erased from this cache and not yet reported to the central store (a JSON array of ids) */
   purgedCustomers: 'purged_customers',
   /** what the rep had in hand when the console locked: the open customer and unsaved drafts (contract Workspace) */

@@ -439,6 +439,7 @@ export class Session {
     session.engine = new SyncEngine({
       cache,
       client,
+      role: user.role,
       clientId: cache.getMeta('client_id')!,
       token: () => session.token,
       clock,

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CareDeskError } from '../../../domain/errors';
 import type { RecordRef, SyncStatus } from '../../../domain/console/contract';
-import { revocationScopeOf, staleSyncState, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
+import { ENTITY_NAMES } from '../../../domain/entities';
+import { visibleEntities } from '../../../domain/policy';
+import type { Role } from '../../../domain/roles';
+import { PROTOCOL, revocationScopeOf, sentToProtocol, staleSyncState, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
 import { META, type WorkstationCache } from '../cache';
 import { NotSentError, type CentralClient } from './centralClient';
 
@@ -9,6 +12,8 @@ export interface SyncEngineDeps {
   cache: WorkstationCache;
   client: CentralClient;
   clientId: string;
+  /** the signed-in user's role: which entities its pulls bring */
+  role: Role;
   /** the session token, or null when the user must sign in online again */
   token: () => string | null;
   clock: () => Date;
@@ -27,6 +32,8 @@ export interface SyncEngineDeps {
 }
 
 const PUSH_BATCH = 200;
+/** The last protocol whose desks did not record the one they pulled with (META.syncProtocol). */
+const LAST_UNRECORDED_PROTOCOL = 5;
 /** Held edits are asked about again when the store's head moved (a decision moves it), and at least this often. */
 const HELD_ASK_EVERY_MS = 5 * 60_000;
 /** starts over within one sync: a store that keeps answering `resync_required` is an error (retried with backoff), not a loop */
@@ -244,8 +251,26 @@ export class SyncEngine {
     if (affected.length) this.deps.onRecordsChanged(affected);
   }
 
+  /**
+   * A desk upgraded to a protocol that sends its role an entity older ones were not sent
+   * (ENTITY_SINCE_PROTOCOL: the held edits, from 6) missed the records of it made meanwhile: its
+   * cursor is past them. It pulls everything again, once, as a first sync that keeps what it holds
+   * (rows already here are resolved at its end, as for a first sync cut short); its outbox stays.
+   */
+  private catchUpAfterUpgrade(): void {
+    const { cache } = this.deps;
+    const recorded = cache.getMeta(META.syncProtocol);
+    if (recorded === String(PROTOCOL.version)) return;
+    const pulledWith = Number(recorded ?? LAST_UNRECORDED_PROTOCOL);
+    const missed = ENTITY_NAMES.filter((entity) => visibleEntities(this.deps.role).includes(entity) && !sentToProtocol(entity, pulledWith) && sentToProtocol(entity, PROTOCOL.version));
+    // from a cursor of 0 every later pull walks the whole log with this protocol: recorded at once
+    if (missed.length) cache.deleteMeta(META.cursor);
+    cache.setMeta(META.syncProtocol, String(PROTOCOL.version));
+  }
+
   private async pull(token: string): Promise<void> {
     const { cache, client } = this.deps;
+    this.catchUpAfterUpgrade();
     // a first sync cut short (a full disk, a crash) has a cursor but is not over: it resumes as one
     const initial = cache.isInitialSync() || cache.getMeta('cursor') === null;
     if (initial) {

@@ -48,6 +48,7 @@ describe('a first sync over several pull responses', () => {
     const engine = new SyncEngine({
       cache,
       client,
+      role: 'care_rep',
       clientId,
       token: () => token,
       clock: () => new Date(),

@@ -55,6 +55,7 @@ async function engineFor(cache: WorkstationCache, onStatus: (status: SyncStatus)
   return new SyncEngine({
     cache,
     client,
+    role: ROLE,
     clientId: await registered(cache),
     token: () => token,
     clock: () => new Date(),

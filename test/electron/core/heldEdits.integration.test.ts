@@ -51,7 +51,7 @@ let repB: TestWorkstation;
 let sup: TestWorkstation;
 
 beforeAll(async () => {
-  central = await startTestCentral({ customers: 60, users: { 'rep.a': 'care_rep', 'rep.b': 'care_rep', 'sup.one': 'supervisor', 'clerk.one': 'billing_clerk' } });
+  central = await startTestCentral({ customers: 60, users: { 'rep.a': 'care_rep', 'rep.b': 'care_rep', 'sup.one': 'supervisor', 'sup.two': 'supervisor', 'clerk.one': 'billing_clerk' } });
   repA = await workstation('rep.a');
   repB = await workstation('rep.b');
   sup = await workstation('sup.one');
@@ -108,5 +108,30 @@ describe('a conflict a rep asks a supervisor to decide', () => {
     const clerk = await workstation('clerk.one');
     await expect(clerk.call('records.list', { entity: 'heldEdit' })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(repA.call('heldEdit.decide', { heldEditId: '00000000-0000-4000-8000-000000000000', decision: 'apply', reason: 'I decide myself' })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
+
+describe('a supervisor’s desk that synced before protocol 6', () => {
+  it('pulls everything again once after the upgrade, and so gets the held edits made meanwhile; a desk already on 6 does not', async () => {
+    const desk = await workstation('sup.two');
+    const cache = desk.core.session.unlocked().cache;
+    const held = await desk.call('records.list', { entity: 'heldEdit' });
+    expect(held.length).toBeGreaterThan(0);
+    const cursor = Number(cache.getMeta('cursor'));
+    /** what a protocol-5 desk holds: no held edit (the store sent it none), and no record of the protocol it pulled with */
+    const asIfMissed = () => cache.applyPull(held.map((h) => ({ t: 'del' as const, seq: cursor, entity: 'heldEdit' as const, id: String(h.record.id), customerId: String(h.record.customerId) })), cursor);
+
+    asIfMissed();
+    cache.deleteMeta('sync_protocol');
+    expect(await desk.call('records.list', { entity: 'heldEdit' })).toEqual([]);
+    await desk.call('sync.now');
+    expect((await desk.call('records.list', { entity: 'heldEdit' })).map((h) => h.record.id).sort()).toEqual(held.map((h) => h.record.id).sort());
+    expect(cache.getMeta('sync_protocol')).toBe('6');
+    expect(Number(cache.getMeta('cursor'))).toBeGreaterThanOrEqual(cursor);
+
+    // already pulled with this protocol: an ordinary sync goes on from its cursor
+    asIfMissed();
+    await desk.call('sync.now');
+    expect(await desk.call('records.list', { entity: 'heldEdit' })).toEqual([]);
   });
 });
