@@ -8,6 +8,7 @@ import { demoCustomer } from '../domain/demo/generator';
 import { formatPhone } from '../domain/validation';
 import { readWorkstationFile } from '../electron/main/workstationConfig';
 import { findElectronBinary } from './electronBinary';
+import { nativeAddonsBlocker } from './nativeAddons';
 import { CHROMIUM_PATH } from './preview/chromium';
 import { PreviewRefused, launchPreview, type Preview } from './preview/launchPreview';
 
@@ -171,6 +172,11 @@ async function runPreview(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const addons = nativeAddonsBlocker();
+  if (addons) {
+    console.error(`CareDesk cannot start: ${addons}`);
+    process.exit(1);
+  }
   if (process.argv.includes(PREVIEW_FLAG)) return runPreview();
 
   console.log('Building main, preload and renderer…');

@@ -252,6 +252,24 @@ describe('edits held for review', () => {
     expect((await h.record('customer', customer(7).id)).data.lastName).toBe(customer(7).lastName);
   });
 
+  it('refuses a push whose escalation is malformed, naming the field and the rule, and holds nothing', async () => {
+    // a desk of its own: a push refused whole records no sequence number, and the shared reps' counters must not skip one
+    const desk = await h.session('care_rep');
+    const base = h.mutation(desk, h.nextSeq(desk), { entity: 'customer', id: customer(8).id }, { email: customer(8).email }, { email: 'malformed.escalation@example.com' });
+    for (const [escalation, field] of [
+      [{ note: '' }, 'mutations.0.escalation.note'],
+      [{ note: 'x'.repeat(5_000) }, 'mutations.0.escalation.note'],
+      [{ note: 'ok\u202Eevil' }, 'mutations.0.escalation.note'],
+      [{ note: 'Please decide', supervisor: 'me' }, 'mutations.0.escalation'],
+      ['decide for me', 'mutations.0.escalation'],
+    ] as const) {
+      const res = await h.push(desk, [{ ...base, escalation } as unknown as Mutation], { protocol: PROTOCOL.version });
+      expect(res.status, JSON.stringify(escalation)).toBe(400);
+      expect((res.json as { error: { issues: { field: string }[] } }).error.issues.map((i) => i.field), res.text).toContain(field);
+    }
+    expect(await heldRow(base.id)).toBeUndefined();
+  });
+
   it('refuses an escalation of a record that belongs to no customer', async () => {
     const lead = randomUUID();
     const fields = { firstName: 'Priya', lastName: 'Natarajan', email: 'priya.n@example.org', phone: '+14155550142', mailingAddress: { line1: '77 Geary Street', city: 'San Francisco', state: 'CA', zip: '94108' }, location: 'San Francisco, CA', requestedServices: ['business VoIP'] };

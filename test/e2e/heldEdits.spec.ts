@@ -21,6 +21,15 @@ async function twoRepsAndTheirSupervisor(openDesk: (options: { name: string }) =
   return desks;
 }
 
+/** An email corrected from the customer's profile, with the reason for the change. */
+async function editEmail(desk: Desk, email: string, reason: string) {
+  const u = ui(desk.page);
+  await u.section('Email').getByRole('button', { name: 'Edit email' }).click();
+  await desk.page.getByLabel('Email', { exact: true }).fill(email);
+  await u.reason.fill(reason);
+  await u.save.click();
+}
+
 /** Two reps change one customer's email; the one whose link was cut meets a conflict when it is back. */
 async function conflictOnEmail(a: Desk, b: Desk, customer: ReturnType<typeof customerNo>) {
   for (const desk of [a, b]) {
@@ -31,14 +40,8 @@ async function conflictOnEmail(a: Desk, b: Desk, customer: ReturnType<typeof cus
   const ub = ui(b.page);
   b.link.cut();
   await expect(ub.status.online).toHaveText('Offline', { timeout: 30_000 });
-  await ub.section('Email').getByRole('button', { name: 'Edit email' }).click();
-  await b.page.getByLabel('Email', { exact: true }).fill('rose.heard@example.com');
-  await ub.reason.fill('Caller spelled out her new address');
-  await ub.save.click();
-  await ua.section('Email').getByRole('button', { name: 'Edit email' }).click();
-  await a.page.getByLabel('Email', { exact: true }).fill('casey.heard@example.com');
-  await ua.reason.fill('Caller gave the family address');
-  await ua.save.click();
+  await editEmail(b, 'rose.heard@example.com', 'Caller spelled out her new address');
+  await editEmail(a, 'casey.heard@example.com', 'Caller gave the family address');
   await expect(ua.section('Email').getByText('Confirmed')).toBeVisible({ timeout: 20_000 });
   b.link.restore();
   await expect(ub.status.conflicts).toHaveText('1 conflict', { timeout: 60_000 });
@@ -76,10 +79,7 @@ test('a conflict a rep escalated and an edit sent after its verification ran out
   await verifyCaller(casey.page, late);
   casey.link.cut();
   await expect(uc.status.online).toHaveText('Offline', { timeout: 30_000 });
-  await uc.section('Email').getByRole('button', { name: 'Edit email' }).click();
-  await casey.page.getByLabel('Email', { exact: true }).fill('late.edit@example.com');
-  await uc.reason.fill('Caller moved mail to a new provider');
-  await uc.save.click();
+  await editEmail(casey, 'late.edit@example.com', 'Caller moved mail to a new provider');
   storeClock.advance(VERIFICATION_WINDOW_MS + 60_000);
   casey.link.restore();
   await expect(casey.page.getByTestId('status-held')).toHaveText(/1 held for review/, { timeout: 60_000 });

@@ -54,50 +54,46 @@ export async function signIn(page: Page, username: string, password = PASSWORD):
 /**
  * After the password: the second factor's steps, if the role has them; nothing otherwise. `shell` is
  * what shows once signed in: the console, or a step before it such as the privacy-policy acknowledgement.
+ * `byKeys`: the code typed into the field that takes the focus and the recovery codes' one button,
+ * focused, taken by Enter, as a keyboard-only user does.
  */
-export async function passSecondFactor(page: Page, username: string, shell: Locator = page.locator('.console')): Promise<void> {
+export async function passSecondFactor(page: Page, username: string, shell: Locator = page.locator('.console'), { byKeys = false } = {}): Promise<void> {
   const code = page.getByLabel('Authentication code');
   await expect(shell.or(code)).toBeVisible();
   if (await shell.isVisible()) return;
   const secret = page.getByTestId('totp-secret');
   if (await secret.isVisible()) rememberSecret(username, (await secret.innerText()).replace(/\s+/g, ''));
-  await code.fill(await totpFor(username));
-  await code.press('Enter');
+  if (byKeys) {
+    await expect(code).toBeFocused();
+    await page.keyboard.type(await totpFor(username));
+    await page.keyboard.press('Enter');
+  } else {
+    await code.fill(await totpFor(username));
+    await code.press('Enter');
+  }
   const saved = page.getByRole('button', { name: 'I have saved these codes' });
   await expect(shell.or(saved)).toBeVisible();
-  if (await saved.isVisible()) await saved.click();
+  if (await saved.isVisible()) {
+    if (byKeys) {
+      await expect(saved).toBeFocused();
+      await page.keyboard.press('Enter');
+    } else await saved.click();
+  }
   await expect(shell).toBeVisible();
 }
 
 /**
  * Signs in by the keyboard alone, from the sign-in screen whose username field has the focus: Tab to
- * the password, Enter; for a role with a second factor, its code typed into the field that takes the
- * focus (at the first sign-in, after reading the secret as `signIn` does) and the recovery codes'
- * one button, focused, by Enter. Returns once the console shows.
+ * the password, Enter, then the second factor by keys (`passSecondFactor`). Returns once the console shows.
  */
 export async function signInByKeys(page: Page, username: string): Promise<void> {
   const keys = page.keyboard;
-  const shell = page.locator('.console');
   await expect(ui(page).username).toBeFocused();
   await keys.type(username);
   await keys.press('Tab');
   await keys.type(PASSWORD);
   await keys.press('Enter');
-  const code = page.getByLabel('Authentication code');
-  await expect(shell.or(code)).toBeVisible();
-  if (await shell.isVisible()) return;
-  await expect(code).toBeFocused();
-  const secret = page.getByTestId('totp-secret');
-  if (await secret.isVisible()) rememberSecret(username, (await secret.innerText()).replace(/\s+/g, ''));
-  await keys.type(await totpFor(username));
-  await keys.press('Enter');
-  const saved = page.getByRole('button', { name: 'I have saved these codes' });
-  await expect(shell.or(saved)).toBeVisible();
-  if (await saved.isVisible()) {
-    await expect(saved).toBeFocused();
-    await keys.press('Enter');
-  }
-  await expect(shell).toBeVisible();
+  await passSecondFactor(page, username, page.locator('.console'), { byKeys: true });
 }
 
 /** Signed in and the first sync done: the status bar says when it last synced. */
