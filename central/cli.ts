@@ -161,6 +161,8 @@ const commands: Record<string, () => Promise<void>> = {
   async init() {
     if (existsSync(join(dataDir, DATA_FILES.database))) throw new CareDeskError('conflict', `${dataDir} is already initialised`);
     await withCentral(async (central) => {
+      // on PostgreSQL (config.json `database`) there is no file: a database with users is initialised
+      if (await central.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) throw new CareDeskError('conflict', `${dataDir} is already initialised (its database has users)`);
       const password = generatePassword();
       await central.admin.addUser({ username: 'admin', displayName: 'Administrator', role: 'admin', password });
       const code = await central.admin.createEnrolmentCode();
@@ -386,9 +388,9 @@ const commands: Record<string, () => Promise<void>> = {
   },
 
   async restore() {
-    if (!options.from) throw new CareDeskError('validation', 'give --from FILE: a backup made with the backup command');
-    const reapplied = await restoreDatabase(dataDir, options.from);
-    console.log(`database restored from ${options.from}; ${reapplied} erasure(s) from the ledger applied again`);
+    // SQLite: --from names the backup; PostgreSQL: the database was restored with its own tools, and this re-applies the ledger
+    const reapplied = await restoreDatabase(dataDir, options.from ?? null);
+    console.log(`database ${options.from ? `restored from ${options.from}` : 'as restored'}; ${reapplied} erasure(s) from the ledger applied again`);
     console.log('the store has a new generation: each workstation syncs again from the start at its next contact, keeping its unsent changes');
   },
 

@@ -14,10 +14,12 @@ import {
   type CertificateAuthority,
   type KeyedCertificate,
 } from './pki/certificates';
+import type { DatabaseTarget } from './storage/database';
 
 /**
- * The data directory (see README): the SQLite file, the server pepper, and — unless config.json
- * names production TLS files — a development CA and server certificate made on first start.
+ * The data directory (see README): the SQLite file (unless config.json names a PostgreSQL database),
+ * the server pepper, and — unless config.json names production TLS files — a development CA and
+ * server certificate made on first start.
  */
 export const DATA_FILES = {
   database: 'central.sqlite',
@@ -32,7 +34,22 @@ export const DATA_FILES = {
   serverKey: 'pki/server.key',
 } as const;
 
+/**
+ * PostgreSQL as the system of record (issue 15) instead of the data dir's SQLite file. The password,
+ * if the server wants one, is read from a file beside the other secrets, never written in config.json.
+ */
+const DatabaseConfig = z.strictObject({
+  url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
+  passwordFile: z.string().optional(),
+  /** connections per node (default 10) */
+  poolMax: z.number().int().min(1).max(200).optional(),
+  /** the CA that signed the database server's certificate: TLS to the database, verified */
+  caFile: z.string().optional(),
+});
+
 const Config = z.strictObject({
+  /** PostgreSQL (see DatabaseConfig); absent: the SQLite file central.sqlite in the data dir */
+  database: DatabaseConfig.optional(),
   tls: z
     .strictObject({
       /** the server certificate chain and its key */
@@ -66,7 +83,8 @@ export type CentralConfig = z.infer<typeof Config>;
 
 export interface DataDirMaterial {
   config: CentralConfig;
-  databaseFile: string;
+  /** the data dir's SQLite file, or the PostgreSQL database config.json names */
+  database: DatabaseTarget;
   pepper: Buffer;
   /** seals TOTP secrets and keys recovery-code hashes; made on first start when absent */
   secondFactorKey: Buffer;
@@ -112,6 +130,18 @@ function loadSecondFactorKey(dataDir: string, config: CentralConfig): Buffer {
   return key;
 }
 
+function databaseTarget(dataDir: string, config: CentralConfig): DatabaseTarget {
+  const db = config.database;
+  if (!db) return { kind: 'sqlite', file: join(dataDir, DATA_FILES.database) };
+  return {
+    kind: 'postgres',
+    connectionString: db.url,
+    ...(db.passwordFile ? { password: readFileSync(resolveIn(dataDir, db.passwordFile), 'utf8').trim() } : {}),
+    ...(db.poolMax ? { poolMax: db.poolMax } : {}),
+    ...(db.caFile ? { caPem: readFileSync(resolveIn(dataDir, db.caFile), 'utf8') } : {}),
+  };
+}
+
 function resolveIn(dataDir: string, path: string): string {
   return isAbsolute(path) ? path : join(dataDir, path);
 }
@@ -153,7 +183,7 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
   ensureKeyFile(cardKeyFile, now);
   return {
     config,
-    databaseFile: join(dataDir, DATA_FILES.database),
+    database: databaseTarget(dataDir, config),
     pepper: loadPepper(dataDir, config),
     secondFactorKey: loadSecondFactorKey(dataDir, config),
     cardKeyFile,

@@ -58,7 +58,7 @@ export interface OpenedCentral {
 /** Creates what is missing in the data directory (database, migrations, dev CA, pepper) and opens it. */
 export async function openCentral(options: CentralOptions): Promise<OpenedCentral> {
   const material = await prepareDataDir(options.dataDir);
-  const db = await openDatabase(material.databaseFile);
+  const db = await openDatabase(material.database);
   const context: StoreContext = {
     db,
     clock: options.clock ?? (() => new Date()),

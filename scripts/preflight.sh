@@ -4,24 +4,27 @@
 # each missing piece, says what it will run and runs it when it may: as root, or through sudo after
 # asking; `--yes` for unattended use. Otherwise it prints the one command to run and exits 1.
 #
-#   bash scripts/preflight.sh [--yes]
+#   bash scripts/preflight.sh [--yes] [--tests]
 #
 # Checks: a supported Node (see package.json "engines"; taken from npm's official binary package
 # where the OS has an older one), headers for that Node so node-gyp builds the native add-ons
 # (encrypted SQLite, keytar) without downloading anything, python3/make/g++, libsecret (keytar),
 # and for the console preview and the tests: Debian's chromium, gnome-keyring and dbus (a private
-# Secret Service).
+# Secret Service). `--tests` also checks what only the tests need: Debian's postgresql (the central
+# store's tests run again on a PostgreSQL server they start themselves).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NODE_MAJOR=24         # the maintained LTS line CareDesk runs on; Electron 42 embeds the same major
 NODE_MIN=24.11.0      # = package.json "engines"
 YES=0
+TESTS=0
 for arg in "$@"; do
   case "$arg" in
     --yes | -y) YES=1 ;;
-    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "preflight: unknown option $arg (use --yes)" >&2; exit 2 ;;
+    --tests) TESTS=1 ;;
+    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "preflight: unknown option $arg (use --yes, --tests)" >&2; exit 2 ;;
   esac
 done
 
@@ -64,6 +67,8 @@ check_system() {
   have gnome-keyring-daemon || need_deb gnome-keyring
   have dbus-run-session || need_deb dbus
   have dbus-launch || need_deb dbus-x11
+  # initdb and pg_ctl, which Debian keeps off PATH (test/support/postgres.ts finds them there)
+  if ((TESTS)) && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then need_deb postgresql; fi
   return 0
 }
 
@@ -141,4 +146,4 @@ if [[ -z "$configured" || "$(headers_major "$configured")" != "$running_major" ]
   done
 fi
 
-say "ready: Node $current, build tools, libsecret, chromium, Secret Service"
+say "ready: Node $current, build tools, libsecret, chromium, Secret Service$( ((TESTS)) && echo ', PostgreSQL')"

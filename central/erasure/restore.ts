@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { CareDeskError } from '../../domain';
 import { prepareDataDir } from '../dataDir';
 import { checkpoint, inTransaction, openDatabase } from '../storage/database';
 import { newGeneration } from '../sync/generation';
@@ -12,16 +13,25 @@ import { readLedger } from './ledger';
  * `erasure.reapplied` each), and the file is checkpointed. The ledger, the keys and the CA are not in
  * a backup and are not touched. The store gets a new generation (sync/generation.ts): the desks'
  * cursors belong to the log before, and each desk syncs again from the start, keeping its outbox.
- * Returns the number of erasures re-applied.
+ * Returns the number of erasures re-applied. On PostgreSQL the operator restores the database with
+ * its own tools and then calls this without `from`: what follows is the same.
  */
-export async function restoreDatabase(dataDir: string, from: string, now = new Date()): Promise<number> {
-  if (!existsSync(from)) throw new Error(`no backup at ${from}`);
+export async function restoreDatabase(dataDir: string, from: string | null, now = new Date()): Promise<number> {
   const material = await prepareDataDir(dataDir, now);
+  const { database } = material;
+  if (database.kind === 'sqlite') {
+    if (from === null) throw new CareDeskError('validation', 'give --from FILE: a backup made with the backup command');
+    if (!existsSync(from)) throw new Error(`no backup at ${from}`);
+  } else if (from !== null) {
+    throw new CareDeskError('validation', 'this store is on PostgreSQL: restore the database with its own tools (pg_restore, a base backup), then run restore without --from to re-apply the erasure ledger');
+  }
   // the ledger first: a database put back without it would serve what was erased
   const ledger = readLedger(material.erasureLedgerFile);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${material.databaseFile}${suffix}`, { force: true });
-  copyFileSync(from, material.databaseFile);
-  const db = await openDatabase(material.databaseFile);
+  if (database.kind === 'sqlite') {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${database.file}${suffix}`, { force: true });
+    copyFileSync(from!, database.file);
+  }
+  const db = await openDatabase(database);
   try {
     await newGeneration(db);
     for (const entry of ledger) await inTransaction(db, (tx) => eraseCustomer(tx, { ...entry, now, erasedAt: new Date(entry.at), reapplied: true }));

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { RevocationScope } from '../../domain';
-import type { Tx } from '../storage/database';
+import { announceCommit, type Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 
 /**
@@ -31,6 +31,8 @@ export async function recordRevocation(tx: Tx, at: Date, ended: Omit<Revocation,
     .returning('value')
     .executeTakeFirst();
   if (!row) throw new Error('the revocation sequence is missing from meta: run the migrations');
+  // the other nodes end those sessions' streams once this commits
+  await announceCommit(tx);
   const seq = Number(row.value);
   await tx.insertInto('revocations').values({ seq, at: at.toISOString(), scope: ended.scope, reason: ended.reason, sessions: JSON.stringify(ended.sessions) }).execute();
   await tx.deleteFrom('revocations').where('at', '<', new Date(at.getTime() - KEEP_MS).toISOString()).execute();

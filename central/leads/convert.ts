@@ -20,7 +20,7 @@ import {
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
-import { inTransaction, type Tx } from '../storage/database';
+import { inTransaction, jsonArrayHas, jsonText, type Tx } from '../storage/database';
 import { readRecord, writeRecords, type RecordWrite } from '../storage/recordStore';
 
 /** How many possible duplicates an answer names at most. */
@@ -129,24 +129,26 @@ export async function convertLead(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed
 /**
  * Customers who may be the prospect: the same email (case aside), the same phone number, or the
  * same last name at the same street address and ZIP (the lead's mailing address or the service
- * address asked for). A scan of the customer records (json_extract), fine at a provider's size on
- * SQLite; on PostgreSQL, expression indexes on these keys.
+ * address asked for). A scan of the customer records (`jsonText`), fine at a provider's size;
+ * expression indexes on these keys would spare it.
  */
 async function possibleDuplicates(tx: Tx, lead: Lead, serviceAddress: PostalAddress): Promise<DuplicateCandidate[]> {
   const addresses = [lead.mailingAddress, serviceAddress];
   const sameAddress = (field: string) =>
     sql.join(
-      addresses.map((a) => sql`(lower(json_extract(data, ${`$.${field}.line1`})) = ${a.line1.toLowerCase()} and json_extract(data, ${`$.${field}.zip`}) = ${a.zip})`),
+      addresses.map((a) => sql`(lower(${jsonText(tx, 'data', field, 'line1')}) = ${a.line1.toLowerCase()} and ${jsonText(tx, 'data', field, 'zip')} = ${a.zip})`),
       sql` or `,
     );
-  const rows = await sql<{ id: string; data: string; by_email: number; by_phone: number; by_address: number }>`
-    select id, data,
-      lower(json_extract(data, '$.email')) = ${lead.email.toLowerCase()} as by_email,
-      exists (select 1 from json_each(data, '$.phones') p where json_extract(p.value, '$.number') = ${lead.phone}) as by_phone,
-      (lower(json_extract(data, '$.lastName')) = ${lead.lastName.toLowerCase()} and (${sameAddress('serviceAddress')} or ${sameAddress('mailingAddress')})) as by_address
-    from records
-    where entity = 'customer' and data is not null
-      and (by_email or by_phone or by_address)
+  const rows = await sql<{ id: string; data: string; by_email: number | boolean; by_phone: number | boolean; by_address: number | boolean }>`
+    select * from (
+      select id, data,
+        coalesce(lower(${jsonText(tx, 'data', 'email')}) = ${lead.email.toLowerCase()}, false) as by_email,
+        ${jsonArrayHas(tx, 'data', 'phones', 'number', lead.phone)} as by_phone,
+        coalesce(lower(${jsonText(tx, 'data', 'lastName')}) = ${lead.lastName.toLowerCase()} and (${sameAddress('serviceAddress')} or ${sameAddress('mailingAddress')}), false) as by_address
+      from records
+      where entity = 'customer' and data is not null
+    ) as c
+    where by_email or by_phone or by_address
     limit ${MAX_CANDIDATES}`.execute(tx);
   return rows.rows.map((row) => {
     const data = JSON.parse(row.data) as Customer;
@@ -159,7 +161,7 @@ async function possibleDuplicates(tx: Tx, lead: Lead, serviceAddress: PostalAddr
 async function freeAccountNumber(tx: Tx): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const candidate = `A${randomInt(10_000_000, 100_000_000)}`;
-    const taken = await sql<{ n: number }>`select count(*) as n from records where entity = 'customer' and json_extract(data, '$.accountNumber') = ${candidate}`.execute(tx);
+    const taken = await sql<{ n: number }>`select count(*) as n from records where entity = 'customer' and ${jsonText(tx, 'data', 'accountNumber')} = ${candidate}`.execute(tx);
     if (Number(taken.rows[0]!.n) === 0) return candidate;
   }
   throw new Error('no free account number found in 20 draws');

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { StoreContext } from '../context';
-import { checkpoint, inTransaction } from '../storage/database';
+import { checkpoint, inTransaction, jsonText } from '../storage/database';
 import { writeRecords } from '../storage/recordStore';
 
 /** Rows a purge tombstones in one transaction at most: a backlog goes in several. */
@@ -27,8 +27,8 @@ export async function purgeStaleLeads(ctx: Pick<StoreContext, 'db' | 'clock' | '
       const stale = await sql<{ id: string }>`
         select id from records
         where entity = 'lead' and data is not null
-          and json_extract(data, '$.status') <> 'converted'
-          and json_extract(data, '$.createdAt') <= ${cutoff}
+          and ${jsonText(tx, 'data', 'status')} <> 'converted'
+          and ${jsonText(tx, 'data', 'createdAt')} <= ${cutoff}
         limit ${BATCH}`.execute(tx);
       const ids = stale.rows.map((r) => r.id);
       if (ids.length === 0) return { ids, head: 0 };

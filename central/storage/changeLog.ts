@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CentralDb } from './schema';
-import type { Tx } from './database';
+import { announceCommit, type Tx } from './database';
 
 /**
  * The global change sequence (DESIGN §5): every write to `records` takes the next number inside
@@ -18,6 +18,8 @@ export async function allocateSeq(tx: Tx, count = 1): Promise<number> {
     .returning('value')
     .executeTakeFirst();
   if (!row) throw new Error('the change sequence is missing from meta: run the migrations');
+  // the other nodes' desks pull once this commits
+  await announceCommit(tx);
   return Number(row.value) - count + 1;
 }
 

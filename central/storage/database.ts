@@ -1,18 +1,48 @@
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { Kysely, Migrator, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
 import { MIGRATIONS } from './migrations';
-import type { CentralDb, CentralSchema } from './schema';
+import { PERSONAL_DATA_TABLES, type CentralDb, type CentralSchema } from './schema';
 
 /**
- * Opens the store's SQLite file. This is the one place that knows the backend is SQLite: the
- * pragmas below, and the busy retry of `inTransaction`. Every query elsewhere is plain Kysely,
- * ready for the PostgreSQL dialect.
+ * Opens the store's database: an SQLite file (the embedded default: `npm start`, one-box installs)
+ * or PostgreSQL (config.json `database`, DESIGN §2: a system of record the provider already runs,
+ * with several central nodes on it). This is the one place that knows which: the pragmas and the
+ * busy retry of SQLite, the pool, the write lock and the change notifications of PostgreSQL. Every
+ * query elsewhere is plain Kysely; the few that reach into JSON text go through `jsonText` below.
  */
-/** The SQLite connection under each open database, for what only SQLite's own API does (a backup). */
-const connections = new WeakMap<CentralDb, Database.Database>();
+export type DatabaseTarget =
+  | { kind: 'sqlite'; file: string }
+  | {
+      kind: 'postgres';
+      /** e.g. postgresql://caredesk@db.internal:5432/caredesk; its password, if any, better in `password` (read from a file) */
+      connectionString: string;
+      password?: string;
+      /** connections this node keeps (default 10) */
+      poolMax?: number;
+      /** verify the server's certificate against this CA (PEM): TLS to the database */
+      caPem?: string;
+    };
 
-export async function openDatabase(file: string): Promise<CentralDb> {
+/** The SQLite connection under each open SQLite database, for what only SQLite's own API does (a backup). */
+const connections = new WeakMap<CentralDb, Database.Database>();
+/** How to open another connection to each open PostgreSQL database (LISTEN needs one of its own). */
+const postgresTargets = new WeakMap<CentralDb, pg.ClientConfig>();
+
+export async function openDatabase(target: DatabaseTarget | string): Promise<CentralDb> {
+  const t: DatabaseTarget = typeof target === 'string' ? { kind: 'sqlite', file: target } : target;
+  const db = t.kind === 'sqlite' ? openSqlite(t.file) : openPostgres(t);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return db;
+}
+
+function openSqlite(file: string): CentralDb {
   // the file holds PII: readable by the service account only (the WAL and shm files inherit the mode)
   closeSync(openSync(file, 'a', 0o600));
   const sqlite = new Database(file);
@@ -29,8 +59,32 @@ export async function openDatabase(file: string): Promise<CentralDb> {
   sqlite.pragma('secure_delete = ON');
   const db = new Kysely<CentralSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   connections.set(db, sqlite);
-  await migrate(db);
   return db;
+}
+
+/** int8 (counts, sequence numbers) and numeric as JS numbers: every such value here is an integer well below 2^53. */
+const NUMERIC_TYPES = new Set([20, 1700]);
+const pgTypes = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (NUMERIC_TYPES.has(oid) ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser };
+
+function openPostgres(t: Extract<DatabaseTarget, { kind: 'postgres' }>): CentralDb {
+  const config: pg.ClientConfig = {
+    connectionString: t.connectionString,
+    ...(t.password !== undefined ? { password: t.password } : {}),
+    ...(t.caPem ? { ssl: { ca: t.caPem, rejectUnauthorized: true } } : {}),
+    types: pgTypes,
+    application_name: 'caredesk-central',
+  };
+  const pool = new pg.Pool({ ...config, max: t.poolMax ?? 10 });
+  // an idle connection the server dropped must not take the process down
+  pool.on('error', () => undefined);
+  const db = new Kysely<CentralSchema>({ dialect: new PostgresDialect({ pool }) });
+  postgresTargets.set(db, config);
+  return db;
+}
+
+/** Whether `db` (or a transaction on it) is PostgreSQL. */
+export function isPostgres(db: CentralDb | Tx): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 async function migrate(db: CentralDb): Promise<void> {
@@ -43,31 +97,120 @@ async function migrate(db: CentralDb): Promise<void> {
 export type Tx = Transaction<CentralSchema>;
 
 const BUSY = /^SQLITE_BUSY/;
+/** PostgreSQL's serialization failure and deadlock: the transaction is retried from the start */
+const PG_RETRY = new Set(['40001', '40P01']);
+/**
+ * The key of the advisory lock every writing transaction takes on PostgreSQL. Writers are serialised,
+ * as SQLite serialises them: the change sequence and the audit chain's head are each taken by one
+ * transaction at a time, so numbers stay gapless and commit in their order — a pull that read head n
+ * has every change up to n, none still to commit below it (DESIGN §5).
+ */
+const WRITE_LOCK = 0x0ca4ede5;
 
 /**
  * Runs `work` in one transaction. A transaction that began by reading and must then write can
- * meet another process's commit (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out);
- * it is then retried from the start, so `work` must have no effect outside the database.
+ * meet another process's commit (SQLite: SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out;
+ * PostgreSQL: a serialization failure or a deadlock); it is then retried from the start, so `work`
+ * must have no effect outside the database. On PostgreSQL it first takes the write lock (above),
+ * held until it commits, whichever node it runs on.
  */
 export async function inTransaction<T>(db: CentralDb, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const postgres = isPostgres(db);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(work);
+      if (!postgres) return await db.transaction().execute(work);
+      return await db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(tx);
+        return work(tx);
+      });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (attempt >= 5 || typeof code !== 'string' || !BUSY.test(code)) throw err;
+      const retry = typeof code === 'string' && (postgres ? PG_RETRY.has(code) : BUSY.test(code));
+      if (attempt >= 5 || !retry) throw err;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
   }
 }
 
+/** The channel a PostgreSQL node announces its commits on (NOTIFY), for every node's store watch. */
+const STORE_CHANNEL = 'caredesk_store';
+
 /**
- * Every page back in the database file and the WAL emptied (SQLite's `wal_checkpoint(TRUNCATE)`):
- * after an erasure, so that the old versions of its pages do not wait in the WAL. Waits for readers
- * up to the busy timeout. (PostgreSQL: a VACUUM of the tables an erasure touched takes its place.)
+ * Tells every other node, once this transaction commits, that the change log or the revocations
+ * moved (PostgreSQL NOTIFY, delivered at commit, dropped with a rollback). SQLite has no such
+ * channel: its other processes see the counters at their next poll.
+ */
+export async function announceCommit(tx: Tx): Promise<void> {
+  if (isPostgres(tx)) await sql`select pg_notify(${STORE_CHANNEL}, '')`.execute(tx);
+}
+
+/**
+ * Calls `onCommit` when another transaction on the database announced a commit (`announceCommit`):
+ * a connection of its own LISTENs. Null on SQLite, where the store watch's poll is all there is.
+ */
+export async function listenForCommits(db: CentralDb, onCommit: () => void, onError: (err: unknown) => void): Promise<{ close(): Promise<void> } | null> {
+  const config = postgresTargets.get(db);
+  if (!config) return null;
+  let client: pg.Client | null = null;
+  let closed = false;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client(config);
+    c.on('notification', () => onCommit());
+    c.on('error', (err) => {
+      onError(err);
+      // reconnect: the poll covers what passes meanwhile
+      if (!closed) setTimeout(() => void connect().catch(onError), 1_000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${STORE_CHANNEL}`);
+    if (closed) await c.end();
+    else client = c;
+  };
+  await connect();
+  return {
+    async close() {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * A JSON value's text at `path` inside a TEXT column of JSON (SQLite `json_extract`, PostgreSQL
+ * `#>>`), for the few queries that look inside a record: e.g. `jsonText(tx, 'data', 'serviceAddress', 'zip')`.
+ */
+export function jsonText(db: CentralDb | Tx, column: string, ...path: string[]) {
+  return isPostgres(db) ? sql<string | null>`(${sql.ref(column)}::jsonb #>> ${`{${path.join(',')}}`})` : sql<string | null>`json_extract(${sql.ref(column)}, ${`$.${path.join('.')}`})`;
+}
+
+/** Whether the JSON array at `arrayKey` of a TEXT column of JSON holds an object whose `key` is `value`. */
+export function jsonArrayHas(db: CentralDb | Tx, column: string, arrayKey: string, key: string, value: string) {
+  return isPostgres(db)
+    ? sql<boolean>`exists (select 1 from jsonb_array_elements(${sql.ref(column)}::jsonb -> ${arrayKey}) as e where e ->> ${key} = ${value})`
+    : sql<boolean>`exists (select 1 from json_each(${sql.ref(column)}, ${`$.${arrayKey}`}) e where json_extract(e.value, ${`$.${key}`}) = ${value})`;
+}
+
+/**
+ * After an erasure or a purge, so that what went leaves no bytes behind. SQLite (with
+ * `secure_delete`, which overwrote the rows) puts every page back in the database file and empties
+ * the WAL (`wal_checkpoint(TRUNCATE)`), so that the old versions of its pages do not wait there;
+ * waits for readers up to the busy timeout. PostgreSQL keeps a deleted row's bytes in its page until
+ * the table is rewritten: the tables that can hold a customer's values are rewritten (VACUUM FULL,
+ * each locked for the time it takes), then a checkpoint and a WAL segment switch, twice, let the
+ * server drop the WAL segments that held them — removed, not recycled, when the server runs with
+ * `wal_recycle = off` (central/README.md, Erasure on PostgreSQL). The role needs `pg_checkpoint`
+ * and EXECUTE on `pg_switch_wal()`.
  */
 export async function checkpoint(db: CentralDb): Promise<void> {
-  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  if (!isPostgres(db)) {
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+    return;
+  }
+  for (const table of PERSONAL_DATA_TABLES) await sql`vacuum full ${sql.table(table)}`.execute(db);
+  for (let i = 0; i < 2; i++) {
+    await sql`select pg_switch_wal()`.execute(db);
+    await sql`checkpoint`.execute(db);
+  }
 }
 
 /**
@@ -77,7 +220,7 @@ export async function checkpoint(db: CentralDb): Promise<void> {
  */
 export async function backupTo(db: CentralDb, file: string): Promise<void> {
   const sqlite = connections.get(db);
-  if (!sqlite) throw new Error('no SQLite connection under this database');
+  if (!sqlite) throw new Error('backup copies an SQLite database; back up PostgreSQL with its own tools (pg_basebackup, pg_dump)');
   closeSync(openSync(file, 'w', 0o600));
   await sqlite.backup(file);
 }

@@ -157,3 +157,11 @@ export interface CentralSchema {
 }
 
 export type CentralDb = Kysely<CentralSchema>;
+
+/**
+ * The tables that can hold a customer's values (records and their history, stored push results with
+ * conflict values, held edits, verification secrets, the card vault, billing kept after an erasure):
+ * what an erasure or a purge compacts on PostgreSQL, where a deleted row's bytes stay in its page
+ * until the table is rewritten (storage/database.ts, `checkpoint`).
+ */
+export const PERSONAL_DATA_TABLES = ['records', 'record_history', 'client_mutations', 'held_mutations', 'caller_secrets', 'card_vault', 'retained_records'] as const satisfies readonly (keyof CentralSchema)[];

@@ -1,5 +1,6 @@
 import { revocationHead, revocationsAfter } from '../identity/revocations';
 import { changeHead } from '../storage/changeLog';
+import { listenForCommits } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 import type { ChangeFeed } from './changeFeed';
 
@@ -18,6 +19,10 @@ export interface StoreWatch {
  * per new revocation (the event streams of those sessions end and their desks wipe or ask for a
  * sign-in), an `advanced` signal when the change log moved (desks pull). Two small reads per second,
  * whatever the number of open streams. Revocations this process made itself are not sent twice.
+ * On PostgreSQL the two reads also run at once when another node announces a commit (LISTEN/NOTIFY,
+ * storage/database.ts), so a desk on node 2 hears of a change made through node 1 without waiting
+ * for the next second; the poll stays, for a notification lost while the listening connection
+ * was being re-established.
  */
 export async function watchStore(
   db: CentralDb,
@@ -51,20 +56,33 @@ export async function watchStore(
 
   const onError = options.onError ?? ((err: unknown) => console.error(`store watch: ${err instanceof Error ? err.message : String(err)}`));
   let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
+  /** a commit announced while a poll runs: poll once more after it */
+  let again = false;
+  const tick = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
     running = poll()
       .catch(onError)
       .finally(() => {
         running = null;
+        if (again) {
+          again = false;
+          tick();
+        }
       });
-  }, options.intervalMs ?? STORE_WATCH_INTERVAL_MS);
+  };
+  const timer = setInterval(tick, options.intervalMs ?? STORE_WATCH_INTERVAL_MS);
   timer.unref();
+  const listener = await listenForCommits(db, tick, onError);
 
   return {
     async stop() {
       clearInterval(timer);
       unsubscribe();
+      await listener?.close();
+      again = false;
       await running;
     },
   };

@@ -7,6 +7,7 @@ import { DEMO_TEAM } from '../../central/admin/centralAdmin';
 import { teamMembersOf } from '../../central/teams/teams';
 import { ADMIN_RULES } from '../../domain';
 import { centralCli } from '../support/cli';
+import { useTestDatabase } from '../support/testDatabase';
 
 /**
  * The administrator's commands of issue 14, run as a second process the way an administrator runs
@@ -17,6 +18,7 @@ import { centralCli } from '../support/cli';
 let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'caredesk-admin-cli-'));
+  await useTestDatabase(dataDir);
   const central = await openCentral({ dataDir });
   try {
     const users = await central.admin.seedDemoUsers();

@@ -6,6 +6,7 @@ import { keyringFromFile } from '../../central/billing/masterKeys';
 import { API, PaymentMethod, type PullLine } from '../../domain';
 import { foundInFiles, foundInTexts, spellings, testCardNumber } from '../support/cardLeaks';
 import { Harness, type TestSession } from './harness';
+import { storedFiles } from '../support/storedBytes';
 
 /**
  * Billing at the central store: a new card goes into the card vault and nowhere else, comes back
@@ -212,7 +213,7 @@ describe('billing at the central store', () => {
       const needles = spellings(PAN);
       expect(foundInTexts(h.responses, needles)).toEqual([]);
       expect(foundInTexts([JSON.stringify(await h.store.db.selectFrom('audit_log').selectAll().execute())], needles)).toEqual([]);
-      expect(foundInFiles([join(h.dataDir, 'central.sqlite')], needles)).toEqual([]);
+      expect(foundInFiles(await storedFiles(h.store), needles)).toEqual([]);
     });
   });
 });

@@ -6,6 +6,7 @@ import { keyringFromFile, liveKeyring, readKeyFile, type MasterKey } from '../..
 import { randomBytes } from 'node:crypto';
 import { foundInFiles, spellings } from '../support/cardLeaks';
 import { Harness } from './harness';
+import { storedFiles } from '../support/storedBytes';
 
 describe('the card vault (PCI DSS 3.5.1)', () => {
   const master: MasterKey = { id: 'mk-test-1', key: randomBytes(32) };
@@ -69,7 +70,7 @@ describe('demo cards in the central store', () => {
     }
     const records = JSON.stringify(await h.store.db.selectFrom('records').select('data').execute());
     expect(cards.filter(([, pan]) => records.includes(pan))).toEqual([]);
-    expect(foundInFiles([join(h.dataDir, 'central.sqlite')], cards.flatMap(([, pan]) => spellings(pan)))).toEqual([]);
+    expect(foundInFiles(await storedFiles(h.store), cards.flatMap(([, pan]) => spellings(pan)))).toEqual([]);
   });
 
   it('rotates the master key: every data key is wrapped again, every card still opens, the old key is gone', async () => {

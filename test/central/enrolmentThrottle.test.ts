@@ -7,6 +7,7 @@ import { enrolDevice } from '../../central/identity/devices';
 import { ENROLMENT_THROTTLE, enrolmentSource } from '../../central/identity/enrolmentThrottle';
 import * as certificates from '../../central/pki/certificates';
 import { keysAndCsr, testClock, type TestClock } from './harness';
+import { useTestDatabase } from '../support/testDatabase';
 
 // every piece of certificate work the store can do for an enrolment, counted
 vi.mock('../../central/pki/certificates', async (original) => {
@@ -23,6 +24,7 @@ describe('enrolment rate limit', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'caredesk-enrol-throttle-'));
     clock = testClock();
+    await useTestDatabase(dir);
     central = await openCentral({ dataDir: dir, clock });
     csrPem = (await keysAndCsr('desk')).csrPem;
   });

@@ -9,9 +9,11 @@ import { Agent, request } from 'undici';
 import { startCentralStore, type CentralStore, type InternalErrorLog, type SeedSummary } from '../../central';
 import { API, PROTOCOL, PullLine, ServerEvent, TOTP, type Mutation, type Role, type User } from '../../domain';
 import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
+import { useTestDatabase } from '../support/testDatabase';
 
 /**
- * A real central store over real TLS on loopback, with a real SQLite file in a temp dir, and the
+ * A real central store over real TLS on loopback, with a real SQLite file in a temp dir (or a real
+ * PostgreSQL database when the run is on PostgreSQL: test/support/testDatabase.ts), and the
  * pieces a test needs to talk to it the way a workstation does: enrolled devices, users, sessions.
  */
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -82,6 +84,7 @@ export class Harness {
   static async start(options: { customers?: number; errorLog?: InternalErrorLog; config?: Record<string, unknown> } = {}): Promise<Harness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-central-test-'));
     if (options.config) writeFileSync(join(dataDir, 'config.json'), JSON.stringify(options.config));
+    await useTestDatabase(dataDir);
     const clock = testClock();
     const store = await startCentralStore({ dataDir, port: 0, clock, errorLog: options.errorLog });
     const seeded = await store.admin.seedDemo(options.customers ?? 5, DEMO);
@@ -101,12 +104,13 @@ export class Harness {
   }
 
   /** `listener`: the API (default), or the enrolment listener, the one that takes a handshake without a device certificate */
-  async call(agent: Agent, method: 'GET' | 'POST' | 'DELETE', path: string, options: { token?: string; body?: unknown; rawBody?: string; listener?: 'api' | 'enrolment'; headers?: Record<string, string> } = {}): Promise<Reply> {
+  /** `node`: the URL of another central node on the same database (default: this harness's store) */
+  async call(agent: Agent, method: 'GET' | 'POST' | 'DELETE', path: string, options: { token?: string; body?: unknown; rawBody?: string; listener?: 'api' | 'enrolment'; headers?: Record<string, string>; node?: string } = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await request(new URL(path, options.listener === 'enrolment' ? this.store.enrolmentUrl : this.store.url), { method, headers, body, dispatcher: agent });
+    const res = await request(new URL(path, options.listener === 'enrolment' ? this.store.enrolmentUrl : (options.node ?? this.store.url)), { method, headers, body, dispatcher: agent });
     const text = await res.body.text();
     this.responses.push(text);
     let json: unknown = null;
@@ -186,9 +190,9 @@ export class Harness {
   }
 
   /** `protocol`: the sync protocol version the desk speaks (no header: a desk from before it, version 1) */
-  async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[]; protocol?: number } = {}): Promise<Reply> {
+  async push(session: TestSession, mutations: Mutation[], options: { clientId?: string; views?: unknown[]; protocol?: number; node?: string } = {}): Promise<Reply> {
     const headers = options.protocol === undefined ? {} : { headers: { [PROTOCOL.header]: String(options.protocol) } };
-    return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] }, ...headers });
+    return this.call(session.device.agent, 'POST', API.push, { token: session.token, body: { clientId: options.clientId ?? session.clientId, mutations, views: options.views ?? [] }, ...headers, ...(options.node ? { node: options.node } : {}) });
   }
 
   /** `extra`: the rest of the body, e.g. the caller verification it rests on (`verificationId`) */
@@ -276,9 +280,9 @@ export class Harness {
   }
 }
 
-/** Reads server-sent events from a live stream until `until` says stop. */
-export async function readEvents(h: Harness, session: TestSession, until: (events: ServerEvent[]) => boolean, onOpen: () => Promise<void>): Promise<ServerEvent[]> {
-  const res = await request(new URL(API.events, h.store.url), { dispatcher: session.device.agent, headers: { authorization: `Bearer ${session.token}` } });
+/** Reads server-sent events from a live stream (of `node`, default the harness's store) until `until` says stop. */
+export async function readEvents(h: Harness, session: TestSession, until: (events: ServerEvent[]) => boolean, onOpen: () => Promise<void>, node = h.store.url): Promise<ServerEvent[]> {
+  const res = await request(new URL(API.events, node), { dispatcher: session.device.agent, headers: { authorization: `Bearer ${session.token}` } });
   if (res.statusCode !== 200 || !String(res.headers['content-type']).startsWith('text/event-stream')) {
     throw new Error(`no event stream: ${res.statusCode} ${await res.body.text()}`);
   }

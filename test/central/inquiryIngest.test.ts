@@ -11,6 +11,8 @@ import { foundInFiles, spellings } from '../support/cardLeaks';
 import { centralCli } from '../support/cli';
 import { eml, ingestContext, withAttachment } from '../support/mail';
 import { Harness, type TestSession } from './harness';
+import { useTestDatabase } from '../support/testDatabase';
+import { storedFiles } from '../support/storedBytes';
 
 /**
  * Email inquiries ingested by the central store (issue 12, the ingestion half), against a real store
@@ -145,9 +147,9 @@ describe('ingesting a folder of .eml files', () => {
 
   it('leaves neither the card number nor the SSN in the database file', async () => {
     await checkpoint(h.store.db);
-    const file = join(h.dataDir, 'central.sqlite');
-    expect(foundInFiles([file], ['my voicemail stopped working'])).toHaveLength(1); // the scan finds what is there
-    expect(foundInFiles([file], SECRETS)).toEqual([]);
+    const files = await storedFiles(h.store);
+    expect(foundInFiles(files, ['my voicemail stopped working'])).toHaveLength(1); // the scan finds what is there
+    expect(foundInFiles(files, SECRETS)).toEqual([]);
   });
 
   it('audits each ingestion by the store itself with ids and counts, never the address or the text', async () => {
@@ -253,6 +255,7 @@ describe('serve with a mail drop in config.json', () => {
     const mailDrop = join(dataDir, 'mail');
     mkdirSync(mailDrop);
     writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ mailDrop: 'mail' }));
+    await useTestDatabase(dataDir);
     const opened = await openCentral({ dataDir });
     expect(opened.mailDrop).toEqual({ dir: mailDrop, intervalMinutes: MAIL_DROP_INTERVAL_MINUTES });
     await opened.close();

@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InternalErrorEntry } from '../../central';
 import { stderrErrorLog } from '../../central/http/internalErrors';
 import { Harness, type TestSession } from './harness';
+import { testBackend } from '../support/testDatabase';
+
+/** what the log says of a failing query: its class and code, as the driver names them (42P01: undefined table) */
+const DATABASE_ERROR = testBackend() === 'postgres' ? { errorClass: 'DatabaseError', code: '42P01' } : { errorClass: 'SqliteError', code: 'SQLITE_ERROR' };
 
 /**
  * An error the store did not expect is answered `500 internal`, and never silently: it is logged
@@ -34,7 +38,7 @@ describe('internal errors', () => {
     expect(res.status).toBe(500);
     expect(res.json.error).toMatchObject({ code: 'internal' });
     expect(h.store.metrics.internalErrors).toBe(before + 1);
-    expect(logged).toEqual([{ at: expect.any(String), errorClass: 'SqliteError', code: 'SQLITE_ERROR', method: 'POST', route: '/v1/sync/push', requestId: expect.any(String) }]);
+    expect(logged).toEqual([{ at: expect.any(String), ...DATABASE_ERROR, method: 'POST', route: '/v1/sync/push', requestId: expect.any(String) }]);
     // the answer names the request id, so a rep's report finds the log line
     expect(res.json.error.message).toContain(logged[0]!.requestId);
     const line = JSON.stringify(logged);
@@ -60,7 +64,7 @@ describe('internal errors', () => {
 
     expect(ended).toBe(false);
     expect(h.store.metrics.internalErrors).toBe(before + 1);
-    expect(logged).toEqual([expect.objectContaining({ errorClass: 'SqliteError', method: 'GET', route: '/v1/sync/pull' })]);
+    expect(logged).toEqual([expect.objectContaining({ errorClass: DATABASE_ERROR.errorClass, method: 'GET', route: '/v1/sync/pull' })]);
     expect((await h.pull(rep)).lines.at(-1)).toMatchObject({ t: 'end' });
   });
 

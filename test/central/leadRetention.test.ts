@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, DEFAULT_LEAD_RETENTION_DAYS, PushResponse, type Mutation } from '../../domain';
 import { purgeStaleLeads } from '../../central/leads/retention';
 import { inProcessChangeFeed } from '../../central/sync/changeFeed';
 import { Harness, type TestSession } from './harness';
+import { storedBytes } from '../support/storedBytes';
 
 const DAY = 86_400_000;
 
@@ -32,7 +31,7 @@ describe('the retention of leads', () => {
     expect((await push({ ...h.mutation(rep, h.nextSeq(rep), { entity: 'lead', id }, {}, lead(email), { reason: 'quote call' }), op: 'create' })).status).toBe('applied');
     return id;
   }
-  const files = () => Buffer.concat(['', '-wal'].map((s) => join(h.dataDir, `central.sqlite${s}`)).filter(existsSync).map((f) => readFileSync(f)));
+  const files = () => storedBytes(h.store);
   /** the store's database and clock; the feed's pokes are not what this test is about (the pull below is) */
   const context = () => ({ db: h.store.db, clock: h.clock, feed: inProcessChangeFeed(), leadRetentionDays: DEFAULT_LEAD_RETENTION_DAYS });
 
@@ -78,7 +77,7 @@ describe('the retention of leads', () => {
     expect(pulled.status).toBe(200);
     expect(pulled.lines.filter((l) => l.t === 'del').map((l) => (l as { id: string }).id).sort()).toEqual([open, closed].sort());
     // no bytes left in the file, and the audit row names ids, never a value
-    const bytes = files();
+    const bytes = await files();
     expect(['stale.open@example.org', 'stale.closed@example.org'].filter((v) => bytes.includes(Buffer.from(v)))).toEqual([]);
     expect(bytes.includes(Buffer.from('young.lead@example.org'))).toBe(true);
     const audit = (await h.store.db.selectFrom('audit_log').select(['detail', 'outcome']).where('action', '=', 'lead.retention_purged').execute()).filter((a) => a.detail?.includes(open));

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentralStore, type CentralStore } from '../../central';
@@ -8,6 +7,7 @@ import { inProcessChangeFeed } from '../../central/sync/changeFeed';
 import { API, DEFAULT_LEAD_RETENTION_DAYS, ErasureCertificate, PushResponse, type Mutation } from '../../domain';
 import { centralCli } from '../support/cli';
 import { Harness, testClock, type TestClock, type TestSession } from './harness';
+import { storedBytes } from '../support/storedBytes';
 
 /**
  * The end of retention (issue 11): the billing records an erasure kept at their legal minimum are
@@ -35,7 +35,6 @@ async function erase(h: Harness, i: number): Promise<string> {
 
 const kept = async (h: Harness, customerId: string) =>
   (await h.store.db.selectFrom('retained_records').select(['entity', 'id', 'retain_until']).where('customer_id', '=', customerId).orderBy('id').execute());
-const fileBytes = (dataDir: string) => Buffer.concat(['', '-wal'].map((s) => join(dataDir, `central.sqlite${s}`)).filter(existsSync).map((f) => readFileSync(f)));
 
 describe('retained billing records at the end of retention', () => {
   let h: Harness;
@@ -72,14 +71,14 @@ describe('retained billing records at the end of retention', () => {
     const firstRows = await kept(h, first.customer.id);
     // one day past the first erasure's seven years: the others have two and four years to go
     setClock(h.clock, t0 + 7 * YEAR + 2 * DAY);
-    expect(fileBytes(h.dataDir).includes(Buffer.from(first.invoices[0]!.number))).toBe(true); // the scan finds what is there
+    expect((await storedBytes(h.store)).includes(Buffer.from(first.invoices[0]!.number))).toBe(true); // the scan finds what is there
     const result = await purgeRetained({ db: h.store.db, clock: h.clock });
     expect(result).toEqual({ purged: firstRows.length, requests: [requests[0]], unreadable: [] });
     expect(await kept(h, first.customer.id)).toEqual([]);
     expect((await kept(h, second.customer.id)).length).toBeGreaterThan(0);
     expect((await kept(h, h.customer(2).customer.id)).length).toBeGreaterThan(0);
 
-    const bytes = fileBytes(h.dataDir);
+    const bytes = await storedBytes(h.store);
     expect(first.invoices.filter((inv) => bytes.includes(Buffer.from(inv.number)))).toEqual([]);
     expect(bytes.includes(Buffer.from(second.invoices[0]!.number))).toBe(true);
   });

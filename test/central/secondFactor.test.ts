@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { generateSync as generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, ROLES, SECOND_FACTOR_ROLES, SIGN_IN_LOCKOUT, SecondFactorChallenge, SecondFactorSignIn, SignInResponse, TOTP, type Role } from '../../domain';
 import { centralCli } from '../support/cli';
 import { Harness, PASSWORD, type TestDevice, type TestSession } from './harness';
+import { storedBytes } from '../support/storedBytes';
 
 /** Issue 14's second factor at the central store, over HTTP as a desk (or a modified one) talks to it. */
 describe('the second factor at sign-in', () => {
@@ -72,7 +71,7 @@ describe('the second factor at sign-in', () => {
     expect(body.recoveryCodes).toHaveLength(10);
     const stored = await h.store.db.selectFrom('second_factors').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
     expect(stored.secret_sealed).not.toContain(first.enrol!.secret);
-    const file = readFileSync(join(h.dataDir, 'central.sqlite')).toString('latin1') + readFileSync(join(h.dataDir, 'central.sqlite-wal')).toString('latin1');
+    const file = (await storedBytes(h.store)).toString('latin1');
     expect(file).not.toContain(first.enrol!.secret);
     for (const code of body.recoveryCodes!) expect(file).not.toContain(code);
     expect((await audit('session.second_factor_enrolled'))[0]!.user_id).toBe(user.id);

@@ -8,6 +8,7 @@ import { changeHead, readMeta } from '../../central/storage/changeLog';
 import { backupTo } from '../../central/storage/database';
 import { API, PROTOCOL, PullLine, StoreGeneration, issuesFromZod } from '../../domain';
 import { Harness, type TestSession } from './harness';
+import { describeSqliteOnly } from '../support/backendTests';
 
 /**
  * The store's generation (protocol 3): a random id made with the database and replaced by every
@@ -90,7 +91,7 @@ describe('the store generation', () => {
   });
 });
 
-describe('a restore', () => {
+describeSqliteOnly('a restore', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'caredesk-generation-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -11,6 +11,7 @@ import { demoCustomer } from '../../domain/demo/generator';
 import { openOsKeychain } from '../../electron/core/keychain';
 import { DEMO_SEED, PASSWORD, startTestCentral } from '../support/central';
 import type { DeskPlan } from './desk';
+import { useTestDatabase } from '../support/testDatabase';
 
 /**
  * The crash harness (issue 9): a real workstation core in a child process (desk.ts) against a real
@@ -276,7 +277,8 @@ async function runCentralKills(options: HarnessOptions): Promise<ScenarioTally> 
   const customers = options.customers ?? 1500;
   const progress = options.onProgress ?? (() => undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-crash-central-'));
-  // this process reads the same database file while the child writes it (WAL: readers see every commit)
+  await useTestDatabase(dataDir);
+  // this process reads the same database while the child writes it (SQLite's WAL, or PostgreSQL: readers see every commit)
   const store = await openCentral({ dataDir });
   await store.admin.seedDemo(customers, { seed: DEMO_SEED, historyMonths: 2 });
   await store.admin.addUser({ username: 'crash.rep', displayName: 'crash rep', role: 'care_rep', password: PASSWORD });

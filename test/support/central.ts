@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Role } from '../../domain/roles';
 import type { ProtocolRange } from '../../domain/sync/protocol';
 import { startCentralStore, type CentralStore } from '../../central';
+import { useTestDatabase } from './testDatabase';
 
 export const DEMO_SEED = 20261128;
 export const PASSWORD = 'correct horse battery staple';
@@ -24,6 +25,7 @@ export interface TestCentral {
 /** A real central store over TLS on loopback, with demo customers and one user per given name; `clock` is the store's own. */
 export async function startTestCentral(options: { customers: number; users: Record<string, Role>; clock?: () => Date; heartbeatMs?: number }): Promise<TestCentral> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-central-'));
+  await useTestDatabase(dataDir);
   const storeOptions = { ...(options.clock ? { clock: options.clock } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}) };
   let store = await startCentralStore({ dataDir, port: 0, ...storeOptions });
   const port = Number(new URL(store.url).port);

@@ -14,6 +14,8 @@ import * as mTeamsAndAdmin from './011_teams_and_admin';
 import * as mPolicyVersions from './012_policy_versions';
 import * as mSecondFactor from './013_second_factor';
 import * as mAuditViewIndexes from './014_audit_view_indexes';
+// issue 15: PostgreSQL keeps no samples of customer values
+import * as mNoValueStatistics from './015_no_value_statistics';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -34,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '012_policy_versions': mPolicyVersions,
   '013_second_factor': mSecondFactor,
   '014_audit_view_indexes': mAuditViewIndexes,
+  '015_no_value_statistics': mNoValueStatistics,
 };
