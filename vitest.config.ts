@@ -17,8 +17,8 @@ const common = {
  * (test/support/postgresGlobalSetup.ts), each store on a database of its own.
  */
 const POSTGRES_SUITES = ['test/central/**/*.test.ts', 'test/crash/*.test.ts', 'test/electron/core/faultProxy.integration.test.ts'];
-/** what is about SQLite itself (its file's bytes, migrating an old SQLite file, restoring a copy of its file) or the data dir, not the database */
-const SQLITE_ONLY = ['test/central/secureDelete.test.ts', 'test/central/mutationIdMigration.test.ts', 'test/central/dataDir.test.ts', 'test/central/erasureRestore.test.ts'];
+/** what is about SQLite itself (its file's bytes, migrating an old SQLite file) or the data dir, not the database */
+const SQLITE_ONLY = ['test/central/secureDelete.test.ts', 'test/central/mutationIdMigration.test.ts', 'test/central/dataDir.test.ts'];
 /** what only PostgreSQL has (several nodes on one database; its schema against SQLite's): `*.pg.test.ts`, in the postgres project alone */
 const POSTGRES_ONLY = 'test/**/*.pg.test.ts';
 

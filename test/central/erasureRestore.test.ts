@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -6,8 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PushResponse, type Mutation } from '../../domain';
 import { readLedger } from '../../central/erasure/ledger';
 import { restoreDatabase } from '../../central/erasure/restore';
-import { backupTo, openDatabase } from '../../central/storage/database';
+import { openDatabase } from '../../central/storage/database';
 import { Harness, type TestSession } from './harness';
+import { prepareDataDir } from '../../central/dataDir';
+import { storedBytes } from '../support/storedBytes';
+import { backupDatabase, restoreBackup } from '../support/databaseBackup';
+import { sqliteOnly } from '../support/backendTests';
 
 /**
  * An erasure holds across a restore (issue 11): a backup taken before the erasure holds the values
@@ -32,8 +36,8 @@ describe('restoring a backup taken before an erasure', () => {
 
   it('re-applies the ledger: the customer is erased again and no value is readable', async () => {
     const { customer, secrets, paymentMethods } = h.customer(0);
-    const backup = join(scratch, 'before.sqlite');
-    await backupTo(h.store.db, backup);
+    const backup = join(scratch, 'before');
+    await backupDatabase(h.store, backup);
 
     const verificationId = (await h.verify(rep, customer.id, 'account_pin', secrets.accountPin)).json.verificationId as string;
     const request: Mutation = { ...h.mutation(rep, h.nextSeq(rep), { entity: 'erasureRequest', id: randomUUID() }, {}, { customerId: customer.id, reason: 'Caller wants every trace removed' }, { verificationId }), op: 'create' };
@@ -47,13 +51,13 @@ describe('restoring a backup taken before an erasure', () => {
     expect(values.filter((v) => readFileSync(backup).includes(Buffer.from(v)))).toEqual(values); // the backup holds them: the scan can find them
 
     await h.store.close();
-    expect(await restoreDatabase(h.dataDir, backup)).toBe(1);
+    expect(await restoreBackup(h.dataDir, backup)).toBe(1);
 
-    const files = Buffer.concat(['', '-wal'].map((s) => join(h.dataDir, `central.sqlite${s}`)).filter(existsSync).map((f) => readFileSync(f)));
+    const db = await openDatabase((await prepareDataDir(h.dataDir)).database);
+    const files = await storedBytes({ db, dataDir: h.dataDir });
     expect(values.filter((v) => files.includes(Buffer.from(v)))).toEqual([]);
     expect(files.includes(Buffer.from(h.customer(1).customer.email))).toBe(true);
 
-    const db = await openDatabase(join(h.dataDir, 'central.sqlite'));
     try {
       expect(await db.selectFrom('records').select('entity').where('customer_id', '=', customer.id).where('data', 'is not', null).execute()).toEqual([]);
       expect(await db.selectFrom('caller_secrets').selectAll().where('customer_id', '=', customer.id).execute()).toEqual([]);
@@ -70,7 +74,7 @@ describe('restoring a backup taken before an erasure', () => {
     }
   });
 
-  it('refuses a ledger with a line that is not an entry, naming the file and the line, before touching the database', async () => {
+  sqliteOnly('refuses a ledger with a line that is not an entry, naming the file and the line, before touching the database', async () => {
     const dataDir = join(scratch, 'broken');
     mkdirSync(dataDir);
     const file = join(dataDir, 'erasure-ledger.jsonl');

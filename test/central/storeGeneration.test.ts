@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentralStore } from '../../central';
-import { restoreDatabase } from '../../central/erasure/restore';
 import { changeHead, readMeta } from '../../central/storage/changeLog';
-import { backupTo } from '../../central/storage/database';
 import { API, PROTOCOL, PullLine, StoreGeneration, issuesFromZod } from '../../domain';
 import { Harness, type TestSession } from './harness';
-import { describeSqliteOnly } from '../support/backendTests';
+import { backupDatabase, restoreBackup } from '../support/databaseBackup';
+import { useTestDatabase } from '../support/testDatabase';
 
 /**
  * The store's generation (protocol 3): a random id made with the database and replaced by every
@@ -91,18 +90,19 @@ describe('the store generation', () => {
   });
 });
 
-describeSqliteOnly('a restore', () => {
+describe('a restore', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'caredesk-generation-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('gives the store a new generation, which the restarted store names', async () => {
     const dataDir = join(scratch, 'central');
+    await useTestDatabase(dataDir);
     let store = await startCentralStore({ dataDir, port: 0 });
     const before = (await readMeta(store.db, 'store_generation'))!;
-    const backup = join(scratch, 'backup.sqlite');
-    await backupTo(store.db, backup);
+    const backup = join(scratch, 'backup');
+    await backupDatabase(store, backup);
     await store.close();
-    await restoreDatabase(dataDir, backup);
+    await restoreBackup(dataDir, backup);
     store = await startCentralStore({ dataDir, port: 0 });
     try {
       const after = (await readMeta(store.db, 'store_generation'))!;
