@@ -29,6 +29,8 @@ export type DatabaseTarget =
 const connections = new WeakMap<CentralDb, Database.Database>();
 /** How to open another connection to each open PostgreSQL database (LISTEN needs one of its own). */
 const postgresTargets = new WeakMap<CentralDb, pg.ClientConfig>();
+/** The pool under each open PostgreSQL database, for what Kysely does not carry (a VACUUM's notices). */
+const postgresPools = new WeakMap<CentralDb, pg.Pool>();
 
 export async function openDatabase(target: DatabaseTarget | string): Promise<CentralDb> {
   const t: DatabaseTarget = typeof target === 'string' ? { kind: 'sqlite', file: target } : target;
@@ -79,6 +81,7 @@ function openPostgres(t: Extract<DatabaseTarget, { kind: 'postgres' }>): Central
   pool.on('error', () => undefined);
   const db = new Kysely<CentralSchema>({ dialect: new PostgresDialect({ pool }) });
   postgresTargets.set(db, config);
+  postgresPools.set(db, pool);
   return db;
 }
 
@@ -196,9 +199,10 @@ export function jsonArrayHas(db: CentralDb | Tx, column: string, arrayKey: strin
  * the WAL (`wal_checkpoint(TRUNCATE)`), so that the old versions of its pages do not wait there;
  * waits for readers up to the busy timeout. PostgreSQL keeps a deleted row's bytes in its page until
  * the table is rewritten: the tables that can hold a customer's values are rewritten (VACUUM FULL,
- * each locked for the time it takes), then a checkpoint and a WAL segment switch, twice, let the
- * server drop the WAL segments that held them — removed, not recycled, when the server runs with
- * `wal_recycle = off` (central/README.md, Erasure on PostgreSQL). The role needs `pg_checkpoint`
+ * each locked for the time it takes, again until it kept no dead row: `rewriteTable`), then a
+ * checkpoint and a WAL segment switch, twice, let the server drop the WAL segments that held
+ * them — removed, not recycled, when the server runs with `wal_recycle = off` (central/README.md,
+ * Erasure on PostgreSQL). The role needs `pg_checkpoint`
  * and EXECUTE on `pg_switch_wal()`.
  */
 export async function checkpoint(db: CentralDb): Promise<void> {
@@ -206,10 +210,38 @@ export async function checkpoint(db: CentralDb): Promise<void> {
     await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
     return;
   }
-  for (const table of PERSONAL_DATA_TABLES) await sql`vacuum full ${sql.table(table)}`.execute(db);
+  const pool = postgresPools.get(db)!;
+  for (const table of PERSONAL_DATA_TABLES) await rewriteTable(pool, table);
   for (let i = 0; i < 2; i++) {
     await sql`select pg_switch_wal()`.execute(db);
     await sql`checkpoint`.execute(db);
+  }
+}
+
+/**
+ * Rewrites `table` (VACUUM FULL) until it kept no dead row. It keeps one that a transaction still open
+ * might see — one that began before the erasure committed (the autovacuum's ANALYZE, a pull's read) —
+ * and says so ("N dead row versions cannot be removed yet"): then it waits and rewrites again, for at
+ * most 30 s, after which the next erasure or purge's rewrite takes them.
+ */
+async function rewriteTable(pool: pg.Pool, table: string): Promise<void> {
+  const client = await pool.connect();
+  let kept = 0;
+  const onNotice = (notice: { message?: string; detail?: string }) => {
+    const match = /(\d+) dead row versions cannot be removed yet/.exec(`${notice.message ?? ''} ${notice.detail ?? ''}`);
+    if (match) kept += Number(match[1]);
+  };
+  client.on('notice', onNotice);
+  try {
+    for (const deadline = Date.now() + 30_000; ; ) {
+      kept = 0;
+      await client.query(`vacuum (full, verbose) ${client.escapeIdentifier(table)}`);
+      if (kept === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    client.off('notice', onNotice);
+    client.release();
   }
 }
 

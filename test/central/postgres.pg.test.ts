@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentralStore, type CentralStore } from '../../central';
+import { DATA_FILES } from '../../central/dataDir';
 import { verifyAuditChain } from '../../central/audit/auditLog';
 import { changeHead } from '../../central/storage/changeLog';
 import { checkpoint, openDatabase } from '../../central/storage/database';
@@ -125,6 +127,35 @@ describe('what an erasure leaves on PostgreSQL', () => {
       expect(samples.rows.filter((r) => r.values?.includes('@example.org'))).toEqual([]);
       expect(samples.rows.length).toBeGreaterThan(0);
     } finally {
+      await h.dispose();
+    }
+  });
+
+  it('waits for a transaction that still sees the old row (a slow reader, the autovacuum\'s ANALYZE) before its rewrite counts as done', async () => {
+    const h = await Harness.start({ customers: 1 });
+    const reader = new pg.Client({ connectionString: (JSON.parse(readFileSync(join(h.dataDir, DATA_FILES.config), 'utf8')) as { database: { url: string } }).database.url });
+    try {
+      const rep = await h.session('care_rep');
+      const { customer } = h.customer(0);
+      const first = `held.${Math.random().toString(36).slice(2, 10)}@example.org`;
+      const setEmail = async (from: string, to: string) => {
+        const verificationId = await h.verified(rep, 0);
+        const m = h.mutation(rep, h.nextSeq(rep), { entity: 'customer', id: customer.id }, { email: from }, { email: to }, { verificationId });
+        expect((await h.push(rep, [m])).json.results[0].status).toBe('applied');
+      };
+      await setEmail(customer.email, first);
+      // a snapshot taken while the first address is live (on a table the rewrite does not lock)
+      await reader.connect();
+      await reader.query('begin isolation level repeatable read');
+      await reader.query('select count(*) from audit_log');
+      await setEmail(first, 'now.current@example.org');
+      const erased = checkpoint(h.store.db);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await reader.query('commit');
+      await erased;
+      expect((await storedBytes(h.store)).includes(Buffer.from(first))).toBe(false);
+    } finally {
+      await reader.end().catch(() => undefined);
       await h.dispose();
     }
   });
