@@ -224,16 +224,6 @@ export const FIELD_POLICY = {
   },
 } as const satisfies Record<EntityName, Record<string, Row>>;
 
-/** Whose audit events a role may read: DESIGN §3's "audit log" row. */
-export const AUDIT_SCOPE: Record<Role, 'none' | 'own' | 'team' | 'all' | 'all_without_values'> = {
-  care_rep: 'own',
-  billing_clerk: 'own',
-  network_ops: 'none',
-  supervisor: 'team',
-  compliance: 'all',
-  admin: 'all_without_values',
-};
-
 /**
  * Billing data (DESIGN §3, PCI DSS 10.2.1.1): every read of these by any role is an audit event,
  * whether a pull brings them to a workstation or a billing view shows them.
