@@ -18,7 +18,7 @@ export function useWorkstations() {
   return { directory: query.data ?? null, error: query.error ? messageOf(query.error) : null };
 }
 
-type AdminChange = 'admin.createUser' | 'admin.disableUser' | 'admin.enableUser' | 'admin.changeRole' | 'admin.assignTeam' | 'admin.resetPassword' | 'admin.saveTeam' | 'admin.revokeDevice' | 'admin.issueEnrolmentCode' | 'admin.setSessionPolicy';
+type AdminChange = 'admin.createUser' | 'admin.disableUser' | 'admin.enableUser' | 'admin.changeRole' | 'admin.assignTeam' | 'admin.resetPassword' | 'admin.saveTeam' | 'admin.revokeDevice' | 'admin.issueEnrolmentCode' | 'admin.setSessionPolicy' | 'secondFactor.reset';
 
 /**
  * One admin operation; what the admin reads is fetched again after it, whatever the outcome. Its

@@ -5,6 +5,7 @@ import { customerNo, nameOf, passSecondFactor, signInAndSync, signInByKeys, ui }
 import { capture, expect, PASSWORD, test, type Desk } from './support/fixtures';
 import { retype, tabTo } from './support/keyboard';
 import { eventually } from '../support/workstation';
+import { signInDesk } from '../support/secondFactor';
 
 /**
  * The administrator's console (issue 14): only the admin's views (Users, Workstations), no customer
@@ -113,6 +114,9 @@ test('an administrator manages users, teams and workstations, sees no customer, 
 
 test('the keyboard alone is enough for the administrator', async ({ openDesk, central }) => {
   test.setTimeout(180_000);
+  // the billing clerk has enrolled her authenticator on her own desk (her phone is lost below)
+  await signInDesk((await openDesk({ name: 'billing desk' })).ws, 'billing.bea');
+  const clerkId = (await central.store.db.selectFrom('second_factors').innerJoin('users', 'users.id', 'second_factors.user_id').select('users.id').where('users.username', '=', 'billing.bea').executeTakeFirstOrThrow()).id;
   const { page } = await openDesk({ name: 'admin desk' });
   const keys = page.keyboard;
   // the password and the second factor by keys too
@@ -140,6 +144,21 @@ test('the keyboard alone is enough for the administrator', async ({ openDesk, ce
   await tabTo(page, dialog.getByRole('button', { name: 'Reset and wipe' }));
   await keys.press('Enter');
   await expect(panel.locator('.admin-secret')).toBeVisible();
+
+  // a billing clerk's lost phone: her second factor reset through its dialog, by keys; her caches kept
+  await tabTo(page, page.getByRole('button', { name: 'Bea Billing' }));
+  await keys.press('Enter');
+  const clerk = page.getByRole('region', { name: 'Bea Billing' });
+  await tabTo(page, clerk.getByRole('button', { name: 'Reset second factor' }));
+  await keys.press('Enter');
+  const lostPhone = page.getByRole('dialog', { name: "Reset Bea Billing's second factor?" });
+  await expect(lostPhone).toContainText('Their caches are kept');
+  await tabTo(page, lostPhone.getByRole('button', { name: 'Reset second factor' }));
+  await keys.press('Enter');
+  await expect(clerk.getByText("billing.bea's second factor and recovery codes no longer work")).toBeVisible();
+  const reset = await central.store.db.selectFrom('audit_log').select('outcome').where('action', '=', 'user.second_factor_reset').execute();
+  expect(reset.map((r) => r.outcome)).toEqual(['ok']);
+  expect(await central.store.db.selectFrom('second_factors').select('user_id').where('user_id', '=', clerkId).execute()).toEqual([]);
 
   // the workstations view by its shortcut; a code; the policy
   await keys.press('Alt+2');

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { StaffMember, Team } from '../../../domain/admin';
 import { ROLE_LABELS, type Role } from '../../../domain/roles';
+import { needsSecondFactor } from '../../../domain/secondFactor';
 import { messageOf } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
@@ -13,6 +14,8 @@ import { pendingLabel, ROLE_OPTIONS } from './adminForms';
 
 /** An action that wipes the user's caches, asked again with what it will cost before it is taken. */
 type Wiping = { kind: 'disable' } | { kind: 'role'; role: Role } | { kind: 'reset' };
+/** What the admin is asked to confirm: a wiping action, or a second factor reset (a lost phone), which keeps the caches. */
+type Asking = Wiping | { kind: 'secondFactor' };
 
 /**
  * One staff account as the admin manages it: role, team, disabling and enabling, a new password. The
@@ -24,13 +27,14 @@ type Wiping = { kind: 'disable' } | { kind: 'role'; role: Role } | { kind: 'rese
 export function UserPanel({ user, teams, selfId, onClose }: { user: StaffMember; teams: readonly Team[]; selfId: string; onClose: () => void }) {
   const [role, setRole] = useState<Role>(user.role);
   const [teamId, setTeamId] = useState(user.teamId ?? '');
-  const [asking, setAsking] = useState<Wiping | null>(null);
+  const [asking, setAsking] = useState<Asking | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'good' | 'bad'; text: string; password?: string } | null>(null);
   const disable = useAdminChange('admin.disableUser');
   const enable = useAdminChange('admin.enableUser');
   const changeRole = useAdminChange('admin.changeRole');
   const assignTeam = useAdminChange('admin.assignTeam');
   const reset = useAdminChange('admin.resetPassword');
+  const resetSecondFactor = useAdminChange('secondFactor.reset');
   const self = user.id === selfId;
   const live = user.desks.filter((d) => !d.revoked);
   const unsent = live.reduce((n, d) => n + d.pending, 0);
@@ -46,6 +50,10 @@ export function UserPanel({ user, teams, selfId, onClose }: { user: StaffMember;
     const wiping = asking!;
     setAsking(null);
     void run(async () => {
+      if (wiping.kind === 'secondFactor') {
+        const r = await resetSecondFactor({ userId: user.id });
+        return { text: r.reset ? `${r.username}'s second factor and recovery codes no longer work: they enrol a new one at their next sign-in.` : `${r.username} had no second factor enrolled.` };
+      }
       if (wiping.kind === 'disable') {
         const r = await disable({ userId: user.id });
         return { text: r.changed ? `${user.username} is disabled: ${r.sessionsEnded} session(s) ended, their caches are wiped at each desk's next contact.` : `${user.username} was already disabled.` };
@@ -58,7 +66,14 @@ export function UserPanel({ user, teams, selfId, onClose }: { user: StaffMember;
       return { text: `New one-time password for ${r.user.username} (shown once, hand it over safely):`, password: r.temporaryPassword };
     });
   };
-  const what = asking?.kind === 'disable' ? `Disable ${user.displayName}?` : asking?.kind === 'role' ? `Make ${user.displayName} ${ROLE_LABELS[asking.role]}?` : `Reset ${user.displayName}'s password?`;
+  const what =
+    asking?.kind === 'disable'
+      ? `Disable ${user.displayName}?`
+      : asking?.kind === 'role'
+        ? `Make ${user.displayName} ${ROLE_LABELS[asking.role]}?`
+        : asking?.kind === 'secondFactor'
+          ? `Reset ${user.displayName}'s second factor?`
+          : `Reset ${user.displayName}'s password?`;
 
   return (
     <section className="queue-panel admin-user" aria-labelledby="user-panel-title">
@@ -106,17 +121,24 @@ export function UserPanel({ user, teams, selfId, onClose }: { user: StaffMember;
         <Button icon="undo" onClick={() => setAsking({ kind: 'reset' })}>
           Reset password
         </Button>
+        {needsSecondFactor(user.role) && (
+          <Button icon="undo" onClick={() => setAsking({ kind: 'secondFactor' })}>
+            Reset second factor
+          </Button>
+        )}
       </div>
       {asking && (
         <Dialog title={what} onClose={() => setAsking(null)} describedBy="wipe-confirm">
           <p id="wipe-confirm">
-            {live.length === 0
+            {asking.kind === 'secondFactor'
+              ? `For a lost or replaced phone: the authenticator and the recovery codes ${user.displayName} has stop working, and they enrol a new one at their next sign-in. Their caches are kept.`
+              : live.length === 0
               ? `${user.displayName} has no cache on any workstation the store knows of.`
               : `Their cache is wiped on ${live.length} workstation${live.length === 1 ? '' : 's'}${unsent ? `, losing ${pendingLabel(unsent)}` : ''}. Their sessions end now.`}
           </p>
           <div className="edit-actions">
             <Button variant="danger" onClick={confirm}>
-              {asking.kind === 'disable' ? 'Disable and wipe' : asking.kind === 'role' ? 'Change role and wipe' : 'Reset and wipe'}
+              {asking.kind === 'disable' ? 'Disable and wipe' : asking.kind === 'role' ? 'Change role and wipe' : asking.kind === 'secondFactor' ? 'Reset second factor' : 'Reset and wipe'}
             </Button>
             <Button onClick={() => setAsking(null)}>Cancel</Button>
           </div>
