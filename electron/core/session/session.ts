@@ -13,6 +13,7 @@ import { SyncEngine } from '../sync/engine';
 import type { Vault } from '../vault';
 import type { CoreEvents } from './events';
 import { PendingSignInHold, stepDeadline } from './pendingSignIn';
+import { recordUnlock, refuseStaleOfflineUnlock } from './offlineAllowance';
 import { challengedAnotherRole, changedSinceOpened, contactAtUnlock, heldForAnotherRole, isRoleChange, recordSignIn, type LocalCache } from './unlockContact';
 
 /** What an unlocked session holds; handlers get it from `Session.unlocked()`. */
@@ -392,20 +393,19 @@ export class Session {
       const policy = SessionPolicy.parse(JSON.parse(cache.getMeta('policy') ?? 'null') ?? DEFAULT_SESSION_POLICY);
       const expires = Date.parse(cache.getMeta('token_expires_at') ?? '');
       const token = expires > this.deps.clock().getTime() ? cache.getMeta('token') : null;
-      return { cache, user, policy, token };
+      return { cache, user, policy, token, contacted: false };
     } catch (err) {
       cache.close();
       throw err;
     }
   }
 
-  /** Past the server's maximum offline age the cache stays shut until an online sign-in. */
+  /** Past the server's maximum offline age, or with the clock set back, the cache stays shut until an online sign-in. */
   private startLocal(local: LocalCache): SessionState {
     const { cache, user, policy, token } = local;
-    const lastOnline = Date.parse(cache.getMeta('last_online_at') ?? '');
-    if (!(this.deps.clock().getTime() - lastOnline < policy.maxOfflineHours * 3_600_000)) {
-      throw new CareDeskError('offline_too_long', `This workstation has been offline longer than ${policy.maxOfflineHours} hours: sign in while connected to the central store.`);
-    }
+    const now = this.deps.clock();
+    if (!local.contacted) refuseStaleOfflineUnlock(cache, policy, now);
+    recordUnlock(cache, now, local.contacted);
     this.start(user, policy, cache, this.requireClient(), token);
     return this.changed();
   }

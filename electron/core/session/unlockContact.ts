@@ -5,6 +5,7 @@ import { revocationScopeOf, type SignInResponse } from '../../../domain/sync/pro
 import type { WorkstationCache } from '../cache';
 import type { CentralClient } from '../sync/centralClient';
 import type { Vault } from '../vault';
+import { recordUnlock } from './offlineAllowance';
 
 /** A cache opened with the user's password and not yet shown: what unlock checks with the central store first. */
 export interface LocalCache {
@@ -13,6 +14,8 @@ export interface LocalCache {
   policy: SessionPolicy;
   /** the stored session token while unexpired */
   token: string | null;
+  /** the central store confirmed the session at this unlock (its contact vouches for the desk's clock) */
+  contacted: boolean;
 }
 
 const ROLE_CHANGED_RULE = 'session.role_changed';
@@ -45,6 +48,7 @@ export function recordSignIn(cache: WorkstationCache, signedIn: SignInResponse, 
   cache.setMeta('token', signedIn.token);
   cache.setMeta('token_expires_at', signedIn.expiresAt);
   cache.setMeta('last_online_at', clock().toISOString());
+  recordUnlock(cache, clock(), true);
 }
 
 /** The store's billing policy as it last said it (protocol 4; an older store says nothing: null). */
@@ -77,6 +81,7 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
         local.cache.setMeta('policy', JSON.stringify(info.policy));
         keepBillingPolicy(local.cache, info.billing);
         local.cache.setMeta('last_online_at', clock().toISOString());
+        local.contacted = true;
         return null;
       } catch (err) {
         if (!(err instanceof CareDeskError) || err.code !== 'unauthenticated') throw err;
@@ -94,7 +99,7 @@ export async function contactAtUnlock(client: CentralClient, local: LocalCache, 
     // an administrator changed the role: this cache is the old role's projection (issue 14)
     if (signedIn.user.role !== local.user.role) return roleChanged();
     recordSignIn(local.cache, signedIn, clock);
-    Object.assign(local, { user: signedIn.user, policy: signedIn.policy, token: signedIn.token });
+    Object.assign(local, { user: signedIn.user, policy: signedIn.policy, token: signedIn.token, contacted: true });
     return null;
   } catch (err) {
     if (err instanceof CareDeskError && isRoleChange(err)) return err;
