@@ -40,7 +40,8 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   disable-inactive                       disable accounts without a sign-in for 90 days (serve does it hourly)
   seed-demo N [--seed S] [--history-months M]   N demo customers with their accounts, leads and inquiries
   demo-users                             one user per role, with generated passwords
-  verify-audit                           recompute the audit log's hash chain
+  verify-audit [--checkpoints FILE]      recompute the audit log's hash chain and hold it against its signed checkpoints
+  audit-checkpoint                       sign the audit chain's head now and write it where checkpoints go (serve: every 5 minutes)
   rotate-master-key                      wrap every card's data key under a new master key, retire the old one
   backup --to FILE                       a consistent copy of the database while it serves (keys and ledger: apart)
   restore --from FILE                    with the store stopped: the database from a backup, then every erasure in the ledger again
@@ -71,6 +72,7 @@ const { values: options, positionals } = parseArgs({
     host: { type: 'string' },
     to: { type: 'string' },
     from: { type: 'string' },
+    checkpoints: { type: 'string' },
     changes: { type: 'string' },
     'changes-file': { type: 'string' },
     name: { type: 'string' },
@@ -359,12 +361,20 @@ const commands: Record<string, () => Promise<void>> = {
 
   async 'verify-audit'() {
     await withCentral(async (central) => {
-      const result = await central.admin.verifyAudit();
-      if (result.ok) console.log(`audit log intact: ${result.rows} rows`);
-      else {
-        console.log(`audit log BROKEN at row ${result.firstBadSeq} (checked ${result.rows} rows)`);
-        process.exitCode = 1;
-      }
+      const { ok, chain, checkpoints } = await central.admin.verifyAuditAgainstCheckpoints(options.checkpoints);
+      if (chain.ok) console.log(`audit log intact: ${chain.rows} rows`);
+      else console.log(`audit log BROKEN at row ${chain.firstBadSeq} (checked ${chain.rows} rows)`);
+      const latest = checkpoints.latest ? `; the newest in force signs row ${checkpoints.latest.seq} at ${checkpoints.latest.at}` : '';
+      console.log(`${checkpoints.checkpoints} signed checkpoint(s), ${checkpoints.restores} restore(s)${latest}`);
+      for (const p of checkpoints.problems) console.log(`CHECKPOINT ${p.rule}: ${p.message}`);
+      if (!ok) process.exitCode = 1;
+    });
+  },
+
+  async 'audit-checkpoint'() {
+    await withCentral(async (central) => {
+      const c = await central.admin.checkpointAudit();
+      console.log(`checkpoint of row ${c.seq} signed (key ${c.keyId}) and written to ${central.auditCheckpoints.file}${central.auditCheckpoints.url ? ` and ${central.auditCheckpoints.url}` : ''}`);
     });
   },
 

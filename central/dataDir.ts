@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { BillingPolicy, CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
+import { CHECKPOINT_INTERVAL_MINUTES, loadCheckpointSigner, type CheckpointSink } from './audit/checkpoints';
 import { ensureKeyFile } from './billing/masterKeys';
 import { MAIL_DROP_INTERVAL_MINUTES } from './inquiries/mailDrop';
 import { MailRelayConfig, smtpRelay, type MailRelay } from './inquiries/relay';
@@ -27,6 +28,8 @@ export const DATA_FILES = {
   cardKeys: 'card-keys.json',
   secondFactorKey: 'second-factor.key',
   erasureLedger: 'erasure-ledger.jsonl',
+  auditCheckpointKey: 'audit-checkpoint.key',
+  auditCheckpoints: 'audit-checkpoints.jsonl',
   config: 'config.json',
   caCert: 'pki/ca.pem',
   caKey: 'pki/ca.key',
@@ -67,6 +70,19 @@ const Config = z.strictObject({
   cardKeyFile: z.string().optional(),
   /** the erasure ledger (erasure/ledger.ts); on other storage than the database's backups */
   erasureLedgerFile: z.string().optional(),
+  /**
+   * Signed checkpoints of the audit chain's head (audit/checkpoints.ts): the append-only file they go to
+   * (put it on other storage than the database), an endpoint each is also POSTed to, the signing key's
+   * file (kept apart from the database, backed up separately), and the interval — the exposure window.
+   */
+  auditCheckpoints: z
+    .strictObject({
+      file: z.string().min(1).optional(),
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      keyFile: z.string().min(1).optional(),
+      intervalMinutes: z.number().int().min(1).max(1440).optional(),
+    })
+    .optional(),
   sessionPolicy: SessionPolicy.optional(),
   /** a directory of `.eml` files or a Maildir that `serve` ingests email inquiries from (inquiries/mailDrop.ts) */
   mailDrop: z.string().min(1).optional(),
@@ -91,6 +107,8 @@ export interface DataDirMaterial {
   /** the card vault's master key file, made on first start when absent */
   cardKeyFile: string;
   erasureLedgerFile: string;
+  /** where signed checkpoints of the audit chain go, and the key that signs them */
+  auditCheckpoints: CheckpointSink;
   /** the relay replies go through; null when config.json names none */
   mailRelay: MailRelay | null;
   /** the mail drop `serve` reads, resolved, and how often; null when config.json names none */
@@ -181,6 +199,14 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
   }
   const cardKeyFile = resolveIn(dataDir, config.cardKeyFile ?? DATA_FILES.cardKeys);
   ensureKeyFile(cardKeyFile, now);
+  const auditCheckpoints: CheckpointSink = {
+    file: resolveIn(dataDir, config.auditCheckpoints?.file ?? DATA_FILES.auditCheckpoints),
+    url: config.auditCheckpoints?.url ?? null,
+    keyFile: resolveIn(dataDir, config.auditCheckpoints?.keyFile ?? DATA_FILES.auditCheckpointKey),
+    intervalMinutes: config.auditCheckpoints?.intervalMinutes ?? CHECKPOINT_INTERVAL_MINUTES,
+  };
+  // made on first start, like the other keys, so that a backup of the data dir's keys holds it from the start
+  loadCheckpointSigner(auditCheckpoints.keyFile);
   return {
     config,
     database: databaseTarget(dataDir, config),
@@ -188,6 +214,7 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
     secondFactorKey: loadSecondFactorKey(dataDir, config),
     cardKeyFile,
     erasureLedgerFile: resolveIn(dataDir, config.erasureLedgerFile ?? DATA_FILES.erasureLedger),
+    auditCheckpoints,
     mailRelay: config.mailRelay ? smtpRelay(config.mailRelay, (p) => resolveIn(dataDir, p)) : null,
     mailDrop: config.mailDrop ? { dir: resolveIn(dataDir, config.mailDrop), intervalMinutes: config.mailDropIntervalMinutes ?? MAIL_DROP_INTERVAL_MINUTES } : null,
     ca: await loadCertificateAuthority(tls.ca),

@@ -4,6 +4,7 @@ import { centralPolicy, type CentralPolicy } from './policy';
 import { liveKeyring } from './billing/masterKeys';
 import type { Clock, StoreContext } from './context';
 import { reconcileLedger } from './erasure/ledger';
+import { scheduleCheckpoints, type CheckpointSchedule, type CheckpointSink } from './audit/checkpoints';
 import { RETENTION_PURGE_INTERVAL_MS, scheduleRetentionPurge, type RetentionSchedule } from './erasure/retention';
 import { scheduleMailDrop, type MailDropSchedule } from './inquiries/mailDrop';
 import { prepareDataDir } from './dataDir';
@@ -52,6 +53,8 @@ export interface OpenedCentral {
   tls: { certPem: string; keyPem: string; caPem: string };
   /** the mail drop config.json names (`serve` reads it on a schedule), or null */
   mailDrop: { dir: string; intervalMinutes: number } | null;
+  /** where signed checkpoints of the audit chain go (`serve` writes them on a schedule, `audit-checkpoint` on demand) */
+  auditCheckpoints: CheckpointSink;
   close(): Promise<void>;
 }
 
@@ -80,11 +83,12 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
   return {
     dataDir: options.dataDir,
     db,
-    admin: centralAdmin(context, { cardKeyFile: material.cardKeyFile }),
+    admin: centralAdmin(context, { cardKeyFile: material.cardKeyFile, auditCheckpoints: material.auditCheckpoints }),
     policy: centralPolicy(context),
     context,
     tls: { ...material.server, caPem: material.ca.certPem },
     mailDrop: material.mailDrop,
+    auditCheckpoints: material.auditCheckpoints,
     close: async () => {
       material.mailRelay?.close();
       await db.destroy();
@@ -110,6 +114,12 @@ export interface CentralStore {
   close(): Promise<void>;
 }
 
+/** A checkpoint not written (its file's storage or its endpoint unreachable): said on stderr, without what it would have held; tried again next interval. */
+function checkpointFailed(err: unknown): void {
+  const code = (err as { code?: unknown } | null)?.code;
+  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'audit checkpoint not written', errorClass: err instanceof Error ? err.constructor.name : typeof err, code: typeof code === 'string' ? code : null })}\n`);
+}
+
 /** The enrolment listener's port when none is given (domain/sync/protocol.ts), or any free one when the API's is. */
 function defaultEnrolmentPort(port: number): number {
   return port === 0 ? 0 : port + ENROLMENT_PORT_OFFSET;
@@ -126,6 +136,8 @@ export async function startCentralStore(
     retentionPurgeMs?: number;
     /** how often the configured mail drop is read (default config `mailDropIntervalMinutes`; tests shorten it) */
     mailDropIntervalMs?: number;
+    /** how often the audit chain's head is checkpointed (default config `auditCheckpoints.intervalMinutes`; tests shorten it) */
+    checkpointIntervalMs?: number;
   },
 ): Promise<CentralStore> {
   const central = await openCentral(options);
@@ -133,6 +145,7 @@ export async function startCentralStore(
   let watch: { stop(): Promise<void> } | null = null;
   let retention: RetentionSchedule | null = null;
   let mailDrop: MailDropSchedule | null = null;
+  let checkpoints: CheckpointSchedule | null = null;
   const apps: { close(): Promise<unknown> }[] = [];
   try {
     await prepareDecoy();
@@ -142,6 +155,11 @@ export async function startCentralStore(
     retention = await scheduleRetentionPurge(central.context, { intervalMs: options.retentionPurgeMs ?? RETENTION_PURGE_INTERVAL_MS });
     // email inquiries from the configured drop: now (not awaited), then every few minutes
     if (central.mailDrop) mailDrop = scheduleMailDrop(central.context, { dir: central.mailDrop.dir, intervalMs: options.mailDropIntervalMs ?? central.mailDrop.intervalMinutes * 60_000 });
+    // the audit chain's head signed and written outside the database: now, then every interval (issue 16)
+    checkpoints = scheduleCheckpoints(central.db, central.auditCheckpoints, central.context.clock, {
+      intervalMs: options.checkpointIntervalMs ?? central.auditCheckpoints.intervalMinutes * 60_000,
+      onError: checkpointFailed,
+    });
     const internalErrors = new InternalErrors(options.errorLog ?? stderrErrorLog, central.context.clock);
     const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors });
     const enrolment = await createEnrolmentServer(central.context, central.tls, { logger: options.logger, internalErrors });
@@ -168,6 +186,7 @@ export async function startCentralStore(
         await watch?.stop();
         await retention?.stop();
         await mailDrop?.stop();
+        await checkpoints?.stop();
         await Promise.all([app.close(), enrolment.close()]);
         await central.close();
       },
@@ -176,6 +195,7 @@ export async function startCentralStore(
     await watch?.stop();
     await retention?.stop();
     await mailDrop?.stop();
+    await checkpoints?.stop();
     await Promise.all(apps.map((a) => a.close()));
     await central.close();
     throw err;

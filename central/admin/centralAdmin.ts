@@ -1,5 +1,7 @@
 import { CareDeskError, type Lockout, type Role, type SessionPolicy, type StaffDirectory, type Team, type User } from '../../domain';
 import { verifyAuditChain, type AuditVerification } from '../audit/auditLog';
+import { verifyAgainstCheckpoints, type CheckpointReport } from '../audit/auditCheckpointVerify';
+import { auditHead, loadCheckpointSigner, writeCheckpoint, type AuditCheckpoint, type CheckpointSink } from '../audit/checkpoints';
 import { rotateMasterKey, type RotationSummary } from '../billing/rotateMasterKey';
 import type { StoreContext } from '../context';
 import { disableUser, enableUser, type StatusChange } from '../identity/accountStatus';
@@ -31,7 +33,12 @@ export interface CentralAdmin {
   revokeDevice(deviceId: string, actor?: AdminActor): Promise<DeviceRevocation>;
   listDevices(): Promise<DeviceListing[]>;
   revokeSessionsOf(userId: string): Promise<number>;
+  /** the hash chain recomputed from its first row */
   verifyAudit(): Promise<AuditVerification>;
+  /** the chain, then the chain against its signed checkpoints (issue 16): those in `file`, by default the configured one */
+  verifyAuditAgainstCheckpoints(file?: string): Promise<{ ok: boolean; chain: AuditVerification; checkpoints: CheckpointReport }>;
+  /** signs the audit chain's head now and writes it where checkpoints go (on demand; `serve` does it every interval) */
+  checkpointAudit(): Promise<AuditCheckpoint>;
   // the administrator's operations (issue 14), the same functions the console's admin.* operations call
   changeRole(userId: string, role: Role, actor?: AdminActor): Promise<StatusChange>;
   resetPassword(userId: string, actor?: AdminActor): Promise<{ user: User; temporaryPassword: string }>;
@@ -75,7 +82,7 @@ export const DEMO_USERS: readonly { username: string; role: Role; displayName: s
   { username: 'admin', role: 'admin', displayName: 'Ada Admin' },
 ];
 
-export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }): CentralAdmin {
+export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string; auditCheckpoints: CheckpointSink }): CentralAdmin {
   return {
     addUser: (input) => addUser(ctx.db, ctx.clock, input),
     async userNamed(username) {
@@ -105,6 +112,14 @@ export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string }):
     listDevices: () => listDevices(ctx.db),
     revokeSessionsOf: (userId) => revokeSessions(ctx, { userId }, 'session', 'sessions revoked by an administrator'),
     verifyAudit: () => verifyAuditChain(ctx.db),
+    verifyAuditAgainstCheckpoints: async (file) => {
+      const chain = await verifyAuditChain(ctx.db);
+      const { publicKey } = loadCheckpointSigner(files.auditCheckpoints.keyFile);
+      // held against the rows as they are, whatever the chain says of them: a cut tail shows even in a broken chain
+      const checkpoints = await verifyAgainstCheckpoints(ctx.db, file ?? files.auditCheckpoints.file, publicKey, (await auditHead(ctx.db)).seq);
+      return { ok: chain.ok && checkpoints.problems.length === 0, chain, checkpoints };
+    },
+    checkpointAudit: () => writeCheckpoint(ctx.db, files.auditCheckpoints, ctx.clock()),
     changeRole: (userId, role, actor) => changeRole(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), userId, role),
     resetPassword: (userId, actor) => resetPassword(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), userId),
     saveTeam: (input, actor) => saveTeam(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), input),

@@ -3,6 +3,7 @@ import { CareDeskError } from '../../domain';
 import { prepareDataDir } from '../dataDir';
 import { checkpoint, inTransaction, openDatabase } from '../storage/database';
 import { newGeneration } from '../sync/generation';
+import { writeCheckpoint } from '../audit/checkpoints';
 import { eraseCustomer } from './eraseCustomer';
 import { readLedger } from './ledger';
 
@@ -14,7 +15,9 @@ import { readLedger } from './ledger';
  * a backup and are not touched. The store gets a new generation (sync/generation.ts): the desks'
  * cursors belong to the log before, and each desk syncs again from the start, keeping its outbox.
  * Returns the number of erasures re-applied. On PostgreSQL the operator restores the database with
- * its own tools and then calls this without `from`: what follows is the same.
+ * its own tools and then calls this without `from`: what follows is the same. Last, a signed `restore`
+ * checkpoint of the head as restored (audit/checkpoints.ts): checkpoints of the rows the backup did not
+ * have are superseded by it, and the shorter chain verifies.
  */
 export async function restoreDatabase(dataDir: string, from: string | null, now = new Date()): Promise<number> {
   const material = await prepareDataDir(dataDir, now);
@@ -36,6 +39,8 @@ export async function restoreDatabase(dataDir: string, from: string | null, now 
     await newGeneration(db);
     for (const entry of ledger) await inTransaction(db, (tx) => eraseCustomer(tx, { ...entry, now, erasedAt: new Date(entry.at), reapplied: true }));
     await checkpoint(db);
+    // the chain may now be shorter than its last checkpoint: a signed restore says so (issue 16), so it verifies
+    await writeCheckpoint(db, material.auditCheckpoints, now, 'restore');
     return ledger.length;
   } finally {
     await db.destroy();

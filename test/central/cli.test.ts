@@ -92,9 +92,11 @@ describe('admin command line', () => {
     } finally {
       await central.close();
     }
+    const checkpointed = await cli(dataDir, 'audit-checkpoint');
+    expect(checkpointed.stdout).toMatch(/^checkpoint of row \d+ signed \(key [0-9a-f]{16}\) and written to /);
     const verified = await cli(dataDir, 'verify-audit');
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/audit log intact: \d+ rows/);
+    expect(verified.stdout).toMatch(/audit log intact: \d+ rows\n1 signed checkpoint\(s\), 0 restore\(s\); the newest in force signs row \d+/);
   });
 
   it('rotate-master-key wraps every card again under a new master key and retires the old one', async () => {
