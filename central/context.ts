@@ -1,3 +1,4 @@
+import type { CheckpointSink } from './audit/checkpoints';
 import type { ProtocolRange, SessionPolicy } from '../domain';
 import type { MasterKeyring } from './billing/masterKeys';
 import type { MailRelay } from './inquiries/relay';
@@ -33,6 +34,8 @@ export interface StoreContext {
   protocols: ProtocolRange;
   /** the erasure ledger, kept apart from the database and its backups (erasure/ledger.ts) */
   erasureLedgerFile: string;
+  /** where signed checkpoints of the audit chain go, and the key that signs them (audit/checkpoints.ts, issue 16) */
+  auditCheckpoints: CheckpointSink;
   /** the generation of the change log, replaced by every restore (sync/generation.ts, protocol 3) */
   generation: string;
 }

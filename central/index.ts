@@ -76,6 +76,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     heartbeatMs: options.heartbeatMs ?? LIVE_STREAM.heartbeatMs,
     protocols: options.protocols ?? SUPPORTED_PROTOCOLS,
     erasureLedgerFile: material.erasureLedgerFile,
+    auditCheckpoints: material.auditCheckpoints,
     generation: await storeGeneration(db),
     mailRelay: material.mailRelay,
   };

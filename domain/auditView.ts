@@ -20,6 +20,28 @@ export const AUDIT_SCOPES = {
 export const AUDIT_SCOPE_NAMES = ['own', 'team', 'all', 'all_without_values'] as const;
 export type AuditScope = (typeof AUDIT_SCOPE_NAMES)[number];
 export const AUDIT_READERS: readonly RoleName[] = (Object.keys(AUDIT_SCOPES) as RoleName[]).filter((role) => AUDIT_SCOPES[role] !== null);
+/** Who answers for the whole trail, and so is told whether it still holds (issue 16): the readers of all of it. */
+export const AUDIT_INTEGRITY_READERS: readonly RoleName[] = AUDIT_READERS.filter((role) => AUDIT_SCOPES[role] === 'all' || AUDIT_SCOPES[role] === 'all_without_values');
+
+/**
+ * The audit trail held against its signed checkpoints (central/audit/checkpoints.ts), as the central
+ * store found it just now: the chain, and each fault the checkpoints show — rows cut from its end, a
+ * row edited or the chain rebuilt, a checkpoint line not signed by the store's key. Row numbers and
+ * times only, never a row's content.
+ */
+export const AUDIT_INTEGRITY_RULES = ['checkpoint.unreadable', 'checkpoint.signature', 'checkpoint.truncated', 'checkpoint.mismatch', 'chain.broken'] as const;
+export const AuditIntegrityRequest = z.strictObject({});
+export const AuditIntegrity = z.strictObject({
+  checkedAt: IsoDateTime,
+  ok: z.boolean(),
+  rows: z.number().int().min(0),
+  checkpoints: z.number().int().min(0),
+  restores: z.number().int().min(0),
+  /** the newest checkpoint in force: rows after it are protected by the chain alone */
+  latest: z.strictObject({ seq: z.number().int().min(0), at: IsoDateTime }).nullable(),
+  problems: z.array(z.strictObject({ rule: z.enum(AUDIT_INTEGRITY_RULES), message: z.string() })),
+});
+export type AuditIntegrity = z.infer<typeof AuditIntegrity>;
 
 /**
  * Whether `reader` sees customers' names in the audit view: not a reader without values (the admin),

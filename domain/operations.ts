@@ -6,7 +6,7 @@ import { SessionPolicy } from './entities/identity';
 import { LIFECYCLES, creatingStep } from './lifecycles';
 import { POLICY_ENTITY, PolicyAcknowledgeRequest, PolicyAcknowledgeResult, PolicyPublishRequest, PolicyPublishResult, PolicyStatus, PolicyVersionList, type PolicyEntity } from './policyVersions';
 import type { FieldIssue } from './errors';
-import { AUDIT_READERS, AuditPage, AuditQuery } from './auditView';
+import { AUDIT_INTEGRITY_READERS, AUDIT_READERS, AuditIntegrity, AuditIntegrityRequest, AuditPage, AuditQuery } from './auditView';
 import { accessOf, policyField } from './policy';
 import { ROLES, type Role } from './roles';
 import { ADMINISTERING_ROLES, LockoutLiftRequest, LockoutLiftResult, LockoutListRequest, LockoutListResult, SecondFactorResetRequest, SecondFactorResetResult } from './secondFactor';
@@ -383,6 +383,16 @@ const DECLARED = {
     audit: 'audit.read',
     input: AuditQuery,
     output: AuditPage,
+  },
+  /** issue 16: the trail held against its signed checkpoints now, by the store; the check is itself audited */
+  'audit.integrity': {
+    kind: 'online',
+    entity: null,
+    roles: AUDIT_INTEGRITY_READERS,
+    does: "check the audit trail against its signed checkpoints",
+    audit: 'audit.integrity_checked',
+    input: AuditIntegrityRequest,
+    output: AuditIntegrity,
   },
   // ---- privacy-policy versions (issue 14, domain/policyVersions.ts): online, at the central store only
   /** an admin publishes a new version with what changed; the store numbers it, and it is never edited */

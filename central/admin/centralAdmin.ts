@@ -1,7 +1,8 @@
 import { CareDeskError, type Lockout, type Role, type SessionPolicy, type StaffDirectory, type Team, type User } from '../../domain';
 import { verifyAuditChain, type AuditVerification } from '../audit/auditLog';
-import { verifyAgainstCheckpoints, type CheckpointReport } from '../audit/auditCheckpointVerify';
-import { auditHead, loadCheckpointSigner, writeCheckpoint, type AuditCheckpoint, type CheckpointSink } from '../audit/checkpoints';
+import type { CheckpointReport } from '../audit/auditCheckpointVerify';
+import { verifyAuditTrail } from '../audit/auditIntegrity';
+import { writeCheckpoint, type AuditCheckpoint, type CheckpointSink } from '../audit/checkpoints';
 import { rotateMasterKey, type RotationSummary } from '../billing/rotateMasterKey';
 import type { StoreContext } from '../context';
 import { disableUser, enableUser, type StatusChange } from '../identity/accountStatus';
@@ -112,13 +113,7 @@ export function centralAdmin(ctx: StoreContext, files: { cardKeyFile: string; au
     listDevices: () => listDevices(ctx.db),
     revokeSessionsOf: (userId) => revokeSessions(ctx, { userId }, 'session', 'sessions revoked by an administrator'),
     verifyAudit: () => verifyAuditChain(ctx.db),
-    verifyAuditAgainstCheckpoints: async (file) => {
-      const chain = await verifyAuditChain(ctx.db);
-      const { publicKey } = loadCheckpointSigner(files.auditCheckpoints.keyFile);
-      // held against the rows as they are, whatever the chain says of them: a cut tail shows even in a broken chain
-      const checkpoints = await verifyAgainstCheckpoints(ctx.db, file ?? files.auditCheckpoints.file, publicKey, (await auditHead(ctx.db)).seq);
-      return { ok: chain.ok && checkpoints.problems.length === 0, chain, checkpoints };
-    },
+    verifyAuditAgainstCheckpoints: (file) => verifyAuditTrail(ctx.db, files.auditCheckpoints, file),
     checkpointAudit: () => writeCheckpoint(ctx.db, files.auditCheckpoints, ctx.clock()),
     changeRole: (userId, role, actor) => changeRole(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), userId, role),
     resetPassword: (userId, actor) => resetPassword(ctx, commandLine(actor?.by ?? DEFAULT_ACTOR), userId),

@@ -28,7 +28,7 @@ export interface CheckpointReport {
  */
 export async function verifyAgainstCheckpoints(db: CentralDb, file: string, publicKey: KeyObject, head: number): Promise<CheckpointReport> {
   const { checkpoints, unreadable } = readCheckpoints(file);
-  const problems: CheckpointProblem[] = unreadable.map((line) => ({ line, rule: 'checkpoint.unreadable', message: `line ${line} of ${file} is not a checkpoint` }));
+  const problems: CheckpointProblem[] = unreadable.map((line) => ({ line, rule: 'checkpoint.unreadable', message: `line ${line} of the checkpoint file is not a checkpoint` }));
   const keyId = keyIdOf(publicKey);
   const signed = checkpoints.map(({ checkpoint: c, line }) => ({ c, line })).filter(({ c, line }) => {
     const good = c.keyId === keyId && signatureHolds(c, publicKey);

@@ -3,6 +3,7 @@ import { API, CareDeskError, OPERATIONS, ValidationError, ROUTED_OPERATION_NAMES
 import { ADMIN_HANDLERS } from '../admin/adminOperations';
 import { appendAudit } from '../audit/auditLog';
 import { searchAudit } from '../audit/auditView';
+import { checkAuditIntegrity } from '../audit/auditIntegrity';
 import { decideAdjustment } from '../billing/adjustmentApproval';
 import { reverseAdjustment } from '../billing/adjustmentReversal';
 import type { StoreContext } from '../context';
@@ -50,6 +51,7 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'disclosure.approve': approveDisclosure,
   'subjectAccess.report': subjectAccessReport,
   'audit.search': searchAudit,
+  'audit.integrity': checkAuditIntegrity,
   ...ADMIN_HANDLERS,
   'serviceLine.setStatus': setLineStatus,
   'serviceLine.changePlan': changeLinePlan,

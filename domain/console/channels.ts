@@ -48,6 +48,7 @@ export const CHANNEL_NAMES = [
   'disclosure.approve',
   'subjectAccess.report',
   'audit.search',
+  'audit.integrity',
   // administration (issue 14): the admin operations' own channels, derived from domain/operations.ts
   'admin.users',
   'admin.createUser',

@@ -78,6 +78,8 @@ export const AUDIT_ACTIONS = [
   'subject_access.exported',
   /** the audit view read (audit.search): the reader's scope, the filters' names and the row count, never a filter's value */
   'audit.read',
+  /** issue 16: the trail checked against its signed checkpoints (audit.integrity): the outcome and the rules broken, never a row */
+  'audit.integrity_checked',
   /** a search of the desk's cache: its kind and result count, never the query text (reported with the desk's push) */
   'customer.search',
   // ---- administration (issue 14, domain/admin.ts): who did it, to whom, never a password or a code

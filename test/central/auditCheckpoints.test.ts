@@ -94,6 +94,31 @@ describe('audit checkpoints', () => {
     }
   });
 
+  it('tells the compliance officer and the admin, and no other role, whether the trail holds; the check is itself audited', async () => {
+    const roles = ['care_rep', 'billing_clerk', 'network_ops', 'supervisor', 'compliance', 'admin'] as const;
+    const answers = Object.fromEntries(await Promise.all(roles.map(async (role) => [role, await h.operation(await h.session(role), 'audit.integrity', {})] as const)));
+    for (const role of ['care_rep', 'billing_clerk', 'network_ops', 'supervisor'] as const) expect(answers[role]!.status, role).toBe(403);
+    expect(answers.compliance!.status).toBe(200);
+    expect(answers.compliance!.json).toMatchObject({ ok: true, problems: [] });
+    expect(answers.admin!.json).toMatchObject({ ok: true, problems: [] });
+    // cut the tail: the officer is told, by rule and row numbers, and the check is recorded as failed
+    const saved = await rows();
+    const officer = await h.session('compliance');
+    await h.store.db.deleteFrom('audit_log').where('seq', '>', (await verify()).checkpoints.latest!.seq - 2).execute();
+    try {
+      const told = await h.operation(officer, 'audit.integrity', { extra: 1 });
+      expect(told.status).toBe(400);
+      const alarmed = (await h.operation(officer, 'audit.integrity', {})).json as { ok: boolean; problems: { rule: string; message: string }[] };
+      expect(alarmed.ok).toBe(false);
+      expect(alarmed.problems.map((p) => p.rule)).toEqual(['checkpoint.truncated']);
+      expect(alarmed.problems[0]!.message).toMatch(/^the log ends at row \d+, but row \d+ was signed at /);
+      const [recorded] = await h.store.db.selectFrom('audit_log').select(['outcome', 'detail']).where('action', '=', 'audit.integrity_checked').orderBy('seq', 'desc').limit(1).execute();
+      expect(recorded).toEqual({ outcome: 'failed', detail: 'does not hold: checkpoint.truncated' });
+    } finally {
+      await putBack(saved);
+    }
+  });
+
   it('refuses a checkpoint line altered, forged with another key, or not a checkpoint at all', async () => {
     const copy = join(h.dataDir, 'checkpoints-copy.jsonl');
     copyFileSync(file(), copy);

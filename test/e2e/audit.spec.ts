@@ -6,7 +6,9 @@ import { capture, expect, test } from './support/fixtures';
  * The audit view (issue 14) on desks against a real central store: a care rep finds and opens a
  * customer, and those reads reach the log as a search (its kind and count, never what was typed) and
  * a profile view; the compliance officer sees them with the customer named and narrows the log by
- * action and person; a billing clerk's log holds only their own actions, reached by keyboard alone.
+ * action and person, and is told whether the trail holds against its signed checkpoints — and that it
+ * does not once rows are cut from its end (issue 16); a billing clerk's log holds only their own
+ * actions, reached by keyboard alone.
  */
 const auditOf = (page: Page) => page.getByRole('region', { name: 'Audit log' });
 
@@ -42,6 +44,16 @@ test('compliance reads every action, the rep’s search and view among them, nev
   await capture(comp.page, 'compliance-audit');
   await audit.getByRole('button', { name: 'Remove the filter Person: Casey Care' }).click();
   await expect(audit.getByRole('list', { name: 'Also filtered by' })).toHaveCount(0);
+
+  // the trail held against its signed checkpoints (issue 16); then rows cut from its end, as someone with the database alone would
+  await expect(audit.getByText(/^The trail holds: [\d,]+ rows, checked .* against \d+ signed checkpoints?/)).toBeVisible();
+  const signed = await central.store.admin.checkpointAudit();
+  await central.store.db.deleteFrom('audit_log').where('seq', '>', signed.seq - 3).execute();
+  await audit.getByRole('button', { name: 'Check again' }).click();
+  const alarm = audit.getByRole('alert').filter({ hasText: 'The audit trail does not hold' });
+  await expect(alarm).toContainText(`but row ${signed.seq} was signed at`);
+  await expect(alarm).toContainText('checkpoint.truncated');
+  await capture(comp.page, 'audit-checkpoint-alert');
 
   // a billing clerk, by keyboard alone: their own actions, no one else's
   const clerk = await openDesk({ name: 'clerk desk' });

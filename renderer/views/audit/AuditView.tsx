@@ -2,13 +2,15 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AuditQuery, AuditViewRow } from '../../../domain/auditView';
 import { AUDIT_ACTIONS, type AuditAction } from '../../../domain/entities/audit';
-import { ROLE_LABELS } from '../../../domain/roles';
+import { mayPerform } from '../../../domain/operations';
+import { ROLE_LABELS, type Role } from '../../../domain/roles';
 import { invoke, messageOf } from '../../api/client';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Notice } from '../../components/Notice';
 import { SelectField } from '../../components/SelectField';
 import { dateTime, phonesInText } from '../../format';
+import { AuditIntegrityNotice } from './AuditIntegrityNotice';
 import { AUDIT_ACTION_LABELS, AUDIT_OUTCOME_TONES, AUDIT_SCOPE_TEXT } from './auditLabels';
 
 type Filters = Omit<AuditQuery, 'before' | 'limit'> & { userName?: string; customerName?: string };
@@ -29,7 +31,7 @@ const dayBound = (day: string, end: boolean) => (day ? new Date(`${day}T${end ? 
  * action and period here, and by a person or a customer picked from a row. Online only: nothing of
  * the log is kept on the desk.
  */
-export function AuditView({ title = 'Audit log' }: { title?: string }) {
+export function AuditView({ title = 'Audit log', role }: { title?: string; role: Role }) {
   const [filters, setFilters] = useState<Filters>({});
   const [days, setDays] = useState({ from: '', to: '' });
   const { userName, customerName, ...query } = filters;
@@ -59,6 +61,7 @@ export function AuditView({ title = 'Audit log' }: { title?: string }) {
           </p>
         </div>
       </header>
+      {mayPerform('audit.integrity', role) && <AuditIntegrityNotice />}
       <form className="audit-filters" aria-label="Filter the log" onSubmit={(e) => e.preventDefault()}>
         <SelectField label="Action" value={filters.action ?? ''} options={ACTION_OPTIONS} onValue={(action) => set({ action: action || undefined })} />
         <div className="field">

@@ -39,6 +39,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'e911.review_flagged': 'Line flagged for E911 review',
   'e911.review_cleared': 'E911 review cleared',
   'audit.read': 'Audit log read',
+  'audit.integrity_checked': 'Audit trail checked',
   'customer.search': 'Customer search',
   'line.plan_changed': 'Line plan changed',
   'line.status_changed': 'Line status changed',

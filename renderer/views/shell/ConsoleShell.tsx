@@ -123,7 +123,7 @@ export function ConsoleShell({ api, session }: { api: SessionApi; session: Sessi
           {view === 'disclosures' && <DisclosuresView userId={user.id} />}
           {view === 'sharing' && <SharingView userId={user.id} />}
           {view === 'subjects' && <SubjectAccessView />}
-          {view === 'audit' && <AuditView title={nav.find((item) => item.view === 'audit')?.label} />}
+          {view === 'audit' && <AuditView title={nav.find((item) => item.view === 'audit')?.label} role={user.role} />}
           {view === 'users' && <UsersView selfId={user.id} />}
           {view === 'devices' && <DevicesView />}
           {(view === 'lines' || view === 'review') && <ServiceLinesView key={view} mode={view} role={user.role} />}

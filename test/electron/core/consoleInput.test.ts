@@ -65,6 +65,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'disclosure.approve': [{ disclosureId: 'nope' }, 'disclosureId'],
   'subjectAccess.report': [{ customerId: '00000000-0000-4000-8000-000000000000', format: 'pdf' }, '(input)'],
   'audit.search': [{ from: '2026-12-02T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, 'to'],
+  'audit.integrity': [{ extra: 1 }, '(input)'],
   // administration (issue 14)
   'admin.users': [{ all: true }, '(input)'],
   'admin.createUser': [{ username: 'Ada Admin', displayName: 'Ada', role: 'admin' }, 'username'],
