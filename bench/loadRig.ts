@@ -98,12 +98,17 @@ export async function startLoadRig(options: LoadRigOptions): Promise<LoadRig> {
     } finally {
       await central.close();
     }
-    for (let i = 0; i < (options.nodes ?? 2); i++) {
-      const nodeDir = join(root, `node-${i + 1}`);
-      cpSync(dataDir, nodeDir, { recursive: true });
-      const profile = i === 0 && options.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${options.profileDir}`] : [];
-      nodes.push(await startNode(nodeDir, profile));
-    }
+    const started = await Promise.allSettled(
+      Array.from({ length: options.nodes ?? 2 }, (_, i) => {
+        const nodeDir = join(root, `node-${i + 1}`);
+        cpSync(dataDir, nodeDir, { recursive: true });
+        const profile = i === 0 && options.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${options.profileDir}`] : [];
+        return startNode(nodeDir, profile);
+      }),
+    );
+    for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
     log(`central nodes: ${nodes.map((n) => n.url).join(', ')}`);
     return { nodes, caPem, databaseUrl, dataDir, usernames, customers, enrolmentCode, stop };
   } catch (err) {

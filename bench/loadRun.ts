@@ -117,7 +117,7 @@ async function waitFor(done: () => boolean, ms: number): Promise<void> {
  * until its stream brought a poke with the push's head or a later one. The commit happened between
  * the push's request and its answer, so the two figures bracket the true fan-out.
  */
-function fanOut(desks: LoadDesk[], pushes: PushSample[]): { fromAnswer: number[]; fromRequest: number[]; missed: number } {
+export function fanOut(desks: readonly Pick<LoadDesk, 'node' | 'pokes'>[], pushes: PushSample[]): { fromAnswer: number[]; fromRequest: number[]; missed: number } {
   // a stream's pokes by arrival, with the highest head seen so far (pokes of concurrent pushes may arrive out of order)
   const streams = desks.map((d) => {
     let high = 0;
@@ -154,7 +154,7 @@ async function countRows(db: Awaited<ReturnType<typeof openDatabase>>, table: 'a
   return Number(row.n);
 }
 
-async function checkStore(db: Awaited<ReturnType<typeof openDatabase>>, startHead: number, endHead: number, auditBefore: number, rowsBefore: number) {
+export async function checkStore(db: Awaited<ReturnType<typeof openDatabase>>, startHead: number, endHead: number, auditBefore: number, rowsBefore: number) {
   const changes = await db
     .selectFrom('record_history')
     .select((eb) => [eb.fn.count<number>('seq').distinct().as('n'), eb.fn.min<number>('seq').as('low'), eb.fn.max<number>('seq').as('high')])
