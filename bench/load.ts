@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { fmt } from './lib';
 import { startLoadRig } from './loadRig';
 import { runLoad, type LoadResult } from './loadRun';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     desks: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '30' },
     batch: { type: 'string', default: '1' },
-    'customers-per-desk': { type: 'string', default: '4' },
+    'customers-per-desk': { type: 'string', default: '2' },
     profile: { type: 'string' },
   },
 });
@@ -38,7 +38,7 @@ const log = (line: string) => console.log(`  ${line}`);
 const TARGETS = { mutationsPerSecond: 2_000, pushP95Ms: 500, fanOutP95Ms: 500 } as const;
 const mark = (met: boolean) => (met ? 'met' : 'NOT met');
 
-const profileDir = values.profile ? join(process.cwd(), values.profile) : undefined;
+const profileDir = values.profile ? resolve(values.profile) : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 console.log(`load: ${desks} desks on 2 central nodes, ${seconds} s, ${batch} edit(s) per push`);
 const rig = await startLoadRig({ desks, customersPerDesk: Number(values['customers-per-desk']), profileDir, log });
@@ -64,10 +64,10 @@ function print(r: LoadResult): void {
   for (const [e, n] of Object.entries(countBy(r.errors)).slice(0, 5)) console.log(`    ${n} × ${e}`);
   console.log(`  change sequence       ${fmt(r.store.changes)} changes, ${r.store.gapless ? 'gapless' : 'WITH GAPS'}; ${fmt(r.store.appliedRows)} applied rows stored`);
   console.log(`  audit chain           ${r.store.auditVerified ? 'verified' : 'BROKEN'}, ${r.store.auditGapless ? 'gapless' : 'WITH GAPS'}`);
-  console.log(`  set-up of the desks   ${fmt(r.setupSeconds, 1)} s`);
+  console.log(`  set-up of the desks   ${fmt(r.setupSeconds, 1)} s; a lone database round trip before the run: ${fmt(r.roundTripMs, 2)} ms (median)`);
   console.log(`  nodes' database sessions, by wait: ${Object.entries(r.waits).slice(0, 6).map(([w, share]) => `${w} ${fmt(share * 100)} %`).join(', ')}`);
   if (r.statements.length) {
-    console.log('  top statements (pg_stat_statements, total time):');
+    console.log(`  statements per edit applied (all sessions, pg_stat_statements): ${fmt(r.statementsPerEdit ?? 0, 1)}; top by total time:`);
     for (const s of r.statements) console.log(`    ${fmt(s.totalMs)} ms  ${fmt(s.calls)} calls  ${fmt(s.meanMs, 3)} ms each  ${s.query}`);
   }
 }

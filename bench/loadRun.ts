@@ -39,7 +39,11 @@ export interface LoadResult {
   waits: Record<string, number>;
   /** pg_stat_statements' top statements by total time, when the server has it */
   statements: { query: string; calls: number; totalMs: number; meanMs: number }[];
+  /** statements the nodes ran while the desks pushed (pg_stat_statements), per edit applied: each one a round trip, most under the write lock */
+  statementsPerEdit: number | null;
   setupSeconds: number;
+  /** a lone round trip to the database from a Node process on this machine just before the run (`select 1`, median of 200): what each of a push's statements costs at least */
+  roundTripMs: number;
 }
 
 export interface Percentiles {
@@ -65,6 +69,7 @@ export async function runLoad(rig: LoadRig, options: LoadOptions): Promise<LoadR
     const setupSeconds = (performance.now() - setupStarted) / 1000;
     log(`${desks.length} desks enrolled, signed in, callers verified, streams open in ${setupSeconds.toFixed(1)} s`);
 
+    const roundTripMs = await roundTrip(rig.databaseUrl);
     const startHead = await changeHead(db);
     const auditBefore = await countRows(db, 'audit_log');
     const rowsBefore = await countRows(db, 'client_mutations');
@@ -77,7 +82,7 @@ export async function runLoad(rig: LoadRig, options: LoadOptions): Promise<LoadR
     const endHead = await changeHead(db);
     // the last pokes on their way
     await waitFor(() => desks.every((d) => maxHead(d) >= endHead), 5_000);
-    const statements = statementsOn ? await topStatements(rig.databaseUrl) : [];
+    const { statements, calls } = statementsOn ? await topStatements(rig.databaseUrl) : { statements: [], calls: null };
     await Promise.all(desks.map((d) => d.closeStream()));
 
     const pushes = desks.flatMap((d) => d.pushes);
@@ -98,7 +103,9 @@ export async function runLoad(rig: LoadRig, options: LoadOptions): Promise<LoadR
       store,
       waits,
       statements,
+      statementsPerEdit: calls === null ? null : calls / Math.max(1, applied),
       setupSeconds,
+      roundTripMs,
     };
   } finally {
     await Promise.all(desks.map((d) => d.closeStream().catch(() => undefined)));
@@ -219,7 +226,7 @@ async function resetStatements(url: string): Promise<boolean> {
   }
 }
 
-async function topStatements(url: string): Promise<LoadResult['statements']> {
+async function topStatements(url: string): Promise<{ statements: LoadResult['statements']; calls: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -227,7 +234,24 @@ async function topStatements(url: string): Promise<LoadResult['statements']> {
       `select query, calls, total_exec_time as total, mean_exec_time as mean from pg_stat_statements
        where query not ilike '%pg_stat%' order by total_exec_time desc limit 8`,
     );
-    return rows.map((r) => ({ query: r.query.replace(/\s+/g, ' ').slice(0, 140), calls: Number(r.calls), totalMs: r.total, meanMs: r.mean }));
+    const all = await client.query<{ calls: string }>(`select sum(calls) as calls from pg_stat_statements where query not ilike '%pg_stat%'`);
+    return { statements: rows.map((r) => ({ query: r.query.replace(/\s+/g, ' ').slice(0, 140), calls: Number(r.calls), totalMs: r.total, meanMs: r.mean })), calls: Number(all.rows[0]?.calls ?? 0) };
+  } finally {
+    await client.end();
+  }
+}
+
+async function roundTrip(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await client.query('select 1');
+      times.push(performance.now() - t);
+    }
+    return percentiles(times).p50;
   } finally {
     await client.end();
   }
