@@ -79,7 +79,8 @@ export async function runLoad(rig: LoadRig, options: LoadOptions): Promise<LoadR
     await Promise.all(desks.map((d) => d.pushUntil(started + options.seconds * 1000, options.batch)));
     const elapsed = (performance.now() - started) / 1000;
     const waits = await sampler.stop();
-    const endHead = await changeHead(db);
+    // a push a desk gave up on (its client's timeout) may still be applied: the checks wait until the log stops moving
+    const endHead = await settledHead(db);
     // the last pokes on their way
     await waitFor(() => desks.every((d) => maxHead(d) >= endHead), 5_000);
     const { statements, calls } = statementsOn ? await topStatements(rig.databaseUrl) : { statements: [], calls: null };
@@ -114,6 +115,17 @@ export async function runLoad(rig: LoadRig, options: LoadOptions): Promise<LoadR
 }
 
 const maxHead = (d: LoadDesk) => d.pokes.reduce((m, p) => Math.max(m, p.head), 0);
+
+async function settledHead(db: Awaited<ReturnType<typeof openDatabase>>): Promise<number> {
+  let head = await changeHead(db);
+  for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = await changeHead(db);
+    if (now === head) return head;
+    head = now;
+  }
+  return head;
+}
 
 async function waitFor(done: () => boolean, ms: number): Promise<void> {
   for (const until = Date.now() + ms; !done() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
