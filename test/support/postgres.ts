@@ -12,8 +12,8 @@ import pg from 'pg';
  * directory and started by `pg_ctl` on a free port of 127.0.0.1, stopped and removed by `stop()` (and
  * at the latest when the process exits). `initdb` and `pg_ctl` refuse to run as root, and CI runs as
  * root: there they run as `nobody`, owner of the directory. Password authentication (SCRAM) over
- * TCP, as a production server would ask. Durability is relaxed (fsync off): what these tests kill is
- * the central store, never the database server.
+ * TCP, as a production server would ask. Durability is relaxed (fsync off) unless `durable` is asked:
+ * what these tests kill is the central store, never the database server.
  */
 export interface LocalPostgres {
   /** the superuser's URL of database `name` */
@@ -46,7 +46,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalPostgres(): Promise<LocalPostgres> {
+export interface LocalPostgresOptions {
+  /**
+   * Commits reach the disk as on a production server (fsync, synchronous_commit, full-page writes on):
+   * what a benchmark of the central store measures (bench/load.ts). Tests leave it off.
+   */
+  durable?: boolean;
+  /** more `-c name=value` server settings, e.g. `shared_preload_libraries=pg_stat_statements` */
+  settings?: string[];
+}
+
+export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
   const bin = postgresBinDir();
   const root = mkdtempSync(join(tmpdir(), 'caredesk-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -68,8 +78,9 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   run('initdb', ['-D', data, '-U', USER, '--pwfile', pwfile, '--auth', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C.UTF-8', '--no-sync', '--wal-segsize', '1']);
   rmSync(pwfile);
   const port = await freePort();
-  const options = [`-p ${port}`, "-c listen_addresses='127.0.0.1'", `-k ${root}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=300', '-c wal_recycle=off', '-c min_wal_size=2MB'].join(' ');
-  run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+  const relaxed = options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
+  const settings = [`-p ${port}`, "-c listen_addresses='127.0.0.1'", `-k ${root}`, ...relaxed, '-c max_connections=300', '-c wal_recycle=off', '-c min_wal_size=2MB', ...(options.settings ?? []).map((s) => `-c ${s}`)].join(' ');
+  run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
   let stopped = false;
   const stop = () => {
     if (stopped) return;
