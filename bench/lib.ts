@@ -124,7 +124,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const status = engine.status();
   if (status.error) throw new Error(`sync failed: ${status.error}`);
   await engine.stop();
-  return { seconds, cacheSeconds, rows, cache, file, dir };
+  return { seconds, cacheSeconds, rows, cache, file, dir, key };
 }
 
 export type { SessionState };

@@ -36,7 +36,7 @@ describe('searches and profile views in the audit log', () => {
       await rep.call('customers.search', { query: typed.slice(0, n) });
       now += 300;
     }
-    const hits = await rep.call('customers.search', { query: typed });
+    const hits = (await rep.call('customers.search', { query: typed })).hits;
     expect(hits.map((h) => h.id)).toContain(d.customer.id);
     await rep.call('customers.open', { customerId: d.customer.id });
     await rep.call('sync.now');
