@@ -57,6 +57,9 @@ test.describe('first sign-in', () => {
       await expect(u.results.filter({ hasText: nameOf(c) }), `search ${query}`).toContainText(matchedBy);
     }
 
+    // one letter matches more customers than the list shows: it says how many
+    await u.search.fill('a');
+    await expect(page.locator('.results-head')).toHaveText(/^25 of [\d,]+\+? customers$/);
     await u.search.fill(c.customer.lastName.slice(0, 2));
     await expect(u.results.nth(3)).toBeVisible();
     await u.search.press('ArrowDown');
