@@ -95,15 +95,13 @@ function rowCheck(token: SearchToken, successor: Successor): { sql: string; para
   }
 }
 
-/** The rows in the order the rep should see them (domain's `combinedRank`), each customer once. */
-export function rankCombined(tokens: readonly SearchToken[], rows: readonly CombinedRow[]): CombinedRow[] {
+/** The rows in the order the rep should see them (domain's `combinedRank`), each customer once, with its rank. */
+export function rankCombined(tokens: readonly SearchToken[], rows: readonly CombinedRow[]): { row: CombinedRow; rank: number }[] {
   const seen = new Map<number, { row: CombinedRow; rank: number }>();
   for (const row of rows) {
     if (seen.has(row.cust)) continue;
     const rank = combinedRank(tokens, { nameLastFirst: row.name_lf, nameFirstLast: row.name_fl, phones: row.phones.split(' ').filter(Boolean) });
     seen.set(row.cust, { row, rank });
   }
-  return [...seen.values()]
-    .sort((a, b) => a.rank - b.rank || (a.row.name_lf < b.row.name_lf ? -1 : a.row.name_lf > b.row.name_lf ? 1 : 0) || a.row.cust - b.row.cust)
-    .map((r) => r.row);
+  return [...seen.values()].sort((a, b) => a.rank - b.rank || (a.row.name_lf < b.row.name_lf ? -1 : a.row.name_lf > b.row.name_lf ? 1 : 0) || a.row.cust - b.row.cust);
 }

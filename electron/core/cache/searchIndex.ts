@@ -6,6 +6,8 @@ import type { Db, SyncMode } from './sqlite';
 export interface SearchMatch {
   customerId: string;
   matchedBy: SearchKind;
+  /** a combined search's rank of the match (lower first; equal ranks: the words cannot tell them apart) */
+  rank?: number;
 }
 
 /** The first matches of a search and how many customers matched in all, counted up to a cap. */
@@ -186,7 +188,7 @@ export class SearchIndex {
     const ranked = rankCombined(tokens, rows);
     const matchedBy = SEARCH_KIND_OF[tokens[0]!.kind];
     return {
-      matches: ranked.slice(0, limit).map((row) => ({ customerId: row.customer_id, matchedBy })),
+      matches: ranked.slice(0, limit).map(({ row, rank }) => ({ customerId: row.customer_id, matchedBy, rank })),
       total: Math.min(ranked.length, cap),
       capped: ranked.length > cap,
     };
