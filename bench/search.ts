@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { demoCustomer } from '../domain/demo/generator';
 import { SEARCH_COUNT_CAP, combinedSearch } from '../domain/search';
 import { customerProfile, searchCustomers } from '../electron/core/api/customers';
@@ -72,7 +73,7 @@ function percentiles(samples: number[]) {
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 const pct = (n: number) => `${fmt((n / sample.length) * 100, 1)} %`;
 
-console.log(`\n${fmt(queries)} queries per kind over ${fmt(customers)} cached customers (encrypted), limit ${LIMIT} results:`);
+console.log(`\n${fmt(queries)} queries per kind over ${fmt(customers)} cached customers (encrypted), limit ${LIMIT} results (load average ${loadavg().map((l) => fmt(l, 1)).join(' ')}):`);
 console.log(`  ${'kind'.padEnd(30)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  p95 < 10 ms  ${'first'.padStart(8)} ${'among 20'.padStart(9)}  first ≥ 95 % (combined)  tied   matched (median)`);
 for (const [kind, queryOf] of Object.entries(kinds)) {
   const times: number[] = [];

@@ -124,7 +124,8 @@ export const MAX_SEARCH_LENGTH = 100;
 /**
  * One typed word:
  * - digits (with phone punctuation): 10 national digits, or 11 starting with the country code 1, are
- *   a full number; exactly 4 the last four digits a caller reads out; any other run a middle part;
+ *   a full number; exactly 4 the last four digits a caller reads out (a number must end in them: in
+ *   a combined search, as in `planSearch`'s first walk); any other run a part anywhere in a number;
  * - "a" + digits: an account number (prefix);
  * - "@", or a mix of letters with digits, dots, underscores or plus signs: an email prefix;
  * - anything else: a name prefix (of the first or last name), accents and case folded.

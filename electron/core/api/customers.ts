@@ -27,6 +27,11 @@ export const SEARCH_AUDIT_PAUSE_MS = 10_000;
  */
 export function searchCustomers(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchResult {
   const tokens = combinedSearch(query, kind);
+  // names alone ("smith jo", "john smi") are first read as before, a prefix of "last first" or
+  // "first last" (one B-tree range each); only when no one's name reads so are the words taken
+  // apart ("j mitchell"), since a common surname walked on its own is thousands of rows at 1M
+  const asWritten = tokens?.every((t) => t.kind === 'name') ? searchOneKind(s, query, kind, limit) : null;
+  if (asWritten && asWritten.hits.length > 0) return asWritten;
   if (tokens) {
     const answer = s.cache.searchCombined(tokens, limit, SEARCH_COUNT_CAP);
     const phoneTerms = tokens.filter((t) => t.kind.startsWith('phone')).map((t) => t.term);
@@ -34,6 +39,11 @@ export function searchCustomers(s: OpenSession, query: string, kind: SearchKind 
     recordSearch(s, kindsOfTokens(tokens), hits);
     return { hits, total: Math.max(answer.total, hits.length), capped: answer.capped };
   }
+  return searchOneKind(s, query, kind, limit);
+}
+
+/** One word (or a phone number typed with spaces, or an explicit kind): the kinds `planSearch` reads it as. */
+function searchOneKind(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchResult {
   const plans = planSearch(query, kind);
   if (plans.length === 0) return { hits: [], total: 0, capped: false };
   const phoneTerm = plans.find((p) => p.kind === 'phone')?.term;

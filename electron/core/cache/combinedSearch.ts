@@ -37,6 +37,7 @@ export function estimatedShare(token: SearchToken): number {
     case 'phoneFull':
       return 1e-9;
     case 'phoneLast4':
+      return 1.4e-4;
     case 'phoneMiddle':
       return length < 3 ? Infinity : Math.max(1e-9, (11 - Math.min(length, 10)) * 10 ** -length * 1.4);
     case 'account':
@@ -67,7 +68,7 @@ function driverSql(token: SearchToken, successor: Successor): { sql: string; par
   const bounds = [token.term, successor(token.term)];
   switch (SEARCH_KIND_OF[token.kind]) {
     case 'phone':
-      return { sql: 'SELECT rowid AS cust FROM phone_search WHERE phones LIKE ?', params: [`%${token.term}${token.kind === 'phoneFull' ? ' ' : ''}%`], token };
+      return { sql: 'SELECT rowid AS cust FROM phone_search WHERE phones LIKE ?', params: [`%${token.term}${endsNumber(token) ? ' ' : ''}%`], token };
     case 'name':
       // a name word is the start of the last name, of the first name, or (as a one-word search) of the email
       return { sql: `${range('name_lf')} UNION ALL ${range('name_fl')} UNION ALL ${range('email')}`, params: [...bounds, ...bounds, ...bounds], token };
@@ -84,8 +85,7 @@ function rowCheck(token: SearchToken, successor: Successor): { sql: string; para
   const bounds = [token.term, successor(token.term)];
   switch (SEARCH_KIND_OF[token.kind]) {
     case 'phone':
-      // each stored number ends with a space: a full number is a whole number, not part of a longer one
-      return { sql: 'instr(c.phones, ?) > 0', params: [token.kind === 'phoneFull' ? `${token.term} ` : token.term] };
+      return { sql: 'instr(c.phones, ?) > 0', params: [endsNumber(token) ? `${token.term} ` : token.term] };
     case 'name':
       return { sql: `(${inRange('name_lf')} OR ${inRange('name_fl')} OR ${inRange('email')})`, params: [...bounds, ...bounds, ...bounds] };
     case 'email':
@@ -93,6 +93,15 @@ function rowCheck(token: SearchToken, successor: Successor): { sql: string; para
     case 'account':
       return { sql: inRange('account'), params: bounds };
   }
+}
+
+/**
+ * Whether the digits must end a number: a full number is a whole number (not part of a longer one),
+ * and four digits are the last four a caller reads out. Each stored number ends with a space, so
+ * "ends with" is the pattern `%digits %` — about 7 times fewer trigram candidates than `%digits%`.
+ */
+function endsNumber(token: SearchToken): boolean {
+  return token.kind === 'phoneFull' || token.kind === 'phoneLast4';
 }
 
 /** The rows in the order the rep should see them (domain's `combinedRank`), each customer once, with its rank. */
