@@ -21,6 +21,8 @@ export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximu
 
 export interface BenchCentral {
   url: string;
+  /** devices enrol on their own port (they have no certificate yet) */
+  enrolmentUrl: string;
   caPem: string;
   enrolmentCode: string;
   stop(): Promise<void>;
@@ -45,17 +47,19 @@ export async function startBenchCentral(customers: number, log: (line: string) =
     cwd: new URL('..', import.meta.url).pathname,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, enrolmentUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /https:\/\/[\d.:a-z]+/.exec(out);
-      if (match) resolve(match[0]);
+      // "listening on https://… (enrolled devices) and https://… (enrolment)"
+      const match = /(https:\/\/[\d.:a-z]+) \(enrolled devices\) and (https:\/\/[\d.:a-z]+)/.exec(out);
+      if (match) resolve([match[1]!, match[2]!]);
     });
     child.once('exit', (code) => reject(new Error(`central store exited (${code}): ${out}`)));
   });
   return {
     url,
+    enrolmentUrl,
     caPem,
     enrolmentCode,
     stop: async () => {
@@ -68,7 +72,7 @@ export async function startBenchCentral(customers: number, log: (line: string) =
 /** An enrolled device signed in as the bench care rep: what a first sync needs. */
 export async function signedInClient(central: BenchCentral): Promise<{ client: CentralClient; token: string }> {
   const { csrPem, keyPem } = await createDeviceRequest('bench desk');
-  const anonymous = new CentralClient(central.url, central.caPem, null);
+  const anonymous = new CentralClient(central.enrolmentUrl, central.caPem, null);
   const enrolled = await anonymous.enrol({ code: central.enrolmentCode, deviceName: 'bench desk', csrPem });
   await anonymous.close();
   const client = new CentralClient(central.url, central.caPem, { certificatePem: enrolled.certificatePem, keyPem });
@@ -124,7 +128,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const status = engine.status();
   if (status.error) throw new Error(`sync failed: ${status.error}`);
   await engine.stop();
-  return { seconds, cacheSeconds, rows, cache, file, dir };
+  return { seconds, cacheSeconds, rows, cache, file, dir, key };
 }
 
 export type { SessionState };

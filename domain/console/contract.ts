@@ -61,6 +61,16 @@ export const SearchHit = z.object({
   location: z.string().nullable(),
 });
 export type SearchHit = z.infer<typeof SearchHit>;
+/**
+ * A search's answer: the first hits, and how many customers matched in all, so a cut list says
+ * "25 of 340". Counting stops at SEARCH_COUNT_CAP (`capped`: "1,000+").
+ */
+export const SearchResult = z.object({
+  hits: z.array(SearchHit),
+  total: z.number().int().min(0),
+  capped: z.boolean(),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
 
 export const VerificationState = z.object({
   verified: z.boolean(),
@@ -289,7 +299,7 @@ export const CONSOLE_CONTRACT = {
       kind: z.enum(SEARCH_KINDS).default('auto'),
       limit: z.number().int().min(1).max(50).default(20),
     }),
-    output: z.array(SearchHit),
+    output: SearchResult,
     unlocked: true, passive: true,
   },
   'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true, passive: true },

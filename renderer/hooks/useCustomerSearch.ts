@@ -11,6 +11,9 @@ interface SearchState {
   /** the text the hits are for */
   query: string;
   hits: SearchHit[];
+  /** how many customers matched in all (the list may be cut), counted up to a cap (`capped`: more) */
+  total: number;
+  capped: boolean;
   searching: boolean;
   error: string | null;
 }
@@ -37,9 +40,10 @@ export function useCustomerSearch(query: string, kind: SearchKindOption, debounc
     placeholderData: keepPreviousData,
   });
 
-  if (!text) return { query: '', hits: [], searching: false, error: null };
+  if (!text) return { query: '', hits: [], total: 0, capped: false, searching: false, error: null };
   const searching = asked !== text || search.isPlaceholderData || search.isPending;
   const answeredFor = search.isPlaceholderData ? '' : asked;
-  if (search.error) return { query: answeredFor, hits: [], searching, error: messageOf(search.error) };
-  return { query: answeredFor, hits: search.data ?? [], searching, error: null };
+  if (search.error) return { query: answeredFor, hits: [], total: 0, capped: false, searching, error: messageOf(search.error) };
+  const { hits = [], total = 0, capped = false } = search.data ?? {};
+  return { query: answeredFor, hits, total, capped, searching, error: null };
 }

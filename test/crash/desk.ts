@@ -92,7 +92,7 @@ for (let attempt = 0; status.pending > 0 && attempt < 300; attempt++) {
 }
 let found = 0;
 for (const account of plan.expectAccounts) {
-  const hits = await call('customers.search', { query: account });
+  const { hits } = await call('customers.search', { query: account });
   if (hits.length > 0) found++;
 }
 process.stdout.write(`done ${JSON.stringify({ queued, pending: status.pending, rejected: status.rejected, conflicts: status.conflicts, found })}\n`);

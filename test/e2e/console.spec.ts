@@ -26,7 +26,7 @@ test.describe('first sign-in', () => {
     await capture(page, 'first-sync');
     // a caller the first sync has yet to bring is "not found yet", with how many customers are here so far
     let late = customerNo(2499);
-    for (let i = 2499; (await ws.call('customers.search', { query: late.customer.accountNumber, kind: 'account' })).length > 0; i--) late = customerNo(i - 1);
+    for (let i = 2499; (await ws.call('customers.search', { query: late.customer.accountNumber, kind: 'account' })).hits.length > 0; i--) late = customerNo(i - 1);
     await u.search.fill(late.customer.accountNumber);
     const note = page.getByTestId('first-sync-note');
     await expect(note).toContainText(`Not found yet: “${late.customer.accountNumber}”`);
@@ -57,6 +57,9 @@ test.describe('first sign-in', () => {
       await expect(u.results.filter({ hasText: nameOf(c) }), `search ${query}`).toContainText(matchedBy);
     }
 
+    // one letter matches more customers than the list shows: it says how many
+    await u.search.fill('a');
+    await expect(page.locator('.results-head')).toHaveText(/^25 of [\d,]+\+? customers$/);
     await u.search.fill(c.customer.lastName.slice(0, 2));
     await expect(u.results.nth(3)).toBeVisible();
     await u.search.press('ArrowDown');

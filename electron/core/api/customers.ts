@@ -1,7 +1,8 @@
-import type { CustomerProfile, SearchHit } from '../../../domain/console/contract';
+import type { CustomerProfile, SearchHit, SearchResult } from '../../../domain/console/contract';
 import { CareDeskError, PolicyError, parseOrThrow } from '../../../domain/errors';
 import { OPERATIONS, editablePaths, mayPerform, needsVerifiedCaller } from '../../../domain/operations';
-import { planSearch, type SearchKind } from '../../../domain/search';
+import { SEARCH_COUNT_CAP, combinedSearch, kindsOfTokens, planSearch, type SearchKind } from '../../../domain/search';
+import type { SearchMatch } from '../cache';
 import { VerifyRequest } from '../../../domain/sync/protocol';
 import type { PostalAddress } from '../../../domain/validation';
 import type { OpenSession } from '../session/session';
@@ -18,13 +19,38 @@ export function displayName(customer: Record<string, unknown>): string {
 /** Searches typed in one go (each keystroke a search) are one audit event while they follow each other this closely and nothing is opened. */
 export const SEARCH_AUDIT_PAUSE_MS = 10_000;
 
-export function searchCustomers(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchHit[] {
+/**
+ * What the rep typed, read by domain/search.ts: several words ("4151 breit") are one combined
+ * search, the customers every word matches; one word (or a phone number typed with spaces) is a
+ * search of the kinds it reads as. Either way the first `limit` hits and how many matched in all
+ * (counted up to SEARCH_COUNT_CAP, and only when the list is cut: a short list is its own count).
+ */
+export function searchCustomers(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchResult {
+  const tokens = combinedSearch(query, kind);
+  // names alone ("smith jo", "john smi") are first read as before, a prefix of "last first" or
+  // "first last" (one B-tree range each); only when no one's name reads so are the words taken
+  // apart ("j mitchell"), since a common surname walked on its own is thousands of rows at 1M
+  const asWritten = tokens?.every((t) => t.kind === 'name') ? searchOneKind(s, query, kind, limit) : null;
+  if (asWritten && asWritten.hits.length > 0) return asWritten;
+  if (tokens) {
+    const answer = s.cache.searchCombined(tokens, limit, SEARCH_COUNT_CAP);
+    const phoneTerms = tokens.filter((t) => t.kind.startsWith('phone')).map((t) => t.term);
+    const hits = hitsOf(s, answer.matches, phoneTerms);
+    recordSearch(s, kindsOfTokens(tokens), hits);
+    return { hits, total: Math.max(answer.total, hits.length), capped: answer.capped };
+  }
+  return searchOneKind(s, query, kind, limit);
+}
+
+/** One word (or a phone number typed with spaces, or an explicit kind): the kinds `planSearch` reads it as. */
+function searchOneKind(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchResult {
   const plans = planSearch(query, kind);
-  if (plans.length === 0) return [];
+  if (plans.length === 0) return { hits: [], total: 0, capped: false };
   const phoneTerm = plans.find((p) => p.kind === 'phone')?.term;
-  const hits = findCustomers(s, plans, limit, phoneTerm);
+  const hits = hitsOf(s, s.cache.search(plans, limit), phoneTerm ? [phoneTerm] : []);
   recordSearch(s, [...new Set(plans.map((p) => p.kind))], hits);
-  return hits;
+  const count = hits.length < limit ? { total: hits.length, capped: false } : s.cache.countMatches(plans, SEARCH_COUNT_CAP);
+  return { hits, total: Math.max(count.total, hits.length), capped: count.capped };
 }
 
 /**
@@ -39,8 +65,9 @@ function recordSearch(s: OpenSession, kinds: SearchKind[], hits: readonly Search
   s.lastSearch = { id, at: now, found: new Set(hits.map((h) => h.id)), opened: false };
 }
 
-function findCustomers(s: OpenSession, plans: ReturnType<typeof planSearch>, limit: number, phoneTerm: string | undefined): SearchHit[] {
-  return s.cache.search(plans, limit).flatMap(({ customerId, matchedBy }) => {
+/** The list rows of the matched customers; the phone shown is the one the typed digits are in. */
+function hitsOf(s: OpenSession, matches: readonly SearchMatch[], phoneTerms: readonly string[]): SearchHit[] {
+  return matches.flatMap(({ customerId, matchedBy }) => {
     const c = s.cache.effectiveRecord('customer', customerId);
     if (!c) return [];
     const phones = Array.isArray(c.phones) ? (c.phones as { number: string }[]).map((p) => p.number) : [];
@@ -52,7 +79,7 @@ function findCustomers(s: OpenSession, plans: ReturnType<typeof planSearch>, lim
         accountStatus: typeof c.accountStatus === 'string' ? c.accountStatus : null,
         name: displayName(c),
         matchedBy,
-        phone: (phoneTerm && phones.find((p) => p.replace(/\D/g, '').includes(phoneTerm))) || phones[0] || null,
+        phone: phones.find((p) => phoneTerms.length > 0 && phoneTerms.every((term) => p.replace(/\D/g, '').includes(term))) || phones[0] || null,
         email: typeof c.email === 'string' ? c.email : null,
         location: address ? `${address.city}, ${address.state}` : null,
       },

@@ -1,11 +1,29 @@
-import { MIN_PHONE_DIGITS, customerSearchKeys, type SearchKind, type SearchPlan } from '../../../domain/search';
+import { MIN_PHONE_DIGITS, SEARCH_KIND_OF, customerSearchKeys, type SearchKind, type SearchPlan, type SearchToken } from '../../../domain/search';
 import { BatchInsert } from './batchInsert';
+import { combinedStatement, rankCombined, type CombinedRow } from './combinedSearch';
 import type { Db, SyncMode } from './sqlite';
 
 export interface SearchMatch {
   customerId: string;
   matchedBy: SearchKind;
+  /** a combined search's rank of the match (lower first; equal ranks: the words cannot tell them apart) */
+  rank?: number;
 }
+
+/** The first matches of a search and how many customers matched in all, counted up to a cap. */
+export interface SearchAnswer {
+  matches: SearchMatch[];
+  /** how many matched, at most the cap */
+  total: number;
+  /** more than `total` matched: counting stopped at the cap */
+  capped: boolean;
+}
+
+/** The index walks of one-kind searches (the phone's without its index while a first sync runs). */
+type Walks = Record<Exclude<SearchKind, 'phone'> | 'nameFirstLast' | 'phone' | 'phoneWithoutIndex', ReturnType<Db['prepare']>>;
+
+/** The prepared statements of combined searches, by their SQL; their shapes are few, but a hostile caller could make many. */
+const MAX_COMBINED_STATEMENTS = 64;
 
 /**
  * The search keys of each customer's effective view, and the queries over them. Every kind of
@@ -26,7 +44,9 @@ export class SearchIndex {
   private readonly remove;
   private readonly indexPhones;
   private readonly unindexPhones;
-  private readonly queries: Record<Exclude<SearchKind, 'phone'> | 'nameFirstLast' | 'phone' | 'phoneWithoutIndex', ReturnType<Db['prepare']>>;
+  private readonly queries: Walks;
+  private readonly counts: Walks;
+  private readonly combined = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(
     private readonly db: Db,
@@ -52,6 +72,16 @@ export class SearchIndex {
         .pluck(),
       // while a first sync runs the trigram index is empty; it is built once at the end
       phoneWithoutIndex: db.prepare('SELECT customer_id FROM customer_search WHERE instr(phones, ?) > 0 LIMIT ?').pluck(),
+    };
+    // the same walks, yielding the row number only: a name, email or account range is read from its index alone
+    const rangeCount = (column: string) => db.prepare(`SELECT cust FROM customer_search WHERE ${column} >= ? AND ${column} < ? LIMIT ?`).pluck();
+    this.counts = {
+      name: rangeCount('name_lf'),
+      nameFirstLast: rangeCount('name_fl'),
+      email: rangeCount('email'),
+      account: rangeCount('account'),
+      phone: db.prepare('SELECT rowid FROM phone_search WHERE phones LIKE ? LIMIT ?').pluck(),
+      phoneWithoutIndex: db.prepare('SELECT cust FROM customer_search WHERE instr(phones, ?) > 0 LIMIT ?').pluck(),
     };
   }
 
@@ -116,8 +146,11 @@ export class SearchIndex {
   find(plans: readonly SearchPlan[], limit: number): SearchMatch[] {
     const found = new Map<string, SearchKind>();
     for (const plan of plans) {
+      const before = found.size;
       for (const [query, params] of this.queriesFor(plan)) {
         if (found.size >= limit) break;
+        // a whole number found as a whole number: the "contains" walk would only read the same trigram lists again
+        if (plan.kind === 'phone' && found.size > before && isWholeNumber(plan.term)) break;
         for (const customerId of query.all([...params, limit + found.size]) as string[]) {
           if (!found.has(customerId)) found.set(customerId, plan.kind);
           if (found.size >= limit) break;
@@ -127,24 +160,76 @@ export class SearchIndex {
     return [...found].map(([customerId, matchedBy]) => ({ customerId, matchedBy }));
   }
 
+  /**
+   * How many customers match any plan, counted up to `cap` (and whether there were more): each
+   * plan's walks again, yielding row numbers only, each stopping at cap + 1.
+   */
+  countMatches(plans: readonly SearchPlan[], cap: number): { total: number; capped: boolean } {
+    const seen = new Set<number>();
+    for (const plan of plans) {
+      // numbers containing the digits include those ending in them: one walk counts both
+      const walks = this.queriesFor(plan, this.counts);
+      for (const [query, params] of plan.kind === 'phone' ? walks.slice(-1) : walks) {
+        if (seen.size > cap) break;
+        for (const cust of query.all([...params, cap + 1]) as number[]) seen.add(cust);
+      }
+    }
+    return { total: Math.min(seen.size, cap), capped: seen.size > cap };
+  }
+
+  /**
+   * Customers every word matches (`combinedStatement`: one statement, one index walk), ranked
+   * (domain's `combinedRank`), the first `limit` of them and how many matched up to `cap`. The
+   * ranking reads at most cap + 1 matches: past the cap the list is "1,000+" anyway.
+   */
+  findCombined(tokens: readonly SearchToken[], limit: number, cap: number): SearchAnswer {
+    if (tokens.length === 0) return { matches: [], total: 0, capped: false };
+    const rows = this.combinedQuery(tokens, cap + 1) as CombinedRow[];
+    const ranked = rankCombined(tokens, rows);
+    const matchedBy = SEARCH_KIND_OF[tokens[0]!.kind];
+    return {
+      matches: ranked.slice(0, limit).map(({ row, rank }) => ({ customerId: row.customer_id, matchedBy, rank })),
+      total: Math.min(ranked.length, cap),
+      capped: ranked.length > cap,
+    };
+  }
+
+  /** The combined statement run (`plan`: its EXPLAIN QUERY PLAN instead, for the tests that show it walks an index). */
+  combinedQuery(tokens: readonly SearchToken[], limit: number, plan = false): unknown[] {
+    const { sql, params } = combinedStatement(tokens, prefixSuccessor, limit, !this.mode.initial);
+    if (plan) return this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params);
+    let statement = this.combined.get(sql);
+    if (!statement) {
+      if (this.combined.size >= MAX_COMBINED_STATEMENTS) this.combined.clear();
+      statement = this.db.prepare(sql);
+      this.combined.set(sql, statement);
+    }
+    return statement.all(params);
+  }
+
   /** The SQL and parameters each plan runs: one place, shared by `find` and the query-plan check. */
-  queriesFor(plan: SearchPlan): [ReturnType<Db['prepare']>, unknown[]][] {
+  queriesFor(plan: SearchPlan, queries: Walks = this.queries): [ReturnType<Db['prepare']>, unknown[]][] {
     if (plan.kind === 'phone') {
       const digits = plan.term.replace(/\D/g, '');
       if (digits.length < MIN_PHONE_DIGITS) return [];
-      if (this.mode.initial) return [[this.queries.phoneWithoutIndex, [digits]]];
+      if (this.mode.initial) return [[queries.phoneWithoutIndex, [digits]]];
       // numbers ending in the digits first (a caller reads out the last four), then any that contain them
       return [
-        [this.queries.phone, [`%${digits} %`]],
-        [this.queries.phone, [`%${digits}%`]],
+        [queries.phone, [`%${digits} %`]],
+        [queries.phone, [`%${digits}%`]],
       ];
     }
     const term = plan.term.trim();
     if (!term) return [];
     const bounds = [term, prefixSuccessor(term)];
-    if (plan.kind === 'name') return [[this.queries.name, bounds], [this.queries.nameFirstLast, bounds]];
-    return [[this.queries[plan.kind], bounds]];
+    if (plan.kind === 'name') return [[queries.name, bounds], [queries.nameFirstLast, bounds]];
+    return [[queries[plan.kind], bounds]];
   }
+}
+
+/** A whole national number (10 digits) or longer: stored numbers ending in it are the number itself. */
+function isWholeNumber(digits: string): boolean {
+  return digits.replace(/\D/g, '').length >= 10;
 }
 
 /**

@@ -3,7 +3,7 @@ import { CareDeskError } from '../../../domain/errors';
 import { Workspace, type RecordRef } from '../../../domain/console/contract';
 import { provisionalRecord } from '../../../domain/mutations';
 import { applyChanges } from '../../../domain/records';
-import type { SearchPlan } from '../../../domain/search';
+import type { SearchPlan, SearchToken } from '../../../domain/search';
 import type { Mutation, MutationResult, PullChange, SearchEvent, ViewEvent } from '../../../domain/sync/protocol';
 import { namingFullDisk } from './diskFull';
 import { buildIndexes, setIndexesAside } from './initialSync';
@@ -14,7 +14,7 @@ import { OutboxTable, recordKey, type OutboxEntry } from './outboxTable';
 import { recordKeyHash } from './recordKeys';
 import type { QueueEntity } from '../../../domain/operations';
 import { RecordTable, type CachedRecord, type ServiceLineFilter, type StoredRecord } from './records';
-import { SearchIndex, type SearchMatch } from './searchIndex';
+import { SearchIndex, type SearchAnswer, type SearchMatch } from './searchIndex';
 import type { Db, SyncMode } from './sqlite';
 import { ViewLog } from './viewLog';
 
@@ -337,6 +337,25 @@ export class WorkstationCache {
     this.live();
     if (!Number.isInteger(limit) || limit < 1) throw new CareDeskError('validation', 'limit is a whole number of at least 1');
     return this.searchIndex.find(plans, limit);
+  }
+
+  /** How many customers one-kind plans match, counted up to `cap`. */
+  countMatches(plans: readonly SearchPlan[], cap: number): { total: number; capped: boolean } {
+    this.live();
+    return this.searchIndex.countMatches(plans, cap);
+  }
+
+  /** A search of several words: the customers every word matches, ranked, the first `limit`, and how many up to `cap`. */
+  searchCombined(tokens: readonly SearchToken[], limit: number, cap: number): SearchAnswer {
+    this.live();
+    if (!Number.isInteger(limit) || limit < 1) throw new CareDeskError('validation', 'limit is a whole number of at least 1');
+    return this.searchIndex.findCombined(tokens, limit, cap);
+  }
+
+  /** `EXPLAIN QUERY PLAN` of a combined search's one statement. */
+  combinedQueryPlan(tokens: readonly SearchToken[]): string[] {
+    this.live();
+    return (this.searchIndex.combinedQuery(tokens, 20, true) as { detail: string }[]).map((row) => row.detail);
   }
 
   /** `EXPLAIN QUERY PLAN` of the statements a plan runs: how the tests show search never scans a table. */

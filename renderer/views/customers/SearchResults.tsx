@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { SyncStatus } from '../../../domain/console/contract';
 import { Badge } from '../../components/Badge';
 import { phone, statusTone, titleCase } from '../../format';
+import { resultsSummary } from './resultsSummary';
 import type { SearchBox } from './useSearchBox';
 
 const MATCHED_BY = { phone: 'Phone', name: 'Name', email: 'Email', account: 'Account' } as const;
@@ -33,7 +34,7 @@ export function SearchResults({ search, firstSync, syncing }: { search: SearchBo
       ? results.error
       : results.searching && hits.length === 0
         ? 'Searching…'
-        : `${hits.length >= 25 ? '25+' : hits.length} ${hits.length === 1 ? 'customer' : 'customers'}`;
+        : resultsSummary(hits.length, hits.length ? results.total : 0, hits.length > 0 && results.capped);
   return (
     <aside className="results" aria-label="Search results">
       <div className="results-head" aria-live="polite">

@@ -119,7 +119,7 @@ describe('admin commands reach a running store and its open streams', () => {
     const freshVault = readFileSync(join(ws.dataDir, 'users', id, 'vault.json'), 'utf8');
     expect(JSON.parse(freshVault).wrappedKey).not.toEqual(JSON.parse(firstVault).wrappedKey);
     const { customer } = demoCustomer(3, { seed: DEMO_SEED, historyMonths: 2 });
-    expect((await ws.call('customers.search', { query: customer.email })).map((hit) => hit.id)).toContain(customer.id);
+    expect((await ws.call('customers.search', { query: customer.email })).hits.map((hit) => hit.id)).toContain(customer.id);
 
     const verified = await centralCli(central.dataDir, 'verify-audit');
     expect(verified.code).toBe(0);

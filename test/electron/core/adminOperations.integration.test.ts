@@ -109,7 +109,7 @@ describe('admin operations from the admin’s desk', () => {
     const locked = await signedIn('rep.moved');
     const lockedId = await userId('rep.moved');
     const { customer } = demoCustomer(4, { seed: DEMO_SEED, historyMonths: 2 });
-    expect((await locked.call('customers.search', { query: customer.email! })).length).toBe(1);
+    expect((await locked.call('customers.search', { query: customer.email! })).hits.length).toBe(1);
     await locked.call('session.lock');
     await admin.call('admin.changeRole', { userId: lockedId, role: 'network_ops' });
     expect(cacheFiles(locked, lockedId)).toEqual(expect.arrayContaining(['cache.db']));
@@ -120,7 +120,7 @@ describe('admin operations from the admin’s desk', () => {
     await locked.call('sync.now');
     expect((await locked.call('session.status')).user).toMatchObject({ role: 'network_ops' });
     // network operations do not read emails: the fresh cache has none to find
-    expect(await locked.call('customers.search', { query: customer.email! })).toEqual([]);
+    expect((await locked.call('customers.search', { query: customer.email! })).hits).toEqual([]);
   });
 
   it('a password reset wipes the cache of a locked desk at its unlock: the old password opens nothing more', async () => {
@@ -139,18 +139,18 @@ describe('admin operations from the admin’s desk', () => {
     const ws = await signedIn('rep.away');
     const id = await userId('rep.away');
     const { customer } = demoCustomer(5, { seed: DEMO_SEED, historyMonths: 2 });
-    expect((await ws.call('customers.search', { query: customer.email! })).length).toBe(1);
+    expect((await ws.call('customers.search', { query: customer.email! })).hits.length).toBe(1);
     await ws.call('session.signOut');
     const before = readFileSync(join(ws.dataDir, 'users', id, 'vault.json'), 'utf8');
     await admin.call('admin.changeRole', { userId: id, role: 'network_ops' });
     await ws.call('session.signIn', { username: 'rep.away', password: PASSWORD });
     expect(JSON.parse(readFileSync(join(ws.dataDir, 'users', id, 'vault.json'), 'utf8')).wrappedKey).not.toEqual(JSON.parse(before).wrappedKey);
-    expect(await ws.call('customers.search', { query: customer.email! })).toEqual([]);
+    expect((await ws.call('customers.search', { query: customer.email! })).hits).toEqual([]);
   });
 
   it('refuses the admin’s desk every customer channel: it holds no customer', async () => {
     const { customer } = demoCustomer(1, { seed: DEMO_SEED, historyMonths: 2 });
-    expect(await admin.call('customers.search', { query: customer.email! })).toEqual([]);
+    expect((await admin.call('customers.search', { query: customer.email! })).hits).toEqual([]);
     await expect(admin.call('customers.open', { customerId: customer.id })).rejects.toMatchObject({ code: expect.stringMatching(/not_found|forbidden/) });
   });
 });

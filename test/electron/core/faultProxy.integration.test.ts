@@ -250,7 +250,7 @@ describe('an incremental pull', () => {
     await synced(d);
     await expectAppliedOnce([edit]);
     await expectCacheIsCentral(d);
-    expect((await d.ws.call('customers.search', { query: demo(seeded - 1).customer.accountNumber })).length).toBe(1);
+    expect((await d.ws.call('customers.search', { query: demo(seeded - 1).customer.accountNumber })).hits.length).toBe(1);
     return { pulls: await pullsSince(mark, 'rep.later'), from };
   }
 
@@ -411,7 +411,7 @@ describe('the live-update stream', () => {
     const head = await changeHead(central.store.db);
     await eventually(() => d.statuses.some((s) => s.online && s.error === null) && Number(d.ws.core.session.unlocked().cache.getMeta('cursor')) === head, 15_000, 'caught up after the fault');
     await expectCacheIsCentral(d);
-    expect((await d.ws.call('customers.search', { query: demo(seeded - 1).customer.accountNumber })).length).toBe(1);
+    expect((await d.ws.call('customers.search', { query: demo(seeded - 1).customer.accountNumber })).hits.length).toBe(1);
   }
 
   it('reconnects after a drop and pulls what it missed', async () => {

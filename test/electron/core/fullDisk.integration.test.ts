@@ -117,7 +117,7 @@ describe('the console when the workstation disk is full', () => {
     expect(Number(cache().getMeta('cursor'))).toBeGreaterThan(Number(cursor));
     for (const i of [20, 49]) {
       const seeded = demo(i).customer;
-      expect(await ws.call('customers.search', { query: seeded.accountNumber, kind: 'account', limit: 5 })).toEqual([expect.objectContaining({ id: seeded.id })]);
+      expect((await ws.call('customers.search', { query: seeded.accountNumber, kind: 'account', limit: 5 })).hits).toEqual([expect.objectContaining({ id: seeded.id })]);
       expect((await ws.call('customers.open', { customerId: seeded.id })).customer).toEqual(cache().getRecord('customer', seeded.id));
     }
   });

@@ -128,7 +128,7 @@ describe('records born on a desk', () => {
       const pages = decryptedPages(...(await cacheFileAndKey(ws, username)));
       expect(pages.includes(Buffer.from(demo(2).customer.email))).toBe(true); // the scan finds what is there
       expect(erasedValues.filter((v) => pages.includes(Buffer.from(v)))).toEqual([]);
-      expect((await ws.call('customers.search', { query: customer.phones[0]!.number.slice(-7) })).map((h) => h.id)).not.toContain(customerId);
+      expect((await ws.call('customers.search', { query: customer.phones[0]!.number.slice(-7) })).hits.map((h) => h.id)).not.toContain(customerId);
     }
 
     // the certificate, read on the supervisor's desk: both desks confirmed
@@ -177,8 +177,8 @@ describe('records born on a desk', () => {
       const pages = decryptedPages(...(await cacheFileAndKey(ws, username)));
       expect(pages.includes(Buffer.from(customer.serviceAddress.line1))).toBe(true); // kept, and the scan finds it
       expect(erasedValues.filter((v) => pages.includes(Buffer.from(v)))).toEqual([]);
-      expect((await ws.call('customers.search', { query: '555-0188' })).map((h) => h.id)).not.toContain(customerId);
-      expect((await ws.call('customers.search', { query: customer.phones[0]!.number.slice(-7) })).map((h) => h.id)).toContain(customerId);
+      expect((await ws.call('customers.search', { query: '555-0188' })).hits.map((h) => h.id)).not.toContain(customerId);
+      expect((await ws.call('customers.search', { query: customer.phones[0]!.number.slice(-7) })).hits.map((h) => h.id)).toContain(customerId);
     }
     const certificate = await supervisor.call('erasure.certificate', { requestId: request.id });
     expect(certificate).toMatchObject({ scope: 'contact', erased: [expect.objectContaining({ entity: 'customer', fields: ['email', 'phones', 'mailingAddress', 'consents'] })] });
@@ -220,7 +220,7 @@ describe('records born on a desk', () => {
     const result = await rep.call('lead.convert', request);
     if (result.status !== 'converted') throw new Error(`not converted: ${JSON.stringify(result)}`);
     await eventually(() => cacheOf(rep).storedRecord('customer', result.customerId) ?? null, 20_000, 'the new customer on the desk');
-    expect((await rep.call('customers.search', { query: 'Adeyemi' })).map((h) => h.id)).toContain(result.customerId);
+    expect((await rep.call('customers.search', { query: 'Adeyemi' })).hits.map((h) => h.id)).toContain(result.customerId);
     await expect(supervisor.call('lead.convert', request)).rejects.toMatchObject({ code: 'validation', issues: [expect.objectContaining({ field: 'leadId', rule: 'transition.not_allowed' })] });
 
     await central.stop();

@@ -36,7 +36,7 @@ describe('searches and profile views in the audit log', () => {
       await rep.call('customers.search', { query: typed.slice(0, n) });
       now += 300;
     }
-    const hits = await rep.call('customers.search', { query: typed });
+    const hits = (await rep.call('customers.search', { query: typed })).hits;
     expect(hits.map((h) => h.id)).toContain(d.customer.id);
     await rep.call('customers.open', { customerId: d.customer.id });
     await rep.call('sync.now');
@@ -63,5 +63,25 @@ describe('searches and profile views in the audit log', () => {
     expect(searches).toHaveLength(2);
     expect(searches.every((s) => s.detail!.startsWith('phone'))).toBe(true);
     expect(JSON.stringify(searches)).not.toContain(digits.slice(0, 5));
+  });
+
+  it('records words typed together as one search of their kinds, the count and the profile opened, never a word', async () => {
+    const before = (await auditRows('customer.search')).length;
+    const d = demo(7);
+    const last4 = d.customer.phones[0]!.number.slice(-4);
+    const surname = d.customer.lastName.slice(0, 5).toLowerCase();
+    now += 15_000;
+    const found = await rep.call('customers.search', { query: `${last4} ${surname}` });
+    expect(found.hits[0]?.id).toBe(d.customer.id);
+    await rep.call('customers.open', { customerId: d.customer.id });
+    await rep.call('sync.now');
+    const searches = (await auditRows('customer.search')).slice(before);
+    expect(searches).toHaveLength(1);
+    expect(searches[0]!.detail).toMatch(new RegExp(`^phone or name search at .*: ${found.hits.length} results?$`));
+    const views = (await auditRows('record.view')).filter((v) => v.detail?.includes(searches[0]!.entity_id!));
+    expect(views.map((v) => v.entity_id)).toEqual([d.customer.id]);
+    const everything = JSON.stringify(await central.store.db.selectFrom('audit_log').selectAll().execute()).toLowerCase();
+    expect(everything).not.toContain(`${last4} ${surname}`);
+    expect(everything).not.toContain(surname);
   });
 });

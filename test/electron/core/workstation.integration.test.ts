@@ -65,7 +65,7 @@ describe('a care rep on a call', () => {
     const { customer } = demo(7);
     const digits = customer.phones[0]!.number.slice(2);
     for (const query of [digits, digits.slice(-4) + '', digits.slice(3, 8), `${customer.lastName} ${customer.firstName.slice(0, 2)}`, customer.email.slice(0, 6), customer.accountNumber]) {
-      const hits = await one.call('customers.search', { query });
+      const hits = (await one.call('customers.search', { query })).hits;
       expect(hits.map((h) => h.id), `search ${query}`).toContain(customer.id);
     }
   });
@@ -119,7 +119,7 @@ describe('a care rep on a call', () => {
     expect((await one.call('customers.open', { customerId: id })).changes).toEqual([]);
 
     await seenByTwo;
-    const hits = await two.call('customers.search', { query: '2125550199' });
+    const hits = (await two.call('customers.search', { query: '2125550199' })).hits;
     expect(hits.map((h) => h.id)).toContain(id);
     expect((await two.call('customers.open', { customerId: id })).customer.phones).toEqual([{ kind: 'mobile', number: newPhone }]);
   });
@@ -216,7 +216,7 @@ describe('working through an outage', () => {
     const offline = await ws.call('sync.status');
     expect(offline).toMatchObject({ online: false, pending: 1 });
     // still searchable by the new value while pending
-    expect((await ws.call('customers.search', { query: 'offline.edit@' })).map((h) => h.id)).toContain(id);
+    expect((await ws.call('customers.search', { query: 'offline.edit@' })).hits.map((h) => h.id)).toContain(id);
 
     await central.restart();
     await eventually(async () => (await ws.call('sync.status')).pending === 0, 30_000, 'outbox drained after reconnect');

@@ -1,0 +1,11 @@
+const count = new Intl.NumberFormat('en-US');
+
+/**
+ * The head of the result list. At a million customers a fragment matches hundreds: when the list
+ * is cut the rep is told how many matched ("25 of 340 customers", "25 of 1,000+ customers" past
+ * the count's cap), so they know to add a word ("4151 breit") rather than scroll.
+ */
+export function resultsSummary(shown: number, total: number, capped: boolean): string {
+  if (capped || total > shown) return `${count.format(shown)} of ${count.format(Math.max(total, shown))}${capped ? '+' : ''} customers`;
+  return `${count.format(shown)} ${shown === 1 ? 'customer' : 'customers'}`;
+}
