@@ -48,9 +48,10 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   ingest-mail [--from DIR]               email inquiries from a folder of .eml files or a Maildir (default: config mailDrop)
   publish-policy --changes TEXT | --changes-file FILE   publish the next privacy-policy version with what changed
   policy-versions                        each privacy-policy version: who acknowledged it, who has not yet
-  serve [--port P] [--enrolment-port E] [--host H]
+  serve [--port P] [--enrolment-port E] [--host H] [--drain-seconds S]
                                          serve over HTTPS: the API for enrolled devices on P (default
-                                         127.0.0.1:8443) and enrolment on E (default P + 1)
+                                         127.0.0.1:8443) and enrolment on E (default P + 1); on SIGTERM,
+                                         /v1/ready answers 503 for S seconds (default 0) before the listeners close
 
   roles: ${ROLES.join(', ')}; default data dir: .caredesk/central`;
 
@@ -69,6 +70,7 @@ const { values: options, positionals } = parseArgs({
     port: { type: 'string' },
     'enrolment-port': { type: 'string' },
     host: { type: 'string' },
+    'drain-seconds': { type: 'string' },
     to: { type: 'string' },
     from: { type: 'string' },
     changes: { type: 'string' },
@@ -442,7 +444,8 @@ const commands: Record<string, () => Promise<void>> = {
 
   async serve() {
     const enrolmentPort = numberOption('enrolment-port', options['enrolment-port']);
-    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443, ...(enrolmentPort === undefined ? {} : { enrolmentPort }) });
+    const drainSeconds = numberOption('drain-seconds', options['drain-seconds']) ?? 0;
+    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443, ...(enrolmentPort === undefined ? {} : { enrolmentPort }), drainMs: drainSeconds * 1000 });
     console.log(`CareDesk central store listening on ${store.url} (enrolled devices) and ${store.enrolmentUrl} (enrolment)`);
     const stop = () => void store.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

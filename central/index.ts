@@ -10,6 +10,7 @@ import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
 import { createEnrolmentServer, createHttpServer } from './http/server';
 import { prepareDecoy } from './identity/passwords';
+import { Readiness } from './ops/readiness';
 import { openDatabase } from './storage/database';
 import type { CentralDb } from './storage/schema';
 import { inProcessChangeFeed } from './sync/changeFeed';
@@ -126,6 +127,8 @@ export async function startCentralStore(
     retentionPurgeMs?: number;
     /** how often the configured mail drop is read (default config `mailDropIntervalMinutes`; tests shorten it) */
     mailDropIntervalMs?: number;
+    /** on close, how long the listeners keep serving while readiness says `shutting_down`, so that a load balancer drains the node first (default 0) */
+    drainMs?: number;
   },
 ): Promise<CentralStore> {
   const central = await openCentral(options);
@@ -143,8 +146,9 @@ export async function startCentralStore(
     // email inquiries from the configured drop: now (not awaited), then every few minutes
     if (central.mailDrop) mailDrop = scheduleMailDrop(central.context, { dir: central.mailDrop.dir, intervalMs: options.mailDropIntervalMs ?? central.mailDrop.intervalMinutes * 60_000 });
     const internalErrors = new InternalErrors(options.errorLog ?? stderrErrorLog, central.context.clock);
-    const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors });
-    const enrolment = await createEnrolmentServer(central.context, central.tls, { logger: options.logger, internalErrors });
+    const readiness = new Readiness(central.db);
+    const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors, readiness });
+    const enrolment = await createEnrolmentServer(central.context, central.tls, { logger: options.logger, internalErrors, readiness });
     apps.push(app, enrolment);
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as { port: number };
@@ -165,6 +169,8 @@ export async function startCentralStore(
         },
       },
       async close() {
+        readiness.markStopping();
+        if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
         await watch?.stop();
         await retention?.stop();
         await mailDrop?.stop();

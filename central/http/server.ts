@@ -11,7 +11,8 @@ import { historyRoutes } from './routes/history';
 import { operationRoutes } from '../operations';
 import { erasureRoutes } from './routes/erasure';
 import { eventRoutes } from './routes/events';
-import { enrolmentRoutes, healthRoute, identityRoutes } from './routes/identity';
+import { Readiness } from '../ops/readiness';
+import { enrolmentRoutes, healthRoute, identityRoutes, readyRoute } from './routes/identity';
 import { syncRoutes } from './routes/sync';
 import { verificationRoutes } from './routes/verification';
 
@@ -32,6 +33,8 @@ export interface TlsMaterial {
 interface ServerOptions {
   logger?: boolean;
   internalErrors?: InternalErrors;
+  /** the node's readiness, shared by its listeners (default: one that never stops) */
+  readiness?: Readiness;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
   const app = baseApp(ctx, tls, { requestCert: true, rejectUnauthorized: true }, options.logger, internalErrors);
   app.addHook('onRequest', async (request) => checkAccess(ctx, request));
   healthRoute(app, ctx);
+  readyRoute(app, options.readiness ?? new Readiness(ctx.db));
   identityRoutes(app, ctx);
   syncRoutes(app, ctx, internalErrors);
   verificationRoutes(app, ctx);
@@ -60,13 +64,14 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
 }
 
 /**
- * The enrolment listener: the handshake asks for no certificate, and only health and enrolment
+ * The enrolment listener: the handshake asks for no certificate, and only health, readiness and enrolment
  * answer (every other path is `not_found`). An enrolment code is the credential here; codes are
  * throttled per address and in total (identity/enrolmentThrottle.ts).
  */
 export async function createEnrolmentServer(ctx: StoreContext, tls: TlsMaterial, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = baseApp(ctx, tls, { requestCert: false }, options.logger, options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock));
   healthRoute(app, ctx);
+  readyRoute(app, options.readiness ?? new Readiness(ctx.db));
   enrolmentRoutes(app, ctx);
   await app.ready();
   return app;
