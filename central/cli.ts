@@ -48,10 +48,12 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   ingest-mail [--from DIR]               email inquiries from a folder of .eml files or a Maildir (default: config mailDrop)
   publish-policy --changes TEXT | --changes-file FILE   publish the next privacy-policy version with what changed
   policy-versions                        each privacy-policy version: who acknowledged it, who has not yet
-  serve [--port P] [--enrolment-port E] [--host H] [--drain-seconds S]
+  serve [--port P] [--enrolment-port E] [--host H] [--drain-seconds S] [--ops-port O] [--ops-host OH]
                                          serve over HTTPS: the API for enrolled devices on P (default
                                          127.0.0.1:8443) and enrolment on E (default P + 1); on SIGTERM,
-                                         /v1/ready answers 503 for S seconds (default 0) before the listeners close
+                                         /v1/ready answers 503 for S seconds (default 0) before the listeners close;
+                                         /metrics and the probes over plain HTTP on OH:O (default 127.0.0.1;
+                                         O also from CAREDESK_OPS_PORT or config.json ops; off without a port)
 
   roles: ${ROLES.join(', ')}; default data dir: .caredesk/central`;
 
@@ -71,6 +73,8 @@ const { values: options, positionals } = parseArgs({
     'enrolment-port': { type: 'string' },
     host: { type: 'string' },
     'drain-seconds': { type: 'string' },
+    'ops-port': { type: 'string' },
+    'ops-host': { type: 'string' },
     to: { type: 'string' },
     from: { type: 'string' },
     changes: { type: 'string' },
@@ -445,8 +449,10 @@ const commands: Record<string, () => Promise<void>> = {
   async serve() {
     const enrolmentPort = numberOption('enrolment-port', options['enrolment-port']);
     const drainSeconds = numberOption('drain-seconds', options['drain-seconds']) ?? 0;
-    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443, ...(enrolmentPort === undefined ? {} : { enrolmentPort }), drainMs: drainSeconds * 1000 });
-    console.log(`CareDesk central store listening on ${store.url} (enrolled devices) and ${store.enrolmentUrl} (enrolment)`);
+    const opsPort = numberOption('ops-port', options['ops-port'] ?? process.env.CAREDESK_OPS_PORT);
+    const ops = { ...(opsPort === undefined ? {} : { port: opsPort }), ...(options['ops-host'] ? { host: options['ops-host'] } : {}) };
+    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443, ...(enrolmentPort === undefined ? {} : { enrolmentPort }), drainMs: drainSeconds * 1000, ops });
+    console.log(`CareDesk central store listening on ${store.url} (enrolled devices) and ${store.enrolmentUrl} (enrolment)${store.opsUrl ? `; metrics and probes on ${store.opsUrl}` : ''}`);
     const stop = () => void store.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

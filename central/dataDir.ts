@@ -47,6 +47,13 @@ const DatabaseConfig = z.strictObject({
   caFile: z.string().optional(),
 });
 
+/** The ops listener (ops/opsServer.ts): plain HTTP, /metrics and probes; off when absent. */
+export const OpsListenerConfig = z.strictObject({
+  port: z.number().int().min(0).max(65535),
+  /** default 127.0.0.1: the metrics hold no id, but they are the operator's, not the network's */
+  host: z.string().min(1).optional(),
+});
+
 const Config = z.strictObject({
   /** PostgreSQL (see DatabaseConfig); absent: the SQLite file central.sqlite in the data dir */
   database: DatabaseConfig.optional(),
@@ -78,6 +85,8 @@ const Config = z.strictObject({
   adjustmentApprovalAboveCents: BillingPolicy.shape.adjustmentApprovalAboveCents.optional(),
   /** the SMTP relay replies to email inquiries go through (inquiries/relay.ts); without it, replies cannot be sent */
   mailRelay: MailRelayConfig.optional(),
+  /** the ops listener for Prometheus and probes (ops/opsServer.ts); off when absent */
+  ops: OpsListenerConfig.optional(),
 });
 export type CentralConfig = z.infer<typeof Config>;
 

@@ -10,8 +10,10 @@ import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
 import { createEnrolmentServer, createHttpServer } from './http/server';
 import { prepareDecoy } from './identity/passwords';
+import { observePool, observeProcess, storeMetrics } from './ops/metrics';
+import { createOpsServer } from './ops/opsServer';
 import { Readiness } from './ops/readiness';
-import { openDatabase } from './storage/database';
+import { openDatabase, poolStats } from './storage/database';
 import type { CentralDb } from './storage/schema';
 import { inProcessChangeFeed } from './sync/changeFeed';
 import { storeGeneration } from './sync/generation';
@@ -53,6 +55,8 @@ export interface OpenedCentral {
   tls: { certPem: string; keyPem: string; caPem: string };
   /** the mail drop config.json names (`serve` reads it on a schedule), or null */
   mailDrop: { dir: string; intervalMinutes: number } | null;
+  /** the ops listener config.json names, or null */
+  ops: { port: number; host?: string } | null;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,9 @@ export interface OpenedCentral {
 export async function openCentral(options: CentralOptions): Promise<OpenedCentral> {
   const material = await prepareDataDir(options.dataDir);
   const db = await openDatabase(material.database);
+  const metrics = storeMetrics();
+  const pool = poolStats(db);
+  if (pool) observePool(metrics, pool);
   const context: StoreContext = {
     db,
     clock: options.clock ?? (() => new Date()),
@@ -76,6 +83,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     erasureLedgerFile: material.erasureLedgerFile,
     generation: await storeGeneration(db),
     mailRelay: material.mailRelay,
+    metrics,
   };
   await reconcileLedger(db, material.erasureLedgerFile);
   return {
@@ -86,6 +94,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     context,
     tls: { ...material.server, caPem: material.ca.certPem },
     mailDrop: material.mailDrop,
+    ops: material.config.ops ?? null,
     close: async () => {
       material.mailRelay?.close();
       await db.destroy();
@@ -98,6 +107,8 @@ export interface CentralStore {
   url: string;
   /** enrolment, the one listener that takes a handshake without a device certificate: e.g. https://127.0.0.1:8444 */
   enrolmentUrl: string;
+  /** the ops listener (plain HTTP: /metrics, health, readiness), e.g. http://127.0.0.1:9464, or null when not configured */
+  opsUrl: string | null;
   /** the organisation CA: it signed the server certificate and signs device certificates */
   caPem: string;
   dataDir: string;
@@ -127,6 +138,8 @@ export async function startCentralStore(
     retentionPurgeMs?: number;
     /** how often the configured mail drop is read (default config `mailDropIntervalMinutes`; tests shorten it) */
     mailDropIntervalMs?: number;
+    /** the ops listener (/metrics, probes); each field over config.json's `ops`; off when neither names a port */
+    ops?: { port?: number; host?: string };
     /** on close, how long the listeners keep serving while readiness says `shutting_down`, so that a load balancer drains the node first (default 0) */
     drainMs?: number;
   },
@@ -154,10 +167,21 @@ export async function startCentralStore(
     const { port } = app.server.address() as { port: number };
     await enrolment.listen({ host, port: options.enrolmentPort ?? defaultEnrolmentPort(options.port ?? 0) });
     const enrolmentPort = (enrolment.server.address() as { port: number }).port;
-    const origin = (p: number) => `https://${host.includes(':') ? `[${host}]` : host}:${p}`;
+    const origin = (p: number, h = host, scheme = 'https') => `${scheme}://${h.includes(':') ? `[${h}]` : h}:${p}`;
+    let opsUrl: string | null = null;
+    const opsPort = options.ops?.port ?? central.ops?.port;
+    if (opsPort !== undefined) {
+      const opsHost = options.ops?.host ?? central.ops?.host ?? '127.0.0.1';
+      observeProcess(central.context.metrics, () => internalErrors.count);
+      const ops = await createOpsServer(central.context, readiness);
+      apps.push(ops);
+      await ops.listen({ host: opsHost, port: opsPort });
+      opsUrl = origin((ops.server.address() as { port: number }).port, opsHost, 'http');
+    }
     return {
       url: origin(port),
       enrolmentUrl: origin(enrolmentPort),
+      opsUrl,
       caPem: central.tls.caPem,
       dataDir: central.dataDir,
       db: central.db,
@@ -174,7 +198,7 @@ export async function startCentralStore(
         await watch?.stop();
         await retention?.stop();
         await mailDrop?.stop();
-        await Promise.all([app.close(), enrolment.close()]);
+        await Promise.all(apps.map((a) => a.close()));
         await central.close();
       },
     };

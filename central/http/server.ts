@@ -12,6 +12,7 @@ import { operationRoutes } from '../operations';
 import { erasureRoutes } from './routes/erasure';
 import { eventRoutes } from './routes/events';
 import { Readiness } from '../ops/readiness';
+import { observeRequests } from '../ops/requestSummary';
 import { enrolmentRoutes, healthRoute, identityRoutes, readyRoute } from './routes/identity';
 import { syncRoutes } from './routes/sync';
 import { verificationRoutes } from './routes/verification';
@@ -48,6 +49,7 @@ interface ServerOptions {
 export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, options: ServerOptions = {}): Promise<FastifyInstance> {
   const internalErrors = options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock);
   const app = baseApp(ctx, tls, { requestCert: true, rejectUnauthorized: true }, options.logger, internalErrors);
+  observeRequests(app, ctx.metrics, 'api');
   app.addHook('onRequest', async (request) => checkAccess(ctx, request));
   healthRoute(app, ctx);
   readyRoute(app, options.readiness ?? new Readiness(ctx.db));
@@ -70,6 +72,7 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
  */
 export async function createEnrolmentServer(ctx: StoreContext, tls: TlsMaterial, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = baseApp(ctx, tls, { requestCert: false }, options.logger, options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock));
+  observeRequests(app, ctx.metrics, 'enrolment');
   healthRoute(app, ctx);
   readyRoute(app, options.readiness ?? new Readiness(ctx.db));
   enrolmentRoutes(app, ctx);

@@ -85,6 +85,12 @@ function openPostgres(t: Extract<DatabaseTarget, { kind: 'postgres' }>): Central
   return db;
 }
 
+/** The connections of `db`'s PostgreSQL pool now, for the metrics (ops/metrics.ts); null on SQLite. */
+export function poolStats(db: CentralDb): (() => { total: number; idle: number; waiting: number }) | null {
+  const pool = postgresPools.get(db);
+  return pool ? () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) : null;
+}
+
 /** Whether `db` (or a transaction on it) is PostgreSQL. */
 export function isPostgres(db: CentralDb | Tx): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
