@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { BillingPolicy, CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
 import { ensureKeyFile } from './billing/masterKeys';
+import { LogConfig } from './ops/log';
 import { MAIL_DROP_INTERVAL_MINUTES } from './inquiries/mailDrop';
 import { MailRelayConfig, smtpRelay, type MailRelay } from './inquiries/relay';
 import {
@@ -87,6 +88,8 @@ const Config = z.strictObject({
   mailRelay: MailRelayConfig.optional(),
   /** the ops listener for Prometheus and probes (ops/opsServer.ts); off when absent */
   ops: OpsListenerConfig.optional(),
+  /** structured logs (ops/log.ts): level, and a file instead of stdout; `serve` logs at info to stdout without it */
+  log: LogConfig.optional(),
 });
 export type CentralConfig = z.infer<typeof Config>;
 
@@ -102,6 +105,8 @@ export interface DataDirMaterial {
   erasureLedgerFile: string;
   /** the relay replies go through; null when config.json names none */
   mailRelay: MailRelay | null;
+  /** config.json's log, its file resolved; null when it names none */
+  log: LogConfig | null;
   /** the mail drop `serve` reads, resolved, and how often; null when config.json names none */
   mailDrop: { dir: string; intervalMinutes: number } | null;
   ca: CertificateAuthority;
@@ -198,6 +203,7 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
     cardKeyFile,
     erasureLedgerFile: resolveIn(dataDir, config.erasureLedgerFile ?? DATA_FILES.erasureLedger),
     mailRelay: config.mailRelay ? smtpRelay(config.mailRelay, (p) => resolveIn(dataDir, p)) : null,
+    log: config.log ? { ...config.log, ...(config.log.file ? { file: resolveIn(dataDir, config.log.file) } : {}) } : null,
     mailDrop: config.mailDrop ? { dir: resolveIn(dataDir, config.mailDrop), intervalMinutes: config.mailDropIntervalMinutes ?? MAIL_DROP_INTERVAL_MINUTES } : null,
     ca: await loadCertificateAuthority(tls.ca),
     server: tls.server,

@@ -10,10 +10,11 @@ import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
 import { createEnrolmentServer, createHttpServer } from './http/server';
 import { prepareDecoy } from './identity/passwords';
+import { storeLog, type LogConfig } from './ops/log';
 import { observePool, observeProcess, storeMetrics } from './ops/metrics';
 import { createOpsServer } from './ops/opsServer';
 import { Readiness } from './ops/readiness';
-import { openDatabase, poolStats } from './storage/database';
+import { isPostgres, openDatabase, poolStats } from './storage/database';
 import type { CentralDb } from './storage/schema';
 import { inProcessChangeFeed } from './sync/changeFeed';
 import { storeGeneration } from './sync/generation';
@@ -57,6 +58,8 @@ export interface OpenedCentral {
   mailDrop: { dir: string; intervalMinutes: number } | null;
   /** the ops listener config.json names, or null */
   ops: { port: number; host?: string } | null;
+  /** the log config.json names (its file resolved), or null */
+  log: LogConfig | null;
   close(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     tls: { ...material.server, caPem: material.ca.certPem },
     mailDrop: material.mailDrop,
     ops: material.config.ops ?? null,
+    log: material.log,
     close: async () => {
       material.mailRelay?.close();
       await db.destroy();
@@ -132,7 +136,9 @@ export async function startCentralStore(
     host?: string;
     port?: number;
     enrolmentPort?: number;
-    logger?: boolean;
+    /** structured logs (ops/log.ts), each field over config.json's `log`; none when neither is given */
+    log?: LogConfig;
+    /** where internal errors go (default: the log when there is one, else a JSON line on stderr) */
     errorLog?: InternalErrorLog;
     /** how often retained billing records past their retention are purged (default hourly; tests shorten it) */
     retentionPurgeMs?: number;
@@ -146,6 +152,9 @@ export async function startCentralStore(
 ): Promise<CentralStore> {
   const central = await openCentral(options);
   const host = options.host ?? '127.0.0.1';
+  const logs = storeLog(options.log || central.log ? { ...central.log, ...options.log } : null);
+  const { log } = logs;
+  log.info({ database: isPostgres(central.db) ? 'postgresql' : 'sqlite' }, 'central store starting');
   let watch: { stop(): Promise<void> } | null = null;
   let retention: RetentionSchedule | null = null;
   let mailDrop: MailDropSchedule | null = null;
@@ -158,10 +167,12 @@ export async function startCentralStore(
     retention = await scheduleRetentionPurge(central.context, { intervalMs: options.retentionPurgeMs ?? RETENTION_PURGE_INTERVAL_MS });
     // email inquiries from the configured drop: now (not awaited), then every few minutes
     if (central.mailDrop) mailDrop = scheduleMailDrop(central.context, { dir: central.mailDrop.dir, intervalMs: options.mailDropIntervalMs ?? central.mailDrop.intervalMinutes * 60_000 });
-    const internalErrors = new InternalErrors(options.errorLog ?? stderrErrorLog, central.context.clock);
+    // an internal error's line holds its class and code, never its message (http/internalErrors.ts)
+    const errorLog: InternalErrorLog = options.errorLog ?? (logs.enabled ? ({ code, ...entry }) => log.error({ ...entry, errorCode: code }, 'internal error') : stderrErrorLog);
+    const internalErrors = new InternalErrors(errorLog, central.context.clock);
     const readiness = new Readiness(central.db);
-    const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors, readiness });
-    const enrolment = await createEnrolmentServer(central.context, central.tls, { logger: options.logger, internalErrors, readiness });
+    const app = await createHttpServer(central.context, central.tls, { log, internalErrors, readiness });
+    const enrolment = await createEnrolmentServer(central.context, central.tls, { log, internalErrors, readiness });
     apps.push(app, enrolment);
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as { port: number };
@@ -169,6 +180,7 @@ export async function startCentralStore(
     const enrolmentPort = (enrolment.server.address() as { port: number }).port;
     const origin = (p: number, h = host, scheme = 'https') => `${scheme}://${h.includes(':') ? `[${h}]` : h}:${p}`;
     let opsUrl: string | null = null;
+    let closing: Promise<void> | undefined;
     const opsPort = options.ops?.port ?? central.ops?.port;
     if (opsPort !== undefined) {
       const opsHost = options.ops?.host ?? central.ops?.host ?? '127.0.0.1';
@@ -178,6 +190,7 @@ export async function startCentralStore(
       await ops.listen({ host: opsHost, port: opsPort });
       opsUrl = origin((ops.server.address() as { port: number }).port, opsHost, 'http');
     }
+    log.info({ api: origin(port), enrolment: origin(enrolmentPort), ops: opsUrl }, 'listening');
     return {
       url: origin(port),
       enrolmentUrl: origin(enrolmentPort),
@@ -192,14 +205,21 @@ export async function startCentralStore(
           return internalErrors.count;
         },
       },
-      async close() {
-        readiness.markStopping();
-        if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
-        await watch?.stop();
-        await retention?.stop();
-        await mailDrop?.stop();
-        await Promise.all(apps.map((a) => a.close()));
-        await central.close();
+      close() {
+        // once, however many callers ask (the CLI's signal and a test's dispose)
+        closing ??= (async () => {
+          log.info('stopping');
+          readiness.markStopping();
+          if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+          await watch?.stop();
+          await retention?.stop();
+          await mailDrop?.stop();
+          await Promise.all(apps.map((a) => a.close()));
+          await central.close();
+          log.info('stopped');
+          logs.close();
+        })();
+        return closing;
       },
     };
   } catch (err) {
@@ -208,6 +228,8 @@ export async function startCentralStore(
     await mailDrop?.stop();
     await Promise.all(apps.map((a) => a.close()));
     await central.close();
+    log.error({ errorClass: err instanceof Error ? err.constructor.name : typeof err }, 'failed to start');
+    logs.close();
     throw err;
   }
 }
