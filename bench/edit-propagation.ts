@@ -184,7 +184,7 @@ async function main(): Promise<void> {
         log(`edit ${i}: ${err instanceof Error ? err.message : String(err)}; A: ${JSON.stringify(status)}; B shows ${onBNow === email ? 'the new value' : 'an older value'}`);
         await onB.catch(() => undefined);
       }
-      if ((i + 1) % 100 === 0) log(`  ${i + 1 - Math.min(i + 1, WARM_UP)} of ${EDITS} edits (${fmt((performance.now() - started) / 1000, 1)} s)`);
+      if (i + 1 > WARM_UP && (i + 1 - WARM_UP) % 100 === 0) log(`  ${i + 1 - WARM_UP} of ${EDITS} edits (${fmt((performance.now() - started) / 1000, 1)} s)`);
     }
     const ops = served.ops;
     const outcomes = await Promise.all(['applied', 'conflict', 'rejected', 'held'].map(async (o) => `${o} ${(await scrape(ops, `caredesk_pushed_mutations_total{outcome="${o}"}`)) || 0}`));
