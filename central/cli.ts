@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CareDeskError, INACTIVITY_DISABLE_DAYS, ROLES, Role, SessionPolicy, parseOrThrow } from '../domain';
 import { generatePassword } from './identity/passwords';
 import { DATA_FILES } from './dataDir';
+import { LogConfig } from './ops/log';
 import { certificateFingerprint } from './pki/certificates';
 import { restoreDatabase } from './erasure/restore';
 import { purgeRetained } from './erasure/retention';
@@ -49,9 +50,13 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
   ingest-mail [--from DIR]               email inquiries from a folder of .eml files or a Maildir (default: config mailDrop)
   publish-policy --changes TEXT | --changes-file FILE   publish the next privacy-policy version with what changed
   policy-versions                        each privacy-policy version: who acknowledged it, who has not yet
-  serve [--port P] [--enrolment-port E] [--host H]
+  serve [--port P] [--enrolment-port E] [--host H] [--drain-seconds S] [--ops-port O] [--ops-host OH] [--log-level L] [--log-file F]
                                          serve over HTTPS: the API for enrolled devices on P (default
-                                         127.0.0.1:8443) and enrolment on E (default P + 1)
+                                         127.0.0.1:8443) and enrolment on E (default P + 1); on SIGTERM,
+                                         /v1/ready answers 503 for S seconds (default 0) before the listeners close;
+                                         /metrics and the probes over plain HTTP on OH:O (default 127.0.0.1;
+                                         O also from CAREDESK_OPS_PORT or config.json ops; off without a port);
+                                         JSON log lines at L (default info) to stdout or to F (also config.json log)
 
   roles: ${ROLES.join(', ')}; default data dir: .caredesk/central`;
 
@@ -70,6 +75,11 @@ const { values: options, positionals } = parseArgs({
     port: { type: 'string' },
     'enrolment-port': { type: 'string' },
     host: { type: 'string' },
+    'drain-seconds': { type: 'string' },
+    'ops-port': { type: 'string' },
+    'ops-host': { type: 'string' },
+    'log-level': { type: 'string' },
+    'log-file': { type: 'string' },
     to: { type: 'string' },
     from: { type: 'string' },
     checkpoints: { type: 'string' },
@@ -452,8 +462,13 @@ const commands: Record<string, () => Promise<void>> = {
 
   async serve() {
     const enrolmentPort = numberOption('enrolment-port', options['enrolment-port']);
-    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443, ...(enrolmentPort === undefined ? {} : { enrolmentPort }) });
-    console.log(`CareDesk central store listening on ${store.url} (enrolled devices) and ${store.enrolmentUrl} (enrolment)`);
+    const drainSeconds = numberOption('drain-seconds', options['drain-seconds']) ?? 0;
+    const opsPort = numberOption('ops-port', options['ops-port'] ?? process.env.CAREDESK_OPS_PORT);
+    const ops = { ...(opsPort === undefined ? {} : { port: opsPort }), ...(options['ops-host'] ? { host: options['ops-host'] } : {}) };
+    // serve always logs (at info, to stdout, unless told otherwise); the command line's fields over config.json's
+    const log = parseOrThrow(LogConfig, { ...(options['log-level'] ? { level: options['log-level'] } : {}), ...(options['log-file'] ? { file: resolve(options['log-file']) } : {}) });
+    const store = await startCentralStore({ dataDir, host: options.host, port: numberOption('port', options.port) ?? 8443, ...(enrolmentPort === undefined ? {} : { enrolmentPort }), drainMs: drainSeconds * 1000, ops, log });
+    console.log(`CareDesk central store listening on ${store.url} (enrolled devices) and ${store.enrolmentUrl} (enrolment)${store.opsUrl ? `; metrics and probes on ${store.opsUrl}` : ''}`);
     const stop = () => void store.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -2,6 +2,7 @@ import type { CheckpointSink } from './audit/checkpoints';
 import type { ProtocolRange, SessionPolicy } from '../domain';
 import type { MasterKeyring } from './billing/masterKeys';
 import type { MailRelay } from './inquiries/relay';
+import type { StoreMetrics } from './ops/metrics';
 import type { ChangeFeed } from './sync/changeFeed';
 import type { CertificateAuthority } from './pki/certificates';
 import type { CentralDb } from './storage/schema';
@@ -38,4 +39,6 @@ export interface StoreContext {
   auditCheckpoints: CheckpointSink;
   /** the generation of the change log, replaced by every restore (sync/generation.ts, protocol 3) */
   generation: string;
+  /** what the ops listener's /metrics shows (ops/metrics.ts): counts and timings, never an id */
+  metrics: StoreMetrics;
 }

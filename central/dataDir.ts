@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BillingPolicy, CareDeskError, SessionPolicy, issuesFromZod } from '../domain';
 import { CHECKPOINT_INTERVAL_MINUTES, loadCheckpointSigner, type CheckpointSink } from './audit/checkpoints';
 import { ensureKeyFile } from './billing/masterKeys';
+import { LogConfig } from './ops/log';
 import { MAIL_DROP_INTERVAL_MINUTES } from './inquiries/mailDrop';
 import { MailRelayConfig, smtpRelay, type MailRelay } from './inquiries/relay';
 import {
@@ -48,6 +49,13 @@ const DatabaseConfig = z.strictObject({
   poolMax: z.number().int().min(1).max(200).optional(),
   /** the CA that signed the database server's certificate: TLS to the database, verified */
   caFile: z.string().optional(),
+});
+
+/** The ops listener (ops/opsServer.ts): plain HTTP, /metrics and probes; off when absent. */
+export const OpsListenerConfig = z.strictObject({
+  port: z.number().int().min(0).max(65535),
+  /** default 127.0.0.1: the metrics hold no id, but they are the operator's, not the network's */
+  host: z.string().min(1).optional(),
 });
 
 const Config = z.strictObject({
@@ -94,6 +102,10 @@ const Config = z.strictObject({
   adjustmentApprovalAboveCents: BillingPolicy.shape.adjustmentApprovalAboveCents.optional(),
   /** the SMTP relay replies to email inquiries go through (inquiries/relay.ts); without it, replies cannot be sent */
   mailRelay: MailRelayConfig.optional(),
+  /** the ops listener for Prometheus and probes (ops/opsServer.ts); off when absent */
+  ops: OpsListenerConfig.optional(),
+  /** structured logs (ops/log.ts): level, and a file instead of stdout; `serve` logs at info to stdout without it */
+  log: LogConfig.optional(),
 });
 export type CentralConfig = z.infer<typeof Config>;
 
@@ -111,6 +123,8 @@ export interface DataDirMaterial {
   auditCheckpoints: CheckpointSink;
   /** the relay replies go through; null when config.json names none */
   mailRelay: MailRelay | null;
+  /** config.json's log, its file resolved; null when it names none */
+  log: LogConfig | null;
   /** the mail drop `serve` reads, resolved, and how often; null when config.json names none */
   mailDrop: { dir: string; intervalMinutes: number } | null;
   ca: CertificateAuthority;
@@ -216,6 +230,7 @@ export async function prepareDataDir(dataDir: string, now = new Date()): Promise
     erasureLedgerFile: resolveIn(dataDir, config.erasureLedgerFile ?? DATA_FILES.erasureLedger),
     auditCheckpoints,
     mailRelay: config.mailRelay ? smtpRelay(config.mailRelay, (p) => resolveIn(dataDir, p)) : null,
+    log: config.log ? { ...config.log, ...(config.log.file ? { file: resolveIn(dataDir, config.log.file) } : {}) } : null,
     mailDrop: config.mailDrop ? { dir: resolveIn(dataDir, config.mailDrop), intervalMinutes: config.mailDropIntervalMinutes ?? MAIL_DROP_INTERVAL_MINUTES } : null,
     ca: await loadCertificateAuthority(tls.ca),
     server: tls.server,

@@ -11,7 +11,11 @@ import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
 import { createEnrolmentServer, createHttpServer } from './http/server';
 import { prepareDecoy } from './identity/passwords';
-import { openDatabase } from './storage/database';
+import { storeLog, type LogConfig, type StoreLog } from './ops/log';
+import { observePool, observeProcess, storeMetrics } from './ops/metrics';
+import { createOpsServer } from './ops/opsServer';
+import { Readiness } from './ops/readiness';
+import { isPostgres, openDatabase, poolStats } from './storage/database';
 import type { CentralDb } from './storage/schema';
 import { inProcessChangeFeed } from './sync/changeFeed';
 import { storeGeneration } from './sync/generation';
@@ -55,6 +59,10 @@ export interface OpenedCentral {
   mailDrop: { dir: string; intervalMinutes: number } | null;
   /** where signed checkpoints of the audit chain go (`serve` writes them on a schedule, `audit-checkpoint` on demand) */
   auditCheckpoints: CheckpointSink;
+  /** the ops listener config.json names, or null */
+  ops: { port: number; host?: string } | null;
+  /** the log config.json names (its file resolved), or null */
+  log: LogConfig | null;
   close(): Promise<void>;
 }
 
@@ -62,6 +70,9 @@ export interface OpenedCentral {
 export async function openCentral(options: CentralOptions): Promise<OpenedCentral> {
   const material = await prepareDataDir(options.dataDir);
   const db = await openDatabase(material.database);
+  const metrics = storeMetrics();
+  const pool = poolStats(db);
+  if (pool) observePool(metrics, pool);
   const context: StoreContext = {
     db,
     clock: options.clock ?? (() => new Date()),
@@ -79,6 +90,7 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     auditCheckpoints: material.auditCheckpoints,
     generation: await storeGeneration(db),
     mailRelay: material.mailRelay,
+    metrics,
   };
   await reconcileLedger(db, material.erasureLedgerFile);
   return {
@@ -90,6 +102,8 @@ export async function openCentral(options: CentralOptions): Promise<OpenedCentra
     tls: { ...material.server, caPem: material.ca.certPem },
     mailDrop: material.mailDrop,
     auditCheckpoints: material.auditCheckpoints,
+    ops: material.config.ops ?? null,
+    log: material.log,
     close: async () => {
       material.mailRelay?.close();
       await db.destroy();
@@ -102,6 +116,8 @@ export interface CentralStore {
   url: string;
   /** enrolment, the one listener that takes a handshake without a device certificate: e.g. https://127.0.0.1:8444 */
   enrolmentUrl: string;
+  /** the ops listener (plain HTTP: /metrics, health, readiness), e.g. http://127.0.0.1:9464, or null when not configured */
+  opsUrl: string | null;
   /** the organisation CA: it signed the server certificate and signs device certificates */
   caPem: string;
   dataDir: string;
@@ -115,10 +131,10 @@ export interface CentralStore {
   close(): Promise<void>;
 }
 
-/** A checkpoint not written (its file's storage or its endpoint unreachable): said on stderr, without what it would have held; tried again next interval. */
-function checkpointFailed(err: unknown): void {
+/** A checkpoint not written (its file's storage or its endpoint unreachable): logged by class and code, never what it would have held; tried again next interval. */
+function checkpointFailed(log: StoreLog['log'], err: unknown): void {
   const code = (err as { code?: unknown } | null)?.code;
-  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'audit checkpoint not written', errorClass: err instanceof Error ? err.constructor.name : typeof err, code: typeof code === 'string' ? code : null })}\n`);
+  log.error({ errorClass: err instanceof Error ? err.constructor.name : typeof err, errorCode: typeof code === 'string' ? code : null }, 'audit checkpoint not written');
 }
 
 /** The enrolment listener's port when none is given (domain/sync/protocol.ts), or any free one when the API's is. */
@@ -131,7 +147,9 @@ export async function startCentralStore(
     host?: string;
     port?: number;
     enrolmentPort?: number;
-    logger?: boolean;
+    /** structured logs (ops/log.ts), each field over config.json's `log`; none when neither is given */
+    log?: LogConfig;
+    /** where internal errors go (default: the log when there is one, else a JSON line on stderr) */
     errorLog?: InternalErrorLog;
     /** how often retained billing records past their retention are purged (default hourly; tests shorten it) */
     retentionPurgeMs?: number;
@@ -139,10 +157,17 @@ export async function startCentralStore(
     mailDropIntervalMs?: number;
     /** how often the audit chain's head is checkpointed (default config `auditCheckpoints.intervalMinutes`; tests shorten it) */
     checkpointIntervalMs?: number;
+    /** the ops listener (/metrics, probes); each field over config.json's `ops`; off when neither names a port */
+    ops?: { port?: number; host?: string };
+    /** on close, how long the listeners keep serving while readiness says `shutting_down`, so that a load balancer drains the node first (default 0) */
+    drainMs?: number;
   },
 ): Promise<CentralStore> {
   const central = await openCentral(options);
   const host = options.host ?? '127.0.0.1';
+  const logs = storeLog(options.log || central.log ? { ...central.log, ...options.log } : null);
+  const { log } = logs;
+  log.info({ database: isPostgres(central.db) ? 'postgresql' : 'sqlite' }, 'central store starting');
   let watch: { stop(): Promise<void> } | null = null;
   let retention: RetentionSchedule | null = null;
   let mailDrop: MailDropSchedule | null = null;
@@ -159,20 +184,36 @@ export async function startCentralStore(
     // the audit chain's head signed and written outside the database: now, then every interval (issue 16)
     checkpoints = scheduleCheckpoints(central.db, central.auditCheckpoints, central.context.clock, {
       intervalMs: options.checkpointIntervalMs ?? central.auditCheckpoints.intervalMinutes * 60_000,
-      onError: checkpointFailed,
+      onError: (err) => checkpointFailed(log, err),
     });
-    const internalErrors = new InternalErrors(options.errorLog ?? stderrErrorLog, central.context.clock);
-    const app = await createHttpServer(central.context, central.tls, { logger: options.logger, internalErrors });
-    const enrolment = await createEnrolmentServer(central.context, central.tls, { logger: options.logger, internalErrors });
+    // an internal error's line holds its class and code, never its message (http/internalErrors.ts)
+    const errorLog: InternalErrorLog = options.errorLog ?? (logs.enabled ? ({ code, ...entry }) => log.error({ ...entry, errorCode: code }, 'internal error') : stderrErrorLog);
+    const internalErrors = new InternalErrors(errorLog, central.context.clock);
+    const readiness = new Readiness(central.db);
+    const app = await createHttpServer(central.context, central.tls, { log, internalErrors, readiness });
+    const enrolment = await createEnrolmentServer(central.context, central.tls, { log, internalErrors, readiness });
     apps.push(app, enrolment);
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as { port: number };
     await enrolment.listen({ host, port: options.enrolmentPort ?? defaultEnrolmentPort(options.port ?? 0) });
     const enrolmentPort = (enrolment.server.address() as { port: number }).port;
-    const origin = (p: number) => `https://${host.includes(':') ? `[${host}]` : host}:${p}`;
+    const origin = (p: number, h = host, scheme = 'https') => `${scheme}://${h.includes(':') ? `[${h}]` : h}:${p}`;
+    let opsUrl: string | null = null;
+    let closing: Promise<void> | undefined;
+    const opsPort = options.ops?.port ?? central.ops?.port;
+    if (opsPort !== undefined) {
+      const opsHost = options.ops?.host ?? central.ops?.host ?? '127.0.0.1';
+      observeProcess(central.context.metrics, () => internalErrors.count);
+      const ops = await createOpsServer(central.context, readiness);
+      apps.push(ops);
+      await ops.listen({ host: opsHost, port: opsPort });
+      opsUrl = origin((ops.server.address() as { port: number }).port, opsHost, 'http');
+    }
+    log.info({ api: origin(port), enrolment: origin(enrolmentPort), ops: opsUrl }, 'listening');
     return {
       url: origin(port),
       enrolmentUrl: origin(enrolmentPort),
+      opsUrl,
       caPem: central.tls.caPem,
       dataDir: central.dataDir,
       db: central.db,
@@ -183,13 +224,22 @@ export async function startCentralStore(
           return internalErrors.count;
         },
       },
-      async close() {
-        await watch?.stop();
-        await retention?.stop();
-        await mailDrop?.stop();
-        await checkpoints?.stop();
-        await Promise.all([app.close(), enrolment.close()]);
-        await central.close();
+      close() {
+        // once, however many callers ask (the CLI's signal and a test's dispose)
+        closing ??= (async () => {
+          log.info('stopping');
+          readiness.markStopping();
+          if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+          await watch?.stop();
+          await retention?.stop();
+          await mailDrop?.stop();
+          await checkpoints?.stop();
+          await Promise.all(apps.map((a) => a.close()));
+          await central.close();
+          log.info('stopped');
+          logs.close();
+        })();
+        return closing;
       },
     };
   } catch (err) {
@@ -199,6 +249,8 @@ export async function startCentralStore(
     await checkpoints?.stop();
     await Promise.all(apps.map((a) => a.close()));
     await central.close();
+    log.error({ errorClass: err instanceof Error ? err.constructor.name : typeof err }, 'failed to start');
+    logs.close();
     throw err;
   }
 }

@@ -31,6 +31,7 @@ function fromFramework(err: FastifyError): CareDeskError | null {
 export function sendError(reply: FastifyReply, err: unknown, internalErrors: InternalErrors): FastifyReply {
   const known = err instanceof CareDeskError ? err : fromFramework(err as FastifyError);
   const status = known ? (STATUS[known.code] ?? 500) : 500;
+  reply.request.errorCode = known && status < 500 ? known.code : known?.code === 'unavailable' ? 'unavailable' : 'internal';
   // a refusal, or a service the store depends on being down (its mail relay): said plainly, not an internal error
   if (known && (status < 500 || known.code === 'unavailable')) return reply.status(status).send({ error: toErrorBody(known) });
   internalErrors.record(reply.request, err);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
 import { CareDeskError, LIMITS, PROTOCOL, protocolMismatch, type ProtocolRange } from '../../domain';
 import type { StoreContext } from '../context';
 import { checkAccess } from './access';
@@ -11,7 +12,9 @@ import { historyRoutes } from './routes/history';
 import { operationRoutes } from '../operations';
 import { erasureRoutes } from './routes/erasure';
 import { eventRoutes } from './routes/events';
-import { enrolmentRoutes, healthRoute, identityRoutes } from './routes/identity';
+import { Readiness } from '../ops/readiness';
+import { observeRequests } from '../ops/requestSummary';
+import { enrolmentRoutes, healthRoute, identityRoutes, readyRoute } from './routes/identity';
 import { syncRoutes } from './routes/sync';
 import { verificationRoutes } from './routes/verification';
 
@@ -30,8 +33,11 @@ export interface TlsMaterial {
 }
 
 interface ServerOptions {
-  logger?: boolean;
+  /** the store's log (ops/log.ts): a summary line per request, by route template */
+  log?: Logger;
   internalErrors?: InternalErrors;
+  /** the node's readiness, shared by its listeners (default: one that never stops) */
+  readiness?: Readiness;
 }
 
 /**
@@ -44,9 +50,11 @@ interface ServerOptions {
  */
 export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, options: ServerOptions = {}): Promise<FastifyInstance> {
   const internalErrors = options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock);
-  const app = baseApp(ctx, tls, { requestCert: true, rejectUnauthorized: true }, options.logger, internalErrors);
+  const app = baseApp(ctx, tls, { requestCert: true, rejectUnauthorized: true }, internalErrors);
+  observeRequests(app, ctx.metrics, 'api', options.log ?? SILENT);
   app.addHook('onRequest', async (request) => checkAccess(ctx, request));
   healthRoute(app, ctx);
+  readyRoute(app, options.readiness ?? new Readiness(ctx.db));
   identityRoutes(app, ctx);
   syncRoutes(app, ctx, internalErrors);
   verificationRoutes(app, ctx);
@@ -60,13 +68,15 @@ export async function createHttpServer(ctx: StoreContext, tls: TlsMaterial, opti
 }
 
 /**
- * The enrolment listener: the handshake asks for no certificate, and only health and enrolment
+ * The enrolment listener: the handshake asks for no certificate, and only health, readiness and enrolment
  * answer (every other path is `not_found`). An enrolment code is the credential here; codes are
  * throttled per address and in total (identity/enrolmentThrottle.ts).
  */
 export async function createEnrolmentServer(ctx: StoreContext, tls: TlsMaterial, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = baseApp(ctx, tls, { requestCert: false }, options.logger, options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock));
+  const app = baseApp(ctx, tls, { requestCert: false }, options.internalErrors ?? new InternalErrors(stderrErrorLog, ctx.clock));
+  observeRequests(app, ctx.metrics, 'enrolment', options.log ?? SILENT);
   healthRoute(app, ctx);
+  readyRoute(app, options.readiness ?? new Readiness(ctx.db));
   enrolmentRoutes(app, ctx);
   await app.ready();
   return app;
@@ -82,19 +92,15 @@ function checkProtocol(range: ProtocolRange, header: string | string[] | undefin
   return version;
 }
 
-function baseApp(
-  ctx: StoreContext,
-  tls: TlsMaterial,
-  clientCertificate: { requestCert: boolean; rejectUnauthorized?: boolean },
-  logger: boolean | undefined,
-  internalErrors: InternalErrors,
-): FastifyInstance {
+const SILENT = pino({ level: 'silent' });
+
+function baseApp(ctx: StoreContext, tls: TlsMaterial, clientCertificate: { requestCert: boolean; rejectUnauthorized?: boolean }, internalErrors: InternalErrors): FastifyInstance {
   const app = Fastify({
     https: { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.3', ...clientCertificate },
     // refused before parsing (DESIGN §9); so is a body nesting deeper than LIMITS.maxJsonDepth (jsonBody.ts)
     bodyLimit: LIMITS.maxBodyBytes,
-    // off unless asked for; when on, Fastify logs a request's method and URL, never its body, where card numbers travel
-    logger: logger ?? false,
+    // Fastify's own request log would write URLs (record ids) and query strings: the store logs its own summary (ops/requestSummary.ts)
+    logger: false,
     // event streams never go idle: close them with the server
     forceCloseConnections: true,
     // named in an internal error's answer and its log line; unique across restarts and nodes

@@ -1,6 +1,6 @@
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations';
 import { PERSONAL_DATA_TABLES, type CentralDb, type CentralSchema } from './schema';
@@ -85,6 +85,12 @@ function openPostgres(t: Extract<DatabaseTarget, { kind: 'postgres' }>): Central
   return db;
 }
 
+/** The connections of `db`'s PostgreSQL pool now, for the metrics (ops/metrics.ts); null on SQLite. */
+export function poolStats(db: CentralDb): (() => { total: number; idle: number; waiting: number }) | null {
+  const pool = postgresPools.get(db);
+  return pool ? () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) : null;
+}
+
 /** Whether `db` (or a transaction on it) is PostgreSQL. */
 export function isPostgres(db: CentralDb | Tx): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -95,6 +101,16 @@ async function migrate(db: CentralDb): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+}
+
+/**
+ * The migrations this build knows that the database has not run (readiness: a node must not take
+ * traffic on a schema older than its code, e.g. after a restore from an older backup). One small read.
+ */
+export async function pendingMigrations(db: CentralDb): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+  const done = new Set(rows.map((r) => r.name));
+  return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
 }
 
 export type Tx = Transaction<CentralSchema>;

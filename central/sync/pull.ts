@@ -29,7 +29,7 @@ export interface PullRequest {
  * Pages are separate queries, not one snapshot: a record changed while a pull runs moves past
  * `head` and arrives with the next pull, which the change's poke prompts.
  */
-export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock' | 'generation'>, session: SessionContext, request: PullRequest): AsyncGenerator<string> {
+export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock' | 'generation' | 'metrics'>, session: SessionContext, request: PullRequest): AsyncGenerator<string> {
   const { db } = ctx;
   const role = session.user.role;
   const entities = visibleEntities(role).filter((entity) => sentToProtocol(entity, request.protocol));
@@ -58,6 +58,7 @@ export async function* pullLines(ctx: Pick<StoreContext, 'db' | 'clock' | 'gener
         break;
       }
       const page = await changesPage(db, { after, head, entities }, want, role);
+      ctx.metrics.pullPages.inc();
       if (page.lastSeq !== null) after = page.lastSeq;
       scanned += page.rows;
       if (page.rows < want) after = head;

@@ -13,6 +13,8 @@ import { ChangeReason, MAX_REASON_LENGTH, requiredText } from '../validation/tex
  */
 export const API = {
   health: '/v1/health',
+  /** whether this node should take traffic: its database answers, is migrated, and it is not stopping (central/ops/readiness.ts) */
+  ready: '/v1/ready',
   enrol: '/v1/devices/enrol',
   session: '/v1/session',
   /** the second step of a sign-in that needs a second factor (issue 14): the challenge and a code */

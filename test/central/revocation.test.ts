@@ -9,11 +9,12 @@ type Method = 'GET' | 'POST' | 'DELETE';
 
 /**
  * Every route of the API that a session token opens, keyed by the API table so that a new route
- * does not compile until it is listed here. Health and enrolment are public; POST session is the
+ * does not compile until it is listed here. Health, readiness and enrolment are public; POST session is the
  * sign-in, which takes a password, not a token.
  */
 const SESSION_ROUTES: Record<keyof typeof API, [Method, string][]> = {
   health: [],
+  ready: [],
   enrol: [],
   // the second step of a sign-in takes a challenge, not a token (test/central/secondFactor.test.ts)
   secondFactor: [],

@@ -231,7 +231,7 @@ function startCentralChild(dataDir: string, ports: [api: number, enrolment: numb
     child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
-      if (text.includes('"msg":"incoming request"') && text.includes(`"url":"${API.push}"`)) onPush();
+      if (text.includes('"msg":"request received"') && text.includes(`"route":"${API.push}"`)) onPush();
       const ready = /^ready (\S+) (\S+)$/m.exec(output);
       if (ready) {
         clearTimeout(timeout);

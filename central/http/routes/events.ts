@@ -15,6 +15,13 @@ import { sessionOf } from '../access';
  * what tells the workstation a silent stream is dead (LIVE_STREAM in domain/sync/protocol.ts).
  */
 export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
+  // desks this node pokes for each advance of the log: every stream open when it is published
+  let open = 0;
+  const unsubscribeFanout = ctx.feed.subscribe((signal) => {
+    if (signal.kind === 'advanced') ctx.metrics.pokeFanout.observe(open);
+  });
+  app.addHook('onClose', async () => void unsubscribeFanout());
+
   app.get(API.events, async (request, reply) => {
     const session = sessionOf(request);
     const head = await changeHead(ctx.db);
@@ -30,6 +37,8 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
       res.end();
     };
     send({ type: 'poke', head });
+    open++;
+    ctx.metrics.connectedDesks.inc();
 
     const unsubscribe = ctx.feed.subscribe((signal) => {
       if (signal.kind === 'advanced') send({ type: 'poke', head: signal.head });
@@ -47,6 +56,8 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
       );
     }, ctx.heartbeatMs);
     res.on('close', () => {
+      open--;
+      ctx.metrics.connectedDesks.dec();
       ended = true;
       clearInterval(heartbeat);
       unsubscribe();

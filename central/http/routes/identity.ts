@@ -4,12 +4,26 @@ import type { StoreContext } from '../../context';
 import { enrolDevice } from '../../identity/devices';
 import { enrolmentSource } from '../../identity/enrolmentThrottle';
 import { finishSecondFactor } from '../../identity/secondFactor';
+import type { Readiness } from '../../ops/readiness';
 import { sessionInfo, signIn, signOut } from '../../identity/sessions';
 import { deviceOf, sessionOf } from '../access';
 
 /** On both listeners: whether the store is up, and its clock. */
 export function healthRoute(app: FastifyInstance, ctx: StoreContext): void {
   app.get(API.health, { config: { access: 'public' } }, async () => ({ status: 'ok', serverTime: ctx.clock().toISOString() }));
+}
+
+/**
+ * On every listener, the ops listener's too: whether this node should take traffic (ops/readiness.ts).
+ * Public like health: a load balancer's probe has no device certificate, so it asks the enrolment or
+ * the ops listener; the answer names a reason, never the database or its error.
+ */
+export function readyRoute(app: FastifyInstance, readiness: Readiness): void {
+  app.get(API.ready, { config: { access: 'public' } }, async (_request, reply) => {
+    const answer = await readiness.check();
+    void reply.header('cache-control', 'no-store');
+    return answer.ready ? { status: 'ready' } : reply.status(503).send({ status: 'not_ready', reason: answer.reason, message: answer.message });
+  });
 }
 
 /** Device enrolment, served on the enrolment listener only (server.ts). */

@@ -41,8 +41,15 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErro
 
   // a malformed push is refused whole, before anything of it is applied (DESIGN §8)
   app.post(API.push, async (request) => {
-    const body = parseOrThrow(PushRequest, request.body);
-    return PushResponse.parse(pushResponseFor(request.syncProtocol, await push(ctx, sessionOf(request), body)));
+    const done = ctx.metrics.pushSeconds.startTimer();
+    try {
+      const body = parseOrThrow(PushRequest, request.body);
+      const response = await push(ctx, sessionOf(request), body);
+      for (const result of response.results) ctx.metrics.pushedMutations.inc({ outcome: result.status });
+      return PushResponse.parse(pushResponseFor(request.syncProtocol, response));
+    } finally {
+      done();
+    }
   });
 }
 
