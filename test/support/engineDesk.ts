@@ -82,7 +82,8 @@ export async function engineDesk(
   };
 }
 
-async function enrolledIdentity(central: TestCentral) {
+/** A device certificate enrolled at the store, with its key. */
+export async function enrolledIdentity(central: TestCentral) {
   const { csrPem, keyPem } = await createDeviceRequest('synced desk');
   const anonymous = new CentralClient(central.store.enrolmentUrl, central.store.caPem, null);
   const enrolled = await anonymous.enrol({ code: central.enrolmentCode, deviceName: 'synced desk', csrPem });
