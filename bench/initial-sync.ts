@@ -40,7 +40,8 @@ const mib = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MiB`;
 /** One first sync in a desk process of its own. */
 async function deskRun(central: BenchCentral, session: Awaited<ReturnType<typeof signedInClient>>, kind: Kind, label: string): Promise<Result> {
   const orders = { url: central.url, caPem: central.caPem, identity: session.identity, token: session.token, encrypted: kind === 'encrypted', by, label };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/firstSyncDesk.ts'], {
+  // BENCH_DESK_NODE_ARGS: e.g. --cpu-prof, to profile the desk alone
+  const child = spawn(process.execPath, [...(process.env.BENCH_DESK_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'bench/firstSyncDesk.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
     env: { ...process.env, BENCH_DESK: JSON.stringify(orders) },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { project, type EntityName, type PullChange, type Role } from '../../domain';
 import { appendAudit, type AuditEntry } from '../audit/auditLog';
 import { allocateSeq } from './changeLog';
-import type { Tx } from './database';
+import { isPostgres, type Tx } from './database';
 import type { CentralDb, CentralSchema } from './schema';
 
 /**
@@ -291,9 +292,15 @@ export async function recordsWithoutCustomer(
   role: Role,
 ): Promise<{ parts: SnapshotPart[]; last: { id: string; entity: EntityName } | null }> {
   if (entities.length === 0) return { parts: [], last: null };
-  let query = db.selectFrom('records').select(['entity', 'id', 'seq', 'data']).where('customer_id', 'is', null).where('entity', 'in', [...entities]);
-  if (after) query = query.where((eb) => eb.or([eb('id', '>', after.id), eb.and([eb('id', '=', after.id), eb('entity', '>', after.entity)])]));
-  const rows = await query.orderBy('id').orderBy('entity').limit(limit).execute();
+  // SQLite's planner, without statistics, prefers records_by_customer (customer_id = NULL) and sorts
+  // every remaining record of no customer at each page — quadratic at a million customers — so it
+  // is told the partial index; PostgreSQL's picks it by itself
+  const from = isPostgres(db) ? sql`records` : sql`records INDEXED BY records_without_customer`;
+  const resume = after ? sql`AND (id > ${after.id} OR (id = ${after.id} AND entity > ${after.entity}))` : sql``;
+  const { rows } = await sql<{ entity: string; id: string; seq: number | string; data: string | null }>`
+    SELECT entity, id, seq, data FROM ${from}
+    WHERE customer_id IS NULL AND entity IN (${sql.join([...entities])}) ${resume}
+    ORDER BY id, entity LIMIT ${limit}`.execute(db);
   const parts: SnapshotPart[] = [];
   for (const row of rows) {
     if (row.data === null) continue;

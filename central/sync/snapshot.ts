@@ -6,10 +6,13 @@ import { changeHead } from '../storage/changeLog';
 import { inTransaction } from '../storage/database';
 import { countChanges, customerAggregates, recordsWithoutCustomer, type SnapshotPart } from '../storage/recordStore';
 
-/** Customers per page (about 3.5 records each for a care rep): a page is what the desk writes in one transaction. */
-export const SNAPSHOT_PAGE_CUSTOMERS = 1000;
+/**
+ * Customers per page (about 3.65 records each for a care rep, some 3 MB of text): a page is what the
+ * desk writes in one transaction, and each commit is synced to disk, so pages are not small.
+ */
+export const SNAPSHOT_PAGE_CUSTOMERS = 2000;
 /** Records of no customer per page. */
-export const SNAPSHOT_PAGE_RECORDS = 2000;
+export const SNAPSHOT_PAGE_RECORDS = 5000;
 
 type Position = { phase: 'customers'; after: string | null } | { phase: 'loose'; after: { id: string; entity: EntityName } | null };
 
