@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, BILLING_ENTITIES, PROTOCOL, SnapshotLine, decodeSnapshotRow, type PullLine, type Role } from '../../domain';
+import { API, BILLING_ENTITIES, PROTOCOL, SnapshotLine, decodeSnapshotRow, visibleEntities, type PullLine, type Role } from '../../domain';
 import { inTransaction } from '../../central/storage/database';
 import { writeRecords } from '../../central/storage/recordStore';
 import { Harness, type TestSession } from './harness';
@@ -97,8 +97,16 @@ describe('the first sync snapshot (protocol 7)', () => {
     const s = sessions[role];
     const whole: Held = new Map();
     await pullAll(s, whole, 0);
+    const billingReads = async () => Number((await h.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'billing.read').where('user_id', '=', s.user.id).executeTakeFirstOrThrow()).n);
+    const readsBefore = await billingReads();
     const snap: Held = new Map();
     const { at, responses, rowsPerCustomer } = await snapshotAll(s, snap, { page: 40, limit: 200 });
+    // every response that carried billing records is a billing read in the audit log (PCI DSS 10.2.1.1)
+    const readsAfter = await billingReads();
+    if (BILLING_ENTITIES.some((entity) => visibleEntities(role).includes(entity))) {
+      expect(readsAfter).toBeGreaterThan(readsBefore);
+      expect(readsAfter).toBeLessThanOrEqual(readsBefore + responses);
+    } else expect(readsAfter).toBe(readsBefore);
     expect(responses).toBeGreaterThan(1);
     // one row per customer, its records inside
     expect(rowsPerCustomer.length).toBe(300);
