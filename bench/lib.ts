@@ -47,6 +47,7 @@ export async function startBenchCentral(customers: number, log: (line: string) =
     cwd: new URL('..', import.meta.url).pathname,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // enrolment has a listener of its own (domain/sync/protocol.ts, ENROLMENT_PORT_OFFSET): both URLs are read
   const [url, enrolmentUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -69,8 +70,8 @@ export async function startBenchCentral(customers: number, log: (line: string) =
   };
 }
 
-/** An enrolled device signed in as the bench care rep: what a first sync needs. */
-export async function signedInClient(central: BenchCentral): Promise<{ client: CentralClient; token: string }> {
+/** An enrolled device signed in as the bench care rep: what a first sync needs (the identity, for a desk in another process). */
+export async function signedInClient(central: BenchCentral): Promise<{ client: CentralClient; token: string; identity: { certificatePem: string; keyPem: string } }> {
   const { csrPem, keyPem } = await createDeviceRequest('bench desk');
   const anonymous = new CentralClient(central.enrolmentUrl, central.caPem, null);
   const enrolled = await anonymous.enrol({ code: central.enrolmentCode, deviceName: 'bench desk', csrPem });
@@ -79,18 +80,21 @@ export async function signedInClient(central: BenchCentral): Promise<{ client: C
   const answer = await client.signIn({ username: 'bench.rep', password: BENCH_PASSWORD });
   // a care rep signs in with the password alone (domain/secondFactor.ts)
   if ('secondFactor' in answer) throw new Error('the bench user must be a role without a second factor');
-  return { client, token: answer.token };
+  return { client, token: answer.token, identity: { certificatePem: enrolled.certificatePem, keyPem } };
 }
 
-/** One first sync into a fresh cache (encrypted with a random key, or plain), timed. */
-export async function firstSync(client: CentralClient, token: string, encrypted: boolean, onProgress?: (received: number, total: number) => void) {
+/**
+ * One first sync into a fresh cache (encrypted with a random key, or plain), timed: by the store's
+ * snapshot (protocol 7), or by pulling the whole change log as older desks do (`by: 'pull'`).
+ */
+export async function firstSync(client: CentralClient, token: string, encrypted: boolean, onProgress?: (received: number, total: number) => void, by: 'snapshot' | 'pull' = 'snapshot') {
   const dir = mkdtempSync(join(tmpdir(), 'caredesk-bench-cache-'));
   const file = join(dir, 'cache.db');
   const key = encrypted ? (await import('node:crypto')).randomBytes(32) : null;
   const cache: WorkstationCache = openCache({ file, key });
   // time spent inside the cache (writing, encrypting, building indexes), apart from transport and parsing
   let cacheSeconds = 0;
-  for (const method of ['applyPull', 'beginInitialSync', 'finishInitialSync'] as const) {
+  for (const method of ['applyPull', 'applySnapshotPage', 'beginInitialSync', 'finishInitialSync'] as const) {
     const original = cache[method].bind(cache) as (...args: unknown[]) => unknown;
     (cache as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       const t = performance.now();
@@ -121,6 +125,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
     onRecordsChanged: () => undefined,
     onRevoked: () => undefined,
     onSignInNeeded: () => undefined,
+    firstSyncBy: by,
   });
   const started = performance.now();
   await engine.syncNow();

@@ -9,6 +9,7 @@ export * from './mutations';
 export * from './lifecycles';
 export * from './operations';
 export * from './sync/protocol';
+export * from './sync/snapshot';
 export * from './console/contract';
 export * from './search';
 export * from './erasure';

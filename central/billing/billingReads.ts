@@ -5,7 +5,7 @@ import type { SessionContext } from '../identity/sessions';
 import { inTransaction } from '../storage/database';
 
 /**
- * Every read of billing data is an audit event (PCI DSS 10.2.1.1). A pull that carries billing
+ * Every read of billing data is an audit event (PCI DSS 10.2.1.1). A pull (or a snapshot) that carries billing
  * records to a workstation gets a `billing.read` row beside its `sync.pull` row, with the user,
  * role, device and time, committed before the pull's `end` line (or when the workstation hangs up).
  * The lines pass through untouched; the scan for a billing record stops at the first one.
@@ -14,7 +14,8 @@ export async function* auditBillingReads(ctx: Pick<StoreContext, 'db' | 'clock'>
   const { user } = session;
   const billing = BILLING_ENTITIES.filter((entity) => visibleEntities(user.role).includes(entity));
   if (!billing.length) return yield* lines;
-  const carriesBilling = new RegExp(`"entity":"(?:${billing.join('|')})"`);
+  // a pull line names its entity as `"entity":"…"`, a snapshot row's header as `["…",` (domain/sync/snapshot.ts)
+  const carriesBilling = new RegExp(`(?:"entity":|\\[)"(?:${billing.join('|')})"`);
   let seen = false;
   let audited = false;
   const audit = async (how: string) => {

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { project, type EntityName, type PullChange, type Role } from '../../domain';
 import { appendAudit, type AuditEntry } from '../audit/auditLog';
 import { allocateSeq } from './changeLog';
-import type { Tx } from './database';
+import { isPostgres, type Tx } from './database';
 import type { CentralDb, CentralSchema } from './schema';
 
 /**
@@ -225,4 +226,87 @@ export async function changesPage(db: CentralDb | Tx, range: ChangeRange, limit:
     if (data) changes.push({ t: 'put', seq, entity, id: row.id, customerId: row.customer_id, data });
   }
   return { changes, rows: page.length, lastSeq: page.length ? Number(page[page.length - 1]!.seq) : null };
+}
+
+/** One record of a first sync's snapshot, projected for the reader's role, as JSON text (domain/sync/snapshot.ts). */
+export interface SnapshotPart {
+  entity: EntityName;
+  id: string;
+  seq: number;
+  json: string;
+}
+
+function projectedPart(row: { entity: string; id: string; seq: number | string; data: string | null }, role: Role): SnapshotPart | null {
+  const entity = row.entity as EntityName;
+  const data = project(entity, JSON.parse(row.data!) as Record<string, unknown>, role);
+  return data && { entity, id: row.id, seq: Number(row.seq), json: JSON.stringify(data) };
+}
+
+/**
+ * The next `customers` customers after `after` (by id) with every live record of theirs of these
+ * entities, projected for `role`, each customer's records in sequence order: two range reads of the
+ * (customer_id, entity) index, the customers first and then their records. `last` is the last
+ * customer read (null: none left); a customer whose records the role may see nothing of has none.
+ */
+export async function customerAggregates(
+  db: CentralDb | Tx,
+  { after, entities, customers }: { after: string | null; entities: readonly EntityName[]; customers: number },
+  role: Role,
+): Promise<{ aggregates: { customerId: string; parts: SnapshotPart[] }[]; last: string | null }> {
+  if (entities.length === 0) return { aggregates: [], last: null };
+  let ids = db.selectFrom('records').select('customer_id').distinct().where('customer_id', 'is not', null).where('entity', 'in', [...entities]);
+  if (after !== null) ids = ids.where('customer_id', '>', after);
+  const page = await ids.orderBy('customer_id').limit(customers).execute();
+  if (page.length === 0) return { aggregates: [], last: null };
+  const first = page[0]!.customer_id!;
+  const last = page[page.length - 1]!.customer_id!;
+  const rows = await db
+    .selectFrom('records')
+    .select(['entity', 'id', 'customer_id', 'seq', 'data'])
+    .where('customer_id', '>=', first)
+    .where('customer_id', '<=', last)
+    .where('entity', 'in', [...entities])
+    .where('data', 'is not', null)
+    .orderBy('customer_id')
+    .execute();
+  const aggregates: { customerId: string; parts: SnapshotPart[] }[] = [];
+  for (const row of rows) {
+    const part = projectedPart(row, role);
+    if (!part) continue;
+    if (aggregates.at(-1)?.customerId !== row.customer_id) aggregates.push({ customerId: row.customer_id!, parts: [] });
+    aggregates.at(-1)!.parts.push(part);
+  }
+  // the order the change log would bring them in: a customer's lines list as an incremental pull leaves them
+  for (const aggregate of aggregates) aggregate.parts.sort((a, b) => a.seq - b.seq);
+  return { aggregates, last };
+}
+
+/**
+ * The next `limit` live records of no customer after (`after`, `afterEntity`) in (id, entity) order,
+ * projected for `role`: one range of the partial index `records_without_customer` (migration 016).
+ * `last` is the key of the last record read, projected or not (null: none left).
+ */
+export async function recordsWithoutCustomer(
+  db: CentralDb | Tx,
+  { after, entities, limit }: { after: { id: string; entity: string } | null; entities: readonly EntityName[]; limit: number },
+  role: Role,
+): Promise<{ parts: SnapshotPart[]; last: { id: string; entity: EntityName } | null }> {
+  if (entities.length === 0) return { parts: [], last: null };
+  // SQLite's planner, without statistics, prefers records_by_customer (customer_id = NULL) and sorts
+  // every remaining record of no customer at each page — quadratic at a million customers — so it
+  // is told the partial index; PostgreSQL's picks it by itself
+  const from = isPostgres(db) ? sql`records` : sql`records INDEXED BY records_without_customer`;
+  const resume = after ? sql`AND (id > ${after.id} OR (id = ${after.id} AND entity > ${after.entity}))` : sql``;
+  const { rows } = await sql<{ entity: string; id: string; seq: number | string; data: string | null }>`
+    SELECT entity, id, seq, data FROM ${from}
+    WHERE customer_id IS NULL AND entity IN (${sql.join([...entities])}) ${resume}
+    ORDER BY id, entity LIMIT ${limit}`.execute(db);
+  const parts: SnapshotPart[] = [];
+  for (const row of rows) {
+    if (row.data === null) continue;
+    const part = projectedPart(row, role);
+    if (part) parts.push(part);
+  }
+  const tail = rows.at(-1);
+  return { parts, last: rows.length < limit || !tail ? null : { id: tail.id, entity: tail.entity as EntityName } };
 }

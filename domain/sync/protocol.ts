@@ -21,6 +21,8 @@ export const API = {
   secondFactor: '/v1/session/second-factor',
   clients: '/v1/sync/clients',
   pull: '/v1/sync/pull',
+  /** protocol 7: a first sync's snapshot, one row per customer aggregate (sync/snapshot.ts) */
+  snapshot: '/v1/sync/snapshot',
   push: '/v1/sync/push',
   events: '/v1/sync/events',
   /** POST: a caller's answer checked; GET: the customer's attempts left before anyone answers */
@@ -60,14 +62,16 @@ export const API = {
  * supervisor's decision once there is one (applied, or rejected `held_edit.declined`); and the
  * reviewers' desks are sent `heldEdit` records. An older desk is sent no entity newer than it
  * (`ENTITY_SINCE_PROTOCOL`), whose name its strict schema would refuse with the whole pull.
+ * Version 7: a first sync may take a snapshot (`API.snapshot`, sync/snapshot.ts): one row per customer
+ * aggregate, then a pull from the head the snapshot is consistent at. Older desks pull the whole log.
  */
-export const PROTOCOL = { version: 6, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 7, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 6 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 7 };
 
 /** The protocol from which a desk is sent records of an entity; an entity not named here, from the first. */
 export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 6 };

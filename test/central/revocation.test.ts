@@ -24,6 +24,7 @@ const SESSION_ROUTES: Record<keyof typeof API, [Method, string][]> = {
   ],
   clients: [['POST', API.clients]],
   pull: [['GET', `${API.pull}?cursor=0`]],
+  snapshot: [['GET', API.snapshot]],
   push: [['POST', API.push]],
   events: [['GET', API.events]],
   verify: [

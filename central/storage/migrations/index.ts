@@ -16,6 +16,8 @@ import * as mSecondFactor from './013_second_factor';
 import * as mAuditViewIndexes from './014_audit_view_indexes';
 // issue 15: PostgreSQL keeps no samples of customer values
 import * as mNoValueStatistics from './015_no_value_statistics';
+// issue 15: the first sync's snapshot pages the records of no customer
+import * as mRecordsWithoutCustomer from './016_records_without_customer';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -37,4 +39,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '013_second_factor': mSecondFactor,
   '014_audit_view_indexes': mAuditViewIndexes,
   '015_no_value_statistics': mNoValueStatistics,
+  '016_records_without_customer': mRecordsWithoutCustomer,
 };

@@ -1,5 +1,5 @@
 export { openCache, CACHE_CIPHER, type OpenCacheOptions } from './openCache';
-export { WorkstationCache, type CacheTuning, type WorkstationCacheOptions } from './workstationCache';
+export { WorkstationCache, type CacheTuning, type SnapshotChange, type SnapshotProgress, type WorkstationCacheOptions } from './workstationCache';
 export { META } from './meta';
 export type { CachedRecord } from './records';
 export type { SearchAnswer, SearchMatch } from './searchIndex';

@@ -10,6 +10,8 @@ export const META = {
   clientId: 'client_id',
   /** the last per-client mutation sequence handed out, so applied mutations leaving the outbox never free a number */
   lastMutationSeq: 'last_mutation_seq',
+  /** while a first sync's snapshot is under way: the head it is consistent at and where it resumes (JSON) */
+  snapshot: 'snapshot',
   /** present while a first sync runs */
   initialSync: 'initial_sync',
   /** the sync protocol this cache last pulled with (absent: a cache from before protocol 6, which did not record it) */

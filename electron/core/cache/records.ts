@@ -69,6 +69,7 @@ export class RecordTable {
       deleteKeys: db.prepare('DELETE FROM record WHERE rid = ?'),
       deleteBody: db.prepare('DELETE FROM record_body WHERE rid = ?'),
       maxRid: db.prepare('SELECT coalesce(max(rid), 0) FROM record').pluck(),
+      any: db.prepare('SELECT 1 FROM record LIMIT 1').pluck(),
       tombstone: db.prepare(
         `INSERT INTO initial_sync_tombstone (entity, id, seq) VALUES (?, ?, ?)
          ON CONFLICT (entity, id) DO UPDATE SET seq = max(seq, excluded.seq)`,
@@ -116,6 +117,10 @@ export class RecordTable {
   remove(rid: number): void {
     this.statements.deleteKeys.run(rid);
     this.statements.deleteBody.run(rid);
+  }
+
+  any(): boolean {
+    return this.statements.any.get() !== undefined;
   }
 
   /** Writes rows buffered by a first sync; called before its transaction commits. */

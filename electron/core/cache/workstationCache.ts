@@ -31,6 +31,14 @@ export interface WorkstationCacheOptions extends CacheTuning {
 
 type Data = Record<string, unknown>;
 
+/** A pulled change, or a snapshot's record with the text it travelled in (stored as it came). */
+export type SnapshotChange = PullChange | (Extract<PullChange, { t: 'put' }> & { json: string });
+/** Where a first sync's snapshot stands: the head it is consistent at, and where it resumes. */
+export interface SnapshotProgress {
+  at: number;
+  next: string | null;
+}
+
 /**
  * The encrypted local cache of one user on one workstation, and the only holder of its database
  * handle (STYLE.md). Server records with their search index, the outbox of edits, view events and
@@ -89,6 +97,40 @@ export class WorkstationCache {
    * that changed.
    */
   applyPull(changes: readonly PullChange[], cursor: number): RecordRef[] {
+    return this.applyChanges(changes, () => this.meta.set(META.cursor, String(cursor)));
+  }
+
+  /**
+   * One page of a first sync's snapshot (domain/sync/snapshot.ts), in one transaction like a pull's:
+   * each record stored as the text it travelled in (`json`, already parsed and checked), and where
+   * the snapshot resumes (`at`, `next`) kept beside them. `next` null: the snapshot is complete, and
+   * the cursor becomes `at`, from which pulls go on.
+   */
+  applySnapshotPage(changes: readonly SnapshotChange[], position: SnapshotProgress): RecordRef[] {
+    return this.applyChanges(changes, () => {
+      if (position.next === null) {
+        this.meta.delete(META.snapshot);
+        this.meta.set(META.cursor, String(position.at));
+      } else {
+        this.meta.set(META.snapshot, JSON.stringify(position));
+      }
+    });
+  }
+
+  /** Whether any pulled record is here (a cache before its first sync holds none). */
+  holdsRecords(): boolean {
+    this.live();
+    return this.records.any();
+  }
+
+  /** Where a first sync's snapshot cut short resumes, or null. */
+  snapshotProgress(): SnapshotProgress | null {
+    this.live();
+    const kept = safeJson(this.meta.get(META.snapshot) ?? '') as SnapshotProgress | null;
+    return kept && Number.isInteger(kept.at) && (kept.next === null || typeof kept.next === 'string') ? kept : null;
+  }
+
+  private applyChanges(changes: readonly SnapshotChange[], advance: () => void): RecordRef[] {
     /** customers deleted (a whole-account erasure) and those whose contact data was erased: each purge is reported */
     const deleted = new Set<string>();
     const erased = new Set<string>();
@@ -107,7 +149,7 @@ export class WorkstationCache {
               pending.delete(recordKey('customer', change.id));
               erased.add(change.id);
             }
-            const rid = this.records.put(change.entity, change.id, customerId, change.seq, JSON.stringify(change.data));
+            const rid = this.records.put(change.entity, change.id, customerId, change.seq, 'json' in change ? change.json : JSON.stringify(change.data));
             if (rid !== null && change.entity === 'customer') {
               const edits = contactErased ? this.outboxTable.pendingChangesOf('customer', change.id) : pending.get(recordKey('customer', change.id));
               this.searchIndex.put(rid, change.id, edits ? edits.reduce<Data>((view, edit) => applyChanges(view, edit), change.data) : change.data, true);
@@ -136,7 +178,7 @@ export class WorkstationCache {
       for (const [entity, id] of removedRecords) this.outboxTable.removeOfRecord(entity, id);
       if (erased.size) this.forgetWorkspaceOf(erased);
       if (erased.size) this.meta.set(META.purgedCustomers, JSON.stringify([...new Set([...this.pendingPurgesIn(), ...erased])]));
-      this.meta.set(META.cursor, String(cursor));
+      advance();
       return [...affected.values()];
     });
     // the erased pages' old versions must not wait in the WAL (a no-op during a first sync, in rollback-journal mode)
@@ -215,6 +257,7 @@ export class WorkstationCache {
       this.records.clear();
       this.searchIndex.clear();
       this.meta.delete(META.cursor);
+      this.meta.delete(META.snapshot);
       this.meta.delete(META.generation);
       this.meta.set(META.lastMutationSeq, String(this.outboxTable.renumberFrom(lastSeq + 1)));
     });

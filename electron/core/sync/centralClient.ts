@@ -30,6 +30,7 @@ import { SecondFactorSignIn, SignInAnswer, type SecondFactorRequest } from '../.
 import { PENDING_HEADER } from '../../../domain/admin';
 import { OPERATIONS, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../../domain/operations';
 import { ndjsonLines } from './ndjson';
+import { readSnapshot, type SnapshotHandlers } from './snapshotStream';
 
 export interface ClientIdentity {
   certificatePem: string;
@@ -230,6 +231,33 @@ export class CentralClient {
     }
     if (batch.length) await onBatch(batch);
     if (!ended) throw new CareDeskError('offline', 'The pull was cut short; it resumes from the last complete batch.');
+  }
+
+  /**
+   * Streams one response of a first sync's snapshot (protocol 7): from the start, or resumed at the
+   * head `at` after the page ending at `after`. Pages reach `handlers` whole and checked
+   * (snapshotStream.ts); returns whether the snapshot is complete.
+   */
+  async snapshot(
+    token: string,
+    { at, after, generation, pending, limit, page }: { at?: number; after?: string; generation: string | null; pending?: number; limit?: number; page?: number },
+    handlers: SnapshotHandlers,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const query = new URLSearchParams();
+    if (at !== undefined) query.set('at', String(at));
+    if (after !== undefined) query.set('after', after);
+    if (limit) query.set('limit', String(limit));
+    if (page) query.set('page', String(page));
+    if (generation) query.set('generation', generation);
+    const res = await this.send('GET', `${API.snapshot}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal, headers: pending === undefined ? {} : { [PENDING_HEADER]: String(pending) } });
+    await this.assertOk(res);
+    try {
+      return await readSnapshot(res.body, handlers);
+    } catch (err) {
+      res.body.destroy();
+      throw err instanceof CareDeskError ? err : transportError(err);
+    }
   }
 
   /** Server-sent events until `signal` aborts or the connection drops (then the promise rejects). */

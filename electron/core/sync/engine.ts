@@ -27,8 +27,13 @@ export interface SyncEngineDeps {
   retry?: { baseMs: number; maxMs: number };
   /** rows per pull response (the server's maximum when absent) */
   pullLimit?: number;
-  /** rows applied to the cache per transaction */
+  /** rows applied to the cache per transaction (in a snapshot, a row is a customer aggregate) */
   batchSize?: number;
+  /**
+   * how a first sync into an empty cache fills it: the store's snapshot (the default), or the whole
+   * change log as a desk before protocol 7 pulls it (the tests and the bench compare the two)
+   */
+  firstSyncBy?: 'snapshot' | 'pull';
 }
 
 const PUSH_BATCH = 200;
@@ -283,6 +288,13 @@ export class SyncEngine {
       // one progress bar for the whole sync: a long pull arrives in several responses, and each
       // response's `begin` counts what remains from its own cursor
       let received = 0;
+      const landed = (changes: readonly PullChange[]) => {
+        received += changes.length;
+        if (initial) this.firstSyncCustomers = Math.max(0, (this.firstSyncCustomers ?? 0) + customersIn(changes));
+        if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
+        this.emit();
+      };
+      if (initial && this.snapshotWanted()) await this.takeSnapshot(token, landed);
       while (more && !this.stopped) {
         more = false;
         const from = { cursor: Number(cache.getMeta(META.cursor) ?? 0), generation: cache.getMeta(META.generation) };
@@ -304,11 +316,8 @@ export class SyncEngine {
           }
           if (cursor === null) return;
           const affected = cache.applyPull(changes, cursor);
-          received += changes.length;
-          if (initial) this.firstSyncCustomers = Math.max(0, (this.firstSyncCustomers ?? 0) + customersIn(changes));
-          if (this.progress) this.progress = { ...this.progress, received: Math.min(received, this.progress.total) };
           if (!initial && affected.length) this.deps.onRecordsChanged(affected);
-          this.emit();
+          landed(changes);
         }, this.deps.batchSize, this.halt.signal);
       }
     } finally {
@@ -316,6 +325,53 @@ export class SyncEngine {
       this.progress = null;
       if (initial) cache.finishInitialSync();
     }
+  }
+
+  /**
+   * A first sync into an empty cache, or one resuming its snapshot, takes the store's snapshot
+   * (protocol 7: one row per customer aggregate). A cache that holds records without a cursor (the
+   * catch-up after an upgrade) pulls the whole log instead: only the log carries the deletions it missed.
+   */
+  private snapshotWanted(): boolean {
+    const { cache } = this.deps;
+    if (this.deps.firstSyncBy === 'pull' || cache.getMeta(META.cursor) !== null) return false;
+    return cache.snapshotProgress() !== null || !cache.holdsRecords();
+  }
+
+  /**
+   * The snapshot, response after response until complete, each page written whole with where it
+   * resumes (a cut resumes after the last page written, at the same head); the cache's cursor is
+   * then the head it is consistent at, and the pull that follows brings what changed since.
+   */
+  private async takeSnapshot(token: string, landed: (changes: readonly PullChange[]) => void): Promise<void> {
+    const { cache, client } = this.deps;
+    let done = false;
+    while (!done && !this.stopped) {
+      const kept = cache.snapshotProgress();
+      const generation = cache.getMeta(META.generation);
+      let at = kept?.at ?? null;
+      const resume = kept ? { at: kept.at, ...(kept.next ? { after: kept.next } : {}) } : {};
+      done = await client.snapshot(
+        token,
+        { ...resume, generation, pending: unsentEdits(cache.outboxCounts()), limit: this.deps.pullLimit, page: this.deps.batchSize },
+        {
+          onHead: (head) => {
+            if (kept && head.at !== kept.at) throw new CareDeskError('internal', 'The central store resumed the snapshot at another head; it was refused.');
+            at = head.at;
+            this.storeHead = head.at;
+            this.adoptGeneration({ cursor: head.at, generation }, head.at, head.generation);
+            if (head.total > 0 && !this.progress) this.progress = { received: 0, total: head.total };
+          },
+          onPage: (records, next) => {
+            const changes = records.map(({ entity, id, customerId, seq, data, json }) => ({ t: 'put' as const, entity, id, customerId, seq, data, json }));
+            cache.applySnapshotPage(changes, { at: at!, next });
+            landed(changes);
+          },
+        },
+        this.halt.signal,
+      );
+    }
+    if (done && cache.getMeta(META.cursor) === null) throw new CareDeskError('internal', 'The central store ended the snapshot before its last page; it was refused.');
   }
 
   /**

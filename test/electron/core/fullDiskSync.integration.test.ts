@@ -66,6 +66,8 @@ async function engineFor(cache: WorkstationCache, onStatus: (status: SyncStatus)
     retry: { baseMs: 600_000, maxMs: 600_000 },
     pullLimit: 100,
     batchSize: 30,
+    // the change log's cursor mid-first-sync is what this file follows; the snapshot's pages are written by the same transaction (snapshotFaults)
+    firstSyncBy: 'pull',
   });
 }
 

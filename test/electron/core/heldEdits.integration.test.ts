@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCustomer } from '../../../domain/demo/generator';
+import { PROTOCOL } from '../../../domain/sync/protocol';
 import { DEMO_SEED, startTestCentral, type TestCentral } from '../../support/central';
 import { syncedDesk } from '../../support/secondFactor';
 import { eventually, type TestWorkstation } from '../../support/workstation';
@@ -126,7 +127,7 @@ describe('a supervisor’s desk that synced before protocol 6', () => {
     expect(await desk.call('records.list', { entity: 'heldEdit' })).toEqual([]);
     await desk.call('sync.now');
     expect((await desk.call('records.list', { entity: 'heldEdit' })).map((h) => h.record.id).sort()).toEqual(held.map((h) => h.record.id).sort());
-    expect(cache.getMeta('sync_protocol')).toBe('6');
+    expect(cache.getMeta('sync_protocol')).toBe(String(PROTOCOL.version));
     expect(Number(cache.getMeta('cursor'))).toBeGreaterThanOrEqual(cursor);
 
     // already pulled with this protocol: an ordinary sync goes on from its cursor
