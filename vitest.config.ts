@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './test/support/slowFirstSequencer';
 
 /** What every project shares. */
 const common = {
@@ -27,6 +28,7 @@ export default defineConfig({
     // two files at a time even on a 2-core machine (vitest's default there is one): most tests wait on
     // sockets, TLS and timers rather than the CPU, and each has its own store, ports and data dirs
     maxWorkers: 2,
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
         test: {

@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -n "${CAREDESK_KEYRING_READY:-}" ]] || exec bash test/with-keyring.sh bash test/run.sh
 
-npm run typecheck
+# the type check and the linter side by side (each mostly one core); either failing fails the run
+npm run typecheck &
+typecheck=$!
 npm run lint
+wait "$typecheck"
 npx vitest run
 npm run test:e2e
