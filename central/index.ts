@@ -173,6 +173,15 @@ export async function startCentralStore(
   let mailDrop: MailDropSchedule | null = null;
   let checkpoints: CheckpointSchedule | null = null;
   const apps: { close(): Promise<unknown> }[] = [];
+  // what was started, stopped in the order that leaves nothing writing: schedules, listeners, the database
+  const stopParts = async () => {
+    await watch?.stop();
+    await retention?.stop();
+    await mailDrop?.stop();
+    await checkpoints?.stop();
+    await Promise.all(apps.map((a) => a.close()));
+    await central.close();
+  };
   try {
     await prepareDecoy();
     // what the admin CLI (or another node) writes to the same database reaches the open streams
@@ -230,12 +239,7 @@ export async function startCentralStore(
           log.info('stopping');
           readiness.markStopping();
           if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
-          await watch?.stop();
-          await retention?.stop();
-          await mailDrop?.stop();
-          await checkpoints?.stop();
-          await Promise.all(apps.map((a) => a.close()));
-          await central.close();
+          await stopParts();
           log.info('stopped');
           logs.close();
         })();
@@ -243,12 +247,7 @@ export async function startCentralStore(
       },
     };
   } catch (err) {
-    await watch?.stop();
-    await retention?.stop();
-    await mailDrop?.stop();
-    await checkpoints?.stop();
-    await Promise.all(apps.map((a) => a.close()));
-    await central.close();
+    await stopParts();
     log.error({ errorClass: err instanceof Error ? err.constructor.name : typeof err }, 'failed to start');
     logs.close();
     throw err;

@@ -1,7 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { canonicalJson, IsoDateTime } from '../../domain';
+import { appendDurably } from '../storage/appendDurably';
 import type { CentralDb } from '../storage/schema';
 
 /**
@@ -69,17 +70,6 @@ export async function auditHead(db: CentralDb): Promise<{ seq: number; hash: str
   return last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: '' };
 }
 
-/** Appends one line and syncs the file: a checkpoint reported written is on disk. */
-function appendLine(file: string, checkpoint: AuditCheckpoint): void {
-  appendFileSync(file, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
-  const fd = openSync(file, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 async function post(url: string, checkpoint: AuditCheckpoint): Promise<void> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(checkpoint), signal: AbortSignal.timeout(10_000) });
   if (!res.ok) throw new Error(`the checkpoint endpoint answered ${res.status}`);
@@ -91,7 +81,7 @@ export async function writeCheckpoint(db: CentralDb, sink: CheckpointSink, now: 
   const head = await auditHead(db);
   const fields = { kind, ...head, at: now.toISOString(), keyId: signer.keyId };
   const checkpoint = { ...fields, sig: signer.sign(fields) };
-  appendLine(sink.file, checkpoint);
+  appendDurably(sink.file, `${JSON.stringify(checkpoint)}\n`);
   if (sink.url) await post(sink.url, checkpoint);
   return checkpoint;
 }

@@ -1,6 +1,7 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ERASURE_SCOPES, Id, IsoDateTime } from '../../domain';
+import { appendDurably } from '../storage/appendDurably';
 import type { CentralDb } from '../storage/schema';
 
 /**
@@ -17,13 +18,7 @@ export type LedgerEntry = z.infer<typeof LedgerEntry>;
 /** Appends entries and syncs the file before returning: an erasure the store reported done is on disk. */
 export function appendToLedger(file: string, entries: readonly LedgerEntry[]): void {
   if (entries.length === 0) return;
-  appendFileSync(file, entries.map((e) => `${JSON.stringify(LedgerEntry.parse(e))}\n`).join(''), { mode: 0o600 });
-  const fd = openSync(file, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  appendDurably(file, entries.map((e) => `${JSON.stringify(LedgerEntry.parse(e))}\n`).join(''));
 }
 
 export function readLedger(file: string): LedgerEntry[] {

@@ -68,4 +68,17 @@ describe('data directory and configuration', () => {
     writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ sessionPolicy: { idleLockMinutes: 60, maxOfflineHours: 24 } }));
     await expect(startCentralStore({ dataDir, port: 0 })).rejects.toMatchObject({ code: 'validation', issues: [expect.objectContaining({ field: 'sessionPolicy.idleLockMinutes' })] });
   });
+
+  it('refuses audit checkpoints sent anywhere but an http(s) endpoint, or never (issue 16), naming the field', async () => {
+    for (const [auditCheckpoints, field] of [
+      [{ url: 'file:///etc/passwd' }, 'auditCheckpoints.url'],
+      [{ intervalMinutes: 0 }, 'auditCheckpoints.intervalMinutes'],
+      [{ file: '' }, 'auditCheckpoints.file'],
+      [{ signWith: 'rsa' }, 'auditCheckpoints'],
+    ] as const) {
+      const dataDir = tempDir();
+      writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ auditCheckpoints }));
+      await expect(startCentralStore({ dataDir, port: 0 }), field).rejects.toMatchObject({ code: 'validation', issues: [expect.objectContaining({ field })] });
+    }
+  });
 });

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeHead } from '../../central/storage/changeLog';
 import { openDatabase } from '../../central/storage/database';
 import { startLoadRig, type LoadRig } from '../../bench/loadRig';
 import { checkStore, fanOut, runLoad, type LoadResult } from '../../bench/loadRun';
+import { createTestDatabase } from '../support/testDatabase';
 
 /**
  * The load bench's correctness at a small size (bench/load.ts, issue 15 item 6): 20 desks, each with
@@ -14,27 +13,11 @@ import { checkStore, fanOut, runLoad, type LoadResult } from '../../bench/loadRu
  * audit chain verified, and every desk poked up to the last change, including for changes made
  * through the other node. And the bench's checks themselves catch what they are there to catch.
  */
-async function freshDatabase(): Promise<string> {
-  const admin = process.env.CAREDESK_TEST_POSTGRES_URL;
-  if (!admin) throw new Error('no PostgreSQL: this file runs in the postgres project of vitest.config.ts');
-  const name = `load_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 describe('20 desks pushing through two central nodes on PostgreSQL', () => {
   let rig: LoadRig;
   let result: LoadResult;
   beforeAll(async () => {
-    rig = await startLoadRig({ desks: 20, customersPerDesk: 2, databaseUrl: await freshDatabase() });
+    rig = await startLoadRig({ desks: 20, customersPerDesk: 2, databaseUrl: (await createTestDatabase('load')).toString() });
     result = await runLoad(rig, { seconds: 3, batch: 2 });
   });
   afterAll(async () => {
