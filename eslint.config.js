@@ -49,4 +49,15 @@ export default tseslint.config(
     },
   },
   ...layering,
+  {
+    // test files share their modules (vitest.config.ts: isolate false), so a module mock would miss them
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'vi', property: 'mock', message: 'test files share their modules (vitest.config.ts): test the real part, or spy and restore' },
+        { object: 'vi', property: 'doMock', message: 'test files share their modules (vitest.config.ts): test the real part, or spy and restore' },
+      ],
+    },
+  },
 );

@@ -5,6 +5,10 @@ import { SlowFirstSequencer } from './test/support/slowFirstSequencer';
 const common = {
   // native add-ons (SQLite, keytar) are safest in child processes
   pool: 'forks',
+  // one child process runs many files and imports the store's modules once, not once per file (that
+  // import was a quarter of the run's time in CI). So no test may mock a module (`vi.mock` would miss
+  // the copy another file already loaded): tests use real parts, and restore any spy or timer they change.
+  isolate: false,
   testTimeout: 60_000,
   hookTimeout: 120_000,
   // the whole suite must run: a skipped test fails the run
