@@ -4,9 +4,9 @@ import type { StoreContext } from '../context';
 import type { StatusChange } from '../identity/accountStatus';
 import { generatePassword, hashPassword } from '../identity/passwords';
 import { endSessions } from '../identity/sessions';
-import { insertUser, userOf } from '../identity/users';
+import { insertUser, setUserPasswordHash, setUserRole, userOf } from '../identity/users';
 import { inTransaction, type Tx } from '../storage/database';
-import { listTeams, placeInTeam, writeTeam } from '../teams/teams';
+import { listTeams, placeInTeam, stopLeading, writeTeam } from '../teams/teams';
 import { appendAdminAudit, guarded, isLastActiveAdmin, LAST_ADMIN_ISSUE, Refusal, selfIssue, type Operator } from './operator';
 import { lastActivity } from './inactivity';
 
@@ -59,9 +59,8 @@ export async function changeRole(ctx: Deps, operator: Operator, userId: string, 
       if (self) throw new Refusal('forbidden', self);
       if (row.role === role) return { user: userOf(row), changed: false, revocation: null };
       if (row.role === 'admin' && (await isLastActiveAdmin(tx, userId))) throw new Refusal('conflict', LAST_ADMIN_ISSUE);
-      await tx.updateTable('users').set({ role }).where('id', '=', userId).execute();
-      // a supervisor no longer: leads no team
-      if (row.role === 'supervisor') await tx.deleteFrom('team_leads').where('user_id', '=', userId).execute();
+      await setUserRole(tx, userId, role);
+      if (row.role === 'supervisor') await stopLeading(tx, userId);
       const revocation = await endSessions(tx, now, { userId }, 'user', 'role changed');
       await appendAdminAudit(tx, now, operator, { action: 'user.role_changed', outcome: 'ok', entity: 'user', entityId: userId, fields: ['role'], detail: `${row.username}: ${row.role} → ${role} by ${operator.by}; ${revocation?.sessions.length ?? 0} live session(s) ended` });
       await auditGrant(tx, now, operator, row, role);
@@ -92,7 +91,7 @@ export async function resetPassword(ctx: Deps, operator: Operator, userId: strin
   const now = ctx.clock();
   const outcome = await inTransaction(ctx.db, async (tx) => {
     const row = await userRow(tx, userId);
-    await tx.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+    await setUserPasswordHash(tx, userId, hash);
     const revocation = await endSessions(tx, now, { userId }, 'user', 'password reset');
     await appendAdminAudit(tx, now, operator, { action: 'user.password_reset', outcome: 'ok', entity: 'user', entityId: userId, fields: ['password'], detail: `${row.username} by ${operator.by}; ${revocation?.sessions.length ?? 0} live session(s) ended` });
     return { user: userOf(row), revocation };

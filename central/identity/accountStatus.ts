@@ -38,8 +38,7 @@ export async function disableUser(ctx: Deps, userId: string, operator: Operator,
       const self = selfIssue(operator, userId, 'disable');
       if (self) throw new Refusal('forbidden', self);
       if (await isLastActiveAdmin(tx, userId)) throw new Refusal('conflict', LAST_ADMIN_ISSUE);
-      await setUserStatus(tx, userId, 'disabled');
-      await tx.updateTable('users').set({ status_changed_at: now.toISOString() }).where('id', '=', userId).execute();
+      await setUserStatus(tx, userId, 'disabled', now);
       const revocation = await endSessions(tx, now, { userId }, 'user', USER_DISABLED_REASON);
       await appendAdminAudit(tx, now, operator, {
         action,
@@ -65,8 +64,7 @@ export async function enableUser(ctx: Pick<StoreContext, 'db' | 'clock'>, userId
     const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', userId).executeTakeFirst();
     if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
     if (row.status === 'active') return { user: userOf(row), changed: false, sessionsEnded: 0 };
-    await setUserStatus(tx, userId, 'active');
-    await tx.updateTable('users').set({ status_changed_at: now.toISOString() }).where('id', '=', userId).execute();
+    await setUserStatus(tx, userId, 'active', now);
     await appendAdminAudit(tx, now, operator, { action: 'user.enabled', outcome: 'ok', entity: 'user', entityId: userId, detail: `${row.username} enabled by ${operator.by}` });
     return { user: userOf({ ...row, status: 'active' }), changed: true, sessionsEnded: 0 };
   });

@@ -50,7 +50,30 @@ export async function findUserByUsername(db: CentralDb, username: string): Promi
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
-export async function setUserStatus(db: CentralDb, userId: string, status: User['status']): Promise<void> {
-  const result = await db.updateTable('users').set({ status }).where('id', '=', userId).executeTakeFirst();
-  if (!result.numUpdatedRows) throw new CareDeskError('not_found', 'no such user');
+/**
+ * The writes of the users table: this module owns it (one module per table); the admin, team and
+ * account-status modules decide and audit, and change a user only through these.
+ */
+export async function setUserStatus(db: CentralDb, userId: string, status: User['status'], at: Date): Promise<void> {
+  // the 90-day inactivity rule counts from the last change of status (PCI DSS 8.2.6, admin/inactivity.ts)
+  await updateUser(db, userId, { status, status_changed_at: at.toISOString() });
+}
+
+export async function setUserRole(db: CentralDb, userId: string, role: Role): Promise<void> {
+  await updateUser(db, userId, { role });
+}
+
+export async function setUserPasswordHash(db: CentralDb, userId: string, passwordHash: string): Promise<void> {
+  await updateUser(db, userId, { password_hash: passwordHash });
+}
+
+export async function setUserTeam(db: CentralDb, userId: string, teamId: string | null): Promise<void> {
+  await updateUser(db, userId, { team_id: teamId });
+}
+
+type UserChange = Partial<Pick<CentralSchema['users'], 'status' | 'status_changed_at' | 'role' | 'password_hash' | 'team_id'>>;
+
+async function updateUser(db: CentralDb, userId: string, change: UserChange): Promise<void> {
+  const result = await db.updateTable('users').set(change).where('id', '=', userId).executeTakeFirst();
+  if (!result.numUpdatedRows) throw new CareDeskError('not_found', `no such user: ${userId}`);
 }

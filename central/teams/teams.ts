@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ADMIN_RULES, CareDeskError, type Team } from '../../domain';
 import type { Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
+import { setUserTeam } from '../identity/users';
 
 /**
  * Teams (issue 14, item 1): the admin puts each user in at most one team, and supervisors lead
- * teams. The one owner of `teams`, `team_leads` and `users.team_id`. What other code reads for a
+ * teams. The one owner of `teams` and `team_leads`, and what decides `users.team_id` (which
+ * identity/users.ts, the users table's owner, writes). What other code reads for a
  * supervisor's "team" scope (DESIGN §3: the audit log's team row, the team's activity) is
  * `teamMembersOf`: nothing else restates who a supervisor's team is.
  */
@@ -68,13 +70,18 @@ export async function writeTeam(tx: Tx, input: { id?: string; name: string; lead
   return { id, name: input.name, leads };
 }
 
+/** A supervisor no longer (a role change): leads no team, in the caller's transaction. */
+export async function stopLeading(tx: Tx, userId: string): Promise<void> {
+  await tx.deleteFrom('team_leads').where('user_id', '=', userId).execute();
+}
+
 /** Puts a user in a team (null: in none), in the caller's transaction; whether it changed. */
 export async function placeInTeam(tx: Tx, userId: string, teamId: string | null): Promise<boolean> {
   if (teamId !== null && !(await tx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst())) throw unknownTeam('teamId');
   const row = await tx.selectFrom('users').select('team_id').where('id', '=', userId).executeTakeFirst();
   if (!row) throw new CareDeskError('not_found', `no such user: ${userId}`);
   if (row.team_id === teamId) return false;
-  await tx.updateTable('users').set({ team_id: teamId }).where('id', '=', userId).execute();
+  await setUserTeam(tx, userId, teamId);
   return true;
 }
 
