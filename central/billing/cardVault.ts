@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { CareDeskError } from '../../domain';
 import type { Tx } from '../storage/database';
-import type { CentralSchema } from '../storage/schema';
+import type { CentralDb, CentralSchema } from '../storage/schema';
 import type { MasterKey, MasterKeyring } from './masterKeys';
 
 /**
@@ -113,3 +113,29 @@ export async function shredCards(tx: Tx, customerId: string): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
+/** A replaced card's vault row (the old method's row goes, the new one's comes), in the caller's transaction. */
+export async function replaceVaultRow(tx: Tx, oldPaymentMethodId: string, row: CardVaultRow): Promise<void> {
+  await tx.deleteFrom('card_vault').where('payment_method_id', '=', oldPaymentMethodId).execute();
+  await tx.insertInto('card_vault').values(row).execute();
+}
+
+/** Up to `limit` rows whose data key is not wrapped by `keyId` (all of them without a limit). */
+export async function rowsNotWrappedBy(db: Tx | CentralDb, keyId: string, limit?: number): Promise<CardVaultRow[]> {
+  let query = db.selectFrom('card_vault').selectAll().where('key_id', '!=', keyId).orderBy('payment_method_id');
+  if (limit !== undefined) query = query.limit(limit);
+  return query.execute();
+}
+
+/** Wraps each row's data key again under `to` (master key rotation). */
+export async function rewrapRows(tx: Tx, keyring: MasterKeyring, rows: readonly CardVaultRow[], to: MasterKey): Promise<void> {
+  for (const row of rows) {
+    const next = rewrapRow(keyring, row, to);
+    // only if the row is still the one read: a card replaced meanwhile keeps its own new key
+    await tx
+      .updateTable('card_vault')
+      .set({ key_id: next.key_id, wrapped_dek: next.wrapped_dek })
+      .where('payment_method_id', '=', row.payment_method_id)
+      .where('wrapped_dek', '=', row.wrapped_dek)
+      .execute();
+  }
+}

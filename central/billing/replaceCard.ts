@@ -18,7 +18,7 @@ import type { SessionContext } from '../identity/sessions';
 import { readRecord, writeRecords } from '../storage/recordStore';
 import { inTransaction, type Tx } from '../storage/database';
 import { checkCaller } from '../verification/callerVerification';
-import { sealCard } from './cardVault';
+import { replaceVaultRow, sealCard } from './cardVault';
 
 /** What the audit row of a card replacement names: fields, never the card number (PCI DSS 10.2.1.1, 3.4.1). */
 const CARD_FIELDS = ['brand', 'last4', 'expMonth', 'expYear', 'holderName', 'billingZip'];
@@ -114,7 +114,6 @@ async function replaceInVault(ctx: Deps, tx: Tx, session: SessionContext, oldId:
     },
   );
   const vaultRow = sealCard(ctx.cardKeys.current(), { paymentMethodId: newId, customerId: previous.customerId, cardNumber: card.cardNumber }, now.toISOString());
-  await tx.deleteFrom('card_vault').where('payment_method_id', '=', oldId).execute();
-  await tx.insertInto('card_vault').values(vaultRow).execute();
+  await replaceVaultRow(tx, oldId, vaultRow);
   return { method, wrote: true, seq: seq! };
 }

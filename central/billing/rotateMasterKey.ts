@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeMeta } from '../storage/changeLog';
-import { inTransaction, type Tx } from '../storage/database';
+import { inTransaction } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
-import { rewrapRow, type CardVaultRow } from './cardVault';
-import { keyringFromFile, newMasterKeyId, readKeyFile, writeKeyFile, type MasterKey, type MasterKeyring } from './masterKeys';
+import { rewrapRows, rowsNotWrappedBy } from './cardVault';
+import { keyringFromFile, newMasterKeyId, readKeyFile, writeKeyFile, type MasterKey } from './masterKeys';
 
 export interface RotationSummary {
   newKeyId: string;
@@ -33,33 +33,20 @@ export async function rotateMasterKey(db: CentralDb, keyFile: string, now: Date)
   try {
     let rewrapped = 0;
     for (;;) {
-      const rows = await db.selectFrom('card_vault').selectAll().where('key_id', '!=', newKey.id).orderBy('payment_method_id').limit(BATCH).execute();
+      const rows = await rowsNotWrappedBy(db, newKey.id, BATCH);
       if (!rows.length) break;
-      await inTransaction(db, (tx) => rewrap(tx, keyring, rows, newKey));
+      await inTransaction(db, (tx) => rewrapRows(tx, keyring, rows, newKey));
       rewrapped += rows.length;
     }
     rewrapped += await inTransaction(db, async (tx) => {
       await writeMeta(tx, 'card_vault.master_key', newKey.id);
-      const late = await tx.selectFrom('card_vault').selectAll().where('key_id', '!=', newKey.id).execute();
-      await rewrap(tx, keyring, late, newKey);
+      const late = await rowsNotWrappedBy(tx, newKey.id);
+      await rewrapRows(tx, keyring, late, newKey);
       return late.length;
     });
     writeKeyFile(keyFile, { current: newKey.id, keys: newEntry });
     return { newKeyId: newKey.id, rewrapped, retired: Object.keys(before.keys) };
   } finally {
     newKey.key.fill(0);
-  }
-}
-
-async function rewrap(tx: Tx, keyring: MasterKeyring, rows: CardVaultRow[], to: MasterKey): Promise<void> {
-  for (const row of rows) {
-    const next = rewrapRow(keyring, row, to);
-    // only if the row is still the one read: a card replaced meanwhile keeps its own new key
-    await tx
-      .updateTable('card_vault')
-      .set({ key_id: next.key_id, wrapped_dek: next.wrapped_dek })
-      .where('payment_method_id', '=', row.payment_method_id)
-      .where('wrapped_dek', '=', row.wrapped_dek)
-      .execute();
   }
 }
