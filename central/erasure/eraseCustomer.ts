@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/auditLog';
 import { shredCards } from '../billing/cardVault';
 import { forgetInquiryMail } from '../inquiries/ingest';
 import { expectConfirmations } from './confirmations';
+import { retainRecord } from './retention';
 import type { Tx } from '../storage/database';
 import { forgetReasons, readRecord, recordsOfCustomer, writeRecords, type RecordWrite } from '../storage/recordStore';
 import { forgetResultValues } from '../sync/push';
@@ -118,10 +119,7 @@ async function accountErasure(tx: Tx, run: ErasureRun): Promise<ErasureWrites> {
     const until = new Date(run.erasedAt ?? now);
     until.setUTCFullYear(until.getUTCFullYear() + (rule.retainYears ?? 0));
     const kept = Object.fromEntries(Object.entries(record.data).filter(([field]) => !(rule.strip ?? []).includes(field)));
-    await tx
-      .insertInto('retained_records')
-      .values({ entity: record.entity, id: record.id, customer_id: customerId, data: JSON.stringify(kept), basis: rule.basis!, retain_until: until.toISOString(), request_id: run.requestId })
-      .execute();
+    await retainRecord(tx, { entity: record.entity, id: record.id, customer_id: customerId, data: JSON.stringify(kept), basis: rule.basis!, retain_until: until.toISOString(), request_id: run.requestId });
     retained.push({ entity: record.entity, id: record.id, fields: Object.keys(kept).filter((f) => f !== 'id'), category: rule.category, basis: rule.basis!, retainUntil: until.toISOString() });
     if (rule.strip?.length) erased.push({ entity: record.entity, id: record.id, fields: rule.strip.filter((f) => f in record.data), category: rule.category });
   }

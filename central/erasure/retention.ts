@@ -2,7 +2,8 @@ import { IsoDateTime } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import { purgeStaleLeads } from '../leads/retention';
-import { checkpoint, inTransaction } from '../storage/database';
+import { checkpoint, inTransaction, type Tx } from '../storage/database';
+import type { CentralSchema } from '../storage/schema';
 import { disableInactiveUsers } from '../admin/inactivity';
 
 /**
@@ -12,6 +13,11 @@ import { disableInactiveUsers } from '../admin/inactivity';
  * (`scheduleRetentionPurge`, which purges stale leads too: leads/retention.ts), and by the
  * `purge-retained` command.
  */
+
+/** Keeps an erased customer's record at its legal minimum until `retain_until` (this module owns the table). */
+export async function retainRecord(tx: Tx, row: CentralSchema['retained_records']): Promise<void> {
+  await tx.insertInto('retained_records').values(row).execute();
+}
 
 /** Retention is counted in years: an hour late is nothing, and the check reads two short columns. */
 export const RETENTION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
