@@ -144,6 +144,36 @@ describe('a full disk under the local cache', () => {
     second.close();
   });
 
+  it("refuses a snapshot page whole (its records and where the snapshot resumes), and the first sync resumes from the last page kept", () => {
+    const file = join(tempDir(), 'cache.db');
+    const { changes, customers } = customerPuts(0, 200);
+    // as the snapshot stream delivers them: each record with the text it travelled in
+    const pages = [changes.slice(0, 150), changes.slice(150, 450), changes.slice(450)].map((page) => page.map((c) => (c.t === 'put' ? { ...c, json: JSON.stringify(c.data) } : c)));
+    const head = changes.at(-1)!.seq;
+    const first = openCache({ file, key });
+    first.beginInitialSync();
+    first.applySnapshotPage(pages[0]!, { at: head, next: 'after-page-1' });
+    const ids = customers.map((c) => c.customer.id);
+    const before = snapshot(first, ids);
+
+    fillDisk(first);
+    expect(thrown(() => first.applySnapshotPage(pages[1]!, { at: head, next: 'after-page-2' }))).toMatchObject(DISK_FULL);
+    expect(snapshot(first, ids)).toEqual(before);
+    expect(first.snapshotProgress()).toEqual({ at: head, next: 'after-page-1' });
+    first.close();
+
+    const second = openCache({ file, key });
+    expect(second.isInitialSync()).toBe(true);
+    expect(second.snapshotProgress()).toEqual({ at: head, next: 'after-page-1' });
+    second.applySnapshotPage(pages[1]!, { at: head, next: 'after-page-2' });
+    second.applySnapshotPage(pages[2]!, { at: head, next: null });
+    second.finishInitialSync();
+    expect(second.snapshotProgress()).toBeNull();
+    expect(second.getMeta('cursor')).toBe(String(head));
+    for (const { customer } of customers) expect(second.storedRecord('customer', customer.id)?.data).toEqual(customer);
+    second.close();
+  });
+
   it('says a new cache could not be made because the disk is full, not that the key does not fit, and makes it once there is room', () => {
     const file = join(tempDir(), 'cache.db');
     // the limit must be on the connection openCache makes: set as it configures it, before the migrations
