@@ -54,6 +54,7 @@ const USAGE = `usage: npm run central -- <command> [--data-dir DIR]
                                          serve over HTTPS: the API for enrolled devices on P (default
                                          127.0.0.1:8443) and enrolment on E (default P + 1); on SIGTERM,
                                          /v1/ready answers 503 for S seconds (default 0) before the listeners close;
+                                         they answer the requests in flight (10 s at most) and end the event streams;
                                          /metrics and the probes over plain HTTP on OH:O (default 127.0.0.1;
                                          O also from CAREDESK_OPS_PORT or config.json ops; off without a port);
                                          JSON log lines at L (default info) to stdout or to F (also config.json log)

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { DEFAULT_ADJUSTMENT_APPROVAL_ABOVE_CENTS, DEFAULT_LEAD_RETENTION_DAYS, DEFAULT_SESSION_POLICY, ENROLMENT_PORT_OFFSET, LIVE_STREAM, SUPPORTED_PROTOCOLS, type ProtocolRange, type SessionPolicy } from '../domain';
 import { centralAdmin, type CentralAdmin } from './admin/centralAdmin';
 import { centralPolicy, type CentralPolicy } from './policy';
@@ -9,7 +10,7 @@ import { RETENTION_PURGE_INTERVAL_MS, scheduleRetentionPurge, type RetentionSche
 import { scheduleMailDrop, type MailDropSchedule } from './inquiries/mailDrop';
 import { prepareDataDir } from './dataDir';
 import { InternalErrors, stderrErrorLog, type InternalErrorLog } from './http/internalErrors';
-import { createEnrolmentServer, createHttpServer } from './http/server';
+import { closeServer, createEnrolmentServer, createHttpServer } from './http/server';
 import { prepareDecoy } from './identity/passwords';
 import { storeLog, type LogConfig, type StoreLog } from './ops/log';
 import { observePool, observeProcess, storeMetrics } from './ops/metrics';
@@ -172,14 +173,15 @@ export async function startCentralStore(
   let retention: RetentionSchedule | null = null;
   let mailDrop: MailDropSchedule | null = null;
   let checkpoints: CheckpointSchedule | null = null;
-  const apps: { close(): Promise<unknown> }[] = [];
+  const apps: FastifyInstance[] = [];
   // what was started, stopped in the order that leaves nothing writing: schedules, listeners, the database
   const stopParts = async () => {
     await watch?.stop();
     await retention?.stop();
     await mailDrop?.stop();
     await checkpoints?.stop();
-    await Promise.all(apps.map((a) => a.close()));
+    // each listener answers its requests in flight first (a push commits and is answered)
+    await Promise.all(apps.map((a) => closeServer(a)));
     await central.close();
   };
   try {

@@ -94,6 +94,23 @@ function checkProtocol(range: ProtocolRange, header: string | string[] | undefin
 
 const SILENT = pino({ level: 'silent' });
 
+/** How long a stopping listener waits for its requests in flight before it cuts their connections. */
+export const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Stops a listener: no new connection or request, the requests in flight answered, then closed;
+ * a connection still open after `graceMs` (a client that stopped reading, a body that never ends)
+ * is cut so that the node stops in bounded time.
+ */
+export async function closeServer(app: FastifyInstance, graceMs = CLOSE_GRACE_MS): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}
+
 function baseApp(ctx: StoreContext, tls: TlsMaterial, clientCertificate: { requestCert: boolean; rejectUnauthorized?: boolean }, internalErrors: InternalErrors): FastifyInstance {
   const app = Fastify({
     https: { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.3', ...clientCertificate },
@@ -101,8 +118,10 @@ function baseApp(ctx: StoreContext, tls: TlsMaterial, clientCertificate: { reque
     bodyLimit: LIMITS.maxBodyBytes,
     // Fastify's own request log would write URLs (record ids) and query strings: the store logs its own summary (ops/requestSummary.ts)
     logger: false,
-    // event streams never go idle: close them with the server
-    forceCloseConnections: true,
+    // on close, idle keep-alive connections go at once and a request in flight finishes (a push commits
+    // and is answered, a pull streams to its end); event streams end themselves (routes/events.ts), and
+    // whatever is still open after CLOSE_GRACE_MS is cut (closeServer)
+    forceCloseConnections: 'idle',
     // named in an internal error's answer and its log line; unique across restarts and nodes
     genReqId: () => randomUUID(),
   });

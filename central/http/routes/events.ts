@@ -21,6 +21,10 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
     if (signal.kind === 'advanced') ctx.metrics.pokeFanout.observe(open);
   });
   app.addHook('onClose', async () => void unsubscribeFanout());
+  // a stopping node ends its streams (the desk reconnects, to another node behind the balancer), so
+  // that closing waits only on the requests in flight (http/server.ts)
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => streams.forEach((close) => close()));
 
   app.get(API.events, async (request, reply) => {
     const session = sessionOf(request);
@@ -37,6 +41,8 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
       res.end();
     };
     send({ type: 'poke', head });
+    const close = () => void (ended || ((ended = true), res.end()));
+    streams.add(close);
     open++;
     ctx.metrics.connectedDesks.inc();
 
@@ -56,6 +62,7 @@ export function eventRoutes(app: FastifyInstance, ctx: StoreContext): void {
       );
     }, ctx.heartbeatMs);
     res.on('close', () => {
+      streams.delete(close);
       open--;
       ctx.metrics.connectedDesks.dec();
       ended = true;
