@@ -221,6 +221,10 @@ export const FIELD_POLICY = {
     decidedByName:    [H,       H,       H,       R,          R,          H],
     decidedAt:        [H,       H,       H,       R,          R,          H],
     decisionReason:   [H,       H,       H,       R,          R,          H],
+    // issue 16 (protocol 8): an unverified hold's expiry, and how an applied one came to be applied
+    expiresAt:        [H,       H,       H,       R,          R,          H],
+    appliedAfter:     [H,       H,       H,       R,          R,          H],
+    releaseVerificationId: [H,  H,       H,       R,          R,          H],
   },
 } as const satisfies Record<EntityName, Record<string, Row>>;
 

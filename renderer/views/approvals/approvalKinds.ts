@@ -103,6 +103,7 @@ const ADJUSTMENTS_ABOVE_THRESHOLD: ApprovalKind = {
 const HELD_FOR: Record<HoldReason, string> = {
   'verification.expired': 'Sent after the caller’s verification ran out',
   'conflict.escalated': 'Conflict: the rep asks you to decide',
+  'caller.unverified': 'Made offline without a verified caller',
 };
 
 const HELD_EDITS: ApprovalKind = {
