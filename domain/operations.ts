@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { E911_UPDATE } from './e911';
-import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, HeldEditDecisionRequest, HeldEditDecisionResult, HeldEditReleaseRequest, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, HeldEditDecisionRequest, HeldEditDecisionResult, HeldEditReleaseRequest, CALLBACK_ASSERTION, type AuditAction, type EntityName } from './entities';
 import { ADMIN_INPUTS, ADMIN_OUTPUTS, AdminUserRef, DeviceDirectory, StaffDirectory, StatusChangeResult, type AdminEntity } from './admin';
 import { SessionPolicy } from './entities/identity';
 import { LIFECYCLES, creatingStep } from './lifecycles';
@@ -287,6 +287,21 @@ const DECLARED = {
     input: HeldEditReleaseRequest,
     output: HeldEditDecisionResult,
   },
+  /**
+   * issue 16: the caller asked to be called back, recorded as the rep's assertion with the reason,
+   * offline too and with no verified caller (it changes nothing of their record); the store sets who
+   * and when, and no number: the call goes to the one on the customer's record (entities/callback.ts)
+   */
+  'callbackRequest.record': {
+    kind: 'create',
+    entity: 'callbackRequest',
+    fields: ['customerId', 'reason'],
+    owned: ({ userId, at }) => ({ assertion: CALLBACK_ASSERTION, requestedBy: userId, requestedAt: at, doneBy: null, doneAt: null }),
+    verifiedCaller: false,
+    audit: 'record.create',
+  },
+  /** the customer was called back on the number on file: done (who and when set by the store) */
+  'callbackRequest.setStatus': transition('callbackRequest'),
   'invoice.setStatus': transition('invoice'),
   /**
    * The card goes straight to the central store's card vault and never into the cache, the outbox or
@@ -532,7 +547,7 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
-export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord', /* issue 14, edits held for review */ 'heldEdit'] as const satisfies readonly EntityName[];
+export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord', /* issue 14, edits held for review */ 'heldEdit', /* issue 16, callbacks */ 'callbackRequest'] as const satisfies readonly EntityName[];
 export type QueueEntity = (typeof QUEUE_ENTITIES)[number];
 /**
  * A queue entity most of whose records are no queue's: the field whose presence makes one of its

@@ -69,7 +69,8 @@ export const API = {
  * releases it, or a supervisor applies it, before it expires); `heldEdit` records carry `expiresAt`,
  * `appliedAfter` and the status `expired`, which an older desk's strict schema refuses: from this
  * version on only desks of 8 are sent `heldEdit` records (a reviewer's desk of 6 or 7 sees no held
- * edits until it is updated, and then pulls everything again once, as from 6).
+ * edits until it is updated, and then pulls everything again once, as from 6). A rep may record that
+ * a caller asked to be called back (`callbackRequest`, born on the desk), sent to desks of 8 only.
  */
 export const PROTOCOL = { version: 8, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
@@ -80,7 +81,7 @@ export interface ProtocolRange {
 export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 8 };
 
 /** The protocol from which a desk is sent records of an entity; an entity not named here, from the first. */
-export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 8 };
+export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 8, callbackRequest: 8 };
 /** Whether a desk speaking `version` may be sent records of `entity`. */
 export const sentToProtocol = (entity: EntityName, version: number) => (ENTITY_SINCE_PROTOCOL[entity] ?? 1) <= version;
 

@@ -241,4 +241,32 @@ describe('corrections held unverified during an outage', () => {
       expect(await push(rep, create)).toMatchObject({ status: 'rejected', rejection: { issues: [{ field: 'unverifiedHold', rule: 'hold.unverified_not_allowed' }] } });
     });
   });
+
+  describe('a callback the caller asked for', () => {
+    const callback = (s: TestSession, i: number, fields: Record<string, unknown>) => ({ ...h.mutation(s, h.nextSeq(s), { entity: 'callbackRequest', id: randomUUID() }, {}, { customerId: customer(i).id, reason: 'Wants to go over the last bill', ...fields }), op: 'create' as const });
+
+    it('is recorded with no verified caller as the rep’s assertion, without a number, audited, sent to desks of 8, and marked done by whoever called back', async () => {
+      const m = callback(rep, 3, {});
+      expect(await push(rep, m)).toMatchObject({ status: 'applied' });
+      const record = (await h.record('callbackRequest', m.entityId)).data;
+      expect(record).toEqual({ id: m.entityId, customerId: customer(3).id, reason: 'Wants to go over the last bill', assertion: 'caller asked to be called back', requestedBy: rep.user.id, requestedAt: h.clock().toISOString(), status: 'requested', doneBy: null, doneAt: null });
+      expect(await auditRows('record.create', m.entityId)).toEqual([expect.objectContaining({ outcome: 'ok', user_id: rep.user.id, customer_id: customer(3).id })]);
+      const pull = async (protocol: number) => {
+        const res = await h.call(supervisor.device.agent, 'GET', `${API.pull}?cursor=0`, { token: supervisor.token, headers: { [PROTOCOL.header]: String(protocol) } });
+        return res.text.trim().split('\n').map((l) => PullLine.parse(JSON.parse(l))).filter((l) => l.t === 'put' && l.entity === 'callbackRequest' && l.id === m.entityId);
+      };
+      expect(await pull(PROTOCOL.version)).toHaveLength(1);
+      expect(await pull(7)).toEqual([]);
+      const done = h.mutation(otherRep, h.nextSeq(otherRep), { entity: 'callbackRequest', id: m.entityId }, { status: 'requested' }, { status: 'done' });
+      expect(await push(otherRep, done)).toMatchObject({ status: 'applied' });
+      expect((await h.record('callbackRequest', m.entityId)).data).toMatchObject({ status: 'done', doneBy: otherRep.user.id, doneAt: h.clock().toISOString() });
+    });
+
+    it('takes no number typed in on the call, nor who asked or when, from a desk: refused naming the field', async () => {
+      for (const [field, value] of [['phone', '+14155550100'], ['requestedBy', otherRep.user.id], ['requestedAt', '2020-01-01T00:00:00.000Z'], ['assertion', 'caller asked to be called back']] as const) {
+        const res = await push(rep, callback(rep, 3, { [field]: value }));
+        expect([field, res.status, res.rejection?.issues.map((i) => i.field)]).toEqual([field, 'rejected', [field]]);
+      }
+    });
+  });
 });
