@@ -37,11 +37,20 @@ test('offline, a correction is held unverified with its expiry; back online the 
   const changes = page.getByRole('region', { name: 'Changes' });
   await expect(changes.getByTestId('change-unverified')).toContainText(/Held, unverified · expires \w{3} \d+, \d\d:\d\d/);
 
+  // the caller also asks to be called back: recorded as the rep's word, to the number on file
+  const callbacks = page.getByRole('region', { name: 'Callbacks' });
+  await callbacks.getByRole('button', { name: 'Record a callback' }).click();
+  await callbacks.getByLabel('Reason for the change').fill('Caller asked to be called back once the system is back');
+  await callbacks.getByRole('button', { name: /^Record callback/ }).click();
+  const asked = callbacks.getByRole('list', { name: 'Callbacks asked for' }).getByRole('listitem');
+  await expect(asked).toContainText('To call back');
+  await expect(asked).toContainText('Waiting for the central store.');
+
   // the status bar's list of waiting changes shows its state and its expiry
   await page.setViewportSize({ width: 1024, height: 768 });
   await u.status.pending.click();
   const list = page.getByRole('list', { name: 'Changes not yet confirmed' });
-  const item = list.getByRole('listitem').filter({ hasText: 'Email' });
+  const item = list.getByRole('listitem').filter({ hasText: 'Held, unverified' });
   await expect(item.getByText('Held, unverified', { exact: true })).toBeVisible();
   await expect(item).toContainText(/Not verified: the caller could not be verified/);
   await expect(item).toContainText(/Expires \w{3} \d+, \d\d:\d\d\./);
@@ -54,6 +63,14 @@ test('offline, a correction is held unverified with its expiry; back online the 
   await expect(page.getByTestId('status-held')).toHaveText(/1 held for review/, { timeout: 60_000 });
   expect((await customerInCentral(central, c.customer.id)).email).toBe(c.customer.email);
   await expect(changes.getByTestId('change-unverified')).toContainText('Verify the caller online to release it');
+
+  // the callback reached the store as the rep's assertion, with no number of its own
+  await expect(asked).not.toContainText('Waiting for the central store.', { timeout: 30_000 });
+  await expect(asked).toContainText('Call the number on file');
+  const stored = await central.store.db.selectFrom('records').select('data').where('entity', '=', 'callbackRequest').execute();
+  expect(stored.map((r) => JSON.parse(r.data ?? 'null') as Record<string, unknown>).filter((r) => r.customerId === c.customer.id)).toEqual([
+    expect.objectContaining({ assertion: 'caller asked to be called back', status: 'requested', reason: 'Caller asked to be called back once the system is back' }),
+  ]);
 
   // the rep verifies the caller online, with the customer on the line, and releases it
   await verifyCaller(page, c);

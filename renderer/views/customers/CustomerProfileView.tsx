@@ -12,6 +12,7 @@ import { BillingPanel } from './BillingPanel';
 import { CallerVerification } from './CallerVerification';
 import { ChangesPanel } from './ChangesPanel';
 import { HoldsUnverified, OutageNotice } from './UnverifiedHold';
+import { CallbacksPanel } from './CallbacksPanel';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { SECTIONS, SECTION_IDS, type SectionId } from './changeMarks';
 import { ConsentsStrip } from './ConsentsStrip';
@@ -141,6 +142,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
               <div className="profile-col">
                 <BillingPanel billing={profile.billing} />
                 <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} customerId={customerId} verificationId={profile.verification?.verified ? profile.verification.verificationId : null} />
+                {visibleEntities(role).includes('callbackRequest') && <CallbacksPanel customerId={customerId} role={role} numberOnFile={firstPhone(profile.customer)} />}
                 <HistoryPanel entity="customer" id={customerId} />
                 {visibleEntities(role).includes('erasureRequest') && <ErasurePanel customerId={customerId} role={role} verified={verified} />}
               </div>
@@ -156,4 +158,10 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
       {e911 && <E911FollowDialog offer={e911} onClose={() => setE911(null)} />}
     </article>
   );
+}
+
+/** The number on file a callback goes to: the customer's first phone. */
+function firstPhone(customer: Record<string, unknown>): string | null {
+  const phones = Array.isArray(customer.phones) ? (customer.phones as { number?: unknown }[]) : [];
+  return typeof phones[0]?.number === 'string' ? phones[0].number : null;
 }

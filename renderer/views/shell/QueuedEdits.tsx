@@ -23,6 +23,9 @@ const UNVERIFIED = {
 };
 const EXPIRED_RULE = 'held_edit.expired';
 
+/** What a change is, as its list says: a callback asked for (issue 16), or the fields it changes. */
+const whatOf = (c: QueuedChange) => (c.entity === 'callbackRequest' ? (c.fields.includes('status') ? 'Callback made' : 'Callback asked for') : c.fields.map(fieldLabel).join(', '));
+
 /** The state a change shows: its outbox state, or for an unverified correction, held or expired. */
 function stateOf(c: QueuedChange, now: number): { label: string; tone: Tone } {
   const expired = c.rejection?.code === EXPIRED_RULE || (c.unverified !== null && c.status !== 'rejected' && Date.parse(c.unverified.expiresAt) <= now);
@@ -71,7 +74,7 @@ export function QueuedEdits({ onClose }: { onClose: () => void }) {
               <li key={c.mutationId} className="queued-item">
                 <div className="queued-line">
                   <span className="strong">{c.customerName ?? `${c.entity} ${c.entityId.slice(0, 8)}`}</span>
-                  <span>{c.fields.map(fieldLabel).join(', ')}</span>
+                  <span>{whatOf(c)}</span>
                   <Badge tone={state.tone}>{state.label}</Badge>
                   <span className="muted small">{dateTime(c.createdAt)}</span>
                 </div>

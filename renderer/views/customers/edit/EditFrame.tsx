@@ -9,7 +9,7 @@ import { closeOnEscape } from '../../../hooks/useHotkeys';
 const EDIT_REASONS = ['Caller asked to correct it', 'Caller has a new number', 'Caller moved', 'Caller changed their preferences', 'Typing error in the record'];
 
 /** The common frame of every inline edit: the fields, the required reason (with suggestions that fit the form), save and cancel. Esc cancels. */
-export function EditFrame({ form, label, children, reasons = EDIT_REASONS }: { form: EditForm; label: string; children: ReactNode; reasons?: readonly string[] }) {
+export function EditFrame({ form, label, children, reasons = EDIT_REASONS, saveLabel }: { form: EditForm; label: string; children: ReactNode; reasons?: readonly string[]; saveLabel?: string }) {
   const listId = useId();
   const onKeyDown = closeOnEscape(form.cancel);
   // issue 16: offline with no verified caller, saving holds the correction unverified
@@ -35,7 +35,7 @@ export function EditFrame({ form, label, children, reasons = EDIT_REASONS }: { f
         </datalist>
         <div className="edit-actions">
           <Button type="submit" variant="primary" busy={form.busy} shortcut="Enter">
-            {holds ? 'Hold, unverified' : 'Save'}
+            {saveLabel ?? (holds ? 'Hold, unverified' : 'Save')}
           </Button>
           <Button onClick={form.cancel} shortcut="Esc">
             Cancel
