@@ -38,6 +38,8 @@ export const ERASURE_RULES: Partial<Record<EntityName, ErasureRule>> = {
   inquiry: { action: 'erase', category: 'email inquiries linked to the customer' },
   // issue 14: an edit held for a supervisor's review holds the values it would set, and the rep's note
   heldEdit: { action: 'erase', category: "edits held for a supervisor's review" },
+  // issue 16: a callback's reason is the rep's words about the caller
+  callbackRequest: { action: 'erase', category: 'callbacks the caller asked for' },
   billingAccount: { action: 'retain', category: 'billing account (balance, status)', basis: TAX_RECORDS, retainYears: 7, strip: ['billingAddress'] },
   // line descriptions name the service numbers: the invoice's total and period are what is kept
   invoice: { action: 'retain', category: 'invoices', basis: TAX_RECORDS, retainYears: 7, strip: ['lines'] },
@@ -70,7 +72,7 @@ export const CONTACT_ERASURE = {
   kept: ['firstName', 'lastName', 'phones', 'serviceAddress'],
   basis: 'the service the customer keeps: the E911 and billing address, the account holder, one number to reach them',
   /** records of the customer erased whole (a held edit holds contact values) */
-  entities: ['lead', 'inquiry', 'heldEdit'] as readonly EntityName[],
+  entities: ['lead', 'inquiry', 'heldEdit', 'callbackRequest'] as readonly EntityName[],
   /** the customer record once its contact data is erased */
   strip(customer: Customer, at: string): Customer {
     // the withdrawn consents were given under no policy version (issue 14): their stamps go with them

@@ -1,4 +1,4 @@
-import { ADJUSTMENT_STATUSES, BILLING_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, LEGAL_HOLD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
+import { ADJUSTMENT_STATUSES, BILLING_STATUSES, CALLBACK_STATUSES, ERASURE_STATUSES, INQUIRY_STATUSES, INVOICE_STATUSES, LEAD_STATUSES, LEGAL_HOLD_STATUSES, ORDER_STATUSES, SERVICE_LINE_STATUSES, type EntityName } from './entities';
 import type { FieldIssue } from './errors';
 import type { Role } from './roles';
 
@@ -67,6 +67,11 @@ export const LIFECYCLES: Partial<Record<EntityName, Lifecycle>> = {
   legalHold: lifecycle('status', LEGAL_HOLD_STATUSES, [
     ...steps([[null, 'active']], ['compliance']),
     ...steps([['active', 'released']], ['compliance'], { stamp: { by: 'releasedBy', at: 'releasedAt' } }),
+  ]),
+  // issue 16: recorded on a call (offline too), and marked done by whoever called the customer back
+  callbackRequest: lifecycle('status', CALLBACK_STATUSES, [
+    ...steps([[null, 'requested']], REP_AND_SUPERVISOR),
+    ...steps([['requested', 'done']], REP_AND_SUPERVISOR, { stamp: { by: 'doneBy', at: 'doneAt' } }),
   ]),
   order: lifecycle('status', ORDER_STATUSES, [
     ...steps([[null, 'placed'], ['placed', 'provisioning'], ['provisioning', 'fulfilled'], ['placed', 'cancelled'], ['provisioning', 'cancelled']], ['central']),

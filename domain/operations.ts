@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { E911_UPDATE } from './e911';
-import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, HeldEditDecisionRequest, HeldEditDecisionResult, type AuditAction, type EntityName } from './entities';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_REQUESTERS, AdjustmentDecisionRequest, AdjustmentReversalRequest, BillingAdjustment, CONSENT_KEYS, E911UpdateRequest, E911UpdateResult, Id, InquiryReplyRequest, InquiryReplyResult, LeadConversionRequest, LeadConversionResult, PaymentMethod, ServiceLineChangeResult, ServiceLinePlanChange, ServiceLineStatusChange, SharingExportRequest, SharingExportResult, DisclosureApproveRequest, DisclosurePrepareRequest, DisclosureResult, SubjectAccessRequest, SubjectAccessResult, HeldEditDecisionRequest, HeldEditDecisionResult, HeldEditReleaseRequest, CALLBACK_ASSERTION, type AuditAction, type EntityName } from './entities';
 import { ADMIN_INPUTS, ADMIN_OUTPUTS, AdminUserRef, DeviceDirectory, StaffDirectory, StatusChangeResult, type AdminEntity } from './admin';
 import { SessionPolicy } from './entities/identity';
 import { LIFECYCLES, creatingStep } from './lifecycles';
@@ -59,6 +59,13 @@ export interface EditOperation extends Declared {
   fields: readonly string[];
   /** done on a call: a role that talks to callers must have verified this customer's caller (CALLER_ROLES) */
   verifiedCaller: boolean;
+  /**
+   * issue 16: while the central store is unreachable (no caller can be verified), the rep may hold
+   * this correction unverified: it waits in the outbox, changes nothing on the desk's view, and the
+   * store applies it only after the rep re-verifies the caller online and releases it
+   * (`heldEdit.release`) or a supervisor applies it, before UNVERIFIED_HOLD_MS runs out
+   */
+  holdsUnverified?: true;
 }
 export interface TransitionOperation extends Declared {
   kind: 'transition';
@@ -109,7 +116,14 @@ export interface OnlineOperation extends Omit<Declared, 'entity'> {
 export type OfflineOperation = CreateOperation | EditOperation | TransitionOperation;
 export type Operation = CreateOperation | EditOperation | TransitionOperation | OnlineOperation;
 
-const edit = (entity: EntityName, fields: readonly string[], { verifiedCaller = false } = {}): EditOperation => ({ kind: 'edit', entity, fields, verifiedCaller, audit: 'record.update' });
+const edit = (entity: EntityName, fields: readonly string[], { verifiedCaller = false, holdsUnverified = false } = {}): EditOperation => ({
+  kind: 'edit',
+  entity,
+  fields,
+  verifiedCaller,
+  ...(holdsUnverified ? { holdsUnverified: true as const } : {}),
+  audit: 'record.update',
+});
 const transition = (entity: EntityName): TransitionOperation => ({ kind: 'transition', entity, verifiedCaller: false, audit: 'record.update' });
 
 /** The roles that take a step of `entity`'s lifecycle: an online status change's performers, read from the lifecycle. */
@@ -120,6 +134,18 @@ function lifecycleRoles(entity: EntityName): Role[] {
 function policyWriters(entity: EntityName, field: string): Role[] {
   return ROLES.filter((role) => accessOf(entity, field, role) === 'write');
 }
+
+/**
+ * The roles that may hold a correction unverified during an outage and release it afterwards: whoever
+ * performs an edit declared `holdsUnverified` (read from the field policy, as its performers are).
+ */
+const CONTACT_EDITS = {
+  /** policy: "customers may correct … by phoning customer service": only for a verified caller */
+  'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress'], { verifiedCaller: true, holdsUnverified: true }),
+  /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
+  'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`), { verifiedCaller: true, holdsUnverified: true }),
+} as const;
+const UNVERIFIED_HOLDERS: readonly Role[] = ROLES.filter((role) => Object.values(CONTACT_EDITS).some((op) => op.holdsUnverified && performersOf(op).includes(role)));
 
 /** Every operation but the caller's verification, whose roles are derived from them (CALLER_ROLES). */
 const DECLARED = {
@@ -142,10 +168,7 @@ const DECLARED = {
     verifiedCaller: false,
     audit: 'record.create',
   },
-  /** policy: "customers may correct … by phoning customer service": only for a verified caller */
-  'customer.editContact': edit('customer', ['firstName', 'lastName', 'email', 'phones', 'serviceAddress', 'mailingAddress'], { verifiedCaller: true }),
-  /** one consent at a time, so that two reps recording different opt-outs of one customer do not conflict */
-  'customer.editConsents': edit('customer', CONSENT_KEYS.map((k) => `consents.${k}`), { verifiedCaller: true }),
+  ...CONTACT_EDITS,
   /** a number corrected; a line's plan and status are changed online (serviceLine.changePlan, serviceLine.setStatus) */
   'serviceLine.edit': edit('serviceLine', ['number']),
   /**
@@ -248,6 +271,37 @@ const DECLARED = {
     input: HeldEditDecisionRequest,
     output: HeldEditDecisionResult,
   },
+  /**
+   * issue 16: the rep releases the correction they held unverified during an outage (`caller.unverified`)
+   * once they have verified the caller online, with the customer on the line: the store checks the
+   * verification (theirs, of this customer, current, made after the store held the edit) and applies
+   * the edit as made, marked `appliedAfter: 'reverification'`, in one transaction with its audit row.
+   * Only the rep who made it; otherwise a supervisor reviews it (`heldEdit.decide`).
+   */
+  'heldEdit.release': {
+    kind: 'online',
+    entity: 'heldEdit',
+    roles: UNVERIFIED_HOLDERS,
+    does: 'release an edit held unverified',
+    audit: 'held_edit.released',
+    input: HeldEditReleaseRequest,
+    output: HeldEditDecisionResult,
+  },
+  /**
+   * issue 16: the caller asked to be called back, recorded as the rep's assertion with the reason,
+   * offline too and with no verified caller (it changes nothing of their record); the store sets who
+   * and when, and no number: the call goes to the one on the customer's record (entities/callback.ts)
+   */
+  'callbackRequest.record': {
+    kind: 'create',
+    entity: 'callbackRequest',
+    fields: ['customerId', 'reason'],
+    owned: ({ userId, at }) => ({ assertion: CALLBACK_ASSERTION, requestedBy: userId, requestedAt: at, doneBy: null, doneAt: null }),
+    verifiedCaller: false,
+    audit: 'record.create',
+  },
+  /** the customer was called back on the number on file: done (who and when set by the store) */
+  'callbackRequest.setStatus': transition('callbackRequest'),
   'invoice.setStatus': transition('invoice'),
   /**
    * The card goes straight to the central store's card vault and never into the cache, the outbox or
@@ -493,7 +547,7 @@ export const OPERATIONS = {
 export type OperationName = keyof typeof OPERATIONS;
 
 /** The entities a role works as a queue rather than through a customer's profile (approvals, leads, inquiries): desks list them by entity. */
-export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord', /* issue 14, edits held for review */ 'heldEdit'] as const satisfies readonly EntityName[];
+export const QUEUE_ENTITIES = ['erasureRequest', 'legalHold', 'lead', 'inquiry', 'billingAdjustment', /* issue 14, compliance's registers */ 'disclosureRecord', 'sharingRecord', /* issue 14, edits held for review */ 'heldEdit', /* issue 16, callbacks */ 'callbackRequest'] as const satisfies readonly EntityName[];
 export type QueueEntity = (typeof QUEUE_ENTITIES)[number];
 /**
  * A queue entity most of whose records are no queue's: the field whose presence makes one of its
@@ -545,6 +599,16 @@ export function callerNotVerified(op: OnlineOperation): FieldIssue {
 export function mutationNeedsVerifiedCaller(entity: EntityName, paths: readonly string[], op: 'create' | undefined, role: Role): boolean {
   const performed = op === 'create' ? [createOperationOf(entity)] : declared.filter((o): o is OfflineOperation => o.kind !== 'online' && o.kind !== 'create' && o.entity === entity && operationPaths(o).some((p) => paths.includes(p)));
   return performed.some((o) => o !== undefined && needsVerifiedCaller(o, role));
+}
+
+/**
+ * Whether a mutation changing `paths` of `entity` may be held unverified (issue 16): it needs a
+ * verified caller from `role`, and every path belongs to an edit declared `holdsUnverified`. The
+ * desk asks it before it queues such a hold, the central store before it holds one.
+ */
+export function mayHoldUnverified(entity: EntityName, paths: readonly string[], role: Role): boolean {
+  const holding = declared.filter((o): o is EditOperation => o.kind === 'edit' && !!o.holdsUnverified && o.entity === entity);
+  return paths.length > 0 && mutationNeedsVerifiedCaller(entity, paths, undefined, role) && paths.every((p) => holding.some((o) => o.fields.includes(p)));
 }
 
 /** The one edit (or transition) of `entity` that changes all of `paths`, for a view that edits fields: the rules then come from it. */

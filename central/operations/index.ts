@@ -12,6 +12,7 @@ import type { SessionContext } from '../identity/sessions';
 import { signInAdminHandlers } from '../identity/lockoutAdmin';
 import { replyToInquiry } from '../inquiries/reply';
 import { decideHeldEdit } from '../review/heldEditDecision';
+import { releaseHeldEdit } from '../review/heldEditRelease';
 import { convertLead } from '../leads/convert';
 import { setE911Address } from '../serviceLines/e911';
 import { changeLinePlan, setLineStatus } from '../serviceLines/lineChanges';
@@ -36,6 +37,8 @@ const HANDLERS: { [N in RoutedOperationName]: Handler<N> } = {
   'billingAdjustment.reverse': reverseAdjustment,
   // issue 14: edits held for review
   'heldEdit.decide': decideHeldEdit,
+  // issue 16: an unverified edit released after the caller's online re-verification
+  'heldEdit.release': releaseHeldEdit,
   'lead.convert': convertLead,
   'inquiry.reply': replyToInquiry,
   'sharing.export': exportForPartner,

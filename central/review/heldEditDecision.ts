@@ -1,4 +1,4 @@
-import { CareDeskError, HELD_EDIT_CHANGED_SINCE, HELD_EDIT_DECLINED, type ErrorCode, type HeldEditDecisionRequest, type HeldEditDecisionResult, type MutationResult } from '../../domain';
+import { CareDeskError, HELD_EDIT_CHANGED_SINCE, HELD_EDIT_DECLINED, HELD_EDIT_RULES, type ErrorCode, type HeldEditDecisionRequest, type HeldEditDecisionResult, type MutationResult } from '../../domain';
 import { appendAudit, type AuditEntry } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import { appendToLedger, type LedgerEntry } from '../erasure/ledger';
@@ -10,6 +10,7 @@ import { applyMutation } from '../sync/applyMutation';
 import { rejected } from '../sync/mutationOutcome';
 import { answerHeldMutation } from '../sync/push';
 import { readHeldMutation, recordDecision, type HeldMutation } from './heldMutations';
+import { expireIfDue } from './unverifiedHolds';
 
 /**
  * `heldEdit.decide` (issue 14): a supervisor other than the requester applies an edit the store held
@@ -23,26 +24,45 @@ import { readHeldMutation, recordDecision, type HeldMutation } from './heldMutat
  * answer becomes the decision. The route has checked the role (`roles` of the declaration).
  */
 export async function decideHeldEdit(ctx: StoreContext, session: SessionContext, request: HeldEditDecisionRequest): Promise<HeldEditDecisionResult> {
+  return settleHeldEdit(ctx, session, { heldEditId: request.heldEditId, action: 'held_edit.decided', label: request.decision }, async (tx, held, now) => {
+    if (held.requestedBy === session.user.id) throw refusal('forbidden', 'another supervisor decides an edit you made', 'held_edit.own_edit', 'you made this edit');
+    return decide(tx, now, session, held, request);
+  });
+}
+
+/**
+ * Settles a held edit (a supervisor's decision, a rep's release): an unverified one past its expiry
+ * becomes expired first, in a transaction of its own (unverifiedHolds.ts), so that it is refused
+ * below and stays expired; then `settle` runs in one transaction with its audit row. A refusal is
+ * audited naming the fields and rules, never a value, and the transaction wrote nothing.
+ */
+export async function settleHeldEdit(
+  ctx: StoreContext,
+  session: SessionContext,
+  what: { heldEditId: string; action: 'held_edit.decided' | 'held_edit.released'; label: string },
+  settle: (tx: Tx, held: HeldMutation, now: Date) => Promise<{ answer: HeldEditDecisionResult; erasure?: LedgerEntry }>,
+): Promise<HeldEditDecisionResult> {
   const { user } = session;
-  const audit = { action: 'held_edit.decided', userId: user.id, role: user.role, deviceId: session.deviceId, entity: 'heldEdit', entityId: request.heldEditId } as const;
+  const audit = { action: what.action, userId: user.id, role: user.role, deviceId: session.deviceId, entity: 'heldEdit', entityId: what.heldEditId } as const;
   // the held edit's customer, once read: what a refusal's audit row names
   const known: { customerId: string | null } = { customerId: null };
   let outcome: { answer: HeldEditDecisionResult; erasure?: LedgerEntry };
+  const expired = await inTransaction(ctx.db, (tx) => expireIfDue(tx, what.heldEditId, ctx.clock(), (result) => answerHeldMutation(tx, result)));
+  if (expired) ctx.feed.publish({ kind: 'advanced', head: await changeHead(ctx.db) });
   try {
     outcome = await inTransaction(ctx.db, async (tx) => {
-      const held = await readHeldMutation(tx, request.heldEditId);
+      const held = await readHeldMutation(tx, what.heldEditId);
       if (!held) throw refusal('not_found', 'no such held edit', 'not_found', 'no edit held for review has this id');
       known.customerId = held.heldEdit.customerId;
-      if (held.status !== 'held') throw refusal('conflict', `this edit was already decided (${held.status})`, 'held_edit.already_decided', `${held.status} by ${held.heldEdit.decidedByName ?? 'a supervisor'}`);
-      if (held.requestedBy === user.id) throw refusal('forbidden', 'another supervisor decides an edit you made', 'held_edit.own_edit', 'you made this edit');
-      return decide(tx, ctx.clock(), session, held, request);
+      if (held.status === 'expired') throw refusal('conflict', `this unverified edit expired ${held.heldEdit.expiresAt ?? ''} and was not applied`, HELD_EDIT_RULES.expired, 'an unverified edit is applied only before it expires');
+      if (held.status !== 'held') throw refusal('conflict', `this edit was already decided (${held.status})`, HELD_EDIT_RULES.alreadyDecided, `${held.status} by ${held.heldEdit.decidedByName ?? 'a supervisor'}`);
+      return settle(tx, held, ctx.clock());
     });
   } catch (err) {
-    // a refusal is audited, naming the fields and rules and never a value; the transaction wrote nothing
     if (err instanceof CareDeskError) {
       const issues = err.issues.slice(0, 20);
       await inTransaction(ctx.db, (tx) =>
-        appendAudit(tx, ctx.clock(), { ...audit, outcome: 'denied', customerId: known.customerId, fields: [...new Set(issues.map((i) => i.field))], detail: `${request.decision}: refused (${[...new Set(issues.map((i) => i.rule))].join(', ') || err.code})` }),
+        appendAudit(tx, ctx.clock(), { ...audit, outcome: 'denied', customerId: known.customerId, fields: [...new Set(issues.map((i) => i.field))], detail: `${what.label}: refused (${[...new Set(issues.map((i) => i.rule))].join(', ') || err.code})` }),
       );
     }
     throw err;
@@ -89,17 +109,19 @@ async function decide(tx: Tx, now: Date, session: SessionContext, held: HeldMuta
     await appendAudit(tx, now, audit);
     return { answer: { heldEdit: { ...held.heldEdit, status, decidedBy: session.user.id, decidedByName: session.user.displayName, decidedAt: now.toISOString(), decisionReason: request.reason } }, erasure };
   }
-  return { answer: { heldEdit: await recordDecision(tx, held, { status, by: session.user, at: now, reason: request.reason, audit }) } };
+  // an unverified edit a supervisor applies says so: reviewed, not re-verified (issue 16)
+  const mark = status === 'applied' && held.heldEdit.heldFor === 'caller.unverified' ? { appliedAfter: 'review' as const } : undefined;
+  return { answer: { heldEdit: await recordDecision(tx, held, { status, by: session.user, at: now, reason: request.reason, audit, ...(mark ? { mark } : {}) }) } };
 }
 
 /** The requester as they are now (their role may have changed since), on the device they sent the edit from. */
-async function requesterOf(tx: Tx, held: HeldMutation): Promise<Actor> {
+export async function requesterOf(tx: Tx, held: HeldMutation): Promise<Actor> {
   const row = await tx.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'status']).where('id', '=', held.requestedBy).executeTakeFirstOrThrow();
   return { user: userOf(row), deviceId: held.deviceId };
 }
 
 /** An outcome other than applied refuses the decision; the throw rolls back what the merge wrote of it. */
-function refuseUnlessApplied(result: MutationResult): void {
+export function refuseUnlessApplied(result: MutationResult): void {
   if (result.status === 'applied') return;
   if (result.status === 'conflict') {
     const issues = result.conflicts.map((c) => ({ field: c.field, rule: HELD_EDIT_CHANGED_SINCE, message: `changed by ${c.changedBy ?? 'someone'}${c.changedAt ? ` at ${c.changedAt}` : ''} after this edit was made` }));
@@ -114,6 +136,6 @@ function errorCodeOf(code: string): ErrorCode {
   return code === 'forbidden' || code === 'not_found' || code === 'validation' ? code : 'conflict';
 }
 
-function refusal(code: ErrorCode, message: string, rule: string, why: string): CareDeskError {
-  return new CareDeskError(code, message, [{ field: 'heldEditId', rule, message: why }]);
+export function refusal(code: ErrorCode, message: string, rule: string, why: string, field = 'heldEditId'): CareDeskError {
+  return new CareDeskError(code, message, [{ field, rule, message: why }]);
 }

@@ -24,6 +24,8 @@ export interface HoldRequest {
   note: string;
   /** for the audit row: why, without values (a rep's note may quote them) */
   detail: string;
+  /** `caller.unverified` only: when it runs out unless released or applied (domain unverifiedHoldExpiry) */
+  expiresAt?: string;
 }
 
 /** Stores the held mutation, its heldEdit record and its audit row, in the caller's transaction (the push's own). */
@@ -71,6 +73,7 @@ export async function holdMutation(tx: Tx, actor: Actor, hold: HoldRequest): Pro
     decidedByName: null,
     decidedAt: null,
     decisionReason: null,
+    ...(hold.expiresAt ? { expiresAt: hold.expiresAt } : {}),
   } satisfies HeldEdit);
   await writeRecords(tx, [{ op: 'create', entity: 'heldEdit', id: m.id, customerId, data: heldEdit, fields: Object.keys(heldEdit) }], {
     at: receivedAt,
@@ -112,6 +115,9 @@ export async function readHeldMutation(tx: Tx, id: string): Promise<HeldMutation
 
 const DECISION_FIELDS = ['status', 'decidedBy', 'decidedByName', 'decidedAt', 'decisionReason'];
 
+/** How an applied unverified edit came to be applied, and with which verification: the record says so (protocol 8). */
+export type ReleaseMark = Pick<HeldEdit, 'appliedAfter' | 'releaseVerificationId'>;
+
 /**
  * A supervisor's decision on a held edit, in the decision's transaction: the row and the record say
  * who decided what and when, with the decision's audit row. Returns the record as decided.
@@ -119,14 +125,23 @@ const DECISION_FIELDS = ['status', 'decidedBy', 'decidedByName', 'decidedAt', 'd
 export async function recordDecision(
   tx: Tx,
   held: HeldMutation,
-  decision: { status: 'applied' | 'declined'; by: User; at: Date; reason: string; audit: AuditEntry },
+  decision: { status: 'applied' | 'declined' | 'expired'; by: User | null; at: Date; reason: string | null; audit: AuditEntry; mark?: ReleaseMark },
 ): Promise<HeldEdit> {
   const at = decision.at.toISOString();
-  await tx.updateTable('held_mutations').set({ status: decision.status, reviewed_by: decision.by.id, reviewed_at: at }).where('mutation_id', '=', held.heldEdit.id).execute();
-  const heldEdit = HeldEdit.parse({ ...held.heldEdit, status: decision.status, decidedBy: decision.by.id, decidedByName: decision.by.displayName, decidedAt: at, decisionReason: decision.reason } satisfies HeldEdit);
-  await writeRecords(tx, [{ op: 'update', entity: 'heldEdit', id: heldEdit.id, customerId: heldEdit.customerId, data: heldEdit, fields: DECISION_FIELDS }], {
+  await tx.updateTable('held_mutations').set({ status: decision.status, reviewed_by: decision.by?.id ?? null, reviewed_at: at }).where('mutation_id', '=', held.heldEdit.id).execute();
+  const heldEdit = HeldEdit.parse({
+    ...held.heldEdit,
+    status: decision.status,
+    decidedBy: decision.by?.id ?? null,
+    decidedByName: decision.by?.displayName ?? null,
+    decidedAt: at,
+    decisionReason: decision.reason,
+    ...decision.mark,
+  } satisfies HeldEdit);
+  await writeRecords(tx, [{ op: 'update', entity: 'heldEdit', id: heldEdit.id, customerId: heldEdit.customerId, data: heldEdit, fields: [...DECISION_FIELDS, ...Object.keys(decision.mark ?? {})] }], {
     at: decision.at,
-    by: decision.by.id,
+    // null: the store's own doing (an expiry)
+    by: decision.by?.id ?? null,
     reason: decision.reason,
     audit: decision.audit,
   });

@@ -23,6 +23,7 @@ import type { Tx } from '../storage/database';
 import { readRecord, recordHistory, writeRecords, type StoredRecord } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../review/heldMutations';
+import { holdUnverified } from '../review/unverifiedHolds';
 import type { LedgerEntry } from '../erasure/ledger';
 import { reviewE911AfterAddressChange } from '../serviceLines/e911Review';
 import { versionInForce } from '../policy/policyVersions';
@@ -66,9 +67,10 @@ async function withTheirChanges(tx: Tx, stored: StoredRecord, conflicts: readonl
 
 export interface ApplyOptions {
   /**
-   * A supervisor decided to apply this held edit (review/heldEditDecision.ts): the caller
-   * verification it was held for, or the rep's request for a decision, was the supervisor's to weigh,
-   * and is not weighed again. Every other check still runs, against the record as it is now.
+   * A supervisor decided to apply this held edit (review/heldEditDecision.ts), or the rep released
+   * their unverified one after verifying the caller online (review/heldEditRelease.ts): the caller
+   * verification it was held for, or the rep's request for a decision, was weighed there, and is not
+   * weighed again. Every other check still runs, against the record as it is now.
    */
   reviewed?: boolean;
 }
@@ -81,6 +83,10 @@ export interface ApplyOptions {
  * field-level three-way merge against what the store holds now.
  */
 export async function applyMutation(tx: Tx, session: Actor, m: Mutation, now: Date, { reviewed = false }: ApplyOptions = {}): Promise<MutationOutcome> {
+  if (m.op === 'create' && m.unverifiedHold) {
+    const issue = { field: 'unverifiedHold', rule: 'hold.unverified_not_allowed', message: 'only a correction of an existing record may be held unverified' };
+    return { result: rejected(m, 'forbidden', issue.message, [issue]), customerId: null, wrote: false };
+  }
   if (m.op === 'create') return applyCreate(tx, session, m, now);
   const { user } = session;
   // what only an online operation changes (an E911 address) never comes through an outbox, whatever the role: a modified desk
@@ -110,6 +116,9 @@ export async function applyMutation(tx: Tx, session: Actor, m: Mutation, now: Da
   if (step) return refuse('forbidden', step.message, [step]);
   const guard = await stepGuardViolation(tx, m.entity, current, changes, customerId);
   if (guard) return refuse('forbidden', guard.message, [guard]);
+
+  // a correction held unverified during an outage (issue 16): held, never applied, whatever it carries
+  if (m.unverifiedHold && !reviewed) return holdUnverified(tx, session, m, changes, customerId, now);
 
   if (!reviewed && mutationNeedsVerifiedCaller(m.entity, Object.keys(changes), undefined, user.role)) {
     // judged by when the store receives the edit (`now`), never by the desk's createdAt

@@ -9,6 +9,7 @@ import { readRecord } from '../storage/recordStore';
 import { confirmPurges } from '../erasure/confirmations';
 import { appendToLedger, type LedgerEntry } from '../erasure/ledger';
 import { applyMutation } from './applyMutation';
+import { expireIfDue } from '../review/unverifiedHolds';
 import { rejected } from './mutationOutcome';
 import { boundClient } from './clients';
 import { refuseStalePush } from './generation';
@@ -76,7 +77,12 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
     const resend = seen.content_hash === null ? seen.client_id === m.clientId : seen.content_hash === hash;
     // the number that carried it is used up either way, or the client's next mutation would be a gap
     if (nextInLine) await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
-    if (resend) return { result: JSON.parse(seen.result) as MutationResult, wrote: false };
+    if (resend) {
+      const stored = JSON.parse(seen.result) as MutationResult;
+      // an unverified edit still held past its expiry becomes expired now, and its desk is told (issue 16)
+      const expired = stored.held?.reason === 'caller.unverified' ? await expireIfDue(tx, m.id, now, (result) => answerHeldMutation(tx, result)) : null;
+      return { result: expired ?? stored, wrote: expired !== null };
+    }
     // the first outcome is not shown: the id may be another client's
     const result = rejected(m, 'mutation_id_reused', 'this mutation id already carried another change: a new change needs a new id');
     if (nextInLine) await auditOutcome(tx, now, session, m, result, null);

@@ -38,6 +38,7 @@ export const CHANNEL_NAMES = [
   'inquiry.reply',
   'sharing.export',
   'heldEdit.decide',
+  'heldEdit.release',
   'serviceLine.setE911Address',
   // privacy-policy versions (issue 14): the operations' own channels, derived from domain/operations.ts
   'policyVersion.publish',

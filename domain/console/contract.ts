@@ -91,6 +91,12 @@ export const PendingChange = z.object({
   rejection: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })) }).nullable(),
   /** for a held change: why (e.g. `verification.expired`) */
   hold: MutationHold.nullable(),
+  /**
+   * issue 16: a correction held unverified during an outage, and when it expires (unverifiedHoldExpiry):
+   * not applied anywhere until the rep re-verifies the caller online and releases it, or a supervisor
+   * reviews it; past `expiresAt` it is never applied
+   */
+  unverified: z.object({ expiresAt: IsoDateTime }).nullable(),
 });
 export type PendingChange = z.infer<typeof PendingChange>;
 /** A change in this desk's outbox as the queued-edits list shows it: whose record, and its state. */
@@ -336,7 +342,14 @@ export const CONSOLE_CONTRACT = {
    * a transition names its record; a create may bring its own new id, or the core makes one.
    */
   'records.change': {
-    input: z.strictObject({ operation: z.enum(OFFLINE_OPERATION_NAMES), id: Id.optional(), values: z.record(z.string().max(60), z.unknown()), reason: Reason }),
+    input: z.strictObject({
+      operation: z.enum(OFFLINE_OPERATION_NAMES),
+      id: Id.optional(),
+      values: z.record(z.string().max(60), z.unknown()),
+      reason: Reason,
+      /** issue 16: offline, with no verified caller, hold this correction unverified (for an operation declared `holdsUnverified`) */
+      holdUnverified: z.literal(true).optional(),
+    }),
     output: ChangeReceipt,
     unlocked: true,
   },

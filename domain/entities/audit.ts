@@ -101,6 +101,10 @@ export const AUDIT_ACTIONS = [
   /** network operations took a line's status a step of its lifecycle online (serviceLine.setStatus) */
   'line.status_changed',
   'held_edit.decided',
+  /** issue 16: a rep released their unverified held edit after verifying the caller online */
+  'held_edit.released',
+  /** issue 16: an unverified held edit ran out before it was released or applied; nothing written */
+  'held_edit.expired',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** how an audited action ended: done, refused, broke, met a newer change, or held for a supervisor's review */

@@ -4,6 +4,7 @@ import { DisclosureRecord, ErasureRequest, LegalHold, SharingRecord } from './co
 import { Customer } from './customer';
 import { Inquiry, Lead } from './prospects';
 import { HeldEdit } from './review';
+import { CallbackRequest } from './callback';
 import { ServiceLine } from './service';
 
 export * from './common';
@@ -15,6 +16,7 @@ export * from './compliance';
 export * from './identity';
 export * from './audit';
 export * from './review';
+export * from './callback';
 
 /** The entities the central store keeps as records and syncs, projected per role, to workstations. */
 export const ENTITY_SCHEMAS = {
@@ -34,6 +36,8 @@ export const ENTITY_SCHEMAS = {
   sharingRecord: SharingRecord,
   /** issue 14: an edit held for a supervisor's review (entities/review.ts), synced to reviewers from protocol 6 */
   heldEdit: HeldEdit,
+  /** issue 16: a callback the caller asked for, the rep's assertion (entities/callback.ts), synced from protocol 8 */
+  callbackRequest: CallbackRequest,
 } as const satisfies Record<string, z.ZodObject>;
 
 export type EntityName = keyof typeof ENTITY_SCHEMAS;

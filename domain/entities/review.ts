@@ -9,10 +9,29 @@ import { Id, IsoDateTime } from './common';
  * `conflict.escalated`: a rep met a conflict and asked a supervisor to decide between their value
  * and the other change's (the mutation's `escalation`, protocol 6).
  */
-export const HOLD_REASONS = ['verification.expired', 'conflict.escalated'] as const;
+export const HOLD_REASONS = ['verification.expired', 'conflict.escalated', 'caller.unverified'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
-export const HELD_EDIT_STATUSES = ['held', 'applied', 'declined'] as const;
+/**
+ * `caller.unverified` (issue 16, protocol 8): a correction the rep made while the central store was
+ * unreachable, so that no caller could be verified (no verification secret is ever on a desk). The
+ * desk marks it (`Mutation.unverifiedHold`); the store holds it, and applies it only after the rep
+ * verifies the caller online and releases it (`heldEdit.release`) or a supervisor applies it
+ * (`heldEdit.decide`), each before it expires. It lasts UNVERIFIED_HOLD_MS from when it was made, by
+ * the store's reckoning: the desk's `createdAt`, never later than the store received it (a
+ * forward-dated edit gains nothing; a backdated one only expires sooner).
+ */
+export const UNVERIFIED_HOLD_MS = 24 * 60 * 60_000;
+/** When an unverified edit made at `createdAt` and received at `receivedAt` (absent: not yet) expires. */
+export function unverifiedHoldExpiry(createdAt: string, receivedAt?: Date): string {
+  const made = Math.min(Date.parse(createdAt), receivedAt?.getTime() ?? Infinity);
+  return new Date(made + UNVERIFIED_HOLD_MS).toISOString();
+}
+
+/** `expired`: an unverified edit neither released nor applied before its expiry; nothing of it was written */
+export const HELD_EDIT_STATUSES = ['held', 'applied', 'declined', 'expired'] as const;
+/** How a held edit came to be applied: a supervisor's review, or the rep's online re-verification of the caller (`caller.unverified` only) */
+export const HELD_EDIT_RELEASES = ['review', 'reverification'] as const;
 export const HELD_EDIT_DECISIONS = ['apply', 'decline'] as const;
 export type HeldEditDecision = (typeof HELD_EDIT_DECISIONS)[number];
 
@@ -49,6 +68,12 @@ export const HeldEdit = z.strictObject({
   decidedByName: freeText({ max: 200 }).nullable(),
   decidedAt: IsoDateTime.nullable(),
   decisionReason: ChangeReason.nullable(),
+  /** `caller.unverified` only (protocol 8): when it expires unless released or applied */
+  expiresAt: IsoDateTime.optional(),
+  /** once applied (protocol 8): through a supervisor's review or the caller's re-verification */
+  appliedAfter: z.enum(HELD_EDIT_RELEASES).optional(),
+  /** for `reverification`: the verification the rep released it with, checked by the store */
+  releaseVerificationId: Id.optional(),
 });
 export type HeldEdit = z.infer<typeof HeldEdit>;
 
@@ -57,6 +82,23 @@ export const HeldEditDecisionRequest = z.strictObject({ heldEditId: Id, decision
 export type HeldEditDecisionRequest = z.infer<typeof HeldEditDecisionRequest>;
 export const HeldEditDecisionResult = z.strictObject({ heldEdit: HeldEdit });
 export type HeldEditDecisionResult = z.infer<typeof HeldEditDecisionResult>;
+
+/**
+ * The rep releases their unverified edit (`caller.unverified`) after verifying the caller online with
+ * the customer on the line: `verificationId` is that verification, which the store checks (this
+ * user, this customer, within its window, made after the store held the edit).
+ */
+export const HeldEditReleaseRequest = z.strictObject({ heldEditId: Id, verificationId: Id });
+export type HeldEditReleaseRequest = z.infer<typeof HeldEditReleaseRequest>;
+
+/** The rules a release or a decision of an unverified held edit names when it refuses. */
+export const HELD_EDIT_RULES = {
+  expired: 'held_edit.expired',
+  notUnverified: 'held_edit.not_unverified',
+  notRequester: 'held_edit.not_requester',
+  verificationBeforeHold: 'held_edit.verification_before_hold',
+  alreadyDecided: 'held_edit.already_decided',
+} as const;
 
 /** The rule a decision names when a held edit's fields changed since it was made. */
 export const HELD_EDIT_CHANGED_SINCE = 'held_edit.changed_since';

@@ -221,6 +221,23 @@ export const FIELD_POLICY = {
     decidedByName:    [H,       H,       H,       R,          R,          H],
     decidedAt:        [H,       H,       H,       R,          R,          H],
     decisionReason:   [H,       H,       H,       R,          R,          H],
+    // issue 16 (protocol 8): an unverified hold's expiry, and how an applied one came to be applied
+    expiresAt:        [H,       H,       H,       R,          R,          H],
+    appliedAfter:     [H,       H,       H,       R,          R,          H],
+    releaseVerificationId: [H,  H,       H,       R,          R,          H],
+  },
+  // issue 16: a rep records that the caller asked to be called back (callbackRequest.record: the desk gives the
+  // customer and the reason once, the store the rest); reps and supervisors call back and mark it done
+  callbackRequest: {
+    id:               [R,       H,       H,       R,          R,          H],
+    customerId:       [R,       H,       H,       R,          R,          H],
+    reason:           [R,       H,       H,       R,          R,          H],
+    assertion:        [R,       H,       H,       R,          R,          H],
+    requestedBy:      [R,       H,       H,       R,          R,          H],
+    requestedAt:      [R,       H,       H,       R,          R,          H],
+    status:           [W,       H,       H,       W,          R,          H],
+    doneBy:           [R,       H,       H,       R,          R,          H],
+    doneAt:           [R,       H,       H,       R,          R,          H],
   },
 } as const satisfies Record<EntityName, Record<string, Row>>;
 

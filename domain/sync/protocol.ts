@@ -64,17 +64,24 @@ export const API = {
  * (`ENTITY_SINCE_PROTOCOL`), whose name its strict schema would refuse with the whole pull.
  * Version 7: a first sync may take a snapshot (`API.snapshot`, sync/snapshot.ts): one row per customer
  * aggregate, then a pull from the head the snapshot is consistent at. Older desks pull the whole log.
+ * Version 8 (issue 16): a mutation may carry `unverifiedHold` (a correction made while no caller could
+ * be verified, which the store holds as `caller.unverified` until the rep re-verifies the caller and
+ * releases it, or a supervisor applies it, before it expires); `heldEdit` records carry `expiresAt`,
+ * `appliedAfter` and the status `expired`, which an older desk's strict schema refuses: from this
+ * version on only desks of 8 are sent `heldEdit` records (a reviewer's desk of 6 or 7 sees no held
+ * edits until it is updated, and then pulls everything again once, as from 6). A rep may record that
+ * a caller asked to be called back (`callbackRequest`, born on the desk), sent to desks of 8 only.
  */
-export const PROTOCOL = { version: 7, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 8, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 7 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 8 };
 
 /** The protocol from which a desk is sent records of an entity; an entity not named here, from the first. */
-export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 6 };
+export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 8, callbackRequest: 8 };
 /** Whether a desk speaking `version` may be sent records of `entity`. */
 export const sentToProtocol = (entity: EntityName, version: number) => (ENTITY_SINCE_PROTOCOL[entity] ?? 1) <= version;
 
@@ -215,6 +222,12 @@ export const Mutation = z.strictObject({
    * their word to the supervisor
    */
   escalation: z.strictObject({ note: ChangeReason }).optional(),
+  /**
+   * protocol 8 (issue 16): made while the central store was unreachable, without a verified caller
+   * (`verificationId` null): the store holds it as `caller.unverified` instead of refusing it, and
+   * applies it only after an online re-verification and release, or a supervisor's review
+   */
+  unverifiedHold: z.literal(true).optional(),
 });
 export type Mutation = z.infer<typeof Mutation>;
 

@@ -31,10 +31,11 @@ export function useRecordChange(onQueued?: (change: PendingChange) => void) {
 export function useFieldEdit(entity: EntityName, id: string | null | undefined, onQueued?: (change: PendingChange) => void) {
   const change = useRecordChange(onQueued);
   return useCallback(
-    async (values: Record<string, unknown>, reason: string) => {
+    // `holdUnverified` (issue 16): offline with no verified caller, the correction is held unverified
+    async (values: Record<string, unknown>, reason: string, options: { holdUnverified?: true } = {}) => {
       const operation = editOperationFor(entity, Object.keys(values));
       if (!id || !operation) throw new Error(id ? `no declared operation edits ${Object.keys(values).join(', ')} of a ${entity}` : `no ${entity} open`);
-      return (await change({ operation, id, values, reason })).mutationId;
+      return (await change({ operation, id, values, reason, ...options })).mutationId;
     },
     [change, entity, id],
   );

@@ -239,6 +239,7 @@ describe('every free-text field of every entity and input uses the one text rule
       disclosureRecord: disclosure,
       sharingRecord: sharing,
       heldEdit,
+      callbackRequest: { id: customer.id, customerId: customer.id, reason: 'Caller asked to be called back about the bill', assertion: 'caller asked to be called back', requestedBy: customer.id, requestedAt: '2026-12-04T10:00:00.000Z', status: 'requested', doneBy: null, doneAt: null },
     };
     let checked = 0;
     for (const entity of ENTITY_NAMES) {

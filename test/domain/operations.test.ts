@@ -65,6 +65,8 @@ describe('operations', () => {
       inquiry: ['customerId', 'status'],
       erasureRequest: ['status'],
       legalHold: ['status'],
+      // issue 16: a callback is marked done
+      callbackRequest: ['status'],
     });
   });
 

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../../domain/errors';
 import { getPath, sameValue } from '../../../domain/records';
 import type { PendingChange } from '../../../domain/console/contract';
+import { unverifiedHoldExpiry } from '../../../domain/entities';
 import type { OutboxEntry } from '../cache/outboxTable';
 
 /**
@@ -32,5 +33,6 @@ export function pendingChange(m: OutboxEntry): PendingChange {
     createdAt: m.createdAt,
     rejection: m.rejection ?? null,
     hold: m.hold ?? null,
+    unverified: m.unverifiedHold ? { expiresAt: unverifiedHoldExpiry(m.createdAt) } : null,
   };
 }

@@ -50,7 +50,7 @@ export function createHandlerTable(session: Session): HandlerTable {
     'billing.open': async ({ customerId }) => openBilling(open(), customerId),
     'paymentMethod.replaceCard': ({ customerId, paymentMethodId, card }) => replaceCard(open(), customerId, paymentMethodId, card),
     'billingAccount.recordAdjustment': ({ customerId, kind, amountCents, reason, requestedBy }) => recordAdjustment(open(), customerId, kind, amountCents, reason, requestedBy),
-    'records.change': async ({ operation, id, values, reason }) => performOffline(open(), operation, id, values, reason),
+    'records.change': async ({ operation, id, values, reason, holdUnverified }) => performOffline(open(), operation, id, values, reason, { holdUnverified }),
     'records.history': ({ entity, id }) => {
       const s = open();
       return callOnline(s, 'read the change history', (token) => s.client.history(token, entity, id));

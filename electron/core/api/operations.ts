@@ -8,6 +8,7 @@ import {
   OPERATIONS,
   ROUTED_OPERATION_NAMES,
   callerNotVerified,
+  mayHoldUnverified,
   mayPerform,
   needsVerifiedCaller,
   type OfflineOperation,
@@ -34,14 +35,31 @@ import { changedFields, pendingChange } from './edits';
  * Offline: an edit, a transition or a create, checked as its declaration says, then applied to the
  * local view and queued in the outbox in one transaction, and pushed when the link allows.
  */
-export function performOffline(s: OpenSession, name: OfflineOperationName, id: string | undefined, values: Record<string, unknown>, reason: string): ChangeReceipt {
+export function performOffline(s: OpenSession, name: OfflineOperationName, id: string | undefined, values: Record<string, unknown>, reason: string, { holdUnverified = false } = {}): ChangeReceipt {
   const op: OfflineOperation = OPERATIONS[name];
   const at = s.clock();
-  const queued = op.kind === 'create' ? queueCreate(s, op, id ?? randomUUID(), values, reason, at) : queueChange(s, name, op, requireId(id), values, reason, at);
+  if (holdUnverified && op.kind === 'create') throw new ValidationError([{ field: 'holdUnverified', rule: 'hold.unverified_not_allowed', message: 'only a correction of an existing record may be held unverified' }]);
+  const queued = op.kind === 'create' ? queueCreate(s, op, id ?? randomUUID(), values, reason, at) : queueChange(s, name, op, requireId(id), values, reason, at, holdUnverified);
   s.engine.kick();
   const record = { entity: op.entity, id: queued.mutation.entityId, customerId: queued.customerId };
   s.announce([record]);
   return { ...record, mutationId: queued.mutation.id, change: pendingChange({ ...queued.mutation, customerId: queued.customerId, status: 'pending', conflicts: [], rejection: null, hold: null, sentIn: null }) };
+}
+
+/**
+ * Issue 16: while the central store is unreachable no caller can be verified (no verification secret
+ * is ever on a desk). For an edit declared `holdsUnverified`, the rep may then hold the correction:
+ * it is queued marked `unverifiedHold`, without a verification, changes nothing of this desk's view,
+ * and the store applies it only after the rep verifies the caller online and releases it, or a
+ * supervisor reviews it. Refused while the store answers (the caller can be verified now) and when
+ * the caller is verified already (the edit goes as a verified one).
+ */
+function unverifiedHold(s: OpenSession, name: OfflineOperationName, op: OfflineOperation, paths: readonly string[], customerId: string | null, now: Date): true {
+  const refuse = (rule: string, message: string) => new PolicyError(message, [{ field: 'holdUnverified', rule, message }]);
+  if (op.kind !== 'edit' || !op.holdsUnverified || !customerId || !mayHoldUnverified(op.entity, paths, s.user.role)) throw refuse('hold.unverified_not_allowed', `${name} is not held unverified for the ${s.user.role} role`);
+  if (currentVerification(s, customerId, now)) throw refuse('hold.caller_verified', 'the caller is verified: save the correction as it is');
+  if (s.engine.status().online) throw refuse('hold.online', 'the central store answers: verify the caller now instead of holding the correction');
+  return true;
 }
 
 interface Queued {
@@ -49,7 +67,7 @@ interface Queued {
   customerId: string | null;
 }
 
-function queueChange(s: OpenSession, name: OfflineOperationName, op: OfflineOperation, id: string, values: Record<string, unknown>, reason: string, at: Date): Queued {
+function queueChange(s: OpenSession, name: OfflineOperationName, op: OfflineOperation, id: string, values: Record<string, unknown>, reason: string, at: Date, holdUnverified: boolean): Queued {
   const { user } = s;
   assertOperationPaths(name, Object.keys(values));
   assertMayWrite(op.entity, user.role, Object.keys(values));
@@ -59,9 +77,10 @@ function queueChange(s: OpenSession, name: OfflineOperationName, op: OfflineOper
   const step = stepViolation(op.entity, current, changes, user);
   if (step) throw new PolicyError(step.message, [step]);
   const customerId = customerIdOf(op.entity, current);
-  const verificationId = verifiedCaller(s, op, customerId, at);
+  const held = holdUnverified && unverifiedHold(s, name, op, Object.keys(changes), customerId, at);
+  const verificationId = held ? null : verifiedCaller(s, op, customerId, at);
   const { base, changed } = changedFields(current, changes);
-  return { mutation: s.cache.enqueueMutation({ entity: op.entity, entityId: id, customerId, base, changes: changed, reason, verificationId, createdAt: at.toISOString() }), customerId };
+  return { mutation: s.cache.enqueueMutation({ entity: op.entity, entityId: id, customerId, base, changes: changed, reason, verificationId, createdAt: at.toISOString(), ...(held ? { unverifiedHold: true as const } : {}) }), customerId };
 }
 
 function queueCreate(s: OpenSession, op: OfflineOperation & { kind: 'create' }, id: string, values: Record<string, unknown>, reason: string, at: Date): Queued {

@@ -22,6 +22,8 @@ export interface MutationDraft {
   createdAt?: string;
   /** a conflict the user asks a supervisor to decide (protocol 6): the store holds it for review */
   escalation?: { note: string };
+  /** issue 16: made while no caller could be verified; the store holds it until a re-verification or a review */
+  unverifiedHold?: true;
 }
 
 /** A mutation the central store could not fully merge, with the fields still waiting for the user. */
@@ -98,6 +100,7 @@ export class Outbox {
       verificationId: draft.verificationId,
       createdAt: draft.createdAt ?? this.deps.now().toISOString(),
       ...(draft.escalation ? { escalation: draft.escalation } : {}),
+      ...(draft.unverifiedHold ? { unverifiedHold: true } : {}),
     });
     this.deps.table.insert(mutation, draft.customerId);
     this.deps.meta.set(META.lastMutationSeq, String(seq));

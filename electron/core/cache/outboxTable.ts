@@ -46,6 +46,7 @@ interface OutboxRow {
   hold: string | null;
   sent_in: string | null;
   escalation: string | null;
+  unverified_hold: number | null;
 }
 
 /** Rows of the `outbox` table; the rules about them live in outbox.ts. */
@@ -55,17 +56,18 @@ export class OutboxTable {
   constructor(db: Db) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO outbox (seq, id, op, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status, escalation)
-         VALUES (@seq, @id, @op, @clientId, @entity, @entityId, @customerId, @base, @changes, @reason, @verificationId, @createdAt, 'pending', @escalation)`,
+        `INSERT INTO outbox (seq, id, op, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status, escalation, unverified_hold)
+         VALUES (@seq, @id, @op, @clientId, @entity, @entityId, @customerId, @base, @changes, @reason, @verificationId, @createdAt, 'pending', @escalation, @unverifiedHold)`,
       ),
       byId: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       withStatus: db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY seq LIMIT ?'),
       ofRecord: db.prepare('SELECT * FROM outbox WHERE entity = ? AND entity_id = ? ORDER BY seq'),
-      pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op IS NULL ORDER BY seq").pluck(),
+      // an edit held unverified (issue 16) never changes this desk's view of the record
+      pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op IS NULL AND unverified_hold IS NULL ORDER BY seq").pluck(),
       pendingCreate: db.prepare("SELECT * FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op = 'create' ORDER BY seq LIMIT 1"),
       pendingCreatesOf: db.prepare("SELECT * FROM outbox WHERE entity = ? AND status = 'pending' AND op = 'create' ORDER BY seq"),
       pendingCreatesOfCustomer: db.prepare("SELECT * FROM outbox WHERE customer_id = ? AND entity = ? AND status = 'pending' AND op = 'create' ORDER BY seq"),
-      allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' AND op IS NULL ORDER BY seq"),
+      allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' AND op IS NULL AND unverified_hold IS NULL ORDER BY seq"),
       setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ?, hold = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       removeOfCustomer: db.prepare('DELETE FROM outbox WHERE customer_id = ?'),
@@ -95,6 +97,7 @@ export class OutboxTable {
       base: JSON.stringify(mutation.base),
       changes: JSON.stringify(mutation.changes),
       escalation: mutation.escalation ? JSON.stringify(mutation.escalation) : null,
+      unverifiedHold: mutation.unverifiedHold ? 1 : null,
     });
   }
 
@@ -241,6 +244,7 @@ function toEntry(row: OutboxRow): OutboxEntry {
     verificationId: row.verification_id,
     createdAt: row.created_at,
     ...(row.escalation ? { escalation: JSON.parse(row.escalation) as Mutation['escalation'] } : {}),
+    ...(row.unverified_hold ? { unverifiedHold: true as const } : {}),
     customerId: row.customer_id,
     status: row.status,
     conflicts: row.conflicts ? (JSON.parse(row.conflicts) as ConflictInfo[]) : [],

@@ -258,7 +258,7 @@ export class SyncEngine {
 
   /**
    * A desk upgraded to a protocol that sends its role an entity older ones were not sent
-   * (ENTITY_SINCE_PROTOCOL: the held edits, from 6) missed the records of it made meanwhile: its
+   * (ENTITY_SINCE_PROTOCOL: the held edits, from 6 and again from 8; callbacks, from 8) missed the records of it made meanwhile: its
    * cursor is past them. It pulls everything again, once, as a first sync that keeps what it holds
    * (rows already here are resolved at its end, as for a first sync cut short); its outbox stays.
    */

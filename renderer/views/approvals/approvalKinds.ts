@@ -99,31 +99,49 @@ const ADJUSTMENTS_ABOVE_THRESHOLD: ApprovalKind = {
   route: { via: 'online', send: (item, approve, reason) => invoke('billingAdjustment.decide', { adjustmentId: item.record.id, decision: approve ? 'approve' : 'decline', reason }) },
 };
 
+/** An unverified edit (issue 16) expired: so recorded by the store, or past its expiry by this desk's clock before the store says so. */
+const unverifiedExpired = (r: Data) => r.status === 'expired' || (r.status === 'held' && typeof r.expiresAt === 'string' && Date.parse(r.expiresAt) <= Date.now());
+
 /** Why the central store held an edit, as the supervisor reads it. */
 const HELD_FOR: Record<HoldReason, string> = {
   'verification.expired': 'Sent after the caller’s verification ran out',
   'conflict.escalated': 'Conflict: the rep asks you to decide',
+  'caller.unverified': 'Made offline without a verified caller',
 };
 
 const HELD_EDITS: ApprovalKind = {
   entity: 'heldEdit',
   decides: 'heldEdit.decide',
-  about: 'edits the central store held for your review — sent after the caller’s verification ran out, or a conflict a rep asked you to decide: applying one writes the rep’s value if the record still holds what it was made against',
+  about: 'edits the central store held for your review — sent after the caller’s verification ran out, made offline without a verified caller (until they expire), or a conflict a rep asked you to decide: applying one writes the rep’s value if the record still holds what it was made against',
   name: (r) => (r.heldFor === 'conflict.escalated' ? 'Escalated conflict' : 'Held edit'),
-  waiting: (r) => r.status === 'held',
-  decided: (r) => r.status !== 'held',
-  status: (r) => (r.status === 'applied' ? { label: 'Applied', tone: 'good' } : r.status === 'declined' ? { label: 'Declined', tone: 'neutral' } : { label: 'Awaiting review', tone: 'warn' }),
+  // an unverified edit past its expiry waits for no one: it is never applied (issue 16)
+  waiting: (r) => r.status === 'held' && !unverifiedExpired(r),
+  decided: (r) => r.status !== 'held' || unverifiedExpired(r),
+  status: (r) =>
+    r.status === 'applied'
+      ? { label: r.appliedAfter === 'reverification' ? 'Applied: caller re-verified' : 'Applied', tone: 'good' }
+      : r.status === 'declined'
+        ? { label: 'Declined', tone: 'neutral' }
+        : unverifiedExpired(r)
+          ? { label: 'Expired, not applied', tone: 'bad' }
+          : { label: r.heldFor === 'caller.unverified' ? 'Held, unverified' : 'Awaiting review', tone: 'warn' },
   facts: (item) => {
     const changes = (item.record.changes ?? {}) as Record<string, unknown>;
     const base = (item.record.base ?? {}) as Record<string, unknown>;
     const against = item.record.heldFor === 'conflict.escalated' ? 'current' : 'was';
     return [
       { label: 'Held', value: `${HELD_FOR[item.record.heldFor as HoldReason] ?? String(item.record.heldFor)}: ${String(item.record.heldNote ?? '')}` },
+      ...(typeof item.record.expiresAt === 'string' ? [{ label: unverifiedExpired(item.record) ? 'Expired' : 'Expires', value: dateTime(item.record.expiresAt) }] : []),
       ...Object.keys(changes).map((path) => ({ label: fieldLabel(path), value: `${against} ${fieldValue(path, base[path])} → proposed ${fieldValue(path, changes[path])}` })),
     ];
   },
   asked: (r) => ({ verb: 'asked', by: text(r.requestedByName), at: r.heldAt, reason: String(r.reason ?? '') }),
-  outcome: (r) => (r.decidedAt ? `${r.status === 'applied' ? 'Applied' : 'Declined'} by ${text(r.decidedByName) ?? 'a supervisor'}, ${dateTime(r.decidedAt)}: “${text(r.decisionReason) ?? ''}”` : null),
+  outcome: (r) =>
+    unverifiedExpired(r)
+      ? `Expired ${dateTime(r.expiresAt)} unreleased: nothing was applied`
+      : r.decidedAt
+        ? `${r.status === 'applied' ? 'Applied' : 'Declined'} by ${text(r.decidedByName) ?? 'a supervisor'}, ${dateTime(r.decidedAt)}: “${text(r.decisionReason) ?? ''}”`
+        : null,
   approve: { label: 'Apply the change' },
   decline: 'Decline',
   placeholder: 'Confirmed with the customer on a callback…',

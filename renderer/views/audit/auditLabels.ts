@@ -50,6 +50,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'user.team_assigned': 'Team assigned',
   'user.password_reset': 'Password reset',
   'held_edit.decided': 'Held edit decided',
+  'held_edit.released': 'Held edit released after re-verification',
+  'held_edit.expired': 'Held edit expired, not applied',
   'user.disabled_inactive': `User disabled (inactive ${INACTIVITY_DISABLE_DAYS} days)`,
   'team.saved': 'Team saved',
   'enrolment.code_issued': 'Enrolment code issued',

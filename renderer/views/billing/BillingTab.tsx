@@ -55,7 +55,7 @@ export function BillingTab({ customerId, role, verification, onVerifyFirst }: { 
       <div className="billing-top">
         <div className="profile-col">
           <AccountSummary billing={b} confirmed={api.confirmed} onSave={api.updateAccount} />
-          <ChangesPanel changes={b.changes} confirmed={api.confirmed} onDismiss={api.dismiss} />
+          <ChangesPanel changes={b.changes} confirmed={api.confirmed} onDismiss={api.dismiss} customerId={customerId} verificationId={null} />
         </div>
         <PaymentMethodsPanel
           billing={b}

@@ -4,9 +4,17 @@ import { Panel } from '../../components/Panel';
 import type { ConfirmedChange } from '../../hooks/useCustomer';
 import { fieldLabel, phonesInText, time } from '../../format';
 import { ChangeMark } from './ChangeMark';
+import { UnverifiedChange } from './UnverifiedHold';
 
 /** Every outcome of the rep's edits stays visible: pending, confirmed, in conflict, held for review or rejected with the reason. */
-export function ChangesPanel({ changes, confirmed, onDismiss }: { changes: readonly PendingChange[]; confirmed: readonly ConfirmedChange[]; onDismiss: (mutationId: string) => Promise<void> }) {
+export function ChangesPanel({ changes, confirmed, onDismiss, customerId, verificationId }: {
+  changes: readonly PendingChange[];
+  confirmed: readonly ConfirmedChange[];
+  onDismiss: (mutationId: string) => Promise<void>;
+  customerId: string;
+  /** the rep's current verification of this caller (issue 16: what releases a correction held unverified) */
+  verificationId: string | null;
+}) {
   if (changes.length === 0 && confirmed.length === 0) return null;
   return (
     <Panel id="changes" title="Changes">
@@ -19,9 +27,10 @@ export function ChangesPanel({ changes, confirmed, onDismiss }: { changes: reado
               <span className="change-time">{time(c.createdAt)}</span>
             </div>
             <div className="change-reason">“{phonesInText(c.reason)}”</div>
-            {c.status === 'pending' && <div className="change-note">Waiting for the central store.</div>}
+            {c.unverified && <UnverifiedChange change={c} customerId={customerId} verificationId={verificationId} />}
+            {c.status === 'pending' && !c.unverified && <div className="change-note">Waiting for the central store.</div>}
             {c.status === 'conflict' && <div className="change-note">Changed by someone else meanwhile: resolve under Conflicts (Alt+2).</div>}
-            {c.status === 'held' && c.hold && (
+            {c.status === 'held' && c.hold && !c.unverified && (
               <div className="change-note tone-warn" data-testid="change-held">
                 {c.hold.message}
                 <code className="rule">{c.hold.reason}</code>

@@ -11,6 +11,9 @@ import { BillingTab } from '../billing/BillingTab';
 import { BillingPanel } from './BillingPanel';
 import { CallerVerification } from './CallerVerification';
 import { ChangesPanel } from './ChangesPanel';
+import { HoldsUnverified, OutageNotice } from './UnverifiedHold';
+import { CallbacksPanel } from './CallbacksPanel';
+import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { SECTIONS, SECTION_IDS, type SectionId } from './changeMarks';
 import { ConsentsStrip } from './ConsentsStrip';
 import { ContactPanel } from './ContactPanel';
@@ -45,6 +48,9 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
   const editButtons = useRef<Partial<Record<SectionId, HTMLButtonElement | null>>>({});
 
   const verified = !!profile && (!profile.verificationRequired || profile.verification?.verified === true);
+  // issue 16: the store is unreachable, so no caller can be verified: this rep may hold corrections unverified
+  const sync = useSyncStatus();
+  const holding = !!profile && !verified && sync?.online === false && mayPerform('heldEdit.release', role);
   const loaded = !!profile;
 
   // Opening a customer puts the rep where the call goes next: verifying the caller, or the record.
@@ -60,7 +66,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
 
   const startEdit = (section: SectionId) => {
     if (!may(section)) return;
-    if (!verified) {
+    if (!verified && !holding) {
       setAnnouncement('Verify the caller before changing their record.');
       answerRef.current?.focus();
       return;
@@ -72,7 +78,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
   const finishEdit = (section: SectionId, saved: boolean) => {
     setEditing(null);
     setReturnFocus(section);
-    setAnnouncement(saved ? `${SECTIONS[section].label} saved on this workstation: pending until the central store confirms.` : '');
+    setAnnouncement(saved ? (holding ? `${SECTIONS[section].label} held, unverified: applied only after the caller is verified online or a supervisor reviews it.` : `${SECTIONS[section].label} saved on this workstation: pending until the central store confirms.`) : '');
   };
 
   // back to the section's Edit button once the editor has gone (and the E911 step it opened)
@@ -91,10 +97,11 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
   // the offer is worked out from the profile as it was before the save: the lines at the old address
   const save = async (changes: Record<string, unknown>, reason: string) => {
     const offer = profile && mayPerform('serviceLine.setE911Address', role) ? e911OfferOf(profile, changes, reason) : null;
-    const saved = await update(changes, reason);
-    if (offer) setE911(offer);
+    const saved = await update(changes, reason, holding ? { holdUnverified: true } : {});
+    if (offer && !holding) setE911(offer);
     return saved;
   };
+  const saveConsents = (changes: Record<string, unknown>, reason: string) => update(changes, reason, holding ? { holdUnverified: true } : {});
 
   if (error) return <Notice tone="bad">{error}</Notice>;
   if (!profile) return <div className="profile-loading" aria-busy="true" aria-label="Opening customer" />;
@@ -102,7 +109,7 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
   const sectionProps = (section: SectionId) => ({
     editing: editing === section,
     mayEdit: may(section),
-    locked: !verified,
+    locked: !verified && !holding,
     onEdit: () => startEdit(section),
     onClose: (saved: boolean) => finishEdit(section, saved),
     buttonRef: (el: HTMLButtonElement | null) => void (editButtons.current[section] = el),
@@ -122,17 +129,20 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
           {announcement}
         </Notice>
       )}
+      {holding && current === 'overview' && <OutageNotice />}
       {tabs.length > 1 && <ProfileTabs tabs={tabs} current={current} onSelect={onTab} />}
       <DraftKey.Provider value={editing ? `${customerId}:${editing}` : null}>
+      <HoldsUnverified.Provider value={holding}>
       <div className="profile-tabpanel" role={tabs.length > 1 ? 'tabpanel' : undefined} id={`tabpanel-${current}`} aria-labelledby={tabs.length > 1 ? `tab-${current}` : undefined}>
         {current === 'overview' ? (
           <>
-            <ConsentsStrip profile={profile} confirmed={confirmed} onSave={update} {...sectionProps('consents')} />
+            <ConsentsStrip profile={profile} confirmed={confirmed} onSave={saveConsents} {...sectionProps('consents')} />
             <div className="profile-grid">
               <ContactPanel profile={profile} confirmed={confirmed} onSave={save} section={sectionProps} />
               <div className="profile-col">
                 <BillingPanel billing={profile.billing} />
-                <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} />
+                <ChangesPanel changes={profile.changes} confirmed={confirmed} onDismiss={dismiss} customerId={customerId} verificationId={profile.verification?.verified ? profile.verification.verificationId : null} />
+                {visibleEntities(role).includes('callbackRequest') && <CallbacksPanel customerId={customerId} role={role} numberOnFile={firstPhone(profile.customer)} />}
                 <HistoryPanel entity="customer" id={customerId} />
                 {visibleEntities(role).includes('erasureRequest') && <ErasurePanel customerId={customerId} role={role} verified={verified} />}
               </div>
@@ -143,8 +153,15 @@ export function CustomerProfileView({ customerId, openSeq, quiet = false, role, 
           <BillingTab customerId={customerId} role={role} verification={profile.verification} onVerifyFirst={() => answerRef.current?.focus()} />
         )}
       </div>
+      </HoldsUnverified.Provider>
       </DraftKey.Provider>
       {e911 && <E911FollowDialog offer={e911} onClose={() => setE911(null)} />}
     </article>
   );
+}
+
+/** The number on file a callback goes to: the customer's first phone. */
+function firstPhone(customer: Record<string, unknown>): string | null {
+  const phones = Array.isArray(customer.phones) ? (customer.phones as { number?: unknown }[]) : [];
+  return typeof phones[0]?.number === 'string' ? phones[0].number : null;
 }

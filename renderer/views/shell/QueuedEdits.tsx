@@ -16,6 +16,36 @@ const STATES: Record<QueuedChange['status'], { label: string; tone: Tone; says: 
   rejected: { label: 'Refused', tone: 'bad', says: 'The central store refused it; the record is as it was.' },
   held: { label: 'Held for review', tone: 'warn', says: 'The central store keeps it for a supervisor to review.' },
 };
+/** Issue 16: a correction held unverified during an outage, before and after its expiry (the store's `held_edit.expired`). */
+const UNVERIFIED = {
+  held: { label: 'Held, unverified', tone: 'warn' as Tone },
+  expired: { label: 'Expired, not applied', tone: 'bad' as Tone },
+};
+const EXPIRED_RULE = 'held_edit.expired';
+
+/** What a change is, as its list says: a callback asked for (issue 16), or the fields it changes. */
+const whatOf = (c: QueuedChange) => (c.entity === 'callbackRequest' ? (c.fields.includes('status') ? 'Callback made' : 'Callback asked for') : c.fields.map(fieldLabel).join(', '));
+
+/** The state a change shows: its outbox state, or for an unverified correction, held or expired. */
+function stateOf(c: QueuedChange, now: number): { label: string; tone: Tone } {
+  const expired = c.rejection?.code === EXPIRED_RULE || (c.unverified !== null && c.status !== 'rejected' && Date.parse(c.unverified.expiresAt) <= now);
+  if (expired) return UNVERIFIED.expired;
+  return c.unverified && (c.status === 'pending' || c.status === 'held') ? UNVERIFIED.held : STATES[c.status];
+}
+
+/** What an unverified correction says of itself: why it waits, and until when. */
+function UnverifiedNote({ change, now }: { change: QueuedChange; now: number }) {
+  if (!change.unverified) return null;
+  const until = dateTime(change.unverified.expiresAt);
+  if (Date.parse(change.unverified.expiresAt) <= now) {
+    return <p className="small unverified-note">Expired {until}: it was never applied. Call the customer back on the number on file, verify them and make the correction again.</p>;
+  }
+  return (
+    <p className="small unverified-note">
+      Not verified: the caller could not be verified while the central store was unreachable. Nothing is applied until you verify the caller online and release it from their profile, or a supervisor reviews it. <span className="strong">Expires {until}.</span>
+    </p>
+  );
+}
 
 /**
  * Every change this desk holds for the central store (from the status bar), oldest first: whose record,
@@ -39,27 +69,28 @@ export function QueuedEdits({ onClose }: { onClose: () => void }) {
       {list.length > 0 && (
         <ol className="queued-list" aria-label="Changes not yet confirmed">
           {list.map((c) => {
-            const state = STATES[c.status];
+            const state = stateOf(c, Date.now());
             return (
               <li key={c.mutationId} className="queued-item">
                 <div className="queued-line">
                   <span className="strong">{c.customerName ?? `${c.entity} ${c.entityId.slice(0, 8)}`}</span>
-                  <span>{c.fields.map(fieldLabel).join(', ')}</span>
+                  <span>{whatOf(c)}</span>
                   <Badge tone={state.tone}>{state.label}</Badge>
                   <span className="muted small">{dateTime(c.createdAt)}</span>
                 </div>
                 <div className="queued-reason">“{phonesInText(c.reason)}”</div>
+                {c.unverified && c.status !== 'rejected' && <UnverifiedNote change={c} now={Date.now()} />}
                 {c.discardable ? (
                   <Discard change={c} onDone={refresh} />
                 ) : c.status === 'rejected' && c.rejection ? (
                   <div className="decision-refused">
-                    <Notice tone="bad">Refused: {phonesInText(c.rejection.message)}</Notice>
+                    <Notice tone="bad">{c.rejection.code === EXPIRED_RULE ? 'Expired' : 'Refused'}: {phonesInText(c.rejection.message)}</Notice>
                     <Button variant="ghost" onClick={() => void invoke('changes.dismiss', { mutationId: c.mutationId }).then(refresh)}>
                       Dismiss
                     </Button>
                   </div>
-                ) : (
-                  <p className="muted small">{c.status === 'held' && c.hold ? `${c.hold.message.charAt(0).toUpperCase()}${phonesInText(c.hold.message.slice(1))}.` : state.says}</p>
+                ) : c.unverified ? null : (
+                  <p className="muted small">{c.status === 'held' && c.hold ? `${c.hold.message.charAt(0).toUpperCase()}${phonesInText(c.hold.message.slice(1))}.` : STATES[c.status].says}</p>
                 )}
               </li>
             );

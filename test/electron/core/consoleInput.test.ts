@@ -44,6 +44,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'lead.convert': [{ leadId: '00000000-0000-4000-8000-000000000000', serviceAddress: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, plans: [] }, 'plans'],
   'inquiry.reply': [{ inquiryId: '00000000-0000-4000-8000-000000000000', body: 'Hello', disclosesAccountData: 'yes' }, 'disclosesAccountData'],
   'heldEdit.decide': [{ heldEditId: '00000000-0000-4000-8000-000000000000', decision: 'maybe', reason: 'Checked with the caller' }, 'decision'],
+  'heldEdit.release': [{ heldEditId: '00000000-0000-4000-8000-000000000000', verificationId: 'not-an-id' }, 'verificationId'],
   'sharing.export': [{ partner: 'Acme Print', purpose: 'leads' }, 'purpose'],
   'serviceLine.setE911Address': [
     { lineId: '00000000-0000-4000-8000-000000000000', expected: { line1: '1 Main St', city: 'Reno', state: 'NV', zip: '89501' }, address: { line1: '2 Main St', city: 'Reno', state: 'NV', zip: '8950' }, reason: 'Caller moved' },
