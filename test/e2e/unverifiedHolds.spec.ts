@@ -85,3 +85,37 @@ test('offline, a correction is held unverified with its expiry; back online the 
   const released = await central.store.db.selectFrom('audit_log').select(['outcome', 'detail']).where('action', '=', 'held_edit.released').where('customer_id', '=', c.customer.id).execute();
   expect(released).toEqual([expect.objectContaining({ outcome: 'ok' })]);
 });
+
+/**
+ * Past its expiry a held correction says so, in the profile and in the waiting changes, before the
+ * store does (its `held_edit.expired`, test/central/unverifiedHolds.test.ts): the page's clock is
+ * moved a day on (Playwright's clock), the desk's core and the store keep theirs, so the sessions stay.
+ */
+test('a correction held unverified past its expiry is shown expired, never applied', async ({ openDesk }) => {
+  test.setTimeout(120_000);
+  const desk = await openDesk({ name: 'desk of Casey' });
+  const { page } = desk;
+  const u = ui(page);
+  await signInAndSync(page, 'care.rep');
+  const c = customerNo(52);
+  await openCustomer(page, c);
+  desk.link.cut();
+  await expect(u.status.online).toHaveText('Offline', { timeout: 30_000 });
+  await u.section('Email').getByRole('button', { name: 'Edit email' }).click();
+  await page.getByLabel('Email', { exact: true }).fill('too.late@example.org');
+  await u.reason.fill('Caller asked to correct it');
+  await page.getByRole('button', { name: /^Hold, unverified/ }).click();
+  const changes = page.getByRole('region', { name: 'Changes' });
+  await expect(changes.getByTestId('change-unverified')).toContainText('Held, unverified');
+
+  await page.clock.setFixedTime(Date.now() + 25 * 60 * 60 * 1000);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await u.status.pending.click();
+  const item = page.getByRole('list', { name: 'Changes not yet confirmed' }).getByRole('listitem').filter({ hasText: 'Caller asked to correct it' });
+  await expect(item.getByText('Expired, not applied', { exact: true })).toBeVisible();
+  await expect(item).toContainText(/it was never applied\. Call the customer back on the number on file/);
+  await capture(page, 'held-edit-expired');
+  await page.keyboard.press('Escape');
+  await expect(changes.getByTestId('change-unverified')).toContainText(/Expired .*never applied/);
+  await expect(u.section('Email')).toContainText(c.customer.email);
+});
