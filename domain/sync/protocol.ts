@@ -5,6 +5,7 @@ import { MAX_JSON_DEPTH } from '../records';
 import { Username } from '../entities/identity';
 import { rule } from '../validation/rule';
 import { ChangeReason, MAX_REASON_LENGTH, requiredText } from '../validation/text';
+import { ViewChainHead, ViewChainLink } from './viewChain';
 
 /**
  * The wire protocol between a workstation and the central store (DESIGN §5). Every body is
@@ -64,14 +65,17 @@ export const API = {
  * (`ENTITY_SINCE_PROTOCOL`), whose name its strict schema would refuse with the whole pull.
  * Version 7: a first sync may take a snapshot (`API.snapshot`, sync/snapshot.ts): one row per customer
  * aggregate, then a pull from the head the snapshot is consistent at. Older desks pull the whole log.
+ * Version 8: views and searches carry their place in the desk's chain of offline reads (`chain`), and
+ * the desk reports the chain's signed head with every push (`viewHead`) and pull (`VIEW_HEAD_HEADER`;
+ * sync/viewChain.ts, issue 16). Older desks send neither; the store takes both from any desk.
  */
-export const PROTOCOL = { version: 7, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 8, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 7 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 8 };
 
 /** The protocol from which a desk is sent records of an entity; an entity not named here, from the first. */
 export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 6 };
@@ -226,6 +230,8 @@ export const ViewEvent = z.strictObject({
   at: IsoDateTime,
   /** protocol 5: the search (`SearchEvent.id`) whose results it was opened from */
   searchId: Id.optional(),
+  /** protocol 8: its place in the desk's chain of offline reads (sync/viewChain.ts) */
+  chain: ViewChainLink.optional(),
 });
 export type ViewEvent = z.infer<typeof ViewEvent>;
 
@@ -242,6 +248,8 @@ export const SearchEvent = z.strictObject({
   kinds: z.array(z.enum(SEARCH_EVENT_KINDS)).min(1).max(SEARCH_EVENT_KINDS.length),
   resultCount: z.number().int().min(0).max(10_000),
   at: IsoDateTime,
+  /** protocol 8: its place in the desk's chain of offline reads (sync/viewChain.ts) */
+  chain: ViewChainLink.optional(),
 });
 export type SearchEvent = z.infer<typeof SearchEvent>;
 
@@ -255,6 +263,8 @@ export const PushRequest = z.strictObject({
   purged: z.array(Id).max(LIMITS.maxMutationsPerPush).optional(),
   /** protocol 3: the store generation this desk last synced with; the store refuses another one whole (`resync_required`): it was restored since */
   generation: StoreGeneration.optional(),
+  /** protocol 8: the signed head of the desk's chain of offline reads, sent with every push (sync/viewChain.ts) */
+  viewHead: ViewChainHead.optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
