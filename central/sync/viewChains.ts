@@ -136,6 +136,8 @@ async function headFault(
   received: { seq: number; hash: string },
   linkAt: (seq: number) => Promise<string | null>,
 ): Promise<Fault | null> {
+  // the head already held, reported again: nothing new (an entry that contradicts it was flagged on its own)
+  if (reported && head.seq === reported.seq && head.hash === reported.hash) return null;
   if (!(await signedByDevice(tx, session, clientId, head))) {
     return { rule: 'view_chain.signature', message: `the head reported (entry ${head.seq}) is not signed by this desk's device key` };
   }
