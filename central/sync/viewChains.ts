@@ -4,6 +4,7 @@ import {
   VIEW_HEAD_HEADER,
   ViewHeadReport,
   parseOrThrow,
+  viewChainFaultDetail,
   viewHeadFromHeader,
   VIEW_CHAIN_GENESIS,
   viewChainPreimage,
@@ -166,7 +167,7 @@ async function recordFault(tx: Tx, now: Date, session: SessionContext, clientId:
     role: session.user.role,
     deviceId: session.deviceId,
     entityId: clientId,
-    detail: `${message} (${rule})`,
+    detail: viewChainFaultDetail(message, rule),
   });
 }
 

@@ -77,3 +77,15 @@ export function viewHeadMessage(deviceId: string, clientId: string, head: { seq:
 /** What the store records when a desk's chain does not hold, each an audit row naming the rule. */
 export const VIEW_CHAIN_RULES = ['view_chain.gap', 'view_chain.altered', 'view_chain.fork', 'view_chain.replay', 'view_chain.signature', 'view_chain.implausible'] as const;
 export type ViewChainRule = (typeof VIEW_CHAIN_RULES)[number];
+
+/** A fault as its audit row's detail says it: the message, then the rule in brackets. */
+export function viewChainFaultDetail(message: string, rule: ViewChainRule): string {
+  return `${message} (${rule})`;
+}
+
+/** The message and the rule of a fault's audit row, for the compliance view to show apart; null for another text. */
+export function viewChainFaultOf(detail: string): { message: string; rule: ViewChainRule } | null {
+  const match = /^(.*) \((view_chain\.[a-z_]+)\)$/s.exec(detail);
+  const rule = match?.[2] as ViewChainRule | undefined;
+  return match && rule && VIEW_CHAIN_RULES.includes(rule) ? { message: match[1]!, rule } : null;
+}

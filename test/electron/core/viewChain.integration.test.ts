@@ -4,12 +4,11 @@ import { demoCustomer } from '../../../domain/demo/generator';
 import { VIEW_CHAIN_GENESIS, viewChainPreimage, type ViewChainContent } from '../../../domain/sync/viewChain';
 import { META } from '../../../electron/core/cache';
 import { loadDeviceIdentity } from '../../../electron/core/device/identity';
-import { viewHeadSigner } from '../../../electron/core/device/viewHeadSigner';
 import { openOsKeychain } from '../../../electron/core/keychain';
-import type { CentralClient } from '../../../electron/core/sync/centralClient';
 import { startTestCentral, DEMO_SEED, type TestCentral } from '../../support/central';
 import { cacheConnection } from '../../support/fullDisk';
 import { signInDesk } from '../../support/secondFactor';
+import { dropCachedView, reportViewHeadWhileReadsWait } from '../../support/viewChainContact';
 import { startWorkstation, type TestWorkstation } from '../../support/workstation';
 
 /**
@@ -90,18 +89,13 @@ describe('the chain of offline reads on a desk', () => {
     const cache = cacheOf(rep);
     const clientId = cache.getMeta(META.clientId)!;
     for (const i of [3, 4, 5]) await rep.call('customers.open', { customerId: demo(i).id });
-    // a contact while the reads wait (a pull, as the engine makes one after its push): the head of 7 is reported, signed by the device key in the OS keychain
-    const head = viewHeadSigner(await deviceId())(clientId, cache.sealViewChain());
-    expect(head.seq).toBe(7);
-    const client = (rep.core.session as unknown as { client: CentralClient }).client;
-    const token = (rep.core.session.unlocked() as { token: string | null }).token!;
-    await client.pull(token, { cursor: Number(cache.getMeta(META.cursor)), generation: cache.getMeta(META.generation), viewHead: { clientId, head } }, undefined, () => undefined);
+    // a contact while the reads wait (a pull): the head of 7 is reported, signed by the device key in the OS keychain
+    expect(await reportViewHeadWhileReadsWait(rep)).toBe(7);
     expect(Number((await chainRow(clientId))!.reported_seq)).toBe(7);
 
     // then someone with the cache key (a modified CareDesk) drops the 6th read and points the 7th at another customer
-    const db = cacheConnection(cache);
-    expect(db.prepare('DELETE FROM view_event WHERE chain_seq = 6').run().changes).toBe(1);
-    expect(db.prepare('UPDATE view_event SET entity_id = ? WHERE chain_seq = 7').run(demo(0).id).changes).toBe(1);
+    expect(dropCachedView(rep, demo(4).id)).toBe(6);
+    expect(cacheConnection(cache).prepare('UPDATE view_event SET entity_id = ? WHERE chain_seq = 7').run(demo(0).id).changes).toBe(1);
     await rep.call('sync.now');
 
     expect(await faults(clientId)).toEqual([
