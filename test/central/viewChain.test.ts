@@ -87,9 +87,15 @@ describe('the chain of offline reads at the central store', () => {
     const desk = new DeskChain(await h.session('care_rep')).add(customerId, 5);
     // the head of 5 reported (a pull) while entries 3 to 5 wait
     expect((await push(desk.session, { views: [desk.at(1).view, desk.at(2).view], viewHead: desk.head() })).status).toBe(200);
-    // the modified desk drops entry 4 before sending the rest
-    const res = await push(desk.session, { views: [desk.at(3).view, desk.at(5).view], viewHead: desk.head() });
+    // the modified desk drops entry 4 before sending the rest, with an edit made on the call
+    const { customer, secrets } = h.customer(1);
+    const verificationId = (await h.verify(desk.session, customer.id, 'account_pin', secrets.accountPin)).json.verificationId as string;
+    const edit = h.mutation(desk.session, h.nextSeq(desk.session), { entity: 'customer', id: customer.id }, { email: customer.email }, { email: 'chain.gap@example.org' }, { verificationId });
+    const res = await push(desk.session, { mutations: [edit], views: [desk.at(3).view, desk.at(5).view], viewHead: desk.head() });
     expect(res.status).toBe(200);
+    // the rest of the push does its work: the edit is applied
+    expect(res.json.results).toEqual([expect.objectContaining({ id: edit.id, status: 'applied' })]);
+    expect((await h.record('customer', customer.id)).data.email).toBe('chain.gap@example.org');
     expect(await faults(desk.session)).toEqual([expect.stringMatching(/^entry 4 is missing \(covered by the head the desk reported at .*\) \(view_chain\.gap\)$/)]);
     expect(await viewRows([3, 5].map((n) => desk.at(n).view.id))).toBe(2);
   });
