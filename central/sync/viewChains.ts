@@ -22,7 +22,7 @@ import { boundClient } from './clients';
 
 /**
  * Holds each desk's chain of offline reads (issue 16, domain/sync/viewChain.ts) to what it reported
- * before: the one module that writes `view_chains` and `view_chain_links`. A fault is never a reason
+ * before: the one module that writes `view_chains`, `view_chain_links` and `view_chain_heads`. A fault is never a reason
  * to refuse a push (the reads it carries are audited all the same); it is an audit row the compliance
  * view shows, naming the rule and the numbers.
  */
@@ -78,6 +78,8 @@ export async function checkViewChain(tx: Tx, now: Date, session: SessionContext,
   const faults: Fault[] = [];
   const linkAt = async (seq: number) =>
     seq === 0 ? VIEW_CHAIN_GENESIS : ((await tx.selectFrom('view_chain_links').select('hash').where('client_id', '=', clientId).where('seq', '=', seq).executeTakeFirst())?.hash ?? null);
+  // every head reported is kept: the entry under its number is held to it, whatever newer head came meanwhile
+  const headAt = (seq: number) => tx.selectFrom('view_chain_heads').select(['hash', 'reported_at']).where('client_id', '=', clientId).where('seq', '=', seq).executeTakeFirst();
 
   for (const read of reads) {
     if (read.seq <= received.seq) {
@@ -95,8 +97,9 @@ export async function checkViewChain(tx: Tx, now: Date, session: SessionContext,
     } else if (read.prev !== received.hash) {
       faults.push({ rule: 'view_chain.fork', message: `entry ${read.seq} does not follow entry ${received.seq} as received: the chain was rebuilt from there` });
     }
-    if (reported && read.seq === reported.seq && read.hash !== reported.hash) {
-      faults.push({ rule: 'view_chain.altered', message: `entry ${read.seq} is not the one the head reported at ${reported.at} signs` });
+    const signed = reported && read.seq <= reported.seq ? await headAt(read.seq) : undefined;
+    if (signed && read.hash !== signed.hash) {
+      faults.push({ rule: 'view_chain.altered', message: `entry ${read.seq} is not the one the head reported at ${signed.reported_at} signs` });
     }
     await tx.insertInto('view_chain_links').values({ client_id: clientId, seq: read.seq, hash: read.hash, received_at: at }).execute();
     received = { seq: read.seq, hash: read.hash };
@@ -106,7 +109,10 @@ export async function checkViewChain(tx: Tx, now: Date, session: SessionContext,
   if (head) {
     const fault = await headFault(tx, session, clientId, head, reported, received, linkAt);
     if (fault) faults.push(fault);
-    else if (!reported || head.seq > reported.seq) nextReported = { seq: head.seq, hash: head.hash, at };
+    else if (!reported || head.seq > reported.seq) {
+      nextReported = { seq: head.seq, hash: head.hash, at };
+      await tx.insertInto('view_chain_heads').values({ client_id: clientId, seq: head.seq, hash: head.hash, reported_at: at }).execute();
+    }
   }
 
   const values = {
@@ -148,6 +154,7 @@ async function headFault(
   if (reported && head.seq === reported.seq && head.hash !== reported.hash) {
     return { rule: 'view_chain.fork', message: `the head reported for entry ${head.seq} differs from the one reported at ${reported.at}` };
   }
+  // a newer head whose chain passes through an earlier one is held to it when its entries come (checkViewChain)
   if (head.seq <= received.seq) {
     const stored = await linkAt(head.seq);
     if (stored !== null && stored !== head.hash) return { rule: 'view_chain.fork', message: `the head reported for entry ${head.seq} differs from the entry received under that number` };

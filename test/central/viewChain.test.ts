@@ -127,6 +127,19 @@ describe('the chain of offline reads at the central store', () => {
     ]);
   });
 
+  it('flags a chain rebuilt after its head was reported, even under a newer head signed over the rebuilt chain', async () => {
+    const desk = new DeskChain(await h.session('care_rep')).add(customerId, 3);
+    expect((await push(desk.session, { views: [desk.at(1).view], viewHead: desk.head() })).status).toBe(200);
+    // entry 2 rewritten and the chain rebuilt from it up to a new entry 4: consistent in itself, signed by the desk
+    const rebuilt = new DeskChain(desk.session);
+    rebuilt.entries.push(desk.at(1), desk.make(h.customer(1).customer.id, { seq: 2, prev: desk.at(1).hash }));
+    rebuilt.add(customerId, 2);
+    expect(rebuilt.entries.map((e) => e.view.chain!.seq)).toEqual([1, 2, 3, 4]);
+    expect((await push(desk.session, { viewHead: rebuilt.head() })).status).toBe(200);
+    expect((await push(desk.session, { views: rebuilt.entries.slice(1).map((e) => e.view), viewHead: rebuilt.head() })).status).toBe(200);
+    expect(await faults(desk.session)).toEqual([expect.stringMatching(/^entry 3 is not the one the head reported at .* signs \(view_chain\.altered\)$/)]);
+  });
+
   it('flags an old head sent again (a replay) and keeps the newer one', async () => {
     const desk = new DeskChain(await h.session('care_rep')).add(customerId, 4);
     const old = desk.head(2);
