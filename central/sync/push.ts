@@ -53,7 +53,8 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'er
   if (body.views.length) await inTransaction(ctx.db, (tx) => recordViews(tx, ctx.clock(), session, body.views));
   // the desk's chain of offline reads held to what it reported before (issue 16): a fault is an audit row, never a refusal
   const reads = chainedReads(body.views, body.searches ?? []);
-  if (reads.length || body.viewHead) await inTransaction(ctx.db, (tx) => checkViewChain(tx, ctx.clock(), session, body.clientId, reads, body.viewHead));
+  const unchained = body.views.length + (body.searches?.length ?? 0) - reads.length;
+  if (reads.length || body.viewHead || unchained) await inTransaction(ctx.db, (tx) => checkViewChain(tx, ctx.clock(), session, body.clientId, reads, body.viewHead, unchained));
   if (body.purged?.length) await inTransaction(ctx.db, (tx) => confirmPurges(tx, session, body.clientId, body.purged!, ctx.clock()));
   const head = await changeHead(ctx.db);
   if (changed) ctx.feed.publish({ kind: 'advanced', head });

@@ -69,10 +69,24 @@ async function signedByDevice(tx: Tx, session: SessionContext, clientId: string,
  * The reads a desk sent and the head it reported (either may be absent), checked against what the
  * store holds of this client's chain, in the caller's transaction; faults become audit rows.
  */
-export async function checkViewChain(tx: Tx, now: Date, session: SessionContext, clientId: string, reads: readonly ChainedRead[], head: ViewChainHead | undefined): Promise<Fault[]> {
-  if (!reads.length && !head) return [];
+export async function checkViewChain(
+  tx: Tx,
+  now: Date,
+  session: SessionContext,
+  clientId: string,
+  reads: readonly ChainedRead[],
+  head: ViewChainHead | undefined,
+  /** reads of the same contact that carry no link (what a desk before protocol 8 sends) */
+  unchained = 0,
+): Promise<Fault[]> {
+  if (!reads.length && !head && !unchained) return [];
   const at = now.toISOString();
   const row = await tx.selectFrom('view_chains').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  // a desk that has a chain does not go back to sending reads outside it (posing as an older CareDesk)
+  if (unchained && row) {
+    await recordFault(tx, now, session, clientId, 'view_chain.unchained', `${unchained} ${unchained === 1 ? 'read came' : 'reads came'} without a place in the chain this desk keeps`);
+  }
+  if (!reads.length && !head) return [];
   const reported = row?.reported_seq != null ? { seq: Number(row.reported_seq), hash: row.reported_hash!, at: row.reported_at! } : null;
   let received = { seq: row ? Number(row.received_seq) : 0, hash: row?.received_hash ?? VIEW_CHAIN_GENESIS };
   const faults: Fault[] = [];

@@ -75,7 +75,7 @@ export function viewHeadMessage(deviceId: string, clientId: string, head: { seq:
 }
 
 /** What the store records when a desk's chain does not hold, each an audit row naming the rule. */
-export const VIEW_CHAIN_RULES = ['view_chain.gap', 'view_chain.altered', 'view_chain.fork', 'view_chain.replay', 'view_chain.signature', 'view_chain.implausible'] as const;
+export const VIEW_CHAIN_RULES = ['view_chain.gap', 'view_chain.altered', 'view_chain.fork', 'view_chain.replay', 'view_chain.signature', 'view_chain.implausible', 'view_chain.unchained'] as const;
 export type ViewChainRule = (typeof VIEW_CHAIN_RULES)[number];
 
 /** A fault as its audit row's detail says it: the message, then the rule in brackets. */

@@ -140,6 +140,17 @@ describe('the chain of offline reads at the central store', () => {
     expect(await faults(desk.session)).toEqual([expect.stringMatching(/^entry 3 is not the one the head reported at .* signs \(view_chain\.altered\)$/)]);
   });
 
+  it('flags reads sent outside the chain by a desk that keeps one (posing as an older CareDesk), and not those of a desk that never had one', async () => {
+    const desk = new DeskChain(await h.session('care_rep')).add(customerId, 2);
+    expect((await push(desk.session, { views: [desk.at(1).view], viewHead: desk.head() })).status).toBe(200);
+    const { chain: _dropped, ...bare } = desk.at(2).view;
+    expect((await push(desk.session, { views: [bare] })).status).toBe(200);
+    expect(await faults(desk.session)).toEqual(['1 read came without a place in the chain this desk keeps (view_chain.unchained)']);
+    const older = await h.session('care_rep');
+    expect((await h.push(older, [], { views: [{ ...bare, id: randomUUID() }], protocol: 7 })).status).toBe(200);
+    expect(await faults(older)).toEqual([]);
+  });
+
   it('flags an old head sent again (a replay) and keeps the newer one', async () => {
     const desk = new DeskChain(await h.session('care_rep')).add(customerId, 4);
     const old = desk.head(2);
