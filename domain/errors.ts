@@ -95,6 +95,8 @@ export function issuesFromZod(error: z.ZodError, prefix: readonly (string | numb
 function ruleOfZodIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
+      // a number with a fraction where a whole one is asked (zod reports no input, so this is told by what it expected)
+      if (issue.expected === 'int') return 'integer';
       return issue.input === undefined ? 'required' : 'type';
     case 'too_small':
       return 'min';

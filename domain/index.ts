@@ -10,6 +10,7 @@ export * from './lifecycles';
 export * from './operations';
 export * from './sync/protocol';
 export * from './sync/snapshot';
+export * from './sync/viewChain';
 export * from './console/contract';
 export * from './search';
 export * from './erasure';

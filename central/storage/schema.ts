@@ -71,6 +71,10 @@ export interface CentralSchema {
   erasures: { request_id: string; customer_id: string; scope: string; approved_by: string; completed_at: string; erased: string; retained: string; head_seq: number };
   /** each desk's confirmation that it purged an erased customer; `confirmed_at` null while pending */
   erasure_acks: { request_id: string; client_id: string; device_id: string; confirmed_at: string | null };
+  /** each desk's chain of offline reads: the head it last reported, the last entry received in line (sync/viewChains.ts owns both) */
+  view_chains: { client_id: string; device_id: string; reported_seq: number | null; reported_hash: string | null; reported_at: string | null; received_seq: number; received_hash: string };
+  view_chain_links: { client_id: string; seq: number; hash: string; received_at: string };
+  view_chain_heads: { client_id: string; seq: number; hash: string; reported_at: string };
   /** billing records kept at their legal minimum after an erasure, out of every view, until `retain_until` */
   retained_records: { entity: string; id: string; customer_id: string; data: string; basis: string; retain_until: string; request_id: string };
   /** the Message-ID (unique) and References of each inquiry ingested from email, for a reply; central only (inquiries/ingest.ts owns it) */

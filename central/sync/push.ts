@@ -13,6 +13,7 @@ import { expireIfDue } from '../review/unverifiedHolds';
 import { rejected } from './mutationOutcome';
 import { boundClient } from './clients';
 import { refuseStalePush } from './generation';
+import { chainedReads, checkViewChain } from './viewChains';
 
 /**
  * A push (DESIGN §5): the client's mutations in their sequence order, each once, each in its own
@@ -51,6 +52,10 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'er
   }
   if (body.searches?.length) await inTransaction(ctx.db, (tx) => recordSearches(tx, ctx.clock(), session, body.searches!));
   if (body.views.length) await inTransaction(ctx.db, (tx) => recordViews(tx, ctx.clock(), session, body.views));
+  // the desk's chain of offline reads held to what it reported before (issue 16): a fault is an audit row, never a refusal
+  const reads = chainedReads(body.views, body.searches ?? []);
+  const unchained = body.views.length + (body.searches?.length ?? 0) - reads.length;
+  if (reads.length || body.viewHead || unchained) await inTransaction(ctx.db, (tx) => checkViewChain(tx, ctx.clock(), session, body.clientId, reads, body.viewHead, unchained));
   if (body.purged?.length) await inTransaction(ctx.db, (tx) => confirmPurges(tx, session, body.clientId, body.purged!, ctx.clock()));
   const head = await changeHead(ctx.db);
   if (changed) ctx.feed.publish({ kind: 'advanced', head });

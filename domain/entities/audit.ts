@@ -82,6 +82,8 @@ export const AUDIT_ACTIONS = [
   'audit.integrity_checked',
   /** a search of the desk's cache: its kind and result count, never the query text (reported with the desk's push) */
   'customer.search',
+  /** issue 16: a desk's chain of offline reads did not hold (a gap, an altered entry, a fork, a replayed head, a bad signature): the rule and the numbers, never a read */
+  'offline_views.chain_broken',
   // ---- administration (issue 14, domain/admin.ts): who did it, to whom, never a password or a code
   /** an admin listed staff accounts or workstations */
   'admin.viewed',

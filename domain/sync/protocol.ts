@@ -5,6 +5,7 @@ import { MAX_JSON_DEPTH } from '../records';
 import { Username } from '../entities/identity';
 import { rule } from '../validation/rule';
 import { ChangeReason, MAX_REASON_LENGTH, requiredText } from '../validation/text';
+import { ViewChainHead, ViewChainLink } from './viewChain';
 
 /**
  * The wire protocol between a workstation and the central store (DESIGN §5). Every body is
@@ -71,14 +72,17 @@ export const API = {
  * version on only desks of 8 are sent `heldEdit` records (a reviewer's desk of 6 or 7 sees no held
  * edits until it is updated, and then pulls everything again once, as from 6). A rep may record that
  * a caller asked to be called back (`callbackRequest`, born on the desk), sent to desks of 8 only.
+ * Version 9: views and searches carry their place in the desk's chain of offline reads (`chain`), and
+ * the desk reports the chain's signed head with every push (`viewHead`) and pull (`VIEW_HEAD_HEADER`;
+ * sync/viewChain.ts, issue 16). Older desks send neither; the store takes both from any desk.
  */
-export const PROTOCOL = { version: 8, header: 'caredesk-protocol' } as const;
+export const PROTOCOL = { version: 9, header: 'caredesk-protocol' } as const;
 export interface ProtocolRange {
   min: number;
   max: number;
 }
 /** What this build of the central store speaks. */
-export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 8 };
+export const SUPPORTED_PROTOCOLS: ProtocolRange = { min: 1, max: 9 };
 
 /** The protocol from which a desk is sent records of an entity; an entity not named here, from the first. */
 export const ENTITY_SINCE_PROTOCOL: Partial<Record<EntityName, number>> = { heldEdit: 8, callbackRequest: 8 };
@@ -239,6 +243,8 @@ export const ViewEvent = z.strictObject({
   at: IsoDateTime,
   /** protocol 5: the search (`SearchEvent.id`) whose results it was opened from */
   searchId: Id.optional(),
+  /** protocol 9: its place in the desk's chain of offline reads (sync/viewChain.ts) */
+  chain: ViewChainLink.optional(),
 });
 export type ViewEvent = z.infer<typeof ViewEvent>;
 
@@ -255,6 +261,8 @@ export const SearchEvent = z.strictObject({
   kinds: z.array(z.enum(SEARCH_EVENT_KINDS)).min(1).max(SEARCH_EVENT_KINDS.length),
   resultCount: z.number().int().min(0).max(10_000),
   at: IsoDateTime,
+  /** protocol 9: its place in the desk's chain of offline reads (sync/viewChain.ts) */
+  chain: ViewChainLink.optional(),
 });
 export type SearchEvent = z.infer<typeof SearchEvent>;
 
@@ -268,6 +276,8 @@ export const PushRequest = z.strictObject({
   purged: z.array(Id).max(LIMITS.maxMutationsPerPush).optional(),
   /** protocol 3: the store generation this desk last synced with; the store refuses another one whole (`resync_required`): it was restored since */
   generation: StoreGeneration.optional(),
+  /** protocol 9: the signed head of the desk's chain of offline reads, sent with every push (sync/viewChain.ts) */
+  viewHead: ViewChainHead.optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { API, CareDeskError, PENDING_HEADER, PullQuery, PushRequest, PushResponse, RegisterClientRequest, RegisterClientResponse, SNAPSHOT_SINCE_PROTOCOL, SnapshotQuery, parseOrThrow } from '../../../domain';
+import { API, CareDeskError, PENDING_HEADER, VIEW_HEAD_HEADER, PullQuery, PushRequest, PushResponse, RegisterClientRequest, RegisterClientResponse, SNAPSHOT_SINCE_PROTOCOL, SnapshotQuery, parseOrThrow } from '../../../domain';
 import { auditBillingReads } from '../../billing/billingReads';
 import type { StoreContext } from '../../context';
 import { noteDeskReport } from '../../admin/workstations';
@@ -10,6 +10,7 @@ import { refuseStalePull } from '../../sync/generation';
 import { pullLines } from '../../sync/pull';
 import { snapshotLines } from '../../sync/snapshot';
 import { push, pushResponseFor } from '../../sync/push';
+import { noteViewHead } from '../../sync/viewChains';
 import { sessionOf } from '../access';
 import type { InternalErrors } from '../internalErrors';
 
@@ -31,6 +32,8 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErro
     await refuseStalePull(ctx, session, request.syncProtocol, query);
     // the desk's word on its outbox, for the admin's view of what a wipe would lose (admin/workstations.ts)
     await noteDeskReport(ctx, session, request.headers[PENDING_HEADER]);
+    // the head of the desk's chain of offline reads (protocol 9, issue 16): a malformed one refuses the pull, naming the part
+    await noteViewHead(ctx, session, request.headers[VIEW_HEAD_HEADER]);
     // Readable.from pulls the next page only when the socket has drained: memory stays flat at any size
     return stream(reply, request, auditBillingReads(ctx, session, pullLines(ctx, session, { ...query, protocol: request.syncProtocol })));
   });
@@ -43,6 +46,7 @@ export function syncRoutes(app: FastifyInstance, ctx: StoreContext, internalErro
     // a snapshot resumed at a head from before a restore is refused like such a pull's cursor
     await refuseStalePull(ctx, session, request.syncProtocol, { cursor: query.at ?? 0, ...(query.generation ? { generation: query.generation } : {}) });
     await noteDeskReport(ctx, session, request.headers[PENDING_HEADER]);
+    await noteViewHead(ctx, session, request.headers[VIEW_HEAD_HEADER]);
     return stream(reply, request, auditBillingReads(ctx, session, snapshotLines(ctx, session, { ...query, protocol: request.syncProtocol })));
   });
 

@@ -18,6 +18,8 @@ import * as mAuditViewIndexes from './014_audit_view_indexes';
 import * as mNoValueStatistics from './015_no_value_statistics';
 // issue 15: the first sync's snapshot pages the records of no customer
 import * as mRecordsWithoutCustomer from './016_records_without_customer';
+// issue 16: each desk's chain of offline reads
+import * as mViewChains from './017_view_chains';
 
 /**
  * The numbered migrations, in order. Listed here rather than read from the folder so that a
@@ -40,4 +42,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '014_audit_view_indexes': mAuditViewIndexes,
   '015_no_value_statistics': mNoValueStatistics,
   '016_records_without_customer': mRecordsWithoutCustomer,
+  '017_view_chains': mViewChains,
 };

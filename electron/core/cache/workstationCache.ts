@@ -16,7 +16,7 @@ import type { QueueEntity } from '../../../domain/operations';
 import { RecordTable, type CachedRecord, type ServiceLineFilter, type StoredRecord } from './records';
 import { SearchIndex, type SearchAnswer, type SearchMatch } from './searchIndex';
 import type { Db, SyncMode } from './sqlite';
-import { ViewLog } from './viewLog';
+import { ViewLog, type ViewChainTip } from './viewLog';
 
 export interface CacheTuning {
   /** page cache in normal use */
@@ -507,6 +507,18 @@ export class WorkstationCache {
   clearSearches(ids: readonly string[]): number {
     this.live();
     return namingFullDisk(() => this.views.clearSearches(ids));
+  }
+
+  /** Numbers every read not yet in the chain of offline reads (issue 16); the head. */
+  sealViewChain(): ViewChainTip {
+    this.live();
+    return namingFullDisk(() => this.views.seal());
+  }
+
+  /** The first `limit` sealed reads to report, in chain order, with their links. */
+  chainedReads(limit: number): { views: ViewEvent[]; searches: SearchEvent[] } {
+    this.live();
+    return this.views.chained(limit);
   }
 
   pendingViews(limit: number): ViewEvent[] {

@@ -7,6 +7,7 @@ import { defaultEnrolmentUrl, revocationScopeOf, type RevocationScope, type Sign
 import { openCache, type WorkstationCache } from '../cache';
 import type { WorkstationConfig } from '../config';
 import { createDeviceRequest, forgetDeviceIdentity, loadDeviceIdentity, saveDeviceIdentity } from '../device/identity';
+import { viewHeadSigner } from '../device/viewHeadSigner';
 import type { Keychain } from '../keychain';
 import { CentralClient } from '../sync/centralClient';
 import { SyncEngine } from '../sync/engine';
@@ -56,6 +57,8 @@ interface Deps {
 export class Session {
   private state: SessionState['state'] = 'not_enrolled';
   private client: CentralClient | null = null;
+  /** signs the head of the chain of offline reads with the device key (issue 16); with the client, from enrolment */
+  private signViewHead: ReturnType<typeof viewHeadSigner> | undefined;
   private open: OpenSession | null = null;
   /** who was signed in when the session locked: unlock needs only their password */
   private lockedUser: User | null = null;
@@ -85,6 +88,7 @@ export class Session {
     const identity = await loadDeviceIdentity(config.dataDir, keychain).catch(() => null);
     if (identity) {
       this.client = new CentralClient(config.serverUrl, config.caPem, identity, config.sync?.timeouts);
+      this.signViewHead = viewHeadSigner(identity);
       this.state = 'signed_out';
     } else if (config.enrolmentCode) {
       await this.enrol(config.enrolmentCode, config.deviceName).catch(() => undefined);
@@ -141,6 +145,7 @@ export class Session {
       await saveDeviceIdentity(config.dataDir, keychain, { deviceId: enrolled.deviceId, certificatePem: enrolled.certificatePem, keyPem: request.keyPem });
       await this.client?.close();
       this.client = new CentralClient(config.serverUrl, config.caPem, { certificatePem: enrolled.certificatePem, keyPem: request.keyPem }, config.sync?.timeouts);
+      this.signViewHead = viewHeadSigner({ deviceId: enrolled.deviceId, keyPem: request.keyPem });
       this.state = 'signed_out';
     } finally {
       await anonymous.close();
@@ -454,6 +459,7 @@ export class Session {
       retry,
       batchSize,
       pullLimit,
+      ...(this.signViewHead ? { signViewHead: this.signViewHead } : {}),
     });
     this.open = session;
     this.lockedUser = null;
@@ -485,6 +491,7 @@ export class Session {
       await forgetDeviceIdentity(this.deps.config.dataDir, this.deps.keychain);
       await this.client?.close();
       this.client = null;
+      this.signViewHead = undefined;
       this.state = 'not_enrolled';
     } else if (userId) {
       await this.deps.vault?.wipe(userId);

@@ -28,6 +28,7 @@ import {
 import type { EntityName } from '../../../domain/entities';
 import { SecondFactorSignIn, SignInAnswer, type SecondFactorRequest } from '../../../domain/secondFactor';
 import { PENDING_HEADER } from '../../../domain/admin';
+import { VIEW_HEAD_HEADER, viewHeadHeader, type ViewHeadReport } from '../../../domain/sync/viewChain';
 import { OPERATIONS, type OperationInput, type OperationOutput, type RoutedOperationName } from '../../../domain/operations';
 import { ndjsonLines } from './ndjson';
 import { readSnapshot, type SnapshotHandlers } from './snapshotStream';
@@ -61,6 +62,15 @@ export const DEFAULT_TIMEOUTS: ClientTimeouts = {
   pullBodyMs: 60_000,
   liveSilenceMs: liveStreamSilenceMs(),
 };
+
+/**
+ * What a pull or a snapshot request tells of the desk: the outbox's size, for the admin's view of this
+ * desk (PENDING_HEADER: never more than a count), and the signed head of its chain of offline reads
+ * (VIEW_HEAD_HEADER, protocol 9).
+ */
+function deskHeaders(pending: number | undefined, viewHead: ViewHeadReport | undefined): Record<string, string> {
+  return { ...(pending === undefined ? {} : { [PENDING_HEADER]: String(pending) }), ...(viewHead ? { [VIEW_HEAD_HEADER]: viewHeadHeader(viewHead) } : {}) };
+}
 
 /**
  * The central store was not reached: the request could not have been delivered (no connection, or
@@ -203,7 +213,7 @@ export class CentralClient {
    */
   async pull(
     token: string,
-    { cursor, generation, pending }: { cursor: number; generation: string | null; pending?: number },
+    { cursor, generation, pending, viewHead }: { cursor: number; generation: string | null; pending?: number; viewHead?: ViewHeadReport },
     limit: number | undefined,
     onBatch: (lines: PullLine[]) => void | Promise<void>,
     batchSize = 5_000,
@@ -211,7 +221,7 @@ export class CentralClient {
   ): Promise<void> {
     const query = `cursor=${cursor}${limit ? `&limit=${limit}` : ''}${generation ? `&generation=${encodeURIComponent(generation)}` : ''}`;
     // the outbox's size rides along for the admin's view of this desk (PENDING_HEADER): never more than a count
-    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal, headers: pending === undefined ? {} : { [PENDING_HEADER]: String(pending) } });
+    const res = await this.send('GET', `${API.pull}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal, headers: deskHeaders(pending, viewHead) });
     await this.assertOk(res);
     let batch: PullLine[] = [];
     let ended = false;
@@ -240,7 +250,7 @@ export class CentralClient {
    */
   async snapshot(
     token: string,
-    { at, after, generation, pending, limit, page }: { at?: number; after?: string; generation: string | null; pending?: number; limit?: number; page?: number },
+    { at, after, generation, pending, viewHead, limit, page }: { at?: number; after?: string; generation: string | null; pending?: number; viewHead?: ViewHeadReport; limit?: number; page?: number },
     handlers: SnapshotHandlers,
     signal?: AbortSignal,
   ): Promise<boolean> {
@@ -250,7 +260,7 @@ export class CentralClient {
     if (limit) query.set('limit', String(limit));
     if (page) query.set('page', String(page));
     if (generation) query.set('generation', generation);
-    const res = await this.send('GET', `${API.snapshot}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal, headers: pending === undefined ? {} : { [PENDING_HEADER]: String(pending) } });
+    const res = await this.send('GET', `${API.snapshot}?${query}`, token, null, { bodyTimeout: this.timeouts.pullBodyMs, signal, headers: deskHeaders(pending, viewHead) });
     await this.assertOk(res);
     try {
       return await readSnapshot(res.body, handlers);

@@ -5,6 +5,7 @@ import { ENTITY_NAMES } from '../../../domain/entities';
 import { visibleEntities } from '../../../domain/policy';
 import type { Role } from '../../../domain/roles';
 import { PROTOCOL, revocationScopeOf, sentToProtocol, staleSyncState, type PullChange, type PullLine, type RevocationScope } from '../../../domain/sync/protocol';
+import type { ViewChainHead, ViewHeadReport } from '../../../domain/sync/viewChain';
 import { META, type WorkstationCache } from '../cache';
 import { NotSentError, type CentralClient } from './centralClient';
 
@@ -34,6 +35,11 @@ export interface SyncEngineDeps {
    * change log as a desk before protocol 7 pulls it (the tests and the bench compare the two)
    */
   firstSyncBy?: 'snapshot' | 'pull';
+  /**
+   * signs the head of this cache's chain of offline reads with the device key (device/viewHeadSigner.ts,
+   * issue 16), reported at every push and pull; absent, no head is reported (a desk without its key)
+   */
+  signViewHead?: (clientId: string, head: { seq: number; hash: string }) => ViewChainHead;
 }
 
 const PUSH_BATCH = 200;
@@ -204,13 +210,22 @@ export class SyncEngine {
     for (;;) {
       const batch = this.pushBatch;
       const mutations = cache.pendingMutations(batch);
-      const views = cache.pendingViews(batch);
+      // the reads are numbered into the chain now, and go in its order with the head that signs them (issue 16)
+      const viewHead = this.viewHead();
+      const { views, searches } = cache.chainedReads(batch);
       const purged = cache.pendingPurges(batch);
-      const searches = cache.pendingSearches(batch);
       if (mutations.length === 0 && views.length === 0 && purged.length === 0 && searches.length === 0) return;
       // the store generation this desk synced with: a store restored since refuses the push whole (`resync_required`)
       const generation = cache.getMeta(META.generation);
-      const body = { clientId, mutations, views, ...(searches.length ? { searches } : {}), ...(purged.length ? { purged } : {}), ...(generation ? { generation } : {}) };
+      const body = {
+        clientId,
+        mutations,
+        views,
+        ...(searches.length ? { searches } : {}),
+        ...(purged.length ? { purged } : {}),
+        ...(generation ? { generation } : {}),
+        ...(viewHead ? { viewHead: viewHead.head } : {}),
+      };
       // from here the store may take them: the user can no longer take them back (Outbox.discardPending)
       const attempt = randomUUID();
       cache.markSent(mutations.map((m) => m.id), attempt);
@@ -233,8 +248,16 @@ export class SyncEngine {
       if (response.results.some((r) => r.rejection?.code === 'sequence_gap')) {
         throw new CareDeskError('internal', 'The central store is missing an earlier change from this workstation.');
       }
-      if (mutations.length < batch && views.length < batch && purged.length < batch && searches.length < batch) return;
+      if (mutations.length < batch && views.length + searches.length < batch && purged.length < batch) return;
     }
+  }
+
+  /** The chain of offline reads sealed to now and its head signed with the device key, for a push or a pull to report. */
+  private viewHead(): ViewHeadReport | undefined {
+    const { cache, clientId, signViewHead } = this.deps;
+    // sealed whatever happens: a push carries only reads in the chain
+    const tip = cache.sealViewChain();
+    return signViewHead ? { clientId, head: signViewHead(clientId, tip) } : undefined;
   }
 
   /**
@@ -298,7 +321,7 @@ export class SyncEngine {
       while (more && !this.stopped) {
         more = false;
         const from = { cursor: Number(cache.getMeta(META.cursor) ?? 0), generation: cache.getMeta(META.generation) };
-        await client.pull(token, { ...from, pending: unsentEdits(cache.outboxCounts()) }, this.deps.pullLimit, (lines: PullLine[]) => {
+        await client.pull(token, { ...from, pending: unsentEdits(cache.outboxCounts()), viewHead: this.viewHead() }, this.deps.pullLimit, (lines: PullLine[]) => {
           const changes: PullChange[] = [];
           let cursor: number | null = null;
           for (const line of lines) {
@@ -353,7 +376,7 @@ export class SyncEngine {
       const resume = kept ? { at: kept.at, ...(kept.next ? { after: kept.next } : {}) } : {};
       done = await client.snapshot(
         token,
-        { ...resume, generation, pending: unsentEdits(cache.outboxCounts()), limit: this.deps.pullLimit, page: this.deps.batchSize },
+        { ...resume, generation, pending: unsentEdits(cache.outboxCounts()), viewHead: this.viewHead(), limit: this.deps.pullLimit, page: this.deps.batchSize },
         {
           onHead: (head) => {
             if (kept && head.at !== kept.at) throw new CareDeskError('internal', 'The central store resumed the snapshot at another head; it was refused.');

@@ -11,6 +11,7 @@ import { Notice } from '../../components/Notice';
 import { SelectField } from '../../components/SelectField';
 import { dateTime, phonesInText } from '../../format';
 import { AuditIntegrityNotice } from './AuditIntegrityNotice';
+import { OfflineViewsNotice } from './OfflineViewsNotice';
 import { AUDIT_ACTION_LABELS, AUDIT_OUTCOME_TONES, AUDIT_SCOPE_TEXT } from './auditLabels';
 
 type Filters = Omit<AuditQuery, 'before' | 'limit'> & { userName?: string; customerName?: string };
@@ -62,6 +63,7 @@ export function AuditView({ title = 'Audit log', role }: { title?: string; role:
         </div>
       </header>
       {mayPerform('audit.integrity', role) && <AuditIntegrityNotice />}
+      {mayPerform('audit.integrity', role) && <OfflineViewsNotice />}
       <form className="audit-filters" aria-label="Filter the log" onSubmit={(e) => e.preventDefault()}>
         <SelectField label="Action" value={filters.action ?? ''} options={ACTION_OPTIONS} onValue={(action) => set({ action: action || undefined })} />
         <div className="field">

@@ -41,6 +41,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'audit.read': 'Audit log read',
   'audit.integrity_checked': 'Audit trail checked',
   'customer.search': 'Customer search',
+  'offline_views.chain_broken': 'Offline views withheld or altered',
   'line.plan_changed': 'Line plan changed',
   'line.status_changed': 'Line status changed',
   'admin.viewed': 'Staff or workstations listed',
