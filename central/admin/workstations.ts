@@ -2,6 +2,7 @@ import { DEFAULT_SESSION_POLICY, SessionPolicy, type DeviceDirectory, type Devic
 import type { StoreContext } from '../context';
 import { createEnrolmentCode, revokeDevice, type DeviceRevocation } from '../identity/devices';
 import type { SessionContext } from '../identity/sessions';
+import { readMeta, writeMeta } from '../storage/changeLog';
 import { inTransaction } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 import { appendAdminAudit, type Operator } from './operator';
@@ -32,8 +33,8 @@ const POLICY_KEY = 'session_policy';
 
 /** The session policy in force: the admin's, else config.json's (`fallback`), else the default. */
 export async function sessionPolicyOf(ctx: Pick<StoreContext, 'db' | 'sessionPolicy'>): Promise<SessionPolicy> {
-  const row = await ctx.db.selectFrom('meta').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
-  const stored = row ? SessionPolicy.safeParse(JSON.parse(row.value)) : null;
+  const value = await readMeta(ctx.db, POLICY_KEY);
+  const stored = value === null ? null : SessionPolicy.safeParse(JSON.parse(value));
   return stored?.success ? stored.data : (ctx.sessionPolicy ?? DEFAULT_SESSION_POLICY);
 }
 
@@ -42,7 +43,7 @@ export async function setSessionPolicy(ctx: Pick<StoreContext, 'db' | 'clock' | 
   const before = await sessionPolicyOf(ctx);
   const now = ctx.clock();
   await inTransaction(ctx.db, async (tx) => {
-    await tx.insertInto('meta').values({ key: POLICY_KEY, value: JSON.stringify(policy) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(policy) })).execute();
+    await writeMeta(tx, POLICY_KEY, JSON.stringify(policy));
     await appendAdminAudit(tx, now, operator, {
       action: 'session_policy.changed',
       outcome: 'ok',

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { RevocationScope } from '../../domain';
+import { advanceCounter, readMeta } from '../storage/changeLog';
 import { announceCommit, type Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 
@@ -24,16 +24,9 @@ export interface Revocation {
 
 /** Records ended sessions in the caller's transaction; publish the returned revocation after commit. */
 export async function recordRevocation(tx: Tx, at: Date, ended: Omit<Revocation, 'seq'>): Promise<Revocation> {
-  const row = await tx
-    .updateTable('meta')
-    .set({ value: sql<string>`cast(cast(value as bigint) + 1 as text)` })
-    .where('key', '=', REVOCATION_SEQ)
-    .returning('value')
-    .executeTakeFirst();
-  if (!row) throw new Error('the revocation sequence is missing from meta: run the migrations');
+  const seq = await advanceCounter(tx, REVOCATION_SEQ, 1, 'the revocation sequence');
   // the other nodes end those sessions' streams once this commits
   await announceCommit(tx);
-  const seq = Number(row.value);
   await tx.insertInto('revocations').values({ seq, at: at.toISOString(), scope: ended.scope, reason: ended.reason, sessions: JSON.stringify(ended.sessions) }).execute();
   await tx.deleteFrom('revocations').where('at', '<', new Date(at.getTime() - KEEP_MS).toISOString()).execute();
   return { seq, ...ended };
@@ -41,8 +34,7 @@ export async function recordRevocation(tx: Tx, at: Date, ended: Omit<Revocation,
 
 /** The number of the last revocation recorded. */
 export async function revocationHead(db: CentralDb): Promise<number> {
-  const row = await db.selectFrom('meta').select('value').where('key', '=', REVOCATION_SEQ).executeTakeFirst();
-  return row ? Number(row.value) : 0;
+  return Number((await readMeta(db, REVOCATION_SEQ)) ?? 0);
 }
 
 export async function revocationsAfter(db: CentralDb, seq: number, limit = 500): Promise<Revocation[]> {

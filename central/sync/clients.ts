@@ -1,6 +1,7 @@
 import { CareDeskError, type RegisterClientResponse } from '../../domain';
 import type { Clock } from '../context';
 import type { SessionContext } from '../identity/sessions';
+import type { Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 
 /**
@@ -24,4 +25,15 @@ export async function boundClient(db: CentralDb, session: SessionContext, client
     throw new CareDeskError('forbidden', 'this client id belongs to another user or device, or is not registered');
   }
   return { lastSeq: Number(row.last_seq) };
+}
+
+/** The last sequence number this client used, read in the push's transaction (it holds the write lock). */
+export async function clientLastSeq(tx: Tx, clientId: string): Promise<number> {
+  const row = await tx.selectFrom('clients').select('last_seq').where('client_id', '=', clientId).executeTakeFirstOrThrow();
+  return Number(row.last_seq);
+}
+
+/** The client's sequence number `seq` is used up (by the mutation it carried, applied or refused). */
+export async function useClientSeq(tx: Tx, clientId: string, seq: number): Promise<void> {
+  await tx.updateTable('clients').set({ last_seq: seq }).where('client_id', '=', clientId).execute();
 }

@@ -3,7 +3,7 @@ import { CareDeskError, staleSyncState } from '../../domain';
 import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
-import { changeHead, readMeta, writeMeta } from '../storage/changeLog';
+import { changeHead, readMeta, writeMeta, writeMetaOnce } from '../storage/changeLog';
 import { inTransaction } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 
@@ -17,7 +17,7 @@ const GENERATION = 'store_generation';
 
 /** The generation of this database, made now if it has none (a new database, or one from before protocol 3). */
 export async function storeGeneration(db: CentralDb): Promise<string> {
-  await db.insertInto('meta').values({ key: GENERATION, value: randomUUID() }).onConflict((c) => c.column('key').doNothing()).execute();
+  await writeMetaOnce(db, GENERATION, randomUUID());
   return (await readMeta(db, GENERATION))!;
 }
 

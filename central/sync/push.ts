@@ -11,7 +11,7 @@ import { appendToLedger, type LedgerEntry } from '../erasure/ledger';
 import { applyMutation } from './applyMutation';
 import { expireIfDue } from '../review/unverifiedHolds';
 import { rejected } from './mutationOutcome';
-import { boundClient } from './clients';
+import { boundClient, clientLastSeq, useClientSeq } from './clients';
 import { refuseStalePush } from './generation';
 import { chainedReads, checkViewChain } from './viewChains';
 
@@ -69,8 +69,7 @@ function contentHash(m: Mutation): string {
 }
 
 async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean; erasure?: LedgerEntry }> {
-  const client = await tx.selectFrom('clients').select('last_seq').where('client_id', '=', m.clientId).executeTakeFirstOrThrow();
-  const lastSeq = Number(client.last_seq);
+  const lastSeq = await clientLastSeq(tx, m.clientId);
   if (m.seq > lastSeq + 1) return 'gap';
   const nextInLine = m.seq === lastSeq + 1;
   const hash = contentHash(m);
@@ -81,7 +80,7 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
     // rows from before content hashes (migration 005) are matched by client only
     const resend = seen.content_hash === null ? seen.client_id === m.clientId : seen.content_hash === hash;
     // the number that carried it is used up either way, or the client's next mutation would be a gap
-    if (nextInLine) await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
+    if (nextInLine) await useClientSeq(tx, m.clientId, m.seq);
     if (resend) {
       const stored = JSON.parse(seen.result) as MutationResult;
       // an unverified edit still held past its expiry becomes expired now, and its desk is told (issue 16)
@@ -100,7 +99,7 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
     .insertInto('client_mutations')
     .values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, content_hash: hash, result: JSON.stringify(result), at: now.toISOString(), customer_id: customerId })
     .execute();
-  await tx.updateTable('clients').set({ last_seq: m.seq }).where('client_id', '=', m.clientId).execute();
+  await useClientSeq(tx, m.clientId, m.seq);
   await auditOutcome(tx, now, session, m, result, customerId);
   return { result, wrote, ...(erasure ? { erasure } : {}) };
 }
