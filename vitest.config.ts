@@ -9,6 +9,8 @@ const common = {
   // import was a quarter of the run's time in CI). So no test may mock a module (`vi.mock` would miss
   // the copy another file already loaded): tests use real parts, and restore any spy or timer they change.
   isolate: false,
+  // and each file leaves the environment as it found it
+  setupFiles: 'test/support/restoreEnv.ts',
   testTimeout: 60_000,
   hookTimeout: 120_000,
   // the whole suite must run: a skipped test fails the run
@@ -57,7 +59,7 @@ export default defineConfig({
           exclude: ['node_modules/**', ...SQLITE_ONLY],
           env: { CAREDESK_TEST_BACKEND: 'postgres' },
           globalSetup: ['test/support/postgresGlobalSetup.ts'],
-          setupFiles: ['test/support/postgresSetup.ts'],
+          setupFiles: ['test/support/restoreEnv.ts', 'test/support/postgresSetup.ts'],
         },
       },
     ],
