@@ -11,6 +11,7 @@ import * as m008 from './008_service_line_index';
 import * as m009 from './009_search_events';
 import * as m010 from './010_compliance_registers';
 import * as m011 from './011_held_edits';
+import * as m014 from './014_applied_overlay';
 
 export interface Migration {
   version: number;
@@ -18,8 +19,8 @@ export interface Migration {
   sql: string;
 }
 
-/** In order; each runs once, in its own transaction, and leaves its number in `user_version`. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011];
+/** In order (012 and 013 belong to other branches: a gap is fine, the order is not); each runs once, in its own transaction, and leaves its number in `user_version`. */
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m014];
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
