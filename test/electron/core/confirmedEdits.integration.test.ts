@@ -107,7 +107,9 @@ describe('a desk editing a field again right after its previous edit was confirm
     expect(cursorOf(ws)).toBeLessThan(await changeHead(central.store.db));
     // confirmed, so no longer listed as waiting, and still what the rep sees and finds
     expect(await ws.call('changes.list')).toEqual([]);
-    expect((await ws.call('customers.open', { customerId: id })).customer.email).toBe('first.fix@example.org');
+    const profile = await ws.call('customers.open', { customerId: id });
+    expect(profile.customer.email).toBe('first.fix@example.org');
+    expect(profile.changes).toEqual([]);
     expect((await ws.call('customers.search', { query: 'first.fix@' })).hits.map((h) => h.id)).toEqual([id]);
 
     await editEmail(ws, id, 'second.fix@example.org');
