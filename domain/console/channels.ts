@@ -15,6 +15,7 @@ export const CHANNEL_NAMES = [
   'workspace.get',
   'workspace.save',
   'customers.search',
+  'customers.count',
   'customers.open',
   'customer.verifyCaller',
   'customers.verificationAttempts',

@@ -63,14 +63,22 @@ export const SearchHit = z.object({
 export type SearchHit = z.infer<typeof SearchHit>;
 /**
  * A search's answer: the first hits, and how many customers matched in all, so a cut list says
- * "25 of 340". Counting stops at SEARCH_COUNT_CAP (`capped`: "1,000+").
+ * "25 of 340". Counting stops at SEARCH_COUNT_CAP (`capped`: "1,000+"). A one-word search whose
+ * list is cut comes back uncounted (`total` null): counting reads every match up to the cap, up to
+ * 1,001 rows at a million customers, which would double the wait for the list; the console asks
+ * `customers.count` for the figure after showing the list.
  */
 export const SearchResult = z.object({
   hits: z.array(SearchHit),
-  total: z.number().int().min(0),
+  /** null: the list is cut and not counted yet (`customers.count`) */
+  total: z.number().int().min(0).nullable(),
   capped: z.boolean(),
 });
 export type SearchResult = z.infer<typeof SearchResult>;
+
+/** How many customers a search matched, counted up to SEARCH_COUNT_CAP (`capped`: more). */
+export const SearchCount = z.object({ total: z.number().int().min(0), capped: z.boolean() });
+export type SearchCount = z.infer<typeof SearchCount>;
 
 export const VerificationState = z.object({
   verified: z.boolean(),
@@ -306,6 +314,15 @@ export const CONSOLE_CONTRACT = {
       limit: z.number().int().min(1).max(50).default(20),
     }),
     output: SearchResult,
+    unlocked: true, passive: true,
+  },
+  /** how many customers a search matched, for a list `customers.search` cut and did not count */
+  'customers.count': {
+    input: z.strictObject({
+      query: z.string().trim().min(1).max(100),
+      kind: z.enum(SEARCH_KINDS).default('auto'),
+    }),
+    output: SearchCount,
     unlocked: true, passive: true,
   },
   'customers.open': { input: z.strictObject({ customerId: Id }), output: CustomerProfile, unlocked: true, passive: true },

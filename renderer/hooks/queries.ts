@@ -24,6 +24,8 @@ export const queryKeys = {
   adminDevices: ['admin', 'devices'] as const,
   searches: ['search'] as const,
   search: (query: string, kind: SearchKindOption) => ['search', query, kind] as const,
+  // under the search's key: what invalidates the search invalidates its count
+  searchCount: (query: string, kind: SearchKindOption) => ['search', query, kind, 'count'] as const,
 };
 
 /**

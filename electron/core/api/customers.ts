@@ -1,4 +1,4 @@
-import type { CustomerProfile, SearchHit, SearchResult } from '../../../domain/console/contract';
+import type { CustomerProfile, SearchCount, SearchHit, SearchResult } from '../../../domain/console/contract';
 import { CareDeskError, PolicyError, parseOrThrow } from '../../../domain/errors';
 import { OPERATIONS, editablePaths, mayPerform, needsVerifiedCaller } from '../../../domain/operations';
 import { SEARCH_COUNT_CAP, combinedSearch, kindsOfTokens, planSearch, type SearchKind } from '../../../domain/search';
@@ -23,7 +23,9 @@ export const SEARCH_AUDIT_PAUSE_MS = 10_000;
  * What the rep typed, read by domain/search.ts: several words ("4151 breit") are one combined
  * search, the customers every word matches; one word (or a phone number typed with spaces) is a
  * search of the kinds it reads as. Either way the first `limit` hits and how many matched in all
- * (counted up to SEARCH_COUNT_CAP, and only when the list is cut: a short list is its own count).
+ * (counted up to SEARCH_COUNT_CAP): a short list is its own count; a combined search counts as it
+ * ranks (it reads every match up to the cap anyway); a one-word search's cut list is counted on
+ * its own call, `countCustomers`, after the console shows it.
  */
 export function searchCustomers(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchResult {
   const tokens = combinedSearch(query, kind);
@@ -49,8 +51,17 @@ function searchOneKind(s: OpenSession, query: string, kind: SearchKind | 'auto',
   const phoneTerm = plans.find((p) => p.kind === 'phone')?.term;
   const hits = hitsOf(s, s.cache.search(plans, limit), phoneTerm ? [phoneTerm] : []);
   recordSearch(s, [...new Set(plans.map((p) => p.kind))], hits);
-  const count = hits.length < limit ? { total: hits.length, capped: false } : s.cache.countMatches(plans, SEARCH_COUNT_CAP);
-  return { hits, total: Math.max(count.total, hits.length), capped: count.capped };
+  // a cut list is counted on its own call: at 1M customers a last-4 count reads up to 1,001 rows
+  return { hits, total: hits.length < limit ? hits.length : null, capped: false };
+}
+
+/**
+ * How many customers a one-word search matched, up to SEARCH_COUNT_CAP: the figure of a list
+ * `searchCustomers` cut and left uncounted. The same plans as that search (`planSearch`), each
+ * walk yielding row numbers only. Not an audit event: the search it counts was one already.
+ */
+export function countCustomers(s: OpenSession, query: string, kind: SearchKind | 'auto'): SearchCount {
+  return s.cache.countMatches(planSearch(query, kind), SEARCH_COUNT_CAP);
 }
 
 /**

@@ -2,7 +2,7 @@ import { ValidationError } from '../../../domain/errors';
 import { getPath, sameValue } from '../../../domain/records';
 import type { PendingChange } from '../../../domain/console/contract';
 import { unverifiedHoldExpiry } from '../../../domain/entities';
-import type { OutboxEntry } from '../cache/outboxTable';
+import type { ListedEntry } from '../cache/outboxTable';
 
 /**
  * What an edit really changes against the record the user sees: the base (the values seen) and the
@@ -24,7 +24,7 @@ export function changedFields(current: Record<string, unknown>, changes: Record<
 }
 
 /** An outbox entry as the console lists it. */
-export function pendingChange(m: OutboxEntry): PendingChange {
+export function pendingChange(m: Pick<ListedEntry, 'id' | 'changes' | 'status' | 'reason' | 'createdAt' | 'rejection' | 'hold' | 'unverifiedHold'>): PendingChange {
   return {
     mutationId: m.id,
     fields: Object.keys(m.changes),

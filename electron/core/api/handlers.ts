@@ -1,7 +1,7 @@
 import type { Session } from '../session/session';
 import { openBilling, recordAdjustment, replaceCard } from './billing';
 import { escalateConflict, listConflicts, resolveConflict } from './conflicts';
-import { openCustomer, searchCustomers, verificationAttempts, verifyCaller } from './customers';
+import { countCustomers, openCustomer, searchCustomers, verificationAttempts, verifyCaller } from './customers';
 import type { HandlerTable } from './dispatch';
 import { callOnline, performOffline, routedOperationHandlers } from './operations';
 import { listChanges, listQueue } from './queues';
@@ -28,6 +28,7 @@ export function createHandlerTable(session: Session): HandlerTable {
       return { ok: true as const };
     },
     'customers.search': async ({ query, kind, limit }) => searchCustomers(open(), query, kind, limit),
+    'customers.count': async ({ query, kind }) => countCustomers(open(), query, kind),
     'customers.open': async ({ customerId }) => openCustomer(open(), customerId),
     'customer.verifyCaller': ({ customerId, method, answer }) => verifyCaller(open(), customerId, method, answer),
     'customers.verificationAttempts': ({ customerId }) => verificationAttempts(open(), customerId),

@@ -43,7 +43,7 @@ export function performOffline(s: OpenSession, name: OfflineOperationName, id: s
   s.engine.kick();
   const record = { entity: op.entity, id: queued.mutation.entityId, customerId: queued.customerId };
   s.announce([record]);
-  return { ...record, mutationId: queued.mutation.id, change: pendingChange({ ...queued.mutation, customerId: queued.customerId, status: 'pending', conflicts: [], rejection: null, hold: null, sentIn: null }) };
+  return { ...record, mutationId: queued.mutation.id, change: pendingChange({ ...queued.mutation, status: 'pending', rejection: null, hold: null }) };
 }
 
 /**

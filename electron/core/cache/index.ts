@@ -4,5 +4,5 @@ export { META } from './meta';
 export type { CachedRecord } from './records';
 export type { SearchAnswer, SearchMatch } from './searchIndex';
 export { SEQUENCE_GAP, type MutationDraft, type OutboxConflict, type OutboxCounts, type RejectedChange } from './outbox';
-export type { OutboxEntry, OutboxStatus, Rejection } from './outboxTable';
+export type { ListedEntry, OutboxEntry, OutboxStatus, Rejection } from './outboxTable';
 export { MIGRATIONS } from './migrations';

@@ -5,7 +5,7 @@ import { validateChanges } from '../../../domain/mutations';
 import { LIMITS, Mutation, type ConflictInfo, type MutationResult } from '../../../domain/sync/protocol';
 import { META, type MetaTable } from './meta';
 import type { RecordRef } from '../../../domain/console/contract';
-import { mutationOf, recordKey, type OutboxEntry, type OutboxTable, type Rejection } from './outboxTable';
+import { mutationOf, recordKey, type ListedEntry, type OutboxTable, type Rejection } from './outboxTable';
 
 /** An edit, a transition or a create as the console makes it; the outbox adds its id, client id, sequence and time. */
 export interface MutationDraft {
@@ -69,14 +69,16 @@ interface OutboxDeps {
   meta: MetaTable;
   /** brings the customer's search keys to its effective view, inside the caller's transaction */
   reindexCustomer: (customerId: string) => void;
+  /** the change-log sequence of the cached copy of a record, or null when this cache holds none */
+  storedSeq: (entity: EntityName, id: string) => number | null;
   now: () => Date;
 }
 
 /**
  * The durable outbox of DESIGN §5. Callers run these inside one cache transaction, so an edit and
  * the search index of its customer change together. Nothing here is dropped silently: a mutation
- * leaves the outbox when the central store applied it, when the user resolved every conflicting
- * field, or when the user dismissed its rejection. One the store held for review stays, shown as
+ * leaves the outbox when the central store applied it and this cache has pulled what it wrote
+ * (`settle`), when the user resolved every conflicting field, or when the user dismissed its rejection. One the store held for review stays, shown as
  * held with the reason, and is asked again (`held`) until the store answers a supervisor's
  * decision: applied (it leaves), or declined (refused, with the supervisor's reason).
  */
@@ -112,8 +114,16 @@ export class Outbox {
     return this.deps.table.withStatus('pending', limit).map(mutationOf);
   }
 
-  /** Files what the central store said about pushed mutations; returns the records whose view changed. */
-  recordResults(results: readonly MutationResult[]): RecordRef[] {
+  /**
+   * Files what the central store said about pushed mutations, its head then being `head` (the push
+   * answer's); returns the records whose view or listed changes changed. An applied mutation is not
+   * dropped at once: until this cache pulls the record as the store wrote it, the cached copy is
+   * older than the edit, and without the edit over it the view would go back to the old value — a
+   * second edit of the field made then would be based on that value and conflict with the desk's
+   * own first edit. It stays as `applied` (confirmed: not sent again, not listed as waiting) until
+   * `settle` drops it.
+   */
+  recordResults(results: readonly MutationResult[], head: number): RecordRef[] {
     const touched = new Map<string, RecordRef>();
     for (const result of results) {
       const entry = this.deps.table.byId(result.id);
@@ -121,7 +131,7 @@ export class Outbox {
       if (!entry || (entry.status !== 'pending' && entry.status !== 'held')) continue;
       if (entry.status === 'held' && result.status === 'held') continue;
       if (result.status === 'applied') {
-        this.deps.table.remove(result.id);
+        this.deps.table.setApplied(result.id, head, result.serverSeq);
       } else if (result.status === 'conflict') {
         this.deps.table.setStatus(result.id, 'conflict', result.conflicts, null);
       } else if (result.status === 'held') {
@@ -138,6 +148,28 @@ export class Outbox {
     }
     for (const customerId of new Set([...touched.values()].map((r) => r.customerId))) if (customerId) this.deps.reindexCustomer(customerId);
     return [...touched.values()];
+  }
+
+  /**
+   * Drops the applied entries this cache no longer needs, its cursor being `cursor`. One whose record
+   * the cache holds goes when that copy is at or past where the store wrote it (`serverSeq`): the
+   * cursor passing the push answer's head is not enough, since a record changed again later comes
+   * once, at its latest sequence, in a later page, and dropping the edit before would show the value
+   * before it meanwhile. One whose record the cache does not hold (outside the role's projection) or
+   * that wrote nothing goes when the cursor reaches the head the push answer reported. A deleted
+   * record takes its entries with it (applyPull). Returns the records whose view changed.
+   */
+  settle(cursor: number | null): RecordRef[] {
+    const settled: RecordRef[] = [];
+    for (const entry of this.deps.table.withStatus('applied')) {
+      const stored = this.deps.storedSeq(entry.entity, entry.entityId);
+      const done = entry.serverSeq !== null && stored !== null ? stored >= entry.serverSeq : cursor !== null && cursor >= entry.settleAt!;
+      if (!done) continue;
+      this.deps.table.remove(entry.id);
+      settled.push({ entity: entry.entity, id: entry.entityId, customerId: entry.customerId });
+    }
+    for (const customerId of new Set(settled.map((r) => r.customerId))) if (customerId) this.deps.reindexCustomer(customerId);
+    return settled;
   }
 
   conflicts(): OutboxConflict[] {
@@ -250,7 +282,7 @@ export class Outbox {
     return this.deps.table.counts();
   }
 
-  ofRecord(entity: EntityName, entityId: string): OutboxEntry[] {
+  ofRecord(entity: EntityName, entityId: string): ListedEntry[] {
     return this.deps.table.ofRecord(entity, entityId);
   }
 }

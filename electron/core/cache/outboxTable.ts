@@ -4,8 +4,15 @@ import type { FieldIssue } from '../../../domain/errors';
 import type { ConflictInfo, Mutation, MutationHold } from '../../../domain/sync/protocol';
 import type { Db } from './sqlite';
 
-/** `held`: the central store keeps it for a supervisor's review; not applied, not refused */
-export type OutboxStatus = 'pending' | 'conflict' | 'rejected' | 'held';
+/**
+ * `held`: the central store keeps it for a supervisor's review; not applied, not refused.
+ * `applied`: the store applied it, and this cache has not yet pulled the record as the store wrote
+ * it: it stays over the cached record in the effective view (never sent again, never listed as
+ * waiting) until it settles (Outbox.settle).
+ */
+export type OutboxStatus = 'pending' | 'conflict' | 'rejected' | 'held' | 'applied';
+/** The states the user sees and acts on; an applied entry only keeps the view right. */
+export type ListedStatus = Exclude<OutboxStatus, 'applied'>;
 
 export interface Rejection {
   code: string;
@@ -25,7 +32,14 @@ export interface OutboxEntry extends Mutation {
   hold: MutationHold | null;
   /** the push attempt that carried it and was not answered: it may have reached the central store */
   sentIn: string | null;
+  /** for status `applied`: the store's head in the push answer, which the cursor must reach */
+  settleAt: number | null;
+  /** for status `applied`: the change-log sequence the store wrote the record at (null: it wrote nothing) */
+  serverSeq: number | null;
 }
+
+/** An entry the console lists: one the user sees and acts on. */
+export type ListedEntry = OutboxEntry & { status: ListedStatus };
 
 interface OutboxRow {
   seq: number;
@@ -47,7 +61,14 @@ interface OutboxRow {
   sent_in: string | null;
   escalation: string | null;
   unverified_hold: number | null;
+  settle_at: number | null;
+  server_seq: number | null;
 }
+
+/** The entries the effective view is made of: those waiting to be sent, and those applied but not pulled yet. */
+const OVERLAY = "status IN ('pending', 'applied')";
+/** an edit held unverified (issue 16) while the store has not applied it: it never changes this desk's view */
+const NOT_HELD_UNVERIFIED = "(unverified_hold IS NULL OR status = 'applied')";
 
 /** Rows of the `outbox` table; the rules about them live in outbox.ts. */
 export class OutboxTable {
@@ -61,14 +82,18 @@ export class OutboxTable {
       ),
       byId: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       withStatus: db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY seq LIMIT ?'),
-      ofRecord: db.prepare('SELECT * FROM outbox WHERE entity = ? AND entity_id = ? ORDER BY seq'),
-      // an edit held unverified (issue 16) never changes this desk's view of the record
-      pendingChangesOf: db.prepare("SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op IS NULL AND unverified_hold IS NULL ORDER BY seq").pluck(),
-      pendingCreate: db.prepare("SELECT * FROM outbox WHERE entity = ? AND entity_id = ? AND status = 'pending' AND op = 'create' ORDER BY seq LIMIT 1"),
-      pendingCreatesOf: db.prepare("SELECT * FROM outbox WHERE entity = ? AND status = 'pending' AND op = 'create' ORDER BY seq"),
-      pendingCreatesOfCustomer: db.prepare("SELECT * FROM outbox WHERE customer_id = ? AND entity = ? AND status = 'pending' AND op = 'create' ORDER BY seq"),
-      allPendingChanges: db.prepare("SELECT entity, entity_id, changes FROM outbox WHERE status = 'pending' AND op IS NULL AND unverified_hold IS NULL ORDER BY seq"),
+      // the entries the user sees: an applied one is no longer theirs to act on
+      ofRecord: db.prepare("SELECT * FROM outbox WHERE entity = ? AND entity_id = ? AND status <> 'applied' ORDER BY seq"),
+      // the view: pending edits and applied ones this cache has not pulled yet (OVERLAY), oldest first
+      // an edit held unverified (issue 16) changes this desk's view only once the store has applied it
+      pendingChangesOf: db.prepare(`SELECT changes FROM outbox WHERE entity = ? AND entity_id = ? AND ${OVERLAY} AND op IS NULL AND ${NOT_HELD_UNVERIFIED} ORDER BY seq`).pluck(),
+      pendingCreate: db.prepare(`SELECT * FROM outbox WHERE entity = ? AND entity_id = ? AND ${OVERLAY} AND op = 'create' ORDER BY seq LIMIT 1`),
+      pendingCreatesOf: db.prepare(`SELECT * FROM outbox WHERE entity = ? AND ${OVERLAY} AND op = 'create' ORDER BY seq`),
+      pendingCreatesOfCustomer: db.prepare(`SELECT * FROM outbox WHERE customer_id = ? AND entity = ? AND ${OVERLAY} AND op = 'create' ORDER BY seq`),
+      allPendingChanges: db.prepare(`SELECT entity, entity_id, changes FROM outbox WHERE ${OVERLAY} AND op IS NULL AND ${NOT_HELD_UNVERIFIED} ORDER BY seq`),
       setStatus: db.prepare('UPDATE outbox SET status = ?, conflicts = ?, rejection = ?, hold = ? WHERE id = ?'),
+      setApplied: db.prepare("UPDATE outbox SET status = 'applied', conflicts = NULL, rejection = NULL, hold = NULL, settle_at = ?, server_seq = ? WHERE id = ?"),
+      removeApplied: db.prepare("DELETE FROM outbox WHERE status = 'applied'"),
       remove: db.prepare('DELETE FROM outbox WHERE id = ?'),
       removeOfCustomer: db.prepare('DELETE FROM outbox WHERE customer_id = ?'),
       removeOfRecord: db.prepare('DELETE FROM outbox WHERE entity = ? AND entity_id = ?'),
@@ -106,16 +131,16 @@ export class OutboxTable {
     return row ? toEntry(row) : null;
   }
 
-  withStatus(status: OutboxStatus, limit = -1): OutboxEntry[] {
-    return (this.statements.withStatus.all(status, limit) as OutboxRow[]).map(toEntry);
+  withStatus<S extends OutboxStatus>(status: S, limit = -1): (OutboxEntry & { status: S })[] {
+    return (this.statements.withStatus.all(status, limit) as OutboxRow[]).map(toEntry) as (OutboxEntry & { status: S })[];
   }
 
-  /** Every entry of one record, oldest first. */
-  ofRecord(entity: EntityName, entityId: string): OutboxEntry[] {
-    return (this.statements.ofRecord.all(entity, entityId) as OutboxRow[]).map(toEntry);
+  /** Every entry of one record the user sees (all but applied ones), oldest first. */
+  ofRecord(entity: EntityName, entityId: string): ListedEntry[] {
+    return (this.statements.ofRecord.all(entity, entityId) as OutboxRow[]).map(toEntry) as ListedEntry[];
   }
 
-  /** The pending create of a record born on this desk, while the central store has not yet taken it. */
+  /** The create of a record born on this desk, while this cache has no copy of it from the store (pending, or applied and not pulled yet). */
   pendingCreate(entity: EntityName, entityId: string): OutboxEntry | null {
     const row = this.statements.pendingCreate.get(entity, entityId) as OutboxRow | undefined;
     return row ? toEntry(row) : null;
@@ -129,12 +154,12 @@ export class OutboxTable {
     return (this.statements.pendingCreatesOfCustomer.all(customerId, entity) as OutboxRow[]).map(toEntry);
   }
 
-  /** The changes of a record's pending edits (not its create), oldest first. */
+  /** The changes of a record's edits (not its create) that make its view: pending, and applied but not pulled yet; oldest first. */
   pendingChangesOf(entity: EntityName, entityId: string): Record<string, unknown>[] {
     return (this.statements.pendingChangesOf.all(entity, entityId) as string[]).map((json) => JSON.parse(json) as Record<string, unknown>);
   }
 
-  /** Every pending edit, by `entity \0 id`: read once per pull, so re-applying edits costs a map lookup per row. */
+  /** Every edit of the view (pendingChangesOf), by `entity \0 id`: read once per pull, so re-applying edits costs a map lookup per row. */
   allPendingChanges(): Map<string, Record<string, unknown>[]> {
     const byRecord = new Map<string, Record<string, unknown>[]>();
     for (const row of this.statements.allPendingChanges.iterate() as Iterable<{ entity: string; entity_id: string; changes: string }>) {
@@ -146,7 +171,17 @@ export class OutboxTable {
     return byRecord;
   }
 
-  setStatus(id: string, status: OutboxStatus, conflicts: ConflictInfo[] | null, rejection: Rejection | null, hold: MutationHold | null = null): void {
+  /** The store applied it at `serverSeq`, its head then `settleAt`: kept over the cached record until it settles. */
+  setApplied(id: string, settleAt: number, serverSeq: number | null): void {
+    this.statements.setApplied.run(settleAt, serverSeq, id);
+  }
+
+  /** Every applied entry (after a store restore their numbers belong to a log that is gone). */
+  removeApplied(): number {
+    return this.statements.removeApplied.run().changes;
+  }
+
+  setStatus(id: string, status: ListedStatus, conflicts: ConflictInfo[] | null, rejection: Rejection | null, hold: MutationHold | null = null): void {
     this.statements.setStatus.run(status, conflicts ? JSON.stringify(conflicts) : null, rejection ? JSON.stringify(rejection) : null, hold ? JSON.stringify(hold) : null, id);
   }
 
@@ -226,7 +261,7 @@ export function recordKey(entity: string, id: string): string {
 }
 
 /** The mutation as it goes on the wire, without the outbox's own fields. */
-export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejection: _r, hold: _h, sentIn: _t, ...mutation }: OutboxEntry): Mutation {
+export function mutationOf({ customerId: _c, status: _s, conflicts: _k, rejection: _r, hold: _h, sentIn: _t, settleAt: _a, serverSeq: _q, ...mutation }: OutboxEntry): Mutation {
   return mutation;
 }
 
@@ -251,5 +286,7 @@ function toEntry(row: OutboxRow): OutboxEntry {
     rejection: row.rejection ? (JSON.parse(row.rejection) as Rejection) : null,
     hold: row.hold ? (JSON.parse(row.hold) as MutationHold) : null,
     sentIn: row.sent_in,
+    settleAt: row.settle_at,
+    serverSeq: row.server_seq,
   };
 }

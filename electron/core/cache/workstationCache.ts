@@ -10,7 +10,7 @@ import { buildIndexes, setIndexesAside } from './initialSync';
 import { META, MetaTable } from './meta';
 import { schemaVersion } from './migrations';
 import { Outbox, type MutationDraft, type OutboxConflict, type OutboxCounts, type RejectedChange } from './outbox';
-import { OutboxTable, recordKey, type OutboxEntry } from './outboxTable';
+import { OutboxTable, recordKey, type ListedEntry } from './outboxTable';
 import { recordKeyHash } from './recordKeys';
 import type { QueueEntity } from '../../../domain/operations';
 import { RecordTable, type CachedRecord, type ServiceLineFilter, type StoredRecord } from './records';
@@ -67,7 +67,13 @@ export class WorkstationCache {
     this.records = new RecordTable(db, this.mode);
     this.searchIndex = new SearchIndex(db, this.mode);
     this.outboxTable = new OutboxTable(db);
-    this.outbox = new Outbox({ table: this.outboxTable, meta: this.meta, reindexCustomer: (id) => this.reindexCustomer(id), now });
+    this.outbox = new Outbox({
+      table: this.outboxTable,
+      meta: this.meta,
+      reindexCustomer: (id) => this.reindexCustomer(id),
+      storedSeq: (entity, id) => this.records.get(entity, id)?.seq ?? null,
+      now,
+    });
     this.views = new ViewLog(db, now);
     this.applyModeSettings();
   }
@@ -91,8 +97,9 @@ export class WorkstationCache {
   // ── server records ────────────────────────────────────────────────────────────────────────
   /**
    * One page of a pull, in one transaction: records stored or deleted, the search index brought to
-   * each touched customer's effective view (pending edits re-applied over the pulled data), the
-   * cursor advanced. A deleted customer is an erased one: their outbox entries go too, the purge is
+   * each touched customer's effective view (pending edits, and applied ones not yet pulled,
+   * re-applied over the pulled data), the cursor advanced, the applied edits it brought dropped
+   * (Outbox.settle). A deleted customer is an erased one: their outbox entries go too, the purge is
    * noted for the central store, and the WAL is checkpointed after the commit. Returns the records
    * that changed.
    */
@@ -179,6 +186,7 @@ export class WorkstationCache {
       if (erased.size) this.forgetWorkspaceOf(erased);
       if (erased.size) this.meta.set(META.purgedCustomers, JSON.stringify([...new Set([...this.pendingPurgesIn(), ...erased])]));
       advance();
+      for (const record of this.settleApplied()) affected.set(recordKey(record.entity, record.id), record);
       return [...affected.values()];
     });
     // the erased pages' old versions must not wait in the WAL (a no-op during a first sync, in rollback-journal mode)
@@ -248,7 +256,7 @@ export class WorkstationCache {
    * changed, protocol 3): the change log the cursor points into is gone, and its numbers are handed
    * out again. Every pulled record and search key goes with the cursor and the generation, in one
    * transaction, and the next pull is a first sync. What the user and the store still need stays:
-   * the outbox in every state (queued edits are pushed again; the store applies each mutation once
+   * the outbox in every state but applied (queued edits are pushed again; the store applies each mutation once
    * per id), the purges not yet reported, the view events, the client id. The restore also took the
    * store's count of this client's mutations back to `lastSeq`: what is pending is numbered after it.
    */
@@ -259,6 +267,8 @@ export class WorkstationCache {
       this.meta.delete(META.cursor);
       this.meta.delete(META.snapshot);
       this.meta.delete(META.generation);
+      // applied edits wait for sequence numbers of a change log that is gone: what the restored store kept comes with the first sync
+      this.outboxTable.removeApplied();
       this.meta.set(META.lastMutationSeq, String(this.outboxTable.renumberFrom(lastSeq + 1)));
     });
     // the dropped pages' old versions must not wait in the WAL (secure_delete overwrote them in the new ones)
@@ -367,6 +377,7 @@ export class WorkstationCache {
       this.meta.delete(META.initialSync);
     });
     this.switchMode(false);
+    this.transaction(() => this.settleApplied());
   }
 
   /** How many customers this cache holds; while a first sync runs, a scan (ask it once, then count what arrives). */
@@ -426,9 +437,24 @@ export class WorkstationCache {
     return this.outbox.held(limit);
   }
 
-  /** Files the push results (see Outbox.recordResults); returns the records whose effective view changed. */
-  recordResults(results: readonly MutationResult[]): RecordRef[] {
-    return this.transaction(() => this.outbox.recordResults(results));
+  /** Files the push results, the push answer's head being `head` (see Outbox.recordResults); returns the records whose effective view or listed changes changed. */
+  recordResults(results: readonly MutationResult[], head: number): RecordRef[] {
+    return this.transaction(() => {
+      const touched = this.outbox.recordResults(results, head);
+      this.settleApplied();
+      return touched;
+    });
+  }
+
+  /**
+   * Drops the applied edits this cache has pulled (Outbox.settle), inside the caller's transaction.
+   * Not while a first sync runs: its records are not indexed yet and its rows resolved only at its
+   * end; finishInitialSync settles them.
+   */
+  private settleApplied(): RecordRef[] {
+    if (this.mode.initial) return [];
+    const cursor = this.meta.get(META.cursor);
+    return this.outbox.settle(cursor === null ? null : Number(cursor));
   }
 
   conflicts(): OutboxConflict[] {
@@ -477,12 +503,12 @@ export class WorkstationCache {
 
   /** Every outbox entry of one record (pending, conflict, rejected, held), for its view's change list. */
   /** Every entry of the outbox, whatever its state, oldest first (the console's queued-edits list). */
-  queuedChanges(): OutboxEntry[] {
+  queuedChanges(): ListedEntry[] {
     this.live();
     return (['pending', 'conflict', 'rejected', 'held'] as const).flatMap((status) => this.outboxTable.withStatus(status)).sort((a, b) => a.seq - b.seq);
   }
 
-  changesOf(entity: EntityName, id: string): OutboxEntry[] {
+  changesOf(entity: EntityName, id: string): ListedEntry[] {
     this.live();
     return this.outbox.ofRecord(entity, id);
   }

@@ -238,7 +238,7 @@ export class SyncEngine {
         throw err;
       });
       this.pushBatch = Math.min(PUSH_BATCH, batch * 2);
-      const affected = cache.recordResults(response.results);
+      const affected = cache.recordResults(response.results, response.head);
       cache.clearViews(views.map((v) => v.id));
       if (searches.length) cache.clearSearches(searches.map((e) => e.id));
       if (purged.length) cache.clearPurges(purged);
@@ -275,7 +275,7 @@ export class SyncEngine {
     const generation = cache.getMeta(META.generation);
     const response = await client.push(token, { clientId, mutations: held, views: [], ...(generation ? { generation } : {}) }, this.halt.signal);
     this.heldAsked = { head: this.storeHead, at: now };
-    const affected = cache.recordResults(response.results);
+    const affected = cache.recordResults(response.results, response.head);
     if (affected.length) this.deps.onRecordsChanged(affected);
   }
 

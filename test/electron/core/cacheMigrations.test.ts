@@ -6,6 +6,7 @@ import { MIGRATIONS, openCache } from '../../../electron/core/cache';
 import { cacheFileHashes, customerPuts, removeTempDirs, tempDir } from './helpers';
 
 const key = Buffer.alloc(32, 3);
+const LATEST = MIGRATIONS.at(-1)!.version;
 
 describe('cache migrations', () => {
   afterAll(() => removeTempDirs());
@@ -20,14 +21,14 @@ describe('cache migrations', () => {
     const file = join(tempDir(), 'cache.db');
     const { changes, customers } = customerPuts(0, 5);
     const cache = openCache({ file, key });
-    expect(cache.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
+    expect(cache.schemaVersion()).toBe(LATEST);
     cache.applyPull(changes, 42);
     cache.setMeta('client_id', 'c1');
     cache.close();
 
     // a second open would fail on CREATE TABLE if the first migration ran again
     const reopened = openCache({ file, key });
-    expect(reopened.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
+    expect(reopened.schemaVersion()).toBe(LATEST);
     expect(reopened.getMeta('cursor')).toBe('42');
     expect(reopened.getMeta('client_id')).toBe('c1');
     expect(reopened.getRecord('customer', customers[4]!.customer.id)).toEqual(customers[4]!.customer);
@@ -47,11 +48,34 @@ describe('cache migrations', () => {
       .run();
     raw.close();
     const cache = openCache({ file, key: null });
-    expect(cache.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
+    expect(cache.schemaVersion()).toBe(LATEST);
     expect(cache.changesOf('customer', 'x1')).toEqual([expect.objectContaining({ id: 'm1', status: 'rejected', rejection: { code: 'forbidden', message: 'no', issues: [] }, hold: null })]);
     cache.close();
     const check = new Database(file);
     expect(() => check.prepare("UPDATE outbox SET status = 'held' WHERE id = 'm1'").run()).not.toThrow();
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").pluck().all()).toEqual(['outbox_customer', 'outbox_entity', 'outbox_id']);
+    check.close();
+  });
+
+  it('bring a schema-11 outbox to 014 with every column kept, able to hold an applied edit only with the head it waits for', () => {
+    const file = join(tempDir(), 'cache.db');
+    const raw = new Database(file);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 11)) raw.exec(migration.sql);
+    raw.pragma('user_version = 11');
+    raw
+      .prepare(
+        `INSERT INTO outbox (seq, id, op, client_id, entity, entity_id, customer_id, base, changes, reason, verification_id, created_at, status, sent_in, escalation)
+         VALUES (3, 'm3', NULL, 'c1', 'customer', 'x1', 'x1', '{"lastName":"Old"}', '{"lastName":"New"}', 'caller asked', NULL, '2026-11-28T09:00:00.000Z', 'pending', 'attempt-1', '{"note":"ask Sam"}')`,
+      )
+      .run();
+    raw.close();
+    const cache = openCache({ file, key: null });
+    expect(cache.schemaVersion()).toBe(LATEST);
+    expect(cache.changesOf('customer', 'x1')).toEqual([expect.objectContaining({ id: 'm3', seq: 3, status: 'pending', sentIn: 'attempt-1', escalation: { note: 'ask Sam' }, settleAt: null, serverSeq: null })]);
+    cache.close();
+    const check = new Database(file);
+    expect(() => check.prepare("UPDATE outbox SET status = 'applied' WHERE id = 'm3'").run()).toThrow(/CHECK/);
+    expect(() => check.prepare("UPDATE outbox SET status = 'applied', settle_at = 9, server_seq = 8 WHERE id = 'm3'").run()).not.toThrow();
     expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name").pluck().all()).toEqual(['outbox_customer', 'outbox_entity', 'outbox_id']);
     check.close();
   });

@@ -64,7 +64,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(cache.changesOf('lead', id).map((e) => e.op ?? 'edit')).toEqual(['create', 'edit']);
     expect(cache.pendingMutations(10).map((m) => m.op ?? null)).toEqual(['create', 'create', null]);
 
-    cache.recordResults([result(create.id, create.seq, 'applied', { serverSeq: lastSeq + 1 })]);
+    cache.recordResults([result(create.id, create.seq, 'applied', { serverSeq: lastSeq + 1 })], lastSeq + 1);
     const stored = { ...lead, id, status: 'new', createdAt: '2026-11-28T09:00:01.000Z', convertedCustomerId: null };
     cache.applyPull([put(lastSeq + 1, 'lead', stored, null)], lastSeq + 1);
     expect(cache.effectiveRecord('lead', id)).toEqual({ ...stored, lastName: 'Natarajan-Rao' });
@@ -73,7 +73,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
   it('purges an erased customer: their records and every outbox entry go, and the purge waits to be reported', () => {
     const bob = customers[4]!.customer;
     const mine = cache.enqueueMutation(rename('Zebedee'));
-    cache.recordResults([result(mine.id, mine.seq, 'rejected', { rejection: { code: 'not_found', message: 'gone', issues: [] } })]);
+    cache.recordResults([result(mine.id, mine.seq, 'rejected', { rejection: { code: 'not_found', message: 'gone', issues: [] } })], lastSeq);
     cache.enqueueMutation(rename('Again'));
     const bobs = cache.enqueueMutation({ entity: 'customer', entityId: bob.id, customerId: bob.id, base: { lastName: bob.lastName }, changes: { lastName: 'Kept' }, reason: 'spelling', verificationId: VERIFICATION });
     const own = changes.filter((c) => c.customerId === alice.id);
@@ -136,19 +136,101 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     expect(nameHits(`${alice.lastName} newer`)).toEqual([]);
   });
 
-  it('removes an applied edit, and never hands out its sequence number again', () => {
+  it('keeps an applied edit over the cached record until the pull brings the record as the store wrote it, then drops it; never hands out its number again', () => {
     const first = cache.enqueueMutation(rename('Zebedee'));
-    expect(cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: 900 })])).toEqual([{ entity: 'customer', id: alice.id, customerId: alice.id }]);
+    // the store wrote alice at lastSeq + 2; its head was lastSeq + 3 when it answered
+    expect(cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 2 })], lastSeq + 3)).toEqual([{ entity: 'customer', id: alice.id, customerId: alice.id }]);
     expect(cache.pendingMutations(10)).toEqual([]);
     expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 0, held: 0 });
-    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName });
+    // confirmed: neither listed as waiting nor on the record's change list, and still the view
+    expect(cache.changesOf('customer', alice.id)).toEqual([]);
+    expect(cache.queuedChanges()).toEqual([]);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+    expect(nameHits('zebedee')).toEqual([alice.id]);
     expect(cache.enqueueMutation(rename('Again')).seq).toBe(2);
+  });
+
+  it('bases a second edit of a confirmed field on the confirmed value, not on the older cached record', () => {
+    const first = cache.enqueueMutation(rename('Zebedee'));
+    cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 })], lastSeq + 1);
+    // what the console's edit takes as its base: the effective record
+    expect(cache.effectiveRecord('customer', alice.id)!.lastName).toBe('Zebedee');
+    // a pull that left before the push was answered lands after it: an older alice, its cursor short of the head
+    cache.applyPull([put(lastSeq, 'customer', { ...alice, email: 'older.pull@example.net' }, alice.id)], lastSeq);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+    expect(nameHits('zebedee')).toEqual([alice.id]);
+    expect(nameHits(alice.lastName)).not.toContain(alice.id);
+  });
+
+  it('drops an applied edit once the pull brings its record, and shows what the store holds after it', () => {
+    const first = cache.enqueueMutation(rename('Zebedee'));
+    cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 })], lastSeq + 1);
+    // another desk renamed her again after; the pull brings that version (past the edit) and the cursor past the head
+    cache.applyPull([put(lastSeq + 2, 'customer', { ...alice, lastName: 'Yarrow' }, alice.id)], lastSeq + 2);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Yarrow' });
+    expect(nameHits('yarrow')).toEqual([alice.id]);
+    expect(nameHits('zebedee')).toEqual([]);
+    // gone from the outbox: a later pull of an older page cannot bring the edit back over the record
+    cache.applyPull([put(lastSeq + 1, 'customer', { ...alice, lastName: 'Zebedee' }, alice.id)], lastSeq + 2);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Yarrow' });
+  });
+
+  it('keeps an applied edit while the cursor passed the head but its record changed again and is still on its way', () => {
+    const first = cache.enqueueMutation(rename('Zebedee'));
+    cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 })], lastSeq + 1);
+    // a page up to lastSeq + 3 without alice: her row moved on to lastSeq + 5 (a pull sends a record once, at its latest)
+    const bob = customers[4]!.customer;
+    cache.applyPull([put(lastSeq + 3, 'customer', { ...bob, email: 'bob.moved@example.net' }, bob.id)], lastSeq + 3);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+    cache.applyPull([put(lastSeq + 5, 'customer', { ...alice, lastName: 'Zebedee', email: 'alice.moved@example.net' }, alice.id)], lastSeq + 5);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee', email: 'alice.moved@example.net' });
+    // settled: an edit of the record now is based on the pulled copy alone
+    cache.applyPull([put(lastSeq + 6, 'customer', { ...alice, lastName: 'Quill' }, alice.id)], lastSeq + 6);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Quill' });
+  });
+
+  it('drops an applied edit that wrote nothing, or whose record this cache never holds, when the cursor reaches the head', () => {
+    const same = cache.enqueueMutation(rename('Zebedee'));
+    const lead = '6a1e3c9b-2f4d-4e8a-9b7c-1d2e3f4a5b6c';
+    const created = cache.enqueueMutation({ op: 'create', entity: 'lead', entityId: lead, customerId: null, base: {}, changes: { firstName: 'Priya', lastName: 'N', email: 'p@example.org', phone: '+14155550142', requestedServices: ['business VoIP'] }, reason: 'quote', verificationId: null });
+    cache.recordResults([result(same.id, same.seq, 'applied', { serverSeq: null }), result(created.id, created.seq, 'applied', { serverSeq: lastSeq + 1 })], lastSeq + 2);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+    expect(cache.effectiveRecord('lead', lead)).toMatchObject({ firstName: 'Priya' });
+    cache.applyPull([], lastSeq + 1);
+    expect(cache.effectiveRecord('lead', lead)).toMatchObject({ firstName: 'Priya' });
+    cache.applyPull([], lastSeq + 2);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: alice.lastName });
+    expect(cache.effectiveRecord('lead', lead)).toBeNull();
+  });
+
+  it('keeps an applied edit across a restart of the cache while the pull has not come, and drops it when it does', () => {
+    const first = cache.enqueueMutation(rename('Zebedee'));
+    cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 })], lastSeq + 1);
+    cache.close();
+    cache = openCache({ file, key });
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+    expect(nameHits('zebedee')).toEqual([alice.id]);
+    expect(cache.outboxCounts().pending).toBe(0);
+    expect(cache.pendingMutations(10)).toEqual([]);
+    // the store's answer to a resend of the same mutation changes nothing
+    cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 })], lastSeq + 1);
+    cache.applyPull([put(lastSeq + 1, 'customer', { ...alice, lastName: 'Zebedee' }, alice.id)], lastSeq + 1);
+    expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+    expect(cache.getRecord('customer', alice.id)).toMatchObject({ lastName: 'Zebedee' });
+  });
+
+  it('takes an applied edit out with an erased customer', () => {
+    const first = cache.enqueueMutation(rename('Zebedee'));
+    cache.recordResults([result(first.id, first.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 })], lastSeq + 1);
+    cache.applyPull([{ t: 'del', seq: lastSeq + 1, entity: 'customer', id: alice.id, customerId: alice.id }], lastSeq + 1);
+    expect(cache.effectiveRecord('customer', alice.id)).toBeNull();
+    expect(nameHits('zebedee')).toEqual([]);
   });
 
   it('keeps a conflicting edit with its conflicts, out of the effective view, until the user decides', () => {
     const mutation = cache.enqueueMutation({ ...rename('Zebedee'), base: { lastName: alice.lastName, email: alice.email }, changes: { lastName: 'Zebedee', email: 'z@example.com' } });
     const conflicts = [conflictOn('lastName', 'Zebedee', 'Smythe', alice.lastName), conflictOn('email', 'z@example.com', 'smythe@example.com', alice.email)];
-    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })]);
+    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })], lastSeq);
     expect(cache.pendingMutations(10)).toEqual([]);
     expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 2, rejected: 0, held: 0 });
     expect(cache.conflicts()).toEqual([
@@ -170,7 +252,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
   it("resolves a conflict by keeping theirs (the field is dropped) or mine (sent again on their value)", () => {
     const mutation = cache.enqueueMutation({ ...rename('Zebedee'), changes: { lastName: 'Zebedee', email: 'z@example.com' } });
     const conflicts = [conflictOn('lastName', 'Zebedee', 'Smythe', alice.lastName), conflictOn('email', 'z@example.com', 'smythe@example.com', alice.email)];
-    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })]);
+    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })], lastSeq);
 
     expect(cache.resolveConflict(mutation.id, 'email', 'theirs')).toBeNull();
     expect(cache.conflicts()[0]!.conflicts.map((c) => c.field)).toEqual(['lastName']);
@@ -193,7 +275,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
   it('keeps a rejected edit with the reason until the user dismisses it', () => {
     const mutation = cache.enqueueMutation(rename('Zebedee'));
     const rejection = { code: 'forbidden', message: 'a care rep may not change this', issues: [{ field: 'lastName', rule: 'policy.write', message: 'not writable' }] };
-    cache.recordResults([result(mutation.id, mutation.seq, 'rejected', { rejection })]);
+    cache.recordResults([result(mutation.id, mutation.seq, 'rejected', { rejection })], lastSeq);
     expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 1, held: 0 });
     expect(cache.rejected()).toEqual([
       { mutationId: mutation.id, entity: 'customer', entityId: alice.id, customerId: alice.id, fields: ['lastName'], reason: 'caller spelled it', createdAt: mutation.createdAt, rejection },
@@ -208,7 +290,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
   it('keeps an edit the central store held for review as held, with the reason: not applied, not sent again, not dismissable, kept across a restart', () => {
     const mutation = cache.enqueueMutation(rename('Zebedee'));
     const held = { reason: 'verification.expired' as const, message: "held for a supervisor's review" };
-    cache.recordResults([result(mutation.id, mutation.seq, 'held', { held })]);
+    cache.recordResults([result(mutation.id, mutation.seq, 'held', { held })], lastSeq);
     expect(cache.outboxCounts()).toEqual({ pending: 0, conflicts: 0, rejected: 0, held: 1 });
     expect(cache.pendingMutations(10)).toEqual([]);
     expect(cache.effectiveRecord('customer', alice.id)).toEqual(alice);
@@ -223,13 +305,13 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     const applied = cache.enqueueMutation(rename('Zebedee'));
     const declined = cache.enqueueMutation({ ...rename('Yarrow'), entityId: customers[4]!.customer.id, customerId: customers[4]!.customer.id, base: { lastName: customers[4]!.customer.lastName } });
     const held = { reason: 'verification.expired' as const, message: "held for a supervisor's review" };
-    cache.recordResults([result(applied.id, applied.seq, 'held', { held }), result(declined.id, declined.seq, 'held', { held })]);
+    cache.recordResults([result(applied.id, applied.seq, 'held', { held }), result(declined.id, declined.seq, 'held', { held })], lastSeq);
     // the same mutations, byte for byte: the store answers a resend from what it stored for them
     expect(cache.heldMutations(10)).toEqual([applied, declined]);
-    cache.recordResults([result(applied.id, applied.seq, 'held', { held })]);
+    cache.recordResults([result(applied.id, applied.seq, 'held', { held })], lastSeq);
     expect(cache.outboxCounts().held).toBe(2);
     const rejection = { code: 'held_edit.declined', message: 'declined by Sam Supervisor: the caller must call again', issues: [] };
-    cache.recordResults([result(applied.id, applied.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 }), result(declined.id, declined.seq, 'rejected', { rejection })]);
+    cache.recordResults([result(applied.id, applied.seq, 'applied', { applied: ['lastName'], serverSeq: lastSeq + 1 }), result(declined.id, declined.seq, 'rejected', { rejection })], lastSeq + 1);
     expect(cache.heldMutations(10)).toEqual([]);
     expect(cache.changesOf('customer', alice.id)).toEqual([]);
     expect(cache.rejected()).toEqual([expect.objectContaining({ mutationId: declined.id, rejection })]);
@@ -238,7 +320,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
   it('sends a conflicting field to a supervisor with the user’s note: my value against theirs, marked as an escalation, kept across a restart', () => {
     const mutation = cache.enqueueMutation({ ...rename('Zebedee'), changes: { lastName: 'Zebedee', email: 'z@example.com' } });
     const conflicts = [conflictOn('lastName', 'Zebedee', 'Smythe', alice.lastName), conflictOn('email', 'z@example.com', 'smythe@example.com', alice.email)];
-    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })]);
+    cache.recordResults([result(mutation.id, mutation.seq, 'conflict', { conflicts })], lastSeq);
     const escalation = cache.escalateConflict(mutation.id, 'lastName', 'the caller spelled it twice');
     expect(escalation).toMatchObject({ seq: 2, base: { lastName: 'Smythe' }, changes: { lastName: 'Zebedee' }, escalation: { note: 'the caller spelled it twice' }, reason: 'caller spelled it (conflict escalated to a supervisor)' });
     expect(cache.conflicts()[0]!.conflicts.map((c) => c.field)).toEqual(['email']);
@@ -254,7 +336,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
     cache.recordResults([
       result(first.id, first.seq, 'rejected', { rejection: { code: SEQUENCE_GAP, message: 'expected seq 1', issues: [] } }),
       result(second.id, second.seq, 'rejected', { rejection: { code: SEQUENCE_GAP, message: 'expected seq 1', issues: [] } }),
-    ]);
+    ], lastSeq);
     expect(cache.pendingMutations(10)).toEqual([first, second]);
     expect(cache.outboxCounts()).toEqual({ pending: 2, conflicts: 0, rejected: 0, held: 0 });
     expect(cache.effectiveRecord('customer', alice.id)).toMatchObject({ lastName: 'Yarrow' });
@@ -307,7 +389,7 @@ describe('the outbox: edits that wait for the central store (DESIGN §5)', () =>
 
   it('refuses to take back what is not waiting to send', () => {
     const edit = cache.enqueueMutation(rename('Zed'));
-    cache.recordResults([result(edit.id, edit.seq, 'rejected', { rejection: { code: 'validation', message: 'no', issues: [] } })]);
+    cache.recordResults([result(edit.id, edit.seq, 'rejected', { rejection: { code: 'validation', message: 'no', issues: [] } })], lastSeq);
     expect(() => cache.discardPending(edit.id)).toThrow(/no change waiting to send/);
     expect(() => cache.discardPending(VERIFICATION)).toThrow(/no change waiting to send/);
   });

@@ -43,7 +43,9 @@ describe('a cache starting over after a restore of the central store', () => {
     const rejected = cache.enqueueMutation(rename(bob, 'Refused'));
     const first = cache.enqueueMutation(rename(carol, 'Zebedee'));
     const second = cache.enqueueMutation(rename(dave, 'Quillfeather'));
-    cache.recordResults([result(applied.id, applied.seq, 'applied'), result(rejected.id, rejected.seq, 'rejected', { rejection: { code: 'forbidden', message: 'no', issues: [] } })]);
+    // applied, and not pulled yet: it waits for a number of the change log the restore dropped
+    cache.recordResults([result(applied.id, applied.seq, 'applied', { serverSeq: lastSeq + 3 }), result(rejected.id, rejected.seq, 'rejected', { rejection: { code: 'forbidden', message: 'no', issues: [] } })], lastSeq + 3);
+    expect(cache.effectiveRecord('customer', alice!.id)).toMatchObject({ lastName: 'Applied' });
     // an erasure pulled and not yet reported, and a profile opened
     const erased = customers[5]!.customer.id;
     cache.applyPull([{ t: 'del', seq: lastSeq + 1, entity: 'customer', id: erased, customerId: erased }], lastSeq + 1);
@@ -64,6 +66,11 @@ describe('a cache starting over after a restore of the central store', () => {
     expect(cache.pendingMutations(10)).toEqual([{ ...first, seq: 1 }, { ...second, seq: 2 }]);
     expect(cache.rejected().map((r) => r.mutationId)).toEqual([rejected.id]);
     expect(cache.enqueueMutation(rename(alice, 'Next')).seq).toBe(3);
+    // the applied edit went with the log it waited for: the first sync shows what the restored store holds
+    cache.applyPull(changes, lastSeq);
+    expect(cache.getRecord('customer', alice!.id)).toMatchObject({ lastName: alice!.lastName });
+    expect(cache.effectiveRecord('customer', alice!.id)).toMatchObject({ lastName: 'Next' });
+    expect(cache.changesOf('customer', alice!.id).map((c) => c.changes)).toEqual([{ lastName: 'Next' }]);
   });
 
   it('shows the pending edits again over what the first sync that follows pulls', () => {

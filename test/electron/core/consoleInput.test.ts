@@ -20,6 +20,7 @@ const BAD_INPUT: Record<ChannelName, [input: unknown, field: string]> = {
   'workspace.get': [{ extra: 1 }, '(input)'],
   'workspace.save': [{ view: 'customers', customer: null, tab: 'settings', editing: null, drafts: {} }, 'tab'],
   'customers.search': [{ query: '' }, 'query'],
+  'customers.count': [{ query: 'smi', kind: 'nickname' }, 'kind'],
   'customers.open': [{ customerId: 'not-a-uuid' }, 'customerId'],
   'customer.verifyCaller': [{ customerId: '00000000-0000-4000-8000-000000000000', method: 'dob', answer: '1234' }, 'method'],
   'customers.verificationAttempts': [{ customerId: 'not-a-uuid' }, 'customerId'],

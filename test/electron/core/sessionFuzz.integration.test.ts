@@ -60,6 +60,7 @@ const reachable = fc.oneof(ids((i) => demo(i).customer.id), ids((i) => demo(i).b
 /** a valid input of each channel, for hostile inputs to start from so that they get past the contract into the handlers */
 const TEMPLATES: Partial<Record<ChannelName, Record<string, unknown>>> = {
   'customers.search': { query: 'smi', kind: 'auto', limit: 20 },
+  'customers.count': { query: 'smi', kind: 'auto' },
   'customers.open': { customerId: demo(0).customer.id },
   'customer.verifyCaller': { customerId: demo(1).customer.id, method: 'account_pin', answer: '0000' },
   'records.change': { operation: 'customer.editContact', id: demo(0).customer.id, values: { firstName: 'Ann' }, reason: 'caller asked for a correction' },

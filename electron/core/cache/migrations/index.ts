@@ -13,6 +13,7 @@ import * as m010 from './010_compliance_registers';
 import * as m011 from './011_held_edits';
 import * as m012 from './012_unverified_holds';
 import * as m013 from './013_view_chain';
+import * as m014 from './014_applied_overlay';
 
 export interface Migration {
   version: number;
@@ -21,7 +22,7 @@ export interface Migration {
 }
 
 /** In order; each runs once, in its own transaction, and leaves its number in `user_version`. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014];
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
