@@ -59,8 +59,13 @@ test.describe('first sign-in', () => {
 
     // one letter matches more customers than the list shows: it says how many
     await u.search.fill('a');
-    await expect(page.locator('.results-head')).toHaveText(/^25 of [\d,]+\+? customers$/);
+    const head = page.locator('.results-head');
+    await expect(head).toHaveText(/^25 of [\d,]+\+? customers$/);
+    const forOneLetter = (await head.textContent())!;
     await u.search.fill(c.customer.lastName.slice(0, 2));
+    // the new list is in (an arrow pressed over the last one's would be undone when it lands)
+    await expect(head).not.toHaveText(forOneLetter);
+    await expect(head).not.toContainText('counting');
     await expect(u.results.nth(3)).toBeVisible();
     await u.search.press('ArrowDown');
     await expect(u.results.nth(1)).toHaveAttribute('aria-selected', 'true');
