@@ -71,8 +71,12 @@ test.describe('first sign-in', () => {
     await expect(u.results.nth(1)).toHaveAttribute('aria-selected', 'true');
     await capture(page, 'search-results');
 
+    const forTwoLetters = (await head.textContent())!;
     await u.search.fill(nameOf(c));
     const row = u.results.filter({ hasText: c.customer.accountNumber });
+    // the full name's list is in before the arrows are counted
+    await expect(head).not.toHaveText(forTwoLetters);
+    await expect(row).toBeVisible();
     const index = await u.results.evaluateAll((options, account) => options.findIndex((o) => o.textContent?.includes(account)), c.customer.accountNumber);
     for (let i = 0; i < index; i++) await u.search.press('ArrowDown');
     await expect(row).toHaveAttribute('aria-selected', 'true');
