@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCustomer } from '../../../domain/demo/generator';
 import { PROTOCOL } from '../../../domain/sync/protocol';
-import { DEMO_SEED, startTestCentral, type TestCentral } from '../../support/central';
+import { DEMO_SEED, PASSWORD, startTestCentral, type TestCentral } from '../../support/central';
 import { syncedDesk } from '../../support/secondFactor';
 import { eventually, type TestWorkstation } from '../../support/workstation';
 
@@ -34,9 +34,12 @@ async function escalated(a: TestWorkstation, b: TestWorkstation, index: number, 
   await central.stop();
   await a.call('records.change', { operation: 'customer.editContact', id, values: { email: `a.${index}@example.com` }, reason: 'caller on line A' });
   await b.call('records.change', { operation: 'customer.editContact', id, values: { email: `b.${index}@example.com` }, reason: 'caller on line B' });
+  // B's desk is locked (its sync stops) until A's edit is in: else B's own retry may reach the store first
+  await b.call('session.lock');
   await central.restart();
   await a.call('sync.now');
   await eventually(async () => (await a.call('sync.status')).pending === 0, 30_000, 'a applied');
+  await b.call('session.unlock', { password: PASSWORD });
   await b.call('sync.now');
   const [conflict] = await eventually(async () => {
     const list = await b.call('conflicts.list');
