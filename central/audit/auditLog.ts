@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type AuditAction, type AuditEvent, type Role } from '../../domain';
-import type { Tx } from '../storage/database';
+import { takeWriteOrder, type Tx } from '../storage/database';
 import type { CentralDb, CentralSchema } from '../storage/schema';
 
 /**
@@ -30,6 +30,8 @@ function rowHash(prevHash: string, row: Omit<AuditRow, 'hash'>): string {
 
 /** Appends one row, in the caller's transaction: the row commits with what it records, or not at all. */
 export async function appendAudit(tx: Tx, at: Date, entry: AuditEntry): Promise<void> {
+  // the chain's head is read and extended by one writer at a time (a transaction that took the order late)
+  await takeWriteOrder(tx);
   const last = await tx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const row: Omit<AuditRow, 'hash'> = {
     seq: (last ? Number(last.seq) : 0) + 1,

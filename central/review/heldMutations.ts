@@ -1,7 +1,7 @@
 import { HeldEdit, Mutation, type HoldReason, type User } from '../../domain';
 import type { AuditEntry } from '../audit/auditLog';
 import type { Actor } from '../identity/sessions';
-import type { Tx } from '../storage/database';
+import { takeWriteOrder, type Tx } from '../storage/database';
 import { readRecord, writeRecords } from '../storage/recordStore';
 
 /**
@@ -32,6 +32,8 @@ export interface HoldRequest {
 export async function holdMutation(tx: Tx, actor: Actor, hold: HoldRequest): Promise<void> {
   const { mutation: m, customerId, receivedAt } = hold;
   const { user } = actor;
+  // a hold is queued, numbered and audited in the one order of writers, from its first row
+  await takeWriteOrder(tx);
   await tx
     .insertInto('held_mutations')
     .values({

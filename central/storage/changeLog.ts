@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CentralDb } from './schema';
-import { announceCommit, type Tx } from './database';
+import { announceCommit, takeWriteOrder, type Tx } from './database';
 
 /**
  * The global change sequence (DESIGN §5): every write to `records` takes the next number inside
@@ -43,6 +43,8 @@ export async function writeMetaOnce(db: CentralDb | Tx, key: string, value: stri
  * so the transaction holds the row (the write lock) from its first statement.
  */
 export async function advanceCounter(tx: Tx, key: string, by: number, what: string): Promise<number> {
+  // numbers are handed out in the one order of writers, and commit in it (a transaction that took the order late)
+  await takeWriteOrder(tx);
   const row = await tx
     .updateTable('meta')
     .set({ value: sql<string>`cast(cast(value as bigint) + ${by} as text)` })

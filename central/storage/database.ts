@@ -119,6 +119,12 @@ const BUSY = /^SQLITE_BUSY/;
 /** PostgreSQL's serialization failure and deadlock: the transaction is retried from the start */
 const PG_RETRY = new Set(['40001', '40P01']);
 /**
+ * A unique violation, retried only in a transaction that takes the write order late (below): there a
+ * key another transaction inserts meanwhile (a replayed mutation id) is no longer kept out by the
+ * lock, and the retry then reads it and answers as if it had come second.
+ */
+const PG_UNIQUE_VIOLATION = '23505';
+/**
  * The key of the advisory lock every writing transaction takes on PostgreSQL. Writers are serialised,
  * as SQLite serialises them: the change sequence and the audit chain's head are each taken by one
  * transaction at a time, so numbers stay gapless and commit in their order — a pull that read head n
@@ -126,29 +132,55 @@ const PG_RETRY = new Set(['40001', '40P01']);
  */
 const WRITE_LOCK = 0x0ca4ede5;
 
+/** The PostgreSQL transactions that hold the write lock (above). */
+const holdingWriteOrder = new WeakSet<Tx>();
+
+export interface TransactionOptions {
+  /**
+   * When the transaction takes the write lock on PostgreSQL. `first` (the default): before `work`
+   * runs, so `work` reads and writes as if alone. `late`: `work` reads first, locking the rows it
+   * will change (`forUpdate`), and the lock comes with the first write that needs the order — a
+   * change sequence number or an audit row (`takeWriteOrder`) — and is held from there to the commit:
+   * the lock then covers the writes, not the reads and checks before them (issue 15, the load bench).
+   * Only for work whose reads are of rows it locks or of facts another writer cannot move under it.
+   */
+  writeOrder?: 'first' | 'late';
+}
+
 /**
  * Runs `work` in one transaction. A transaction that began by reading and must then write can
  * meet another process's commit (SQLite: SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out;
  * PostgreSQL: a serialization failure or a deadlock); it is then retried from the start, so `work`
- * must have no effect outside the database. On PostgreSQL it first takes the write lock (above),
- * held until it commits, whichever node it runs on.
+ * must have no effect outside the database. On PostgreSQL it takes the write lock (above), held until
+ * it commits, whichever node it runs on: first, or late (`TransactionOptions`).
  */
-export async function inTransaction<T>(db: CentralDb, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(db: CentralDb, work: (tx: Tx) => Promise<T>, { writeOrder = 'first' }: TransactionOptions = {}): Promise<T> {
   const postgres = isPostgres(db);
   for (let attempt = 1; ; attempt++) {
     try {
       if (!postgres) return await db.transaction().execute(work);
       return await db.transaction().execute(async (tx) => {
-        await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(tx);
+        if (writeOrder === 'first') await takeWriteOrder(tx);
         return work(tx);
       });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      const retry = typeof code === 'string' && (postgres ? PG_RETRY.has(code) : BUSY.test(code));
+      const retry = typeof code === 'string' && (postgres ? PG_RETRY.has(code) || (writeOrder === 'late' && code === PG_UNIQUE_VIOLATION) : BUSY.test(code));
       if (attempt >= 5 || !retry) throw err;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
   }
+}
+
+/**
+ * Takes the write lock for the rest of `tx` (PostgreSQL; once), before a write that needs the one
+ * order of writers: a change sequence number, an audit row, or a check that reads what another
+ * writer may be changing. SQLite's transaction holds its write lock from its first write anyway.
+ */
+export async function takeWriteOrder(tx: Tx): Promise<void> {
+  if (!isPostgres(tx) || holdingWriteOrder.has(tx)) return;
+  await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(tx);
+  holdingWriteOrder.add(tx);
 }
 
 /** The channel a PostgreSQL node announces its commits on (NOTIFY), for every node's store watch. */

@@ -59,14 +59,19 @@ export interface HistoryEntry {
   mutationId: string | null;
 }
 
-export async function readRecord(db: CentralDb | Tx, entity: EntityName, id: string): Promise<StoredRecord | undefined> {
-  const row = await db
+/**
+ * One record as the store holds it now. `forUpdate`: in a transaction, the record's row stays locked
+ * until the commit (PostgreSQL; SQLite's one writer has it anyway), so that what is read is what
+ * the change is made from, whichever node another writer of the record runs on.
+ */
+export async function readRecord(db: CentralDb | Tx, entity: EntityName, id: string, { forUpdate = false }: { forUpdate?: boolean } = {}): Promise<StoredRecord | undefined> {
+  const query = db
     .selectFrom('records')
     .leftJoin('users', 'users.id', 'records.updated_by')
     .select(['records.customer_id', 'records.seq', 'records.data', 'records.updated_at', 'records.updated_by', 'users.display_name'])
     .where('records.entity', '=', entity)
-    .where('records.id', '=', id)
-    .executeTakeFirst();
+    .where('records.id', '=', id);
+  const row = await (forUpdate && isPostgres(db) ? query.forUpdate('records') : query).executeTakeFirst();
   if (!row) return undefined;
   return {
     entity,

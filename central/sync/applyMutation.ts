@@ -10,6 +10,7 @@ import {
   onlineOnlyViolations,
   validateChanges,
   stampConsents,
+  statusChange,
   stepStamp,
   stepViolation,
   writeViolations,
@@ -19,7 +20,7 @@ import {
   type Mutation,
 } from '../../domain';
 import type { Actor } from '../identity/sessions';
-import type { Tx } from '../storage/database';
+import { takeWriteOrder, type Tx } from '../storage/database';
 import { readRecord, recordHistory, writeRecords, type StoredRecord } from '../storage/recordStore';
 import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
 import { holdMutation } from '../review/heldMutations';
@@ -87,7 +88,11 @@ export async function applyMutation(tx: Tx, session: Actor, m: Mutation, now: Da
     const issue = { field: 'unverifiedHold', rule: 'hold.unverified_not_allowed', message: 'only a correction of an existing record may be held unverified' };
     return { result: rejected(m, 'forbidden', issue.message, [issue]), customerId: null, wrote: false };
   }
-  if (m.op === 'create') return applyCreate(tx, session, m, now);
+  // a create is checked against every record of its kind (an id taken, a lead's duplicate): in the one order of writers
+  if (m.op === 'create') {
+    await takeWriteOrder(tx);
+    return applyCreate(tx, session, m, now);
+  }
   const { user } = session;
   // what only an online operation changes (an E911 address) never comes through an outbox, whatever the role: a modified desk
   const onlineOnly = onlineOnlyViolations(m.entity, Object.keys(m.changes));
@@ -95,7 +100,8 @@ export async function applyMutation(tx: Tx, session: Actor, m: Mutation, now: Da
   const violations = writeViolations(m.entity, user.role, Object.keys(m.changes));
   if (violations.length) return { result: rejected(m, 'forbidden', `not allowed to change ${violations.map((v) => v.field).join(', ')}`, violations), customerId: null, wrote: false };
 
-  const stored = await readRecord(tx, m.entity, m.entityId);
+  // the record stays as read until this commits: a change on another node waits for it (PostgreSQL)
+  const stored = await readRecord(tx, m.entity, m.entityId, { forUpdate: true });
   if (!stored || stored.data === null) return { result: rejected(m, 'not_found', `no ${m.entity} ${m.entityId}`), customerId: null, wrote: false };
   const customerId = stored.customerId;
   const current = stored.data;
@@ -112,6 +118,8 @@ export async function applyMutation(tx: Tx, session: Actor, m: Mutation, now: Da
   const writeBack = erasedContactWriteBack(m, current, changes);
   if (writeBack.length) return refuse('erased', `this customer's contact data was erased at their request (${String(current.erasedContactAt)}); the change was made from what was erased`, writeBack);
 
+  // a lifecycle step's guard and effect reach past this record (a legal hold, an erasure): checked in the one order of writers
+  if (statusChange(m.entity, current, changes)) await takeWriteOrder(tx);
   const step = stepViolation(m.entity, current, changes, user);
   if (step) return refuse('forbidden', step.message, [step]);
   const guard = await stepGuardViolation(tx, m.entity, current, changes, customerId);

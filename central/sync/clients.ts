@@ -1,7 +1,7 @@
 import { CareDeskError, type RegisterClientResponse } from '../../domain';
 import type { Clock } from '../context';
 import type { SessionContext } from '../identity/sessions';
-import type { Tx } from '../storage/database';
+import { isPostgres, type Tx } from '../storage/database';
 import type { CentralDb } from '../storage/schema';
 
 /**
@@ -27,9 +27,14 @@ export async function boundClient(db: CentralDb, session: SessionContext, client
   return { lastSeq: Number(row.last_seq) };
 }
 
-/** The last sequence number this client used, read in the push's transaction (it holds the write lock). */
+/**
+ * The last sequence number this client used, read in the push's transaction, its row locked until
+ * the commit (PostgreSQL), so that one client's mutations are taken one at a time whichever node
+ * each push reaches.
+ */
 export async function clientLastSeq(tx: Tx, clientId: string): Promise<number> {
-  const row = await tx.selectFrom('clients').select('last_seq').where('client_id', '=', clientId).executeTakeFirstOrThrow();
+  const query = tx.selectFrom('clients').select('last_seq').where('client_id', '=', clientId);
+  const row = await (isPostgres(tx) ? query.forUpdate() : query).executeTakeFirstOrThrow();
   return Number(row.last_seq);
 }
 

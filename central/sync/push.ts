@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { changeHead } from '../storage/changeLog';
-import { checkpoint, inTransaction, type Tx } from '../storage/database';
+import { checkpoint, inTransaction, takeWriteOrder, type Tx } from '../storage/database';
 import { readRecord } from '../storage/recordStore';
 import { confirmPurges } from '../erasure/confirmations';
 import { appendToLedger, type LedgerEntry } from '../erasure/ledger';
@@ -36,7 +36,8 @@ export async function push(ctx: Pick<StoreContext, 'db' | 'clock' | 'feed' | 'er
   const erasures: LedgerEntry[] = [];
   const ordered = [...body.mutations].sort((a, b) => a.seq - b.seq);
   for (const [index, m] of ordered.entries()) {
-    const outcome = await inTransaction(ctx.db, (tx) => pushOne(tx, ctx.clock(), session, m));
+    // the write lock covers the writes only: the checks and the merge run on the rows it locks (pushOne)
+    const outcome = await inTransaction(ctx.db, (tx) => pushOne(tx, ctx.clock(), session, m), { writeOrder: 'late' });
     if (outcome === 'gap') {
       for (const later of ordered.slice(index)) results.push(rejected(later, 'sequence_gap', 'an earlier mutation of this client is missing: send from the gap'));
       break;
@@ -68,6 +69,13 @@ function contentHash(m: Mutation): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
+/**
+ * One mutation, in a transaction that takes the write order late (database.ts): the client's row and
+ * then the record's are locked as they are read, so another push of the same client or to the same
+ * record, on any node, waits for this one; the lock of the one order of writers comes with the first
+ * number or audit row, or before anything that reads beyond those rows (a resend's stored outcome,
+ * a create, a lifecycle step, a hold).
+ */
 async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation): Promise<'gap' | { result: MutationResult; wrote: boolean; erasure?: LedgerEntry }> {
   const lastSeq = await clientLastSeq(tx, m.clientId);
   if (m.seq > lastSeq + 1) return 'gap';
@@ -77,6 +85,7 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
   // by id first: a desk (or an attacker replaying its traffic) may resend an applied mutation under a new number
   const seen = await tx.selectFrom('client_mutations').select(['client_id', 'content_hash', 'result']).where('mutation_id', '=', m.id).executeTakeFirst();
   if (seen) {
+    await takeWriteOrder(tx);
     // rows from before content hashes (migration 005) are matched by client only
     const resend = seen.content_hash === null ? seen.client_id === m.clientId : seen.content_hash === hash;
     // the number that carried it is used up either way, or the client's next mutation would be a gap
@@ -94,12 +103,13 @@ async function pushOne(tx: Tx, now: Date, session: SessionContext, m: Mutation):
   }
   if (!nextInLine) return { result: rejected(m, 'sequence_reused', `sequence ${m.seq} of this client already carried another mutation`), wrote: false };
 
+  // used up whatever the outcome (the row is locked: nothing else moves it before this commits)
+  await useClientSeq(tx, m.clientId, m.seq);
   const { result, customerId, wrote, erasure } = await applyMutation(tx, session, m, now);
   await tx
     .insertInto('client_mutations')
     .values({ client_id: m.clientId, seq: m.seq, mutation_id: m.id, content_hash: hash, result: JSON.stringify(result), at: now.toISOString(), customer_id: customerId })
     .execute();
-  await useClientSeq(tx, m.clientId, m.seq);
   await auditOutcome(tx, now, session, m, result, customerId);
   return { result, wrote, ...(erasure ? { erasure } : {}) };
 }

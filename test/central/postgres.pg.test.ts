@@ -213,6 +213,45 @@ describe('two central nodes on one PostgreSQL database', () => {
     expect(events.at(-1)).toMatchObject({ type: 'revoked', scope: 'session' });
   });
 
+  it('takes edits of one record pushed at the same moment through both nodes one after the other: one applied, every other met as a conflict, none lost', async () => {
+    // the write lock comes late in a push (database.ts: writeOrder 'late'): the record's row lock is what keeps two merges apart
+    const reps = await Promise.all(Array.from({ length: 8 }, () => h.session('care_rep')));
+    const { customer } = h.customer(9);
+    const base = { firstName: customer.firstName };
+    const mutations = await Promise.all(reps.map(async (rep, i) => h.mutation(rep, h.nextSeq(rep), { entity: 'customer', id: customer.id }, base, { firstName: `Name${'abcdefgh'[i]}` }, { verificationId: await h.verified(rep, 9) })));
+    const replies = await Promise.all(reps.map((rep, i) => h.push(rep, [mutations[i]!], i % 2 ? { node: node2.url } : {})));
+    expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const results = replies.map((r) => r.json.results[0] as { status: string; conflicts: { field: string; theirs: unknown }[] });
+    const applied = results.flatMap((r, i) => (r.status === 'applied' ? [i] : []));
+    expect(applied).toHaveLength(1);
+    const winner = `Name${'abcdefgh'[applied[0]!]}`;
+    for (const r of results.filter((r) => r.status !== 'applied')) {
+      expect(r.status).toBe('conflict');
+      // each one met the value the one applied edit wrote, not the value it was made from
+      expect(r.conflicts).toMatchObject([{ field: 'firstName', theirs: winner }]);
+    }
+    expect((await h.record('customer', customer.id)).data.firstName).toBe(winner);
+    const history = await h.store.db.selectFrom('record_history').select('seq').where('entity', '=', 'customer').where('id', '=', customer.id).execute();
+    expect(history).toHaveLength(1);
+  });
+
+  it('answers a mutation id replayed by another desk at the same moment through the other node as reused, never applying it twice or failing', async () => {
+    for (const i of [10, 11]) {
+      const [rep, replayer] = await Promise.all([h.session('care_rep'), h.session('care_rep')]);
+      const { customer } = h.customer(i);
+      const original = h.mutation(rep, h.nextSeq(rep), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Firsthand' }, { verificationId: await h.verified(rep, i) });
+      const replay = { ...h.mutation(replayer, h.nextSeq(replayer), { entity: 'customer', id: customer.id }, { lastName: customer.lastName }, { lastName: 'Borrowed' }, { verificationId: await h.verified(replayer, i) }), id: original.id };
+      const [mine, theirs] = await Promise.all([h.push(rep, [original]), h.push(replayer, [replay], { node: node2.url })]);
+      expect([mine.status, theirs.status], `${mine.text} ${theirs.text}`).toEqual([200, 200]);
+      const outcomes = [mine.json.results[0], theirs.json.results[0]] as { status: string; rejection: { code: string } | null }[];
+      expect(outcomes.filter((o) => o.status === 'applied')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.rejection?.code === 'mutation_id_reused')).toHaveLength(1);
+      const stored = await h.store.db.selectFrom('client_mutations').select('client_id').where('mutation_id', '=', original.id).execute();
+      expect(stored).toHaveLength(1);
+      expect(['Firsthand', 'Borrowed']).toContain((await h.record('customer', customer.id)).data.lastName);
+    }
+  });
+
   it('keeps one gapless change sequence and one audit chain under concurrent pushes to both nodes, answers each 200, and never lets a reader see a number before a lower one', async () => {
     const clerks = await Promise.all(Array.from({ length: 8 }, () => h.session('billing_clerk')));
     const startHead = await changeHead(h.store.db);
