@@ -46,7 +46,7 @@ export function storeMetrics(): StoreMetrics {
     connectedDesks: new Gauge({ name: `${PREFIX}connected_desks`, help: 'Desks with a live poke stream open on this node', registers }),
     pokeFanout: new Histogram({
       name: `${PREFIX}poke_fanout_desks`,
-      help: 'Desks poked for one advance of the change log',
+      help: 'Open streams one round of pokes reaches (a round carries every advance of the change log since the last: pokes are paced)',
       buckets: [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
       registers,
     }),

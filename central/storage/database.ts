@@ -143,6 +143,10 @@ export interface TransactionOptions {
    * change sequence number or an audit row (`takeWriteOrder`) — and is held from there to the commit:
    * the lock then covers the writes, not the reads and checks before them (issue 15, the load bench).
    * Only for work whose reads are of rows it locks or of facts another writer cannot move under it.
+   * A transaction that took the lock first and then writes a row a late one has locked, while that one
+   * waits for the lock, is a deadlock: PostgreSQL ends one of them after `deadlock_timeout` (1 s) and it
+   * is retried (below) — rare (an erasure or a supervisor's decision on a record being edited), and slow
+   * only then.
    */
   writeOrder?: 'first' | 'late';
 }
