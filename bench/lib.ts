@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { startCentralStore } from '../central';
 import type { SessionState } from '../domain/console/contract';
+import type { DemoOptions } from '../domain/demo/generator';
 import { openCache, type WorkstationCache } from '../electron/core/cache';
 import { createDeviceRequest } from '../electron/core/device/identity';
 import { CentralClient } from '../electron/core/sync/centralClient';
@@ -32,11 +33,11 @@ export interface BenchCentral {
  * Seeds `customers` demo customers in a fresh central store, then serves it from a child process
  * so the store and the workstation each have a core, as on a real desk and server.
  */
-export async function startBenchCentral(customers: number, log: (line: string) => void): Promise<BenchCentral> {
+export async function startBenchCentral(customers: number, log: (line: string) => void, surnames: DemoOptions['surnames'] = 'english'): Promise<BenchCentral> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caredesk-bench-central-'));
   const setup = await startCentralStore({ dataDir, port: 0 });
   const started = performance.now();
-  await setup.admin.seedDemo(customers, { seed: 1, historyMonths: 0, onProgress: undefined });
+  await setup.admin.seedDemo(customers, { seed: 1, historyMonths: 0, surnames, onProgress: undefined });
   log(`seeded ${fmt(customers)} customers in ${fmt((performance.now() - started) / 1000, 1)} s`);
   await setup.admin.addUser({ username: 'bench.rep', displayName: 'Bench Rep', role: 'care_rep', password: BENCH_PASSWORD });
   const enrolmentCode = await setup.admin.createEnrolmentCode({ uses: 10, hours: 1 });

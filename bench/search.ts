@@ -7,7 +7,11 @@
  * times each search kind through the same code the console handler runs, and an unlock (Argon2id
  * with the production parameters, key unwrap, cache open) followed by the first search.
  *
- *   npm run bench:search -- [N] [--queries Q]
+ *   npm run bench:search -- [N] [--queries Q] [--surnames wide|english]
+ *
+ * `--surnames` (DemoOptions.surnames): 'wide' (the default) seeds surnames that collide about as often
+ * as a real population's; 'english' is the demo's even draw of about 470, under which one search in five
+ * by last 4 + surname prefix is tied with another customer (bench/README.md).
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -25,9 +29,12 @@ import { BENCH_PASSWORD, argCount, firstSync, fmt, signedInClient, startBenchCen
 const customers = argCount();
 const qArg = process.argv.indexOf('--queries');
 const queries = qArg > 0 ? Number(process.argv[qArg + 1]) : 2_000;
+const sArg = process.argv.indexOf('--surnames');
+const surnames = sArg > 0 ? process.argv[sArg + 1] : 'wide';
+if (surnames !== 'wide' && surnames !== 'english') throw new Error('--surnames: wide or english');
 const LIMIT = 20;
 
-const central = await startBenchCentral(customers, console.log);
+const central = await startBenchCentral(customers, console.log, surnames);
 const { client, token } = await signedInClient(central);
 const synced = await firstSync(client, token, true);
 await client.close();
@@ -45,7 +52,7 @@ const sessionOf = (cache: typeof synced.cache) =>
 let session = sessionOf(synced.cache);
 
 // Deterministic sample of customers to look up (the same generator the store was seeded from).
-const sample = Array.from({ length: queries }, (_, i) => demoCustomer((i * 7_919) % customers, { seed: 1, historyMonths: 0 }).customer);
+const sample = Array.from({ length: queries }, (_, i) => demoCustomer((i * 7_919) % customers, { seed: 1, historyMonths: 0, surnames }).customer);
 type Sampled = (typeof sample)[number];
 const digits = (c: Sampled) => c.phones[0]!.number.slice(2);
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -64,6 +71,24 @@ const kinds: Record<string, (c: Sampled) => string> = {
   'initial + last name + last 4': (c) => `${fold(c.firstName)[0]} ${fold(c.lastName)} ${digits(c).slice(-4)}`,
 };
 const COMBINED = new Set(['last 4 + last-name prefix', 'last-name prefix + last 4', 'middle 5 + first-name prefix', 'initial + last name + last 4']);
+
+// How often the words themselves cannot tell two customers apart: another customer with the same last
+// 4 digits (10⁻⁴) and the same five-letter surname prefix (Σ share²) — the floor of "caller first".
+{
+  const counted = Math.min(customers, 200_000);
+  const prefixes = new Map<string, number>();
+  for (let i = 0; i < counted; i++) {
+    const key = fold(demoCustomer(i, { seed: 1, historyMonths: 0, surnames }).customer.lastName).slice(0, 5);
+    prefixes.set(key, (prefixes.get(key) ?? 0) + 1);
+  }
+  let collision = 0;
+  for (const n of prefixes.values()) collision += (n / counted) ** 2;
+  const others = customers * 1e-4 * collision;
+  console.log(
+    `surnames: ${surnames} — ${fmt(prefixes.size)} five-letter prefixes over the first ${fmt(counted)} customers, Σ share² ${collision.toFixed(5)}; ` +
+      `expected other customers sharing a caller's last 4 and surname prefix ${fmt(others, 3)}, so about ${fmt((1 - Math.exp(-others)) * 100, 1)} % of those searches tied`,
+  );
+}
 
 function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);

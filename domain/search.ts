@@ -183,25 +183,34 @@ export interface RankedKeys {
   phones: readonly string[];
 }
 
+/** The name words of a combined search read together, in the order typed ("van d", "smith jo"), when there are two or more. */
+export function namePhrase(tokens: readonly SearchToken[]): string | null {
+  const names = tokens.filter((t) => t.kind === 'name').map((t) => t.term);
+  return names.length > 1 ? names.join(' ') : null;
+}
+
 /**
  * Where a customer every word matched stands among the others (lower first): the caller is the
- * one whose number *ends* in the digits read out (their first number on file before another), whose *last* name starts with the name heard
- * (then the first name; then only the email), and whose name reads as typed ("smith jo" before
- * "Jo Smithers"). Ties keep the index order (last name, first name).
+ * one whose number *ends* in the digits read out (their first number on file before another), whose
+ * name reads as typed — last name first ("smith jo", "van d"), then first name first ("john sm") —
+ * and otherwise whose *last* name starts with each name word heard (then the first name; then
+ * another word of the name or only the email), "smith jo" before "Jo Smithers". Ties keep the
+ * index order (last name, first name).
  */
 export function combinedRank(tokens: readonly SearchToken[], keys: RankedKeys): number {
   let rank = 0;
-  const names: string[] = [];
+  let wordByWord = 0;
   for (const token of tokens) {
     if (SEARCH_KIND_OF[token.kind] === 'phone') {
       // the first number on file is the customer's main line: a caller most often calls from it
       if (!keys.phones[0]?.endsWith(token.term)) rank += keys.phones.some((digits) => digits.endsWith(token.term)) ? 0.25 : 1;
     } else if (token.kind === 'name') {
-      names.push(token.term);
-      if (!keys.nameLastFirst.startsWith(token.term)) rank += keys.nameFirstLast.startsWith(token.term) ? 1 : 2;
+      if (!keys.nameLastFirst.startsWith(token.term)) wordByWord += keys.nameFirstLast.startsWith(token.term) ? 1 : 2;
     }
   }
-  const phrase = names.join(' ');
-  if (names.length > 1 && !keys.nameLastFirst.startsWith(phrase) && !keys.nameFirstLast.startsWith(phrase)) rank += 0.5;
-  return rank;
+  const phrase = namePhrase(tokens);
+  if (phrase === null) return rank + wordByWord;
+  if (keys.nameLastFirst.startsWith(phrase)) return rank;
+  if (keys.nameFirstLast.startsWith(phrase)) return rank + Math.min(wordByWord, 1);
+  return rank + wordByWord + 0.5;
 }

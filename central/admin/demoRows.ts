@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { customerIdOf, type EntityName } from '../../domain';
-import { demoCustomer, type DemoCustomer } from '../../domain/demo/generator';
+import { demoCustomer, type DemoCustomer, type DemoOptions } from '../../domain/demo/generator';
 import { sealCard, type CardVaultRow } from '../billing/cardVault';
 import type { MasterKey } from '../billing/masterKeys';
 import type { CentralSchema } from '../storage/schema';
@@ -13,6 +13,7 @@ export type SecretRow = CentralSchema['caller_secrets'];
 export interface DemoBatchJob {
   seed: number;
   historyMonths: number;
+  surnames?: DemoOptions['surnames'];
   /** index of the first customer of the batch */
   from: number;
   count: number;
@@ -55,7 +56,7 @@ export function demoBatch(job: DemoBatchJob, keys: DemoKeys): DemoBatch {
   const batch: DemoBatch = { records: [], secrets: [], cards: [] };
   const cards: { paymentMethodId: string; customerId: string; cardNumber: string }[] = [];
   for (let i = job.from; i < job.from + job.count; i++) {
-    const c = demoCustomer(i, { seed: job.seed, historyMonths: job.historyMonths });
+    const c = demoCustomer(i, { seed: job.seed, historyMonths: job.historyMonths, surnames: job.surnames });
     batch.records.push(...customerRows(c, job.at));
     batch.secrets.push(callerSecretRow(keys.pepper, c.customer.id, c.secrets));
     for (const [paymentMethodId, cardNumber] of Object.entries(c.secrets.cardNumbers)) cards.push({ paymentMethodId, customerId: c.customer.id, cardNumber });

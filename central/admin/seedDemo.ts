@@ -1,4 +1,4 @@
-import { demoInquiry, demoLead } from '../../domain/demo/generator';
+import { demoInquiry, demoLead, type DemoOptions } from '../../domain/demo/generator';
 import type { MasterKeyring } from '../billing/masterKeys';
 import type { Clock } from '../context';
 import { readMeta, writeMeta } from '../storage/changeLog';
@@ -17,6 +17,8 @@ import { draftRow, type DemoBatchJob } from './demoRows';
 export interface SeedOptions {
   seed?: number;
   historyMonths?: number;
+  /** DemoOptions.surnames: the search benchmark's population draws from a wider list */
+  surnames?: DemoOptions['surnames'];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -59,7 +61,7 @@ export async function seedDemo(deps: { db: CentralDb; clock: Clock; pepper: Buff
 
   const jobs: DemoBatchJob[] = [];
   for (let done = 0; done < count; done += CUSTOMERS_PER_TRANSACTION) {
-    jobs.push({ seed, historyMonths, from: firstIndex + done, count: Math.min(CUSTOMERS_PER_TRANSACTION, count - done), at });
+    jobs.push({ seed, historyMonths, surnames: options.surnames, from: firstIndex + done, count: Math.min(CUSTOMERS_PER_TRANSACTION, count - done), at });
   }
   let records = 0;
   let cards = 0;

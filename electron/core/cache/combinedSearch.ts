@@ -49,11 +49,28 @@ export function estimatedShare(token: SearchToken): number {
   }
 }
 
-/** The statement that finds the customers every word matches, at most `limit` of them. */
+/**
+ * The statement that finds the customers every word matches, at most `limit` of them. A name word
+ * matches the start of any word of the customer's name (or the start of the email), so a surname
+ * of two words ("Van Dijk", "De la Cruz") is found by what the rep heard of either. The walks find
+ * only a last or first name's *start*, so when a name word drives, the name words read together
+ * from each one on ("a van dijk", "van dijk") walk the name indexes too: a customer whose name
+ * starts with any of those phrases is found even when the rarest word sits inside the name.
+ */
 export function combinedStatement(tokens: readonly SearchToken[], successor: Successor, limit: number, indexed: boolean): { sql: string; params: unknown[] } {
   const driver = tokens.reduce((best, t) => (estimatedShare(t) < estimatedShare(best) ? t : best));
   // while a first sync runs its indexes are set aside: every search scans then, and every word is checked on the row
   const driving = indexed ? driverSql(driver, successor) : { sql: 'SELECT cust FROM customer_search', params: [], token: null };
+  if (driving.token?.kind === 'name') {
+    const names = tokens.filter((t) => t.kind === 'name').map((t) => t.term);
+    for (let from = 0; from < names.length - 1; from++) {
+      const phrase = names.slice(from).join(' ');
+      for (const column of ['name_lf', 'name_fl']) {
+        driving.sql += ` UNION ALL SELECT cust FROM customer_search WHERE ${column} >= ? AND ${column} < ?`;
+        driving.params.push(phrase, successor(phrase));
+      }
+    }
+  }
   const checks = tokens.filter((t) => t !== driving.token).map((t) => rowCheck(t, successor));
   const where = checks.length ? `WHERE ${checks.map((c) => c.sql).join(' AND ')}` : '';
   return {
@@ -87,7 +104,8 @@ function rowCheck(token: SearchToken, successor: Successor): { sql: string; para
     case 'phone':
       return { sql: 'instr(c.phones, ?) > 0', params: [endsNumber(token) ? `${token.term} ` : token.term] };
     case 'name':
-      return { sql: `(${inRange('name_lf')} OR ${inRange('name_fl')} OR ${inRange('email')})`, params: [...bounds, ...bounds, ...bounds] };
+      // the start of a word of the name: name_lf holds every word of both names, one space apart (foldText)
+      return { sql: `(instr(' ' || c.name_lf, ?) > 0 OR ${inRange('email')})`, params: [` ${token.term}`, ...bounds] };
     case 'email':
       return { sql: inRange('email'), params: bounds };
     case 'account':

@@ -20,7 +20,11 @@ const sameName = { ...base(11), firstName: 'Zed', lastName: 'Breitwieser', email
 const sameDigits = { ...base(12), firstName: 'Olga', lastName: 'Adams', email: 'olga.adams@example.com', phones: phone('+13125554151') };
 const digitsInside = { ...base(13), firstName: 'Bea', lastName: 'Breitwald', email: 'bea.breitwald@example.com', phones: phone('+14155541510') };
 const firstNamed = { ...base(14), firstName: 'Breitwen', lastName: 'Carter', email: 'b.carter@example.com', phones: phone('+16175554151') };
-const crafted = [caller, sameName, sameDigits, digitsInside, firstNamed];
+// surnames of two words, and a customer each of their words matches on its own
+const vanDijk = { ...base(15), firstName: 'Anna', lastName: 'Van Dijk', email: 'anna.vd@example.com', phones: phone('+12025557788') };
+const vance = { ...base(16), firstName: 'Dirk', lastName: 'Vance', email: 'dirk.vance@example.com', phones: phone('+13035557788') };
+const delaCruz = { ...base(17), firstName: 'María', lastName: 'De la Cruz', email: 'maria.dlc@example.com', phones: phone('+17135553030') };
+const crafted = [caller, sameName, sameDigits, digitsInside, firstNamed, vanDijk, vance, delaCruz];
 
 let cache: WorkstationCache;
 const session = () =>
@@ -80,6 +84,28 @@ describe('a combined search (last digits, name, email, account number typed toge
     expect(ids('a breitwieser')).toEqual([caller.id]);
     expect(ids('zed breitw').sort()).toEqual([sameName.id]);
     expect(ids('breitwi zzzzq')).toEqual([]);
+  });
+
+  it('reads a surname of two or three words by any of its words ("van d 7788", "dijk 7788", "de la cruz"), the one so named first', () => {
+    // a name word starts any word of the name; the name that reads as typed comes first
+    expect(ids('van d 7788')).toEqual([vanDijk.id, vance.id]);
+    expect(ids('dijk 7788')).toEqual([vanDijk.id]);
+    expect(ids('cruz 3030')).toEqual([delaCruz.id]);
+    expect(ids('a van dijk 7788')).toEqual([vanDijk.id]);
+    // names alone: the rarest word is inside the name, and the words from "van" on start it
+    expect(ids('a van dijk')).toEqual([vanDijk.id]);
+    expect(ids('7788 van dijk')).toEqual([vanDijk.id]);
+    expect(ids('van dijk')).toEqual([vanDijk.id]);
+    expect(ids('anna van d')).toEqual([vanDijk.id]);
+    expect(ids('de la cruz')).toEqual([delaCruz.id]);
+    expect(ids('de la c 3030')).toEqual([delaCruz.id]);
+    expect(ids('maria de la')).toEqual([delaCruz.id]);
+    // and still word by word: Dirk Vance is "van" (last name) and "d" (first name)
+    expect(ids('vanc d')).toEqual([vance.id]);
+    // a name-only phrase walks the name indexes too: no scan
+    for (const query of ['van dijk', 'de la cruz', 'a van dijk']) {
+      expect(cache.combinedQueryPlan(combinedSearch(query)!).join(' | '), query).not.toMatch(/\bSCAN (c|customer_search)\b/);
+    }
   });
 
   it('finds no one when one word matches no one', () => {
