@@ -3,7 +3,7 @@ import type { StoreContext } from '../context';
 import type { SessionContext } from '../identity/sessions';
 import { applyMutation } from '../sync/applyMutation';
 import { answerHeldMutation } from '../sync/push';
-import { CALLER_VERIFICATION, verificationCoverage } from '../verification/callerVerification';
+import { onlineVerification } from '../verification/callerVerification';
 import { refusal, refuseUnlessApplied, requesterOf, settleHeldEdit } from './heldEditDecision';
 import { recordDecision } from './heldMutations';
 
@@ -23,13 +23,12 @@ export async function releaseHeldEdit(ctx: StoreContext, session: SessionContext
     const { heldEdit } = held;
     if (heldEdit.heldFor !== 'caller.unverified') throw refusal('forbidden', 'only an edit held unverified is released by re-verifying the caller; a supervisor decides this one', HELD_EDIT_RULES.notUnverified, `held for ${heldEdit.heldFor}`);
     if (held.requestedBy !== user.id) throw refusal('forbidden', 'only the rep who made this edit releases it; a supervisor may review it', HELD_EDIT_RULES.notRequester, 'made by another user');
-    const coverage = await verificationCoverage(tx, { verificationId: request.verificationId, userId: user.id, customerId: heldEdit.customerId, receivedAt: now }, { graceMs: 0 });
-    if (!coverage.covered) {
-      const why = coverage.expired ? `the verification is more than ${CALLER_VERIFICATION.validityMs / 60_000} minutes old` : 'not a successful verification of this customer by you';
-      throw refusal('forbidden', `Not released: verify the caller online first (${why}).`, 'caller.not_verified', why, 'verificationId');
+    const verification = await onlineVerification(tx, { verificationId: request.verificationId, userId: user.id, customerId: heldEdit.customerId, now });
+    if (!verification.ok) {
+      throw refusal('forbidden', `Not released: verify the caller online first (${verification.why}).`, 'caller.not_verified', verification.why, 'verificationId');
     }
-    if (Date.parse(coverage.verifiedAt) < Date.parse(heldEdit.heldAt)) {
-      throw refusal('forbidden', 'Not released: this verification was made before the central store held the edit; verify the caller again now', HELD_EDIT_RULES.verificationBeforeHold, `verified ${coverage.verifiedAt}, held ${heldEdit.heldAt}`, 'verificationId');
+    if (Date.parse(verification.verifiedAt) < Date.parse(heldEdit.heldAt)) {
+      throw refusal('forbidden', 'Not released: this verification was made before the central store held the edit; verify the caller again now', HELD_EDIT_RULES.verificationBeforeHold, `verified ${verification.verifiedAt}, held ${heldEdit.heldAt}`, 'verificationId');
     }
     const m = held.mutation;
     const applied = await applyMutation(tx, await requesterOf(tx, held), m, now, { reviewed: true });

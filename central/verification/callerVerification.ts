@@ -119,6 +119,27 @@ export async function verificationCoverage(
   return { covered: false, expired: true, verifiedAt: row.at };
 }
 
+/** A verification sent with an online call, judged now: it covers the call (made at `verifiedAt`), or why not, in the words a refusal carries. */
+export type OnlineVerification = { ok: true; verifiedAt: string } | { ok: false; why: string };
+
+/**
+ * Whether `verificationId` is this user's successful verification of `customerId` made at most
+ * `validityMs` before `now` by the store's clock, with no outage grace: an online call reaches the
+ * store as it is made, it never waits in an outbox. The one judgement of every online call made
+ * for a caller on the line (`checkCaller`, a held edit's release).
+ */
+export async function onlineVerification(db: CentralDb | Tx, check: { verificationId: string | null; userId: string; customerId: string; now: Date }): Promise<OnlineVerification> {
+  const { verificationId, now } = check;
+  const coverage = await verificationCoverage(db, { verificationId, userId: check.userId, customerId: check.customerId, receivedAt: now }, { graceMs: 0 });
+  if (coverage.covered) return { ok: true, verifiedAt: coverage.verifiedAt };
+  const why = !verificationId
+    ? 'no caller verification sent'
+    : coverage.expired
+      ? `the caller was verified ${Math.floor((now.getTime() - Date.parse(coverage.verifiedAt)) / 60_000)} minutes ago; a verification covers ${CALLER_VERIFICATION.validityMs / 60_000}`
+      : 'not a successful verification of this customer by this user';
+  return { ok: false, why };
+}
+
 /** An online operation done on a call, as the store judged its caller: the verification to record with it (null: none needed), or why it is refused. */
 export type CallerCheck = { ok: true; verificationId: string | null } | { ok: false; error: PolicyError; why: string };
 
@@ -140,15 +161,10 @@ export async function checkCaller(
   const op = OPERATIONS[name];
   if (!needsVerifiedCaller(op, who.role, input)) return { ok: true, verificationId: null };
   const verificationId = input.verificationId ?? null;
-  const coverage = await verificationCoverage(db, { verificationId, userId: who.userId, customerId, receivedAt: now }, { graceMs: 0 });
-  if (coverage.covered) return { ok: true, verificationId };
-  const why = !verificationId
-    ? 'no caller verification sent'
-    : coverage.expired
-      ? `the caller was verified ${Math.floor((now.getTime() - Date.parse(coverage.verifiedAt)) / 60_000)} minutes ago; a verification covers ${CALLER_VERIFICATION.validityMs / 60_000}`
-      : 'not a successful verification of this customer by this user';
+  const judged = await onlineVerification(db, { verificationId, userId: who.userId, customerId, now });
+  if (judged.ok) return { ok: true, verificationId };
   const issue = callerNotVerified(op);
-  return { ok: false, why, error: new PolicyError(`Not done: ${issue.message} (${why}).`, [issue]) };
+  return { ok: false, why: judged.why, error: new PolicyError(`Not done: ${issue.message} (${judged.why}).`, [issue]) };
 }
 
 /** Whether `userId` verified this customer's caller within a verification's window before `now` (a reply that discloses account data needs it). */

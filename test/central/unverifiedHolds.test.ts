@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, HELD_EDIT_RULES, HeldEdit, PROTOCOL, PullLine, PushResponse, UNVERIFIED_HOLD_MS, type Mutation, type MutationResult } from '../../domain';
+import { CALLER_VERIFICATION } from '../../central/verification/callerVerification';
 import { Harness, type TestSession } from './harness';
 
 /**
@@ -18,7 +19,7 @@ describe('corrections held unverified during an outage', () => {
   let supervisor: TestSession;
 
   beforeAll(async () => {
-    h = await Harness.start({ customers: 12 });
+    h = await Harness.start({ customers: 13 });
     rep = await h.session('care_rep');
     otherRep = await h.session('care_rep');
     supervisor = await h.session('supervisor');
@@ -195,6 +196,17 @@ describe('corrections held unverified during an outage', () => {
       expect((await current(8)).lastName).toBe(customer(8).lastName);
       expect(await auditRows('held_edit.released', m.id)).toHaveLength(4);
       expect((await auditRows('held_edit.released', m.id)).every((r) => r.outcome === 'denied' && r.detail === 'release: refused (caller.not_verified)')).toBe(true);
+    });
+
+    it('that releases with its own verification once that verification has run out is refused, saying how old it is (caller.not_verified)', async () => {
+      const m = await held(rep, 12, 'Stale-Release');
+      h.clock.advance(1000);
+      const verificationId = await h.verified(rep, 12);
+      h.clock.advance(CALLER_VERIFICATION.validityMs + 60_000);
+      const res = await release(rep, m.id, verificationId);
+      expect([res.status, rulesOf(res)]).toEqual([403, [['verificationId', 'caller.not_verified']]]);
+      expect(JSON.stringify(res.json)).toContain(`verified ${CALLER_VERIFICATION.validityMs / 60_000 + 1} minutes ago`);
+      expect((await current(12)).lastName).toBe(customer(12).lastName);
     });
 
     it('that releases with a verification made before the store held the edit is refused (held_edit.verification_before_hold)', async () => {
