@@ -95,14 +95,19 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const cache: WorkstationCache = openCache({ file, key });
   // time spent inside the cache (writing, encrypting, building indexes), apart from transport and parsing
   let cacheSeconds = 0;
+  // where the desk's memory peaks: before the indexes are built at the end, or while they are
+  let peakRssBeforeIndexesBytes = 0;
+  let indexSeconds = 0;
   for (const method of ['applyPull', 'applySnapshotPage', 'beginInitialSync', 'finishInitialSync'] as const) {
     const original = cache[method].bind(cache) as (...args: unknown[]) => unknown;
     (cache as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       const t = performance.now();
+      if (method === 'finishInitialSync') peakRssBeforeIndexesBytes = process.resourceUsage().maxRSS * 1024;
       try {
         return original(...args);
       } finally {
         cacheSeconds += (performance.now() - t) / 1000;
+        if (method === 'finishInitialSync') indexSeconds += (performance.now() - t) / 1000;
       }
     };
   }
@@ -134,7 +139,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const status = engine.status();
   if (status.error) throw new Error(`sync failed: ${status.error}`);
   await engine.stop();
-  return { seconds, cacheSeconds, rows, cache, file, dir, key };
+  return { seconds, cacheSeconds, rows, cache, file, dir, key, peakRssBeforeIndexesBytes, indexSeconds };
 }
 
 export type { SessionState };

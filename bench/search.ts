@@ -71,6 +71,8 @@ const kinds: Record<string, (c: Sampled) => string> = {
   'initial + last name + last 4': (c) => `${fold(c.firstName)[0]} ${fold(c.lastName)} ${digits(c).slice(-4)}`,
 };
 const COMBINED = new Set(['last 4 + last-name prefix', 'last-name prefix + last 4', 'middle 5 + first-name prefix', 'initial + last name + last 4']);
+/** the kinds issue 15 states "caller first ≥ 95 %" for: the last 4 digits and a name prefix; the other combined kinds are shown beside them */
+const FIRST_TARGETED = new Set(['last 4 + last-name prefix', 'last-name prefix + last 4', 'initial + last name + last 4']);
 
 // How often the words themselves cannot tell two customers apart: another customer with the same last
 // 4 digits (10⁻⁴) and the same five-letter surname prefix (Σ share²) — the floor of "caller first".
@@ -99,7 +101,7 @@ const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 const pct = (n: number) => `${fmt((n / sample.length) * 100, 1)} %`;
 
 console.log(`\n${fmt(queries)} queries per kind over ${fmt(customers)} cached customers (encrypted), limit ${LIMIT} results (load average ${loadavg().map((l) => fmt(l, 1)).join(' ')}):`);
-console.log(`  ${'kind'.padEnd(30)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  p95 < 10 ms  ${'first'.padStart(8)} ${'among 20'.padStart(9)}  first ≥ 95 % (combined)  tied   matched (median)`);
+console.log(`  ${'kind'.padEnd(30)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  p95 < 10 ms  ${'first'.padStart(8)} ${'among 20'.padStart(9)}  first ≥ 95 % (last 4 + name)  tied   matched (median)`);
 for (const [kind, queryOf] of Object.entries(kinds)) {
   const times: number[] = [];
   const totals: number[] = [];
@@ -136,9 +138,9 @@ for (const [kind, queryOf] of Object.entries(kinds)) {
   }
   const p = percentiles(times);
   const matched = percentiles(totals).p50;
-  const firstTarget = COMBINED.has(kind) ? verdict(first / sample.length >= 0.95) : '';
+  const firstTarget = FIRST_TARGETED.has(kind) ? verdict(first / sample.length >= 0.95) : COMBINED.has(kind) ? 'no target' : '';
   console.log(
-    `  ${kind.padEnd(30)} ${fmt(p.p50, 2).padStart(7)} ${fmt(p.p95, 2).padStart(7)} ${fmt(p.p99, 2).padStart(7)}  ${verdict(p.p95 < 10).padEnd(11)}  ${pct(first).padStart(8)} ${pct(found).padStart(9)}  ${firstTarget.padEnd(23)}  ${(COMBINED.has(kind) ? pct(tied) : '').padStart(6)}  ${fmt(matched)}${matched > 1000 ? '+' : ''}`,
+    `  ${kind.padEnd(30)} ${fmt(p.p50, 2).padStart(7)} ${fmt(p.p95, 2).padStart(7)} ${fmt(p.p99, 2).padStart(7)}  ${verdict(p.p95 < 10).padEnd(11)}  ${pct(first).padStart(8)} ${pct(found).padStart(9)}  ${firstTarget.padEnd(28)}  ${(COMBINED.has(kind) ? pct(tied) : '').padStart(6)}  ${fmt(matched)}${matched > 1000 ? '+' : ''}`,
   );
   if (counts.length) {
     const c = percentiles(counts);

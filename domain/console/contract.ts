@@ -73,6 +73,12 @@ export const SearchResult = z.object({
   /** null: the list is cut and not counted yet (`customers.count`) */
   total: z.number().int().min(0).nullable(),
   capped: z.boolean(),
+  /**
+   * Words typed together: how many of the first hits match them exactly as well as the first one
+   * (2 or more: the words cannot tell those customers apart, and the console says to ask the caller
+   * for more); 0 otherwise, and for a one-word search, whose matches are not ranked.
+   */
+  tiedAtTop: z.number().int().min(0),
 });
 export type SearchResult = z.infer<typeof SearchResult>;
 

@@ -14,6 +14,8 @@ interface SearchState {
   /** how many customers matched in all (the list may be cut), counted up to a cap (`capped`: more); null: being counted */
   total: number | null;
   capped: boolean;
+  /** words typed together: how many of the first hits they cannot tell apart (2 or more), else 0 */
+  tiedAtTop: number;
   searching: boolean;
   error: string | null;
 }
@@ -48,11 +50,11 @@ export function useCustomerSearch(query: string, kind: SearchKindOption, debounc
     staleTime: 0,
   });
 
-  if (!text) return { query: '', hits: [], total: 0, capped: false, searching: false, error: null };
+  if (!text) return { query: '', hits: [], total: 0, capped: false, tiedAtTop: 0, searching: false, error: null };
   const searching = asked !== text || search.isPlaceholderData || search.isPending;
   const answeredFor = search.isPlaceholderData ? '' : asked;
-  if (search.error) return { query: answeredFor, hits: [], total: 0, capped: false, searching, error: messageOf(search.error) };
-  const { hits = [], total = 0, capped = false } = search.data ?? {};
-  if (total === null) return { query: answeredFor, hits, total: counted.data?.total ?? null, capped: counted.data?.capped ?? false, searching, error: null };
-  return { query: answeredFor, hits, total, capped, searching, error: null };
+  if (search.error) return { query: answeredFor, hits: [], total: 0, capped: false, tiedAtTop: 0, searching, error: messageOf(search.error) };
+  const { hits = [], total = 0, capped = false, tiedAtTop = 0 } = search.data ?? {};
+  if (total === null) return { query: answeredFor, hits, total: counted.data?.total ?? null, capped: counted.data?.capped ?? false, tiedAtTop, searching, error: null };
+  return { query: answeredFor, hits, total, capped, tiedAtTop, searching, error: null };
 }

@@ -62,6 +62,21 @@ test.describe('first sign-in', () => {
     const head = page.locator('.results-head');
     await expect(head).toHaveText(/^25 of [\d,]+\+? customers$/);
     const forOneLetter = (await head.textContent())!;
+
+    // words typed together that cannot tell the first customers apart say so: the rep asks for more
+    const vague = 'a 1';
+    const tied = (await ws.call('customers.search', { query: vague, kind: 'auto', limit: 25 })).tiedAtTop;
+    expect(tied).toBeGreaterThan(1);
+    await u.search.fill(vague);
+    const tiedNote = page.getByTestId('tied-note');
+    await expect(tiedNote).toHaveText(`The first ${tied} match “${vague}” equally well: ask the caller for a first name, a street or another number before opening one.`);
+    await capture(page, 'search-tied');
+    const exact = `${digitsOf(c).slice(-4)} ${c.customer.lastName}`;
+    expect((await ws.call('customers.search', { query: exact, kind: 'auto', limit: 25 })).tiedAtTop).toBe(0);
+    await u.search.fill(exact);
+    await expect(u.results.first()).toContainText(nameOf(c));
+    await expect(tiedNote).toHaveCount(0);
+
     await u.search.fill(c.customer.lastName.slice(0, 2));
     // the new list is in (an arrow pressed over the last one's would be undone when it lands)
     await expect(head).not.toHaveText(forOneLetter);

@@ -39,7 +39,9 @@ export function searchCustomers(s: OpenSession, query: string, kind: SearchKind 
     const phoneTerms = tokens.filter((t) => t.kind.startsWith('phone')).map((t) => t.term);
     const hits = hitsOf(s, answer.matches, phoneTerms);
     recordSearch(s, kindsOfTokens(tokens), hits);
-    return { hits, total: Math.max(answer.total, hits.length), capped: answer.capped };
+    const top = answer.matches[0]?.rank;
+    const tied = answer.matches.filter((m) => m.rank === top).length;
+    return { hits, total: Math.max(answer.total, hits.length), capped: answer.capped, tiedAtTop: tied > 1 ? tied : 0 };
   }
   return searchOneKind(s, query, kind, limit);
 }
@@ -47,12 +49,12 @@ export function searchCustomers(s: OpenSession, query: string, kind: SearchKind 
 /** One word (or a phone number typed with spaces, or an explicit kind): the kinds `planSearch` reads it as. */
 function searchOneKind(s: OpenSession, query: string, kind: SearchKind | 'auto', limit: number): SearchResult {
   const plans = planSearch(query, kind);
-  if (plans.length === 0) return { hits: [], total: 0, capped: false };
+  if (plans.length === 0) return { hits: [], total: 0, capped: false, tiedAtTop: 0 };
   const phoneTerm = plans.find((p) => p.kind === 'phone')?.term;
   const hits = hitsOf(s, s.cache.search(plans, limit), phoneTerm ? [phoneTerm] : []);
   recordSearch(s, [...new Set(plans.map((p) => p.kind))], hits);
   // a cut list is counted on its own call: at 1M customers a last-4 count reads up to 1,001 rows
-  return { hits, total: hits.length < limit ? hits.length : null, capped: false };
+  return { hits, total: hits.length < limit ? hits.length : null, capped: false, tiedAtTop: 0 };
 }
 
 /**

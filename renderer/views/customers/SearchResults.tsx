@@ -40,6 +40,11 @@ export function SearchResults({ search, firstSync, syncing }: { search: SearchBo
       <div className="results-head" aria-live="polite">
         {summary}
       </div>
+      {text && !results.searching && !results.error && results.tiedAtTop > 1 && (
+        <p className="results-tied" data-testid="tied-note">
+          The first {results.tiedAtTop} match “{text}” equally well: ask the caller for a first name, a street or another number before opening one.
+        </p>
+      )}
       {text && !results.searching && !results.error && hits.length === 0 && !firstSync && (
         <p className="results-empty">No customer matches “{text}”. Try the last digits of a phone number, or a surname.</p>
       )}

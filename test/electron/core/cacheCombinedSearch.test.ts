@@ -24,7 +24,10 @@ const firstNamed = { ...base(14), firstName: 'Breitwen', lastName: 'Carter', ema
 const vanDijk = { ...base(15), firstName: 'Anna', lastName: 'Van Dijk', email: 'anna.vd@example.com', phones: phone('+12025557788') };
 const vance = { ...base(16), firstName: 'Dirk', lastName: 'Vance', email: 'dirk.vance@example.com', phones: phone('+13035557788') };
 const delaCruz = { ...base(17), firstName: 'María', lastName: 'De la Cruz', email: 'maria.dlc@example.com', phones: phone('+17135553030') };
-const crafted = [caller, sameName, sameDigits, digitsInside, firstNamed, vanDijk, vance, delaCruz];
+// two customers the words "6262 kowal" cannot tell apart
+const kowalczyk = { ...base(18), firstName: 'Jan', lastName: 'Kowalczyk', email: 'jan.k@example.com', phones: phone('+12125556262') };
+const kowalski = { ...base(19), firstName: 'Ewa', lastName: 'Kowalski', email: 'ewa.k@example.com', phones: phone('+13125556262') };
+const crafted = [caller, sameName, sameDigits, digitsInside, firstNamed, vanDijk, vance, delaCruz, kowalczyk, kowalski];
 
 let cache: WorkstationCache;
 const session = () =>
@@ -108,8 +111,18 @@ describe('a combined search (last digits, name, email, account number typed toge
     }
   });
 
+  it('says how many of the first customers the words cannot tell apart, so the rep asks the caller for more', () => {
+    expect(search('6262 kowal')).toMatchObject({ total: 2, tiedAtTop: 2 });
+    expect(search('6262 kowalc')).toMatchObject({ total: 1, tiedAtTop: 0 });
+    expect(search('e 6262 kowal')).toMatchObject({ total: 1, tiedAtTop: 0 });
+    // ranked apart: the caller's last name starts with the word, the other's first name
+    expect(search('4151 breitw')).toMatchObject({ total: 2, tiedAtTop: 0 });
+    // one word is not ranked: its list says how many matched instead
+    expect(search('6262')).toMatchObject({ tiedAtTop: 0 });
+  });
+
   it('finds no one when one word matches no one', () => {
-    expect(search('4151 breitw zzzzq')).toEqual({ hits: [], total: 0, capped: false });
+    expect(search('4151 breitw zzzzq')).toEqual({ hits: [], total: 0, capped: false, tiedAtTop: 0 });
     expect(ids('0000 breitw')).toEqual([]);
   });
 
