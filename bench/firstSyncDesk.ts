@@ -37,4 +37,4 @@ result.cache.close();
 rmSync(result.dir, { recursive: true, force: true });
 await client.close();
 // ru_maxrss: the most this process ever held resident, in KiB on Linux
-process.stdout.write(JSON.stringify({ seconds: result.seconds, cacheSeconds: result.cacheSeconds, rows: result.rows, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakRssBeforeIndexesBytes: result.peakRssBeforeIndexesBytes, indexSeconds: result.indexSeconds }) + '\n');
+process.stdout.write(JSON.stringify({ seconds: result.seconds, cacheSeconds: result.cacheSeconds, rows: result.rows, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakRssBeforeIndexesBytes: result.peakRssBeforeIndexesBytes, heapBeforeIndexesBytes: result.heapBeforeIndexesBytes, indexSeconds: result.indexSeconds }) + '\n');

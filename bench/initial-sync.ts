@@ -24,6 +24,8 @@ interface Result {
   peakRssBytes: number;
   /** the peak before the indexes were built at the end, and how long building them took */
   peakRssBeforeIndexesBytes: number;
+  /** the JavaScript heap's size then (the rest is SQLite's page cache, buffers and code) */
+  heapBeforeIndexesBytes: number;
   indexSeconds: number;
 }
 
@@ -70,7 +72,10 @@ async function withStore<T>(count: number, work: (central: BenchCentral, session
 const warmUp = Math.max(1_000, Math.round(customers / 10));
 log(`warm-up: ${fmt(warmUp)} customers, not counted`);
 await withStore(warmUp, async (central, session) => {
-  for (const kind of ['plain', 'encrypted'] as const) await deskRun(central, session, kind, `warm-up ${kind}`);
+  for (const kind of ['plain', 'encrypted'] as const) {
+    const result = await deskRun(central, session, kind, `warm-up ${kind}`);
+    log(`  warm-up ${kind}: ${fmt(result.seconds, 1)} s, peak RSS ${mib(result.peakRssBytes)} (${mib(result.peakRssBeforeIndexesBytes)} before the index build, of which JavaScript heap ${mib(result.heapBeforeIndexesBytes)})`);
+  }
 });
 
 const results: Record<Kind, Result[]> = { plain: [], encrypted: [] };
@@ -83,7 +88,7 @@ await withStore(customers, async (central, session) => {
       const result = await deskRun(central, session, kind, `run ${run + 1} ${kind}${i === 0 ? ' (1st)' : ' (2nd)'}`);
       rows = result.rows;
       results[kind].push(result);
-      log(`  run ${run + 1} ${kind} (${i === 0 ? 'first' : 'second'}): ${fmt(result.seconds, 1)} s (${fmt(result.cacheSeconds, 1)} s in the cache), ${fmt(customers / result.seconds)} customers/s, peak RSS ${mib(result.peakRssBytes)} (${mib(result.peakRssBeforeIndexesBytes)} before the index build, which took ${fmt(result.indexSeconds, 1)} s)`);
+      log(`  run ${run + 1} ${kind} (${i === 0 ? 'first' : 'second'}): ${fmt(result.seconds, 1)} s (${fmt(result.cacheSeconds, 1)} s in the cache), ${fmt(customers / result.seconds)} customers/s, peak RSS ${mib(result.peakRssBytes)} (${mib(result.peakRssBeforeIndexesBytes)} before the index build, of which JavaScript heap ${mib(result.heapBeforeIndexesBytes)}; the build took ${fmt(result.indexSeconds, 1)} s)`);
     }
     pairRatios.push(results.encrypted[run]!.seconds / results.plain[run]!.seconds);
   }

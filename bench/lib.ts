@@ -97,12 +97,17 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   let cacheSeconds = 0;
   // where the desk's memory peaks: before the indexes are built at the end, or while they are
   let peakRssBeforeIndexesBytes = 0;
+  // and what part of the resident memory is the JavaScript heap, when the indexes are about to be built
+  let heapBeforeIndexesBytes = 0;
   let indexSeconds = 0;
   for (const method of ['applyPull', 'applySnapshotPage', 'beginInitialSync', 'finishInitialSync'] as const) {
     const original = cache[method].bind(cache) as (...args: unknown[]) => unknown;
     (cache as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       const t = performance.now();
-      if (method === 'finishInitialSync') peakRssBeforeIndexesBytes = process.resourceUsage().maxRSS * 1024;
+      if (method === 'finishInitialSync') {
+        peakRssBeforeIndexesBytes = process.resourceUsage().maxRSS * 1024;
+        heapBeforeIndexesBytes = process.memoryUsage().heapTotal;
+      }
       try {
         return original(...args);
       } finally {
@@ -139,7 +144,7 @@ export async function firstSync(client: CentralClient, token: string, encrypted:
   const status = engine.status();
   if (status.error) throw new Error(`sync failed: ${status.error}`);
   await engine.stop();
-  return { seconds, cacheSeconds, rows, cache, file, dir, key, peakRssBeforeIndexesBytes, indexSeconds };
+  return { seconds, cacheSeconds, rows, cache, file, dir, key, peakRssBeforeIndexesBytes, heapBeforeIndexesBytes, indexSeconds };
 }
 
 export type { SessionState };
