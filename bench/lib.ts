@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -67,6 +67,8 @@ export async function startBenchCentral(customers: number, log: (line: string) =
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      // a million customers' store is about 4 GiB: each run's goes with it
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
